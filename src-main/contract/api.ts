@@ -1,0 +1,240 @@
+// The one API of Saddle Lab: every request, reply and event, as zod schemas. The Electron bridge,
+// the serve host and the CLI all speak it; each side validates what arrives.
+import { z } from 'zod';
+import { analysisResult, familyInfo, runSummary, theorySeries } from './family-meta';
+import { experimentSpec, fieldIssue, sweepAxis } from './spec';
+
+const id = z.number().int().positive();
+const path = z.string().min(1).max(4096);
+
+export const runStatus = z.enum(['queued', 'running', 'done', 'failed', 'diverged', 'cancelled']);
+export type RunStatus = z.infer<typeof runStatus>;
+export const finishedStatuses: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
+
+export const projectInfo = z.object({
+  path: z.string(),
+  name: z.string(),
+  schemaVersion: z.number().int(),
+  createdAtMs: z.number(),
+  appVersion: z.string(),
+  experimentCount: z.number().int(),
+  runCount: z.number().int(),
+});
+export type ProjectInfo = z.infer<typeof projectInfo>;
+
+export const experiment = z.object({
+  id,
+  name: z.string(),
+  family: z.string(),
+  params: z.record(z.string(), z.unknown()),
+  sweep: z.record(z.string(), sweepAxis),
+  seeds: z.array(z.number().int()),
+  notes: z.string(),
+  tags: z.array(z.string()),
+  createdAtMs: z.number(),
+  updatedAtMs: z.number(),
+});
+export type Experiment = z.infer<typeof experiment>;
+
+export const run = z.object({
+  id,
+  experimentId: id,
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  status: runStatus,
+  progress: z.number(),
+  queuedAtMs: z.number(),
+  startedAtMs: z.number().nullable(),
+  finishedAtMs: z.number().nullable(),
+  error: z.string().nullable(),
+  device: z.string().nullable(),
+  appVersion: z.string(),
+  tags: z.array(z.string()),
+  notes: z.string(),
+  summary: runSummary.nullable(),
+});
+export type Run = z.infer<typeof run>;
+
+export const seriesData = z.object({
+  metric: z.string(),
+  x: z.array(z.number()),
+  y: z.array(z.number()),
+  /** Points stored; x/y may hold fewer after downsampling for display. */
+  totalPoints: z.number().int(),
+});
+export type SeriesData = z.infer<typeof seriesData>;
+
+export const analysisRecord = z.object({
+  experimentId: id,
+  computedAtMs: z.number(),
+  result: analysisResult,
+});
+export type AnalysisRecord = z.infer<typeof analysisRecord>;
+
+export const dashboard = z.object({
+  id,
+  experimentId: id.nullable(),
+  name: z.string(),
+  layout: z.record(z.string(), z.unknown()),
+  updatedAtMs: z.number(),
+});
+export type Dashboard = z.infer<typeof dashboard>;
+
+export const appInfo = z.object({
+  version: z.string(),
+  host: z.enum(['electron', 'serve', 'cli']),
+  platform: z.string(),
+  poolSize: z.number().int(),
+});
+
+const experimentPatch = z
+  .object({
+    name: z.string().min(1).max(200),
+    params: z.record(z.string(), z.unknown()),
+    sweep: z.record(z.string(), sweepAxis),
+    seeds: z.array(z.number().int().min(0)).min(1).max(1000),
+    notes: z.string().max(100_000),
+    tags: z.array(z.string().max(100)).max(100),
+  })
+  .partial()
+  .strict();
+
+const validation = z.object({ ok: z.boolean(), runCount: z.number().int(), issues: z.array(fieldIssue) });
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+const none = z.object({}).strict().default({});
+const ok = z.object({ ok: z.literal(true) });
+
+/** Namespaces → methods → input and output schemas. */
+export const api = {
+  app: {
+    info: method(none, appInfo),
+  },
+  projects: {
+    new: method(z.object({ path }).strict(), projectInfo),
+    open: method(z.object({ path }).strict(), projectInfo),
+    saveAs: method(z.object({ path }).strict(), projectInfo),
+    close: method(none, ok),
+    current: method(none, projectInfo.nullable()),
+    recent: method(none, z.array(z.object({ path: z.string(), openedAtMs: z.number(), exists: z.boolean() }))),
+  },
+  experiments: {
+    list: method(none, z.array(experiment)),
+    create: method(z.object({ spec: z.unknown() }).strict(), experiment),
+    validate: method(z.object({ spec: z.unknown() }).strict(), validation),
+    update: method(z.object({ id, patch: experimentPatch }).strict(), experiment),
+    duplicate: method(z.object({ id }).strict(), experiment),
+    delete: method(z.object({ id }).strict(), ok),
+    exportSpec: method(z.object({ id }).strict(), experimentSpec),
+    examples: method(none, z.array(z.object({ file: z.string(), spec: experimentSpec }))),
+  },
+  runs: {
+    start: method(z.object({ experimentId: id }).strict(), z.object({ runIds: z.array(id) })),
+    cancel: method(
+      z.object({ runIds: z.array(id).optional(), experimentId: id.optional() }).strict(),
+      z.object({ cancelled: z.number().int() }),
+    ),
+    list: method(z.object({ experimentId: id.optional() }).strict().default({}), z.array(run)),
+    series: method(
+      z
+        .object({
+          runIds: z.array(id).min(1).max(500),
+          metrics: z.array(z.string()).optional(),
+          maxPoints: z.number().int().min(2).max(1_000_000).default(2000),
+          logX: z.boolean().default(false),
+        })
+        .strict(),
+      z.array(z.object({ runId: id, series: z.array(seriesData) })),
+    ),
+    theory: method(z.object({ runId: id }).strict(), z.array(theorySeries)),
+    update: method(
+      z.object({ id, tags: z.array(z.string().max(100)).max(100).optional(), notes: z.string().max(100_000).optional() }).strict(),
+      run,
+    ),
+    delete: method(z.object({ runIds: z.array(id).min(1) }).strict(), ok),
+  },
+  families: {
+    list: method(none, z.array(familyInfo)),
+  },
+  /** Native file dialogs; only the Electron host offers them (app.info().host tells). */
+  dialogs: {
+    pickProjectPath: method(
+      z.object({ mode: z.enum(['open', 'save']) }).strict(),
+      z.object({ path: z.string().nullable() }),
+    ),
+  },
+  analyses: {
+    list: method(z.object({ experimentId: id }).strict(), z.array(analysisRecord)),
+    compute: method(z.object({ experimentId: id }).strict(), z.array(analysisRecord)),
+  },
+  dashboards: {
+    list: method(z.object({ experimentId: id.nullable().optional() }).strict().default({}), z.array(dashboard)),
+    save: method(
+      z.object({ id: id.optional(), experimentId: id.nullable(), name: z.string().min(1).max(200), layout: z.record(z.string(), z.unknown()) }).strict(),
+      dashboard,
+    ),
+    delete: method(z.object({ id }).strict(), ok),
+  },
+  exports: {
+    csv: method(
+      z.object({ runIds: z.array(id).min(1), metrics: z.array(z.string()).optional(), maxPoints: z.number().int().min(2).optional() }).strict(),
+      z.object({ filename: z.string(), content: z.string() }),
+    ),
+    /** Electron: asks where to save with a dialog and writes the file. Serve: not offered (the page downloads). */
+    saveFile: method(
+      z.object({ suggestedName: z.string().min(1).max(255), data: z.string(), encoding: z.enum(['utf8', 'base64']) }).strict(),
+      z.object({ path: z.string().nullable() }),
+    ),
+  },
+} as const;
+
+export type Api = typeof api;
+export type Namespace = keyof Api;
+export type MethodOf<N extends Namespace> = keyof Api[N] & string;
+type Def<N extends Namespace, M extends MethodOf<N>> = Api[N][M] extends { input: infer I; output: infer O } ? { input: I; output: O } : never;
+export type Input<N extends Namespace, M extends MethodOf<N>> = Def<N, M>['input'] extends z.ZodType ? z.input<Def<N, M>['input']> : never;
+export type ParsedInput<N extends Namespace, M extends MethodOf<N>> = Def<N, M>['input'] extends z.ZodType ? z.output<Def<N, M>['input']> : never;
+export type Output<N extends Namespace, M extends MethodOf<N>> = Def<N, M>['output'] extends z.ZodType ? z.output<Def<N, M>['output']> : never;
+
+/** The typed proxy the renderer sees as `window.saddle` (or over WebSocket). */
+export type SaddleApi = {
+  [N in Namespace]: { [M in MethodOf<N>]: (input?: Input<N, M>) => Promise<Output<N, M>> };
+} & {
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+};
+
+export const events = {
+  'run.status': z.object({
+    runId: id,
+    experimentId: id,
+    status: runStatus,
+    progress: z.number(),
+    etaMs: z.number().nullable(),
+    error: z.string().nullable(),
+    summary: runSummary.nullable(),
+  }),
+  'run.points': z.object({
+    runId: id,
+    metric: z.string(),
+    x: z.array(z.number()),
+    y: z.array(z.number()),
+  }),
+  'project.changed': projectInfo.nullable(),
+  'experiments.changed': z.object({}),
+  'analyses.changed': z.object({ experimentId: id }),
+  /** A menu command from the native shell, e.g. 'project.new' or 'export.panel'. */
+  'menu.command': z.object({ command: z.string(), path: z.string().optional() }),
+} as const;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+/** Error kinds shared by every transport: cancellation, expected (shown to the user), bug. */
+export const apiError = z.object({
+  kind: z.enum(['cancelled', 'expected', 'bug']),
+  message: z.string(),
+  issues: z.array(fieldIssue).default([]),
+});
+export type ApiErrorShape = z.infer<typeof apiError>;

@@ -1,0 +1,106 @@
+// Shapes that describe a family and its results to the renderer. Declarative data only.
+import { z } from 'zod';
+
+export const referenceSpec = z.object({
+  label: z.string(),
+  paper: z.string().describe('file name in shared/papers or a citation'),
+  section: z.string().optional(),
+});
+export type ReferenceSpec = z.infer<typeof referenceSpec>;
+
+export const formulaSpec = z.object({
+  label: z.string(),
+  tex: z.string().describe('KaTeX source'),
+  ref: z.string().optional(),
+});
+export type FormulaSpec = z.infer<typeof formulaSpec>;
+
+export const metricSpec = z.object({
+  /** Series name, or a prefix ending in '/' for indexed families of series (e.g. 'sigma/'). */
+  name: z.string(),
+  label: z.string(),
+  x: z.string().describe('what the x values are, e.g. "t" or "step"'),
+});
+export type MetricSpec = z.infer<typeof metricSpec>;
+
+export const axisSpec = z.object({
+  label: z.string(),
+  log: z.boolean().default(false),
+});
+export type AxisSpec = z.infer<typeof axisSpec>;
+
+export const chartSpec = z.object({
+  id: z.string(),
+  title: z.string(),
+  x: axisSpec,
+  y: axisSpec,
+  /** Metric names; a name ending in '/' matches every indexed series under it. */
+  series: z.array(z.string()),
+  /** Theory series ids drawn on this chart (toggleable in the UI). */
+  theory: z.array(z.string()).default([]),
+});
+export type ChartSpec = z.infer<typeof chartSpec>;
+
+export const theorySeries = z.object({
+  id: z.string().describe('matches a ChartSpec.theory entry'),
+  label: z.string(),
+  kind: z.enum(['line', 'vline', 'hline', 'marker']),
+  /** For vline: x holds the positions. For hline: y holds the levels. */
+  x: z.array(z.number()),
+  y: z.array(z.number()),
+  /** Index of the mode or series this belongs to, so colours can match the data. */
+  index: z.number().int().optional(),
+});
+export type TheorySeries = z.infer<typeof theorySeries>;
+
+const summaryValue = z.union([z.number(), z.null(), z.string(), z.array(z.union([z.number(), z.null()]))]);
+export const runSummary = z.record(z.string(), summaryValue);
+export type RunSummary = z.infer<typeof runSummary>;
+
+export const analysisCheck = z.object({
+  name: z.string(),
+  value: z.number().nullable(),
+  expected: z.number().nullable(),
+  tolerance: z.string(),
+  pass: z.boolean(),
+});
+
+export const analysisChart = z.object({
+  title: z.string(),
+  x: axisSpec,
+  y: axisSpec,
+  series: z.array(
+    z.object({
+      name: z.string(),
+      kind: z.enum(['scatter', 'line']),
+      x: z.array(z.number()),
+      y: z.array(z.number().nullable()),
+    }),
+  ),
+});
+
+export const analysisResult = z.object({
+  id: z.string(),
+  title: z.string(),
+  columns: z.array(z.object({ key: z.string(), label: z.string() })),
+  rows: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))),
+  checks: z.array(analysisCheck),
+  chart: analysisChart.optional(),
+  notes: z.array(z.string()).default([]),
+});
+export type AnalysisResult = z.infer<typeof analysisResult>;
+export type AnalysisCheck = z.infer<typeof analysisCheck>;
+
+export const familyInfo = z.object({
+  id: z.string(),
+  title: z.string(),
+  summary: z.string(),
+  references: z.array(referenceSpec),
+  formulas: z.array(formulaSpec),
+  paramsSchema: z.record(z.string(), z.unknown()).describe('JSON Schema of the params'),
+  defaults: z.record(z.string(), z.unknown()),
+  metrics: z.array(metricSpec),
+  charts: z.array(chartSpec),
+  analyses: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+});
+export type FamilyInfo = z.infer<typeof familyInfo>;

@@ -1,0 +1,3 @@
+export * from './api';
+export * from './family-meta';
+export * from './spec';

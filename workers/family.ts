@@ -1,0 +1,78 @@
+// The family contract: the one extension point of Saddle Lab (see ARCHITECTURE.md).
+// A family is pure TypeScript: it runs in a worker thread and in unit tests alike.
+import type { z } from 'zod';
+import type { Rng } from './numeric/rng';
+import type {
+  AnalysisResult,
+  ChartSpec,
+  FormulaSpec,
+  MetricSpec,
+  ReferenceSpec,
+  RunSummary,
+  TheorySeries,
+} from '../src-main/contract/family-meta';
+
+export type { AnalysisResult, ChartSpec, FormulaSpec, MetricSpec, ReferenceSpec, RunSummary, TheorySeries };
+
+/** One piece of a metric's time series. Arrays are transferred to the main process, not copied. */
+export interface MetricChunk {
+  metric: string;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+export interface RunContext {
+  seed: number;
+  rng: Rng;
+  device: 'cpu' | 'gpu';
+  /** Aborted when the user cancels; long loops check it and return early. */
+  signal: AbortSignal;
+  emit(chunk: MetricChunk): void;
+  /** Fraction done in [0, 1]. Cheap to call often: the host throttles. */
+  progress(fraction: number): void;
+}
+
+/** What an analysis sees of one finished run of a sweep. */
+export interface AnalysisRunInput {
+  runId: number;
+  params: Record<string, unknown>;
+  seed: number;
+  status: string;
+  summary: RunSummary | null;
+}
+
+export interface AnalysisDefinition {
+  id: string;
+  title: string;
+  description: string;
+  /** Whether the analysis applies to a sweep (e.g. it needs several values of a parameter). */
+  applies(runs: AnalysisRunInput[]): boolean;
+  run(runs: AnalysisRunInput[]): AnalysisResult;
+}
+
+export interface FamilyDefinition<P extends z.ZodType = z.ZodType> {
+  id: string;
+  title: string;
+  summary: string;
+  references: ReferenceSpec[];
+  formulas: FormulaSpec[];
+  /** Defaults, bounds, units and descriptions of every field; drives the generated form. */
+  params: P;
+  metrics: MetricSpec[];
+  charts: ChartSpec[];
+  run(params: z.output<P>, ctx: RunContext): Promise<RunSummary> | RunSummary;
+  theory?(params: z.output<P>): TheorySeries[];
+  analyses?: AnalysisDefinition[];
+}
+
+export function defineFamily<P extends z.ZodType>(family: FamilyDefinition<P>): FamilyDefinition<P> {
+  return family;
+}
+
+/** Thrown by a family when the numbers blow up; the scheduler stores the run as `diverged`. */
+export class DivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DivergedError';
+  }
+}
