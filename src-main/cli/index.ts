@@ -1,0 +1,270 @@
+// `saddle-lab`: run experiments and sweeps, list families, export data and serve the workbench,
+// all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { SaddleService } from '../core/service';
+import { appPaths } from '../core/app-paths';
+import { describeIssues, ExpectedError, toApiError } from '../core/errors';
+import { startServer } from '../serve/server';
+import type { Run } from '../contract';
+
+declare const __APP_VERSION__: string;
+
+const usage = `Usage: saddle-lab <command> [options]
+
+Commands:
+  run SPEC.json [--project FILE] [--json] [--pool N]
+      Run an experiment or sweep from a spec file. Without --project the results go to a
+      temporary project that is removed afterwards. --json prints one JSON line per run and
+      per analysis result.
+  families [--json]
+      List the experiment families and their parameters.
+  export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|spec] [--out FILE] [--max-points N]
+      Export runs' series as CSV, or an experiment as a spec file.
+  serve [--port N] [--project FILE]
+      Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
+
+Options:
+  -h, --help     show this help
+  -v, --version  show the version`;
+
+class UsageError extends Error {}
+
+const paths = appPaths(import.meta.url);
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help') {
+    console.log(usage);
+    return command ? 0 : 2;
+  }
+  if (command === '-v' || command === '--version') {
+    console.log(__APP_VERSION__);
+    return 0;
+  }
+  switch (command) {
+    case 'run':
+      return runCommand(rest);
+    case 'families':
+      return familiesCommand(rest);
+    case 'export':
+      return exportCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve' } = {}): SaddleService {
+  return new SaddleService({
+    appVersion: __APP_VERSION__,
+    host: options.host ?? 'cli',
+    workerFile: paths.workerFile,
+    examplesDir: paths.examplesDir,
+    poolSize: options.poolSize,
+    liveEvents: options.liveEvents ?? false,
+  });
+}
+
+function parse(args: string[], options: NonNullable<ParseArgsConfig['options']>, allowPositionals = false) {
+  try {
+    return parseArgs({ args, options, allowPositionals, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' } }, true);
+  if (positionals.length !== 1) throw new UsageError('run takes exactly one SPEC.json file');
+  const specFile = resolve(positionals[0]);
+  let spec: unknown;
+  try {
+    spec = JSON.parse(readFileSync(specFile, 'utf8'));
+  } catch (error) {
+    throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
+  }
+  const json = Boolean(values.json);
+  const service = newService({ poolSize: positiveInt(values.pool as string | undefined, '--pool') });
+  const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
+  const projectPath = resolve((values.project as string | undefined) ?? join(temp as string, 'run.saddle'));
+  try {
+    const validation = service.handlers.experiments.validate({ spec }) as { ok: boolean; issues: { path: string; message: string }[] };
+    if (!validation.ok) throw new ExpectedError(`invalid spec ${specFile}: ${describeIssues(validation.issues)}`, validation.issues);
+    if (existsSync(projectPath)) await service.dispatch('projects', 'open', { path: projectPath });
+    else await service.dispatch('projects', 'new', { path: projectPath });
+    const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number; name: string };
+    const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
+    const progress = json ? null : new ProgressLine(runIds.length);
+    service.on((event, payload) => {
+      if (event === 'run.status' && progress) progress.update(payload as { status: string });
+    });
+    await service.waitForExperiment(experiment.id);
+    progress?.end();
+    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    const analyses = (await service.dispatch('analyses', 'list', { experimentId: experiment.id })) as {
+      result: { id: string; title: string; checks: { name: string; value: number | null; expected: number | null; tolerance: string; pass: boolean }[]; notes: string[] };
+    }[];
+    if (json) {
+      for (const r of runs) console.log(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
+      for (const a of analyses) console.log(JSON.stringify({ type: 'analysis', name: a.result.id, result: a.result }));
+    } else {
+      printRunReport(experiment.name, runs, analyses.map((a) => a.result));
+      console.log(temp ? '\n(no --project given: these results were not kept)' : `\nSaved in ${projectPath}`);
+    }
+    return runs.every((r) => r.status === 'done') ? 0 : 1;
+  } finally {
+    await service.close();
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+class ProgressLine {
+  private finished = 0;
+  private readonly startedMs = Date.now();
+  private readonly tty = process.stderr.isTTY;
+
+  constructor(private readonly total: number) {}
+
+  update(payload: { status: string }): void {
+    if (['done', 'failed', 'diverged', 'cancelled'].includes(payload.status)) this.finished++;
+    if (!this.tty) return;
+    const elapsed = (Date.now() - this.startedMs) / 1000;
+    const eta = this.finished > 0 ? (elapsed * (this.total - this.finished)) / this.finished : NaN;
+    const bar = '#'.repeat(Math.round((20 * this.finished) / this.total)).padEnd(20, '.');
+    process.stderr.write(`\r[${bar}] ${this.finished}/${this.total} runs  ${elapsed.toFixed(1)} s  ETA ${Number.isNaN(eta) ? '?' : eta.toFixed(1)} s `);
+  }
+
+  end(): void {
+    if (this.tty) process.stderr.write('\n');
+    console.error(`${this.total} runs in ${((Date.now() - this.startedMs) / 1000).toFixed(2)} s`);
+  }
+}
+
+function printRunReport(
+  name: string,
+  runs: Run[],
+  analyses: { title: string; checks: { name: string; value: number | null; expected: number | null; tolerance: string; pass: boolean }[]; notes: string[] }[],
+): void {
+  const counts = new Map<string, number>();
+  for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  console.log(`${name}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  for (const r of runs.filter((r) => r.status !== 'done')) console.log(`  run ${r.id} ${r.status}: ${r.error ?? ''}`);
+  if (runs.length <= 10) {
+    for (const r of runs) console.log(`  run ${r.id} ${JSON.stringify(r.params)} → ${JSON.stringify(r.summary)}`);
+  }
+  for (const analysis of analyses) {
+    console.log(`\n${analysis.title}`);
+    for (const c of analysis.checks) {
+      console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value)} (expected ${fmt(c.expected)}, ${c.tolerance})`);
+    }
+    for (const note of analysis.notes) console.log(`  note: ${note}`);
+  }
+}
+
+function fmt(v: number | null): string {
+  return v === null ? '—' : Number(v.toPrecision(5)).toString();
+}
+
+async function familiesCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  const service = newService();
+  try {
+    const families = (await service.dispatch('families', 'list', {})) as { id: string; title: string; summary: string; defaults: Record<string, unknown>; analyses: { id: string }[] }[];
+    if (values.json) for (const f of families) console.log(JSON.stringify(f));
+    else for (const f of families) console.log(`${f.id}\t${f.title}\n  ${f.summary}\n  defaults: ${JSON.stringify(f.defaults)}\n  analyses: ${f.analyses.map((a) => a.id).join(', ') || '—'}`);
+    return 0;
+  } finally {
+    await service.close();
+  }
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    project: { type: 'string' },
+    experiment: { type: 'string' },
+    runs: { type: 'string' },
+    format: { type: 'string', default: 'csv' },
+    out: { type: 'string' },
+    'max-points': { type: 'string' },
+  });
+  if (!values.project) throw new UsageError('export needs --project FILE');
+  const format = values.format as string;
+  if (format !== 'csv' && format !== 'spec') throw new UsageError(`--format must be csv or spec, got "${format}"`);
+  const service = newService();
+  try {
+    await service.dispatch('projects', 'open', { path: resolve(values.project as string) });
+    let content: string;
+    if (format === 'spec') {
+      const id = positiveInt(values.experiment as string | undefined, '--experiment');
+      if (id === undefined) throw new UsageError('--format spec needs --experiment ID');
+      content = `${JSON.stringify(await service.dispatch('experiments', 'exportSpec', { id }), null, 2)}\n`;
+    } else {
+      let runIds: number[];
+      if (values.runs) runIds = (values.runs as string).split(',').map((s) => positiveInt(s.trim(), '--runs') as number);
+      else {
+        const experimentId = positiveInt(values.experiment as string | undefined, '--experiment');
+        if (experimentId === undefined) throw new UsageError('export needs --experiment ID or --runs ID,ID,…');
+        runIds = ((await service.dispatch('runs', 'list', { experimentId })) as Run[]).map((r) => r.id);
+      }
+      if (runIds.length === 0) throw new ExpectedError('nothing to export: the experiment has no runs');
+      const maxPoints = positiveInt(values['max-points'] as string | undefined, '--max-points');
+      content = ((await service.dispatch('exports', 'csv', { runIds, maxPoints })) as { content: string }).content;
+    }
+    if (values.out) writeFileSync(resolve(values.out as string), content);
+    else process.stdout.write(content);
+    return 0;
+  } finally {
+    await service.close();
+  }
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, { port: { type: 'string' }, project: { type: 'string' }, pool: { type: 'string' } });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${values.port}"`);
+  const service = newService({ host: 'serve', liveEvents: true, poolSize: positiveInt(values.pool as string | undefined, '--pool') });
+  if (values.project) {
+    const path = resolve(values.project as string);
+    await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });
+  }
+  const server = await startServer({ service, rendererDir: paths.rendererDir, port });
+  console.log(`Saddle Lab is serving on ${server.url}`);
+  console.log('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
+  await new Promise<void>((resolveStop) => {
+    const stop = () => resolveStop();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await service.close();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      console.error(`saddle-lab: ${error.message}\n\n${usage}`);
+      process.exitCode = 2;
+      return;
+    }
+    const shaped = toApiError(error);
+    console.error(`saddle-lab: ${shaped.message}`);
+    for (const issue of shaped.issues) console.error(`  ${issue.path}: ${issue.message}`);
+    if (shaped.kind === 'bug' && error instanceof Error) console.error(error.stack);
+    process.exitCode = shaped.kind === 'bug' ? 70 : 2;
+  },
+);

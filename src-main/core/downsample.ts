@@ -1,0 +1,95 @@
+// Display downsampling that keeps spikes: x is cut into equal buckets (in x, or in log x for a
+// logarithmic axis) and each bucket keeps its smallest and largest y, in their original order.
+// A bucket is about a pixel column wide, so the drawn envelope matches the full data.
+
+export interface DownsampleOptions {
+  /** Bucket in log x, for a logarithmic x axis. Points with x <= 0 (not drawable there) share one bucket. Default false. */
+  logX?: boolean;
+}
+
+export interface XY {
+  x: Float64Array;
+  y: Float64Array;
+}
+
+/**
+ * At most `maxPoints` points of the series (x, y). The first and last points are always kept.
+ * Meant for x in increasing order, as metric series are; other orders still give at most
+ * `maxPoints` points, sorted by bucket. Points whose x is NaN or infinite are left out.
+ * Returns copies; the inputs are not changed.
+ */
+export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, options: DownsampleOptions = {}): XY {
+  if (x.length !== y.length) throw new RangeError(`downsample: x has ${x.length} values but y has ${y.length}`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`downsample: maxPoints must be an integer >= 2, got ${maxPoints}`);
+  const count = x.length;
+  if (count <= maxPoints) return { x: x.slice(), y: y.slice() };
+
+  const logX = options.logX ?? false;
+  const last = count - 1;
+
+  // Range of the bucketing coordinate over the interior points (first and last are kept anyway).
+  let low = Infinity;
+  let high = -Infinity;
+  let hasNonPositive = false;
+  for (let i = 1; i < last; i++) {
+    const xi = x[i];
+    if (logX && xi <= 0) {
+      hasNonPositive = true;
+      continue;
+    }
+    const coordinate = logX ? Math.log(xi) : xi;
+    if (!Number.isFinite(coordinate)) continue;
+    if (coordinate < low) low = coordinate;
+    if (coordinate > high) high = coordinate;
+  }
+
+  // Two points per bucket, plus first and last.
+  const bucketCount = Math.floor((maxPoints - 2) / 2);
+  const firstValueBucket = logX && hasNonPositive ? 1 : 0;
+  const valueBucketCount = bucketCount - firstValueBucket;
+  const scale = high > low ? valueBucketCount / (high - low) : 0;
+
+  const minIndex = new Int32Array(bucketCount).fill(-1);
+  const maxIndex = new Int32Array(bucketCount).fill(-1);
+  for (let i = 1; i < last; i++) {
+    const xi = x[i];
+    let bucket: number;
+    if (logX && xi <= 0) {
+      bucket = 0;
+    } else {
+      const coordinate = logX ? Math.log(xi) : xi;
+      if (!Number.isFinite(coordinate) || valueBucketCount <= 0) continue;
+      bucket = firstValueBucket + Math.min(valueBucketCount - 1, Math.floor((coordinate - low) * scale));
+    }
+    const yi = y[i];
+    if (minIndex[bucket] < 0) {
+      minIndex[bucket] = i;
+      maxIndex[bucket] = i;
+      continue;
+    }
+    // A NaN held as extreme gives way to any later value; a NaN never displaces a number.
+    const currentMin = y[minIndex[bucket]];
+    const currentMax = y[maxIndex[bucket]];
+    if (yi < currentMin || Number.isNaN(currentMin)) minIndex[bucket] = i;
+    if (yi > currentMax || Number.isNaN(currentMax)) maxIndex[bucket] = i;
+  }
+
+  const outX = new Float64Array(2 * bucketCount + 2);
+  const outY = new Float64Array(2 * bucketCount + 2);
+  let size = 0;
+  const keep = (i: number): void => {
+    outX[size] = x[i];
+    outY[size] = y[i];
+    size++;
+  };
+  keep(0);
+  for (let bucket = 0; bucket < bucketCount; bucket++) {
+    const a = minIndex[bucket];
+    if (a < 0) continue;
+    const b = maxIndex[bucket];
+    keep(Math.min(a, b));
+    if (a !== b) keep(Math.max(a, b));
+  }
+  keep(last);
+  return { x: outX.slice(0, size), y: outY.slice(0, size) };
+}

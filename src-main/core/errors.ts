@@ -1,0 +1,44 @@
+// The three kinds of error every transport reports: cancellation, expected (shown to the user as
+// is), and bugs. Expected errors carry field issues so a form or the CLI can name the field.
+import type { z } from 'zod';
+import type { ApiErrorShape, FieldIssue } from '../contract';
+
+export class ExpectedError extends Error {
+  constructor(
+    message: string,
+    readonly issues: FieldIssue[] = [],
+  ) {
+    super(message);
+    this.name = 'ExpectedError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor(message = 'cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}
+
+export function issuesFromZod(error: z.ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((issue) => ({
+    path: [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+      .filter(Boolean)
+      .join('.')
+      .replace(/\.\[/g, '['),
+    message: issue.message,
+  }));
+}
+
+export function describeIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
+}
+
+export function toApiError(error: unknown): ApiErrorShape {
+  if (error instanceof CancelledError) return { kind: 'cancelled', message: error.message, issues: [] };
+  if (error instanceof ExpectedError) return { kind: 'expected', message: error.message, issues: error.issues };
+  if (error instanceof Error && error.name.endsWith('FileError')) return { kind: 'expected', message: error.message, issues: [] };
+  if (error instanceof Error && error.name === 'NotFoundError') return { kind: 'expected', message: error.message, issues: [] };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'bug', message: `internal error: ${message}`, issues: [] };
+}

@@ -1,0 +1,27 @@
+// Family metadata for the renderer and the CLI, derived once from the family definitions: the
+// parameter JSON Schema drives the generated form, so a new family needs no renderer change.
+import { z } from 'zod';
+import type { FamilyInfo } from '../contract';
+import { families } from '../../workers/families/index';
+
+let cache: FamilyInfo[] | null = null;
+
+export function familyCatalog(): FamilyInfo[] {
+  if (cache) return cache;
+  cache = families.map((family) => {
+    const defaults = family.params.safeParse({});
+    return {
+      id: family.id,
+      title: family.title,
+      summary: family.summary,
+      references: family.references,
+      formulas: family.formulas,
+      paramsSchema: z.toJSONSchema(family.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      defaults: defaults.success ? (defaults.data as Record<string, unknown>) : {},
+      metrics: family.metrics,
+      charts: family.charts,
+      analyses: (family.analyses ?? []).map(({ id, title, description }) => ({ id, title, description })),
+    };
+  });
+  return cache;
+}

@@ -1,0 +1,172 @@
+// Runs family tasks on a piscina pool. Owns the queue, cancellation and progress/ETA bookkeeping;
+// knows nothing of SQLite: chunks and outcomes go to the callbacks the service gives it.
+import { MessageChannel } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import Piscina from 'piscina';
+import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask } from '../../workers/pool-worker';
+import type { AnalysisResult } from '../contract';
+
+export interface Job {
+  runId: number;
+  family: string;
+  params: Record<string, unknown>;
+  seed: number;
+  device: 'cpu' | 'gpu';
+}
+
+export interface ChunkOut {
+  runId: number;
+  metric: string;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+export interface SchedulerHooks {
+  onStarted(runId: number, atMs: number): void;
+  onChunk(chunk: ChunkOut): void;
+  onProgress(runId: number, fraction: number, etaMs: number | null): void;
+  /** outcome.status 'failed' carries the worker's exception message. */
+  onFinished(runId: number, outcome: FinishedOutcome): void;
+}
+
+export type FinishedOutcome =
+  | RunOutcome
+  | { status: 'failed'; error: string; summary: null; theory: [] }
+  | { status: 'cancelled'; error: string; summary: null; theory: [] };
+
+export interface SchedulerOptions {
+  workerFile: string;
+  /** Threads in the pool; default cores − 1, at least 1. */
+  poolSize?: number;
+  /** How long a cooperative cancel may take before the worker thread is terminated. */
+  cancelGraceMs?: number;
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+interface Active {
+  job: Job;
+  abort: AbortController;
+  port?: MessageChannel['port1'];
+  startedAtMs?: number;
+  cancelled: boolean;
+}
+
+export class Scheduler {
+  readonly poolSize: number;
+  private readonly pool: Piscina;
+  private readonly active = new Map<number, Active>();
+  private readonly cancelGraceMs: number;
+
+  constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
+    this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
+    this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+    this.pool = new Piscina({
+      filename: options.workerFile,
+      minThreads: 1,
+      maxThreads: this.poolSize,
+      idleTimeout: 60_000,
+      // A runaway family ends as ERR_WORKER_OUT_OF_MEMORY on its run, not as a dead app.
+      resourceLimits: { maxOldGenerationSizeMb: 4096 },
+    });
+  }
+
+  get pending(): number {
+    return this.active.size;
+  }
+
+  submit(job: Job): Promise<void> {
+    const entry: Active = { job, abort: new AbortController(), cancelled: false };
+    this.active.set(job.runId, entry);
+    return this.execute(entry);
+  }
+
+  /** Cancels queued runs at once; running ones are asked to stop, then terminated after a grace period. */
+  cancel(runIds: number[]): number {
+    let count = 0;
+    for (const runId of runIds) {
+      const entry = this.active.get(runId);
+      if (!entry || entry.cancelled) continue;
+      entry.cancelled = true;
+      count++;
+      if (entry.port && entry.startedAtMs !== undefined) {
+        entry.port.postMessage({ type: 'cancel' });
+        setTimeout(() => entry.abort.abort(), this.cancelGraceMs).unref();
+      } else {
+        entry.abort.abort();
+      }
+    }
+    return count;
+  }
+
+  analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
+    return this.pool.run(task, { name: 'analyze' }) as Promise<AnalysisResult[]>;
+  }
+
+  async close(): Promise<void> {
+    this.cancel([...this.active.keys()]);
+    await this.pool.destroy();
+  }
+
+  private async execute(entry: Active): Promise<void> {
+    const { job } = entry;
+    const channel = new MessageChannel();
+    const task: RunTask = { family: job.family, params: job.params, seed: job.seed, device: job.device, port: channel.port2 };
+    entry.port = channel.port1;
+    // The result and the chunks travel on different ports, so their order is not guaranteed:
+    // the worker ends its port with 'end' and we wait for it before calling the run finished.
+    const drained = new Promise<void>((resolve) => {
+      channel.port1.on('message', (message: WorkerMessage) => {
+        if (message.type === 'end') resolve();
+        else this.onMessage(entry, message);
+      });
+      channel.port1.once('close', () => resolve());
+    });
+    let outcome: FinishedOutcome;
+    try {
+      outcome = (await this.pool.run(task, { transferList: [channel.port2], signal: entry.abort.signal })) as RunOutcome;
+      await withTimeout(drained, 5000);
+    } catch (error) {
+      outcome = entry.cancelled
+        ? { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] }
+        : { status: 'failed', error: describe(error), summary: null, theory: [] };
+    } finally {
+      channel.port1.close();
+    }
+    this.active.delete(job.runId);
+    this.hooks.onFinished(job.runId, outcome);
+  }
+
+  private onMessage(entry: Active, message: WorkerMessage): void {
+    if (message.type === 'end') return;
+    if (message.type === 'started') {
+      entry.startedAtMs = Date.now();
+      this.hooks.onStarted(entry.job.runId, entry.startedAtMs);
+      return;
+    }
+    if (message.type === 'chunk') {
+      this.hooks.onChunk({ runId: entry.job.runId, metric: message.metric, x: message.x, y: message.y });
+      return;
+    }
+    const elapsed = Date.now() - (entry.startedAtMs ?? Date.now());
+    const eta = message.fraction > 0.02 ? (elapsed * (1 - message.fraction)) / message.fraction : null;
+    this.hooks.onProgress(entry.job.runId, message.fraction, eta);
+  }
+}
+
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void promise.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}

@@ -1,0 +1,384 @@
+// The API's implementation, shared by every host (Electron IPC, the serve host, the CLI). It owns
+// the open project, the scheduler and the live event stream; hosts only carry messages.
+import type { z } from 'zod';
+import {
+  api,
+  events as eventSchemas,
+  type EventName,
+  type EventPayload,
+  type MethodOf,
+  type Namespace,
+  type Output,
+  type ParsedInput,
+  type Run,
+  type RunStatus,
+} from '../contract';
+import { ProjectStore } from './store/project-store';
+import { Scheduler, defaultPoolSize, type FinishedOutcome } from './scheduler';
+import { ChunkWriter } from './chunk-writer';
+import { LiveFeed } from './live-feed';
+import { RecentProjects } from './recent';
+import { familyCatalog } from './family-catalog';
+import { loadExamples } from './examples';
+import { expandSweep } from './sweep';
+import { requireValidSpec, validateSpec } from './spec-validation';
+import { downsample } from './downsample';
+import { ExpectedError, issuesFromZod } from './errors';
+import { seriesToCsv } from './csv-export';
+import { getFamily } from '../../workers/families/index';
+
+export interface HostDialogs {
+  pickProjectPath(mode: 'open' | 'save'): Promise<string | null>;
+  saveFile(suggestedName: string, data: Buffer): Promise<string | null>;
+}
+
+export interface ServiceOptions {
+  appVersion: string;
+  host: 'electron' | 'serve' | 'cli';
+  workerFile: string;
+  examplesDir: string;
+  poolSize?: number;
+  recent?: RecentProjects;
+  dialogs?: HostDialogs;
+  /** The CLI has no window to feed. */
+  liveEvents?: boolean;
+}
+
+type Handlers = {
+  [N in Namespace]: { [M in MethodOf<N>]: (input: ParsedInput<N, M>) => Promise<Output<N, M>> | Output<N, M> };
+};
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+const progressIntervalMs = 100;
+
+export class SaddleService {
+  private store: ProjectStore | null = null;
+  private scheduler: Scheduler | null = null;
+  private readonly writer = new ChunkWriter(() => this.requireStore());
+  private readonly live: LiveFeed;
+  private readonly listeners = new Set<EventListener>();
+  private readonly recent: RecentProjects;
+  /** Runs not yet finished, per experiment; when a set empties the sweep's analyses run. */
+  private readonly outstanding = new Map<number, Set<number>>();
+  private readonly idleWaiters = new Map<number, (() => void)[]>();
+  private readonly lastProgressMs = new Map<number, number>();
+  private readonly experimentOfRun = new Map<number, number>();
+  readonly handlers: Handlers;
+
+  constructor(private readonly options: ServiceOptions) {
+    this.recent = options.recent ?? new RecentProjects();
+    this.live = new LiveFeed((points) => this.emit('run.points', points));
+    this.handlers = this.createHandlers();
+  }
+
+  on(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates the request, runs it, and validates the reply: the one entry point of every host. */
+  async dispatch(ns: string, method: string, input: unknown): Promise<unknown> {
+    const definition = (api as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[ns]?.[method];
+    if (!definition) throw new ExpectedError(`unknown API method "${ns}.${method}"`);
+    const parsed = definition.input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issues = issuesFromZod(parsed.error);
+      throw new ExpectedError(`invalid request to ${ns}.${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    }
+    const handler = (this.handlers as unknown as Record<string, Record<string, (input: unknown) => unknown>>)[ns][method];
+    return definition.output.parse(await handler(parsed.data));
+  }
+
+  get project(): ProjectStore | null {
+    return this.store;
+  }
+
+  /** Resolves when every run of the experiment has finished and its analyses are stored. */
+  waitForExperiment(experimentId: number): Promise<void> {
+    if (!this.outstanding.has(experimentId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.idleWaiters.get(experimentId) ?? [];
+      waiters.push(resolve);
+      this.idleWaiters.set(experimentId, waiters);
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.closeProject();
+    await this.scheduler?.close();
+    this.scheduler = null;
+    this.live.dispose();
+  }
+
+  private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    if (event === 'run.points' && this.options.liveEvents === false) return;
+    const checked = eventSchemas[event].parse(payload) as EventPayload<E>;
+    for (const listener of this.listeners) listener(event, checked);
+  }
+
+  private requireStore(): ProjectStore {
+    if (!this.store) throw new ExpectedError('no project is open: create or open a project first');
+    return this.store;
+  }
+
+  private requireScheduler(): Scheduler {
+    this.scheduler ??= new Scheduler(
+      { workerFile: this.options.workerFile, poolSize: this.options.poolSize },
+      {
+        onStarted: (runId, atMs) => this.onRunStarted(runId, atMs),
+        onChunk: (chunk) => {
+          this.writer.push(chunk);
+          if (this.options.liveEvents !== false) this.live.push(chunk.runId, chunk.metric, chunk.x, chunk.y);
+        },
+        onProgress: (runId, fraction, etaMs) => this.onRunProgress(runId, fraction, etaMs),
+        onFinished: (runId, outcome) => this.onRunFinished(runId, outcome),
+      },
+    );
+    return this.scheduler;
+  }
+
+  private async setProject(store: ProjectStore | null): Promise<void> {
+    await this.closeProject();
+    this.store = store;
+    if (store) {
+      store.markInterruptedRuns();
+      this.recent.touch(store.path);
+    }
+    this.emit('project.changed', store ? store.info() : null);
+  }
+
+  private async closeProject(): Promise<void> {
+    if (!this.store) return;
+    const running = [...this.experimentOfRun.keys()];
+    if (running.length > 0 && this.scheduler) {
+      this.scheduler.cancel(running);
+      await Promise.all([...this.outstanding.keys()].map((id) => this.waitForExperiment(id)));
+    }
+    this.writer.flush();
+    this.store.close();
+    this.store = null;
+  }
+
+  private onRunStarted(runId: number, atMs: number): void {
+    const store = this.store;
+    if (!store) return;
+    store.setRunStarted(runId, 'cpu', atMs);
+    this.emitStatus(runId, 'running', 0, null, null);
+  }
+
+  private onRunProgress(runId: number, fraction: number, etaMs: number | null): void {
+    const now = Date.now();
+    if (now - (this.lastProgressMs.get(runId) ?? 0) < progressIntervalMs) return;
+    this.lastProgressMs.set(runId, now);
+    this.store?.setRunProgress(runId, fraction);
+    this.emitStatus(runId, 'running', fraction, etaMs, null);
+  }
+
+  private onRunFinished(runId: number, outcome: FinishedOutcome): void {
+    const experimentId = this.experimentOfRun.get(runId);
+    this.experimentOfRun.delete(runId);
+    this.lastProgressMs.delete(runId);
+    const store = this.store;
+    if (store) {
+      this.writer.flush();
+      this.live.flush();
+      store.finishRun(runId, {
+        status: outcome.status,
+        error: outcome.status === 'done' ? null : outcome.error,
+        summary: outcome.summary,
+        theory: outcome.theory,
+        finishedAtMs: Date.now(),
+      });
+      this.emitStatus(runId, outcome.status, outcome.status === 'done' ? 1 : 0, null, outcome.status === 'done' ? null : outcome.error, outcome.summary);
+    }
+    if (experimentId === undefined) return;
+    const open = this.outstanding.get(experimentId);
+    open?.delete(runId);
+    if (open && open.size === 0) void this.finishExperiment(experimentId);
+  }
+
+  private async finishExperiment(experimentId: number): Promise<void> {
+    try {
+      if (this.store) await this.computeAnalyses(experimentId);
+    } finally {
+      this.outstanding.delete(experimentId);
+      for (const resolve of this.idleWaiters.get(experimentId) ?? []) resolve();
+      this.idleWaiters.delete(experimentId);
+    }
+  }
+
+  private async computeAnalyses(experimentId: number) {
+    const store = this.requireStore();
+    const experiment = store.getExperiment(experimentId);
+    const runs = store.listRuns(experimentId).map((r) => ({ runId: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary }));
+    const results = await this.requireScheduler().analyze({ family: experiment.family, runs });
+    if (this.store !== store) return [];
+    store.saveAnalyses(experimentId, results);
+    this.emit('analyses.changed', { experimentId });
+    return store.listAnalyses(experimentId);
+  }
+
+  private emitStatus(runId: number, status: RunStatus, progress: number, etaMs: number | null, error: string | null, summary: Run['summary'] = null): void {
+    const run = this.store?.getRun(runId);
+    if (!run) return;
+    this.emit('run.status', { runId, experimentId: run.experimentId, status, progress, etaMs, error, summary });
+  }
+
+  private createHandlers(): Handlers {
+    const o = this.options;
+    return {
+      app: {
+        info: () => ({ version: o.appVersion, host: o.host, platform: process.platform, poolSize: this.scheduler?.poolSize ?? o.poolSize ?? defaultPoolSize() }),
+      },
+      projects: {
+        new: async ({ path }) => {
+          const store = ProjectStore.create(path, o.appVersion);
+          await this.setProject(store);
+          return store.info();
+        },
+        open: async ({ path }) => {
+          const store = ProjectStore.open(path, o.appVersion);
+          await this.setProject(store);
+          return store.info();
+        },
+        saveAs: async ({ path }) => {
+          const current = this.requireStore();
+          this.writer.flush();
+          if (this.experimentOfRun.size > 0) throw new ExpectedError('wait for the running experiments to finish (or cancel them) before "Save as"');
+          const copy = current.saveAs(path);
+          await this.setProject(copy);
+          return copy.info();
+        },
+        close: async () => {
+          await this.setProject(null);
+          return { ok: true as const };
+        },
+        current: () => this.store?.info() ?? null,
+        recent: () => this.recent.list(),
+      },
+      experiments: {
+        list: () => this.requireStore().listExperiments(),
+        create: ({ spec }) => {
+          const valid = requireValidSpec(spec);
+          const experiment = this.requireStore().insertExperiment(valid);
+          this.emit('experiments.changed', {});
+          return experiment;
+        },
+        validate: ({ spec }) => {
+          const { ok, runCount, issues } = validateSpec(spec);
+          return { ok, runCount, issues };
+        },
+        update: ({ id, patch }) => {
+          const store = this.requireStore();
+          const current = store.getExperiment(id);
+          requireValidSpec({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags });
+          const updated = store.updateExperiment(id, patch);
+          this.emit('experiments.changed', {});
+          return updated;
+        },
+        duplicate: ({ id }) => {
+          const store = this.requireStore();
+          const e = store.getExperiment(id);
+          const copy = store.insertExperiment({ family: e.family, name: `${e.name} (copy)`, params: e.params, sweep: e.sweep, seeds: e.seeds, notes: e.notes, tags: e.tags });
+          this.emit('experiments.changed', {});
+          return copy;
+        },
+        delete: ({ id }) => {
+          const store = this.requireStore();
+          const active = store.listRuns(id).filter((r) => this.experimentOfRun.has(r.id));
+          if (active.length > 0) throw new ExpectedError('this experiment has runs in progress: cancel them first');
+          store.deleteExperiment(id);
+          this.emit('experiments.changed', {});
+          return { ok: true as const };
+        },
+        exportSpec: ({ id }) => {
+          const e = this.requireStore().getExperiment(id);
+          return { family: e.family, name: e.name, params: e.params, sweep: e.sweep, seeds: e.seeds, notes: e.notes, tags: e.tags };
+        },
+        examples: () => loadExamples(o.examplesDir),
+      },
+      runs: {
+        start: ({ experimentId }) => this.startExperiment(experimentId),
+        cancel: ({ runIds, experimentId }) => {
+          const ids = new Set(runIds ?? []);
+          if (experimentId !== undefined) for (const [runId, eid] of this.experimentOfRun) if (eid === experimentId) ids.add(runId);
+          if (runIds === undefined && experimentId === undefined) for (const runId of this.experimentOfRun.keys()) ids.add(runId);
+          return { cancelled: this.scheduler?.cancel([...ids]) ?? 0 };
+        },
+        list: ({ experimentId }) => this.requireStore().listRuns(experimentId),
+        series: ({ runIds, metrics, maxPoints, logX }) => {
+          const store = this.requireStore();
+          this.writer.flush();
+          return runIds.map((runId) => ({
+            runId,
+            series: store.readSeries(runId, metrics).map(({ metric, x, y }) => {
+              const reduced = downsample(x, y, maxPoints, { logX });
+              return { metric, x: Array.from(reduced.x), y: Array.from(reduced.y), totalPoints: x.length };
+            }),
+          }));
+        },
+        theory: ({ runId }) => this.requireStore().getTheory(runId),
+        update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
+        delete: ({ runIds }) => {
+          if (runIds.some((id) => this.experimentOfRun.has(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
+          this.requireStore().deleteRuns(runIds);
+          return { ok: true as const };
+        },
+      },
+      families: {
+        list: () => familyCatalog(),
+      },
+      dialogs: {
+        pickProjectPath: async ({ mode }) => {
+          if (!o.dialogs) throw new ExpectedError('file dialogs are only available in the desktop app: type a path instead');
+          return { path: await o.dialogs.pickProjectPath(mode) };
+        },
+      },
+      analyses: {
+        list: ({ experimentId }) => this.requireStore().listAnalyses(experimentId),
+        compute: ({ experimentId }) => this.computeAnalyses(experimentId),
+      },
+      dashboards: {
+        list: ({ experimentId }) => this.requireStore().listDashboards(experimentId ?? undefined),
+        save: (input) => this.requireStore().saveDashboard(input),
+        delete: ({ id }) => {
+          this.requireStore().deleteDashboard(id);
+          return { ok: true as const };
+        },
+      },
+      exports: {
+        csv: ({ runIds, metrics, maxPoints }) => {
+          const store = this.requireStore();
+          this.writer.flush();
+          const runs = runIds.map((id) => store.getRun(id));
+          return seriesToCsv(runs, (runId) => store.readSeries(runId, metrics), maxPoints, store.info().name);
+        },
+        saveFile: async ({ suggestedName, data, encoding }) => {
+          if (!o.dialogs) throw new ExpectedError('saving through a dialog is only available in the desktop app');
+          return { path: await o.dialogs.saveFile(suggestedName, Buffer.from(data, encoding)) };
+        },
+      },
+    };
+  }
+
+  private startExperiment(experimentId: number): { runIds: number[] } {
+    const store = this.requireStore();
+    const experiment = store.getExperiment(experimentId);
+    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds });
+    const scheduler = this.requireScheduler();
+    const family = getFamily(spec.family);
+    // Runs store every parameter, defaults included, so a run stands on its own months later.
+    const planned = expandSweep(spec.params, spec.sweep, spec.seeds).map((p) => ({ ...p, params: family.params.parse(p.params) as Record<string, unknown> }));
+    const runIds = store.insertRuns(experimentId, planned);
+    const open = this.outstanding.get(experimentId) ?? new Set<number>();
+    this.outstanding.set(experimentId, open);
+    runIds.forEach((runId, i) => {
+      open.add(runId);
+      this.experimentOfRun.set(runId, experimentId);
+      this.emitStatus(runId, 'queued', 0, null, null);
+      void scheduler.submit({ runId, family: experiment.family, params: planned[i].params, seed: planned[i].seed, device: 'cpu' });
+    });
+    return { runIds };
+  }
+}

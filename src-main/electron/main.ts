@@ -1,0 +1,145 @@
+// The Electron shell: one sandboxed window, the preload bridge, native menus and dialogs. Thin by
+// design: every request goes to the same SaddleService the serve host and the CLI use.
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { SaddleService } from '../core/service';
+import { appPaths } from '../core/app-paths';
+import { RecentProjects } from '../core/recent';
+import { toApiError } from '../core/errors';
+import { ipcChannels } from '../contract/methods';
+import { buildMenu } from './menu';
+
+declare const __APP_VERSION__: string;
+
+const paths = appPaths(import.meta.url);
+const rendererUrl = pathToFileURL(`${paths.rendererDir}/index.html`).href;
+const projectFilters = [{ name: 'Saddle Lab project', extensions: ['saddle'] }];
+const callEnvelope = z.object({ ns: z.string(), method: z.string(), input: z.unknown().optional() }).strict();
+
+let window: BrowserWindow | null = null;
+let service: SaddleService;
+const recent = new RecentProjects(app.getPath('userData'));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  void app.whenReady().then(start);
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => void service?.close());
+}
+
+async function start(): Promise<void> {
+  service = new SaddleService({
+    appVersion: __APP_VERSION__,
+    host: 'electron',
+    workerFile: paths.workerFile,
+    examplesDir: paths.examplesDir,
+    recent,
+    dialogs: {
+      pickProjectPath: (mode) => pickProjectPath(mode),
+      saveFile: async (suggestedName, data) => {
+        const result = await dialog.showSaveDialog(window!, { defaultPath: suggestedName });
+        if (result.canceled || !result.filePath) return null;
+        await writeFile(result.filePath, data);
+        return result.filePath;
+      },
+    },
+  });
+  service.on((event, payload) => {
+    window?.webContents.send(ipcChannels.event, { event, payload });
+    if (event === 'project.changed') refreshMenu();
+  });
+  // No remote content ever: refuse every permission and every new window or navigation.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ipcMain.handle(ipcChannels.call, handleCall);
+  refreshMenu();
+  const last = recent.last();
+  if (last) {
+    try {
+      await service.dispatch('projects', 'open', { path: last });
+    } catch (error) {
+      console.error(`could not reopen ${last}: ${toApiError(error).message}`);
+    }
+  }
+  createWindow();
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    title: 'Saddle Lab',
+    show: false,
+    webPreferences: {
+      preload: paths.preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.once('ready-to-show', () => window?.show());
+  window.on('closed', () => (window = null));
+  void window.loadURL(rendererUrl);
+}
+
+/** Only the app's own top-level frame may call the API. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  return Boolean(window) && event.sender === window!.webContents && event.senderFrame === window!.webContents.mainFrame && event.senderFrame.url.startsWith(rendererUrl);
+}
+
+async function handleCall(event: IpcMainInvokeEvent, message: unknown) {
+  if (!trustedSender(event)) return { ok: false, error: { kind: 'bug', message: 'refused: the request did not come from the Saddle Lab window', issues: [] } };
+  const envelope = callEnvelope.safeParse(message);
+  if (!envelope.success) return { ok: false, error: { kind: 'expected', message: 'malformed request', issues: [] } };
+  try {
+    return { ok: true, result: await service.dispatch(envelope.data.ns, envelope.data.method, envelope.data.input) };
+  } catch (error) {
+    const shaped = toApiError(error);
+    if (shaped.kind === 'bug') console.error(error);
+    return { ok: false, error: shaped };
+  }
+}
+
+async function pickProjectPath(mode: 'open' | 'save'): Promise<string | null> {
+  if (mode === 'open') {
+    const result = await dialog.showOpenDialog(window!, { title: 'Open project', filters: projectFilters, properties: ['openFile'] });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  }
+  const result = await dialog.showSaveDialog(window!, { title: 'Project file', filters: projectFilters, defaultPath: 'experiments.saddle' });
+  if (result.canceled || !result.filePath) return null;
+  return result.filePath.endsWith('.saddle') ? result.filePath : `${result.filePath}.saddle`;
+}
+
+async function openWith(method: 'new' | 'open' | 'saveAs', path: string | null): Promise<void> {
+  if (!path) return;
+  try {
+    await service.dispatch('projects', method, { path });
+  } catch (error) {
+    dialog.showErrorBox('Saddle Lab', toApiError(error).message);
+  }
+}
+
+function refreshMenu(): void {
+  Menu.setApplicationMenu(
+    buildMenu(recent.list(), {
+      newProject: async () => openWith('new', await pickProjectPath('save')),
+      openProject: async () => openWith('open', await pickProjectPath('open')),
+      openRecent: (path) => void openWith('open', path),
+      saveProjectAs: async () => openWith('saveAs', await pickProjectPath('save')),
+      send: (command) => window?.webContents.send(ipcChannels.event, { event: 'menu.command', payload: { command } }),
+    }),
+  );
+}

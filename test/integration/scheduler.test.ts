@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { Scheduler, type ChunkOut, type FinishedOutcome } from '../../src-main/core/scheduler';
+
+const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
+
+function harness(poolSize: number) {
+  const finished = new Map<number, FinishedOutcome>();
+  const chunks: ChunkOut[] = [];
+  const started: number[] = [];
+  const scheduler = new Scheduler(
+    { workerFile, poolSize, cancelGraceMs: 100 },
+    {
+      onStarted: (runId) => started.push(runId),
+      onChunk: (chunk) => chunks.push(chunk),
+      onProgress: () => {},
+      onFinished: (runId, outcome) => finished.set(runId, outcome),
+    },
+  );
+  return { scheduler, finished, chunks, started };
+}
+
+let open: Scheduler | null = null;
+afterEach(async () => {
+  await open?.close();
+  open = null;
+});
+
+describe('scheduler on a real piscina pool', () => {
+  it('a worker that throws fails only its run; the others finish with their chunks', async () => {
+    const h = harness(2);
+    open = h.scheduler;
+    await Promise.all(
+      [1, 2, 3, 4].map((runId) =>
+        h.scheduler.submit({ runId, family: 'x', params: runId === 2 ? { fail: 'run two' } : {}, seed: runId * 10, device: 'cpu' }),
+      ),
+    );
+    expect(h.finished.get(2)).toMatchObject({ status: 'failed', error: 'boom: run two' });
+    for (const runId of [1, 3, 4]) expect(h.finished.get(runId)).toMatchObject({ status: 'done', summary: { finalLoss: runId * 10 } });
+    // Every chunk of a finished run arrived before its outcome, and transferred arrays are intact.
+    expect(h.chunks.filter((c) => c.runId !== 2).map((c) => [c.runId, Array.from(c.y)])).toEqual(
+      expect.arrayContaining([[1, [10, 11, 12]], [3, [30, 31, 32]], [4, [40, 41, 42]]]),
+    );
+    expect(h.started.sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('cancel stops a running task (after the grace period) and drops queued ones; the pool goes on', async () => {
+    const h = harness(1);
+    open = h.scheduler;
+    const slow = h.scheduler.submit({ runId: 1, family: 'x', params: { sleepMs: 30_000 }, seed: 0, device: 'cpu' });
+    const queued = h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 0, device: 'cpu' });
+    while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
+    expect(h.scheduler.cancel([1, 2])).toBe(2);
+    await Promise.all([slow, queued]);
+    expect(h.finished.get(1)?.status).toBe('cancelled');
+    expect(h.finished.get(2)?.status).toBe('cancelled');
+    expect(h.started).not.toContain(2);
+    await h.scheduler.submit({ runId: 3, family: 'x', params: {}, seed: 7, device: 'cpu' });
+    expect(h.finished.get(3)).toMatchObject({ status: 'done', summary: { finalLoss: 7 } });
+  });
+});

@@ -1,0 +1,93 @@
+// The piscina worker: runs one family run (default task) or a family's sweep analyses (`analyze`).
+// Metric chunks and progress go back over the task's MessagePort; the arrays are transferred.
+import type { MessagePort } from 'node:worker_threads';
+import { DivergedError, type AnalysisResult, type RunContext, type RunSummary, type TheorySeries } from './family';
+import { getFamily } from './families/index';
+import { createRng } from './numeric/rng';
+import type { AnalysisRunInput, FamilyDefinition } from './family';
+
+export interface RunTask {
+  family: string;
+  params: unknown;
+  seed: number;
+  device: 'cpu' | 'gpu';
+  port: MessagePort;
+}
+
+export type RunOutcome =
+  | { status: 'done'; summary: RunSummary; theory: TheorySeries[] }
+  | { status: 'diverged' | 'cancelled'; error: string; summary: null; theory: TheorySeries[] };
+
+/** Messages on a run's port, worker → main. */
+export type WorkerMessage =
+  | { type: 'started' }
+  | { type: 'end' }
+  | { type: 'chunk'; metric: string; x: Float64Array; y: Float64Array }
+  | { type: 'progress'; fraction: number };
+
+/** Messages on a run's port, main → worker. */
+export type HostMessage = { type: 'cancel' };
+
+export default function runTask(task: RunTask): Promise<RunOutcome> {
+  return runFamily(getFamily(task.family), task);
+}
+
+/** Runs one family run, turning NaN/Inf into `diverged` and a cancel message into `cancelled`. */
+export async function runFamily(family: FamilyDefinition, task: RunTask): Promise<RunOutcome> {
+  const params = family.params.parse(task.params);
+  const abort = new AbortController();
+  task.port.on('message', (message: HostMessage) => {
+    if (message.type === 'cancel') abort.abort();
+  });
+  task.port.postMessage({ type: 'started' } satisfies WorkerMessage);
+  let lastProgress = -1;
+  const ctx: RunContext = {
+    seed: task.seed,
+    rng: createRng(task.seed),
+    device: task.device,
+    signal: abort.signal,
+    emit({ metric, x, y }) {
+      if (x.length !== y.length) throw new Error(`metric ${metric}: x and y lengths differ (${x.length} vs ${y.length})`);
+      const bad = firstNonFinite(y);
+      if (bad >= 0) throw new DivergedError(`${metric} became ${y[bad]} at x = ${x[bad]}`);
+      const message: WorkerMessage = { type: 'chunk', metric, x, y };
+      task.port.postMessage(message, [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
+    },
+    progress(fraction) {
+      // Only whole-percent changes cross the thread boundary.
+      const rounded = Math.floor(Math.min(1, Math.max(0, fraction)) * 100) / 100;
+      if (rounded === lastProgress) return;
+      lastProgress = rounded;
+      const message: WorkerMessage = { type: 'progress', fraction: rounded };
+      task.port.postMessage(message);
+    },
+  };
+  const theory = family.theory?.(params) ?? [];
+  try {
+    const summary = await family.run(params, ctx);
+    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
+    return { status: 'done', summary, theory };
+  } catch (error) {
+    if (error instanceof DivergedError) return { status: 'diverged', error: error.message, summary: null, theory };
+    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
+    throw error;
+  } finally {
+    task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
+    task.port.close();
+  }
+}
+
+export interface AnalyzeTask {
+  family: string;
+  runs: AnalysisRunInput[];
+}
+
+export function analyze(task: AnalyzeTask): AnalysisResult[] {
+  const family = getFamily(task.family);
+  return (family.analyses ?? []).filter((a) => a.applies(task.runs)).map((a) => a.run(task.runs));
+}
+
+function firstNonFinite(values: Float64Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
