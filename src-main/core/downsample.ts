@@ -15,7 +15,8 @@ export interface XY {
 /**
  * At most `maxPoints` points of the series (x, y). The first and last points are always kept.
  * Meant for x in increasing order, as metric series are; other orders still give at most
- * `maxPoints` points, sorted by bucket. Points whose x is NaN or infinite are left out.
+ * `maxPoints` points, sorted by bucket. Interior points whose x is NaN or infinite are left out
+ * (in log x, -Infinity counts as x <= 0).
  * Returns copies; the inputs are not changed.
  */
 export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, options: DownsampleOptions = {}): XY {
@@ -27,51 +28,70 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
   const logX = options.logX ?? false;
   const last = count - 1;
 
-  // Range of the bucketing coordinate over the interior points (first and last are kept anyway).
-  let low = Infinity;
-  let high = -Infinity;
+  // Range of x over the interior points (first and last are kept anyway); log is monotonic, so
+  // the log-x range needs only two logarithms.
+  let lowX = Infinity;
+  let highX = -Infinity;
   let hasNonPositive = false;
   for (let i = 1; i < last; i++) {
     const xi = x[i];
-    if (logX && xi <= 0) {
-      hasNonPositive = true;
-      continue;
+    if (logX && xi <= 0) hasNonPositive = true;
+    else if (Number.isFinite(xi)) {
+      if (xi < lowX) lowX = xi;
+      if (xi > highX) highX = xi;
     }
-    const coordinate = logX ? Math.log(xi) : xi;
-    if (!Number.isFinite(coordinate)) continue;
-    if (coordinate < low) low = coordinate;
-    if (coordinate > high) high = coordinate;
   }
 
   // Two points per bucket, plus first and last.
   const bucketCount = Math.floor((maxPoints - 2) / 2);
   const firstValueBucket = logX && hasNonPositive ? 1 : 0;
   const valueBucketCount = bucketCount - firstValueBucket;
+  const toCoordinate = logX ? Math.log : (v: number) => v;
+  const fromCoordinate = logX ? Math.exp : (v: number) => v;
+  const low = toCoordinate(lowX);
+  const high = toCoordinate(highX);
   const scale = high > low ? valueBucketCount / (high - low) : 0;
 
   const minIndex = new Int32Array(bucketCount).fill(-1);
   const maxIndex = new Int32Array(bucketCount).fill(-1);
+  const minValue = new Float64Array(bucketCount);
+  const maxValue = new Float64Array(bucketCount);
+  // x range of the last bucket found: sorted x mostly stays in it, which saves a logarithm per point.
+  let cachedBucket = -1;
+  let cachedFromX = NaN;
+  let cachedToX = NaN;
   for (let i = 1; i < last; i++) {
     const xi = x[i];
     let bucket: number;
-    if (logX && xi <= 0) {
+    if (xi >= cachedFromX && xi < cachedToX) {
+      bucket = cachedBucket;
+    } else if (logX && xi <= 0) {
       bucket = 0;
     } else {
-      const coordinate = logX ? Math.log(xi) : xi;
-      if (!Number.isFinite(coordinate) || valueBucketCount <= 0) continue;
-      bucket = firstValueBucket + Math.min(valueBucketCount - 1, Math.floor((coordinate - low) * scale));
+      if (!Number.isFinite(xi) || valueBucketCount <= 0) continue;
+      const offset = Math.min(valueBucketCount - 1, Math.floor((toCoordinate(xi) - low) * scale));
+      bucket = firstValueBucket + offset;
+      cachedBucket = bucket;
+      cachedFromX = fromCoordinate(low + offset / scale);
+      cachedToX = fromCoordinate(low + (offset + 1) / scale);
     }
     const yi = y[i];
     if (minIndex[bucket] < 0) {
-      minIndex[bucket] = i;
-      maxIndex[bucket] = i;
+      minIndex[bucket] = maxIndex[bucket] = i;
+      minValue[bucket] = maxValue[bucket] = yi;
       continue;
     }
     // A NaN held as extreme gives way to any later value; a NaN never displaces a number.
-    const currentMin = y[minIndex[bucket]];
-    const currentMax = y[maxIndex[bucket]];
-    if (yi < currentMin || Number.isNaN(currentMin)) minIndex[bucket] = i;
-    if (yi > currentMax || Number.isNaN(currentMax)) maxIndex[bucket] = i;
+    const currentMin = minValue[bucket];
+    const currentMax = maxValue[bucket];
+    if (yi < currentMin || currentMin !== currentMin) {
+      minIndex[bucket] = i;
+      minValue[bucket] = yi;
+    }
+    if (yi > currentMax || currentMax !== currentMax) {
+      maxIndex[bucket] = i;
+      maxValue[bucket] = yi;
+    }
   }
 
   const outX = new Float64Array(2 * bucketCount + 2);

@@ -1,0 +1,28 @@
+// `npm run bench`: builds the app and the benchmark suite (bench/*.ts) with Vite, then runs it.
+import { build } from 'vite';
+import { builtinModules } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+await import('./build.mjs');
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  build: {
+    outDir: `${root}/.bench`,
+    emptyOutDir: true,
+    ssr: true,
+    target: 'node20',
+    minify: false,
+    rollupOptions: {
+      input: { bench: `${root}/bench/index.ts` },
+      external: [...Object.keys(pkg.dependencies), ...builtinModules, ...builtinModules.map((m) => `node:${m}`)].map((n) => new RegExp(`^${n}(/.*)?$`)),
+      output: { format: 'es', entryFileNames: '[name].js' },
+    },
+  },
+});
+process.env.SADDLE_BENCH_ROOT = root;
+await import(pathToFileURL(`${root}/.bench/bench.js`).href);

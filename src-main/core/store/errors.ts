@@ -1,0 +1,22 @@
+// Errors the store throws on purpose. Both are expected errors in the API's sense: the message is
+// shown to the user as it is. Anything else thrown by the store is a bug.
+import { ExpectedError } from '../errors';
+
+/** The project file cannot be created, opened or written; the message names the file and what is wrong. */
+export class ProjectFileError extends ExpectedError {
+  override readonly name = 'ProjectFileError';
+
+  constructor(
+    readonly filePath: string,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message);
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+
+/** An experiment, run or dashboard id that is not in the project (deleted, or from another project). */
+export class NotFoundError extends ExpectedError {
+  override readonly name = 'NotFoundError';
+}

@@ -1,0 +1,14 @@
+// Every schema step, in order. Add a file `NNN-what.ts` exporting `up(db)`, list it here, and give it
+// a test in test/integration/migrations.test.ts. Never edit a migration that has shipped.
+import type { Database } from 'better-sqlite3';
+import { up as initial } from './001-initial';
+
+export interface Migration {
+  /** The `PRAGMA user_version` the database has once this step has run. */
+  version: number;
+  name: string;
+  /** Pure schema change; the runner owns the transaction and `user_version`. */
+  up(db: Database): void;
+}
+
+export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];

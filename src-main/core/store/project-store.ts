@@ -1,0 +1,496 @@
+// The project store: the one writer of a `.saddle` file (see docs/project-file.md for the schema).
+// Synchronous by design (better-sqlite3): every call is short, and chunk writes are batched.
+import { resolve } from 'node:path';
+import type Database from 'better-sqlite3';
+import type {
+  AnalysisRecord,
+  AnalysisResult,
+  Dashboard,
+  Experiment,
+  ExperimentSpec,
+  ProjectInfo,
+  Run,
+  RunStatus,
+  RunSummary,
+  TheorySeries,
+} from '../../contract';
+import { NotFoundError, ProjectFileError } from './errors';
+import { readSchemaVersion } from './migrate';
+import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase } from './project-file';
+import { decodeFloat64, encodeFloat64 } from './series-codec';
+
+export type FinishedStatus = Exclude<RunStatus, 'queued' | 'running'>;
+export type ExperimentPatch = Partial<Pick<ExperimentSpec, 'name' | 'params' | 'sweep' | 'seeds' | 'notes' | 'tags'>>;
+
+export interface NewRun {
+  params: Record<string, unknown>;
+  seed: number;
+}
+
+export interface RunOutcome {
+  status: FinishedStatus;
+  error: string | null;
+  summary: RunSummary | null;
+  theory: TheorySeries[] | null;
+  finishedAtMs: number;
+}
+
+export interface MetricChunk {
+  runId: number;
+  metric: string;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+export interface AppendResult {
+  pointCount: number;
+  /** Runs deleted while their chunks were on the way; those chunks were dropped. */
+  missingRunIds: number[];
+}
+
+export interface StoredSeries {
+  metric: string;
+  x: Float64Array;
+  y: Float64Array;
+}
+
+export interface DashboardInput {
+  id?: number;
+  experimentId: number | null;
+  name: string;
+  layout: Record<string, unknown>;
+}
+
+export const interruptedRunError = 'interrupted: the app closed before the run finished';
+
+/** Whether `metric` is selected by `pattern`: an exact name, or a prefix ending in '/'. */
+export function metricMatches(metric: string, pattern: string): boolean {
+  return pattern.endsWith('/') ? metric.startsWith(pattern) : metric === pattern;
+}
+
+/**
+ * Summary values as (key, value) rows for the `summaries` table: numbers and nulls as they are,
+ * arrays as key[0], key[1], ...; strings stay only in the JSON.
+ */
+export function flattenSummary(summary: RunSummary): [string, number | null][] {
+  const rows: [string, number | null][] = [];
+  for (const [key, value] of Object.entries(summary)) {
+    if (Array.isArray(value)) value.forEach((item, index) => rows.push([`${key}[${index}]`, item]));
+    else if (typeof value !== 'string') rows.push([key, value]);
+  }
+  return rows;
+}
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  family: string;
+  paramsJson: string;
+  sweepJson: string;
+  seedsJson: string;
+  notes: string;
+  tagsJson: string;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+interface RunRow {
+  id: number;
+  experimentId: number;
+  paramsJson: string;
+  seed: number;
+  status: RunStatus;
+  progress: number;
+  queuedAtMs: number;
+  startedAtMs: number | null;
+  finishedAtMs: number | null;
+  error: string | null;
+  device: string | null;
+  appVersion: string;
+  tagsJson: string;
+  notes: string;
+  summaryJson: string | null;
+}
+
+interface DashboardRow {
+  id: number;
+  experimentId: number | null;
+  name: string;
+  layoutJson: string;
+  updatedAtMs: number;
+}
+
+const runColumns = `id, experimentId, paramsJson, seed, status, progress, queuedAtMs, startedAtMs, finishedAtMs,
+  error, device, appVersion, tagsJson, notes, summaryJson`;
+
+export class ProjectStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** Absolute path of the project file. */
+    readonly path: string,
+    private readonly appVersion: string,
+  ) {}
+
+  /** Creates a new project file; refuses to overwrite anything. */
+  static create(filePath: string, appVersion: string): ProjectStore {
+    const absolutePath = resolve(filePath);
+    createProjectFile(absolutePath, appVersion);
+    return ProjectStore.openChecked(absolutePath, appVersion);
+  }
+
+  /**
+   * Opens a project: checks it read-only first (a foreign, damaged or newer file is refused and
+   * left untouched), then migrates it and marks runs a crash left unfinished as cancelled.
+   */
+  static open(filePath: string, appVersion: string): ProjectStore {
+    const store = ProjectStore.openChecked(resolve(filePath), appVersion);
+    store.markInterruptedRuns();
+    return store;
+  }
+
+  private static openChecked(absolutePath: string, appVersion: string): ProjectStore {
+    checkProjectFile(absolutePath);
+    return new ProjectStore(openProjectDatabase(absolutePath), absolutePath, appVersion);
+  }
+
+  /**
+   * Writes a compact copy to `filePath` and returns a store open on it (runs in progress keep
+   * their status in the copy). The caller closes this store.
+   */
+  saveAs(filePath: string): ProjectStore {
+    const target = resolve(filePath);
+    if (isSameFile(target, this.path)) {
+      throw new ProjectFileError(target, `"${target}" is the project that is open. Save As needs another file name.`);
+    }
+    copyProjectFile(this.db, target);
+    return ProjectStore.openChecked(target, this.appVersion);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  info(): ProjectInfo {
+    const meta = new Map(
+      (this.sql('SELECT key, value FROM meta').all() as { key: string; value: string | number }[]).map((row) => [row.key, row.value]),
+    );
+    const counts = this.sql('SELECT (SELECT count(*) FROM experiments) AS experiments, (SELECT count(*) FROM runs) AS runs').get() as {
+      experiments: number;
+      runs: number;
+    };
+    return {
+      path: this.path,
+      name: String(meta.get('name') ?? ''),
+      schemaVersion: readSchemaVersion(this.db),
+      createdAtMs: Number(meta.get('createdAtMs') ?? 0),
+      appVersion: String(meta.get('appVersion') ?? ''),
+      experimentCount: counts.experiments,
+      runCount: counts.runs,
+    };
+  }
+
+  // ── Experiments ───────────────────────────────────────────────────────────────────────────
+
+  listExperiments(): Experiment[] {
+    return (this.sql('SELECT * FROM experiments ORDER BY id').all() as ExperimentRow[]).map(toExperiment);
+  }
+
+  getExperiment(id: number): Experiment {
+    const row = this.sql('SELECT * FROM experiments WHERE id = ?').get(id) as ExperimentRow | undefined;
+    if (!row) throw missing('experiment', id);
+    return toExperiment(row);
+  }
+
+  insertExperiment(spec: ExperimentSpec): Experiment {
+    const nowMs = Date.now();
+    const { lastInsertRowid } = this.sql(
+      `INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, notes, tagsJson, createdAtMs, updatedAtMs)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(spec.name, spec.family, json(spec.params), json(spec.sweep), json(spec.seeds), spec.notes, json(spec.tags), nowMs, nowMs);
+    return this.getExperiment(Number(lastInsertRowid));
+  }
+
+  updateExperiment(id: number, patch: ExperimentPatch): Experiment {
+    const next = { ...this.getExperiment(id), ...patch };
+    this.sql(
+      `UPDATE experiments SET name = ?, paramsJson = ?, sweepJson = ?, seedsJson = ?, notes = ?, tagsJson = ?, updatedAtMs = ?
+       WHERE id = ?`,
+    ).run(next.name, json(next.params), json(next.sweep), json(next.seeds), next.notes, json(next.tags), Date.now(), id);
+    return this.getExperiment(id);
+  }
+
+  /** Deletes the experiment with its runs, series, summaries, analyses and dashboards. */
+  deleteExperiment(id: number): void {
+    if (this.sql('DELETE FROM experiments WHERE id = ?').run(id).changes === 0) throw missing('experiment', id);
+  }
+
+  // ── Runs ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Adds runs as 'queued'; returns their ids in the order given. */
+  insertRuns(experimentId: number, runs: readonly NewRun[]): number[] {
+    return this.db.transaction(() => {
+      this.getExperiment(experimentId);
+      const insert = this.sql(
+        `INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (?, ?, ?, 'queued', ?, ?)`,
+      );
+      const queuedAtMs = Date.now();
+      return runs.map((run) => Number(insert.run(experimentId, json(run.params), run.seed, queuedAtMs, this.appVersion).lastInsertRowid));
+    })();
+  }
+
+  setRunStarted(id: number, device: string, startedAtMs: number): void {
+    this.updateRun(id, `UPDATE runs SET status = 'running', progress = 0, device = ?, startedAtMs = ? WHERE id = ?`, device, wholeMs(startedAtMs));
+  }
+
+  /** Fraction done, clamped to [0, 1]. */
+  setRunProgress(id: number, progress: number): void {
+    this.updateRun(id, 'UPDATE runs SET progress = ? WHERE id = ?', Math.min(1, Math.max(0, progress)));
+  }
+
+  /** Records how a run ended; its summary also fills the `summaries` table. */
+  finishRun(id: number, outcome: RunOutcome): void {
+    this.db.transaction(() => {
+      this.updateRun(
+        id,
+        `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
+           progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
+         WHERE id = ?`,
+        outcome.status,
+        outcome.error,
+        outcome.summary === null ? null : json(outcome.summary),
+        outcome.theory === null ? null : json(outcome.theory),
+        wholeMs(outcome.finishedAtMs),
+        outcome.status,
+      );
+      this.sql('DELETE FROM summaries WHERE runId = ?').run(id);
+      const insert = this.sql('INSERT OR REPLACE INTO summaries (runId, key, value) VALUES (?, ?, ?)');
+      for (const [key, value] of flattenSummary(outcome.summary ?? {})) insert.run(id, key, value);
+    })();
+  }
+
+  listRuns(experimentId?: number): Run[] {
+    if (experimentId === undefined) return (this.sql(`SELECT ${runColumns} FROM runs ORDER BY id`).all() as RunRow[]).map(toRun);
+    this.getExperiment(experimentId);
+    return (this.sql(`SELECT ${runColumns} FROM runs WHERE experimentId = ? ORDER BY id`).all(experimentId) as RunRow[]).map(toRun);
+  }
+
+  getRun(id: number): Run {
+    const row = this.sql(`SELECT ${runColumns} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
+    if (!row) throw missing('run', id);
+    return toRun(row);
+  }
+
+  updateRunMeta(id: number, meta: { tags?: string[]; notes?: string }): Run {
+    const current = this.getRun(id);
+    this.sql('UPDATE runs SET tagsJson = ?, notes = ? WHERE id = ?').run(json(meta.tags ?? current.tags), meta.notes ?? current.notes, id);
+    return this.getRun(id);
+  }
+
+  /** Deletes the runs and their series; all or nothing. */
+  deleteRuns(ids: readonly number[]): void {
+    const idsJson = json([...new Set(ids)]);
+    this.db.transaction(() => {
+      const absent = this.sql('SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM runs)').pluck().all(idsJson) as number[];
+      if (absent.length > 0) throw missing(absent.length === 1 ? 'run' : 'runs', absent.join(', '));
+      this.sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(idsJson);
+    })();
+  }
+
+  /** Runs a crash left 'queued' or 'running' become 'cancelled'; returns how many. Their finishedAtMs stays NULL (unknown). */
+  markInterruptedRuns(): number {
+    return this.sql(`UPDATE runs SET status = 'cancelled', error = ? WHERE status IN ('queued', 'running')`).run(interruptedRunError).changes;
+  }
+
+  getTheory(runId: number): TheorySeries[] {
+    const row = this.sql('SELECT theoryJson FROM runs WHERE id = ?').get(runId) as { theoryJson: string | null } | undefined;
+    if (!row) throw missing('run', runId);
+    return row.theoryJson === null ? [] : parse<TheorySeries[]>(row.theoryJson);
+  }
+
+  // ── Series ────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Appends chunks in one transaction; each (run, metric) continues its own chunk numbering.
+   * Empty chunks are skipped, and so are chunks of runs that no longer exist (reported back).
+   */
+  appendChunks(chunks: readonly MetricChunk[]): AppendResult {
+    return this.db.transaction(() => {
+      const runExists = new Map<number, boolean>();
+      const nextChunkIndex = this.sql('SELECT coalesce(max(chunkIndex) + 1, 0) FROM series WHERE runId = ? AND metric = ?').pluck();
+      const insert = this.sql('INSERT INTO series (runId, metric, chunkIndex, pointCount, x, y) VALUES (?, ?, ?, ?, ?, ?)');
+      let pointCount = 0;
+      for (const { runId, metric, x, y } of chunks) {
+        if (x.length !== y.length) {
+          throw new RangeError(`Chunk of "${metric}" for run ${runId} has ${x.length} x values but ${y.length} y values`);
+        }
+        if (x.length === 0) continue;
+        let exists = runExists.get(runId);
+        if (exists === undefined) {
+          exists = this.sql('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+          runExists.set(runId, exists);
+        }
+        if (!exists) continue;
+        insert.run(runId, metric, nextChunkIndex.get(runId, metric), x.length, encodeFloat64(x), encodeFloat64(y));
+        pointCount += x.length;
+      }
+      const missingRunIds = [...runExists].filter(([, exists]) => !exists).map(([runId]) => runId);
+      return { pointCount, missingRunIds };
+    })();
+  }
+
+  /** The run's metrics in the order they were first written. */
+  listMetrics(runId: number): string[] {
+    this.assertRunExists(runId);
+    return this.sql('SELECT metric FROM series WHERE runId = ? AND chunkIndex = 0 ORDER BY rowid').pluck().all(runId) as string[];
+  }
+
+  /**
+   * Full series of a run, chunks joined in order. `metrics` selects by exact name or by a prefix
+   * ending in '/'; without it every metric is read. Order: as in listMetrics.
+   */
+  readSeries(runId: number, metrics?: readonly string[]): StoredSeries[] {
+    const chunks = this.sql('SELECT x, y FROM series WHERE runId = ? AND metric = ? ORDER BY chunkIndex').raw();
+    return this.listMetrics(runId)
+      .filter((metric) => metrics === undefined || metrics.some((pattern) => metricMatches(metric, pattern)))
+      .map((metric) => {
+        const rows = chunks.all(runId, metric) as [Uint8Array, Uint8Array][];
+        return { metric, x: decodeFloat64(rows.map((row) => row[0])), y: decodeFloat64(rows.map((row) => row[1])) };
+      });
+  }
+
+  // ── Analyses ──────────────────────────────────────────────────────────────────────────────
+
+  /** Replaces every stored analysis of the experiment with `results`. */
+  saveAnalyses(experimentId: number, results: readonly AnalysisResult[]): AnalysisRecord[] {
+    this.db.transaction(() => {
+      this.getExperiment(experimentId);
+      this.sql('DELETE FROM analyses WHERE experimentId = ?').run(experimentId);
+      const insert = this.sql('INSERT INTO analyses (experimentId, analysisId, computedAtMs, resultJson) VALUES (?, ?, ?, ?)');
+      const computedAtMs = Date.now();
+      for (const result of results) insert.run(experimentId, result.id, computedAtMs, json(result));
+    })();
+    return this.listAnalyses(experimentId);
+  }
+
+  /** In the order they were saved. */
+  listAnalyses(experimentId: number): AnalysisRecord[] {
+    this.getExperiment(experimentId);
+    const rows = this.sql('SELECT computedAtMs, resultJson FROM analyses WHERE experimentId = ? ORDER BY rowid').all(experimentId) as {
+      computedAtMs: number;
+      resultJson: string;
+    }[];
+    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: parse<AnalysisResult>(row.resultJson) }));
+  }
+
+  // ── Dashboards ────────────────────────────────────────────────────────────────────────────
+
+  /** No argument: all. `null`: the project-wide ones. An id: that experiment's. */
+  listDashboards(experimentId?: number | null): Dashboard[] {
+    const rows =
+      experimentId === undefined
+        ? this.sql('SELECT * FROM dashboards ORDER BY id').all()
+        : this.sql('SELECT * FROM dashboards WHERE experimentId IS ? ORDER BY id').all(experimentId);
+    return (rows as DashboardRow[]).map(toDashboard);
+  }
+
+  /** Inserts (no id) or replaces (id) a dashboard. */
+  saveDashboard(input: DashboardInput): Dashboard {
+    if (input.experimentId !== null) this.getExperiment(input.experimentId);
+    const values = [input.experimentId, input.name, json(input.layout), Date.now()];
+    if (input.id === undefined) {
+      const { lastInsertRowid } = this.sql('INSERT INTO dashboards (experimentId, name, layoutJson, updatedAtMs) VALUES (?, ?, ?, ?)').run(...values);
+      return this.getDashboard(Number(lastInsertRowid));
+    }
+    const sql = 'UPDATE dashboards SET experimentId = ?, name = ?, layoutJson = ?, updatedAtMs = ? WHERE id = ?';
+    if (this.sql(sql).run(...values, input.id).changes === 0) throw missing('dashboard', input.id);
+    return this.getDashboard(input.id);
+  }
+
+  deleteDashboard(id: number): void {
+    if (this.sql('DELETE FROM dashboards WHERE id = ?').run(id).changes === 0) throw missing('dashboard', id);
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────
+
+  /** Prepared once per SQL text and kept for the life of the connection. */
+  private sql(source: string): Database.Statement {
+    let statement = this.statements.get(source);
+    if (!statement) {
+      statement = this.db.prepare(source);
+      this.statements.set(source, statement);
+    }
+    return statement;
+  }
+
+  /** Runs an UPDATE whose last parameter is the run id; a missing run is a NotFoundError. */
+  private updateRun(id: number, sql: string, ...values: unknown[]): void {
+    if (this.sql(sql).run(...values, id).changes === 0) throw missing('run', id);
+  }
+
+  private assertRunExists(id: number): void {
+    if (this.sql('SELECT 1 FROM runs WHERE id = ?').get(id) === undefined) throw missing('run', id);
+  }
+
+  private getDashboard(id: number): Dashboard {
+    return toDashboard(this.sql('SELECT * FROM dashboards WHERE id = ?').get(id) as DashboardRow);
+  }
+}
+
+function toExperiment(row: ExperimentRow): Experiment {
+  return {
+    id: row.id,
+    name: row.name,
+    family: row.family,
+    params: parse(row.paramsJson),
+    sweep: parse(row.sweepJson),
+    seeds: parse(row.seedsJson),
+    notes: row.notes,
+    tags: parse(row.tagsJson),
+    createdAtMs: row.createdAtMs,
+    updatedAtMs: row.updatedAtMs,
+  };
+}
+
+function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    experimentId: row.experimentId,
+    params: parse(row.paramsJson),
+    seed: row.seed,
+    status: row.status,
+    progress: row.progress,
+    queuedAtMs: row.queuedAtMs,
+    startedAtMs: row.startedAtMs,
+    finishedAtMs: row.finishedAtMs,
+    error: row.error,
+    device: row.device,
+    appVersion: row.appVersion,
+    tags: parse(row.tagsJson),
+    notes: row.notes,
+    summary: row.summaryJson === null ? null : parse(row.summaryJson),
+  };
+}
+
+function toDashboard(row: DashboardRow): Dashboard {
+  return { id: row.id, experimentId: row.experimentId, name: row.name, layout: parse(row.layoutJson), updatedAtMs: row.updatedAtMs };
+}
+
+function missing(what: string, id: number | string): NotFoundError {
+  return new NotFoundError(`No ${what} ${id} in this project; it may have been deleted.`);
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** JSON columns are written only by this class (and checked by json_valid), so their shape is known. */
+function parse<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+/** Timestamps are whole milliseconds since the Unix epoch (INTEGER columns). */
+function wholeMs(timeMs: number): number {
+  return Math.round(timeMs);
+}

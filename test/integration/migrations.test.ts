@@ -1,0 +1,158 @@
+// The schema runner and each migration, on real files.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProjectFileError } from '../../src-main/core/store/errors';
+import { currentSchemaVersion, migrate, readSchemaVersion } from '../../src-main/core/store/migrate';
+import { migrations, type Migration } from '../../src-main/core/store/migrations';
+import { up as initial } from '../../src-main/core/store/migrations/001-initial';
+
+let dir: string;
+let db: Database.Database;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-migrate-'));
+  db = new Database(path.join(dir, 'schema.saddle'));
+  db.pragma('foreign_keys = ON');
+});
+afterEach(() => {
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const tables = () => db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all();
+const firstOnly: Migration[] = [{ version: 1, name: 'initial', up: initial }];
+
+describe('the runner', () => {
+  it('brings a fresh database to the current version, and a second run does nothing', () => {
+    expect(migrate(db)).toEqual({ fromVersion: 0, toVersion: currentSchemaVersion });
+    expect(readSchemaVersion(db)).toBe(currentSchemaVersion);
+    expect(currentSchemaVersion).toBe(migrations.length);
+    expect(migrate(db)).toEqual({ fromVersion: currentSchemaVersion, toVersion: currentSchemaVersion });
+  });
+
+  it('runs only the pending steps, in order', () => {
+    const ran: number[] = [];
+    const step = (version: number): Migration => ({ version, name: `step ${version}`, up: () => ran.push(version) });
+    migrate(db, [step(1)]);
+    migrate(db, [step(1), step(2), step(3)]);
+    expect(ran).toEqual([1, 2, 3]);
+    expect(readSchemaVersion(db)).toBe(3);
+  });
+
+  it('refuses a database from a newer version and leaves it alone', () => {
+    db.pragma(`user_version = ${currentSchemaVersion + 1}`);
+    expect(() => migrate(db)).toThrow(ProjectFileError);
+    expect(() => migrate(db)).toThrow(/made by a newer version of Saddle Lab/);
+    expect(readSchemaVersion(db)).toBe(currentSchemaVersion + 1);
+    expect(tables()).toEqual([]);
+  });
+
+  it('a migration that throws rolls back every pending step, user_version included', () => {
+    const failing: Migration = {
+      version: 2,
+      name: 'half done',
+      up(connection) {
+        connection.exec('CREATE TABLE halfDone (id INTEGER) STRICT');
+        throw new Error('disk on fire');
+      },
+    };
+    expect(() => migrate(db, [...firstOnly, failing])).toThrow(/Schema migration 2 \(half done\) failed.*disk on fire/);
+    expect(readSchemaVersion(db)).toBe(0);
+    expect(tables()).toEqual([]);
+
+    migrate(db, firstOnly);
+    const before = tables();
+    expect(() => migrate(db, [...firstOnly, failing])).toThrow(/disk on fire/);
+    expect(readSchemaVersion(db)).toBe(1);
+    expect(tables()).toEqual(before);
+  });
+
+  it('a migration that leaves a broken foreign key is not committed', () => {
+    migrate(db, firstOnly);
+    const orphan: Migration = {
+      version: 2,
+      name: 'orphan run',
+      up: (connection) => {
+        connection.exec("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (99, '{}', 0, 'done', 0, 'x')");
+      },
+    };
+    expect(() => migrate(db, [...firstOnly, orphan])).toThrow(/broken foreign key/);
+    expect(readSchemaVersion(db)).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(0);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('rejects a list that is not numbered 1, 2, 3, ...', () => {
+    expect(() => migrate(db, [{ version: 2, name: 'gap', up: () => undefined }])).toThrow(/numbered 1, 2, 3/);
+    expect(readSchemaVersion(db)).toBe(0);
+  });
+});
+
+describe('001-initial', () => {
+  beforeEach(() => migrate(db, firstOnly));
+
+  const columns = (table: string) => db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(table);
+  const insertExperiment = () =>
+    Number(
+      db
+        .prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'mode-flow', '{}', '{}', '[0]', 1, 1)")
+        .run().lastInsertRowid,
+    );
+  const insertRun = (experimentId: number, status = 'queued') =>
+    Number(
+      db
+        .prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (?, '{}', 0, ?, 1, 'v')")
+        .run(experimentId, status).lastInsertRowid,
+    );
+
+  it('creates the documented STRICT tables with units in the column names', () => {
+    expect(tables()).toEqual(['analyses', 'dashboards', 'experiments', 'meta', 'runs', 'series', 'summaries']);
+    const notStrict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0").pluck().all();
+    expect(notStrict).toEqual([]);
+    expect(columns('experiments')).toEqual(['id', 'name', 'family', 'paramsJson', 'sweepJson', 'seedsJson', 'notes', 'tagsJson', 'createdAtMs', 'updatedAtMs']);
+    expect(columns('runs')).toEqual([
+      'id', 'experimentId', 'paramsJson', 'seed', 'status', 'progress', 'queuedAtMs', 'startedAtMs', 'finishedAtMs',
+      'error', 'device', 'appVersion', 'tagsJson', 'notes', 'summaryJson', 'theoryJson',
+    ]);
+    expect(columns('series')).toEqual(['runId', 'metric', 'chunkIndex', 'pointCount', 'x', 'y']);
+    expect(columns('summaries')).toEqual(['runId', 'key', 'value']);
+    expect(columns('analyses')).toEqual(['experimentId', 'analysisId', 'computedAtMs', 'resultJson']);
+    expect(columns('dashboards')).toEqual(['id', 'experimentId', 'name', 'layoutJson', 'updatedAtMs']);
+    expect(columns('meta')).toEqual(['key', 'value']);
+  });
+
+  it('indexes the lookups the store makes', () => {
+    const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join(' | ');
+    expect(plan('SELECT * FROM runs WHERE experimentId = 1')).toMatch(/USING INDEX runsByExperiment/);
+    expect(plan("SELECT x, y FROM series WHERE runId = 1 AND metric = 'loss' ORDER BY chunkIndex")).toMatch(/USING INDEX sqlite_autoindex_series_1/);
+    expect(plan("SELECT runId FROM summaries WHERE key = 'finalLoss' AND value < 1")).toMatch(/USING (COVERING )?INDEX summariesByKey/);
+    expect(plan('SELECT * FROM dashboards WHERE experimentId IS 1')).toMatch(/USING INDEX dashboardsByExperiment/);
+  });
+
+  it('enforces the run status values, JSON columns and blob sizes', () => {
+    const experimentId = insertExperiment();
+    expect(() => insertRun(experimentId, 'paused')).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("UPDATE experiments SET paramsJson = '{oops' WHERE id = ?").run(experimentId)).toThrow(/CHECK constraint/);
+    const runId = insertRun(experimentId);
+    const insertChunk = db.prepare("INSERT INTO series (runId, metric, chunkIndex, pointCount, x, y) VALUES (?, 'loss', 0, ?, ?, ?)");
+    expect(() => insertChunk.run(runId, 2, Buffer.alloc(16), Buffer.alloc(8))).toThrow(/CHECK constraint/);
+    expect(() => insertChunk.run(runId, 2, 'not a blob', Buffer.alloc(16))).toThrow(/cannot store TEXT value in BLOB column/);
+    insertChunk.run(runId, 2, Buffer.alloc(16), Buffer.alloc(16));
+  });
+
+  it('deleting an experiment cascades to runs, series, summaries, analyses, dashboards', () => {
+    const experimentId = insertExperiment();
+    const runId = insertRun(experimentId);
+    db.prepare("INSERT INTO series VALUES (?, 'loss', 0, 0, x'', x'')").run(runId);
+    db.prepare("INSERT INTO summaries VALUES (?, 'finalLoss', 0.5)").run(runId);
+    db.prepare("INSERT INTO analyses VALUES (?, 'fit', 1, '{}')").run(experimentId);
+    db.prepare("INSERT INTO dashboards (experimentId, name, layoutJson, updatedAtMs) VALUES (?, 'd', '{}', 1)").run(experimentId);
+    db.prepare('DELETE FROM experiments WHERE id = ?').run(experimentId);
+    for (const table of ['runs', 'series', 'summaries', 'analyses', 'dashboards']) {
+      expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    }
+  });
+});

@@ -1,0 +1,499 @@
+// The project store on real files in a temp folder: lifecycle, contract shapes, bit-exact series,
+// and the promise that a foreign, damaged or newer file is refused without being touched.
+import { createHash, randomFillSync } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { analysisRecord, dashboard, experiment, experimentSpec, projectInfo, run, theorySeries, type AnalysisResult } from '../../src-main/contract';
+import { NotFoundError, ProjectFileError } from '../../src-main/core/store/errors';
+import { currentSchemaVersion } from '../../src-main/core/store/migrate';
+import { saddleApplicationId } from '../../src-main/core/store/project-file';
+import { ProjectStore, flattenSummary, interruptedRunError } from '../../src-main/core/store/project-store';
+
+const appVersion = '1.2.3-test';
+let dir: string;
+let stores: ProjectStore[];
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-store-'));
+  stores = [];
+});
+afterEach(() => {
+  for (const store of stores) store.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function track(store: ProjectStore): ProjectStore {
+  stores.push(store);
+  return store;
+}
+function createStore(name = 'study.saddle'): ProjectStore {
+  return track(ProjectStore.create(path.join(dir, name), appVersion));
+}
+function reopen(store: ProjectStore): ProjectStore {
+  store.close();
+  return track(ProjectStore.open(store.path, appVersion));
+}
+const spec = (overrides: Partial<Record<string, unknown>> = {}) =>
+  experimentSpec.parse({ family: 'mode-flow', name: 'Sweep of init scale', params: { depth: 3 }, sweep: { scale: { logspace: [-3, -1, 3] } }, seeds: [0, 1], ...overrides });
+function fileHash(filePath: string): string {
+  return createHash('sha256').update(fs.readFileSync(filePath)).digest('hex');
+}
+function siblings(filePath: string): string[] {
+  return fs.readdirSync(path.dirname(filePath)).sort();
+}
+function expectProjectFileError(open: () => unknown, message: RegExp): void {
+  let thrown: unknown;
+  try {
+    open();
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ProjectFileError);
+  expect((thrown as Error).message).toMatch(message);
+}
+
+describe('creating a project', () => {
+  it('writes a WAL SQLite file with our application_id, the current schema and meta', () => {
+    const store = createStore('lr sweep.saddle');
+    const info = projectInfo.parse(store.info());
+    expect(info).toMatchObject({ name: 'lr sweep', schemaVersion: currentSchemaVersion, appVersion, experimentCount: 0, runCount: 0 });
+    expect(Math.abs(info.createdAtMs - Date.now())).toBeLessThan(60_000);
+    store.close();
+    expect(siblings(store.path)).toEqual(['lr sweep.saddle']);
+
+    const raw = new Database(store.path, { readonly: true });
+    expect(raw.pragma('application_id', { simple: true })).toBe(saddleApplicationId);
+    expect(raw.pragma('user_version', { simple: true })).toBe(currentSchemaVersion);
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(raw.prepare("SELECT key, typeof(value) FROM meta ORDER BY key").raw().all()).toEqual([
+      ['appVersion', 'text'],
+      ['createdAtMs', 'integer'],
+      ['name', 'text'],
+    ]);
+    raw.close();
+  });
+
+  it('refuses to overwrite an existing file and leaves it as it was', () => {
+    const target = path.join(dir, 'notes.saddle');
+    fs.writeFileSync(target, 'my notes');
+    expectProjectFileError(() => ProjectStore.create(target, appVersion), /already exists/);
+    expect(fs.readFileSync(target, 'utf8')).toBe('my notes');
+    expect(siblings(target)).toEqual(['notes.saddle']);
+  });
+
+  it('names a missing folder in its error', () => {
+    expectProjectFileError(() => ProjectStore.create(path.join(dir, 'nope', 'a.saddle'), appVersion), /nope.*does not exist/);
+  });
+});
+
+describe('experiments', () => {
+  it('insert, get, list, update and delete in the contract shape', () => {
+    const store = createStore();
+    const inserted = experiment.parse(store.insertExperiment(spec({ notes: 'first try', tags: ['fig2'] })));
+    expect(inserted).toMatchObject({ name: 'Sweep of init scale', family: 'mode-flow', params: { depth: 3 }, seeds: [0, 1], notes: 'first try', tags: ['fig2'] });
+    expect(inserted.sweep).toEqual({ scale: { logspace: [-3, -1, 3] } });
+    expect(store.getExperiment(inserted.id)).toEqual(inserted);
+
+    const updated = store.updateExperiment(inserted.id, { name: 'Renamed', seeds: [4] });
+    expect(updated).toMatchObject({ id: inserted.id, name: 'Renamed', seeds: [4], notes: 'first try', createdAtMs: inserted.createdAtMs });
+    expect(updated.updatedAtMs).toBeGreaterThanOrEqual(inserted.updatedAtMs);
+
+    const second = store.insertExperiment(spec({ name: 'Other' }));
+    expect(store.listExperiments().map((e) => e.name)).toEqual(['Renamed', 'Other']);
+    store.deleteExperiment(inserted.id);
+    expect(store.listExperiments().map((e) => e.id)).toEqual([second.id]);
+    expect(store.info().experimentCount).toBe(1);
+  });
+
+  it('missing ids are NotFoundErrors with a readable message', () => {
+    const store = createStore();
+    expect(() => store.getExperiment(42)).toThrow(NotFoundError);
+    expect(() => store.getExperiment(42)).toThrow(/No experiment 42/);
+    expect(() => store.updateExperiment(42, { name: 'x' })).toThrow(NotFoundError);
+    expect(() => store.deleteExperiment(42)).toThrow(NotFoundError);
+    expect(() => store.insertRuns(42, [{ params: {}, seed: 0 }])).toThrow(NotFoundError);
+    expect(() => store.listRuns(42)).toThrow(NotFoundError);
+    expect(() => store.getRun(7)).toThrow(NotFoundError);
+    expect(() => store.setRunProgress(7, 0.5)).toThrow(NotFoundError);
+    expect(() => store.readSeries(7)).toThrow(NotFoundError);
+    expect(() => store.getTheory(7)).toThrow(NotFoundError);
+    expect(() => store.deleteDashboard(3)).toThrow(NotFoundError);
+  });
+
+  it('ids are never reused after a delete', () => {
+    const store = createStore();
+    const first = store.insertExperiment(spec());
+    store.deleteExperiment(first.id);
+    expect(store.insertExperiment(spec()).id).toBeGreaterThan(first.id);
+  });
+
+  it('deleting an experiment removes its runs, series, summaries, analyses and dashboards', () => {
+    const store = createStore();
+    const { id } = store.insertExperiment(spec());
+    const [runId] = store.insertRuns(id, [{ params: {}, seed: 0 }]);
+    store.appendChunks([{ runId, metric: 'loss', x: new Float64Array([0, 1]), y: new Float64Array([1, 0.5]) }]);
+    store.finishRun(runId, { status: 'done', error: null, summary: { finalLoss: 0.5 }, theory: null, finishedAtMs: Date.now() });
+    store.saveAnalyses(id, [analysis('fit')]);
+    store.saveDashboard({ experimentId: id, name: 'Loss', layout: {} });
+    store.deleteExperiment(id);
+
+    const raw = new Database(store.path, { readonly: true });
+    for (const table of ['runs', 'series', 'summaries', 'analyses', 'dashboards']) {
+      expect(raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    }
+    raw.close();
+  });
+});
+
+describe('runs', () => {
+  it('go from queued to running to done, with summaries flattened for SQL', () => {
+    const store = createStore();
+    const { id: experimentId } = store.insertExperiment(spec());
+    const ids = store.insertRuns(experimentId, [
+      { params: { scale: 0.001 }, seed: 0 },
+      { params: { scale: 0.01 }, seed: 1 },
+    ]);
+    expect(ids).toHaveLength(2);
+    const queued = run.parse(store.getRun(ids[0]));
+    expect(queued).toMatchObject({ experimentId, params: { scale: 0.001 }, seed: 0, status: 'queued', progress: 0, startedAtMs: null, finishedAtMs: null, error: null, device: null, appVersion, tags: [], notes: '', summary: null });
+
+    store.setRunStarted(ids[0], 'cpu', 1_700_000_000_000.4);
+    store.setRunProgress(ids[0], 1.7);
+    expect(store.getRun(ids[0])).toMatchObject({ status: 'running', device: 'cpu', startedAtMs: 1_700_000_000_000, progress: 1 });
+    store.setRunProgress(ids[0], 0.25);
+    expect(store.getRun(ids[0]).progress).toBe(0.25);
+
+    const summary = { escapeTimes: [1.5, null, 3], finalLoss: 0.125, regime: 'saddle-to-saddle', fitted: null };
+    const theory = [theorySeries.parse({ id: 'escape', label: 'Escape times', kind: 'vline', x: [1.5, 3], y: [] })];
+    store.finishRun(ids[0], { status: 'done', error: null, summary, theory, finishedAtMs: 1_700_000_000_500 });
+    const done = run.parse(store.getRun(ids[0]));
+    expect(done).toMatchObject({ status: 'done', progress: 1, finishedAtMs: 1_700_000_000_500, summary });
+    expect(store.getTheory(ids[0])).toEqual(theory);
+    expect(store.getTheory(ids[1])).toEqual([]);
+
+    const raw = new Database(store.path, { readonly: true });
+    const rows = raw.prepare('SELECT key, value FROM summaries WHERE runId = ? ORDER BY key').raw().all(ids[0]);
+    expect(rows).toEqual([
+      ['escapeTimes[0]', 1.5],
+      ['escapeTimes[1]', null],
+      ['escapeTimes[2]', 3],
+      ['finalLoss', 0.125],
+      ['fitted', null],
+    ]);
+    raw.close();
+
+    store.finishRun(ids[1], { status: 'diverged', error: 'loss became NaN at step 12', summary: null, theory: null, finishedAtMs: Date.now() });
+    expect(store.getRun(ids[1])).toMatchObject({ status: 'diverged', error: 'loss became NaN at step 12', progress: 0, summary: null });
+    expect(store.listRuns(experimentId).map((r) => r.id)).toEqual(ids);
+    expect(store.listRuns().map((r) => r.id)).toEqual(ids);
+  });
+
+  it('tags and notes can be edited; deleteRuns is all or nothing', () => {
+    const store = createStore();
+    const { id } = store.insertExperiment(spec());
+    const ids = store.insertRuns(id, [0, 1, 2].map((seed) => ({ params: {}, seed })));
+    expect(store.updateRunMeta(ids[0], { tags: ['keep'] })).toMatchObject({ tags: ['keep'], notes: '' });
+    expect(store.updateRunMeta(ids[0], { notes: 'slow start' })).toMatchObject({ tags: ['keep'], notes: 'slow start' });
+
+    expect(() => store.deleteRuns([ids[1], 999])).toThrow(/No run 999/);
+    expect(store.listRuns(id)).toHaveLength(3);
+    store.deleteRuns([ids[1], ids[2], ids[2]]);
+    expect(store.listRuns(id).map((r) => r.id)).toEqual([ids[0]]);
+  });
+
+  it('runs a crash left queued or running are cancelled on open', () => {
+    let store = createStore();
+    const { id } = store.insertExperiment(spec());
+    const [queued, running, done] = store.insertRuns(id, [0, 1, 2].map((seed) => ({ params: {}, seed })));
+    store.setRunStarted(running, 'cpu', Date.now());
+    store.finishRun(done, { status: 'done', error: null, summary: {}, theory: null, finishedAtMs: Date.now() });
+    store = reopen(store);
+    for (const runId of [queued, running]) {
+      expect(store.getRun(runId)).toMatchObject({ status: 'cancelled', error: interruptedRunError, finishedAtMs: null });
+    }
+    expect(store.getRun(done).status).toBe('done');
+    expect(store.markInterruptedRuns()).toBe(0);
+  });
+
+  it('after a crash, the committed data in the -wal is there and unfinished runs are cancelled', () => {
+    const store = createStore('live.saddle');
+    const { id } = store.insertExperiment(spec());
+    const [runId] = store.insertRuns(id, [{ params: {}, seed: 0 }]);
+    store.setRunStarted(runId, 'cpu', Date.now());
+    store.appendChunks([{ runId, metric: 'loss', x: new Float64Array([0, 1]), y: new Float64Array([2, 1]) }]);
+    // What the disk holds if the app dies now: the main file plus its write-ahead log.
+    const crashed = path.join(dir, 'crashed.saddle');
+    expect(fs.statSync(`${store.path}-wal`).size).toBeGreaterThan(0);
+    for (const suffix of ['', '-wal']) fs.copyFileSync(store.path + suffix, crashed + suffix);
+
+    const recovered = track(ProjectStore.open(crashed, appVersion));
+    expect(recovered.getRun(runId)).toMatchObject({ status: 'cancelled', error: interruptedRunError });
+    expect(Array.from(recovered.readSeries(runId)[0].y)).toEqual([2, 1]);
+  });
+
+  it('flattenSummary keeps numbers and nulls, spreads arrays, skips strings', () => {
+    expect(flattenSummary({ a: 1, b: [2, null], c: 'text', d: null })).toEqual([
+      ['a', 1],
+      ['b[0]', 2],
+      ['b[1]', null],
+      ['d', null],
+    ]);
+  });
+});
+
+describe('series', () => {
+  function storeWithRuns(count: number) {
+    const store = createStore();
+    const { id } = store.insertExperiment(spec());
+    return { store, runIds: store.insertRuns(id, Array.from({ length: count }, (_, seed) => ({ params: {}, seed }))) };
+  }
+  const f64 = (...values: number[]) => new Float64Array(values);
+
+  it('appends chunks across calls and reads them back joined, in first-written metric order', () => {
+    const { store, runIds } = storeWithRuns(2);
+    const [a, b] = runIds;
+    store.appendChunks([
+      { runId: a, metric: 'loss', x: f64(0, 1), y: f64(10, 9) },
+      { runId: a, metric: 'sigma/1', x: f64(0), y: f64(0.1) },
+      { runId: a, metric: 'sigma/0', x: f64(0), y: f64(0.2) },
+      { runId: b, metric: 'loss', x: f64(0), y: f64(5) },
+    ]);
+    const result = store.appendChunks([
+      { runId: a, metric: 'loss', x: f64(2, 3, 4), y: f64(8, 7, 6) },
+      { runId: a, metric: 'loss', x: f64(), y: f64() },
+      { runId: a, metric: 'sigma/0', x: f64(1), y: f64(0.3) },
+    ]);
+    expect(result).toEqual({ pointCount: 4, missingRunIds: [] });
+
+    expect(store.listMetrics(a)).toEqual(['loss', 'sigma/1', 'sigma/0']);
+    const all = store.readSeries(a);
+    expect(all.map((s) => s.metric)).toEqual(['loss', 'sigma/1', 'sigma/0']);
+    expect(Array.from(all[0].x)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(all[0].y)).toEqual([10, 9, 8, 7, 6]);
+    expect(store.readSeries(a, ['sigma/']).map((s) => [s.metric, Array.from(s.y)])).toEqual([
+      ['sigma/1', [0.1]],
+      ['sigma/0', [0.2, 0.3]],
+    ]);
+    expect(store.readSeries(a, ['sigma', 'sigma/0']).map((s) => s.metric)).toEqual(['sigma/0']);
+    expect(store.readSeries(b, ['loss'])[0].y).toEqual(f64(5));
+    expect(store.listMetrics(b)).toEqual(['loss']);
+
+    const raw = new Database(store.path, { readonly: true });
+    expect(raw.prepare("SELECT chunkIndex, pointCount FROM series WHERE runId = ? AND metric = 'loss' ORDER BY chunkIndex").raw().all(a)).toEqual([
+      [0, 2],
+      [1, 3],
+    ]);
+    raw.close();
+  });
+
+  it('drops chunks of deleted runs without losing the rest of the batch', () => {
+    const { store, runIds } = storeWithRuns(2);
+    store.deleteRuns([runIds[1]]);
+    const result = store.appendChunks([
+      { runId: runIds[0], metric: 'loss', x: f64(0), y: f64(1) },
+      { runId: runIds[1], metric: 'loss', x: f64(0), y: f64(1) },
+    ]);
+    expect(result).toEqual({ pointCount: 1, missingRunIds: [runIds[1]] });
+    expect(store.readSeries(runIds[0])).toHaveLength(1);
+  });
+
+  it('a malformed chunk rolls the whole batch back', () => {
+    const { store, runIds } = storeWithRuns(1);
+    expect(() =>
+      store.appendChunks([
+        { runId: runIds[0], metric: 'loss', x: f64(0), y: f64(1) },
+        { runId: runIds[0], metric: 'loss', x: f64(1, 2), y: f64(1) },
+      ]),
+    ).toThrow(/2 x values but 1 y values/);
+    expect(store.listMetrics(runIds[0])).toEqual([]);
+  });
+
+  it('is bit for bit identical after close and reopen: -0, subnormals, infinities, NaN payloads, random bits', () => {
+    const created = storeWithRuns(1);
+    const runIds = created.runIds;
+    let store = created.store;
+    const special = f64(-0, 0, Number.MIN_VALUE, -Number.MIN_VALUE, 2.225073858507201e-308, Number.MAX_VALUE, Infinity, -Infinity, NaN, 1 / 3);
+    const nanWithPayload = new Float64Array(1);
+    new DataView(nanWithPayload.buffer).setBigUint64(0, 0x7ff4_0000_dead_beefn, true);
+    const random = new Float64Array(10_000);
+    randomFillSync(new Uint8Array(random.buffer));
+    // Stored as three chunks, one of them a view into a larger buffer at an odd offset of doubles.
+    const backing = new Float64Array(random.length + 3);
+    backing.set(random, 3);
+    const offsetView = backing.subarray(3);
+    store.appendChunks([
+      { runId: runIds[0], metric: 'bits', x: special, y: special.slice().reverse() },
+      { runId: runIds[0], metric: 'bits', x: nanWithPayload, y: nanWithPayload },
+      { runId: runIds[0], metric: 'bits', x: offsetView, y: random },
+    ]);
+    store = reopen(store);
+    const [series] = store.readSeries(runIds[0]);
+    const bytes = (...parts: Float64Array[]) => Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+    expect(bytes(series.x).equals(bytes(special, nanWithPayload, random))).toBe(true);
+    expect(bytes(series.y).equals(bytes(special.slice().reverse(), nanWithPayload, random))).toBe(true);
+  });
+
+  it('blobs are little-endian float64 that any reader can decode', () => {
+    const { store, runIds } = storeWithRuns(1);
+    store.appendChunks([{ runId: runIds[0], metric: 'loss', x: f64(0.5, -0), y: f64(1e-300, 3) }]);
+    store.close();
+    const raw = new Database(store.path, { readonly: true });
+    const row = raw.prepare('SELECT pointCount, x, y FROM series').get() as { pointCount: number; x: Buffer; y: Buffer };
+    raw.close();
+    expect(row.pointCount).toBe(2);
+    expect([row.x.readDoubleLE(0), row.x.readDoubleLE(8), row.y.readDoubleLE(0), row.y.readDoubleLE(8)]).toEqual([0.5, -0, 1e-300, 3]);
+  });
+});
+
+function analysis(id: string): AnalysisResult {
+  return { id, title: `Analysis ${id}`, columns: [{ key: 'n', label: 'n' }], rows: [{ n: 1 }], checks: [], notes: [] };
+}
+
+describe('analyses and dashboards', () => {
+  it('saveAnalyses replaces every analysis of the experiment, keeping the given order', () => {
+    const store = createStore();
+    const { id } = store.insertExperiment(spec());
+    store.saveAnalyses(id, [analysis('b'), analysis('a')]);
+    const saved = store.saveAnalyses(id, [analysis('z'), analysis('y')]);
+    expect(saved.map((record) => analysisRecord.parse(record).result.id)).toEqual(['z', 'y']);
+    expect(store.listAnalyses(id)).toEqual(saved);
+    expect(() => store.saveAnalyses(99, [])).toThrow(NotFoundError);
+  });
+
+  it('dashboards: insert, replace, list by scope, delete', () => {
+    const store = createStore();
+    const { id } = store.insertExperiment(spec());
+    const global = dashboard.parse(store.saveDashboard({ experimentId: null, name: 'All', layout: { panels: [] } }));
+    const local = store.saveDashboard({ experimentId: id, name: 'Loss', layout: { panels: ['loss'] } });
+    const renamed = store.saveDashboard({ id: local.id, experimentId: id, name: 'Loss (log)', layout: { panels: ['loss'], logY: true } });
+    expect(renamed).toMatchObject({ id: local.id, name: 'Loss (log)', layout: { panels: ['loss'], logY: true } });
+    expect(store.listDashboards().map((d) => d.id)).toEqual([global.id, local.id]);
+    expect(store.listDashboards(null).map((d) => d.id)).toEqual([global.id]);
+    expect(store.listDashboards(id).map((d) => d.id)).toEqual([local.id]);
+    expect(() => store.saveDashboard({ id: 999, experimentId: null, name: 'x', layout: {} })).toThrow(NotFoundError);
+    store.deleteDashboard(global.id);
+    expect(store.listDashboards().map((d) => d.id)).toEqual([local.id]);
+  });
+});
+
+describe('opening files that are not healthy projects', () => {
+  /** Opening must fail with `message` and leave the file and its folder exactly as they were. */
+  function expectRefusedUntouched(filePath: string, message: RegExp): void {
+    const hashBefore = fileHash(filePath);
+    const listingBefore = siblings(filePath);
+    expectProjectFileError(() => ProjectStore.open(filePath, appVersion), message);
+    expect(fileHash(filePath)).toBe(hashBefore);
+    expect(siblings(filePath)).toEqual(listingBefore);
+  }
+  function closedProjectWithData(): string {
+    const store = createStore('data.saddle');
+    const { id } = store.insertExperiment(spec());
+    const runIds = store.insertRuns(id, [0, 1, 2, 3].map((seed) => ({ params: {}, seed })));
+    const big = new Float64Array(20_000).map((_, i) => Math.sin(i));
+    store.appendChunks(runIds.map((runId) => ({ runId, metric: 'loss', x: big, y: big })));
+    store.close();
+    return store.path;
+  }
+
+  it('a missing file or a folder', () => {
+    expectProjectFileError(() => ProjectStore.open(path.join(dir, 'absent.saddle'), appVersion), /does not exist/);
+    expectProjectFileError(() => ProjectStore.open(dir, appVersion), /is a folder/);
+  });
+
+  it('a text file, an empty file', () => {
+    const text = path.join(dir, 'readme.saddle');
+    fs.writeFileSync(text, 'SQLite is great, but this is a text file\n'.repeat(10));
+    expectRefusedUntouched(text, /not a Saddle Lab project: it is not an SQLite database/);
+    const empty = path.join(dir, 'empty.saddle');
+    fs.writeFileSync(empty, '');
+    expectRefusedUntouched(empty, /is empty/);
+  });
+
+  it('a foreign SQLite database, in rollback or WAL mode, gets no -wal or -shm', () => {
+    for (const mode of ['delete', 'wal']) {
+      const foreign = path.join(dir, `foreign-${mode}.sqlite`);
+      const db = new Database(foreign);
+      db.pragma(`journal_mode = ${mode}`);
+      db.exec('CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES (\'https://example.org\')');
+      db.close();
+      expectRefusedUntouched(foreign, /another program/);
+      expect(fs.existsSync(`${foreign}-wal`) || fs.existsSync(`${foreign}-shm`)).toBe(false);
+    }
+  });
+
+  it('a project made by a newer version', () => {
+    const filePath = closedProjectWithData();
+    const raw = new Database(filePath);
+    raw.pragma(`user_version = ${currentSchemaVersion + 1}`);
+    raw.close();
+    expectRefusedUntouched(filePath, /made by a newer version of Saddle Lab/);
+  });
+
+  it('a truncated project', () => {
+    const filePath = closedProjectWithData();
+    fs.truncateSync(filePath, Math.floor(fs.statSync(filePath).size / 2));
+    expectRefusedUntouched(filePath, /damaged/);
+  });
+
+  it('a project with garbage pages in the middle', () => {
+    const filePath = closedProjectWithData();
+    const bytes = fs.readFileSync(filePath);
+    const garbage = Buffer.alloc(64 * 1024);
+    randomFillSync(garbage);
+    garbage.copy(bytes, 3 * 16_384);
+    fs.writeFileSync(filePath, bytes);
+    expectRefusedUntouched(filePath, /damaged/);
+  });
+
+  it('a healthy project opens after a refused one, and opening cleans up after itself', () => {
+    const filePath = closedProjectWithData();
+    const store = track(ProjectStore.open(filePath, appVersion));
+    expect(store.listRuns()).toHaveLength(4);
+    store.close();
+    expect(siblings(filePath)).toEqual(['data.saddle']);
+  });
+});
+
+describe('save as', () => {
+  it('writes a compact copy named after its file, opens it, and leaves the original usable', () => {
+    const store = createStore('original.saddle');
+    const { id } = store.insertExperiment(spec());
+    const [runId] = store.insertRuns(id, [{ params: {}, seed: 0 }]);
+    const values = new Float64Array(1000).map((_, i) => i / 7);
+    store.appendChunks([{ runId, metric: 'loss', x: values, y: values }]);
+
+    const copy = track(store.saveAs(path.join(dir, 'copy.saddle')));
+    expect(copy.info()).toMatchObject({ name: 'copy', experimentCount: 1, runCount: 1, schemaVersion: currentSchemaVersion });
+    expect(copy.readSeries(runId)[0].y).toEqual(values);
+    copy.appendChunks([{ runId, metric: 'extra', x: values, y: values }]);
+    expect(store.listMetrics(runId)).toEqual(['loss']);
+    expect(store.info().name).toBe('original');
+    expect(siblings(store.path).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to overwrite the open project, under any spelling of its path', () => {
+    const store = createStore('same.saddle');
+    const hash = fileHash(store.path);
+    expectProjectFileError(() => store.saveAs(store.path), /is the project that is open/);
+    expectProjectFileError(() => store.saveAs(path.join(dir, '.', 'x', '..', 'same.saddle')), /is the project that is open/);
+    const link = path.join(dir, 'link.saddle');
+    fs.symlinkSync(store.path, link);
+    expectProjectFileError(() => store.saveAs(link), /is the project that is open/);
+    expect(fileHash(store.path)).toBe(hash);
+  });
+
+  it('replaces an existing file (and drops its stale journal) only once the copy is complete', () => {
+    const store = createStore('source.saddle');
+    store.insertExperiment(spec({ name: 'From source' }));
+    const target = path.join(dir, 'target.saddle');
+    fs.writeFileSync(target, 'old contents');
+    fs.writeFileSync(`${target}-wal`, 'stale journal');
+    const copy = track(store.saveAs(target));
+    expect(copy.listExperiments().map((e) => e.name)).toEqual(['From source']);
+    copy.close();
+    expect(siblings(target)).toEqual(['source.saddle', 'source.saddle-shm', 'source.saddle-wal', 'target.saddle']);
+  });
+});
