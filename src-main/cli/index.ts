@@ -87,6 +87,7 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 async function runCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' } }, true);
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SPEC.json file');
+  const poolSize = positiveInt(values.pool as string | undefined, '--pool');
   const specFile = resolve(positionals[0]);
   let spec: unknown;
   try {
@@ -95,7 +96,7 @@ async function runCommand(args: string[]): Promise<number> {
     throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
   }
   const json = Boolean(values.json);
-  const service = newService({ poolSize: positiveInt(values.pool as string | undefined, '--pool') });
+  const service = newService({ poolSize });
   const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
   const projectPath = resolve((values.project as string | undefined) ?? join(temp as string, 'run.saddle'));
   try {

@@ -1,0 +1,12 @@
+// Registry of experiment families. A new family is one import and one entry here.
+import type { FamilyDefinition } from '../family';
+import { family as modeFlow } from './mode-flow';
+
+export const families: FamilyDefinition[] = [modeFlow];
+
+/** The family with this id; throws for an unknown id (a project naming a family this app lacks). */
+export function getFamily(id: string): FamilyDefinition {
+  const family = families.find((f) => f.id === id);
+  if (!family) throw new Error(`unknown family '${id}' (known: ${families.map((f) => f.id).join(', ')})`);
+  return family;
+}

@@ -1,0 +1,109 @@
+// Parameters of the mode-flow family. The defaults reproduce Fig. 1 of paper 000; the generated
+// form reads descriptions, units, bounds and defaults from z.toJSONSchema of this schema.
+import { z } from 'zod';
+import { barrier } from './barrier';
+
+/**
+ * Largest plateau length, in active-basin time constants, that a float64 time axis resolves:
+ * beyond ~1e14 the transition is narrower than the step the time resolution allows.
+ */
+const MAX_PLATEAU_RATIO = 1e12;
+
+export const modeFlowParams = z
+  .object({
+    depth: z
+      .number()
+      .int()
+      .min(1)
+      .max(12)
+      .default(3)
+      .describe('Depth L (number of layers, dimensionless). L = 1: linear regression; L = 2: logistic (Saxe) escape, log(1/ε); L ≥ 3: polynomial escape, ε^−(L−2).'),
+    targets: z
+      .array(z.number().positive().max(1000))
+      .min(1)
+      .max(64)
+      .default([1, 0.5, 0.25, 0.1])
+      .describe('Target singular values σᵢ* (same units as the target matrix), one per mode: 1 to 64 positive values.'),
+    initScale: z
+      .number()
+      .min(1e-6)
+      .max(10)
+      .default(0.04)
+      .describe('Initialization scale ε (per-layer singular value, dimensionless): balanced init W_ℓW_ℓᵀ = ε²I gives σᵢ(0) = ε^L on every mode.'),
+    initialValues: z
+      .array(z.number().min(1e-100).max(1e6))
+      .min(1)
+      .max(64)
+      .optional()
+      .describe('Explicit initial singular values σᵢ(0) (units of σ*), one per target; when given, initScale is ignored.'),
+    horizonMode: z
+      .enum(['converged', 'time'])
+      .default('converged')
+      .describe('When the run ends: "converged" once every mode is within the tolerance of its target, "time" at t = horizonTime.'),
+    horizonTime: z
+      .number()
+      .positive()
+      .max(1e15)
+      .default(100)
+      .describe('End time t (gradient-flow time units) when horizonMode is "time"; unused otherwise.'),
+    tolerance: z
+      .number()
+      .min(1e-12)
+      .max(0.25)
+      .default(1e-3)
+      .describe('Relative tolerance δ (dimensionless): a mode has converged when |σᵢ − σᵢ*| ≤ δ·σᵢ*. Also the δ of the two-phase time, eq. (9).'),
+    rtol: z
+      .number()
+      .min(1e-13)
+      .max(1e-4)
+      .default(1e-10)
+      .describe('Relative tolerance of the DOP853 integrator (dimensionless), applied to b = β_L(σ) on the plateau and to log|b − b*| in the active basin.'),
+    samples: z
+      .number()
+      .int()
+      .min(50)
+      .max(100_000)
+      .default(400)
+      .describe('Points recorded per metric (count), spread uniformly in arclength of the normalized curves so transitions are resolved.'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.initialValues && p.initialValues.length !== p.targets.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['initialValues'],
+        message: `needs one value per target: ${p.targets.length} targets, ${p.initialValues.length} initial values`,
+      });
+      return;
+    }
+    const initial = initialSigmas(p);
+    p.targets.forEach((target, i) => {
+      // Dead-zone time (6) over the active-basin time constant 1/(L σ*^{2−2/L}) of eq. (8).
+      const plateau = ((barrier(p.depth, target / 2) - barrier(p.depth, initial[i])) / target) * p.depth * target ** (2 - 2 / p.depth);
+      // A non-finite plateau comes from a value its own bound already rejects.
+      if (plateau > MAX_PLATEAU_RATIO && Number.isFinite(plateau)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [p.initialValues ? 'initialValues' : 'initScale'],
+          message:
+            `mode ${i} (σ* = ${target}) would sit on its plateau for ${plateau.toExponential(1)} transition times; a float64 ` +
+            `time axis resolves at most ${MAX_PLATEAU_RATIO.toExponential(0)}: use a larger initial scale or a smaller depth`,
+        });
+      }
+    });
+  });
+
+export type ModeFlowParams = z.output<typeof modeFlowParams>;
+
+/** σᵢ(0): the explicit values, or ε^L on every mode. */
+export function initialSigmas(p: ModeFlowParams): number[] {
+  return p.initialValues ?? p.targets.map(() => p.initScale ** p.depth);
+}
+
+/** The bottleneck mode argmin σᵢ* (paper 000, Prop. 4); ties go to the smaller σᵢ(0), the later escape. */
+export function bottleneckMode(targets: readonly number[], initial: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < targets.length; i++) {
+    if (targets[i] < targets[best] || (targets[i] === targets[best] && initial[i] < initial[best])) best = i;
+  }
+  return best;
+}
