@@ -32,7 +32,14 @@ if (!app.requestSingleInstanceLock()) {
   });
   void app.whenReady().then(start);
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void service?.close());
+  // Finish writing before the process goes: stop the pool and close the project cleanly once.
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing || !service) return;
+    closing = true;
+    event.preventDefault();
+    void service.close().finally(() => app.quit());
+  });
 }
 
 async function start(): Promise<void> {
