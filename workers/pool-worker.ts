@@ -34,18 +34,35 @@ export default function runTask(task: RunTask): Promise<RunOutcome> {
 
 /** Runs one family run, turning NaN/Inf into `diverged` and a cancel message into `cancelled`. */
 export async function runFamily(family: FamilyDefinition, task: RunTask): Promise<RunOutcome> {
-  const params = family.params.parse(task.params);
   const abort = new AbortController();
   task.port.on('message', (message: HostMessage) => {
     if (message.type === 'cancel') abort.abort();
   });
   task.port.postMessage({ type: 'started' } satisfies WorkerMessage);
+  let theory: TheorySeries[] = [];
+  try {
+    const params = family.params.parse(task.params);
+    theory = family.theory?.(params) ?? [];
+    const summary = await family.run(params, createContext(task, abort.signal));
+    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
+    return { status: 'done', summary, theory };
+  } catch (error) {
+    if (error instanceof DivergedError) return { status: 'diverged', error: error.message, summary: null, theory };
+    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
+    throw error;
+  } finally {
+    task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
+    task.port.close();
+  }
+}
+
+function createContext(task: RunTask, signal: AbortSignal): RunContext {
   let lastProgress = -1;
-  const ctx: RunContext = {
+  return {
     seed: task.seed,
     rng: createRng(task.seed),
     device: task.device,
-    signal: abort.signal,
+    signal,
     emit({ metric, x, y }) {
       if (x.length !== y.length) throw new Error(`metric ${metric}: x and y lengths differ (${x.length} vs ${y.length})`);
       const bad = firstNonFinite(y);
@@ -62,19 +79,6 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
       task.port.postMessage(message);
     },
   };
-  const theory = family.theory?.(params) ?? [];
-  try {
-    const summary = await family.run(params, ctx);
-    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
-    return { status: 'done', summary, theory };
-  } catch (error) {
-    if (error instanceof DivergedError) return { status: 'diverged', error: error.message, summary: null, theory };
-    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
-    throw error;
-  } finally {
-    task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
-    task.port.close();
-  }
 }
 
 export interface AnalyzeTask {

@@ -139,8 +139,7 @@ export class Scheduler {
     this.hooks.onFinished(job.runId, outcome);
   }
 
-  private onMessage(entry: Active, message: WorkerMessage): void {
-    if (message.type === 'end') return;
+  private onMessage(entry: Active, message: Exclude<WorkerMessage, { type: 'end' }>): void {
     if (message.type === 'started') {
       entry.startedAtMs = Date.now();
       this.hooks.onStarted(entry.job.runId, entry.startedAtMs);

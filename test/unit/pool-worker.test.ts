@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { MessageChannel } from 'node:worker_threads';
+import { z } from 'zod';
+import { defineFamily } from '../../workers/family';
+import { runFamily, type WorkerMessage } from '../../workers/pool-worker';
+
+const family = defineFamily({
+  id: 'test',
+  title: 'test',
+  summary: '',
+  references: [],
+  formulas: [],
+  params: z.object({ blowUpAt: z.number().int().default(-1), steps: z.number().int().default(3) }),
+  metrics: [],
+  charts: [],
+  async run(params, ctx) {
+    for (let i = 0; i < params.steps; i++) {
+      if (ctx.signal.aborted) return { finalLoss: null };
+      const value = i === params.blowUpAt ? NaN : i;
+      ctx.emit({ metric: 'loss', x: Float64Array.of(i), y: Float64Array.of(value) });
+      ctx.progress((i + 1) / params.steps);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { finalLoss: params.steps - 1 };
+  },
+});
+
+function collect() {
+  const channel = new MessageChannel();
+  const messages: WorkerMessage[] = [];
+  channel.port1.on('message', (m: WorkerMessage) => messages.push(m));
+  return { channel, messages };
+}
+
+describe('the pool worker', () => {
+  it('streams chunks and progress, then ends the port', async () => {
+    const { channel, messages } = collect();
+    const outcome = await runFamily(family, { family: 'test', params: {}, seed: 0, device: 'cpu', port: channel.port2 });
+    expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
+    await expect.poll(() => messages.at(-1)?.type).toBe('end');
+    expect(messages[0].type).toBe('started');
+    expect(messages.filter((m) => m.type === 'chunk')).toHaveLength(3);
+    expect(messages.filter((m) => m.type === 'progress').map((m) => (m as { fraction: number }).fraction)).toEqual([0.33, 0.66, 1]);
+    channel.port1.close();
+  });
+
+  it('a NaN in a metric ends the run as diverged with where it happened', async () => {
+    const { channel } = collect();
+    const outcome = await runFamily(family, { family: 'test', params: { blowUpAt: 1 }, seed: 0, device: 'cpu', port: channel.port2 });
+    expect(outcome.status).toBe('diverged');
+    expect(outcome.status !== 'done' && outcome.error).toMatch(/loss became NaN at x = 1/);
+    channel.port1.close();
+  });
+
+  it('a cancel message aborts the run cooperatively', async () => {
+    const { channel } = collect();
+    const running = runFamily(family, { family: 'test', params: { steps: 1000 }, seed: 0, device: 'cpu', port: channel.port2 });
+    channel.port1.postMessage({ type: 'cancel' });
+    expect((await running).status).toBe('cancelled');
+    channel.port1.close();
+  });
+
+  it('invalid params throw (the scheduler stores the run as failed)', async () => {
+    const { channel } = collect();
+    await expect(runFamily(family, { family: 'test', params: { steps: 'many' }, seed: 0, device: 'cpu', port: channel.port2 })).rejects.toThrow();
+    channel.port1.close();
+  });
+});
