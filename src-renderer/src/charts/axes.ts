@@ -1,0 +1,79 @@
+// Axis, grid, legend and tooltip pieces shared by the panel and analysis builders.
+import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
+import { formatNumber } from '../logic/format';
+
+const legendRowHeight = 17;
+const maxLegendRows = 4;
+/** Narrowest plot we lay out for: the legend wraps as if the panel were this wide. */
+const assumedLegendWidth = 330;
+
+export interface LegendLayout {
+  /** Vertical space the legend takes above the plots. */
+  height: number;
+  /** Too many entries to show at once: one scrolling row instead. */
+  scroll: boolean;
+}
+
+/** Legend rows estimated from the entry names (about 6 px per character plus the icon). */
+export function legendLayout(names: readonly string[]): LegendLayout {
+  const width = names.reduce((sum, name) => sum + 30 + 6 * name.length, 0);
+  const rows = Math.max(1, Math.ceil(width / assumedLegendWidth));
+  return rows > maxLegendRows ? { height: legendRowHeight + 10, scroll: true } : { height: rows * legendRowHeight + 10, scroll: false };
+}
+
+function formatTick(value: number): string {
+  return formatNumber(value);
+}
+
+function formatTooltipValue(value: unknown): string {
+  if (typeof value === 'number') return formatNumber(value);
+  if (Array.isArray(value)) return value.map(formatTooltipValue).join(', ');
+  return String(value ?? '');
+}
+
+interface AxisInput {
+  label: string;
+  log: boolean;
+  gridIndex: number;
+  showName: boolean;
+}
+
+const axisCommon = {
+  nameLocation: 'middle',
+  axisLabel: { formatter: formatTick, hideOverlap: true, fontSize: 10 },
+  nameTextStyle: { fontSize: 11 },
+  splitLine: { show: true, lineStyle: { color: '#ececec' } },
+  axisLine: { onZero: false },
+} as const;
+
+export function xAxis({ label, log, gridIndex, showName }: AxisInput): XAXisComponentOption {
+  return { ...axisCommon, type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 24 };
+}
+
+export function yAxis({ label, log, gridIndex, showName }: AxisInput): YAXisComponentOption {
+  return { ...axisCommon, type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 38 };
+}
+
+/** A plot area whose tick labels and axis names stay inside the given rectangle. */
+export function grid(rect: Pick<GridComponentOption, 'left' | 'right' | 'top' | 'bottom' | 'width' | 'height'>): GridComponentOption {
+  return { ...rect, outerBoundsMode: 'same', outerBoundsContain: 'all' };
+}
+
+/** Entries whose icon should not take the colour of their first series (theory drawn per group). */
+export interface NeutralEntries {
+  names: readonly string[];
+  neutral: ReadonlySet<string>;
+  color: string;
+}
+
+export function legend(layout: LegendLayout, entries?: NeutralEntries): LegendComponentOption {
+  const data = entries?.names.map((name) =>
+    entries.neutral.has(name) ? { name, itemStyle: { color: entries.color }, lineStyle: { color: entries.color, type: 'dashed' as const } } : { name },
+  );
+  return { type: layout.scroll ? 'scroll' : 'plain', top: 4, left: 'center', width: '94%', itemWidth: 18, itemHeight: 8, itemGap: 8, textStyle: { fontSize: 11 }, data };
+}
+
+export function tooltip(trigger: 'axis' | 'item'): TooltipComponentOption {
+  return { trigger, confine: true, valueFormatter: formatTooltipValue, textStyle: { fontSize: 11 } };
+}

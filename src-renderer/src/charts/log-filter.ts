@@ -1,0 +1,39 @@
+// Log axes cannot show zero or negative values: such points are dropped, never clamped, so the
+// chart does not invent data. Non-finite values are dropped on any axis.
+import type { Point } from './types';
+
+export function plottable(value: number, log: boolean): boolean {
+  return Number.isFinite(value) && (!log || value > 0);
+}
+
+export function plottablePoints(
+  x: readonly number[],
+  y: readonly (number | null)[],
+  logX: boolean,
+  logY: boolean,
+): Point[] {
+  const points: Point[] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const value = y[i];
+    if (value !== null && plottable(x[i], logX) && plottable(value, logY)) points.push([x[i], value]);
+  }
+  return points;
+}
+
+/** The min–max band as two index-aligned series for stacking: the lower edge and the spread. */
+export function plottableBand(
+  x: readonly number[],
+  min: readonly number[],
+  max: readonly number[],
+  logX: boolean,
+  logY: boolean,
+): { lower: Point[]; spread: Point[] } {
+  const lower: Point[] = [];
+  const spread: Point[] = [];
+  for (let i = 0; i < x.length; i++) {
+    if (!plottable(x[i], logX) || !plottable(min[i], logY) || !plottable(max[i], logY)) continue;
+    lower.push([x[i], min[i]]);
+    spread.push([x[i], max[i] - min[i]]);
+  }
+  return { lower, spread };
+}

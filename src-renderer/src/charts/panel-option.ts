@@ -1,0 +1,179 @@
+// Panel model → ECharts option: overlay (every group in one plot) or small multiples (one plot
+// per group, same metrics and colours in each). Pure; runs in unit tests without a DOM.
+import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
+import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
+import { plottable, plottableBand, plottablePoints } from './log-filter';
+import { neutralColor, paletteColor } from './palette';
+import { buildPanelModel, type Grouping, type ModelGroup, type ModelLine, type PanelModel, type PanelRun } from './panel-model';
+import type { BuiltOption, SeriesOption } from './types';
+import type { GridComponentOption, TitleComponentOption } from 'echarts/components';
+
+export interface PanelView {
+  logX: boolean;
+  logY: boolean;
+  overlay: boolean;
+}
+
+export interface PanelOptions extends PanelView {
+  grouping: Grouping;
+  hiddenTheory: readonly string[];
+}
+
+const overlayPlotHeight = 290;
+const cellHeight = 210;
+const cellTitleHeight = 18;
+
+/** Columns × rows for `count` small multiples: at most three columns. */
+export function multiplesGrid(count: number): { columns: number; rows: number } {
+  const columns = count <= 1 ? 1 : count <= 4 ? 2 : 3;
+  return { columns, rows: Math.max(1, Math.ceil(count / columns)) };
+}
+
+/** Legend entries: groups in an overlay of several groups, else metrics; then theory labels. */
+function legendNames(model: PanelModel, overlay: boolean): string[] {
+  const byGroup = overlay && model.groups.length > 1;
+  const names = model.groups.flatMap((group) => [...(byGroup ? [group.label] : group.lines.map((line) => line.metric)), ...group.theory.map((theory) => theory.label)]);
+  return [...new Set(names)];
+}
+
+/** Pixel height the panel needs: the plot (or grid of plots) plus its legend. */
+export function panelHeight(model: PanelModel, overlay: boolean): number {
+  const legendHeight = legendLayout(legendNames(model, overlay)).height;
+  return legendHeight + (overlay ? overlayPlotHeight : multiplesGrid(model.groups.length).rows * cellHeight);
+}
+
+/** The data series drawn (theory and band edges excluded), for the panel's `data-series-count`. */
+export function countDataSeries(option: BuiltOption): number {
+  return option.series.filter((series) => String(series.id).startsWith('data:')).length;
+}
+
+interface Cell {
+  index: number;
+  groups: ModelGroup[];
+}
+
+interface Styling {
+  /** Overlay of several groups: series named and coloured by group; otherwise by metric. */
+  byGroup: boolean;
+  logX: boolean;
+  logY: boolean;
+}
+
+function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: ModelLine, style: Styling): SeriesOption[] {
+  const name = style.byGroup ? group.label : line.metric;
+  const color = paletteColor(style.byGroup ? groupIndex : line.colorIndex);
+  const axes = { xAxisIndex: cell.index, yAxisIndex: cell.index };
+  const id = `${cell.index}:${group.key}:${line.metric}`;
+  const series: SeriesOption[] = [
+    {
+      ...axes,
+      type: 'line',
+      id: `data:${id}`,
+      name,
+      color,
+      data: plottablePoints(line.x, line.y, style.logX, style.logY),
+      showSymbol: false,
+      lineStyle: { width: 1.5 },
+      emphasis: { focus: 'series' },
+      z: 3,
+    },
+  ];
+  if (line.band) {
+    const { lower, spread } = plottableBand(line.x, line.band.min, line.band.max, style.logX, style.logY);
+    // Same name as the mean line, so the legend toggles the band with it.
+    const edge = { ...axes, type: 'line', name, color, stack: `band:${id}`, stackStrategy: 'all', showSymbol: false, silent: true, tooltip: { show: false }, lineStyle: { opacity: 0 }, z: 1 } as const;
+    series.push({ ...edge, id: `band:${id}:lower`, data: lower });
+    series.push({ ...edge, id: `band:${id}:spread`, data: spread, areaStyle: { color, opacity: 0.18 } });
+  }
+  return series;
+}
+
+function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory: TheorySeries, position: number, style: Styling): SeriesOption {
+  const color = style.byGroup ? paletteColor(groupIndex) : theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
+  const base = {
+    xAxisIndex: cell.index,
+    yAxisIndex: cell.index,
+    id: `theory:${cell.index}:${group.key}:${theory.id}:${position}`,
+    name: theory.label,
+    color,
+    z: 2,
+  };
+  const markLine = (data: ({ xAxis: number } | { yAxis: number })[], dash: 'dotted' | 'dashed') => ({
+    silent: true,
+    symbol: ['none', 'none'],
+    label: { show: false },
+    lineStyle: { type: dash, width: 1.2, color },
+    data,
+  });
+  switch (theory.kind) {
+    case 'line':
+      return { ...base, type: 'line', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), showSymbol: false, lineStyle: { type: 'dashed', width: 1.2 } };
+    case 'marker':
+      return { ...base, type: 'scatter', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), symbol: 'diamond', symbolSize: 8 };
+    case 'vline':
+      return { ...base, type: 'line', data: [], markLine: markLine(theory.x.filter((x) => plottable(x, style.logX)).map((x) => ({ xAxis: x })), 'dotted') };
+    case 'hline':
+      return { ...base, type: 'line', data: [], markLine: markLine(theory.y.filter((y) => plottable(y, style.logY)).map((y) => ({ yAxis: y })), 'dashed') };
+  }
+}
+
+function cellRect(index: number, count: number, legendHeight: number): { grid: GridComponentOption; title: TitleComponentOption } {
+  const { columns } = multiplesGrid(count);
+  const [column, row] = [index % columns, Math.floor(index / columns)];
+  const width = 100 / columns;
+  const top = legendHeight + row * cellHeight;
+  return {
+    grid: grid({ left: `${column * width + 0.5}%`, width: `${width - 1}%`, top: top + cellTitleHeight, height: cellHeight - cellTitleHeight - 6 }),
+    title: { left: `${(column + 0.5) * width}%`, top, textAlign: 'center', textStyle: { fontSize: 11, fontWeight: 'normal' } },
+  };
+}
+
+export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption {
+  const { chart, groups } = model;
+  const multiples = !view.overlay && groups.length > 0;
+  const cells: Cell[] = multiples ? groups.map((group, index) => ({ index, groups: [group] })) : [{ index: 0, groups }];
+  const style: Styling = { byGroup: view.overlay && groups.length > 1, logX: view.logX, logY: view.logY };
+  const { columns } = multiplesGrid(cells.length);
+  // Axis names only on the outer plots: x on the last row, y on the first column.
+  const lastRowStart = cells.length - (cells.length % columns || columns);
+  const names = legendNames(model, view.overlay);
+  const legendBlock = legendLayout(names);
+  // Theory coloured by group: its legend entry stands for all groups, so it gets a neutral icon.
+  const theoryNames = new Set(groups.flatMap((group) => group.theory.map((theory) => theory.label)));
+  const neutral = style.byGroup ? { names, neutral: theoryNames, color: neutralColor } : undefined;
+  const option: BuiltOption = {
+    animation: false,
+    title: [],
+    grid: [],
+    xAxis: [],
+    yAxis: [],
+    legend: legend(legendBlock, neutral),
+    tooltip: tooltip('axis'),
+    dataZoom: [{ type: 'inside', xAxisIndex: cells.map((cell) => cell.index), filterMode: 'none', zoomOnMouseWheel: 'ctrl', moveOnMouseWheel: false }],
+    series: [],
+  };
+  for (const cell of cells) {
+    const rect = multiples ? cellRect(cell.index, cells.length, legendBlock.height) : null;
+    option.grid.push(rect?.grid ?? grid({ left: 8, right: 16, top: legendBlock.height + 6, bottom: 6 }));
+    if (rect) option.title.push({ ...rect.title, text: cell.groups[0].label });
+    option.xAxis.push(xAxis({ label: chart.x.label, log: view.logX, gridIndex: cell.index, showName: cell.index >= lastRowStart }));
+    option.yAxis.push(yAxis({ label: chart.y.label, log: view.logY, gridIndex: cell.index, showName: cell.index % columns === 0 }));
+    for (const group of cell.groups) {
+      const groupIndex = groups.indexOf(group);
+      for (const line of group.lines) option.series.push(...dataSeries(cell, group, groupIndex, line, style));
+      group.theory.forEach((theory, position) => option.series.push(theorySeries(cell, group, groupIndex, theory, position, style)));
+    }
+  }
+  return option;
+}
+
+/** (chart spec, run data, theory, view options) → ECharts option. */
+export function buildPanelOption(
+  chart: ChartSpec,
+  runs: readonly PanelRun[],
+  theory: ReadonlyMap<number, readonly TheorySeries[]>,
+  options: PanelOptions,
+): BuiltOption {
+  const model = buildPanelModel({ chart, runs, theory, grouping: options.grouping, hiddenTheory: options.hiddenTheory });
+  return optionFromModel(model, options);
+}

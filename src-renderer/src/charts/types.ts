@@ -1,0 +1,40 @@
+// The ECharts option shape our builders produce: concrete arrays (easy to test and to post-process
+// for export) that are assignable to the tree-shaken ECharts option type.
+import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
+import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  TitleComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
+import type { ComposeOption } from 'echarts/core';
+
+export type SeriesOption = LineSeriesOption | ScatterSeriesOption;
+
+// A type alias, not an interface: ECharts' option type has an index signature.
+export type BuiltOption = {
+  animation: false;
+  backgroundColor?: string;
+  title: TitleComponentOption[];
+  grid: GridComponentOption[];
+  xAxis: XAXisComponentOption[];
+  yAxis: YAXisComponentOption[];
+  legend: LegendComponentOption;
+  tooltip: TooltipComponentOption;
+  dataZoom: DataZoomComponentOption[];
+  series: SeriesOption[];
+};
+
+/** What `echarts/core` accepts with the components registered in echarts-runtime.ts. */
+export type ChartOption = ComposeOption<
+  | SeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | TooltipComponentOption
+  | DataZoomComponentOption
+  | TitleComponentOption
+>;
+
+export type Point = [number, number];

@@ -1,0 +1,51 @@
+// Export of one panel, whatever it shows: PNG from the live canvas, SVG by re-rendering its
+// option offscreen, CSV from its data. Registered so menu commands can reach the active panel.
+import { onBeforeUnmount, onMounted, type Ref } from 'vue';
+import { ApiError } from '../api/api-error';
+import type { ChartOption } from '../charts/types';
+import { optionSvg } from '../export/echarts-runtime';
+import { registerPanelExporter, type ExportFormat, type PanelExporter } from '../export/panel-exporter';
+import { fileStem, saveExport } from '../export/save-file';
+import { useAppStore } from '../stores/app';
+
+export interface ChartHandle {
+  png(): string | null;
+  width(): number;
+}
+
+export interface PanelContent {
+  /** File name without extension. */
+  name: () => string;
+  option: () => ChartOption | null;
+  height: () => number;
+  csv: () => string;
+}
+
+export function usePanelExport(panelId: () => string, chart: Ref<ChartHandle | null>, content: PanelContent): PanelExporter {
+  const app = useAppStore();
+
+  const exporter: PanelExporter = async (format: ExportFormat) => {
+    const name = fileStem(content.name());
+    if (format === 'csv') {
+      await saveExport({ name: `${name}.csv`, data: content.csv(), encoding: 'utf8', mimeType: 'text/csv' }, app.host);
+      return;
+    }
+    const option = content.option();
+    if (!chart.value || !option) throw new ApiError({ kind: 'expected', message: 'This panel has no chart to export yet.' });
+    if (format === 'png') {
+      const url = chart.value.png();
+      if (!url) throw new ApiError({ kind: 'expected', message: 'The chart is not drawn yet.' });
+      await saveExport({ name: `${name}.png`, data: url.slice(url.indexOf(',') + 1), encoding: 'base64', mimeType: 'image/png' }, app.host);
+    } else {
+      const svg = optionSvg(option, chart.value.width(), content.height());
+      await saveExport({ name: `${name}.svg`, data: svg, encoding: 'utf8', mimeType: 'image/svg+xml' }, app.host);
+    }
+  };
+
+  let unregister: (() => void) | null = null;
+  onMounted(() => {
+    unregister = registerPanelExporter(panelId(), exporter);
+  });
+  onBeforeUnmount(() => unregister?.());
+  return exporter;
+}

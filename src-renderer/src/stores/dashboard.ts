@@ -1,0 +1,169 @@
+// What the dashboard shows for the current experiment: the selected runs (driven by the runs
+// table), overlay or small multiples, grouping (mean + min–max band), per-panel log axes and
+// theory toggles, and saved layouts (`dashboards.save` / `list`).
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { Dashboard } from '../../../src-main/contract/api';
+import type { ChartSpec } from '../../../src-main/contract/family-meta';
+import { saddle } from '../api/client';
+import type { Grouping } from '../charts/panel-model';
+import { defaultLayout, readLayout, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
+import { varyingKeys } from '../logic/params';
+import { clickSelection, type ClickModifiers } from '../logic/selection';
+import { useAppStore } from './app';
+import { useExperimentsStore } from './experiments';
+import { useRunsStore } from './runs';
+
+export const useDashboardStore = defineStore('dashboard', () => {
+  const app = useAppStore();
+  const experiments = useExperimentsStore();
+  const runs = useRunsStore();
+
+  const selectedIds = ref(new Set<number>());
+  const anchor = ref<number | null>(null);
+  const mode = ref<LayoutMode>('overlay');
+  const aggregate = ref(false);
+  const groupKeys = ref<string[] | null>(null);
+  const panels = ref<Record<string, PanelSettings>>({});
+  /** New runs of the experiment join the selection, so a started sweep shows up live. */
+  const followNewRuns = ref(true);
+  /** The panel the user last touched: the target of "export panel" from the menu. */
+  const activePanelId = ref<string | null>(null);
+  const saved = ref<Dashboard[]>([]);
+  const savedId = ref<number | null>(null);
+  let seenRunIds = new Set<number>();
+
+  const selectedRuns = computed(() => runs.ofCurrent.filter((run) => selectedIds.value.has(run.id)));
+  const varying = computed(() => varyingKeys(runs.ofCurrent.map((run) => run.params)));
+  const grouping = computed<Grouping>(() => {
+    if (!aggregate.value) return null;
+    return groupKeys.value ? groupKeys.value.filter((key) => varying.value.includes(key)) : varying.value;
+  });
+  const charts = computed<ChartSpec[]>(() => experiments.currentFamily?.charts ?? []);
+
+  function panelSettings(chart: ChartSpec): PanelSettings {
+    return panels.value[chart.id] ?? { logX: chart.x.log, logY: chart.y.log, hiddenTheory: [] };
+  }
+
+  function toggleLog(chart: ChartSpec, axis: 'logX' | 'logY'): void {
+    const settings = panelSettings(chart);
+    panels.value = { ...panels.value, [chart.id]: { ...settings, [axis]: !settings[axis] } };
+  }
+
+  function toggleTheory(chart: ChartSpec, theoryId: string): void {
+    const settings = panelSettings(chart);
+    const hidden = settings.hiddenTheory.includes(theoryId)
+      ? settings.hiddenTheory.filter((id) => id !== theoryId)
+      : [...settings.hiddenTheory, theoryId];
+    panels.value = { ...panels.value, [chart.id]: { ...settings, hiddenTheory: hidden } };
+  }
+
+  function setGroupKey(key: string, included: boolean): void {
+    const keys = groupKeys.value ?? varying.value;
+    groupKeys.value = included ? [...new Set([...keys, key])] : keys.filter((candidate) => candidate !== key);
+  }
+
+  function clickRun(runId: number, orderedIds: readonly number[], modifiers: ClickModifiers): void {
+    const next = clickSelection({ selected: selectedIds.value, anchor: anchor.value }, orderedIds, runId, modifiers);
+    selectedIds.value = new Set(next.selected);
+    anchor.value = next.anchor;
+  }
+
+  function selectOnly(runIds: readonly number[]): void {
+    selectedIds.value = new Set(runIds);
+  }
+
+  function layout(): DashboardLayout {
+    return { mode: mode.value, aggregate: aggregate.value, groupKeys: groupKeys.value, panels: panels.value, selectedRunIds: [...selectedIds.value] };
+  }
+
+  function apply(next: DashboardLayout): void {
+    mode.value = next.mode;
+    aggregate.value = next.aggregate;
+    groupKeys.value = next.groupKeys;
+    panels.value = next.panels;
+    const known = new Set(runs.ofCurrent.map((run) => run.id));
+    selectedIds.value = new Set(next.selectedRunIds.filter((id) => known.has(id)));
+  }
+
+  async function loadSaved(): Promise<void> {
+    const experimentId = experiments.currentId;
+    saved.value = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
+  }
+
+  /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
+  async function save(name: string): Promise<void> {
+    const experimentId = experiments.currentId;
+    const existing = saved.value.find((dashboard) => dashboard.name === name);
+    const dashboard = await app.attempt('Saving the dashboard', () =>
+      saddle().dashboards.save({ id: existing?.id, experimentId, name, layout: { ...layout() } }),
+    );
+    if (!dashboard) return;
+    saved.value = [...saved.value.filter((item) => item.id !== dashboard.id), dashboard];
+    savedId.value = dashboard.id;
+  }
+
+  function open(id: number): void {
+    const dashboard = saved.value.find((item) => item.id === id);
+    if (!dashboard) return;
+    apply(readLayout(dashboard.layout));
+    savedId.value = id;
+  }
+
+  async function removeSaved(id: number): Promise<void> {
+    const removed = await app.attempt('Deleting the dashboard', () => saddle().dashboards.delete({ id }));
+    if (!removed) return;
+    saved.value = saved.value.filter((item) => item.id !== id);
+    if (savedId.value === id) savedId.value = null;
+  }
+
+  watch(
+    () => experiments.currentId,
+    () => {
+      const runIds = runs.ofCurrent.map((run) => run.id);
+      seenRunIds = new Set(runIds);
+      // Several seeds: show their mean and spread by default.
+      apply({ ...defaultLayout(), aggregate: (experiments.current?.seeds.length ?? 1) > 1, selectedRunIds: runIds });
+      anchor.value = null;
+      savedId.value = null;
+      void loadSaved();
+    },
+    { immediate: true },
+  );
+
+  watch(
+    () => runs.ofCurrent.map((run) => run.id),
+    (runIds) => {
+      const fresh = runIds.filter((id) => !seenRunIds.has(id));
+      // Runs arriving for an experiment that showed none (e.g. loaded after it was chosen) are all shown.
+      const firstRuns = seenRunIds.size === 0;
+      seenRunIds = new Set(runIds);
+      if (fresh.length > 0 && (followNewRuns.value || firstRuns)) selectedIds.value = new Set([...selectedIds.value, ...fresh]);
+    },
+  );
+
+  return {
+    selectedIds,
+    mode,
+    aggregate,
+    groupKeys,
+    panels,
+    followNewRuns,
+    activePanelId,
+    saved,
+    savedId,
+    selectedRuns,
+    varying,
+    grouping,
+    charts,
+    panelSettings,
+    toggleLog,
+    toggleTheory,
+    setGroupKey,
+    clickRun,
+    selectOnly,
+    save,
+    open,
+    removeSaved,
+  };
+});

@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { Run } from '../../src-main/contract/api';
+import { aggregateSeries } from '../../src-renderer/src/logic/aggregate';
+import { toCsv } from '../../src-renderer/src/logic/csv';
+import { readLayout } from '../../src-renderer/src/logic/dashboard-layout';
+import { formatCompact, formatDuration, formatNumber } from '../../src-renderer/src/logic/format';
+import { appendPoints } from '../../src-renderer/src/logic/live-series';
+import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics';
+import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
+import { filterRuns, parseTags, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
+import { clickSelection } from '../../src-renderer/src/logic/selection';
+import { commandForKey, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
+
+describe('number and value formatting', () => {
+  it('keeps four significant digits and switches to exponents at the extremes', () => {
+    expect(formatNumber(0.04)).toBe('0.04');
+    expect(formatNumber(3)).toBe('3');
+    expect(formatNumber(1 / 3)).toBe('0.3333');
+    expect(formatNumber(1e-5)).toBe('1e-5');
+    expect(formatNumber(123456)).toBe('1.235e5');
+    expect(formatNumber(-2.5e-7)).toBe('-2.5e-7');
+  });
+
+  it('shortens long arrays for table cells', () => {
+    expect(formatCompact([1, 2])).toBe('[1, 2]');
+    expect(formatCompact([1, 2, 3, 4, 5])).toBe('[1, 2, 3, … 5]');
+    expect(formatCompact(null)).toBe('–');
+  });
+
+  it('formats ETAs', () => {
+    expect(formatDuration(42_000)).toBe('42 s');
+    expect(formatDuration(185_000)).toBe('3 min 5 s');
+    expect(formatDuration(4_320_000)).toBe('1 h 12 min');
+  });
+});
+
+describe('parameters that tell runs apart', () => {
+  it('finds the keys whose values differ, comparing arrays by value', () => {
+    const sets = [
+      { depth: 2, targets: [1, 2], initScale: 0.01 },
+      { depth: 3, targets: [1, 2], initScale: 0.01 },
+      { depth: 3, targets: [1, 2], initScale: 0.01, extra: true },
+    ];
+    expect(varyingKeys(sets)).toEqual(['depth', 'extra']);
+    expect(paramsLabel(sets[0], ['depth', 'initScale'])).toBe('depth=2, initScale=0.01');
+    expect(stableStringify({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe('{"a":[1,{"c":3,"d":2}],"b":1}');
+  });
+});
+
+describe('metric patterns', () => {
+  it('matches prefixes and orders indexed metrics numerically', () => {
+    const available = ['sigma/10', 'sigma/2', 'loss', 'barrier/0', 'sigma/0'];
+    expect(chartMetrics(['sigma/'], available)).toEqual(['sigma/0', 'sigma/2', 'sigma/10']);
+    expect(chartMetrics(['loss', 'bregman'], available)).toEqual(['loss']);
+    expect(metricIndex('sigma/10')).toBe(10);
+    expect(metricIndex('loss')).toBeNull();
+  });
+});
+
+describe('mean and min–max over seeds', () => {
+  it('interpolates members onto the longest grid', () => {
+    const band = aggregateSeries([
+      { x: [0, 1, 2, 3, 4], y: [0, 1, 2, 3, 4] },
+      { x: [0, 2, 4], y: [0, 4, 8] },
+    ]);
+    expect(band.x).toEqual([0, 1, 2, 3, 4]);
+    expect(band.mean).toEqual([0, 1.5, 3, 4.5, 6]);
+    expect(band.min).toEqual([0, 1, 2, 3, 4]);
+    expect(band.max).toEqual([0, 2, 4, 6, 8]);
+  });
+
+  it('averages only the members that cover an x and skips non-finite values', () => {
+    const band = aggregateSeries([
+      { x: [0, 1, 2, 3], y: [1, 1, NaN, 1] },
+      { x: [0, 1], y: [3, 3] },
+    ]);
+    expect(band.x).toEqual([0, 1, 3]);
+    expect(band.mean).toEqual([2, 2, 1]);
+    expect(band.count).toEqual([2, 2, 1]);
+  });
+});
+
+describe('live points', () => {
+  it('appends only points beyond the last x', () => {
+    const first = appendPoints(undefined, 'loss', [0, 1], [5, 4], 100);
+    const second = appendPoints(first, 'loss', [1, 2, 3], [4, 3, 2], 100);
+    expect(second).toEqual({ metric: 'loss', x: [0, 1, 2, 3], y: [5, 4, 3, 2] });
+    expect(appendPoints(second, 'loss', [2], [3], 100)).toBe(second);
+  });
+
+  it('thins to the cap, keeping the first and last points', () => {
+    const x = Array.from({ length: 10 }, (_, i) => i);
+    const thinned = appendPoints(undefined, 'loss', x, x, 4);
+    expect(thinned.x.length).toBeLessThanOrEqual(4);
+    expect(thinned.x[0]).toBe(0);
+    expect(thinned.x[thinned.x.length - 1]).toBe(9);
+  });
+});
+
+function makeRun(id: number, params: Record<string, unknown>, extra: Partial<Run> = {}): Run {
+  return {
+    id,
+    experimentId: 1,
+    params,
+    seed: 0,
+    status: 'done',
+    progress: 1,
+    queuedAtMs: 0,
+    startedAtMs: 0,
+    finishedAtMs: 1,
+    error: null,
+    device: 'cpu',
+    appVersion: '0.1.0',
+    tags: [],
+    notes: '',
+    summary: null,
+    ...extra,
+  };
+}
+
+describe('runs table', () => {
+  const runs = [
+    makeRun(1, { depth: 2, targets: [1, 2] }, { summary: { escapeTime: 12.5 } }),
+    makeRun(2, { depth: 3, targets: [1, 2] }, { summary: { escapeTime: null }, tags: ['slow'] }),
+    makeRun(3, { depth: 10, targets: [1, 2] }, { summary: { escapeTime: 3 }, notes: 'check Fig. 2' }),
+  ];
+
+  it('shows varying parameters then summary keys', () => {
+    expect(tableColumns(runs, false).map((column) => column.id)).toEqual(['run:id', 'run:status', 'run:seed', 'param:depth', 'summary:escapeTime']);
+    expect(tableColumns(runs, true).map((column) => column.id)).toContain('param:targets');
+  });
+
+  it('sorts numerically with missing values last in both directions', () => {
+    const columns = tableColumns(runs, false);
+    expect(sortRuns(runs, columns, { columnId: 'param:depth', descending: false }).map((run) => run.id)).toEqual([1, 2, 3]);
+    expect(sortRuns(runs, columns, { columnId: 'summary:escapeTime', descending: false }).map((run) => run.id)).toEqual([3, 1, 2]);
+    expect(sortRuns(runs, columns, { columnId: 'summary:escapeTime', descending: true }).map((run) => run.id)).toEqual([1, 3, 2]);
+  });
+
+  it('filters on cells, tags and notes', () => {
+    const columns = tableColumns(runs, false);
+    expect(filterRuns(runs, columns, 'slow').map((run) => run.id)).toEqual([2]);
+    expect(filterRuns(runs, columns, 'fig.').map((run) => run.id)).toEqual([3]);
+    expect(filterRuns(runs, columns, 'depth=10').map((run) => run.id)).toEqual([3]);
+    expect(filterRuns(runs, columns, '  ')).toHaveLength(3);
+  });
+
+  it('parses tags', () => {
+    expect(parseTags('a, b  c,a')).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('row selection', () => {
+  const ids = [5, 6, 7, 8];
+  const none = { selected: new Set<number>(), anchor: null };
+
+  it('selects one row on a plain click, toggles with Ctrl, extends with Shift', () => {
+    const one = clickSelection(none, ids, 6, { shift: false, toggle: false });
+    expect([...one.selected]).toEqual([6]);
+    const two = clickSelection(one, ids, 8, { shift: false, toggle: true });
+    expect([...two.selected].sort()).toEqual([6, 8]);
+    const range = clickSelection(one, ids, 8, { shift: true, toggle: false });
+    expect([...range.selected]).toEqual([6, 7, 8]);
+    const backwards = clickSelection({ selected: new Set([7]), anchor: 7 }, ids, 5, { shift: true, toggle: false });
+    expect([...backwards.selected]).toEqual([5, 6, 7]);
+    const untoggled = clickSelection(two, ids, 8, { shift: false, toggle: true });
+    expect([...untoggled.selected]).toEqual([6]);
+  });
+});
+
+describe('keyboard shortcuts', () => {
+  const key = (value: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) => ({
+    key: value,
+    ctrlKey: false,
+    metaKey: false,
+    shiftKey: false,
+    altKey: false,
+    ...mods,
+  });
+
+  it('maps Ctrl/Cmd+Enter to run.start on each platform', () => {
+    expect(commandForKey(key('Enter', { ctrlKey: true }), 'electron', false, true)).toBe('run.start');
+    expect(commandForKey(key('Enter', { metaKey: true }), 'electron', true, false)).toBe('run.start');
+    expect(commandForKey(key('Enter', { ctrlKey: true }), 'electron', true, false)).toBeNull();
+    expect(commandForKey(key('Enter'), 'serve', false, false)).toBeNull();
+  });
+
+  it('leaves project shortcuts to the native menu in Electron', () => {
+    expect(commandForKey(key('s', { ctrlKey: true }), 'serve', false, false)).toBe('project.saveAs');
+    expect(commandForKey(key('S', { ctrlKey: true }), 'electron', false, false)).toBeNull();
+  });
+
+  it('ignores plain keys while typing', () => {
+    expect(commandForKey(key('?', { shiftKey: true }), 'serve', false, false)).toBe('help.shortcuts');
+    expect(commandForKey(key('?', { shiftKey: true }), 'serve', false, true)).toBeNull();
+  });
+
+  it('recognizes menu command strings', () => {
+    expect(isAppCommand('view.smallMultiples')).toBe(true);
+    expect(isAppCommand('format.disk')).toBe(false);
+  });
+});
+
+describe('saved dashboard layouts', () => {
+  it('reads a saved layout and falls back to defaults for bad entries', () => {
+    const layout = readLayout({
+      mode: 'smallMultiples',
+      aggregate: true,
+      groupKeys: ['depth', 3],
+      panels: { sigma: { logX: true, hiddenTheory: ['tauLin', 1] }, bad: 'x' },
+      selectedRunIds: [1, 2.5, 'x', 3],
+    });
+    expect(layout).toEqual({
+      mode: 'smallMultiples',
+      aggregate: true,
+      groupKeys: ['depth'],
+      panels: { sigma: { logX: true, logY: false, hiddenTheory: ['tauLin'] } },
+      selectedRunIds: [1, 3],
+    });
+    expect(readLayout({ mode: 'grid' })).toMatchObject({ mode: 'overlay', aggregate: false, groupKeys: null });
+  });
+});
+
+describe('CSV', () => {
+  it('quotes fields with separators, quotes and line breaks', () => {
+    expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1, null], ['line\nbreak', [1, 2]]])).toBe(
+      'a,b\r\n"x,y","say ""hi"""\r\n1,\r\n"line\nbreak","[1,2]"\r\n',
+    );
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  axisLength,
+  axisPreview,
+  convertAxis,
+  expandAxis,
+  formatSeeds,
+  parseNumberList,
+  parseSeeds,
+  runCount,
+  sweepKind,
+} from '../../src-renderer/src/logic/sweep';
+
+describe('sweep axes', () => {
+  it('expands lists, linspace and logspace (in decades)', () => {
+    expect(expandAxis([1, 2, 5])).toEqual([1, 2, 5]);
+    expect(expandAxis({ linspace: [0, 1, 5] })).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(expandAxis({ logspace: [-2, 0, 3] })).toEqual([0.01, 0.1, 1]);
+    expect(expandAxis({ linspace: [3, 7, 1] })).toEqual([3]);
+  });
+
+  it('ends linspace exactly at its stop value', () => {
+    const values = expandAxis({ linspace: [0, 0.3, 4] });
+    expect(values[values.length - 1]).toBe(0.3);
+  });
+
+  it('knows each axis kind and length', () => {
+    expect(sweepKind([1])).toBe('list');
+    expect(sweepKind({ linspace: [0, 1, 2] })).toBe('linspace');
+    expect(sweepKind({ logspace: [0, 1, 2] })).toBe('logspace');
+    expect(axisLength({ logspace: [-3, -1, 7] })).toBe(7);
+  });
+
+  it('counts runs as the product of axis lengths times seeds', () => {
+    expect(runCount({}, [0])).toBe(1);
+    expect(runCount({}, [0, 1, 2])).toBe(3);
+    expect(runCount({ depth: [1, 2, 3], initScale: { logspace: [-3, -1, 5] } }, [0, 1])).toBe(30);
+    expect(runCount({ depth: [] }, [0])).toBe(0);
+  });
+
+  it('converts between kinds keeping range and count', () => {
+    expect(convertAxis([0.5, 0.1, 0.3], 'linspace')).toEqual({ linspace: [0.1, 0.5, 3] });
+    expect(convertAxis([0.001, 0.1], 'logspace')).toEqual({ logspace: [-3, -1, 2] });
+    expect(convertAxis({ logspace: [-2, 0, 3] }, 'list')).toEqual([0.01, 0.1, 1]);
+    expect(convertAxis([2], 'linspace')).toEqual({ linspace: [2, 2, 2] });
+  });
+
+  it('previews long axes compactly', () => {
+    expect(axisPreview([1, 2])).toBe('1, 2 (2 values)');
+    expect(axisPreview([0.5])).toBe('0.5 (1 value)');
+    expect(axisPreview({ linspace: [0, 9, 10] })).toBe('0, 1, 2, 3 … 9 (10 values)');
+  });
+});
+
+describe('seeds field', () => {
+  it('parses lists and ranges, dropping duplicates', () => {
+    expect(parseSeeds('0, 1, 2')).toEqual({ ok: true, value: [0, 1, 2] });
+    expect(parseSeeds('0-3 7')).toEqual({ ok: true, value: [0, 1, 2, 3, 7] });
+    expect(parseSeeds('2..4, 3')).toEqual({ ok: true, value: [2, 3, 4] });
+  });
+
+  it('rejects what is not a seed', () => {
+    expect(parseSeeds('').ok).toBe(false);
+    expect(parseSeeds('-1').ok).toBe(false);
+    expect(parseSeeds('1.5').ok).toBe(false);
+    expect(parseSeeds('5-2').ok).toBe(false);
+    expect(parseSeeds('0-5000').ok).toBe(false);
+  });
+
+  it('formats seeds with ranges, round-tripping through the parser', () => {
+    expect(formatSeeds([0, 1, 2, 3, 7])).toBe('0-3, 7');
+    expect(formatSeeds([4, 5])).toBe('4, 5');
+    expect(formatSeeds([0])).toBe('0');
+    const seeds = [0, 1, 2, 5, 6, 9, 10, 11];
+    const parsed = parseSeeds(formatSeeds(seeds));
+    expect(parsed).toEqual({ ok: true, value: seeds });
+  });
+});
+
+describe('list axis text', () => {
+  it('accepts commas, spaces and semicolons; rejects non-numbers', () => {
+    expect(parseNumberList('0.01, 0.02 1e-3;4')).toEqual({ ok: true, value: [0.01, 0.02, 0.001, 4] });
+    expect(parseNumberList('1, x').ok).toBe(false);
+    expect(parseNumberList(' ').ok).toBe(false);
+  });
+});
