@@ -4,15 +4,18 @@ import type { z } from 'zod';
 import type { Rng } from './numeric/rng';
 import type {
   AnalysisResult,
-  ChartSpec,
+  chartSpec,
   FormulaSpec,
-  MetricSpec,
+  metricSpec,
   ReferenceSpec,
   RunSummary,
   TheorySeries,
 } from '../src-main/contract/family-meta';
 
-export type { AnalysisResult, ChartSpec, FormulaSpec, MetricSpec, ReferenceSpec, RunSummary, TheorySeries };
+export type { AnalysisResult, FormulaSpec, ReferenceSpec, RunSummary, TheorySeries };
+/** As a family writes them: optional fields (style, kind, log, theory) take their defaults. */
+export type MetricSpec = z.input<typeof metricSpec>;
+export type ChartSpec = z.input<typeof chartSpec>;
 
 /** One piece of a metric's time series. Arrays are transferred to the main process, not copied. */
 export interface MetricChunk {

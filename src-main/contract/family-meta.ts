@@ -20,6 +20,8 @@ export const metricSpec = z.object({
   name: z.string(),
   label: z.string(),
   x: z.string().describe('what the x values are, e.g. "t" or "step"'),
+  /** 'points': detected events (escapes, plateau starts) drawn as markers, not joined by a line. */
+  style: z.enum(['line', 'points']).default('line'),
 });
 export type MetricSpec = z.infer<typeof metricSpec>;
 
@@ -32,6 +34,8 @@ export type AxisSpec = z.infer<typeof axisSpec>;
 export const chartSpec = z.object({
   id: z.string(),
   title: z.string(),
+  /** 'heatmap': an indexed metric ('x/') drawn as index × x, coloured by value (one run at a time). */
+  kind: z.enum(['lines', 'heatmap']).default('lines'),
   x: axisSpec,
   y: axisSpec,
   /** Metric names; a name ending in '/' matches every indexed series under it. */

@@ -1,7 +1,7 @@
 // Family metadata for the renderer and the CLI, derived once from the family definitions: the
 // parameter JSON Schema drives the generated form, so a new family needs no renderer change.
 import { z } from 'zod';
-import type { FamilyInfo } from '../contract';
+import { chartSpec, metricSpec, type FamilyInfo } from '../contract';
 import { families } from '../../workers/families/index';
 
 let cache: FamilyInfo[] | null = null;
@@ -18,8 +18,8 @@ export function familyCatalog(): FamilyInfo[] {
       formulas: family.formulas,
       paramsSchema: z.toJSONSchema(family.params, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
       defaults: defaults.success ? (defaults.data as Record<string, unknown>) : {},
-      metrics: family.metrics,
-      charts: family.charts,
+      metrics: family.metrics.map((metric) => metricSpec.parse(metric)),
+      charts: family.charts.map((chart) => chartSpec.parse(chart)),
       analyses: (family.analyses ?? []).map(({ id, title, description }) => ({ id, title, description })),
     };
   });

@@ -327,7 +327,7 @@ describe('mode-flow run: summary, metrics, theory', () => {
     const metricNames = new Set(family.metrics.map((m) => m.name));
     for (const chart of family.charts) {
       expect(chartSpec.safeParse(chart).success).toBe(true);
-      chart.theory.forEach((id) => expect(ids.has(id)).toBe(true));
+      (chart.theory ?? []).forEach((id) => expect(ids.has(id)).toBe(true));
       chart.series.forEach((name) => expect(metricNames.has(name)).toBe(true));
     }
     expect(family.charts.map((c) => c.id)).toEqual(['sigma', 'barrier', 'loss', 'bregman']);

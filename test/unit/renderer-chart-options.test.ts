@@ -10,6 +10,7 @@ import type { SeriesOption } from '../../src-renderer/src/charts/types';
 const sigmaChart: ChartSpec = {
   id: 'sigma',
   title: 'Singular values',
+  kind: 'lines',
   x: { label: 't', log: false },
   y: { label: 'σ_i', log: false },
   series: ['sigma/'],
