@@ -1,15 +1,14 @@
 // `npm start`: build, make sure Electron and its native SQLite build are there, open the app.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { electronBinary, ensureElectronNative } from './electron-native.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-if (!existsSync(`${root}/dist/main/electron.js`) || process.argv.includes('--rebuild')) {
-  await import('./build.mjs');
-}
+// Always build (about 2 s): a pulled or edited checkout never opens a stale app.
+const built = spawnSync(process.execPath, [`${root}/scripts/build.mjs`], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const nativeBinding = ensureElectronNative();
-const child = spawn(electronBinary(), [root, ...process.argv.slice(2).filter((a) => a !== '--rebuild')], {
+const child = spawn(electronBinary(), [root, ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, SADDLE_LAB_SQLITE_BINDING: nativeBinding },
 });
