@@ -24,6 +24,8 @@ export interface PanelModelInput {
   grouping: Grouping;
   /** Theory ids the user switched off on this panel. */
   hiddenTheory: readonly string[];
+  /** Metric names or prefixes the family records as events: drawn as markers, not lines. */
+  pointMetrics?: readonly string[];
 }
 
 export interface ModelLine {
@@ -33,6 +35,7 @@ export interface ModelLine {
   x: readonly number[];
   y: readonly number[];
   band: { min: readonly number[]; max: readonly number[] } | null;
+  points: boolean;
 }
 
 export interface ModelGroup {
@@ -75,16 +78,22 @@ function aggregatedGroups(runs: readonly PanelRun[], keys: readonly string[]): R
   return [...groups.values()].sort((a, b) => compareParams(a.runs[0].params, b.runs[0].params, keys));
 }
 
-function groupLine(group: RunGroup, metric: string, colorIndex: number): ModelLine | null {
+function groupLine(group: RunGroup, metric: string, colorIndex: number, points: boolean): ModelLine | null {
   const members = group.runs.flatMap((run) => run.series.filter((series) => series.metric === metric && series.x.length > 0));
   if (members.length === 0) return null;
-  if (members.length === 1) return { metric, colorIndex, x: members[0].x, y: members[0].y, band: null };
+  // Events of several runs are not averaged: each run's markers are drawn.
+  if (members.length === 1 || points) {
+    const x = members.flatMap((member) => [...member.x]);
+    const y = members.flatMap((member) => [...member.y]);
+    return { metric, colorIndex, x, y, band: null, points };
+  }
   const band = aggregateSeries(members);
-  return { metric, colorIndex, x: band.x, y: band.mean, band: { min: band.min, max: band.max } };
+  return { metric, colorIndex, x: band.x, y: band.mean, band: { min: band.min, max: band.max }, points };
 }
 
 export function buildPanelModel(input: PanelModelInput): PanelModel {
   const { chart, runs, theory, grouping, hiddenTheory } = input;
+  const pointMetrics = new Set(chartMetrics(input.pointMetrics ?? [], runs.flatMap((run) => run.series.map((series) => series.metric))));
   const available = [...new Set(runs.flatMap((run) => run.series.map((series) => series.metric)))];
   const metrics = chartMetrics(chart.series, available);
   const shownTheory = new Set(chart.theory.filter((id) => !hiddenTheory.includes(id)));
@@ -95,7 +104,7 @@ export function buildPanelModel(input: PanelModelInput): PanelModel {
   const groups: ModelGroup[] = [];
   for (const group of runGroups) {
     const lines = metrics
-      .map((metric, position) => groupLine(group, metric, metricIndex(metric) ?? position))
+      .map((metric, position) => groupLine(group, metric, metricIndex(metric) ?? position, pointMetrics.has(metric)))
       .filter((line): line is ModelLine => line !== null);
     if (lines.length === 0) continue;
     const owner = group.runs.find((run) => theory.has(run.runId));

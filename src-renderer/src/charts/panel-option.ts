@@ -17,6 +17,7 @@ export interface PanelView {
 export interface PanelOptions extends PanelView {
   grouping: Grouping;
   hiddenTheory: readonly string[];
+  pointMetrics?: readonly string[];
 }
 
 const overlayPlotHeight = 290;
@@ -64,6 +65,9 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
   const color = paletteColor(style.byGroup ? groupIndex : line.colorIndex);
   const axes = { xAxisIndex: cell.index, yAxisIndex: cell.index };
   const id = `${cell.index}:${group.key}:${line.metric}`;
+  if (line.points) {
+    return [{ ...axes, type: 'scatter', id: `data:${id}`, name, color, data: plottablePoints(line.x, line.y, style.logX, style.logY), symbol: 'circle', symbolSize: 7, z: 4 }];
+  }
   const series: SeriesOption[] = [
     {
       ...axes,
@@ -174,6 +178,6 @@ export function buildPanelOption(
   theory: ReadonlyMap<number, readonly TheorySeries[]>,
   options: PanelOptions,
 ): BuiltOption {
-  const model = buildPanelModel({ chart, runs, theory, grouping: options.grouping, hiddenTheory: options.hiddenTheory });
+  const model = buildPanelModel({ chart, runs, theory, grouping: options.grouping, hiddenTheory: options.hiddenTheory, pointMetrics: options.pointMetrics });
   return optionFromModel(model, options);
 }

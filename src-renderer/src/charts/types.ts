@@ -1,13 +1,14 @@
 // The ECharts option shape our builders produce: concrete arrays (easy to test and to post-process
 // for export) that are assignable to the tree-shaken ECharts option type.
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
-import type { LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
+import type { HeatmapSeriesOption, LineSeriesOption, ScatterSeriesOption } from 'echarts/charts';
 import type {
   DataZoomComponentOption,
   GridComponentOption,
   LegendComponentOption,
   TitleComponentOption,
   TooltipComponentOption,
+  VisualMapComponentOption,
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 
@@ -30,6 +31,8 @@ export type BuiltOption = {
 /** What `echarts/core` accepts with the components registered in echarts-runtime.ts. */
 export type ChartOption = ComposeOption<
   | SeriesOption
+  | HeatmapSeriesOption
+  | VisualMapComponentOption
   | GridComponentOption
   | LegendComponentOption
   | TooltipComponentOption

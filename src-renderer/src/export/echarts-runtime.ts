@@ -1,6 +1,6 @@
 // The tree-shaken ECharts build: only the charts and components our option builders use, and both
 // renderers (canvas on screen and for PNG, SVG for vector export).
-import { LineChart, ScatterChart } from 'echarts/charts';
+import { HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomInsideComponent,
   GridComponent,
@@ -8,12 +8,15 @@ import {
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapContinuousComponent,
 } from 'echarts/components';
 import { init, use, type EChartsType } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 import type { ChartOption } from '../charts/types';
 
 use([
+  HeatmapChart,
+  VisualMapContinuousComponent,
   LineChart,
   ScatterChart,
   GridComponent,
