@@ -28,6 +28,13 @@ export type WorkerMessage =
 /** Messages on a run's port, main → worker. */
 export type HostMessage = { type: 'cancel' };
 
+/**
+ * Recorded by the host for every run: seconds since the run started (y) against the family's own
+ * x, so dashboards can put wall time on the x axis. Points are batched to keep chunks few.
+ */
+export const wallClockMetric = '_wall';
+const wallClockBatch = 256;
+
 export default function runTask(task: RunTask): Promise<RunOutcome> {
   return runFamily(getFamily(task.family), task);
 }
@@ -40,10 +47,11 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
   });
   task.port.postMessage({ type: 'started' } satisfies WorkerMessage);
   let theory: TheorySeries[] = [];
+  const wall = new WallClock(task.port);
   try {
     const params = family.params.parse(task.params);
     theory = family.theory?.(params) ?? [];
-    const summary = await family.run(params, createContext(task, abort.signal));
+    const summary = await family.run(params, createContext(task, abort.signal, wall));
     if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
     return { status: 'done', summary, theory };
   } catch (error) {
@@ -51,12 +59,40 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
     if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
     throw error;
   } finally {
+    wall.flush();
     task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
     task.port.close();
   }
 }
 
-function createContext(task: RunTask, signal: AbortSignal): RunContext {
+class WallClock {
+  private readonly startedMs = performance.now();
+  private lastX = -Infinity;
+  private x: number[] = [];
+  private y: number[] = [];
+
+  constructor(private readonly port: MessagePort) {}
+
+  /** Notes the wall time at the end of a chunk whose x goes beyond any seen before. */
+  mark(x: Float64Array): void {
+    const last = x[x.length - 1];
+    if (!(last > this.lastX)) return;
+    this.lastX = last;
+    this.x.push(last);
+    this.y.push((performance.now() - this.startedMs) / 1000);
+    if (this.x.length >= wallClockBatch) this.flush();
+  }
+
+  flush(): void {
+    if (this.x.length === 0) return;
+    const [x, y] = [Float64Array.from(this.x), Float64Array.from(this.y)];
+    this.x = [];
+    this.y = [];
+    this.port.postMessage({ type: 'chunk', metric: wallClockMetric, x, y } satisfies WorkerMessage, [x.buffer, y.buffer]);
+  }
+}
+
+function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): RunContext {
   let lastProgress = -1;
   return {
     seed: task.seed,
@@ -67,6 +103,7 @@ function createContext(task: RunTask, signal: AbortSignal): RunContext {
       if (x.length !== y.length) throw new Error(`metric ${metric}: x and y lengths differ (${x.length} vs ${y.length})`);
       const bad = firstNonFinite(y);
       if (bad >= 0) throw new DivergedError(`${metric} became ${y[bad]} at x = ${x[bad]}`);
+      if (x.length > 0) wall.mark(x);
       const message: WorkerMessage = { type: 'chunk', metric, x, y };
       task.port.postMessage(message, [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
     },

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineFamily } from '../../workers/family';
-import { runFamily, type WorkerMessage } from '../../workers/pool-worker';
+import { runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
 
 const family = defineFamily({
   id: 'test',
@@ -39,7 +39,14 @@ describe('the pool worker', () => {
     expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages[0].type).toBe('started');
-    expect(messages.filter((m) => m.type === 'chunk')).toHaveLength(3);
+    const chunks = messages.filter((m) => m.type === 'chunk');
+    expect(chunks.filter((m) => m.metric === 'loss')).toHaveLength(3);
+    // The wall clock comes last, in one batch: one point per new x, seconds increasing.
+    const wall = chunks.filter((m) => m.metric === wallClockMetric);
+    expect(wall).toHaveLength(1);
+    expect([...wall[0].x]).toEqual([0, 1, 2]);
+    expect([...wall[0].y].every((s, i, all) => s >= 0 && (i === 0 || s >= all[i - 1]))).toBe(true);
+    expect(wall[0].y[2]).toBeGreaterThan(0.008); // two 5 ms waits separate the first and last chunk
     expect(messages.filter((m) => m.type === 'progress').map((m) => (m as { fraction: number }).fraction)).toEqual([0.33, 0.66, 1]);
     channel.port1.close();
   });

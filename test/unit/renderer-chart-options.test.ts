@@ -124,7 +124,7 @@ describe('grouping: mean and min–max band over seeds', () => {
 
   it('aggregates runs that share the grouped parameters', () => {
     const model = buildPanelModel({ chart: sigmaChart, runs, theory: noTheory, grouping: ['depth'], hiddenTheory: [] });
-    expect(model.groups.map((group) => group.label)).toEqual(['depth=2', 'depth=3']);
+    expect(model.groups.map((group) => group.label)).toEqual(['depth=2 (N=3)', 'depth=3 (N=1)']);
     expect(model.groups[0].runIds).toEqual([1, 2, 3]);
     const sigma1 = model.groups[0].lines.find((line) => line.metric === 'sigma/1');
     // sigma/1 = scale·(t + 10) with scales 1, 2, 3 → mean 2(t + 10), min t + 10, max 3(t + 10).
@@ -140,7 +140,7 @@ describe('grouping: mean and min–max band over seeds', () => {
     const bands = seriesById(option.series, 'band:');
     expect(bands).toHaveLength(4);
     const [lower, spread] = bands;
-    expect(lower.name).toBe('depth=2');
+    expect(lower.name).toBe('depth=2 (N=3)');
     expect(spread.type === 'line' && spread.stack).toBe(lower.type === 'line' && lower.stack);
     // sigma/0 = scale·t: spread = max − min = 3t − t.
     expect(spread.data).toEqual([[0, 0], [1, 2], [2, 4], [3, 6]]);
@@ -148,7 +148,7 @@ describe('grouping: mean and min–max band over seeds', () => {
 
   it('groups everything into one series with no grouping keys', () => {
     const model = buildPanelModel({ chart: sigmaChart, runs, theory: noTheory, grouping: [], hiddenTheory: [] });
-    expect(model.groups.map((group) => group.label)).toEqual(['all runs']);
+    expect(model.groups.map((group) => group.label)).toEqual(['all runs (N=4)']);
   });
 });
 
@@ -219,7 +219,7 @@ describe('small multiples', () => {
   });
 
   it('gives an empty model one empty plot', () => {
-    const option = optionFromModel({ chart: sigmaChart, groups: [] }, { logX: false, logY: false, overlay: false });
+    const option = optionFromModel({ chart: sigmaChart, groups: [], referenceLines: [], notes: [], unplaced: 0 }, { logX: false, logY: false, overlay: false });
     expect(option.grid).toHaveLength(1);
     expect(countDataSeries(option)).toBe(0);
   });
@@ -230,8 +230,8 @@ describe('panel CSV', () => {
     const model = buildPanelModel({ chart: sigmaChart, runs: [run(1, { depth: 2 }, 0), run(2, { depth: 2 }, 1, 3)], theory: noTheory, grouping: ['depth'], hiddenTheory: [] });
     const lines = panelCsv(model).trim().split('\r\n');
     expect(lines[0]).toBe('series,run_ids,metric,x (t),y (σ_i),y_min,y_max');
-    expect(lines[1]).toBe('depth=2,1 2,sigma/0,0,0,0,0');
-    expect(lines[2]).toBe('depth=2,1 2,sigma/0,1,2,1,3');
+    expect(lines[1]).toBe('depth=2 (N=2),1 2,sigma/0,0,0,0,0');
+    expect(lines[2]).toBe('depth=2 (N=2),1 2,sigma/0,1,2,1,3');
     expect(lines).toHaveLength(1 + 2 * 4);
   });
 });

@@ -1,11 +1,15 @@
 // What a dashboard panel draws, before any ECharts detail: the chart's metrics for each series
-// group (one run, or runs aggregated into mean + min–max band), named by the parameters that
-// tell the groups apart, with the theory overlays that belong to each group.
+// group (one run, or runs aggregated into a centre line and band), named by the parameters that
+// tell the groups apart, with the theory overlays that belong to each group. The x axis mode,
+// smoothing and band statistics of the panel are applied here.
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
-import { aggregateSeries } from '../logic/aggregate';
+import { aggregateSeries, bandLines, isAscending, type BandCentre, type BandSpread } from '../logic/aggregate';
+import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import type { MetricSeries } from '../logic/live-series';
 import { chartMetrics, metricIndex } from '../logic/metrics';
 import { compareParams, paramsLabel, stableStringify, varyingKeys } from '../logic/params';
+import { smooth, type Smoothing } from '../logic/smoothing';
+import { mapRunSeries, mapTheory, type XMode } from '../logic/x-axis';
 
 export interface PanelRun {
   runId: number;
@@ -26,6 +30,11 @@ export interface PanelModelInput {
   hiddenTheory: readonly string[];
   /** Metric names or prefixes the family records as events: drawn as markers, not lines. */
   pointMetrics?: readonly string[];
+  xMode?: XMode;
+  smoothing?: Smoothing;
+  band?: { centre: BandCentre; spread: BandSpread };
+  referenceLines?: readonly ReferenceLine[];
+  notes?: readonly PinnedNote[];
 }
 
 export interface ModelLine {
@@ -36,6 +45,8 @@ export interface ModelLine {
   y: readonly number[];
   band: { min: readonly number[]; max: readonly number[] } | null;
   points: boolean;
+  /** The unsmoothed curve, drawn faintly under a smoothed one. */
+  raw: { x: readonly number[]; y: readonly number[] } | null;
 }
 
 export interface ModelGroup {
@@ -49,6 +60,10 @@ export interface ModelGroup {
 export interface PanelModel {
   chart: ChartSpec;
   groups: ModelGroup[];
+  referenceLines: readonly ReferenceLine[];
+  notes: readonly PinnedNote[];
+  /** Selected runs the x mode cannot place (e.g. no k-th event): left out, and counted. */
+  unplaced: number;
 }
 
 interface RunGroup {
@@ -75,46 +90,78 @@ function aggregatedGroups(runs: readonly PanelRun[], keys: readonly string[]): R
     group.runs.push(run);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => compareParams(a.runs[0].params, b.runs[0].params, keys));
+  // N in the label: how many runs the band summarises.
+  return [...groups.values()]
+    .sort((a, b) => compareParams(a.runs[0].params, b.runs[0].params, keys))
+    .map((group) => ({ ...group, label: `${group.label} (N=${group.runs.length})` }));
 }
 
-function groupLine(group: RunGroup, metric: string, colorIndex: number, points: boolean): ModelLine | null {
+interface LineStyle {
+  colorIndex: number;
+  points: boolean;
+  smoothing: Smoothing;
+  band: { centre: BandCentre; spread: BandSpread };
+}
+
+function finishLine(metric: string, x: readonly number[], y: readonly number[], band: ModelLine['band'], style: LineStyle): ModelLine {
+  const smoothed = !style.points && style.smoothing.kind !== 'none';
+  return {
+    metric,
+    colorIndex: style.colorIndex,
+    x,
+    y: smoothed ? smooth(y, style.smoothing) : y,
+    band,
+    points: style.points,
+    raw: smoothed ? { x, y } : null,
+  };
+}
+
+function groupLines(group: RunGroup, metric: string, style: LineStyle): ModelLine[] {
   const members = group.runs.flatMap((run) => run.series.filter((series) => series.metric === metric && series.x.length > 0));
-  if (members.length === 0) return null;
+  if (members.length === 0) return [];
   // Events of several runs are not averaged: each run's markers are drawn.
-  if (members.length === 1 || points) {
-    const x = members.flatMap((member) => [...member.x]);
-    const y = members.flatMap((member) => [...member.y]);
-    return { metric, colorIndex, x, y, band: null, points };
-  }
-  const band = aggregateSeries(members);
-  return { metric, colorIndex, x: band.x, y: band.mean, band: { min: band.min, max: band.max }, points };
+  if (style.points) return [finishLine(metric, members.flatMap((m) => [...m.x]), members.flatMap((m) => [...m.y]), null, style)];
+  if (members.length === 1) return [finishLine(metric, members[0].x, members[0].y, null, style)];
+  // A band needs a common ascending x; parametric curves (metric on x) are drawn one by one.
+  if (!members.every((member) => isAscending(member.x))) return members.map((member) => finishLine(metric, member.x, member.y, null, style));
+  const stats = aggregateSeries(members);
+  const { y, lower, upper } = bandLines(stats, style.band.centre, style.band.spread);
+  return [finishLine(metric, stats.x, y, { min: lower, max: upper }, style)];
 }
 
 export function buildPanelModel(input: PanelModelInput): PanelModel {
-  const { chart, runs, theory, grouping, hiddenTheory } = input;
-  const pointMetrics = new Set(chartMetrics(input.pointMetrics ?? [], runs.flatMap((run) => run.series.map((series) => series.metric))));
-  const available = [...new Set(runs.flatMap((run) => run.series.map((series) => series.metric)))];
+  const { chart, theory, grouping, hiddenTheory } = input;
+  const xMode = input.xMode ?? { kind: 'native' };
+  const placed = input.runs.flatMap((run) => {
+    const series = mapRunSeries(run, xMode);
+    return series ? [{ ...run, series }] : [];
+  });
+  const available = [...new Set(placed.flatMap((run) => run.series.map((series) => series.metric)))];
   const metrics = chartMetrics(chart.series, available);
-  const shownTheory = new Set(chart.theory.filter((id) => !hiddenTheory.includes(id)));
+  const pointMetrics = new Set(chartMetrics(input.pointMetrics ?? [], available));
+  const shownTheory = new Set((chart.theory ?? []).filter((id) => !hiddenTheory.includes(id)));
+  const band = input.band ?? { centre: 'mean', spread: 'minmax' };
+  const smoothing = input.smoothing ?? { kind: 'none' };
   // Runs with equal parameters (other seeds) share their theory: draw it once.
   const theoryDrawnFor = new Set<string>();
 
-  const runGroups = grouping === null ? individualGroups(runs) : aggregatedGroups(runs, grouping);
+  const runGroups = grouping === null ? individualGroups(placed) : aggregatedGroups(placed, grouping);
   const groups: ModelGroup[] = [];
   for (const group of runGroups) {
-    const lines = metrics
-      .map((metric, position) => groupLine(group, metric, metricIndex(metric) ?? position, pointMetrics.has(metric)))
-      .filter((line): line is ModelLine => line !== null);
+    const lines = metrics.flatMap((metric, position) =>
+      groupLines(group, metric, { colorIndex: metricIndex(metric) ?? position, points: pointMetrics.has(metric), smoothing, band }),
+    );
     if (lines.length === 0) continue;
     const owner = group.runs.find((run) => theory.has(run.runId));
     const signature = owner ? stableStringify(owner.params) : '';
     let groupTheory: TheorySeries[] = [];
     if (owner && !theoryDrawnFor.has(signature)) {
       theoryDrawnFor.add(signature);
-      groupTheory = (theory.get(owner.runId) ?? []).filter((series) => shownTheory.has(series.id));
+      const original = input.runs.find((run) => run.runId === owner.runId) ?? owner;
+      const shown = (theory.get(owner.runId) ?? []).filter((series) => shownTheory.has(series.id));
+      groupTheory = mapTheory(original, xMode, shown);
     }
     groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory });
   }
-  return { chart, groups };
+  return { chart, groups, referenceLines: input.referenceLines ?? [], notes: input.notes ?? [], unplaced: input.runs.length - placed.length };
 }

@@ -1,6 +1,7 @@
 // Panel model → ECharts option: overlay (every group in one plot) or small multiples (one plot
 // per group, same metrics and colours in each). Pure; runs in unit tests without a DOM.
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
+import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
 import { plottable, plottableBand, plottablePoints } from './log-filter';
 import { neutralColor, paletteColor } from './palette';
@@ -12,6 +13,8 @@ export interface PanelView {
   logX: boolean;
   logY: boolean;
   overlay: boolean;
+  /** Replaces the chart's x label when the x axis shows something else (wall time, η·t, …). */
+  xLabel?: string;
 }
 
 export interface PanelOptions extends PanelView {
@@ -82,6 +85,10 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
       z: 3,
     },
   ];
+  if (line.raw) {
+    // Same name as the smoothed line, so the legend toggles both; faint and out of the tooltip.
+    series.push({ ...axes, type: 'line', id: `raw:${id}`, name, color, data: plottablePoints(line.raw.x, line.raw.y, style.logX, style.logY), showSymbol: false, silent: true, tooltip: { show: false }, lineStyle: { width: 1, opacity: 0.25 }, z: 2 });
+  }
   if (line.band) {
     const { lower, spread } = plottableBand(line.x, line.band.min, line.band.max, style.logX, style.logY);
     // Same name as the mean line, so the legend toggles the band with it.
@@ -119,6 +126,43 @@ function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory:
     case 'hline':
       return { ...base, type: 'line', data: [], markLine: markLine(theory.y.filter((y) => plottable(y, style.logY)).map((y) => ({ yAxis: y })), 'dashed') };
   }
+}
+
+/** The user's reference lines (labelled) and pinned notes, drawn on every plot of the panel. */
+function annotationSeries(cell: Cell, lines: readonly ReferenceLine[], notes: readonly PinnedNote[], style: Styling): SeriesOption[] {
+  const axes = { xAxisIndex: cell.index, yAxisIndex: cell.index };
+  const series: SeriesOption[] = [];
+  const shown = lines.filter((line) => plottable(line.value, line.axis === 'x' ? style.logX : style.logY));
+  if (shown.length > 0) {
+    series.push({
+      ...axes,
+      type: 'line',
+      id: `ref:${cell.index}`,
+      data: [],
+      markLine: {
+        silent: true,
+        symbol: ['none', 'none'],
+        lineStyle: { type: 'dashed', width: 1, color: '#555' },
+        label: { formatter: '{b}', fontSize: 10, color: '#333' },
+        data: shown.map((line) => (line.axis === 'x' ? { xAxis: line.value, name: line.label } : { yAxis: line.value, name: line.label })),
+      },
+    });
+  }
+  const pinned = notes.filter((note) => plottable(note.x, style.logX) && plottable(note.y, style.logY));
+  if (pinned.length > 0) {
+    series.push({
+      ...axes,
+      type: 'scatter',
+      id: `notes:${cell.index}`,
+      symbol: 'pin',
+      symbolSize: 18,
+      color: '#333',
+      z: 5,
+      data: pinned.map((note) => ({ value: [note.x, note.y], name: note.text })),
+      label: { show: true, position: 'top', formatter: '{b}', fontSize: 10, color: '#222', backgroundColor: 'rgba(255,255,255,0.8)', padding: 2 },
+    });
+  }
+  return series;
 }
 
 function cellRect(index: number, count: number, legendHeight: number): { grid: GridComponentOption; title: TitleComponentOption } {
@@ -160,13 +204,14 @@ export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption
     const rect = multiples ? cellRect(cell.index, cells.length, legendBlock.height) : null;
     option.grid.push(rect?.grid ?? grid({ left: 8, right: 16, top: legendBlock.height + 6, bottom: 6 }));
     if (rect) option.title.push({ ...rect.title, text: cell.groups[0].label });
-    option.xAxis.push(xAxis({ label: chart.x.label, log: view.logX, gridIndex: cell.index, showName: cell.index >= lastRowStart }));
+    option.xAxis.push(xAxis({ label: view.xLabel ?? chart.x.label, log: view.logX, gridIndex: cell.index, showName: cell.index >= lastRowStart }));
     option.yAxis.push(yAxis({ label: chart.y.label, log: view.logY, gridIndex: cell.index, showName: cell.index % columns === 0 }));
     for (const group of cell.groups) {
       const groupIndex = groups.indexOf(group);
       for (const line of group.lines) option.series.push(...dataSeries(cell, group, groupIndex, line, style));
       group.theory.forEach((theory, position) => option.series.push(theorySeries(cell, group, groupIndex, theory, position, style)));
     }
+    option.series.push(...annotationSeries(cell, model.referenceLines, model.notes, style));
   }
   return option;
 }

@@ -1,4 +1,5 @@
-// Mean and min–max band over runs that differ only in seed (or in the parameters not grouped by).
+// Statistics over runs that differ only in seed (or in the parameters not grouped by): centre
+// (mean or median) and spread (min–max, ±σ, ±standard error) with the member count N.
 // Runs of an adaptive integrator sample different x, so members are interpolated onto one grid.
 
 export interface XY {
@@ -6,11 +7,17 @@ export interface XY {
   readonly y: readonly number[];
 }
 
+export type BandCentre = 'mean' | 'median';
+export type BandSpread = 'minmax' | 'std' | 'se';
+
 export interface Band {
   x: number[];
   mean: number[];
+  median: number[];
   min: number[];
   max: number[];
+  /** Sample standard deviation (n − 1); 0 for a single member. */
+  std: number[];
   /** How many members cover each x (a member contributes only inside its own x range). */
   count: number[];
 }
@@ -30,34 +37,46 @@ function interpolator(series: XY): (at: number) => number {
   };
 }
 
+function median(sorted: readonly number[]): number {
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /**
- * The grid is the x of the member with the most points; calls must pass x ascending.
+ * The grid is the x of the member with the most points; members must have ascending x.
  * Points where no member has a finite value are left out.
  */
 export function aggregateSeries(members: readonly XY[]): Band {
-  const band: Band = { x: [], mean: [], min: [], max: [], count: [] };
+  const band: Band = { x: [], mean: [], median: [], min: [], max: [], std: [], count: [] };
   if (members.length === 0) return band;
   const grid = members.reduce((longest, member) => (member.x.length > longest.x.length ? member : longest)).x;
   const lookups = members.map(interpolator);
   for (const at of grid) {
-    let sum = 0;
-    let count = 0;
-    let low = Infinity;
-    let high = -Infinity;
-    for (const lookup of lookups) {
-      const value = lookup(at);
-      if (!Number.isFinite(value)) continue;
-      sum += value;
-      count++;
-      low = Math.min(low, value);
-      high = Math.max(high, value);
-    }
-    if (count === 0) continue;
+    const values = lookups.map((lookup) => lookup(at)).filter(Number.isFinite).sort((a, b) => a - b);
+    const n = values.length;
+    if (n === 0) continue;
+    const mean = values.reduce((sum, v) => sum + v, 0) / n;
+    const variance = n > 1 ? values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (n - 1) : 0;
     band.x.push(at);
-    band.mean.push(sum / count);
-    band.min.push(low);
-    band.max.push(high);
-    band.count.push(count);
+    band.mean.push(mean);
+    band.median.push(median(values));
+    band.min.push(values[0]);
+    band.max.push(values[n - 1]);
+    band.std.push(Math.sqrt(variance));
+    band.count.push(n);
   }
   return band;
+}
+
+/** The line and shaded range to draw for a band. */
+export function bandLines(band: Band, centre: BandCentre, spread: BandSpread): { y: number[]; lower: number[]; upper: number[] } {
+  const y = centre === 'mean' ? band.mean : band.median;
+  if (spread === 'minmax') return { y, lower: band.min, upper: band.max };
+  const width = band.std.map((s, i) => (spread === 'std' ? s : s / Math.sqrt(band.count[i])));
+  return { y, lower: y.map((v, i) => v - width[i]), upper: y.map((v, i) => v + width[i]) };
+}
+
+export function isAscending(x: readonly number[]): boolean {
+  for (let i = 1; i < x.length; i++) if (!(x[i] >= x[i - 1])) return false;
+  return true;
 }

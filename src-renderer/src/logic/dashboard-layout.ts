@@ -1,55 +1,77 @@
 // A dashboard's view settings, saved as the free-form `layout` record of `dashboards.save`, and
-// the defensive reading of a saved one: unknown or malformed entries fall back to defaults.
+// the defensive reading of a saved one: unknown or malformed entries fall back to defaults, so a
+// layout saved by another version of the app never breaks the dashboard.
+import { z } from 'zod';
+import type { Smoothing } from './smoothing';
+import type { XMode } from './x-axis';
 
+const xModeSchema: z.ZodType<XMode> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('native') }),
+  z.object({ kind: z.literal('wall') }),
+  z.object({ kind: z.literal('metric'), metric: z.string() }),
+  z.object({ kind: z.literal('scaled'), param: z.string() }),
+  z.object({ kind: z.literal('log') }),
+  z.object({ kind: z.literal('aligned'), event: z.string(), k: z.number().int().min(1) }),
+]);
+
+const smoothingSchema: z.ZodType<Smoothing> = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }),
+  z.object({ kind: z.literal('ema'), weight: z.number().min(0).max(0.999) }),
+  z.object({ kind: z.literal('moving'), window: z.number().int().min(1).max(1001) }),
+  z.object({ kind: z.literal('gaussian'), sigma: z.number().positive().max(200) }),
+]);
+
+const referenceLineSchema = z.object({ axis: z.enum(['x', 'y']), value: z.number(), label: z.string().max(200) });
+const noteSchema = z.object({ x: z.number(), y: z.number(), text: z.string().max(500) });
+
+const panelSchema = z.object({
+  logX: z.boolean().catch(false),
+  logY: z.boolean().catch(false),
+  /** Theory ids switched off on this panel; everything else is drawn. */
+  hiddenTheory: z.array(z.string()).catch([]),
+  xMode: xModeSchema.catch({ kind: 'native' }),
+  smoothing: smoothingSchema.catch({ kind: 'none' }),
+  referenceLines: z.array(referenceLineSchema).catch([]),
+  notes: z.array(noteSchema).catch([]),
+});
+
+export type PanelSettings = z.infer<typeof panelSchema>;
+export type ReferenceLine = z.infer<typeof referenceLineSchema>;
+export type PinnedNote = z.infer<typeof noteSchema>;
 export type LayoutMode = 'overlay' | 'smallMultiples';
 
-export interface PanelSettings {
-  logX: boolean;
-  logY: boolean;
-  /** Theory ids switched off on this panel; everything else is drawn. */
-  hiddenTheory: string[];
-}
-
-export interface DashboardLayout {
-  mode: LayoutMode;
-  /** Combine runs into mean + min–max band per group. */
-  aggregate: boolean;
+const layoutSchema = z.object({
+  mode: z.enum(['overlay', 'smallMultiples']).catch('overlay'),
+  /** Combine runs into a centre line and a band per group. */
+  aggregate: z.boolean().catch(false),
+  bandCentre: z.enum(['mean', 'median']).catch('mean'),
+  bandSpread: z.enum(['minmax', 'std', 'se']).catch('minmax'),
   /** Parameters that define a group; null = every parameter that varies. */
-  groupKeys: string[] | null;
+  groupKeys: z.array(z.string()).nullable().catch(null),
+  panels: z.record(z.string(), z.unknown()).catch({}),
+  selectedRunIds: z.array(z.unknown()).catch([]),
+});
+
+export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels' | 'selectedRunIds'> & {
   panels: Record<string, PanelSettings>;
   selectedRunIds: number[];
+};
+
+export function defaultPanel(logX = false, logY = false): PanelSettings {
+  return { logX, logY, hiddenTheory: [], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] };
 }
 
 export function defaultLayout(): DashboardLayout {
-  return { mode: 'overlay', aggregate: false, groupKeys: null, panels: {}, selectedRunIds: [] };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
-function readPanel(value: unknown): PanelSettings | null {
-  if (!isRecord(value)) return null;
-  return { logX: value.logX === true, logY: value.logY === true, hiddenTheory: stringList(value.hiddenTheory) };
+  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [] };
 }
 
 export function readLayout(record: Record<string, unknown>): DashboardLayout {
-  const layout = defaultLayout();
-  if (record.mode === 'overlay' || record.mode === 'smallMultiples') layout.mode = record.mode;
-  layout.aggregate = record.aggregate === true;
-  layout.groupKeys = Array.isArray(record.groupKeys) ? stringList(record.groupKeys) : null;
-  if (isRecord(record.panels)) {
-    for (const [chartId, value] of Object.entries(record.panels)) {
-      const panel = readPanel(value);
-      if (panel) layout.panels[chartId] = panel;
-    }
+  const layout = layoutSchema.parse(record);
+  const panels: Record<string, PanelSettings> = {};
+  for (const [chartId, value] of Object.entries(layout.panels)) {
+    const panel = panelSchema.safeParse(value);
+    if (panel.success) panels[chartId] = panel.data;
   }
-  if (Array.isArray(record.selectedRunIds)) {
-    layout.selectedRunIds = record.selectedRunIds.filter((id): id is number => Number.isInteger(id));
-  }
-  return layout;
+  const selectedRunIds = layout.selectedRunIds.filter((id): id is number => Number.isInteger(id));
+  return { ...layout, panels, selectedRunIds };
 }

@@ -1,13 +1,14 @@
 // What the dashboard shows for the current experiment: the selected runs (driven by the runs
-// table), overlay or small multiples, grouping (mean + min–max band), per-panel log axes and
-// theory toggles, and saved layouts (`dashboards.save` / `list`).
+// table), overlay or small multiples, grouping (centre line and band), per-panel axes, smoothing,
+// theory toggles, reference lines and notes, and saved layouts (`dashboards.save` / `list`).
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Dashboard } from '../../../src-main/contract/api';
 import type { ChartSpec } from '../../../src-main/contract/family-meta';
 import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
-import { defaultLayout, readLayout, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
+import type { BandCentre, BandSpread } from '../logic/aggregate';
+import { defaultLayout, defaultPanel, readLayout, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
 import { varyingKeys } from '../logic/params';
 import { clickSelection, type ClickModifiers } from '../logic/selection';
 import { useAppStore } from './app';
@@ -23,6 +24,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const anchor = ref<number | null>(null);
   const mode = ref<LayoutMode>('overlay');
   const aggregate = ref(false);
+  const bandCentre = ref<BandCentre>('mean');
+  const bandSpread = ref<BandSpread>('minmax');
   const groupKeys = ref<string[] | null>(null);
   const panels = ref<Record<string, PanelSettings>>({});
   /** New runs of the experiment join the selection, so a started sweep shows up live. */
@@ -42,12 +45,22 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const charts = computed<ChartSpec[]>(() => experiments.currentFamily?.charts ?? []);
 
   function panelSettings(chart: ChartSpec): PanelSettings {
-    return panels.value[chart.id] ?? { logX: chart.x.log, logY: chart.y.log, hiddenTheory: [] };
+    return panels.value[chart.id] ?? defaultPanel(chart.x.log, chart.y.log);
+  }
+
+  function updatePanel(chart: ChartSpec, patch: Partial<PanelSettings>): void {
+    panels.value = { ...panels.value, [chart.id]: { ...panelSettings(chart), ...patch } };
   }
 
   function toggleLog(chart: ChartSpec, axis: 'logX' | 'logY'): void {
+    updatePanel(chart, { [axis]: !panelSettings(chart)[axis] });
+  }
+
+  /** Log–log on when either axis is linear, else both back to linear. */
+  function toggleLogLog(chart: ChartSpec): void {
     const settings = panelSettings(chart);
-    panels.value = { ...panels.value, [chart.id]: { ...settings, [axis]: !settings[axis] } };
+    const both = !(settings.logX && settings.logY);
+    updatePanel(chart, { logX: both, logY: both });
   }
 
   function toggleTheory(chart: ChartSpec, theoryId: string): void {
@@ -55,7 +68,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     const hidden = settings.hiddenTheory.includes(theoryId)
       ? settings.hiddenTheory.filter((id) => id !== theoryId)
       : [...settings.hiddenTheory, theoryId];
-    panels.value = { ...panels.value, [chart.id]: { ...settings, hiddenTheory: hidden } };
+    updatePanel(chart, { hiddenTheory: hidden });
   }
 
   function setGroupKey(key: string, included: boolean): void {
@@ -74,12 +87,22 @@ export const useDashboardStore = defineStore('dashboard', () => {
   }
 
   function layout(): DashboardLayout {
-    return { mode: mode.value, aggregate: aggregate.value, groupKeys: groupKeys.value, panels: panels.value, selectedRunIds: [...selectedIds.value] };
+    return {
+      mode: mode.value,
+      aggregate: aggregate.value,
+      bandCentre: bandCentre.value,
+      bandSpread: bandSpread.value,
+      groupKeys: groupKeys.value,
+      panels: panels.value,
+      selectedRunIds: [...selectedIds.value],
+    };
   }
 
   function apply(next: DashboardLayout): void {
     mode.value = next.mode;
     aggregate.value = next.aggregate;
+    bandCentre.value = next.bandCentre;
+    bandSpread.value = next.bandSpread;
     groupKeys.value = next.groupKeys;
     panels.value = next.panels;
     const known = new Set(runs.ofCurrent.map((run) => run.id));
@@ -146,6 +169,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
     selectedIds,
     mode,
     aggregate,
+    bandCentre,
+    bandSpread,
     groupKeys,
     panels,
     followNewRuns,
@@ -157,7 +182,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
     grouping,
     charts,
     panelSettings,
+    updatePanel,
     toggleLog,
+    toggleLogLog,
     toggleTheory,
     setGroupKey,
     clickRun,

@@ -1,0 +1,131 @@
+// A panel model flattened into plots for the script exports (matplotlib, pgfplots): each plot is one
+// set of axes with its curves and rules, named and coloured exactly as panel-option.ts draws them
+// on screen (overlay of several groups: by group; otherwise by metric).
+import type { TheorySeries } from '../../../src-main/contract/family-meta';
+import { plottable } from '../charts/log-filter';
+import { neutralColor, paletteColor } from '../charts/palette';
+import type { ModelGroup, PanelModel } from '../charts/panel-model';
+import type { PanelView } from '../charts/panel-option';
+
+export type CurveStyle = 'line' | 'faint' | 'points' | 'theory' | 'marker';
+
+export interface FigureCurve {
+  style: CurveStyle;
+  /** Legend entry; null when an earlier curve already stands for it. */
+  label: string | null;
+  color: string;
+  x: number[];
+  y: number[];
+  /** Min–max (or other spread) band under a line, index-aligned with x. */
+  band: { lower: number[]; upper: number[] } | null;
+}
+
+export interface FigureRule {
+  axis: 'x' | 'y';
+  value: number;
+  color: string;
+  dash: 'dotted' | 'dashed';
+  label: string | null;
+}
+
+export interface FigureNote {
+  x: number;
+  y: number;
+  text: string;
+}
+
+export interface FigurePlot {
+  title: string | null;
+  xLabel: string;
+  yLabel: string;
+  logX: boolean;
+  logY: boolean;
+  curves: FigureCurve[];
+  rules: FigureRule[];
+  notes: FigureNote[];
+}
+
+interface Styling {
+  byGroup: boolean;
+  logX: boolean;
+  logY: boolean;
+  /** Legend names already given, so each appears once per plot. */
+  named: Set<string>;
+}
+
+function legendLabel(name: string, style: Styling): string | null {
+  if (style.named.has(name)) return null;
+  style.named.add(name);
+  return name;
+}
+
+/** Keeps the points a log axis can show (the same rule as the on-screen chart). */
+function filterPoints(x: readonly number[], columns: readonly (readonly number[])[], style: Styling): { x: number[]; columns: number[][] } {
+  const kept = { x: [] as number[], columns: columns.map(() => [] as number[]) };
+  x.forEach((value, i) => {
+    if (!plottable(value, style.logX) || !columns.every((column) => plottable(column[i], style.logY))) return;
+    kept.x.push(value);
+    columns.forEach((column, c) => kept.columns[c].push(column[i]));
+  });
+  return kept;
+}
+
+function groupCurves(group: ModelGroup, groupIndex: number, style: Styling): FigureCurve[] {
+  const curves: FigureCurve[] = [];
+  for (const line of group.lines) {
+    const name = style.byGroup ? group.label : line.metric;
+    const color = paletteColor(style.byGroup ? groupIndex : line.colorIndex);
+    if (line.raw) {
+      const raw = filterPoints(line.raw.x, [line.raw.y], style);
+      curves.push({ style: 'faint', label: null, color, x: raw.x, y: raw.columns[0], band: null });
+    }
+    const columns = line.band ? [line.y, line.band.min, line.band.max] : [line.y];
+    const kept = filterPoints(line.x, columns, style);
+    const band = line.band ? { lower: kept.columns[1], upper: kept.columns[2] } : null;
+    curves.push({ style: line.points ? 'points' : 'line', label: legendLabel(name, style), color, x: kept.x, y: kept.columns[0], band });
+  }
+  return curves;
+}
+
+function theoryColor(theory: TheorySeries, groupIndex: number, style: Styling): string {
+  if (style.byGroup) return paletteColor(groupIndex);
+  return theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
+}
+
+function addTheory(plot: FigurePlot, theory: TheorySeries, groupIndex: number, style: Styling): void {
+  const color = theoryColor(theory, groupIndex, style);
+  if (theory.kind === 'vline' || theory.kind === 'hline') {
+    const axis = theory.kind === 'vline' ? 'x' : 'y';
+    const values = (axis === 'x' ? theory.x : theory.y).filter((value) => plottable(value, axis === 'x' ? style.logX : style.logY));
+    values.forEach((value) => plot.rules.push({ axis, value, color, dash: axis === 'x' ? 'dotted' : 'dashed', label: legendLabel(theory.label, style) }));
+    return;
+  }
+  const kept = filterPoints(theory.x, [theory.y], style);
+  plot.curves.push({ style: theory.kind === 'line' ? 'theory' : 'marker', label: legendLabel(theory.label, style), color, x: kept.x, y: kept.columns[0], band: null });
+}
+
+function emptyPlot(model: PanelModel, view: PanelView, title: string | null): FigurePlot {
+  const { chart } = model;
+  return { title, xLabel: view.xLabel ?? chart.x.label, yLabel: chart.y.label, logX: view.logX, logY: view.logY, curves: [], rules: [], notes: [] };
+}
+
+/** One plot in overlay mode, else one per group (small multiples). */
+export function figurePlots(model: PanelModel, view: PanelView): FigurePlot[] {
+  const multiples = !view.overlay && model.groups.length > 0;
+  const cells = multiples ? model.groups.map((group) => [group]) : [model.groups];
+  // One legend for the panel, as on screen: a name is labelled on the first plot that draws it.
+  const style: Styling = { byGroup: view.overlay && model.groups.length > 1, logX: view.logX, logY: view.logY, named: new Set() };
+  return cells.map((groups) => {
+    const plot = emptyPlot(model, view, multiples ? groups[0].label : null);
+    for (const group of groups) {
+      const groupIndex = model.groups.indexOf(group);
+      plot.curves.push(...groupCurves(group, groupIndex, style));
+      group.theory.forEach((theory) => addTheory(plot, theory, groupIndex, style));
+    }
+    for (const line of model.referenceLines) {
+      if (plottable(line.value, line.axis === 'x' ? view.logX : view.logY)) plot.rules.push({ axis: line.axis, value: line.value, color: '#555555', dash: 'dashed', label: line.label || null });
+    }
+    plot.notes.push(...model.notes.filter((note) => plottable(note.x, view.logX) && plottable(note.y, view.logY)));
+    return plot;
+  });
+}

@@ -1,0 +1,36 @@
+// Physical figure size and fonts. Figures are laid out in points (1 px of the offscreen chart = 1 pt,
+// 72 per inch), so a font size in pt is the printed size whatever the format; a raster export
+// multiplies by dpi / 72.
+import type { FigureFontFamily, FigureSettings } from '../../../src-main/contract/api';
+
+export const pointsPerInch = 72;
+
+/** Built-in starting points: a journal's single and double column (e.g. PRL, NeurIPS two-column). */
+export const builtInPresets: readonly (FigureSettings & { name: string })[] = [
+  { name: 'Single column (3.35 in)', widthIn: 3.35, heightIn: 2.5, fontFamily: 'Helvetica', fontSizePt: 8, dpi: 300 },
+  { name: 'Double column (7.0 in)', widthIn: 7.0, heightIn: 3.2, fontFamily: 'Helvetica', fontSizePt: 8, dpi: 300 },
+];
+
+export const fontFamilies: readonly FigureFontFamily[] = ['Helvetica', 'Times', 'Courier'];
+
+/** CSS font stacks whose first name is a standard PDF font, so PDF text stays plain Helvetica/Times/Courier. */
+export const cssFontStack: Record<FigureFontFamily, string> = {
+  Helvetica: 'Helvetica, Arial, sans-serif',
+  Times: 'Times, "Times New Roman", serif',
+  Courier: 'Courier, "Courier New", monospace',
+};
+
+export interface FontSizes {
+  /** Axis names and plot titles. */
+  label: number;
+  /** Tick labels, legend and annotations: a step smaller, as in most journals' style files. */
+  small: number;
+}
+
+export function fontSizes(settings: FigureSettings): FontSizes {
+  return { label: settings.fontSizePt, small: Math.round(settings.fontSizePt * 0.875 * 10) / 10 };
+}
+
+export function sizeInPoints(settings: FigureSettings): { width: number; height: number } {
+  return { width: settings.widthIn * pointsPerInch, height: settings.heightIn * pointsPerInch };
+}

@@ -1,0 +1,141 @@
+// The figure as a matplotlib script that reads its data from the CSV next to it, so an author can
+// restyle it in their own pipeline. Generated from the same plots as the pgfplots code, which come
+// from the panel model the on-screen chart is drawn from.
+import type { FigureSettings } from '../../../src-main/contract/api';
+import { multiplesGrid } from '../charts/panel-option';
+import type { CurveColumns, FigureData } from './figure-data';
+import type { FigureCurve, FigurePlot, FigureRule } from './figure-plots';
+import { fontSizes } from './figure-settings';
+
+export interface ScriptInput {
+  title: string;
+  caption: string;
+  plots: readonly FigurePlot[];
+  data: FigureData;
+  settings: FigureSettings;
+  /** File name of the CSV, looked up next to the script. */
+  dataFile: string;
+  /** Default output file name (its extension picks the format). */
+  outputFile: string;
+}
+
+/** A JSON string is also a valid Python string literal. */
+const py = (text: string) => JSON.stringify(text);
+
+const fontNames: Record<FigureSettings['fontFamily'], { family: string; names: string[] }> = {
+  Helvetica: { family: 'sans-serif', names: ['Helvetica', 'Arial', 'Liberation Sans', 'DejaVu Sans'] },
+  Times: { family: 'serif', names: ['Times', 'Times New Roman', 'Liberation Serif', 'DejaVu Serif'] },
+  Courier: { family: 'monospace', names: ['Courier', 'Courier New', 'Liberation Mono', 'DejaVu Sans Mono'] },
+};
+
+function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
+  const xy = `col(${py(columns.x)}), col(${py(columns.y)})`;
+  const label = curve.label === null ? '' : `, label=${py(curve.label)}`;
+  const color = `color=${py(curve.color)}`;
+  const lines: string[] = [];
+  if (curve.band && columns.band) {
+    lines.push(`ax.fill_between(col(${py(columns.x)}), col(${py(columns.band.lower)}), col(${py(columns.band.upper)}), ${color}, alpha=0.18, linewidth=0)`);
+  }
+  switch (curve.style) {
+    case 'line':
+      lines.push(`ax.plot(${xy}, ${color}, linewidth=1.0${label})`);
+      break;
+    case 'faint':
+      lines.push(`ax.plot(${xy}, ${color}, linewidth=0.6, alpha=0.25)`);
+      break;
+    case 'theory':
+      lines.push(`ax.plot(${xy}, ${color}, linewidth=0.8, linestyle="--"${label})`);
+      break;
+    case 'points':
+      lines.push(`ax.plot(${xy}, ${color}, linestyle="none", marker="o", markersize=3${label})`);
+      break;
+    case 'marker':
+      lines.push(`ax.plot(${xy}, ${color}, linestyle="none", marker="D", markersize=3${label})`);
+      break;
+  }
+  return lines;
+}
+
+function ruleLine(rule: FigureRule): string {
+  const call = rule.axis === 'x' ? 'axvline' : 'axhline';
+  const label = rule.label === null ? '' : `, label=${py(rule.label)}`;
+  return `ax.${call}(${rule.value}, color=${py(rule.color)}, linewidth=0.8, linestyle=${py(rule.dash === 'dotted' ? ':' : '--')}${label})`;
+}
+
+function plotBlock(plot: FigurePlot, index: number, columns: readonly CurveColumns[], gridColumns: number): string[] {
+  const lines = [`ax = axes[${Math.floor(index / gridColumns)}][${index % gridColumns}]`];
+  plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c])));
+  lines.push(...plot.rules.map(ruleLine));
+  for (const note of plot.notes) lines.push(`ax.annotate(${py(note.text)}, (${note.x}, ${note.y}), fontsize=SMALL)`);
+  if (plot.logX) lines.push('ax.set_xscale("log")');
+  if (plot.logY) lines.push('ax.set_yscale("log")');
+  lines.push(`ax.set_xlabel(${py(plot.xLabel)})`, `ax.set_ylabel(${py(plot.yLabel)})`);
+  if (plot.title !== null) lines.push(`ax.set_title(${py(plot.title)})`);
+  if (plot.curves.some((curve) => curve.label !== null) || plot.rules.some((rule) => rule.label !== null)) lines.push('ax.legend(frameon=False)');
+  return lines;
+}
+
+export function matplotlibScript(input: ScriptInput): string {
+  const { plots, settings } = input;
+  const grid = multiplesGrid(plots.length);
+  const sizes = fontSizes(settings);
+  const font = fontNames[settings.fontFamily];
+  const header = [
+    '#!/usr/bin/env python3',
+    `# ${input.title}: matplotlib script exported by Saddle Lab.`,
+    '#',
+    '# Caption draft:',
+    ...input.caption.split('\n').map((line) => `#   ${line}`),
+    '#',
+    `# Data: ${input.dataFile} next to this script, one x/y column pair per curve (pN = plot, cN = curve),`,
+    '# padded with nan. Usage: python3 this-script.py [output.pdf|.png|.svg]',
+  ];
+  const body = [
+    'import csv',
+    'import sys',
+    'from pathlib import Path',
+    '',
+    'import matplotlib',
+    '',
+    'matplotlib.use("Agg")',
+    'import matplotlib.pyplot as plt  # noqa: E402',
+    'import numpy as np  # noqa: E402',
+    '',
+    `TITLE = ${py(input.title)}`,
+    `CAPTION = ${py(input.caption)}`,
+    `WIDTH_IN, HEIGHT_IN, DPI = ${settings.widthIn}, ${settings.heightIn}, ${settings.dpi}`,
+    `LABEL, SMALL = ${sizes.label}, ${sizes.small}  # font sizes in pt`,
+    '',
+    'here = Path(__file__).resolve().parent',
+    `with open(here / ${py(input.dataFile)}, newline="") as handle:`,
+    '    rows = list(csv.reader(handle))',
+    'data = {name: np.array([float(row[i]) for row in rows[1:]]) for i, name in enumerate(rows[0])}',
+    '',
+    '',
+    'def col(name):',
+    '    """One column without its nan padding."""',
+    '    values = data[name]',
+    '    return values[~np.isnan(values)]',
+    '',
+    '',
+    'plt.rcParams.update({',
+    `    "font.family": ${py(font.family)},`,
+    `    "font.${font.family}": ${JSON.stringify(font.names)},`,
+    '    "font.size": LABEL, "axes.labelsize": LABEL, "axes.titlesize": LABEL,',
+    '    "xtick.labelsize": SMALL, "ytick.labelsize": SMALL, "legend.fontsize": SMALL,',
+    '    "axes.linewidth": 0.6, "pdf.fonttype": 42, "svg.fonttype": "none",',
+    '})',
+    `fig, axes = plt.subplots(${grid.rows}, ${grid.columns}, figsize=(WIDTH_IN, HEIGHT_IN), squeeze=False, constrained_layout=True)`,
+    '',
+    ...plots.flatMap((plot, index) => [...plotBlock(plot, index, input.data.columns[index], grid.columns), '']),
+    `for unused in axes.flat[${plots.length}:]:`,
+    '    unused.set_axis_off()',
+    '',
+    `output = Path(sys.argv[1]) if len(sys.argv) > 1 else here / ${py(input.outputFile)}`,
+    'kind = output.suffix.lower().lstrip(".")',
+    'metadata = {"pdf": {"Title": TITLE, "Subject": CAPTION, "Keywords": "Saddle Lab"}}.get(kind, {"Title": TITLE, "Description": CAPTION})',
+    'fig.savefig(output, dpi=DPI, metadata=metadata)',
+    'print(output)',
+  ];
+  return [...header, ...body, ''].join('\n');
+}
