@@ -1,0 +1,71 @@
+// dln-train: full-batch GD steps per second on the target task for d ∈ {16, 64, 256} and
+// L ∈ {2, 4, 8}, with the family's tiled products (Backprop) against the same step built on the
+// naive i-j-k loops, measured in this run. A step is 3(L − 1) products of d × d matrices.
+import { Backprop } from '../workers/families/dln-train/network';
+import { axpy, type Matrix, randomGaussian, zeros } from '../workers/numeric/matrix';
+import { createRng } from '../workers/numeric/rng';
+import type { BenchFigure } from './figures';
+import { matmulNaive, secondsPerCall } from './linalg';
+
+function naiveTN(a: Matrix, b: Matrix, out: Matrix): void {
+  for (let i = 0; i < a.cols; i++)
+    for (let j = 0; j < b.cols; j++) {
+      let s = 0;
+      for (let p = 0; p < a.rows; p++) s += a.data[p * a.cols + i] * b.data[p * b.cols + j];
+      out.data[i * b.cols + j] = s;
+    }
+}
+
+function naiveNT(a: Matrix, b: Matrix, out: Matrix): void {
+  for (let i = 0; i < a.rows; i++)
+    for (let j = 0; j < b.rows; j++) {
+      let s = 0;
+      for (let p = 0; p < a.cols; p++) s += a.data[i * a.cols + p] * b.data[j * b.cols + p];
+      out.data[i * b.rows + j] = s;
+    }
+}
+
+/** One GD step on ½‖W_L⋯W₁ − T‖² with the naive loops: the baseline. */
+function naiveStep(layers: Matrix[], target: Matrix, eta: number, prefix: Matrix[], back: Matrix[], grads: Matrix[], g: Matrix): void {
+  const depth = layers.length;
+  prefix[0].data.set(layers[0].data);
+  for (let l = 1; l < depth; l++) matmulNaive(layers[l], prefix[l - 1], prefix[l]);
+  for (let i = 0; i < g.data.length; i++) g.data[i] = prefix[depth - 1].data[i] - target.data[i];
+  let m = g;
+  for (let l = depth - 1; l >= 1; l--) {
+    naiveNT(m, prefix[l - 1], grads[l]);
+    naiveTN(layers[l], m, back[l - 1]);
+    m = back[l - 1];
+  }
+  grads[0].data.set(m.data);
+  for (let l = 0; l < depth; l++) axpy(-eta, grads[l], layers[l]);
+}
+
+export function benchDlnTrain(): BenchFigure[] {
+  const figures: BenchFigure[] = [];
+  const rng = createRng(3);
+  for (const d of [16, 64, 256]) {
+    for (const depth of [2, 4, 8]) {
+      const eta = 1e-6;
+      const target = randomGaussian(d, d, rng);
+      const layers = Array.from({ length: depth }, () => randomGaussian(d, d, rng, 1 / Math.sqrt(d)));
+      const grads = layers.map(() => zeros(d, d));
+      const g = zeros(d, d);
+      const bp = new Backprop(Array.from({ length: depth + 1 }, () => d));
+      const tiled = secondsPerCall(() => {
+        const weff = bp.product(layers);
+        for (let i = 0; i < g.data.length; i++) g.data[i] = weff.data[i] - target.data[i];
+        bp.gradients(layers, g, grads);
+        for (let l = 0; l < depth; l++) axpy(-eta, grads[l], layers[l]);
+      }, 200, 2);
+      const prefix = layers.map(() => zeros(d, d)), back = layers.map(() => zeros(d, d));
+      const naive = secondsPerCall(() => naiveStep(layers, target, eta, prefix, back, grads, g), 200, 2);
+      const gflop = (3 * (depth - 1) * 2 * d ** 3) / 1e9;
+      figures.push(
+        { name: `GD steps/s, d = ${d}, L = ${depth}`, value: 1 / tiled, unit: 'steps/s', baseline: 'naive kernel', ratio: naive / tiled },
+        { name: `  products in the step, d = ${d}, L = ${depth}`, value: gflop / tiled, unit: 'GFLOP/s', baseline: `naive ${(gflop / naive).toPrecision(3)} GFLOP/s` },
+      );
+    }
+  }
+  return figures;
+}

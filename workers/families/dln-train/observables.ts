@@ -1,0 +1,127 @@
+// What a run records at each record time: loss, the spectrum of W_eff and of every layer, balance
+// defects and their drift, alignment with the reference singular vectors, effective rank, nuclear
+// norm and Σσ^{2/L}. Records are kept (the summary and the plateau detector read them) and
+// streamed to the host in chunks.
+import type { RunContext } from '../../family';
+import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPlace, subInPlace } from '../../numeric/matrix';
+import { singularValues, svd } from '../../numeric/svd';
+import type { Task } from './task';
+
+/** Indexed series per metric are capped so a d = 512 run does not draw 512 lines. */
+export const MAX_SERIES = 32;
+/** Layer spectra cost an SVD per layer per record: recorded only up to this width. */
+export const MAX_LAYER_SPECTRUM_WIDTH = 32;
+const FLUSH_EVERY = 64;
+
+/** D_l = W_{l+1}ᵀW_{l+1} − W_lW_lᵀ, l = 1 … L − 1 (0-based: between layers l and l + 1). */
+export function balanceMatrices(layers: readonly Matrix[]): Matrix[] {
+  return layers.slice(0, -1).map((w, l) => subInPlace(matmulTN(layers[l + 1], layers[l + 1]), matmulNT(w, w)));
+}
+
+/** exp of the entropy of σ/Σσ (Roy & Vetterli): between 1 and the number of nonzero σ. */
+export function effectiveRank(s: ArrayLike<number>): number {
+  let total = 0;
+  for (let i = 0; i < s.length; i++) total += s[i];
+  if (total === 0) return 0;
+  let entropy = 0;
+  for (let i = 0; i < s.length; i++) {
+    const q = s[i] / total;
+    if (q > 0) entropy -= q * Math.log(q);
+  }
+  return Math.exp(entropy);
+}
+
+function column(m: Matrix, j: number, i: number): number {
+  return m.data[i * m.cols + j];
+}
+
+/** u_iᵀu*_i · v_iᵀv*_i: 1 when mode i of W_eff points along mode i of the reference (sign-free). */
+function alignment(weff: { U: Matrix; V: Matrix }, ref: { U: Matrix; V: Matrix }, i: number): number {
+  let du = 0, dv = 0;
+  for (let r = 0; r < weff.U.rows; r++) du += column(weff.U, i, r) * column(ref.U, i, r);
+  for (let r = 0; r < weff.V.rows; r++) dv += column(weff.V, i, r) * column(ref.V, i, r);
+  return du * dv;
+}
+
+export class Recorder {
+  readonly t: number[] = [];
+  readonly series = new Map<string, number[]>();
+  private emitted = 0;
+  private readonly initialBalance: Matrix[];
+  private readonly lambdaIdentity: Matrix[];
+  private readonly referenceNorm: number;
+
+  constructor(
+    private readonly task: Task,
+    private readonly depth: number,
+    private readonly modes: number,
+    initialLayers: readonly Matrix[],
+    /** λ the defect is measured against (0 unless the init is λ-balanced). */
+    lambda: number,
+    private readonly ctx: RunContext,
+  ) {
+    this.initialBalance = balanceMatrices(initialLayers);
+    this.lambdaIdentity = this.initialBalance.map((d) => scaleInPlace(identity(d.rows), lambda));
+    this.referenceNorm = frobenius(task.reference);
+  }
+
+  private push(name: string, value: number): void {
+    let values = this.series.get(name);
+    if (!values) {
+      values = [];
+      this.series.set(name, values);
+    }
+    values.push(value);
+  }
+
+  get(name: string): number[] {
+    return this.series.get(name) ?? [];
+  }
+
+  record(t: number, layers: readonly Matrix[], weff: Matrix, loss: number): void {
+    this.t.push(t);
+    this.push('loss', loss);
+    const d = svd(weff);
+    const s = d.s;
+    for (let i = 0; i < Math.min(s.length, MAX_SERIES); i++) this.push(`sigma/${i}`, s[i]);
+    for (let i = 0; i < Math.min(this.modes, s.length, MAX_SERIES); i++) this.push(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
+    let nuclear = 0, schatten = 0;
+    for (const x of s) {
+      nuclear += x;
+      schatten += x ** (2 / this.depth);
+    }
+    this.push('nuclearNorm', nuclear);
+    this.push('schatten', schatten);
+    this.push('effectiveRank', effectiveRank(s));
+    if (this.task.kind === 'completion') this.push('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
+    if (layers.every((w) => Math.max(w.rows, w.cols) <= MAX_LAYER_SPECTRUM_WIDTH)) {
+      layers.forEach((w, l) => {
+        const ls = singularValues(w);
+        for (let i = 0; i < Math.min(ls.length, MAX_SERIES); i++) this.push(`layerSigma/${l + 1}/${i}`, ls[i]);
+      });
+    }
+    let drift = 0;
+    balanceMatrices(layers).forEach((dl, l) => {
+      this.push(`balance/${l + 1}`, frobenius(subInPlace(clone(dl), this.lambdaIdentity[l])));
+      drift = Math.max(drift, frobenius(subInPlace(dl, this.initialBalance[l])));
+    });
+    this.push('balanceDrift', drift);
+    if (this.t.length - this.emitted >= FLUSH_EVERY) this.flush();
+  }
+
+  /** Emits the records not yet sent. */
+  flush(): void {
+    const end = this.t.length;
+    if (end === this.emitted) return;
+    // Every metric gets a value at every record, so all series share the time axis.
+    for (const [metric, values] of this.series) {
+      this.ctx.emit({ metric, x: Float64Array.from(this.t.slice(this.emitted, end)), y: Float64Array.from(values.slice(this.emitted, end)) });
+    }
+    this.emitted = end;
+  }
+
+  last(name: string): number | null {
+    const values = this.get(name);
+    return values.length > 0 ? values[values.length - 1] : null;
+  }
+}

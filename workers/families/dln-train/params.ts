@@ -1,0 +1,152 @@
+// Parameters of the dln-train family: a real deep linear network W_L ⋯ W₁ trained on a target
+// matrix, a regression data set or a matrix-completion task (paper 001). The defaults reproduce
+// the Saxe two-mode example: T = diag(3, 1), L = 2, balanced task-aligned init with a(0) = 0.01,
+// gradient flow.
+import { z } from 'zod';
+
+/** Most GD/SGD steps one run may take (metrics are thinned, the steps are not). */
+export const MAX_STEPS = 10_000_000;
+const MAX_WIDTH = 512;
+
+export const dlnTrainParams = z
+  .object({
+    depth: z.number().int().min(1).max(16).default(2).describe('Depth L (number of weight matrices W₁ … W_L, dimensionless), 1 to 16.'),
+    dim: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WIDTH)
+      .optional()
+      .describe('Input and output width n₀ = n_L (units). Default: the number of target singular values. Ignored when widths is given.'),
+    hiddenWidth: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_WIDTH)
+      .optional()
+      .describe('Width of every hidden layer n₁ … n_{L−1} (units); a value below dim is a bottleneck. Default: dim. Ignored when widths is given.'),
+    widths: z
+      .array(z.number().int().positive('widths must be positive').max(MAX_WIDTH))
+      .min(2)
+      .max(17)
+      .optional()
+      .describe('All widths n₀ … n_L (units), depth + 1 positive integers; overrides dim and hiddenWidth.'),
+    task: z
+      .enum(['target', 'regression', 'completion'])
+      .default('target')
+      .describe('"target": loss ½‖W_eff − T‖²_F; "regression": (1/2n)Σ‖y − W_eff x‖² on data from the teacher T; "completion": ½Σ_Ω (W_eff − T)²_ij over observed entries (paper 001 §8).'),
+    targetSingularValues: z
+      .array(z.number().positive().max(1000))
+      .min(1)
+      .max(MAX_WIDTH)
+      .default([3, 1])
+      .describe('Singular values s₁ ≥ s₂ ≥ … of the target / teacher T (units of W_eff); at most min(n₀, n_L) values, sorted descending by the run.'),
+    singularVectors: z
+      .enum(['identity', 'random'])
+      .default('identity')
+      .describe('Singular vectors of T: the standard basis (T diagonal) or Haar-random orthogonal (seeded).'),
+    samples: z.number().int().min(1).max(100_000).default(200).describe('Regression only: number of samples n (count).'),
+    inputSpectrum: z
+      .array(z.number().positive().max(1e6))
+      .optional()
+      .describe('Regression only: eigenvalues of the population input covariance Σxx, one per input (n₀ values). Default: all 1.'),
+    whiten: z
+      .boolean()
+      .default(true)
+      .describe('Regression only: transform the sampled inputs so the empirical Σxx = I exactly (needs samples ≥ n₀); false keeps the raw covariance.'),
+    noise: z.number().min(0).max(100).default(0).describe('Regression only: standard deviation of the Gaussian label noise (units of y).'),
+    observedFraction: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe('Completion only: probability that an entry of T is observed (seeded mask, dimensionless).'),
+    init: z
+      .enum(['aligned', 'lambda-balanced', 'small-random', 'orthogonal'])
+      .default('aligned')
+      .describe(
+        '"aligned": balanced and task-aligned (Saxe), every target mode starts at a(0) = ε^L; "lambda-balanced": aligned with ' +
+          'W_{l+1}ᵀW_{l+1} − W_lW_lᵀ = λI (equal widths); "small-random": i.i.d. N(0, ε²) entries (saddle-to-saddle); "orthogonal": ε times a random orthogonal matrix per layer.',
+      ),
+    initScale: z
+      .number()
+      .gt(0)
+      .max(10)
+      .default(0.1)
+      .describe('Initialization scale ε (dimensionless): per-layer singular value for aligned / λ-balanced (a(0) = ε^L) and orthogonal; entry standard deviation for small-random.'),
+    lambda: z.number().min(0).max(1000).default(0).describe('Balance offset λ ≥ 0 of the λ-balanced init (units of W²): 0 is rich, large λ is lazy. Only read by init "lambda-balanced".'),
+    optimizer: z
+      .enum(['flow', 'gd', 'sgd'])
+      .default('flow')
+      .describe('"flow": gradient flow integrated by DOP853 to rtol; "gd": full-batch gradient descent; "sgd": minibatch SGD (regression: samples, completion: observed entries).'),
+    learningRate: z.number().gt(0, 'learningRate must be positive').max(100).default(0.01).describe('Step size η of gd / sgd (time per step, so t = η · step).'),
+    batchSize: z.number().int().min(1).max(100_000).default(16).describe('SGD only: samples (regression) or observed entries (completion) per step (count).'),
+    horizon: z.number().gt(0).max(1e9).default(6).describe('Training time t (gradient-flow time units); gd / sgd take horizon / η steps.'),
+    rtol: z.number().min(1e-13).max(1e-3).default(1e-10).describe('Flow only: relative tolerance of the DOP853 integration of the layer ODEs (dimensionless).'),
+    recordEvery: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('gd / sgd: record metrics every k steps, plus log-spaced points (20 per decade up to width 64). Default: about 300 records per run up to width 64, fewer for wider nets (each record costs an SVD).'),
+  })
+  .superRefine((p, ctx) => {
+    if (p.widths && p.widths.length !== p.depth + 1) {
+      ctx.addIssue({ code: 'custom', path: ['widths'], message: `needs depth + 1 = ${p.depth + 1} widths n₀ … n_L, got ${p.widths.length}` });
+      return;
+    }
+    const w = layerWidths(p);
+    const k = p.targetSingularValues.length;
+    if (k > Math.min(w[0], w[p.depth])) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['targetSingularValues'],
+        message: `T is ${w[p.depth]}×${w[0]}: at most ${Math.min(w[0], w[p.depth])} singular values, got ${k}`,
+      });
+    }
+    if (p.task === 'regression') {
+      if (p.inputSpectrum && p.inputSpectrum.length !== w[0]) {
+        ctx.addIssue({ code: 'custom', path: ['inputSpectrum'], message: `needs one eigenvalue per input: n₀ = ${w[0]}, got ${p.inputSpectrum.length}` });
+      }
+      if (p.whiten && p.samples < w[0]) {
+        ctx.addIssue({ code: 'custom', path: ['samples'], message: `whitening needs samples ≥ n₀ = ${w[0]}, got ${p.samples}` });
+      }
+      if (p.optimizer === 'sgd' && p.batchSize > p.samples) {
+        ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${p.samples} samples` });
+      }
+    }
+    if (p.optimizer === 'sgd' && p.task === 'target') {
+      ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'sgd needs samples to draw: use task "regression" or "completion"' });
+    }
+    if (p.init === 'lambda-balanced' && w.some((n) => n !== w[0])) {
+      ctx.addIssue({ code: 'custom', path: ['init'], message: `lambda-balanced init needs equal widths, got ${w.join(', ')}` });
+    }
+    if (p.optimizer !== 'flow' && p.horizon / p.learningRate > MAX_STEPS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['learningRate'],
+        message: `horizon / η = ${(p.horizon / p.learningRate).toExponential(2)} steps exceeds ${MAX_STEPS.toExponential(0)}: raise η or shorten the horizon`,
+      });
+    }
+  });
+
+export type DlnTrainParams = z.output<typeof dlnTrainParams>;
+type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues'>;
+
+/** n₀ … n_L. */
+export function layerWidths(p: WidthFields): number[] {
+  if (p.widths) return p.widths;
+  const dim = p.dim ?? p.targetSingularValues.length;
+  const hidden = p.hiddenWidth ?? dim;
+  return Array.from({ length: p.depth + 1 }, (_, l) => (l === 0 || l === p.depth ? dim : hidden));
+}
+
+/** Target singular values, descending. */
+export function sortedTargets(p: Pick<DlnTrainParams, 'targetSingularValues'>): number[] {
+  return [...p.targetSingularValues].sort((a, b) => b - a);
+}
+
+/** GD / SGD steps; the flow takes adaptive steps instead. */
+export function stepCount(p: Pick<DlnTrainParams, 'horizon' | 'learningRate'>): number {
+  return Math.max(1, Math.round(p.horizon / p.learningRate));
+}

@@ -1,0 +1,172 @@
+// One dln-train run: build the task and the initial layers from the seed, train, then detect
+// plateaus, compare with theory and summarize.
+import type { RunContext, RunSummary } from '../../family';
+import type { Matrix } from '../../numeric/matrix';
+import { minNuclearNormCompletion, type CompletionResult } from '../../numeric/nuclear-completion';
+import { initialLayers } from './network';
+import { Recorder } from './observables';
+import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
+import { segmentRun, type Segmentation } from './plateaus';
+import { gapTimescales, predictedSigmas, saxeTime, theoryKind } from './theory';
+import { buildTask, type Task } from './task';
+import { descend, flow, recordPlan, type TrainResult } from './train';
+
+/** The convex comparison costs an SVD per ADMM iteration: skipped above 64 × 64. */
+const MAX_COMPLETION_ENTRIES = 64 * 64;
+const COMPLETION_TOLERANCE = 1e-7;
+
+/** Singular values of the matrix the loss is minimized at (those above rounding of the largest). */
+function referenceValues(task: Task): number[] {
+  const s = Array.from(task.referenceSvd.s);
+  return s.filter((x) => x > 1e-9 * s[0]);
+}
+
+/**
+ * The values escapes and plateaus are read against: the reference spectrum, except for completion,
+ * whose interpolant is not the ground truth: there, the learned spectrum at the end of the run
+ * (modes above 1% of the largest).
+ */
+function escapeLevels(task: Task, recorder: Recorder, reference: number[]): number[] {
+  if (task.kind !== 'completion') return reference;
+  const final: number[] = [];
+  for (let i = 0; recorder.get(`sigma/${i}`).length > 0; i++) final.push(recorder.last(`sigma/${i}`) ?? 0);
+  return final.filter((x) => x > 1e-2 * final[0]);
+}
+
+function emitAnnotations(seg: Segmentation, recorder: Recorder, reference: number[], ctx: RunContext): void {
+  const escapes = seg.escapeTimes.map((t, alpha) => ({ t, alpha })).filter((e): e is { t: number; alpha: number } => e.t !== null);
+  escapes.sort((a, b) => a.t - b.t);
+  const loss = recorder.get('loss');
+  const lossAt = (time: number): number => {
+    let i = 0;
+    while (i < recorder.t.length - 1 && recorder.t[i + 1] <= time) i++;
+    return loss[i];
+  };
+  const emit = (metric: string, x: number[], y: number[]): void => {
+    if (x.length > 0) ctx.emit({ metric, x: Float64Array.from(x), y: Float64Array.from(y) });
+  };
+  emit('escape', escapes.map((e) => e.t), escapes.map((e) => reference[e.alpha] / 2));
+  emit('escapeLoss', escapes.map((e) => e.t), escapes.map((e) => lossAt(e.t)));
+  emit('plateau', seg.plateaus.map((p) => (p.start + p.end) / 2), seg.plateaus.map((p) => p.loss));
+}
+
+/** max over records and target modes of |σ_α − σ_α^theory| / σ_α^theory. */
+function theoryError(p: DlnTrainParams, recorder: Recorder): number | null {
+  const predicted = predictedSigmas(p, recorder.t);
+  if (!predicted) return null;
+  let worst = 0;
+  predicted.forEach((y, alpha) => {
+    const data = recorder.get(`sigma/${alpha}`);
+    y.forEach((v, i) => (worst = Math.max(worst, Math.abs(data[i] - v) / v)));
+  });
+  return worst;
+}
+
+/** max_t (σ₁/σ₂)/(s₁/s₂): how far mode 1 runs ahead of mode 2 (1 when both grow in proportion, the lazy limit). */
+function greedyRatio(recorder: Recorder, reference: number[]): number | null {
+  if (reference.length < 2) return null;
+  const s1 = recorder.get('sigma/0'), s2 = recorder.get('sigma/1');
+  let best: number | null = null;
+  s1.forEach((v, i) => {
+    if (s2[i] > 0) best = Math.max(best ?? 0, v / s2[i] / (reference[0] / reference[1]));
+  });
+  return best;
+}
+
+function relativeChange(initial: readonly Matrix[], final: readonly Matrix[]): number {
+  let diff = 0, norm = 0;
+  initial.forEach((w, l) => {
+    for (let i = 0; i < w.data.length; i++) {
+      diff += (final[l].data[i] - w.data[i]) ** 2;
+      norm += w.data[i] ** 2;
+    }
+  });
+  return Math.sqrt(diff / norm);
+}
+
+function completionSummary(task: Task, recorder: Recorder, convex: CompletionResult | null): RunSummary {
+  const nuclear = recorder.last('nuclearNorm');
+  return {
+    observedEntries: task.mask ? task.mask.reduce((a, b) => a + b, 0) : null,
+    minNuclearNorm: convex?.nuclearNorm ?? null,
+    minNuclearNormLowerBound: convex?.lowerBound ?? null,
+    minNuclearNormConverged: convex ? (convex.converged ? 'yes' : 'no') : null,
+    nuclearNormRatio: convex && nuclear !== null ? nuclear / convex.nuclearNorm : null,
+    recoveryError: recorder.last('recoveryError'),
+  };
+}
+
+export function runDlnTrain(p: DlnTrainParams, ctx: RunContext): RunSummary {
+  ctx.progress(0);
+  const widths = layerWidths(p);
+  const task = buildTask(p, ctx.rng);
+  const initial = initialLayers(p, task, ctx.rng);
+  const reference = referenceValues(task);
+  const recorder = new Recorder(task, p.depth, reference.length, initial, p.init === 'lambda-balanced' ? p.lambda : 0, ctx);
+  const convex =
+    task.kind === 'completion' && task.mask && task.reference.data.length <= MAX_COMPLETION_ENTRIES
+      ? minNuclearNormCompletion({ values: task.reference, mask: task.mask }, { tolerance: COMPLETION_TOLERANCE })
+      : null;
+
+  const plan = recordPlan(widths);
+  let result: TrainResult;
+  if (p.optimizer === 'flow') {
+    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan }, recorder, ctx);
+  } else {
+    const steps = stepCount(p);
+    result = descend(
+      task,
+      initial,
+      widths,
+      {
+        learningRate: p.learningRate,
+        steps,
+        recordEvery: p.recordEvery ?? Math.max(1, Math.ceil(steps / plan.uniform)),
+        perDecade: plan.perDecade,
+        batchSize: p.optimizer === 'sgd' ? p.batchSize : null,
+      },
+      recorder,
+      ctx,
+    );
+  }
+  if (result.status === 'aborted') return {};
+  recorder.flush();
+
+  const levels = escapeLevels(task, recorder, reference);
+  const seg = segmentRun(recorder.t, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels);
+  emitAnnotations(seg, recorder, levels, ctx);
+  const sigma = reference.map((_, alpha) => recorder.get(`sigma/${alpha}`));
+  const targets = sortedTargets(p);
+  const balance = Array.from({ length: p.depth - 1 }, (_, l) => recorder.last(`balance/${l + 1}`) ?? 0);
+  ctx.progress(1);
+  return {
+    finalLoss: recorder.last('loss'),
+    finalSigmas: sigma.map((y) => y[y.length - 1]),
+    finalAlignment: reference.map((_, alpha) => recorder.last(`alignment/${alpha}`)),
+    finalEffectiveRank: recorder.last('effectiveRank'),
+    finalNuclearNorm: recorder.last('nuclearNorm'),
+    finalSchatten: recorder.last('schatten'),
+    escapeTimes: seg.escapeTimes,
+    learningOrder: seg.escapeTimes
+      .map((t, alpha) => ({ t, alpha }))
+      .filter((e) => e.t !== null)
+      .sort((a, b) => (a.t ?? 0) - (b.t ?? 0))
+      .map((e) => e.alpha),
+    plateauCount: seg.plateaus.length,
+    plateauStarts: seg.plateaus.map((x) => x.start),
+    plateauDurations: seg.plateaus.map((x) => x.duration),
+    plateauRanks: seg.plateaus.map((x) => x.rank),
+    plateauLosses: seg.plateaus.map((x) => x.loss),
+    saxeTimes: p.depth === 2 && theoryKind(p) === 'mode-flow' ? targets.map((s) => saxeTime(s, p.initScale ** 2)) : null,
+    gapTimescales: p.init === 'small-random' ? gapTimescales(targets, p.initScale) : null,
+    theoryMaxRelativeError: theoryError(p, recorder),
+    finalBalanceDefect: balance.length > 0 ? Math.max(...balance) : null,
+    maxBalanceDrift: Math.max(...recorder.get('balanceDrift')),
+    greedyRatio: greedyRatio(recorder, reference),
+    relativeWeightChange: relativeChange(initial, result.layers),
+    steps: result.steps,
+    rhsEvaluations: result.rhsEvaluations ?? null,
+    records: recorder.t.length,
+    ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
+  };
+}

@@ -1,0 +1,132 @@
+// Theory drawn over the data. Task-aligned balanced runs follow the decoupled mode flow
+// ȧ = L a^{2−2/L}(s − a) (paper 001 §5.3), solved by the mode-flow family's own solver; L = 2 has
+// the logistic closed form and the Saxe times t*_α ≈ (1/2s_α) log(s_α/a₀). Two-layer λ-balanced
+// runs follow ȧ = √(λ² + 4a²)(s − a) with the closed form of papers/README.md, deeper ones the
+// scalar law of the README's deep λ-balanced mode. Small random
+// init has the gap-based timescale τ_r ~ log(1/ε)/(s_r − s_{r+1}) of paper 001 §7.2.
+import type { TheorySeries } from '../../family';
+import { evaluateFlow } from '../mode-flow/sampling';
+import { solveFlow } from '../mode-flow/solver';
+import { integrate } from '../../numeric/ode';
+import { lambdaLayerValues } from './network';
+import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
+
+/** L = 2 logistic solution a(t) = s / (1 + (s/a₀ − 1)e^{−2st}) (paper 001 §5.3). */
+export function logisticMode(s: number, a0: number, t: number): number {
+  return s / (1 + (s / a0 - 1) * Math.exp(-2 * s * t));
+}
+
+/**
+ * Two-layer λ-balanced mode (README): c = √(λ² + 4s²), z = 2a + √(λ² + 4a²),
+ * K₀ = (z₀ − 2s + c)/(2s + c − z₀), E = K₀e^{ct}, z = [(2s + c)E + 2s − c]/(1 + E), a = (z² − λ²)/(4z).
+ */
+export function lambdaBalancedMode(s: number, a0: number, lambda: number, t: number): number {
+  const c = Math.sqrt(lambda * lambda + 4 * s * s);
+  const z0 = 2 * a0 + Math.sqrt(lambda * lambda + 4 * a0 * a0);
+  const k0 = (z0 - 2 * s + c) / (2 * s + c - z0);
+  // Written in e^{−ct} so large ct saturates instead of overflowing.
+  const decay = Math.exp(-c * t);
+  const z = ((2 * s + c) * k0 + (2 * s - c) * decay) / (k0 + decay);
+  return (z * z - lambda * lambda) / (4 * z);
+}
+
+/** Saxe transition time t*_α ≈ (1/2s) log(s/a₀) (paper 001 §7.2, L = 2). */
+export function saxeTime(s: number, a0: number): number {
+  return Math.log(s / a0) / (2 * s);
+}
+
+/** Gap-based timescales τ_r = log(1/ε)/(s_r − s_{r+1}), s_{k+1} = 0; null for a zero gap (paper 001 §7.2). */
+export function gapTimescales(targets: readonly number[], eps: number): (number | null)[] {
+  return targets.map((s, r) => {
+    const gap = s - (targets[r + 1] ?? 0);
+    return gap > 0 ? Math.log(1 / eps) / gap : null;
+  });
+}
+
+/**
+ * Deep λ-balanced mode, L ≥ 2: with layer values a_l² = x + (l − 1)λ, every a_l² moves at the same
+ * rate d(a_l²)/dt = 2a(s − a), so ẋ = 2a(s − a), a = ∏_l √(x + (l − 1)λ) (the README's
+ * ȧ = a²Σ_l 1/a_l² (s − a) in one scalar); integrated by DOP853 and read at the given times.
+ */
+export function deepLambdaBalancedMode(s: number, a0: number, lambda: number, depth: number, times: readonly number[]): Float64Array | null {
+  const product = (x: number): number => {
+    let a = 1;
+    for (let l = 0; l < depth; l++) a *= Math.sqrt(x + l * lambda);
+    return a;
+  };
+  const x0 = lambdaLayerValues(a0, lambda, depth)[0] ** 2;
+  const horizon = Math.max(...times, 0);
+  const rhs = (_t: number, y: Float64Array, dy: Float64Array): void => {
+    const a = product(y[0]);
+    dy[0] = 2 * a * (s - a);
+  };
+  const result = integrate(rhs, 0, Float64Array.of(x0), horizon, { rtol: 1e-12, atol: 1e-14 * Math.max(x0, 1e-300), dense: true });
+  if (!result.success) return null;
+  const out = new Float64Array(1);
+  return Float64Array.from(times, (t) => (t === 0 || !result.solution ? product(x0) : product(result.solution.evaluate(t, out)[0])));
+}
+
+export type TheoryKind = 'mode-flow' | 'lambda-balanced' | null;
+
+/** Which exact prediction of σ_α(t) a configuration has: task-aligned target runs on all target modes. */
+export function theoryKind(p: DlnTrainParams): TheoryKind {
+  const w = layerWidths(p);
+  if (p.task !== 'target' || Math.min(...w) < p.targetSingularValues.length) return null;
+  if (p.init === 'aligned' || (p.init === 'lambda-balanced' && p.lambda === 0)) return 'mode-flow';
+  if (p.init === 'lambda-balanced' && p.depth >= 2) return 'lambda-balanced';
+  return null;
+}
+
+/** Predicted σ_α(t) of W_eff at the given times, one array per target mode (descending s); null without a theory. */
+export function predictedSigmas(p: DlnTrainParams, times: readonly number[]): Float64Array[] | null {
+  const kind = theoryKind(p);
+  const targets = sortedTargets(p);
+  const a0 = p.initScale ** p.depth;
+  if (kind === 'lambda-balanced') {
+    if (p.depth === 2) return targets.map((s) => Float64Array.from(times, (t) => lambdaBalancedMode(s, a0, p.lambda, t)));
+    const modes = targets.map((s) => deepLambdaBalancedMode(s, a0, p.lambda, p.depth, times));
+    return modes.every((m): m is Float64Array => m !== null) ? modes : null;
+  }
+  if (kind !== 'mode-flow') return null;
+  const horizon = Math.max(...times, Number.MIN_VALUE);
+  const solution = solveFlow({ depth: p.depth, targets, initial: targets.map(() => a0), tolerance: 1e-12, horizon, rtol: 1e-12 });
+  if (!solution.ok) return null;
+  return evaluateFlow(solution.modes, Float64Array.from(times)).sigma;
+}
+
+const OVERLAY_POINTS = 240;
+
+export function theoryOverlays(p: DlnTrainParams): TheorySeries[] {
+  const targets = sortedTargets(p);
+  const series: TheorySeries[] = targets.map((s, index) => ({ id: 'targets', label: `s_${index + 1} = ${s}`, kind: 'hline' as const, x: [], y: [s], index }));
+  if (p.task === 'target') {
+    const levels = targets.map((_, r) => targets.slice(r).reduce((acc, s) => acc + s * s, 0) / 2);
+    series.push({ id: 'saddleLosses', label: 'saddle losses ½Σ_{α>r} s_α²', kind: 'hline', x: [], y: levels });
+  }
+  const times = Array.from({ length: OVERLAY_POINTS + 1 }, (_, i) => (p.horizon * i) / OVERLAY_POINTS);
+  const predicted = predictedSigmas(p, times);
+  const kind = theoryKind(p);
+  predicted?.forEach((y, index) =>
+    series.push({
+      id: 'theoryFlow',
+      label: kind === 'lambda-balanced' ? `exact λ-balanced dynamics, mode ${index + 1}` : `mode flow ȧ = L a^{2−2/L}(s − a), mode ${index + 1}`,
+      kind: 'line',
+      x: times,
+      y: Array.from(y),
+      index,
+    }),
+  );
+  const a0 = p.initScale ** p.depth;
+  if (kind === 'mode-flow' && p.depth === 2) {
+    targets.forEach((s, index) => {
+      series.push({ id: 'logistic', label: `logistic a(t), mode ${index + 1}`, kind: 'line', x: times, y: times.map((t) => logisticMode(s, a0, t)), index });
+      series.push({ id: 'saxeTimes', label: `Saxe t* = log(s/a₀)/(2s), mode ${index + 1}`, kind: 'vline', x: [saxeTime(s, a0)], y: [], index });
+    });
+  }
+  if (p.init === 'small-random') {
+    gapTimescales(targets, p.initScale).forEach((tau, index) => {
+      if (tau !== null) series.push({ id: 'gapTimes', label: `τ_r = log(1/ε)/(s_r − s_{r+1}), r = ${index + 1}`, kind: 'vline', x: [tau], y: [], index });
+    });
+  }
+  return series;
+}

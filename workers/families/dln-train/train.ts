@@ -1,0 +1,154 @@
+// The optimizers: gradient descent and minibatch SGD with step η (time t = η · step), and
+// gradient flow on the flattened layers integrated by DOP853 to a relative tolerance, with the
+// metrics read from its dense output at the record times.
+import { DivergedError, type RunContext } from '../../family';
+import { axpy, type Matrix } from '../../numeric/matrix';
+import { integrate } from '../../numeric/ode';
+import { Backprop } from './network';
+import type { Recorder } from './observables';
+import type { Task } from './task';
+
+/** Uniform records per run (when recordEvery is not given) and log-spaced ones per decade on top. */
+export interface RecordPlan {
+  uniform: number;
+  perDecade: number;
+}
+
+/**
+ * A record costs an SVD of W_eff (one-sided Jacobi, ~1 s at d = 256): 300 uniform records and 20
+ * per decade up to width 64, fewer as d³ grows so that recording stays a fraction of training.
+ */
+export function recordPlan(widths: readonly number[]): RecordPlan {
+  const scale = Math.min(1, (64 / Math.max(...widths)) ** 3);
+  return { uniform: Math.max(30, Math.round(300 * scale)), perDecade: Math.max(3, Math.round(20 * scale)) };
+}
+const FLOW_MAX_STEPS = 2_000_000;
+
+export interface TrainResult {
+  status: 'done' | 'aborted';
+  layers: Matrix[];
+  /** GD / SGD steps, or accepted flow steps. */
+  steps: number;
+  rhsEvaluations?: number;
+}
+
+/** Steps 0 … total at which metrics are recorded: every k-th, log-spaced, and the last. */
+export function recordSteps(total: number, every: number, perDecade: number): number[] {
+  const steps = new Set<number>([0, total]);
+  for (let s = every; s < total; s += every) steps.add(s);
+  for (let j = 0; 10 ** (j / perDecade) < total; j++) steps.add(Math.round(10 ** (j / perDecade)));
+  return [...steps].sort((a, b) => a - b);
+}
+
+/** Times in [0, horizon] at which the flow is recorded: uniform plus log-spaced from horizon·1e-4. */
+export function recordTimes(horizon: number, plan: RecordPlan): number[] {
+  const times = new Set<number>();
+  for (let i = 0; i <= plan.uniform; i++) times.add((horizon * i) / plan.uniform);
+  for (let j = -4 * plan.perDecade; j < 0; j++) times.add(horizon * 10 ** (j / plan.perDecade));
+  return [...times].sort((a, b) => a - b);
+}
+
+function assertFinite(loss: number, t: number): void {
+  if (!Number.isFinite(loss)) throw new DivergedError(`loss became ${loss} at t = ${t}`);
+}
+
+export interface DescentOptions {
+  learningRate: number;
+  steps: number;
+  recordEvery: number;
+  perDecade: number;
+  /** Minibatch size, or null for full-batch gradient descent. */
+  batchSize: number | null;
+}
+
+export function descend(task: Task, initial: readonly Matrix[], widths: readonly number[], o: DescentOptions, recorder: Recorder, ctx: RunContext): TrainResult {
+  const layers = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
+  const grads = layers.map((w) => ({ ...w, data: new Float64Array(w.data.length) }));
+  const bp = new Backprop(widths);
+  const g = { rows: widths[widths.length - 1], cols: widths[0], data: new Float64Array(widths[0] * widths[widths.length - 1]) };
+  const records = recordSteps(o.steps, o.recordEvery, o.perDecade);
+  let next = 0;
+  for (let step = 0; ; step++) {
+    const weff = bp.product(layers);
+    const loss = task.lossAndGradient(weff, g);
+    if (step === records[next]) {
+      assertFinite(loss, step * o.learningRate);
+      recorder.record(step * o.learningRate, layers, weff, loss);
+      next++;
+    }
+    if (step === o.steps) break;
+    if ((step & 255) === 0) {
+      if (ctx.signal.aborted) return { status: 'aborted', layers, steps: step };
+      ctx.progress(step / o.steps);
+    }
+    if (o.batchSize !== null && task.stochasticGradient) task.stochasticGradient(weff, g, o.batchSize, ctx.rng);
+    bp.gradients(layers, g, grads);
+    for (let l = 0; l < layers.length; l++) axpy(-o.learningRate, grads[l], layers[l]);
+  }
+  return { status: 'done', layers, steps: o.steps };
+}
+
+/** Matrices viewing consecutive pieces of one flat vector (no copies). */
+function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
+  let offset = 0;
+  return shapes.map((w) => {
+    const m = { rows: w.rows, cols: w.cols, data: flat.subarray(offset, offset + w.data.length) };
+    offset += w.data.length;
+    return m;
+  });
+}
+
+export interface FlowOptions {
+  horizon: number;
+  rtol: number;
+  records: RecordPlan;
+}
+
+export function flow(task: Task, initial: readonly Matrix[], widths: readonly number[], o: FlowOptions, recorder: Recorder, ctx: RunContext): TrainResult {
+  const size = initial.reduce((n, w) => n + w.data.length, 0);
+  const y0 = new Float64Array(size);
+  let offset = 0;
+  for (const w of initial) {
+    y0.set(w.data, offset);
+    offset += w.data.length;
+  }
+  const bp = new Backprop(widths);
+  const g = { rows: widths[widths.length - 1], cols: widths[0], data: new Float64Array(widths[0] * widths[widths.length - 1]) };
+  const rhs = (_t: number, y: Float64Array, dydt: Float64Array): void => {
+    const layers = views(y, initial);
+    task.lossAndGradient(bp.product(layers), g);
+    bp.gradients(layers, g, views(dydt, initial));
+    for (let i = 0; i < dydt.length; i++) dydt[i] = -dydt[i];
+  };
+  const recordState = (t: number, y: Float64Array): void => {
+    const layers = views(y, initial);
+    const weff = bp.product(layers);
+    const loss = task.lossAndGradient(weff, g);
+    assertFinite(loss, t);
+    recorder.record(t, layers, weff, loss);
+  };
+  const times = recordTimes(o.horizon, o.records);
+  recordState(0, y0);
+  let next = 1;
+  const state = new Float64Array(size);
+  let scale = 0;
+  for (const v of y0) scale = Math.max(scale, Math.abs(v));
+  const result = integrate(rhs, 0, y0, o.horizon, {
+    rtol: o.rtol,
+    // Entries that start at zero stay tiny on a plateau: resolve them relative to the init scale.
+    atol: o.rtol * 1e-3 * (scale || 1),
+    maxSteps: FLOW_MAX_STEPS,
+    signal: ctx.signal,
+    onStep: (t, _y, step) => {
+      while (next < times.length && times[next] <= t) {
+        recordState(times[next], step.evaluate(times[next], state));
+        next++;
+      }
+      ctx.progress(t / o.horizon);
+    },
+  });
+  if (result.status === 'aborted') return { status: 'aborted', layers: views(result.y, initial), steps: result.stats.acceptedSteps };
+  if (result.status === 'non-finite') throw new DivergedError(result.message);
+  if (!result.success) throw new Error(`gradient-flow integration failed (${result.status}): ${result.message}`);
+  return { status: 'done', layers: views(result.y, initial), steps: result.stats.acceptedSteps, rhsEvaluations: result.stats.rhsEvaluations };
+}

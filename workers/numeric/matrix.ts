@@ -1,0 +1,282 @@
+// Dense float64 matrices, row-major, on typed arrays: construction, products, in-place updates,
+// Householder QR and seeded random matrices. Decompositions (SVD, symmetric eigen) are in svd.ts.
+//
+// The products use an i-k-j order (the innermost loop runs along contiguous rows of B and C),
+// tiled over k and j so the panel of B being swept stays in cache; a 2 × 4 register block (two
+// rows of C, four rows of B per pass) gives each load of B eight multiply-adds and each load and
+// store of C four. bench/linalg.ts measures it against the naive i-j-k loop.
+import type { Rng } from './rng';
+
+export interface Matrix {
+  rows: number;
+  cols: number;
+  /** Entry (i, j) at data[i * cols + j]. */
+  data: Float64Array;
+}
+
+export function zeros(rows: number, cols: number): Matrix {
+  return { rows, cols, data: new Float64Array(rows * cols) };
+}
+
+export function identity(n: number): Matrix {
+  const m = zeros(n, n);
+  for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
+  return m;
+}
+
+export function fromRows(rows: readonly (readonly number[])[]): Matrix {
+  const r = rows.length;
+  const c = r === 0 ? 0 : rows[0].length;
+  const m = zeros(r, c);
+  rows.forEach((row, i) => {
+    if (row.length !== c) throw new Error(`fromRows: row ${i} has ${row.length} entries, expected ${c}`);
+    m.data.set(row, i * c);
+  });
+  return m;
+}
+
+/** Rectangular diagonal matrix with the given diagonal. */
+export function diagonal(rows: number, cols: number, diag: ArrayLike<number>): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < Math.min(rows, cols, diag.length); i++) m.data[i * cols + i] = diag[i];
+  return m;
+}
+
+export function clone(a: Matrix): Matrix {
+  return { rows: a.rows, cols: a.cols, data: Float64Array.from(a.data) };
+}
+
+export function get(a: Matrix, i: number, j: number): number {
+  return a.data[i * a.cols + j];
+}
+
+export function transpose(a: Matrix): Matrix {
+  const t = zeros(a.cols, a.rows);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j];
+  }
+  return t;
+}
+
+function outFor(rows: number, cols: number, out: Matrix | undefined, name: string): Matrix {
+  if (!out) return zeros(rows, cols);
+  if (out.rows !== rows || out.cols !== cols) throw new Error(`${name}: out is ${out.rows}×${out.cols}, expected ${rows}×${cols}`);
+  out.data.fill(0);
+  return out;
+}
+
+/** Tile sizes in entries: a KC × NC panel of B (64 × 256 doubles = 128 KiB) stays in L2. */
+const KC = 64;
+const NC = 256;
+
+/**
+ * C[i, j0:j1] += Σ_{k∈[k0,k1)} A[i, k] B[k, j0:j1] for every row i; the kernel all products share.
+ * a(i, k) is read as aData[i * aRowStride + k * aColStride] so AᵀB needs no transposed copy.
+ */
+function accumulatePanel(
+  aData: Float64Array,
+  aRowStride: number,
+  aColStride: number,
+  b: Float64Array,
+  c: Float64Array,
+  rows: number,
+  n: number,
+  k0: number,
+  k1: number,
+  j0: number,
+  j1: number,
+): void {
+  let i = 0;
+  // Two rows of C per pass: each load of B feeds eight multiply-adds.
+  for (; i + 1 < rows; i += 2) {
+    const c0 = i * n, c1 = c0 + n;
+    const r0 = i * aRowStride, r1 = r0 + aRowStride;
+    let k = k0;
+    for (; k + 3 < k1; k += 4) {
+      const o0 = k * aColStride, o1 = o0 + aColStride, o2 = o1 + aColStride, o3 = o2 + aColStride;
+      const a00 = aData[r0 + o0], a01 = aData[r0 + o1], a02 = aData[r0 + o2], a03 = aData[r0 + o3];
+      const a10 = aData[r1 + o0], a11 = aData[r1 + o1], a12 = aData[r1 + o2], a13 = aData[r1 + o3];
+      const b0 = k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = j0; j < j1; j++) {
+        const x0 = b[b0 + j], x1 = b[b1 + j], x2 = b[b2 + j], x3 = b[b3 + j];
+        c[c0 + j] += a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+        c[c1 + j] += a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
+      }
+    }
+    for (; k < k1; k++) {
+      const a0 = aData[r0 + k * aColStride], a1 = aData[r1 + k * aColStride];
+      const b0 = k * n;
+      for (let j = j0; j < j1; j++) {
+        const x = b[b0 + j];
+        c[c0 + j] += a0 * x;
+        c[c1 + j] += a1 * x;
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    const ci = i * n;
+    const ai = i * aRowStride;
+    let k = k0;
+    for (; k + 3 < k1; k += 4) {
+      const a0 = aData[ai + k * aColStride];
+      const a1 = aData[ai + (k + 1) * aColStride];
+      const a2 = aData[ai + (k + 2) * aColStride];
+      const a3 = aData[ai + (k + 3) * aColStride];
+      const b0 = k * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      for (let j = j0; j < j1; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+    }
+    for (; k < k1; k++) {
+      const a0 = aData[ai + k * aColStride];
+      const b0 = k * n;
+      for (let j = j0; j < j1; j++) c[ci + j] += a0 * b[b0 + j];
+    }
+  }
+}
+
+function tiledProduct(aData: Float64Array, aRowStride: number, aColStride: number, b: Matrix, c: Matrix, inner: number): void {
+  const n = b.cols;
+  for (let k0 = 0; k0 < inner; k0 += KC) {
+    const k1 = Math.min(inner, k0 + KC);
+    for (let j0 = 0; j0 < n; j0 += NC) {
+      accumulatePanel(aData, aRowStride, aColStride, b.data, c.data, c.rows, n, k0, k1, j0, Math.min(n, j0 + NC));
+    }
+  }
+}
+
+/** C = AB (A: m×k, B: k×n). `out` may not alias A or B. */
+export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  if (a.cols !== b.rows) throw new Error(`matmul: ${a.rows}×${a.cols} times ${b.rows}×${b.cols}`);
+  const c = outFor(a.rows, b.cols, out, 'matmul');
+  tiledProduct(a.data, a.cols, 1, b, c, a.cols);
+  return c;
+}
+
+/** C = AᵀB (A: k×m, B: k×n) without forming Aᵀ. */
+export function matmulTN(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  if (a.rows !== b.rows) throw new Error(`matmulTN: (${a.rows}×${a.cols})ᵀ times ${b.rows}×${b.cols}`);
+  const c = outFor(a.cols, b.cols, out, 'matmulTN');
+  tiledProduct(a.data, 1, a.cols, b, c, a.rows);
+  return c;
+}
+
+/** Scratch for Bᵀ in matmulNT, grown on demand (each worker thread has its own module instance). */
+let transposeScratch = new Float64Array(0);
+
+/** C = ABᵀ (A: m×k, B: n×k): Bᵀ is copied once (O(nk)) so the product runs on the tiled kernel. */
+export function matmulNT(a: Matrix, b: Matrix, out?: Matrix): Matrix {
+  if (a.cols !== b.cols) throw new Error(`matmulNT: ${a.rows}×${a.cols} times (${b.rows}×${b.cols})ᵀ`);
+  const k = a.cols, n = b.rows;
+  const c = outFor(a.rows, n, out, 'matmulNT');
+  if (transposeScratch.length < k * n) transposeScratch = new Float64Array(k * n);
+  const bt = transposeScratch;
+  for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b.data[j * k + p];
+  tiledProduct(a.data, k, 1, { rows: k, cols: n, data: bt }, c, k);
+  return c;
+}
+
+function sameShape(a: Matrix, b: Matrix, name: string): void {
+  if (a.rows !== b.rows || a.cols !== b.cols) throw new Error(`${name}: ${a.rows}×${a.cols} and ${b.rows}×${b.cols}`);
+}
+
+/** A += B. */
+export function addInPlace(a: Matrix, b: Matrix): Matrix {
+  sameShape(a, b, 'add');
+  for (let i = 0; i < a.data.length; i++) a.data[i] += b.data[i];
+  return a;
+}
+
+/** A −= B. */
+export function subInPlace(a: Matrix, b: Matrix): Matrix {
+  sameShape(a, b, 'sub');
+  for (let i = 0; i < a.data.length; i++) a.data[i] -= b.data[i];
+  return a;
+}
+
+/** A *= s. */
+export function scaleInPlace(a: Matrix, s: number): Matrix {
+  for (let i = 0; i < a.data.length; i++) a.data[i] *= s;
+  return a;
+}
+
+/** Y += αX. */
+export function axpy(alpha: number, x: Matrix, y: Matrix): Matrix {
+  sameShape(x, y, 'axpy');
+  for (let i = 0; i < y.data.length; i++) y.data[i] += alpha * x.data[i];
+  return y;
+}
+
+/** ‖A‖_F, scaled so that huge or tiny entries neither overflow nor underflow. */
+export function frobenius(a: Matrix): number {
+  let scale = 0;
+  for (const v of a.data) scale = Math.max(scale, Math.abs(v));
+  if (scale === 0 || !Number.isFinite(scale)) return scale;
+  let sum = 0;
+  for (const v of a.data) sum += (v / scale) ** 2;
+  return scale * Math.sqrt(sum);
+}
+
+/** Entries i.i.d. N(0, scale²). */
+export function randomGaussian(rows: number, cols: number, rng: Rng, scale = 1): Matrix {
+  const m = zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = scale * rng.normal();
+  return m;
+}
+
+export interface QR {
+  /** m × k with orthonormal columns, k = min(m, n). */
+  q: Matrix;
+  /** k × n upper triangular. */
+  r: Matrix;
+}
+
+/** Thin Householder QR, A = QR; orthogonality of Q to rounding, whatever the conditioning of A. */
+export function qr(a: Matrix): QR {
+  const m = a.rows, n = a.cols, k = Math.min(m, n);
+  const r = clone(a);
+  const R = r.data;
+  const reflectors: Float64Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const v = new Float64Array(m - j);
+    let norm = 0;
+    for (let i = j; i < m; i++) norm = Math.hypot(norm, R[i * n + j]);
+    const alpha = R[j * n + j] >= 0 ? -norm : norm;
+    for (let i = j; i < m; i++) v[i - j] = R[i * n + j];
+    v[0] -= alpha;
+    let vv = 0;
+    for (const x of v) vv += x * x;
+    if (vv > 0) {
+      // R[j:, j:] −= 2 v (vᵀ R[j:, j:]) / vᵀv
+      for (let c = j; c < n; c++) {
+        let dot = 0;
+        for (let i = j; i < m; i++) dot += v[i - j] * R[i * n + c];
+        const f = (2 * dot) / vv;
+        for (let i = j; i < m; i++) R[i * n + c] -= f * v[i - j];
+      }
+    }
+    reflectors.push(vv > 0 ? v.map((x) => x / Math.sqrt(vv)) : v);
+  }
+  // Q = H₀H₁⋯H_{k−1} applied to the first k columns of I, accumulated from the last reflector.
+  const q = zeros(m, k);
+  const Q = q.data;
+  for (let i = 0; i < k; i++) Q[i * k + i] = 1;
+  for (let j = k - 1; j >= 0; j--) {
+    const v = reflectors[j];
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += v[i - j] * Q[i * k + c];
+      for (let i = j; i < m; i++) Q[i * k + c] -= 2 * dot * v[i - j];
+    }
+  }
+  const rk = zeros(k, n);
+  for (let i = 0; i < k; i++) for (let c = i; c < n; c++) rk.data[i * n + c] = R[i * n + c];
+  return { q, r: rk };
+}
+
+/** Haar-distributed n × n orthogonal matrix: QR of a Gaussian matrix with the signs of diag R moved into Q. */
+export function randomOrthogonal(n: number, rng: Rng): Matrix {
+  const { q, r } = qr(randomGaussian(n, n, rng));
+  for (let j = 0; j < n; j++) {
+    if (r.data[j * n + j] < 0) for (let i = 0; i < n; i++) q.data[i * n + j] = -q.data[i * n + j];
+  }
+  return q;
+}
