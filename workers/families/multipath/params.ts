@@ -1,0 +1,136 @@
+// Parameters of the multipath family (paper 002). Defaults reproduce the large-step row of Fig. 1
+// in the reduced model: two pathways of depth 3, one mode s = 1, a 10% initial asymmetry, and
+// η inside the stability window 2/λ_single < η ≤ 2/λ_balanced (eq. 24).
+import { z } from 'zod';
+import { singlePathSharpness } from './theory';
+
+/** Largest |a| (in units of max s) before a run counts as diverged: GD has left every basin. */
+export const DIVERGENCE_FACTOR = 1e6;
+
+export const multipathParams = z
+  .object({
+    model: z
+      .enum(['reduced', 'full', 'mlp'])
+      .default('reduced')
+      .describe(
+        'Which network: "reduced" = one scalar per pathway and mode on the depth-balanced SVS manifold (exact GD recursion, App. E.2); ' +
+          '"full" = P pathways of L_p square d × d matrices summed (d = number of targets); "mlp" = Tanh multi-pathway MLP on canonical-basis inputs (Fig. 3).',
+      ),
+    dynamics: z
+      .enum(['gd', 'flow'])
+      .default('gd')
+      .describe('Reduced model only: "gd" = the exact GD recursion w ← w + η r w^{L−1}; "flow" = its gradient-flow limit (DOP853), drawn against t/η so it overlays GD.'),
+    pathways: z.number().int().min(1).max(16).default(2).describe('Number of parallel pathways P (count).'),
+    depth: z.number().int().min(2).max(20).default(3).describe('Depth L of every pathway (layers), unless depths is given.'),
+    depths: z
+      .array(z.number().int().min(2).max(20))
+      .min(1)
+      .max(16)
+      .optional()
+      .describe('Heterogeneous depths L_p, one per pathway (layers); overrides depth (Section 5.3, Fig. 4).'),
+    targets: z
+      .array(z.number().positive().max(100))
+      .min(1)
+      .max(16)
+      .default([1])
+      .describe('Target singular values s_k, one per mode (units of the target matrix). The full and MLP models use d = number of targets.'),
+    initScale: z
+      .number()
+      .positive()
+      .max(2)
+      .default(0.01)
+      .describe('Per-layer initial scale ε of the largest pathway (dimensionless): pathway p starts at w_p = ε (1 − δ p/(P − 1)), so a_p(0) = w_p^{L_p}.'),
+    initAsymmetry: z
+      .number()
+      .min(0)
+      .max(0.99)
+      .default(0.1)
+      .describe('Relative spread δ of the initial scales across pathways (dimensionless): the tiny asymmetry that gradient flow amplifies into winner-takes-all.'),
+    initScales: z
+      .array(z.number().positive().max(2))
+      .min(1)
+      .max(16)
+      .optional()
+      .describe('Explicit per-pathway initial per-layer scales ε_p (dimensionless), one per pathway; overrides initScale and initAsymmetry.'),
+    worstCaseStart: z
+      .boolean()
+      .default(false)
+      .describe('Reduced model, one pathway only: start each mode at the worst overshoot point, the maximizer of the chain map f_h on [0, 1] (Section 6, Fig. 5).'),
+    learningRate: z.number().positive().max(100).default(0.75).describe('Step size η of gradient descent (in loss units⁻¹).'),
+    maxSteps: z.number().int().min(1).max(10_000_000).default(20_000).describe('Most GD steps (count); the flow runs to t = η · maxSteps.'),
+    tolerance: z
+      .number()
+      .min(1e-14)
+      .max(0.1)
+      .default(1e-8)
+      .describe('Convergence: the run stops once every |r_k| ≤ tolerance · s_k (dimensionless).'),
+    samples: z
+      .number()
+      .int()
+      .min(20)
+      .max(100_000)
+      .default(500)
+      .describe('Recorded points before the recording stride doubles (count): long runs keep about samples · log₂(steps/samples) points.'),
+    targetBasis: z
+      .enum(['aligned', 'random'])
+      .default('random')
+      .describe('Full and MLP models: singular vectors of T = U diag(s) Vᵀ, the canonical basis ("aligned") or seeded random orthogonal U, V ("random").'),
+    init: z
+      .enum(['diagonal', 'random'])
+      .default('diagonal')
+      .describe('Full model: the depth-balanced diagonal SVS initialization (11), or i.i.d. N(0, ε_p²/d) entries (leaves the SVS set). The MLP always starts random.'),
+    hessianIterations: z
+      .number()
+      .int()
+      .min(5)
+      .max(500)
+      .default(40)
+      .describe('Full and MLP models: power iterations on Hessian-vector products (central differences of gradients) per sharpness estimate (count).'),
+  })
+  .superRefine((p, ctx) => {
+    const depths = p.depths ?? [];
+    if (p.depths && depths.length !== p.pathways) {
+      ctx.addIssue({ code: 'custom', path: ['depths'], message: `needs one depth per pathway: ${p.pathways} pathways, ${depths.length} depths` });
+    }
+    if (p.initScales && p.initScales.length !== p.pathways) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['initScales'],
+        message: `needs one scale per pathway: ${p.pathways} pathways, ${p.initScales.length} scales`,
+      });
+    }
+    if (p.dynamics === 'flow' && p.model !== 'reduced') {
+      ctx.addIssue({ code: 'custom', path: ['dynamics'], message: 'the gradient-flow limit exists for the reduced model only' });
+    }
+    if (p.worstCaseStart && (p.model !== 'reduced' || p.pathways !== 1)) {
+      ctx.addIssue({ code: 'custom', path: ['worstCaseStart'], message: 'the worst-overshoot start is defined for the reduced model with one pathway (a deep chain)' });
+    }
+    if (p.worstCaseStart) {
+      const L = p.depths?.[0] ?? p.depth;
+      p.targets.forEach((s, k) => {
+        // h = η s^{2−2/L} > 1/L ⇔ η λ_single > 1: the overshoot onset (App. F.2).
+        if (p.learningRate * singlePathSharpness(L, s) <= 1) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['learningRate'],
+            message: `mode ${k}: no overshoot below h = η s^{2−2/L} = 1/L (η ≤ ${(1 / singlePathSharpness(L, s)).toPrecision(4)}), so there is no worst overshoot to start from`,
+          });
+        }
+      });
+    }
+    if (p.model !== 'reduced' && p.targets.length * p.pathways * (p.depths ? Math.max(...depths) : p.depth) * p.targets.length > 40_000) {
+      ctx.addIssue({ code: 'custom', path: ['targets'], message: 'the matrix models keep P · L · d² ≤ 40 000 weights: use fewer modes, pathways or layers' });
+    }
+  });
+
+export type MultipathParams = z.output<typeof multipathParams>;
+
+export function pathwayDepths(p: MultipathParams): number[] {
+  return p.depths ?? Array.from({ length: p.pathways }, () => p.depth);
+}
+
+/** ε_p: explicit, or ε (1 − δ p/(P − 1)). */
+export function pathwayInitScales(p: MultipathParams): number[] {
+  if (p.initScales) return p.initScales;
+  return Array.from({ length: p.pathways }, (_, q) => p.initScale * (1 - (p.pathways > 1 ? (p.initAsymmetry * q) / (p.pathways - 1) : 0)));
+}

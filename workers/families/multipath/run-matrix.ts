@@ -1,0 +1,127 @@
+// The full-matrix deep linear network and the Tanh MLP (paper 002 §3, Fig. 3), trained by GD on
+// ½‖Σ_p Y_p − T‖²_F with X = I_d. Pathway values are the projections a_{p,k} = u_kᵀ Y_p v_k on the
+// target's singular vectors; the off-diagonal mass of Uᵀ Y_p V measures how far the run has left
+// the SVS set; sharpness is the top Hessian eigenvalue by power iteration on finite-difference
+// Hessian-vector products, at every recorded sample.
+import { DivergedError, type RunContext, type RunSummary } from '../../family';
+import { createRng } from '../../numeric/rng';
+import { diagonal, identity, matmul, matmulNT, matmulTN, randomOrthogonal, type Matrix } from '../../numeric/matrix';
+import { topHessianEigenvalue } from './hessian';
+import { layerOffsets, MatrixNet, parameterCount, type NetShape } from './matrix-net';
+import { Observer } from './observer';
+import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
+
+const PROGRESS_EVERY = 256;
+/** Power iterations after the first estimate, warm-started from the previous eigenvector. */
+const WARM_FRACTION = 4;
+
+export interface TargetBasis {
+  U: Matrix;
+  V: Matrix;
+  T: Matrix;
+}
+
+/** T = U diag(s) Vᵀ: the canonical basis, or seeded Haar-random U and V. */
+export function targetMatrix(targets: readonly number[], basis: 'aligned' | 'random', seed: number): TargetBasis {
+  const d = targets.length;
+  const rng = createRng(seed);
+  const U = basis === 'random' ? randomOrthogonal(d, rng) : identity(d);
+  const V = basis === 'random' ? randomOrthogonal(d, rng) : identity(d);
+  return { U, V, T: matmulNT(matmul(U, diagonal(d, d, targets)), V) };
+}
+
+/**
+ * θ at initialization. Diagonal (11): W_0 = ε_p Vᵀ, W_{L−1} = ε_p U, the others ε_p I, so
+ * Y_p = ε_p^L U Vᵀ lies in the SVS set, depth-balanced. Random: i.i.d. N(0, ε_p²/d) entries.
+ */
+export function initialTheta(shape: NetShape, basis: TargetBasis, scales: readonly number[], init: 'diagonal' | 'random', seed: number): Float64Array {
+  const { d } = shape;
+  const theta = new Float64Array(parameterCount(shape));
+  const offsets = layerOffsets(shape);
+  const rng = createRng(seed + 0x9e3779b9);
+  shape.depths.forEach((L, p) => {
+    for (let l = 0; l < L; l++) {
+      const layer = theta.subarray(offsets[p][l], offsets[p][l] + d * d);
+      if (init === 'random') {
+        for (let i = 0; i < layer.length; i++) layer[i] = (scales[p] / Math.sqrt(d)) * rng.normal();
+        continue;
+      }
+      for (let i = 0; i < d; i++) {
+        for (let j = 0; j < d; j++) {
+          const base = l === 0 ? basis.V.data[j * d + i] : l === L - 1 ? basis.U.data[i * d + j] : i === j ? 1 : 0;
+          layer[i * d + j] = scales[p] * base;
+        }
+      }
+    }
+  });
+  return theta;
+}
+
+/** a_{k,p} = (Uᵀ Y_p V)_{kk} into `values`; returns the off-diagonal mass √(Σ off²/Σ all²) of those matrices. */
+export function projectPathways(outputs: readonly Matrix[], basis: TargetBasis, values: Float64Array): number {
+  const d = basis.U.rows, P = outputs.length;
+  let off = 0, all = 0;
+  outputs.forEach((Y, p) => {
+    const M = matmul(matmulTN(basis.U, Y), basis.V);
+    for (let i = 0; i < d; i++) {
+      for (let j = 0; j < d; j++) {
+        const v = M.data[i * d + j];
+        all += v * v;
+        if (i === j) values[i * P + p] = v;
+        else off += v * v;
+      }
+    }
+  });
+  return all > 0 ? Math.sqrt(off / all) : 0;
+}
+
+export function runMatrixModel(p: MultipathParams, ctx: RunContext): RunSummary {
+  const depths = pathwayDepths(p);
+  const K = p.targets.length, P = depths.length;
+  const shape: NetShape = { d: K, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
+  const basis = targetMatrix(p.targets, p.targetBasis, ctx.seed);
+  const net = new MatrixNet(shape, basis.T);
+  const theta = initialTheta(shape, basis, pathwayInitScales(p), p.model === 'mlp' ? 'random' : p.init, ctx.seed);
+  const grad = new Float64Array(theta.length);
+  const gradientOf = (t: Float64Array, g: Float64Array): void => {
+    net.gradient(t, g);
+  };
+  const obs = new Observer({ targets: p.targets, depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples, extras: ['offDiagonal'] }, ctx);
+  const values = new Float64Array(K * P);
+  const r = new Float64Array(K);
+  const limit = 0.5 * K * (DIVERGENCE_FACTOR * Math.max(...p.targets)) ** 2;
+  const lossTolerance = 0.5 * p.targets.reduce((sum, s) => sum + (p.tolerance * s) ** 2, 0);
+  let eigenvector: Float64Array = Float64Array.from({ length: theta.length }, (_, i) => Math.cos(7.31 * (i + 1)));
+  let firstEstimate = true;
+  const estimateSharpness = (): number => {
+    const iterations = firstEstimate ? p.hessianIterations : Math.max(5, Math.ceil(p.hessianIterations / WARM_FRACTION));
+    firstEstimate = false;
+    const top = topHessianEigenvalue(gradientOf, theta, iterations, eigenvector);
+    eigenvector = top.vector;
+    return top.value;
+  };
+
+  for (let step = 0; ; step++) {
+    const loss = net.gradient(theta, grad);
+    if (!Number.isFinite(loss)) throw new DivergedError(`non-finite loss at step ${step}`);
+    const offDiagonal = projectPathways(net.outputs, basis, values);
+    for (let k = 0; k < K; k++) {
+      let sum = 0;
+      for (let q = 0; q < P; q++) sum += values[k * P + q];
+      r[k] = p.targets[k] - sum;
+    }
+    const due = obs.due(step);
+    const blewUp = loss > limit;
+    const converged = obs.converged(r) && loss <= lossTolerance;
+    const last = blewUp || converged || step >= p.maxSteps;
+    const lambda = due || last ? estimateSharpness() : Number.NaN;
+    obs.step(step, values, r, lambda);
+    if (due || last) obs.record(step, values, r, loss, lambda, [offDiagonal]);
+    if (last) return { ...obs.finish(step, values, r, loss, lambda, blewUp, converged), finalOffDiagonal: offDiagonal };
+    for (let i = 0; i < theta.length; i++) theta[i] -= p.learningRate * grad[i];
+    if (step % PROGRESS_EVERY === 0) {
+      if (ctx.signal.aborted) return {};
+      ctx.progress(step / p.maxSteps);
+    }
+  }
+}

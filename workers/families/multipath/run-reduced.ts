@@ -1,0 +1,117 @@
+// The reduced model run: the exact scalar GD recursion, or its gradient-flow limit with DOP853.
+import { DivergedError, type RunContext, type RunSummary } from '../../family';
+import { integrate } from '../../numeric/ode';
+import { Observer } from './observer';
+import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
+import { flowRhs, gdStep, pathwayValues, residuals, sharpness, type ReducedModel } from './reduced';
+import { worstOvershoot } from './theory';
+
+const PROGRESS_EVERY = 4096;
+/** Dense-output samples per accepted DOP853 step, so the flow's curves are smooth. */
+const FLOW_SAMPLES_PER_STEP = 4;
+
+/** Initial per-layer scalars w[k·P + p]: ε_p on every mode, or the worst overshoot of the chain. */
+export function initialWeights(p: MultipathParams, model: ReducedModel): Float64Array {
+  const scales = pathwayInitScales(p);
+  const P = model.depths.length;
+  const w = new Float64Array(model.targets.length * P);
+  model.targets.forEach((s, k) => {
+    for (let q = 0; q < P; q++) {
+      const L = model.depths[q];
+      // x = w / s^{1/L} and h = η s^{2−2/L} normalize the chain (App. F.2).
+      w[k * P + q] = p.worstCaseStart ? worstOvershoot(L, p.learningRate * s ** (2 - 2 / L)).x * s ** (1 / L) : scales[q];
+    }
+  });
+  return w;
+}
+
+function divergedLoss(model: ReducedModel): number {
+  const big = DIVERGENCE_FACTOR * Math.max(...model.targets);
+  return 0.5 * model.targets.length * big * big;
+}
+
+export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
+  const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
+  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples }, ctx);
+  const w = initialWeights(p, model);
+  const r = new Float64Array(p.targets.length);
+  const a = new Float64Array(w.length);
+  const limit = divergedLoss(model);
+  let loss = residuals(model, w, r);
+  let step = 0;
+  let diverged = false;
+  for (;;) {
+    pathwayValues(model, w, a);
+    const lambda = sharpness(model, w, r);
+    obs.step(step, a, r, lambda);
+    // A per-layer scalar through zero flips the mode's singular vectors (Section 6); for even L
+    // the pathway value a = w^L cannot show it.
+    for (let i = 0; i < w.length; i++) if (w[i] < 0) obs.mark('signFlip', step);
+    if (obs.due(step)) obs.record(step, a, r, loss, lambda);
+    if (!Number.isFinite(loss)) throw new DivergedError(`non-finite loss at step ${step}`);
+    diverged = loss > limit;
+    if (diverged || obs.converged(r) || step >= p.maxSteps) {
+      obs.record(step, a, r, loss, lambda);
+      return obs.finish(step, a, r, loss, lambda, diverged, !diverged && obs.converged(r));
+    }
+    gdStep(model, w, r, p.learningRate);
+    loss = residuals(model, w, r);
+    step++;
+    if (step % PROGRESS_EVERY === 0) {
+      if (ctx.signal.aborted) return {};
+      ctx.progress(step / p.maxSteps);
+    }
+  }
+}
+
+export function runReducedFlow(p: MultipathParams, ctx: RunContext): RunSummary {
+  const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
+  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples }, ctx);
+  const w0 = initialWeights(p, model);
+  const r = new Float64Array(p.targets.length);
+  const a = new Float64Array(w0.length);
+  const y = new Float64Array(w0.length);
+  const tEnd = p.learningRate * p.maxSteps;
+  const observe = (t: number, state: Float64Array): number => {
+    const loss = residuals(model, state, r);
+    pathwayValues(model, state, a);
+    const lambda = sharpness(model, state, r);
+    obs.step(t / p.learningRate, a, r, lambda);
+    obs.record(t / p.learningRate, a, r, loss, lambda);
+    return loss;
+  };
+  observe(0, w0);
+  const scratch = new Float64Array(p.targets.length);
+  const result = integrate((_t, state, dw) => flowRhs(model, state, dw, scratch), 0, w0, tEnd, {
+    rtol: 1e-10,
+    atol: 1e-14,
+    maxSteps: 1_000_000,
+    signal: ctx.signal,
+    events: [
+      {
+        // Terminal once every mode is within tolerance: max_k |r_k|/s_k − tol falls through 0.
+        g: (_t, state) => {
+          residuals(model, state, scratch);
+          let worst = 0;
+          for (let k = 0; k < p.targets.length; k++) worst = Math.max(worst, Math.abs(scratch[k]) / p.targets[k]);
+          return worst - p.tolerance;
+        },
+        direction: -1,
+        terminal: true,
+      },
+    ],
+    onStep(t, _state, dense) {
+      for (let i = 1; i <= FLOW_SAMPLES_PER_STEP; i++) {
+        const ti = dense.t0 + ((dense.t1 - dense.t0) * i) / FLOW_SAMPLES_PER_STEP;
+        observe(ti, dense.evaluate(ti, y));
+      }
+      ctx.progress(Math.min(1, t / tEnd));
+    },
+  });
+  if (result.status === 'aborted') return {};
+  if (result.status === 'non-finite') throw new DivergedError(result.message);
+  if (!result.success) throw new Error(`multipath flow integration failed (${result.status}): ${result.message}`);
+  const loss = observe(result.t, result.y);
+  const lambda = sharpness(model, result.y, r);
+  return obs.finish(result.t / p.learningRate, a, r, loss, lambda, false, result.status === 'event');
+}
