@@ -1,0 +1,149 @@
+// One training run of the deep diagonal network (regression or classification): the loop, the
+// metrics at the recorded steps, the saddle-escape step and the summary with the run's geometry.
+import { DivergedError, type RunContext, type RunSummary } from '../../family';
+import { BatchSampler } from './batch-sampler';
+import { balanceDecayFactor, balanceDistance, balanceResiduals, balanceSummaries } from './balance';
+import { bregmanClass, bregmanLabel, coercivity, coupledRegularizer, decoupledRegularizer, maxBregmanDepth, metricExponent } from './geometry';
+import { DiagonalNetwork } from './network';
+import { Objective } from './objective';
+import { effectiveQ, type SteepestParams } from './params';
+import { groundTruthDistance, l1, linfMargin } from './measures';
+import { makeProblem } from './problem';
+import { recordSteps } from './schedule';
+import { SeriesBuffer } from './series-buffer';
+
+/** Steps between checks of the abort signal and progress reports. */
+const CHECK_EVERY = 4096;
+/** Support coordinates drawn on their own chart at most. */
+const MAX_SUPPORT_SERIES = 32;
+
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** Scalars that describe the run's geometry (Lemma 4.13, Cor. 4.9/4.10/4.14, Thm 4.16). */
+export function geometrySummary(p: SteepestParams): RunSummary {
+  const q = effectiveQ(p);
+  const bregman = bregmanClass(q, p.depth);
+  const decoupled = decoupledRegularizer(q, p.depth);
+  const coupled = coupledRegularizer(p.depth);
+  const maxDepth = maxBregmanDepth(q);
+  return {
+    qEffective: q,
+    metricExponent: metricExponent(q, p.depth),
+    coercivity: coercivity(p.init, q, p.depth, p.initScale, p.balanceConstant),
+    isBregman: bregman === 'none' ? 0 : 1,
+    bregmanDomain: bregmanLabel(bregman),
+    maxBregmanDepth: Number.isFinite(maxDepth) ? maxDepth : null,
+    decoupledRegularizer: decoupled.label,
+    decoupledRegularizerExponent: decoupled.exponent,
+    coupledRegularizer: coupled.label,
+    coupledRegularizerExponent: coupled.exponent,
+  };
+}
+
+export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
+  ctx.progress(0);
+  const problem = makeProblem(p, ctx.rng);
+  const { n } = problem;
+  const q = effectiveQ(p);
+  const net = new DiagonalNetwork(n, p.depth, {
+    kind: p.optimizer,
+    q: p.q,
+    learningRate: p.learningRate,
+    coupledDecay: p.coupledDecay,
+    decoupledDecay: p.decoupledDecay,
+    beta1: p.beta1,
+    beta2: p.beta2,
+    epsilon: p.epsilon,
+  });
+  net.initialize(p.init, p.initScale, p.balanceConstant, q, ctx.rng);
+  const objective = new Objective(problem);
+  const sampler = p.batchSize === undefined ? null : new BatchSampler(problem.k, p.batchSize, ctx.rng);
+  const grad = new Float64Array(n);
+  const scratch = new Float64Array(n);
+  const x = net.x;
+
+  const initialLoss = objective.loss(x, scratch);
+  const threshold = p.escapeFraction * initialLoss;
+  const initialBalance = balanceResiduals(net.w, n, p.depth, q);
+  const support = [...problem.groundTruth.keys()].filter((c) => problem.groundTruth[c] !== 0).slice(0, MAX_SUPPORT_SERIES);
+  const schedule = recordSteps(p.steps, p.recordPoints);
+  const out = new SeriesBuffer(schedule, ctx);
+  let escapeStep: number | null = null;
+  let escapeLoss = NaN;
+
+  /** Stores every metric of the state after `step` updates at position `index` of the schedule. */
+  const record = (index: number, step: number, loss: number): void => {
+    for (let c = 0; c < n; c++) if (!Number.isFinite(x[c])) throw new DivergedError(`x[${c}] is ${x[c]} at step ${step}`);
+    out.set('loss', index, loss);
+    out.set('distance', index, groundTruthDistance(problem, x, 2));
+    out.set('l1Norm', index, l1(x));
+    let offSupport = 0;
+    for (let c = 0; c < n; c++) {
+      out.set(`x/${c}`, index, x[c]);
+      if (problem.groundTruth[c] === 0) offSupport += Math.abs(x[c]);
+    }
+    out.set('offSupport', index, offSupport);
+    support.forEach((c, j) => out.set(`support/${j}`, index, x[c]));
+    if (p.depth > 1) {
+      const balance = balanceSummaries(balanceResiduals(net.w, n, p.depth, q), initialBalance, n);
+      balance.mean.forEach((v, j) => out.set(`balance/${j + 1}`, index, v));
+      balance.ratio.forEach((v, j) => {
+        if (Number.isFinite(v)) out.set(`balanceRatio/${j + 1}`, index, v);
+      });
+    }
+    // The margin is undefined at x = 0; such records are left out rather than stored as NaN.
+    const margin = problem.task === 'classification' ? linfMargin(problem, x) : NaN;
+    if (Number.isFinite(margin)) out.set('margin', index, margin);
+  };
+
+  let next = 0;
+  for (let t = 0; t < p.steps; t++) {
+    const loss = objective.gradient(x, grad, sampler ? sampler.next() : null);
+    if (!(Math.abs(loss) < Infinity)) throw new DivergedError(`loss is ${loss} at step ${t}`);
+    // Full batch: the exact first step at or below the threshold. Mini-batch losses are noisy
+    // estimates, so there the full loss is tested at the recorded steps below.
+    if (escapeStep === null && !sampler && loss <= threshold) {
+      escapeStep = t;
+      escapeLoss = loss;
+    }
+    net.step(grad);
+    if ((t & (CHECK_EVERY - 1)) === 0) {
+      if (ctx.signal.aborted) return {};
+      ctx.progress(t / p.steps);
+    }
+    if (t + 1 !== schedule[next]) continue;
+    const full = objective.loss(x, scratch);
+    if (!(Math.abs(full) < Infinity)) throw new DivergedError(`loss is ${full} at step ${t + 1}`);
+    if (escapeStep === null && sampler && full <= threshold) {
+      escapeStep = t + 1;
+      escapeLoss = full;
+    }
+    record(next, t + 1, full);
+    next++;
+    out.flushIfDue(next);
+  }
+  out.flush(next);
+
+  let xMax = 0;
+  for (let c = 0; c < n; c++) xMax = Math.max(xMax, Math.abs(x[c]));
+  ctx.emit({ metric: 'xFinal', x: Float64Array.from({ length: n }, (_, c) => c), y: x.map((v) => (xMax > 0 ? v / xMax : 0)) });
+  if (escapeStep !== null) ctx.emit({ metric: 'escape', x: Float64Array.of(escapeStep), y: Float64Array.of(escapeLoss) });
+  ctx.progress(1);
+
+  const finalBalance = balanceResiduals(net.w, n, p.depth, q);
+  const finalLoss = objective.loss(x, scratch);
+  return {
+    ...geometrySummary(p),
+    escapeStep,
+    escaped: escapeStep === null ? 0 : 1,
+    initialLoss,
+    finalLoss,
+    finalDistance: groundTruthDistance(problem, x, 2),
+    finalDistanceL1: groundTruthDistance(problem, x, 1),
+    finalL1Norm: l1(x),
+    finalOffSupportL1: problem.groundTruth.reduce((s, g, c) => (g === 0 ? s + Math.abs(x[c]) : s), 0),
+    balanceDistance: balanceDistance(finalBalance, initialBalance, balanceDecayFactor(q, p.learningRate, p.decoupledDecay, p.steps)),
+    finalMargin: finite(problem.task === 'classification' ? linfMargin(problem, x) : NaN),
+    recordedSteps: schedule.length,
+  };
+}
