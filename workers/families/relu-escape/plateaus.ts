@@ -1,0 +1,46 @@
+// Plateaus of a training-loss curve (paper 004 §3.3, Fig. 1: the loss sits at a saddle, then drops).
+// A plateau starts where the loss stays within ±flat of its level for `minLength` records; it ends
+// (an escape) at the first record below level·(1 − drop). The final plateau may have no escape.
+// Minibatch losses are noisy, so callers pass a smoothed curve (movingAverage).
+
+export interface Plateau {
+  /** Record indices: start, and the escape record (null when the curve ends on the plateau). */
+  start: number;
+  escape: number | null;
+  /** Median loss over the plateau's records. */
+  level: number;
+}
+
+export function detectPlateaus(loss: ArrayLike<number>, flat: number, drop: number, minLength: number): Plateau[] {
+  const n = loss.length;
+  const plateaus: Plateau[] = [];
+  let i = 0;
+  while (i + minLength <= n) {
+    const level = loss[i];
+    let steady = true;
+    for (let j = i + 1; j < i + minLength && steady; j++) steady = Math.abs(loss[j] / level - 1) < flat;
+    if (!steady) {
+      i++;
+      continue;
+    }
+    let k = i + minLength;
+    while (k < n && loss[k] >= level * (1 - drop)) k++;
+    const sorted = Array.from({ length: k - i }, (_, j) => loss[i + j]).sort((a, b) => a - b);
+    plateaus.push({ start: i, escape: k < n ? k : null, level: sorted[Math.floor(sorted.length / 2)] });
+    i = k;
+  }
+  return plateaus;
+}
+
+/** Centered moving average over 2·half + 1 records (shorter at the ends). */
+export function movingAverage(values: ArrayLike<number>, half: number): Float64Array {
+  const n = values.length;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const lo = Math.max(0, i - half), hi = Math.min(n - 1, i + half);
+    let s = 0;
+    for (let j = lo; j <= hi; j++) s += values[j];
+    out[i] = s / (hi - lo + 1);
+  }
+  return out;
+}
