@@ -1,0 +1,147 @@
+// Matrix-product throughput of the two compute backends: the CPU (float64) backend against Debian's
+// OpenBLAS dgemm on the same single core, and the WebGPU (float32) backend against the CPU backend,
+// each measured in this run. OpenBLAS and the GPU are optional: a missing one is reported, not faked.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CpuBackend, selectBackend, type ComputeBackend } from '../workers/compute/index';
+import { createRng } from '../workers/numeric/rng';
+import type { BenchFigure } from './figures';
+
+const SIZES = [64, 256, 1024];
+/** Only a hardware GPU is asked for d = 4096 (137 GFLOP per product). */
+const GPU_ONLY_SIZE = 4096;
+const OPENBLAS_SIZE = 256;
+
+/** Best seconds per product over `windows` timing windows of at least `minMs` each. */
+async function secondsPerProduct(be: ComputeBackend, d: number, minMs: number, windows = 3): Promise<number> {
+  const rng = createRng(d);
+  const data = Float64Array.from({ length: d * d }, () => rng.normal());
+  const a = be.tensor(d, d, data), b = be.tensor(d, d, data), c = be.tensor(d, d);
+  be.matmul(a, b, c);
+  await be.flush();
+  let best = Infinity;
+  for (let w = 0; w < windows; w++) {
+    let calls = 0, batch = 1;
+    const start = performance.now();
+    while (performance.now() - start < minMs) {
+      for (let i = 0; i < batch; i++) be.matmul(a, b, c);
+      await be.flush();
+      calls += batch;
+      batch *= 2;
+    }
+    best = Math.min(best, (performance.now() - start) / 1000 / calls);
+  }
+  return best;
+}
+
+const gflops = (d: number, seconds: number): number => (2 * d ** 3) / seconds / 1e9;
+
+/** The calling process pinned to one core for `fn`, so it and OpenBLAS run on the same core. */
+function onCore0<T>(fn: () => Promise<T>): Promise<T> {
+  let restore: string | null = null;
+  try {
+    restore = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').pop() ?? null;
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    restore = null;
+  }
+  return fn().finally(() => {
+    if (restore) execFileSync('taskset', ['-a', '-p', restore, String(process.pid)], { stdio: 'ignore' });
+  });
+}
+
+const DGEMM_C = `
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+/* Declared here rather than through cblas.h, whose include path differs between Debian's BLAS flavours. */
+void cblas_dgemm(int order, int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
+                 const double *b, int ldb, double beta, double *c, int ldc);
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
+int main(int argc, char **argv) {
+  int d = atoi(argv[1]);
+  double *a = malloc(sizeof(double) * d * d), *b = malloc(sizeof(double) * d * d), *c = malloc(sizeof(double) * d * d);
+  for (int i = 0; i < d * d; i++) { a[i] = (double)rand() / RAND_MAX - 0.5; b[i] = (double)rand() / RAND_MAX - 0.5; }
+  cblas_dgemm(101, 111, 111, d, d, d, 1.0, a, d, b, d, 0.0, c, d);
+  double best = 1e30;
+  for (int w = 0; w < 3; w++) {
+    int calls = 0; double start = now();
+    while (now() - start < 0.3) { cblas_dgemm(101, 111, 111, d, d, d, 1.0, a, d, b, d, 0.0, c, d); calls++; }
+    double per = (now() - start) / calls;
+    if (per < best) best = per;
+  }
+  printf("%.9f %f\\n", best, c[0]);
+  return 0;
+}`;
+
+/** Seconds per d × d dgemm of OpenBLAS on core 0 with one thread, or why it could not be measured. */
+function openblasSeconds(d: number): number | string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-bench-blas-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'dgemm.c'), DGEMM_C);
+    try {
+      execFileSync('gcc', ['-O2', '-o', path.join(dir, 'dgemm'), path.join(dir, 'dgemm.c'), '-lopenblas'], { stdio: 'pipe' });
+    } catch (error) {
+      return `skipped: gcc or libopenblas-dev missing (${(error as Error).message.split('\n')[0]}); apt-get install -y gcc libopenblas-dev`;
+    }
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+    const out = execFileSync('taskset', ['-c', '0', path.join(dir, 'dgemm'), String(d)], { env, encoding: 'utf8' });
+    return Number(out.split(' ')[0]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchCompute(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  const cpu = new CpuBackend();
+  const cpuSeconds = new Map<number, number>();
+  // OpenBLAS before and after the CPU timings, best of both: the two see the same load on this core.
+  const blasRuns: (number | string)[] = [openblasSeconds(OPENBLAS_SIZE)];
+  await onCore0(async () => {
+    for (const d of SIZES) cpuSeconds.set(d, await secondsPerProduct(cpu, d, d >= 1024 ? 1500 : 300, d >= 1024 ? 1 : 3));
+  });
+  blasRuns.push(openblasSeconds(OPENBLAS_SIZE));
+  const blasTimes = blasRuns.filter((b): b is number => typeof b === 'number');
+  const blas = blasTimes.length ? Math.min(...blasTimes) : String(blasRuns[0]);
+  for (const d of SIZES) {
+    const seconds = cpuSeconds.get(d) ?? NaN;
+    const figure: BenchFigure = { name: `CPU float64 matmul, one core, d = ${d}`, value: gflops(d, seconds), unit: 'GFLOP/s' };
+    if (d === OPENBLAS_SIZE) {
+      if (typeof blas === 'number') Object.assign(figure, { baseline: 'OpenBLAS dgemm, same core, 1 thread', ratio: blas / seconds });
+      else console.log(`  note: OpenBLAS comparison ${blas}`);
+    }
+    figures.push(figure);
+  }
+  if (typeof blas === 'number') figures.push({ name: `OpenBLAS dgemm, one core, d = ${OPENBLAS_SIZE}`, value: gflops(OPENBLAS_SIZE, blas), unit: 'GFLOP/s' });
+
+  let selection;
+  try {
+    selection = await selectBackend('gpu');
+  } catch (error) {
+    console.log(`  note: WebGPU matmul skipped: ${(error as Error).message}`);
+    return figures;
+  }
+  const { backend: gpu, adapterName, software } = selection;
+  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ' (software)' : ''}`);
+  try {
+    for (const d of [...SIZES, GPU_ONLY_SIZE]) {
+      if (d === GPU_ONLY_SIZE && software) {
+        const at1024 = figures.find((f) => f.name.startsWith('WebGPU') && f.name.endsWith('d = 1024'))?.value ?? NaN;
+        const eta = gflops(d, 1) / at1024;
+        console.log(`  note: WebGPU d = ${d} skipped on a software adapter: ~${eta.toFixed(0)} s per product at the d = 1024 rate`);
+        continue;
+      }
+      const seconds = await secondsPerProduct(gpu, d, d >= 1024 ? 1500 : 300, d >= 1024 ? 1 : 3);
+      const figure: BenchFigure = { name: `WebGPU float32 matmul, d = ${d}`, value: gflops(d, seconds), unit: 'GFLOP/s' };
+      const cpuAtD = cpuSeconds.get(d);
+      if (cpuAtD) Object.assign(figure, { baseline: 'CPU float64 backend', ratio: cpuAtD / seconds });
+      figures.push(figure);
+    }
+  } finally {
+    gpu.dispose();
+  }
+  return figures;
+}

@@ -1,0 +1,4 @@
+// The compute interface of the matrix-heavy families: see docs/compute.md.
+export type { ComputeBackend, DeviceRequest, ScalarLog, Tensor } from './types';
+export { CpuBackend } from './cpu';
+export { selectBackend, probeGpu, type BackendSelection, type GpuProbe, type GpuProvider, type SelectOptions } from './select';
