@@ -21,7 +21,7 @@ export async function benchFig2(root: string): Promise<BenchFigure[]> {
       const ctx = {
         seed: run.seed,
         rng: createRng(run.seed),
-        device: 'cpu' as const,
+        reportDevice: () => {},
         signal: new AbortController().signal,
         emit: () => {},
         progress: () => {},

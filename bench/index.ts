@@ -1,9 +1,34 @@
-// `npm run bench`: every capability's figures, as ratios against baselines measured in this run.
+// `npm run bench [-- NAME…]`: every capability's figures, as ratios against baselines measured in
+// this run. Names pick sections (e.g. `npm run bench -- panels steepest`); none runs them all.
+import { benchCompute } from './compute';
+import { benchDlnTrain } from './dln-train';
 import { benchFig2 } from './fig2';
+import { printFigures, type BenchFigure } from './figures';
+import { benchLinalg } from './linalg';
+import { benchMultipath } from './multipath';
+import { benchPanels } from './panels';
+import { benchReluEscape } from './relu-escape';
+import { benchSteepest } from './steepest';
 import { benchStorage } from './storage';
-import { printFigures } from './figures';
 
 const root = process.env.SADDLE_BENCH_ROOT;
 if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
-printFigures('Mode flow, Fig. 2 sweep', await benchFig2(root));
-printFigures('Storage', await benchStorage());
+
+const sections: [name: string, title: string, run: () => BenchFigure[] | Promise<BenchFigure[]>][] = [
+  ['fig2', 'Mode flow, Fig. 2 sweep', () => benchFig2(root)],
+  ['storage', 'Storage', () => benchStorage()],
+  ['panels', 'Comparison panel', () => benchPanels(root)],
+  ['linalg', 'Dense linear algebra (workers/numeric/matrix.ts, svd.ts)', () => benchLinalg()],
+  ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],
+  ['dln-train', 'dln-train, GD steps on ½‖W_L⋯W₁ − T‖²', () => benchDlnTrain()],
+  ['multipath', 'Multipath, reduced vs full-matrix models', () => benchMultipath()],
+  ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],
+  ['relu-escape', 'relu-escape, projected descent (circle) and MNIST training', () => benchReluEscape()],
+];
+
+const wanted = (process.env.SADDLE_BENCH_ONLY ?? '').split(',').filter((name) => name !== '');
+const unknown = wanted.filter((name) => !sections.some(([known]) => known === name));
+if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; known: ${sections.map(([name]) => name).join(', ')}`);
+for (const [name, title, run] of sections) {
+  if (wanted.length === 0 || wanted.includes(name)) printFigures(title, await run());
+}

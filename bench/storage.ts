@@ -4,16 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { downsample } from '../src-main/core/downsample';
+import { downsample } from '../workers/numeric/downsample';
 import { ProjectStore, type MetricChunk } from '../src-main/core/store/project-store';
+import type { BenchFigure } from './figures';
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  baseline?: string;
-  ratio?: number;
-}
 
 const appVersion = 'bench';
 
@@ -22,7 +16,7 @@ const ingest = { runs: 20, metrics: 4, chunksPerSeries: 50, pointsPerChunk: 500 
 /** A comparison panel: one metric of 20 runs, 100k points each, drawn with about 2000 points. */
 const panel = { runs: 20, pointsPerRun: 100_000, pointsPerChunk: 1000, maxPoints: 2000, repeats: 7 };
 
-export async function benchStorage(): Promise<BenchResult[]> {
+export async function benchStorage(): Promise<BenchFigure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-bench-storage-'));
   try {
     const batched = measureIngest(path.join(dir, 'batched.saddle'), (store, batch) => store.appendChunks(batch));

@@ -1,12 +1,15 @@
-// `npm run bench`: builds the app and the benchmark suite (bench/*.ts) with Vite, then runs it.
+// `npm run bench [-- NAME…]`: builds the app and the benchmark suite (bench/*.ts) with Vite, then
+// runs it (only the named sections when names are given).
 import { build } from 'vite';
+import { spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await import('./build.mjs');
+const built = spawnSync(process.execPath, [`${root}/scripts/build.mjs`], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 await build({
   configFile: false,
   root,
@@ -25,4 +28,5 @@ await build({
   },
 });
 process.env.SADDLE_BENCH_ROOT = root;
+process.env.SADDLE_BENCH_ONLY = process.argv.slice(2).join(',');
 await import(pathToFileURL(`${root}/.bench/bench.js`).href);

@@ -24,10 +24,22 @@ export interface MetricChunk {
   y: Float64Array;
 }
 
+/** What a family that can train on a GPU asks for; a `device` parameter of its own (sweepable). */
+export type DeviceRequest = 'auto' | 'cpu' | 'gpu';
+
+/** The device a run actually used, reported once it is chosen; stored with the run. */
+export interface DeviceUsed {
+  device: 'cpu' | 'gpu';
+  adapterName: string | null;
+  /** Why the choice differs from the request (e.g. no adapter, so the CPU), shown with the run. */
+  notice: string | null;
+}
+
 export interface RunContext {
   seed: number;
   rng: Rng;
-  device: 'cpu' | 'gpu';
+  /** Families that pick a backend report it; a run that never reports ran on the CPU. */
+  reportDevice(used: DeviceUsed): void;
   /** Aborted when the user cancels; long loops check it and return early. */
   signal: AbortSignal;
   emit(chunk: MetricChunk): void;

@@ -1,16 +1,18 @@
 // The piscina worker: runs one family run (default task) or a family's sweep analyses (`analyze`).
 // Metric chunks and progress go back over the task's MessagePort; the arrays are transferred.
 import type { MessagePort } from 'node:worker_threads';
-import { DivergedError, type AnalysisResult, type RunContext, type RunSummary, type TheorySeries } from './family';
+import { DivergedError, type AnalysisResult, type DeviceUsed, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { getFamily } from './families/index';
+import { move } from 'piscina';
+import { downsample, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
+import { probeGpu as probe, type GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
 
 export interface RunTask {
   family: string;
   params: unknown;
   seed: number;
-  device: 'cpu' | 'gpu';
   port: MessagePort;
 }
 
@@ -23,6 +25,7 @@ export type WorkerMessage =
   | { type: 'started' }
   | { type: 'end' }
   | { type: 'chunk'; metric: string; x: Float64Array; y: Float64Array }
+  | { type: 'device'; used: DeviceUsed }
   | { type: 'progress'; fraction: number };
 
 /** Messages on a run's port, main → worker. */
@@ -97,7 +100,9 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): Run
   return {
     seed: task.seed,
     rng: createRng(task.seed),
-    device: task.device,
+    reportDevice(used) {
+      task.port.postMessage({ type: 'device', used } satisfies WorkerMessage);
+    },
     signal,
     emit({ metric, x, y }) {
       if (x.length !== y.length) throw new Error(`metric ${metric}: x and y lengths differ (${x.length} vs ${y.length})`);
@@ -131,4 +136,21 @@ export function analyze(task: AnalyzeTask): AnalysisResult[] {
 function firstNonFinite(values: Float64Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
+}
+
+export interface DownsampleTask {
+  series: XY[];
+  maxPoints: number;
+  logX: boolean;
+}
+
+/** Display downsampling off the main thread: the reduced series come back packed in one transferred buffer. */
+export function downsampleSeries(task: DownsampleTask): unknown {
+  const packed = packSeries(task.series.map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: task.logX })));
+  return move(packed);
+}
+
+/** Opens and closes a WebGPU adapter in a worker thread, so the host process never loads the addon. */
+export function probeGpu(): Promise<GpuProbe> {
+  return probe();
 }

@@ -80,12 +80,36 @@ export const dashboard = z.object({
 });
 export type Dashboard = z.infer<typeof dashboard>;
 
+/** The standard PDF fonts: a figure's text stays text (searchable, restylable) in every format. */
+export const figureFontFamily = z.enum(['Helvetica', 'Times', 'Courier']);
+export type FigureFontFamily = z.infer<typeof figureFontFamily>;
+
+/** Physical size and fonts of an exported figure (e.g. a journal's single or double column). */
+export const figureSettings = z.object({
+  widthIn: z.number().min(0.5).max(20),
+  heightIn: z.number().min(0.5).max(20),
+  fontFamily: figureFontFamily,
+  fontSizePt: z.number().min(4).max(36),
+  /** Raster exports only: pixels per inch. */
+  dpi: z.number().int().min(72).max(2400),
+});
+export type FigureSettings = z.infer<typeof figureSettings>;
+
+export const figurePreset = figureSettings.extend({ id, name: z.string().min(1).max(100), updatedAtMs: z.number() });
+export type FigurePreset = z.infer<typeof figurePreset>;
+
 export const appInfo = z.object({
   version: z.string(),
   host: z.enum(['electron', 'serve', 'cli']),
   platform: z.string(),
   poolSize: z.number().int(),
 });
+
+/** Whether a WebGPU adapter can be opened on this machine (probed once, in a worker thread). */
+export const gpuProbe = z.discriminatedUnion('available', [
+  z.object({ available: z.literal(true), adapterName: z.string(), software: z.boolean() }),
+  z.object({ available: z.literal(false), reason: z.string() }),
+]);
 
 const experimentPatch = z
   .object({
@@ -101,6 +125,10 @@ const experimentPatch = z
 
 const validation = z.object({ ok: z.boolean(), runCount: z.number().int(), issues: z.array(fieldIssue) });
 
+const sidecarFile = z
+  .object({ suffix: z.string().regex(/^\.[A-Za-z0-9._-]{1,40}$/), data: z.string(), encoding: z.enum(['utf8', 'base64']) })
+  .strict();
+
 function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
   return { input, output };
 }
@@ -111,6 +139,7 @@ const ok = z.object({ ok: z.literal(true) });
 export const api = {
   app: {
     info: method(none, appInfo),
+    gpu: method(none, gpuProbe),
   },
   projects: {
     new: method(z.object({ path }).strict(), projectInfo),
@@ -132,6 +161,11 @@ export const api = {
   },
   runs: {
     start: method(z.object({ experimentId: id }).strict(), z.object({ runIds: z.array(id) })),
+    /** Extra runs at chosen parameter points (e.g. refining a sweep near a boundary), for every seed of the experiment. */
+    startPoints: method(
+      z.object({ experimentId: id, points: z.array(z.record(z.string(), z.unknown())).min(1).max(500) }).strict(),
+      z.object({ runIds: z.array(id) }),
+    ),
     cancel: method(
       z.object({ runIds: z.array(id).optional(), experimentId: id.optional() }).strict(),
       z.object({ cancelled: z.number().int() }),
@@ -182,9 +216,21 @@ export const api = {
       z.object({ runIds: z.array(id).min(1), metrics: z.array(z.string()).optional(), maxPoints: z.number().int().min(2).optional() }).strict(),
       z.object({ filename: z.string(), content: z.string() }),
     ),
+    /** Named figure sizes saved in the project; saving an existing name replaces that preset. */
+    listPresets: method(none, z.array(figurePreset)),
+    savePreset: method(figureSettings.extend({ name: z.string().trim().min(1).max(100) }).strict(), figurePreset),
+    deletePreset: method(z.object({ id }).strict(), ok),
     /** Electron: asks where to save with a dialog and writes the file. Serve: not offered (the page downloads). */
     saveFile: method(
-      z.object({ suggestedName: z.string().min(1).max(255), data: z.string(), encoding: z.enum(['utf8', 'base64']) }).strict(),
+      z
+        .object({
+          suggestedName: z.string().min(1).max(255),
+          data: z.string(),
+          encoding: z.enum(['utf8', 'base64']),
+          /** Files written next to the chosen one: its name with the extension replaced by `suffix`. */
+          sidecars: z.array(sidecarFile).max(8).default([]),
+        })
+        .strict(),
       z.object({ path: z.string().nullable() }),
     ),
   },

@@ -1,15 +1,15 @@
 // The API's method names as plain data (no zod), for the sandboxed preload that cannot load
 // packages. A unit test checks it against `api`.
 export const apiMethods = {
-  app: ['info'],
+  app: ['info', 'gpu'],
   projects: ['new', 'open', 'saveAs', 'close', 'current', 'recent'],
   experiments: ['list', 'create', 'validate', 'update', 'duplicate', 'delete', 'exportSpec', 'examples'],
-  runs: ['start', 'cancel', 'list', 'series', 'theory', 'update', 'delete'],
+  runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'delete'],
   families: ['list'],
   dialogs: ['pickProjectPath'],
   analyses: ['list', 'compute'],
   dashboards: ['list', 'save', 'delete'],
-  exports: ['csv', 'saveFile'],
+  exports: ['csv', 'listPresets', 'savePreset', 'deletePreset', 'saveFile'],
 } as const;
 
 /** IPC channel names: the only strings the bridge speaks. */

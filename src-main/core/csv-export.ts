@@ -1,7 +1,7 @@
 // CSV export of run series in long form (one row per point), with each run's parameters as
 // columns so the file stands on its own in pandas or R.
 import type { Run } from '../contract';
-import { downsample } from './downsample';
+import { downsample } from '../../workers/numeric/downsample';
 
 interface StoredSeries {
   metric: string;

@@ -1,6 +1,6 @@
 // Compact live updates for the windows: metric points are gathered per run and metric and sent a
 // few times a second, downsampled, so a fast sweep cannot flood the renderer.
-import { downsample } from './downsample';
+import { downsample } from '../../workers/numeric/downsample';
 
 export interface LivePoints {
   runId: number;

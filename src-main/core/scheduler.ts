@@ -3,7 +3,10 @@
 import { MessageChannel } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import Piscina from 'piscina';
-import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask } from '../../workers/pool-worker';
+import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
+import type { DeviceUsed } from '../../workers/family';
+import type { GpuProbe } from '../../workers/compute/select';
+import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
 
 export interface Job {
@@ -11,7 +14,6 @@ export interface Job {
   family: string;
   params: Record<string, unknown>;
   seed: number;
-  device: 'cpu' | 'gpu';
 }
 
 export interface ChunkOut {
@@ -25,6 +27,7 @@ export interface SchedulerHooks {
   onStarted(runId: number, atMs: number): void;
   onChunk(chunk: ChunkOut): void;
   onProgress(runId: number, fraction: number, etaMs: number | null): void;
+  onDevice(runId: number, used: DeviceUsed): void;
   /** outcome.status 'failed' carries the worker's exception message. */
   onFinished(runId: number, outcome: FinishedOutcome): void;
 }
@@ -52,11 +55,18 @@ interface Active {
   port?: MessageChannel['port1'];
   startedAtMs?: number;
   cancelled: boolean;
+  /**
+   * On a GPU: never terminated by force. Terminating a thread inside a pending WebGPU call aborts
+   * the whole process (a limit of the native addon), so GPU runs only stop cooperatively.
+   */
+  onGpu: boolean;
 }
 
 export class Scheduler {
   readonly poolSize: number;
   private readonly pool: Piscina;
+  /** One thread for display work, so panels stay quick while every run thread is busy. */
+  private readonly viewPool: Piscina;
   private readonly active = new Map<number, Active>();
   private readonly cancelGraceMs: number;
 
@@ -71,6 +81,7 @@ export class Scheduler {
       // A runaway family ends as ERR_WORKER_OUT_OF_MEMORY on its run, not as a dead app.
       resourceLimits: { maxOldGenerationSizeMb: 4096 },
     });
+    this.viewPool = new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
   }
 
   get pending(): number {
@@ -78,7 +89,7 @@ export class Scheduler {
   }
 
   submit(job: Job): Promise<void> {
-    const entry: Active = { job, abort: new AbortController(), cancelled: false };
+    const entry: Active = { job, abort: new AbortController(), cancelled: false, onGpu: false };
     this.active.set(job.runId, entry);
     return this.execute(entry);
   }
@@ -93,7 +104,7 @@ export class Scheduler {
       count++;
       if (entry.port && entry.startedAtMs !== undefined) {
         entry.port.postMessage({ type: 'cancel' });
-        setTimeout(() => entry.abort.abort(), this.cancelGraceMs).unref();
+        if (!entry.onGpu) setTimeout(() => entry.abort.abort(), this.cancelGraceMs).unref();
       } else {
         entry.abort.abort();
       }
@@ -105,15 +116,27 @@ export class Scheduler {
     return this.pool.run(task, { name: 'analyze' }) as Promise<AnalysisResult[]>;
   }
 
+  /** Min/max-bucket downsampling of many series in the view thread; the inputs are transferred (unusable after). */
+  async downsample(task: DownsampleTask): Promise<XY[]> {
+    const transferList = task.series.flatMap(({ x, y }) => [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
+    const packed = (await this.viewPool.run(task, { name: 'downsampleSeries', transferList })) as Float64Array;
+    return unpackSeries(packed);
+  }
+
+  probeGpu(): Promise<GpuProbe> {
+    return this.viewPool.run({}, { name: 'probeGpu' }) as Promise<GpuProbe>;
+  }
+
   async close(): Promise<void> {
     this.cancel([...this.active.keys()]);
+    await this.viewPool.destroy();
     await this.pool.destroy();
   }
 
   private async execute(entry: Active): Promise<void> {
     const { job } = entry;
     const channel = new MessageChannel();
-    const task: RunTask = { family: job.family, params: job.params, seed: job.seed, device: job.device, port: channel.port2 };
+    const task: RunTask = { family: job.family, params: job.params, seed: job.seed, port: channel.port2 };
     entry.port = channel.port1;
     // The result and the chunks travel on different ports, so their order is not guaranteed:
     // the worker ends its port with 'end' and we wait for it before calling the run finished.
@@ -147,6 +170,11 @@ export class Scheduler {
     }
     if (message.type === 'chunk') {
       this.hooks.onChunk({ runId: entry.job.runId, metric: message.metric, x: message.x, y: message.y });
+      return;
+    }
+    if (message.type === 'device') {
+      entry.onGpu = message.used.device === 'gpu';
+      this.hooks.onDevice(entry.job.runId, message.used);
       return;
     }
     const elapsed = Date.now() - (entry.startedAtMs ?? Date.now());

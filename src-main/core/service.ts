@@ -22,10 +22,13 @@ import { familyCatalog } from './family-catalog';
 import { loadExamples } from './examples';
 import { expandSweep } from './sweep';
 import { requireValidSpec, validateSpec } from './spec-validation';
-import { downsample } from './downsample';
-import { ExpectedError, issuesFromZod } from './errors';
+import { downsample } from '../../workers/numeric/downsample';
+import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
+import { writeSidecars } from './sidecars';
 import { getFamily } from '../../workers/families/index';
+import type { DeviceUsed } from '../../workers/family';
+import type { GpuProbe } from '../../workers/compute/select';
 
 export interface HostDialogs {
   pickProjectPath(mode: 'open' | 'save'): Promise<string | null>;
@@ -50,11 +53,15 @@ type Handlers = {
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
+/** Below this many stored points a thread hop costs more than the downsampling itself. */
+const inlineDownsamplePoints = 200_000;
 const progressIntervalMs = 100;
 
 export class SaddleService {
   private store: ProjectStore | null = null;
   private scheduler: Scheduler | null = null;
+  /** Probed once per app session: opening an adapter takes a while. */
+  private gpuProbe: Promise<GpuProbe> | null = null;
   private readonly writer = new ChunkWriter(() => this.requireStore());
   private readonly live: LiveFeed;
   private readonly listeners = new Set<EventListener>();
@@ -132,6 +139,7 @@ export class SaddleService {
           if (this.options.liveEvents !== false) this.live.push(chunk.runId, chunk.metric, chunk.x, chunk.y);
         },
         onProgress: (runId, fraction, etaMs) => this.onRunProgress(runId, fraction, etaMs),
+        onDevice: (runId, used) => this.store?.setRunDevice(runId, describeDevice(used)),
         onFinished: (runId, outcome) => this.onRunFinished(runId, outcome),
       },
     );
@@ -230,6 +238,7 @@ export class SaddleService {
     return {
       app: {
         info: () => ({ version: o.appVersion, host: o.host, platform: process.platform, poolSize: this.scheduler?.poolSize ?? o.poolSize ?? defaultPoolSize() }),
+        gpu: () => (this.gpuProbe ??= this.requireScheduler().probeGpu()),
       },
       projects: {
         new: async ({ path }) => {
@@ -300,6 +309,7 @@ export class SaddleService {
       },
       runs: {
         start: ({ experimentId }) => this.startExperiment(experimentId),
+        startPoints: ({ experimentId, points }) => this.startPoints(experimentId, points),
         cancel: ({ runIds, experimentId }) => {
           const ids = new Set(runIds ?? []);
           if (experimentId !== undefined) for (const [runId, eid] of this.experimentOfRun) if (eid === experimentId) ids.add(runId);
@@ -307,17 +317,7 @@ export class SaddleService {
           return { cancelled: this.scheduler?.cancel([...ids]) ?? 0 };
         },
         list: ({ experimentId }) => this.requireStore().listRuns(experimentId),
-        series: ({ runIds, metrics, maxPoints, logX }) => {
-          const store = this.requireStore();
-          this.writer.flush();
-          return runIds.map((runId) => ({
-            runId,
-            series: store.readSeries(runId, metrics).map(({ metric, x, y }) => {
-              const reduced = downsample(x, y, maxPoints, { logX });
-              return { metric, x: Array.from(reduced.x), y: Array.from(reduced.y), totalPoints: x.length };
-            }),
-          }));
-        },
+        series: ({ runIds, metrics, maxPoints, logX }) => this.readSeries(runIds, metrics, maxPoints, logX),
         theory: ({ runId }) => this.requireStore().getTheory(runId),
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
         delete: ({ runIds }) => {
@@ -354,22 +354,66 @@ export class SaddleService {
           const runs = runIds.map((id) => store.getRun(id));
           return seriesToCsv(runs, (runId) => store.readSeries(runId, metrics), maxPoints, store.info().name);
         },
-        saveFile: async ({ suggestedName, data, encoding }) => {
+        saveFile: async ({ suggestedName, data, encoding, sidecars }) => {
           if (!o.dialogs) throw new ExpectedError('saving through a dialog is only available in the desktop app');
-          return { path: await o.dialogs.saveFile(suggestedName, Buffer.from(data, encoding)) };
+          const saved = await o.dialogs.saveFile(suggestedName, Buffer.from(data, encoding));
+          if (saved !== null) await writeSidecars(saved, sidecars);
+          return { path: saved };
+        },
+        listPresets: () => this.requireStore().listFigurePresets(),
+        savePreset: (input) => this.requireStore().saveFigurePreset(input),
+        deletePreset: ({ id }) => {
+          this.requireStore().deleteFigurePreset(id);
+          return { ok: true as const };
         },
       },
     };
+  }
+
+  /** Stored series reduced for display: small reads inline, large ones in the pool's view thread. */
+  private async readSeries(runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean) {
+    const store = this.requireStore();
+    this.writer.flush();
+    const read = runIds.flatMap((runId) => store.readSeries(runId, metrics).map((series) => ({ runId, ...series })));
+    const totalPoints = read.reduce((sum, s) => sum + s.x.length, 0);
+    const lengths = read.map((s) => s.x.length);
+    const reduced = totalPoints <= inlineDownsamplePoints
+      ? read.map(({ x, y }) => downsample(x, y, maxPoints, { logX }))
+      : await this.requireScheduler().downsample({ series: read.map(({ x, y }) => ({ x, y })), maxPoints, logX });
+    return runIds.map((runId) => ({
+      runId,
+      series: read.flatMap((s, i) => (s.runId === runId ? [{ metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: lengths[i] }] : [])),
+    }));
   }
 
   private startExperiment(experimentId: number): { runIds: number[] } {
     const store = this.requireStore();
     const experiment = store.getExperiment(experimentId);
     const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds });
-    const scheduler = this.requireScheduler();
     const family = getFamily(spec.family);
     // Runs store every parameter, defaults included, so a run stands on its own months later.
     const planned = expandSweep(spec.params, spec.sweep, spec.seeds).map((p) => ({ ...p, params: family.params.parse(p.params) as Record<string, unknown> }));
+    return this.submitRuns(experimentId, experiment.family, planned);
+  }
+
+  /** Runs at explicit points (overrides of the experiment's params), each validated and named on error. */
+  private startPoints(experimentId: number, points: Record<string, unknown>[]): { runIds: number[] } {
+    const experiment = this.requireStore().getExperiment(experimentId);
+    const family = getFamily(experiment.family);
+    const planned = points.flatMap((point, i) => {
+      const parsed = family.params.safeParse({ ...experiment.params, ...point });
+      if (!parsed.success) {
+        const issues = issuesFromZod(parsed.error, `points[${i}]`);
+        throw new ExpectedError(`invalid point: ${describeIssues(issues)}`, issues);
+      }
+      return experiment.seeds.map((seed) => ({ params: parsed.data as Record<string, unknown>, seed }));
+    });
+    return this.submitRuns(experimentId, experiment.family, planned);
+  }
+
+  private submitRuns(experimentId: number, familyId: string, planned: { params: Record<string, unknown>; seed: number }[]): { runIds: number[] } {
+    const store = this.requireStore();
+    const scheduler = this.requireScheduler();
     const runIds = store.insertRuns(experimentId, planned);
     const open = this.outstanding.get(experimentId) ?? new Set<number>();
     this.outstanding.set(experimentId, open);
@@ -377,8 +421,14 @@ export class SaddleService {
       open.add(runId);
       this.experimentOfRun.set(runId, experimentId);
       this.emitStatus(runId, 'queued', 0, null, null);
-      void scheduler.submit({ runId, family: experiment.family, params: planned[i].params, seed: planned[i].seed, device: 'cpu' });
+      void scheduler.submit({ runId, family: familyId, params: planned[i].params, seed: planned[i].seed });
     });
     return { runIds };
   }
+}
+
+/** How a run's device reads in the runs table: 'cpu', 'gpu: NVIDIA H100 …', with the notice if any. */
+function describeDevice(used: DeviceUsed): string {
+  const name = used.device === 'gpu' && used.adapterName ? `gpu: ${used.adapterName}` : used.device;
+  return used.notice ? `${name} (${used.notice})` : name;
 }

@@ -47,6 +47,7 @@ export function buildMenu(recent: { path: string; exists: boolean }[], actions: 
       submenu: [
         { label: 'Overlay Runs', click: () => actions.send('view.overlay') },
         { label: 'Small Multiples', click: () => actions.send('view.smallMultiples') },
+        { label: 'Log–Log Axes (Active Panel)', click: () => actions.send('view.logLog') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

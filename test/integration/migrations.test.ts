@@ -8,6 +8,7 @@ import { ProjectFileError } from '../../src-main/core/store/errors';
 import { currentSchemaVersion, migrate, readSchemaVersion } from '../../src-main/core/store/migrate';
 import { migrations, type Migration } from '../../src-main/core/store/migrations';
 import { up as initial } from '../../src-main/core/store/migrations/001-initial';
+import { up as figurePresets } from '../../src-main/core/store/migrations/002-figure-presets';
 
 let dir: string;
 let db: Database.Database;
@@ -154,5 +155,33 @@ describe('001-initial', () => {
     for (const table of ['runs', 'series', 'summaries', 'analyses', 'dashboards']) {
       expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
     }
+  });
+});
+
+describe('002-figure-presets', () => {
+  const upToTwo: Migration[] = [...firstOnly, { version: 2, name: 'figure presets', up: figurePresets }];
+  const insert = (name: string, widthIn: number, dpi = 300) =>
+    db
+      .prepare("INSERT INTO figurePresets (name, widthIn, heightIn, fontFamily, fontSizePt, dpi, updatedAtMs) VALUES (?, ?, 2.5, 'Helvetica', 8, ?, 1)")
+      .run(name, widthIn, dpi);
+
+  it('upgrades a version-1 project that has data, keeping it, and adds the STRICT presets table', () => {
+    migrate(db, firstOnly);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'mode-flow', '{}', '{}', '[0]', 1, 1)").run();
+    expect(migrate(db, upToTwo)).toEqual({ fromVersion: 1, toVersion: 2 });
+    expect(db.prepare('SELECT count(*) FROM experiments').pluck().get()).toBe(1);
+    expect(tables()).toContain('figurePresets');
+    expect(db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('figurePresets')).toEqual([
+      'id', 'name', 'widthIn', 'heightIn', 'fontFamily', 'fontSizePt', 'dpi', 'updatedAtMs',
+    ]);
+    expect(db.prepare("SELECT strict FROM pragma_table_list WHERE name = 'figurePresets'").pluck().get()).toBe(1);
+  });
+
+  it('keeps preset names unique and sizes positive', () => {
+    migrate(db, upToTwo);
+    insert('single', 3.35);
+    expect(() => insert('single', 7)).toThrow(/UNIQUE constraint/);
+    expect(() => insert('zero', 0)).toThrow(/CHECK constraint/);
+    expect(() => insert('no dpi', 3, 0)).toThrow(/CHECK constraint/);
   });
 });

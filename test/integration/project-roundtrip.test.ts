@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
 import { ProjectStore } from '../../src-main/core/store/project-store';
+import { downsample } from '../../workers/numeric/downsample';
 import type { Run } from '../../src-main/contract';
 import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
 
@@ -108,5 +109,57 @@ describe('a project through the real pool', () => {
     const [run] = (await s.dispatch('runs', 'list', {})) as Run[];
     expect(run.status).toBe('cancelled');
     expect(run.error).toMatch(/interrupted/);
+  });
+
+  it('refines a sweep with runs at explicit points, and names the field of a bad point', async () => {
+    const path = join(tempDir(), 'refine.saddle');
+    const s = service();
+    open.push(s);
+    await s.dispatch('projects', 'new', { path });
+    const spec = { ...fig2, sweep: { depth: [3, 4] }, seeds: [0, 1] };
+    const experiment = (await s.dispatch('experiments', 'create', { spec })) as { id: number };
+    await expect(s.dispatch('runs', 'startPoints', { experimentId: experiment.id, points: [{ depth: 3 }, { depth: -1 }] })).rejects.toThrow(/points\[1\]\.depth/);
+    expect(await s.dispatch('runs', 'list', { experimentId: experiment.id })).toEqual([]); // nothing half-started
+    const { runIds } = (await s.dispatch('runs', 'startPoints', { experimentId: experiment.id, points: [{ depth: 5, initScale: 0.02 }] })) as { runIds: number[] };
+    expect(runIds).toHaveLength(2); // one per seed
+    await s.waitForExperiment(experiment.id);
+    const runs = (await s.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    expect(runs.map((r) => [r.params.depth, r.params.initScale, r.seed, r.status])).toEqual([
+      [5, 0.02, 0, 'done'],
+      [5, 0.02, 1, 'done'],
+    ]);
+    // Every run records its wall clock against the family's x, for wall-time x axes.
+    expect(s.project!.readSeries(runIds[0]).some((series) => series.metric === '_wall')).toBe(true);
+  });
+
+  it('downsamples large reads in the view thread exactly as inline, keeping a one-sample spike', async () => {
+    const path = join(tempDir(), 'view.saddle');
+    const s = service();
+    open.push(s);
+    await s.dispatch('projects', 'new', { path });
+    const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
+    const [runId] = s.project!.insertRuns(experiment.id, [{ params: {}, seed: 0 }]);
+    const n = 300_000; // above the inline limit: goes through the pool's view thread
+    const x = Float64Array.from({ length: n }, (_, i) => i + 1);
+    const y = Float64Array.from({ length: n }, (_, i) => (i === 123_457 ? 1e6 : Math.sin(i / 1000)));
+    s.project!.appendChunks([{ runId, metric: 'loss', x: x.slice(), y: y.slice() }]);
+    for (const logX of [false, true]) {
+      const [reply] = (await s.dispatch('runs', 'series', { runIds: [runId], maxPoints: 1000, logX })) as { series: { metric: string; x: number[]; y: number[]; totalPoints: number }[] }[];
+      const expected = downsample(x, y, 1000, { logX });
+      expect(reply.series[0].totalPoints).toBe(n);
+      expect(reply.series[0].x).toEqual(Array.from(expected.x));
+      expect(reply.series[0].y).toEqual(Array.from(expected.y));
+      expect(Math.max(...reply.series[0].y)).toBe(1e6);
+    }
+  });
+
+  it('probes the GPU once, in a worker thread, and says why when there is none', async () => {
+    const s = service();
+    open.push(s);
+    const probe = (await s.dispatch('app', 'gpu', {})) as { available: boolean; adapterName?: string; reason?: string };
+    if (probe.available) expect(probe.adapterName).toMatch(/\S/);
+    else expect(probe.reason).toMatch(/adapter|WebGPU/);
+    if (process.env.SADDLE_REQUIRE_GPU === '1') expect(probe.available).toBe(true);
+    expect(await s.dispatch('app', 'gpu', {})).toEqual(probe);
   });
 });

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analysisRecord, dashboard, experiment, experimentSpec, projectInfo, run, theorySeries, type AnalysisResult } from '../../src-main/contract';
+import { analysisRecord, dashboard, experiment, experimentSpec, figurePreset, projectInfo, run, theorySeries, type AnalysisResult } from '../../src-main/contract';
 import { NotFoundError, ProjectFileError } from '../../src-main/core/store/errors';
 import { currentSchemaVersion } from '../../src-main/core/store/migrate';
 import { saddleApplicationId } from '../../src-main/core/store/project-file';
@@ -495,5 +495,27 @@ describe('save as', () => {
     expect(copy.listExperiments().map((e) => e.name)).toEqual(['From source']);
     copy.close();
     expect(siblings(target)).toEqual(['source.saddle', 'source.saddle-shm', 'source.saddle-wal', 'target.saddle']);
+  });
+});
+
+describe('figure presets', () => {
+  const single = { name: 'PRL single', widthIn: 3.35, heightIn: 2.4, fontFamily: 'Helvetica' as const, fontSizePt: 8, dpi: 600 };
+
+  it('are saved in the project, replaced by name, listed by name, deleted by id, and survive reopening', () => {
+    let store = createStore();
+    const first = figurePreset.parse(store.saveFigurePreset(single));
+    expect(first).toMatchObject(single);
+    store.saveFigurePreset({ ...single, name: 'Double', widthIn: 7 });
+    const replaced = store.saveFigurePreset({ ...single, heightIn: 3 });
+    expect(replaced.id).toBe(first.id);
+    expect(replaced.heightIn).toBe(3);
+    store = reopen(store);
+    expect(store.listFigurePresets().map((preset) => [preset.name, preset.widthIn, preset.heightIn])).toEqual([
+      ['Double', 7, 2.4],
+      ['PRL single', 3.35, 3],
+    ]);
+    store.deleteFigurePreset(first.id);
+    expect(store.listFigurePresets().map((preset) => preset.name)).toEqual(['Double']);
+    expect(() => store.deleteFigurePreset(first.id)).toThrow(NotFoundError);
   });
 });

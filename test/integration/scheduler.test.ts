@@ -8,16 +8,18 @@ function harness(poolSize: number) {
   const finished = new Map<number, FinishedOutcome>();
   const chunks: ChunkOut[] = [];
   const started: number[] = [];
+  const devices = new Map<number, string>();
   const scheduler = new Scheduler(
     { workerFile, poolSize, cancelGraceMs: 100 },
     {
       onStarted: (runId) => started.push(runId),
       onChunk: (chunk) => chunks.push(chunk),
       onProgress: () => {},
+      onDevice: (runId, used) => devices.set(runId, used.device),
       onFinished: (runId, outcome) => finished.set(runId, outcome),
     },
   );
-  return { scheduler, finished, chunks, started };
+  return { scheduler, finished, chunks, started, devices };
 }
 
 let open: Scheduler | null = null;
@@ -32,7 +34,7 @@ describe('scheduler on a real piscina pool', () => {
     open = h.scheduler;
     await Promise.all(
       [1, 2, 3, 4].map((runId) =>
-        h.scheduler.submit({ runId, family: 'x', params: runId === 2 ? { fail: 'run two' } : {}, seed: runId * 10, device: 'cpu' }),
+        h.scheduler.submit({ runId, family: 'x', params: runId === 2 ? { fail: 'run two' } : {}, seed: runId * 10 }),
       ),
     );
     expect(h.finished.get(2)).toMatchObject({ status: 'failed', error: 'boom: run two' });
@@ -47,15 +49,26 @@ describe('scheduler on a real piscina pool', () => {
   it('cancel stops a running task (after the grace period) and drops queued ones; the pool goes on', async () => {
     const h = harness(1);
     open = h.scheduler;
-    const slow = h.scheduler.submit({ runId: 1, family: 'x', params: { sleepMs: 30_000 }, seed: 0, device: 'cpu' });
-    const queued = h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 0, device: 'cpu' });
+    const slow = h.scheduler.submit({ runId: 1, family: 'x', params: { sleepMs: 30_000 }, seed: 0 });
+    const queued = h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 0 });
     while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
     expect(h.scheduler.cancel([1, 2])).toBe(2);
     await Promise.all([slow, queued]);
     expect(h.finished.get(1)?.status).toBe('cancelled');
     expect(h.finished.get(2)?.status).toBe('cancelled');
     expect(h.started).not.toContain(2);
-    await h.scheduler.submit({ runId: 3, family: 'x', params: {}, seed: 7, device: 'cpu' });
+    await h.scheduler.submit({ runId: 3, family: 'x', params: {}, seed: 7 });
     expect(h.finished.get(3)).toMatchObject({ status: 'done', summary: { finalLoss: 7 } });
+  });
+
+  it('never terminates a run on a GPU by force: it stops on its own after the grace period', async () => {
+    const h = harness(1);
+    open = h.scheduler;
+    // Reports a GPU, then takes 400 ms (4× the grace period) to stop after the cancel message.
+    const run = h.scheduler.submit({ runId: 1, family: 'x', params: { gpuStopMs: 400 }, seed: 0 });
+    while (h.devices.get(1) !== 'gpu') await new Promise((r) => setTimeout(r, 10));
+    h.scheduler.cancel([1]);
+    await run;
+    expect(h.finished.get(1)).toMatchObject({ status: 'cancelled', error: 'stopped on its own' });
   });
 });

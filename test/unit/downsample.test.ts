@@ -1,6 +1,6 @@
 // Display downsampling: few enough points to draw, and no spike lost on the way.
 import { describe, expect, it } from 'vitest';
-import { downsample } from '../../src-main/core/downsample';
+import { downsample, packSeries, unpackSeries } from '../../workers/numeric/downsample';
 
 const range = (count: number, f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
 
@@ -123,5 +123,22 @@ describe('downsample', () => {
     expect(() => downsample(new Float64Array(3), new Float64Array(2), 10)).toThrow(RangeError);
     expect(() => downsample(new Float64Array(3), new Float64Array(3), 1)).toThrow(RangeError);
     expect(() => downsample(new Float64Array(3), new Float64Array(3), 2.5)).toThrow(RangeError);
+  });
+});
+
+describe('packing series for one transfer', () => {
+  it('round-trips several series of different lengths, empty ones included', () => {
+    const list = [
+      { x: Float64Array.of(1, 2, 3), y: Float64Array.of(-0, NaN, 5) },
+      { x: new Float64Array(0), y: new Float64Array(0) },
+      { x: Float64Array.of(7), y: Float64Array.of(8) },
+    ];
+    const back = unpackSeries(packSeries(list));
+    expect(back).toHaveLength(3);
+    back.forEach((s, i) => {
+      expect(Array.from(s.x)).toEqual(Array.from(list[i].x));
+      expect(Object.is(s.y[0], list[i].y[0]) || list[i].y.length === 0).toBe(true);
+      expect(Array.from(s.y)).toEqual(Array.from(list[i].y));
+    });
   });
 });

@@ -1,10 +1,11 @@
 // A RunContext for calling family.run in-process: collects chunks and progress.
-import type { MetricChunk, RunContext } from '../../workers/family';
+import type { DeviceUsed, MetricChunk, RunContext } from '../../workers/family';
 import { createRng } from '../../workers/numeric/rng';
 
 export interface RecordingContext extends RunContext {
   chunks: MetricChunk[];
   progressValues: number[];
+  devices: DeviceUsed[];
   /** Every chunk of a metric, concatenated. */
   series(metric: string): { x: number[]; y: number[] };
 }
@@ -15,7 +16,10 @@ export function fakeRunContext(signal: AbortSignal = new AbortController().signa
   return {
     seed: 0,
     rng: createRng(0),
-    device: 'cpu',
+    devices: [],
+    reportDevice(used) {
+      this.devices.push(used);
+    },
     signal,
     chunks,
     progressValues,

@@ -35,7 +35,7 @@ function collect() {
 describe('the pool worker', () => {
   it('streams chunks and progress, then ends the port', async () => {
     const { channel, messages } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: {}, seed: 0, device: 'cpu', port: channel.port2 });
+    const outcome = await runFamily(family, { family: 'test', params: {}, seed: 0, port: channel.port2 });
     expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages[0].type).toBe('started');
@@ -53,7 +53,7 @@ describe('the pool worker', () => {
 
   it('a NaN in a metric ends the run as diverged with where it happened', async () => {
     const { channel } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: { blowUpAt: 1 }, seed: 0, device: 'cpu', port: channel.port2 });
+    const outcome = await runFamily(family, { family: 'test', params: { blowUpAt: 1 }, seed: 0, port: channel.port2 });
     expect(outcome.status).toBe('diverged');
     expect(outcome.status !== 'done' && outcome.error).toMatch(/loss became NaN at x = 1/);
     channel.port1.close();
@@ -61,7 +61,7 @@ describe('the pool worker', () => {
 
   it('a cancel message aborts the run cooperatively', async () => {
     const { channel } = collect();
-    const running = runFamily(family, { family: 'test', params: { steps: 1000 }, seed: 0, device: 'cpu', port: channel.port2 });
+    const running = runFamily(family, { family: 'test', params: { steps: 1000 }, seed: 0, port: channel.port2 });
     channel.port1.postMessage({ type: 'cancel' });
     expect((await running).status).toBe('cancelled');
     channel.port1.close();
@@ -69,7 +69,7 @@ describe('the pool worker', () => {
 
   it('invalid params throw (the scheduler stores the run as failed)', async () => {
     const { channel } = collect();
-    await expect(runFamily(family, { family: 'test', params: { steps: 'many' }, seed: 0, device: 'cpu', port: channel.port2 })).rejects.toThrow();
+    await expect(runFamily(family, { family: 'test', params: { steps: 'many' }, seed: 0, port: channel.port2 })).rejects.toThrow();
     channel.port1.close();
   });
 });

@@ -7,7 +7,7 @@ import { formatCompact, formatDuration, formatNumber } from '../../src-renderer/
 import { appendPoints } from '../../src-renderer/src/logic/live-series';
 import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics';
 import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
-import { filterRuns, parseTags, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
+import { cellValue, filterRuns, parseTags, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
 import { clickSelection } from '../../src-renderer/src/logic/selection';
 import { commandForKey, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
 
@@ -130,6 +130,14 @@ describe('runs table', () => {
     expect(tableColumns(runs, true).map((column) => column.id)).toContain('param:targets');
   });
 
+  it('adds a device column once a run used a GPU or fell back with a notice', () => {
+    const onGpu = runs.map((run, i) => ({ ...run, device: i === 0 ? 'gpu: NVIDIA H100' : 'cpu' }));
+    const columns = tableColumns(onGpu, false);
+    const device = columns.find((column) => column.id === 'run:device');
+    expect(device).toBeDefined();
+    expect(cellValue(onGpu[0], device!)).toBe('gpu: NVIDIA H100');
+  });
+
   it('sorts numerically with missing values last in both directions', () => {
     const columns = tableColumns(runs, false);
     expect(sortRuns(runs, columns, { columnId: 'param:depth', descending: false }).map((run) => run.id)).toEqual([1, 2, 3]);
@@ -213,8 +221,12 @@ describe('saved dashboard layouts', () => {
     expect(layout).toEqual({
       mode: 'smallMultiples',
       aggregate: true,
+      bandCentre: 'mean',
+      bandSpread: 'minmax',
       groupKeys: ['depth'],
-      panels: { sigma: { logX: true, logY: false, hiddenTheory: ['tauLin'] } },
+      panels: {
+        sigma: { logX: true, logY: false, hiddenTheory: ['tauLin'], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] },
+      },
       selectedRunIds: [1, 3],
     });
     expect(readLayout({ mode: 'grid' })).toMatchObject({ mode: 'overlay', aggregate: false, groupKeys: null });

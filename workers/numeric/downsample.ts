@@ -113,3 +113,30 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
   keep(last);
   return { x: outX.slice(0, size), y: outY.slice(0, size) };
 }
+
+/** Several series in one buffer, so a thread can hand them back with a single transfer: [n, len₁…lenₙ, x₁, y₁, …]. */
+export function packSeries(list: readonly XY[]): Float64Array {
+  const total = list.reduce((sum, s) => sum + 2 * s.x.length, 0);
+  const packed = new Float64Array(1 + list.length + total);
+  packed[0] = list.length;
+  let offset = 1 + list.length;
+  list.forEach((s, i) => {
+    packed[1 + i] = s.x.length;
+    packed.set(s.x, offset);
+    packed.set(s.y, offset + s.x.length);
+    offset += 2 * s.x.length;
+  });
+  return packed;
+}
+
+export function unpackSeries(packed: Float64Array): XY[] {
+  const count = packed[0];
+  const list: XY[] = [];
+  let offset = 1 + count;
+  for (let i = 0; i < count; i++) {
+    const length = packed[1 + i];
+    list.push({ x: packed.subarray(offset, offset + length), y: packed.subarray(offset + length, offset + 2 * length) });
+    offset += 2 * length;
+  }
+  return list;
+}

@@ -7,6 +7,8 @@ import type {
   AnalysisResult,
   Dashboard,
   Experiment,
+  FigurePreset,
+  FigureSettings,
   ExperimentSpec,
   ProjectInfo,
   Run,
@@ -244,6 +246,11 @@ export class ProjectStore {
     this.updateRun(id, `UPDATE runs SET status = 'running', progress = 0, device = ?, startedAtMs = ? WHERE id = ?`, device, wholeMs(startedAtMs));
   }
 
+  /** The device a run reported using (the CPU until it says otherwise). */
+  setRunDevice(id: number, device: string): void {
+    this.updateRun(id, 'UPDATE runs SET device = ? WHERE id = ?', device);
+  }
+
   /** Fraction done, clamped to [0, 1]. */
   setRunProgress(id: number, progress: number): void {
     this.updateRun(id, 'UPDATE runs SET progress = ? WHERE id = ?', Math.min(1, Math.max(0, progress)));
@@ -410,6 +417,26 @@ export class ProjectStore {
 
   deleteDashboard(id: number): void {
     if (this.sql('DELETE FROM dashboards WHERE id = ?').run(id).changes === 0) throw missing('dashboard', id);
+  }
+
+  // ── Figure presets ────────────────────────────────────────────────────────────────────────
+
+  listFigurePresets(): FigurePreset[] {
+    return this.sql('SELECT * FROM figurePresets ORDER BY name').all() as FigurePreset[];
+  }
+
+  /** Inserts the preset, or replaces the one with the same name. */
+  saveFigurePreset(input: FigureSettings & { name: string }): FigurePreset {
+    this.sql(
+      `INSERT INTO figurePresets (name, widthIn, heightIn, fontFamily, fontSizePt, dpi, updatedAtMs) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET widthIn = excluded.widthIn, heightIn = excluded.heightIn, fontFamily = excluded.fontFamily,
+         fontSizePt = excluded.fontSizePt, dpi = excluded.dpi, updatedAtMs = excluded.updatedAtMs`,
+    ).run(input.name, input.widthIn, input.heightIn, input.fontFamily, input.fontSizePt, input.dpi, Date.now());
+    return this.sql('SELECT * FROM figurePresets WHERE name = ?').get(input.name) as FigurePreset;
+  }
+
+  deleteFigurePreset(id: number): void {
+    if (this.sql('DELETE FROM figurePresets WHERE id = ?').run(id).changes === 0) throw missing('figure preset', id);
   }
 
   // ── Internals ─────────────────────────────────────────────────────────────────────────────

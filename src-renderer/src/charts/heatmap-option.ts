@@ -8,6 +8,7 @@ import { formatNumber } from '../logic/format';
 import type { MetricSeries } from '../logic/live-series';
 import { chartMetrics, metricIndex } from '../logic/metrics';
 import { grid, tooltip } from './axes';
+import { paletteColor } from './palette';
 import type { BuiltOption } from './types';
 
 export interface HeatmapGrid {
@@ -86,20 +87,33 @@ function colourRange(cells: readonly [number, number, number][]): { min: number;
 const divergingColours = ['#2166ac', '#92c5de', '#f7f7f7', '#f4a582', '#b2182b'];
 const sequentialColours = ['#f7fbff', '#9ecae1', '#4292c6', '#08519c', '#08306b'];
 
-export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string; value: string }): HeatmapOption {
+/** Colours of outcome classes: cell values are indices into `classes`. */
+function classMap(classes: readonly string[]): VisualMapComponentOption {
+  return {
+    type: 'piecewise',
+    orient: 'vertical',
+    right: 4,
+    top: 'middle',
+    textStyle: { fontSize: 10 },
+    pieces: classes.map((label, value) => ({ value, label, color: paletteColor(value) })),
+  };
+}
+
+/** `classes`: the values are class indices (categorical colours), else a continuous scale. */
+export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string; value: string }, classes?: readonly string[]): HeatmapOption {
   const range = colourRange(heatmap.cells);
   const category = { type: 'category', nameLocation: 'middle', nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10, hideOverlap: true }, splitArea: { show: false } } as const;
   return {
     animation: false,
     title: [],
-    grid: [grid({ left: 8, right: 70, top: 12, bottom: 6 })],
+    grid: [grid({ left: 8, right: classes ? 150 : 70, top: 12, bottom: 6 })],
     xAxis: [{ ...category, data: heatmap.xLabels, name: axes.x, nameGap: 24 }],
     yAxis: [{ ...category, data: heatmap.yLabels, name: axes.y, nameGap: 30 }],
     legend: { show: false },
     tooltip: tooltip('item'),
     dataZoom: [],
     visualMap: [
-      {
+      classes ? classMap(classes) : {
         type: 'continuous',
         min: range.min,
         max: range.max,

@@ -80,6 +80,8 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
       color,
       data: plottablePoints(line.x, line.y, style.logX, style.logY),
       showSymbol: false,
+      // More points than pixel columns: ECharts keeps each column's min and max, so spikes survive.
+      sampling: 'minmax',
       lineStyle: { width: 1.5 },
       emphasis: { focus: 'series' },
       z: 3,
@@ -87,7 +89,7 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
   ];
   if (line.raw) {
     // Same name as the smoothed line, so the legend toggles both; faint and out of the tooltip.
-    series.push({ ...axes, type: 'line', id: `raw:${id}`, name, color, data: plottablePoints(line.raw.x, line.raw.y, style.logX, style.logY), showSymbol: false, silent: true, tooltip: { show: false }, lineStyle: { width: 1, opacity: 0.25 }, z: 2 });
+    series.push({ ...axes, type: 'line', id: `raw:${id}`, name, color, data: plottablePoints(line.raw.x, line.raw.y, style.logX, style.logY), showSymbol: false, sampling: 'minmax', silent: true, tooltip: { show: false }, lineStyle: { width: 1, opacity: 0.25 }, z: 2 });
   }
   if (line.band) {
     const { lower, spread } = plottableBand(line.x, line.band.min, line.band.max, style.logX, style.logY);

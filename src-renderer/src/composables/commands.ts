@@ -42,6 +42,11 @@ function useCommandRunner(): (command: AppCommand, path?: string) => Promise<voi
       case 'view.smallMultiples':
         dashboard.mode = 'smallMultiples';
         return;
+      case 'view.logLog': {
+        const chart = dashboard.charts.find((c) => c.id === dashboard.activePanelId) ?? dashboard.charts[0];
+        if (chart) dashboard.toggleLogLog(chart);
+        return;
+      }
       case 'help.shortcuts':
         app.helpOpen = !app.helpOpen;
         return;

@@ -1,12 +1,16 @@
 // Export of one panel, whatever it shows: PNG from the live canvas, SVG by re-rendering its
-// option offscreen, CSV from its data. Registered so menu commands can reach the active panel.
+// option offscreen, CSV from its data. Registered so menu commands can reach the active panel, and
+// as a figure source for publication export (figure/).
 import { onBeforeUnmount, onMounted, type Ref } from 'vue';
 import { ApiError } from '../api/api-error';
 import type { ChartOption } from '../charts/types';
 import { optionSvg } from '../export/echarts-runtime';
 import { registerPanelExporter, type ExportFormat, type PanelExporter } from '../export/panel-exporter';
 import { fileStem, saveExport } from '../export/save-file';
+import { registerFigureSource, type FigureSource } from '../figure/figure-sources';
+import { panelFigure } from '../figure/panel-figure';
 import { useAppStore } from '../stores/app';
+import { useDashboardStore } from '../stores/dashboard';
 
 export interface ChartHandle {
   png(): string | null;
@@ -23,8 +27,24 @@ export interface PanelContent {
 
 export function usePanelExport(panelId: () => string, chart: Ref<ChartHandle | null>, content: PanelContent): PanelExporter {
   const app = useAppStore();
+  const dashboard = useDashboardStore();
+  const spec = () => dashboard.charts.find((candidate) => candidate.id === panelId()) ?? null;
+  const source: FigureSource = {
+    chartId: panelId(),
+    title: () => spec()?.title ?? panelId(),
+    option: () => content.option(),
+    screenHeight: () => content.height(),
+    figure: () => {
+      const chartSpec = spec();
+      return chartSpec && chartSpec.kind === 'lines' ? panelFigure(chartSpec) : null;
+    },
+    runIds: () => {
+      const figure = source.figure();
+      return figure ? figure.model.groups.flatMap((group) => group.runIds) : dashboard.selectedRuns.map((run) => run.id);
+    },
+  };
 
-  const exporter: PanelExporter = async (format: ExportFormat) => {
+  const exportAs = async (format: ExportFormat) => {
     const name = fileStem(content.name());
     if (format === 'csv') {
       await saveExport({ name: `${name}.csv`, data: content.csv(), encoding: 'utf8', mimeType: 'text/csv' }, app.host);
@@ -42,10 +62,11 @@ export function usePanelExport(panelId: () => string, chart: Ref<ChartHandle | n
     }
   };
 
-  let unregister: (() => void) | null = null;
+  const exporter: PanelExporter = Object.assign(exportAs, { figure: source });
+  const unregister: (() => void)[] = [];
   onMounted(() => {
-    unregister = registerPanelExporter(panelId(), exporter);
+    unregister.push(registerPanelExporter(panelId(), exporter), registerFigureSource(source));
   });
-  onBeforeUnmount(() => unregister?.());
+  onBeforeUnmount(() => unregister.forEach((undo) => undo()));
   return exporter;
 }

@@ -9,6 +9,7 @@ import {
   TitleComponent,
   TooltipComponent,
   VisualMapContinuousComponent,
+  VisualMapPiecewiseComponent,
 } from 'echarts/components';
 import { init, use, type EChartsType } from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
@@ -17,6 +18,7 @@ import type { ChartOption } from '../charts/types';
 use([
   HeatmapChart,
   VisualMapContinuousComponent,
+  VisualMapPiecewiseComponent,
   LineChart,
   ScatterChart,
   GridComponent,

@@ -1,6 +1,9 @@
 // Panels register how to export themselves, so a menu command can export "the active panel".
+import type { FigureSource } from '../figure/figure-sources';
+
 export type ExportFormat = 'png' | 'svg' | 'csv';
-export type PanelExporter = (format: ExportFormat) => Promise<void>;
+/** Quick export in one format; `figure` is what the publication-figure dialog exports from. */
+export type PanelExporter = ((format: ExportFormat) => Promise<void>) & { readonly figure: FigureSource };
 
 const exporters = new Map<string, PanelExporter>();
 

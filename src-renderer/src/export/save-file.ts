@@ -26,12 +26,25 @@ function download(file: ExportFile): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-export async function saveExport(file: ExportFile, host: HostKind): Promise<void> {
+/** A file that goes next to the main one: same stem, `suffix` instead of its extension. */
+export type Sidecar = Omit<ExportFile, 'name'> & { suffix: string };
+
+export async function saveExport(file: ExportFile, host: HostKind, sidecars: readonly Sidecar[] = []): Promise<void> {
   if (host === 'electron') {
-    await saddle().exports.saveFile({ suggestedName: file.name, data: file.data, encoding: file.encoding });
+    const extra = sidecars.map(({ suffix, data, encoding }) => ({ suffix, data, encoding }));
+    await saddle().exports.saveFile({ suggestedName: file.name, data: file.data, encoding: file.encoding, sidecars: extra });
   } else {
     download(file);
+    const stem = file.name.replace(/\.[^.]*$/, '');
+    for (const sidecar of sidecars) download({ ...sidecar, name: stem + sidecar.suffix });
   }
+}
+
+export function bytesToBase64(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its bytes as arguments, and argument lists are limited.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /** "Singular values / run 3" → "singular-values-run-3". */

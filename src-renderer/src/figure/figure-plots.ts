@@ -123,9 +123,16 @@ export function figurePlots(model: PanelModel, view: PanelView): FigurePlot[] {
       group.theory.forEach((theory) => addTheory(plot, theory, groupIndex, style));
     }
     for (const line of model.referenceLines) {
-      if (plottable(line.value, line.axis === 'x' ? view.logX : view.logY)) plot.rules.push({ axis: line.axis, value: line.value, color: '#555555', dash: 'dashed', label: line.label || null });
+      if (!plottable(line.value, line.axis === 'x' ? view.logX : view.logY)) continue;
+      plot.rules.push({ axis: line.axis, value: line.value, color: '#555555', dash: 'dashed', label: line.label ? legendLabel(line.label, style) : null });
     }
     plot.notes.push(...model.notes.filter((note) => plottable(note.x, view.logX) && plottable(note.y, view.logY)));
     return plot;
   });
+}
+
+/** Axis names that every plot shares: drawn once per row or column (as on screen), not on every plot. */
+export function sharedAxisNames(plots: readonly FigurePlot[]): { x: boolean; y: boolean } {
+  const same = (label: (plot: FigurePlot) => string) => plots.length > 1 && plots.every((plot) => label(plot) === label(plots[0]));
+  return { x: same((plot) => plot.xLabel), y: same((plot) => plot.yLabel) };
 }

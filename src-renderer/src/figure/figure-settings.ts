@@ -3,7 +3,7 @@
 // multiplies by dpi / 72.
 import type { FigureFontFamily, FigureSettings } from '../../../src-main/contract/api';
 
-export const pointsPerInch = 72;
+const pointsPerInch = 72;
 
 /** Built-in starting points: a journal's single and double column (e.g. PRL, NeurIPS two-column). */
 export const builtInPresets: readonly (FigureSettings & { name: string })[] = [

@@ -1,10 +1,10 @@
-// The figure as a matplotlib script that reads its data from the CSV next to it, so an author can
+// The figure as a matplotlib script that reads its data from the CSV of the same name next to it, so an author can
 // restyle it in their own pipeline. Generated from the same plots as the pgfplots code, which come
 // from the panel model the on-screen chart is drawn from.
 import type { FigureSettings } from '../../../src-main/contract/api';
 import { multiplesGrid } from '../charts/panel-option';
 import type { CurveColumns, FigureData } from './figure-data';
-import type { FigureCurve, FigurePlot, FigureRule } from './figure-plots';
+import { sharedAxisNames, type FigureCurve, type FigurePlot, type FigureRule } from './figure-plots';
 import { fontSizes } from './figure-settings';
 
 export interface ScriptInput {
@@ -13,19 +13,16 @@ export interface ScriptInput {
   plots: readonly FigurePlot[];
   data: FigureData;
   settings: FigureSettings;
-  /** File name of the CSV, looked up next to the script. */
-  dataFile: string;
-  /** Default output file name (its extension picks the format). */
-  outputFile: string;
 }
 
 /** A JSON string is also a valid Python string literal. */
 const py = (text: string) => JSON.stringify(text);
 
-const fontNames: Record<FigureSettings['fontFamily'], { family: string; names: string[] }> = {
-  Helvetica: { family: 'sans-serif', names: ['Helvetica', 'Arial', 'Liberation Sans', 'DejaVu Sans'] },
-  Times: { family: 'serif', names: ['Times', 'Times New Roman', 'Liberation Serif', 'DejaVu Serif'] },
-  Courier: { family: 'monospace', names: ['Courier', 'Courier New', 'Liberation Mono', 'DejaVu Sans Mono'] },
+/** Preferred first; the DejaVu fonts ship with matplotlib and supply glyphs the others lack (σᵢ, ℓ). */
+const fontNames: Record<FigureSettings['fontFamily'], string[]> = {
+  Helvetica: ['Helvetica', 'Arial', 'Liberation Sans', 'DejaVu Sans'],
+  Times: ['Times', 'Times New Roman', 'Liberation Serif', 'DejaVu Serif'],
+  Courier: ['Courier', 'Courier New', 'Liberation Mono', 'DejaVu Sans Mono'],
 };
 
 function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
@@ -62,14 +59,23 @@ function ruleLine(rule: FigureRule): string {
   return `ax.${call}(${rule.value}, color=${py(rule.color)}, linewidth=0.8, linestyle=${py(rule.dash === 'dotted' ? ':' : '--')}${label})`;
 }
 
-function plotBlock(plot: FigurePlot, index: number, columns: readonly CurveColumns[], gridColumns: number): string[] {
-  const lines = [`ax = axes[${Math.floor(index / gridColumns)}][${index % gridColumns}]`];
+interface Placement {
+  index: number;
+  columns: number;
+  /** Whether this plot shows its axis names (shared names only on the outer plots). */
+  xName: boolean;
+  yName: boolean;
+}
+
+function plotBlock(plot: FigurePlot, columns: readonly CurveColumns[], place: Placement): string[] {
+  const lines = [`ax = axes[${Math.floor(place.index / place.columns)}][${place.index % place.columns}]`];
   plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c])));
   lines.push(...plot.rules.map(ruleLine));
   for (const note of plot.notes) lines.push(`ax.annotate(${py(note.text)}, (${note.x}, ${note.y}), fontsize=SMALL)`);
   if (plot.logX) lines.push('ax.set_xscale("log")');
   if (plot.logY) lines.push('ax.set_yscale("log")');
-  lines.push(`ax.set_xlabel(${py(plot.xLabel)})`, `ax.set_ylabel(${py(plot.yLabel)})`);
+  if (place.xName) lines.push(`ax.set_xlabel(${py(plot.xLabel)})`);
+  if (place.yName) lines.push(`ax.set_ylabel(${py(plot.yLabel)})`);
   if (plot.title !== null) lines.push(`ax.set_title(${py(plot.title)})`);
   if (plot.curves.some((curve) => curve.label !== null) || plot.rules.some((rule) => rule.label !== null)) lines.push('ax.legend(frameon=False)');
   return lines;
@@ -80,6 +86,7 @@ export function matplotlibScript(input: ScriptInput): string {
   const grid = multiplesGrid(plots.length);
   const sizes = fontSizes(settings);
   const font = fontNames[settings.fontFamily];
+  const shared = sharedAxisNames(plots);
   const header = [
     '#!/usr/bin/env python3',
     `# ${input.title}: matplotlib script exported by Saddle Lab.`,
@@ -87,8 +94,8 @@ export function matplotlibScript(input: ScriptInput): string {
     '# Caption draft:',
     ...input.caption.split('\n').map((line) => `#   ${line}`),
     '#',
-    `# Data: ${input.dataFile} next to this script, one x/y column pair per curve (pN = plot, cN = curve),`,
-    '# padded with nan. Usage: python3 this-script.py [output.pdf|.png|.svg]',
+    '# Data: the .csv of the same name next to this script, one x/y column pair per curve (pN = plot,',
+    '# cN = curve), padded with nan. Usage: python3 this-script.py [output.pdf|.png|.svg]',
   ];
   const body = [
     'import csv',
@@ -99,6 +106,7 @@ export function matplotlibScript(input: ScriptInput): string {
     '',
     'matplotlib.use("Agg")',
     'import matplotlib.pyplot as plt  # noqa: E402',
+    'from matplotlib import font_manager  # noqa: E402',
     'import numpy as np  # noqa: E402',
     '',
     `TITLE = ${py(input.title)}`,
@@ -106,8 +114,9 @@ export function matplotlibScript(input: ScriptInput): string {
     `WIDTH_IN, HEIGHT_IN, DPI = ${settings.widthIn}, ${settings.heightIn}, ${settings.dpi}`,
     `LABEL, SMALL = ${sizes.label}, ${sizes.small}  # font sizes in pt`,
     '',
-    'here = Path(__file__).resolve().parent',
-    `with open(here / ${py(input.dataFile)}, newline="") as handle:`,
+    '# Found by name, so the script and its data can be renamed together.',
+    'script = Path(__file__).resolve()',
+    'with open(script.with_suffix(".csv"), newline="") as handle:',
     '    rows = list(csv.reader(handle))',
     'data = {name: np.array([float(row[i]) for row in rows[1:]]) for i, name in enumerate(rows[0])}',
     '',
@@ -118,20 +127,25 @@ export function matplotlibScript(input: ScriptInput): string {
     '    return values[~np.isnan(values)]',
     '',
     '',
+    '# A list of installed families: matplotlib takes each glyph from the first family that has it.',
+    `fonts = [name for name in ${JSON.stringify(font)} if name in {entry.name for entry in font_manager.fontManager.ttflist}]`,
     'plt.rcParams.update({',
-    `    "font.family": ${py(font.family)},`,
-    `    "font.${font.family}": ${JSON.stringify(font.names)},`,
+    '    "font.family": fonts,',
     '    "font.size": LABEL, "axes.labelsize": LABEL, "axes.titlesize": LABEL,',
     '    "xtick.labelsize": SMALL, "ytick.labelsize": SMALL, "legend.fontsize": SMALL,',
     '    "axes.linewidth": 0.6, "pdf.fonttype": 42, "svg.fonttype": "none",',
     '})',
     `fig, axes = plt.subplots(${grid.rows}, ${grid.columns}, figsize=(WIDTH_IN, HEIGHT_IN), squeeze=False, constrained_layout=True)`,
     '',
-    ...plots.flatMap((plot, index) => [...plotBlock(plot, index, input.data.columns[index], grid.columns), '']),
+    ...plots.flatMap((plot, index) => {
+      // Shared names on the bottom plot of each column and the first of each row, as on screen.
+      const place = { index, columns: grid.columns, xName: !shared.x || index + grid.columns >= plots.length, yName: !shared.y || index % grid.columns === 0 };
+      return [...plotBlock(plot, input.data.columns[index], place), ''];
+    }),
     `for unused in axes.flat[${plots.length}:]:`,
     '    unused.set_axis_off()',
     '',
-    `output = Path(sys.argv[1]) if len(sys.argv) > 1 else here / ${py(input.outputFile)}`,
+    'output = Path(sys.argv[1]) if len(sys.argv) > 1 else script.with_suffix(".pdf")',
     'kind = output.suffix.lower().lstrip(".")',
     'metadata = {"pdf": {"Title": TITLE, "Subject": CAPTION, "Keywords": "Saddle Lab"}}.get(kind, {"Title": TITLE, "Description": CAPTION})',
     'fig.savefig(output, dpi=DPI, metadata=metadata)',

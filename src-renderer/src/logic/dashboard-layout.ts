@@ -24,15 +24,23 @@ const smoothingSchema: z.ZodType<Smoothing> = z.discriminatedUnion('kind', [
 const referenceLineSchema = z.object({ axis: z.enum(['x', 'y']), value: z.number(), label: z.string().max(200) });
 const noteSchema = z.object({ x: z.number(), y: z.number(), text: z.string().max(500) });
 
+/** A list read item by item: the good entries are kept, the bad ones dropped. */
+function lenientList<T>(item: z.ZodType<T>) {
+  return z.array(z.unknown()).transform((list) => list.flatMap((entry) => {
+    const parsed = item.safeParse(entry);
+    return parsed.success ? [parsed.data] : [];
+  }));
+}
+
 const panelSchema = z.object({
   logX: z.boolean().catch(false),
   logY: z.boolean().catch(false),
   /** Theory ids switched off on this panel; everything else is drawn. */
-  hiddenTheory: z.array(z.string()).catch([]),
+  hiddenTheory: lenientList(z.string()).catch([]),
   xMode: xModeSchema.catch({ kind: 'native' }),
   smoothing: smoothingSchema.catch({ kind: 'none' }),
-  referenceLines: z.array(referenceLineSchema).catch([]),
-  notes: z.array(noteSchema).catch([]),
+  referenceLines: lenientList(referenceLineSchema).catch([]),
+  notes: lenientList(noteSchema).catch([]),
 });
 
 export type PanelSettings = z.infer<typeof panelSchema>;
@@ -47,15 +55,12 @@ const layoutSchema = z.object({
   bandCentre: z.enum(['mean', 'median']).catch('mean'),
   bandSpread: z.enum(['minmax', 'std', 'se']).catch('minmax'),
   /** Parameters that define a group; null = every parameter that varies. */
-  groupKeys: z.array(z.string()).nullable().catch(null),
+  groupKeys: lenientList(z.string()).nullable().catch(null),
   panels: z.record(z.string(), z.unknown()).catch({}),
-  selectedRunIds: z.array(z.unknown()).catch([]),
+  selectedRunIds: lenientList(z.number().int()).catch([]),
 });
 
-export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels' | 'selectedRunIds'> & {
-  panels: Record<string, PanelSettings>;
-  selectedRunIds: number[];
-};
+export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels'> & { panels: Record<string, PanelSettings> };
 
 export function defaultPanel(logX = false, logY = false): PanelSettings {
   return { logX, logY, hiddenTheory: [], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] };
@@ -72,6 +77,5 @@ export function readLayout(record: Record<string, unknown>): DashboardLayout {
     const panel = panelSchema.safeParse(value);
     if (panel.success) panels[chartId] = panel.data;
   }
-  const selectedRunIds = layout.selectedRunIds.filter((id): id is number => Number.isInteger(id));
-  return { ...layout, panels, selectedRunIds };
+  return { ...layout, panels };
 }

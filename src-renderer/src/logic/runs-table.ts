@@ -31,8 +31,11 @@ export function tableColumns(runs: readonly Run[], allParams: boolean): TableCol
     ? [...new Set(runs.flatMap((run) => Object.keys(run.params)))]
     : varyingKeys(runs.map((run) => run.params));
   const summaryKeys = [...new Set(runs.flatMap((run) => Object.keys(run.summary ?? {})))];
+  // Shown once any run used something other than the plain CPU (a GPU, or a fallback notice).
+  const deviceColumn: TableColumn[] = runs.some((run) => run.device !== null && run.device !== 'cpu') ? [{ id: 'run:device', key: 'device', label: 'device', source: 'run' }] : [];
   return [
     ...runColumns,
+    ...deviceColumn,
     ...paramKeys.map((key): TableColumn => ({ id: `param:${key}`, key, label: key, source: 'param' })),
     ...summaryKeys.map((key): TableColumn => ({ id: `summary:${key}`, key, label: key, source: 'summary' })),
   ];
@@ -41,7 +44,7 @@ export function tableColumns(runs: readonly Run[], allParams: boolean): TableCol
 export function cellValue(run: Run, column: TableColumn): unknown {
   switch (column.source) {
     case 'run':
-      return column.key === 'id' ? run.id : column.key === 'status' ? run.status : run.seed;
+      return run[column.key as 'id' | 'status' | 'seed' | 'device'];
     case 'param':
       return run.params[column.key];
     case 'summary':

@@ -20,6 +20,7 @@ const maxBannerErrors = 3;
 
 export const useAppStore = defineStore('app', () => {
   const info = ref<Output<'app', 'info'> | null>(null);
+  const gpu = ref<Output<'app', 'gpu'> | null>(null);
   const host = computed<HostKind>(() => info.value?.host ?? (window.saddle ? 'electron' : 'serve'));
   const connection = shallowRef<ConnectionStatus>(saddleClient().connection.status());
   const errors = ref<BannerError[]>([]);
@@ -57,11 +58,13 @@ export const useAppStore = defineStore('app', () => {
 
   async function loadInfo(): Promise<void> {
     info.value = (await attempt('Reading the app version', () => saddle().app.info())) ?? null;
+    // The GPU probe opens an adapter in a worker thread; it may take a moment, so it comes second.
+    gpu.value = (await attempt('Looking for a GPU', () => saddle().app.gpu())) ?? null;
   }
 
   function retryConnection(): void {
     saddleClient().connection.retryNow();
   }
 
-  return { info, host, connection, errors, helpOpen, report, dismiss, attempt, loadInfo, retryConnection };
+  return { info, gpu, host, connection, errors, helpOpen, report, dismiss, attempt, loadInfo, retryConnection };
 });

@@ -2,6 +2,7 @@
 // a test in test/integration/migrations.test.ts. Never edit a migration that has shipped.
 import type { Database } from 'better-sqlite3';
 import { up as initial } from './001-initial';
+import { up as figurePresets } from './002-figure-presets';
 
 export interface Migration {
   /** The `PRAGMA user_version` the database has once this step has run. */
@@ -11,4 +12,7 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const migrations: readonly Migration[] = [{ version: 1, name: 'initial', up: initial }];
+export const migrations: readonly Migration[] = [
+  { version: 1, name: 'initial', up: initial },
+  { version: 2, name: 'figure presets', up: figurePresets },
+];

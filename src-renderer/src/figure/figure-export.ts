@@ -1,0 +1,92 @@
+// One export request → the files to save: a vector or raster figure with its caption draft as a
+// sidecar, or a matplotlib/pgfplots script with its data CSV and caption sidecar.
+import type { FigureSettings } from '../../../src-main/contract/api';
+import { ApiError } from '../api/api-error';
+import { optionSvg } from '../export/echarts-runtime';
+import { bytesToBase64, type ExportFile, type Sidecar } from '../export/save-file';
+import { figureData } from './figure-data';
+import { figurePlots } from './figure-plots';
+import { sizeInPoints } from './figure-settings';
+import type { FigureSource } from './figure-sources';
+import { matplotlibScript } from './matplotlib-script';
+import { figurePdf } from './pdf-figure';
+import { pgfplotsCode } from './pgfplots-code';
+import { figurePng } from './png-figure';
+import { printOption } from './print-option';
+import { figureSvg, type FigureMeta } from './svg-figure';
+
+export type FigureFormat = 'pdf' | 'svg' | 'png' | 'matplotlib' | 'pgfplots';
+
+export const figureFormats: readonly { id: FigureFormat; label: string }[] = [
+  { id: 'pdf', label: 'PDF (vector)' },
+  { id: 'svg', label: 'SVG (vector)' },
+  { id: 'png', label: 'PNG (at the DPI)' },
+  { id: 'matplotlib', label: 'matplotlib script + CSV' },
+  { id: 'pgfplots', label: 'pgfplots/TikZ + CSV' },
+];
+
+export interface FigureRequest {
+  format: FigureFormat;
+  settings: FigureSettings;
+  sources: readonly FigureSource[];
+  /** File name without extension. */
+  stem: string;
+  meta: FigureMeta;
+}
+
+export interface FigureFiles {
+  main: ExportFile;
+  sidecars: Sidecar[];
+}
+
+function nothingToExport(): ApiError {
+  return new ApiError({ kind: 'expected', message: 'There is no chart to export yet: select runs with data.' });
+}
+
+/** The panels stacked into one SVG, each given a share of the height in proportion to its screen height. */
+function vectorFigure(request: FigureRequest): string {
+  const drawn = request.sources.flatMap((source) => {
+    const option = source.option();
+    return option ? [{ option, screenHeight: source.screenHeight() }] : [];
+  });
+  if (drawn.length === 0) throw nothingToExport();
+  const { width, height } = sizeInPoints(request.settings);
+  const total = drawn.reduce((sum, panel) => sum + panel.screenHeight, 0);
+  const panels = drawn.map((panel) => {
+    const share = (height * panel.screenHeight) / total;
+    return { svg: optionSvg(printOption(panel.option, request.settings, panel.screenHeight), width, share), height: share };
+  });
+  return figureSvg(panels, request.settings, request.meta);
+}
+
+function scriptFiles(request: FigureRequest): FigureFiles {
+  const plots = request.sources.flatMap((source) => {
+    const figure = source.figure();
+    return figure ? figurePlots(figure.model, figure.view) : [];
+  });
+  if (plots.every((plot) => plot.curves.length === 0)) throw nothingToExport();
+  const data = figureData(plots);
+  const common = { title: request.meta.title, caption: request.meta.caption, plots, data, settings: request.settings };
+  const caption: Sidecar = { suffix: '.caption.txt', data: `${request.meta.caption}\n`, encoding: 'utf8', mimeType: 'text/plain' };
+  const csv: Sidecar = { suffix: '.csv', data: data.csv, encoding: 'utf8', mimeType: 'text/csv' };
+  const main: ExportFile =
+    request.format === 'matplotlib'
+      ? { name: `${request.stem}.py`, data: matplotlibScript(common), encoding: 'utf8', mimeType: 'text/x-python' }
+      : { name: `${request.stem}.tex`, data: pgfplotsCode({ ...common, dataFile: `${request.stem}.csv` }), encoding: 'utf8', mimeType: 'application/x-tex' };
+  return { main, sidecars: [csv, caption] };
+}
+
+export async function figureFiles(request: FigureRequest): Promise<FigureFiles> {
+  if (request.format === 'matplotlib' || request.format === 'pgfplots') return scriptFiles(request);
+  const caption: Sidecar = { suffix: '.caption.txt', data: `${request.meta.caption}\n`, encoding: 'utf8', mimeType: 'text/plain' };
+  const svg = vectorFigure(request);
+  const name = `${request.stem}.${request.format}`;
+  switch (request.format) {
+    case 'svg':
+      return { main: { name, data: svg, encoding: 'utf8', mimeType: 'image/svg+xml' }, sidecars: [caption] };
+    case 'pdf':
+      return { main: { name, data: bytesToBase64(await figurePdf(svg, request.settings, request.meta)), encoding: 'base64', mimeType: 'application/pdf' }, sidecars: [caption] };
+    case 'png':
+      return { main: { name, data: bytesToBase64(await figurePng(svg, request.settings, request.meta)), encoding: 'base64', mimeType: 'image/png' }, sidecars: [caption] };
+  }
+}

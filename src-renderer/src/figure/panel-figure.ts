@@ -1,0 +1,45 @@
+// The panel model and view of a line chart, built from the stores with the same inputs as
+// ChartPanel.vue, for the script exports and whole-dashboard figures. (ChartPanel computes the same
+// thing for the screen; if it ever takes different inputs, this is the one other place to change.)
+import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
+import { buildPanelModel, type PanelModel } from '../charts/panel-model';
+import type { PanelView } from '../charts/panel-option';
+import { xAxisLabel } from '../logic/x-axis';
+import { useDashboardStore } from '../stores/dashboard';
+import { useExperimentsStore } from '../stores/experiments';
+import { useSeriesStore } from '../stores/series';
+
+export interface PanelFigure {
+  model: PanelModel;
+  view: PanelView;
+}
+
+export function panelFigure(chart: ChartSpec): PanelFigure {
+  const dashboard = useDashboardStore();
+  const experiments = useExperimentsStore();
+  const series = useSeriesStore();
+  const settings = dashboard.panelSettings(chart);
+  const runs = dashboard.selectedRuns.map((run) => ({ runId: run.id, params: run.params, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [] }));
+  const theory = new Map<number, readonly TheorySeries[]>();
+  for (const run of runs) {
+    const overlays = series.theory.get(run.runId);
+    if (overlays) theory.set(run.runId, overlays);
+  }
+  const familyMetrics = experiments.currentFamily?.metrics ?? [];
+  const metricLabel = (metric: string) => familyMetrics.find((m) => m.name === metric || (m.name.endsWith('/') && metric.startsWith(m.name)))?.label ?? metric;
+  const model = buildPanelModel({
+    chart,
+    runs,
+    theory,
+    grouping: dashboard.grouping,
+    hiddenTheory: settings.hiddenTheory,
+    pointMetrics: familyMetrics.filter((metric) => metric.style === 'points').map((metric) => metric.name),
+    xMode: settings.xMode,
+    smoothing: settings.smoothing,
+    band: { centre: dashboard.bandCentre, spread: dashboard.bandSpread },
+    referenceLines: settings.referenceLines,
+    notes: settings.notes,
+  });
+  const view = { logX: settings.logX, logY: settings.logY, overlay: dashboard.mode === 'overlay', xLabel: xAxisLabel(settings.xMode, chart.x.label, metricLabel) };
+  return { model, view };
+}

@@ -1,0 +1,148 @@
+// The figure as pgfplots/TikZ code reading the same CSV as the matplotlib script, for authors who
+// typeset their figures with LaTeX. \input it inside a figure environment.
+import type { FigureSettings } from '../../../src-main/contract/api';
+import { multiplesGrid } from '../charts/panel-option';
+import type { CurveColumns, FigureData } from './figure-data';
+import { sharedAxisNames, type FigureCurve, type FigurePlot, type FigureRule } from './figure-plots';
+import { fontSizes } from './figure-settings';
+
+export interface PgfplotsInput {
+  title: string;
+  caption: string;
+  plots: readonly FigurePlot[];
+  data: FigureData;
+  settings: FigureSettings;
+  dataFile: string;
+}
+
+/** Symbols pdflatex cannot typeset from UTF-8 text, as math; others pass through (fine for lualatex). */
+const mathSymbols: Record<string, string> = {
+  α: '\\alpha', β: '\\beta', γ: '\\gamma', δ: '\\delta', ε: '\\epsilon', ζ: '\\zeta', η: '\\eta', θ: '\\theta', ι: '\\iota',
+  κ: '\\kappa', λ: '\\lambda', μ: '\\mu', ν: '\\nu', ξ: '\\xi', π: '\\pi', ρ: '\\rho', σ: '\\sigma', τ: '\\tau', φ: '\\phi',
+  χ: '\\chi', ψ: '\\psi', ω: '\\omega', Γ: '\\Gamma', Δ: '\\Delta', Θ: '\\Theta', Λ: '\\Lambda', Π: '\\Pi', Σ: '\\Sigma',
+  Φ: '\\Phi', Ψ: '\\Psi', Ω: '\\Omega', ℓ: '\\ell', '·': '\\cdot', '×': '\\times', '−': '-', '≈': '\\approx', '∈': '\\in',
+  '≤': '\\leq', '≥': '\\geq', '∞': '\\infty', '→': '\\to', '∂': '\\partial', '±': '\\pm', '∗': '\\ast', '√': '\\surd',
+};
+const subscripts: Record<string, string> = { ᵢ: 'i', ⱼ: 'j', ₖ: 'k', ₗ: 'l', ₙ: 'n', ₜ: 't', '₀': '0', '₁': '1', '₂': '2', '₃': '3', '₄': '4', '₅': '5', '₆': '6', '₇': '7', '₈': '8', '₉': '9' };
+const superscripts: Record<string, string> = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-', ⁿ: 'n' };
+const specials: Record<string, string> = {
+  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', '%': '\\%', _: '\\_', '^': '\\^{}', '~': '\\~{}',
+};
+
+/** Text safe for LaTeX: specials escaped; Greek letters, symbols, sub- and superscripts as math. */
+export function latexText(text: string): string {
+  return [...text]
+    .map((char) => {
+      if (specials[char]) return specials[char];
+      if (mathSymbols[char]) return `$${mathSymbols[char]}$`;
+      if (subscripts[char]) return `$_{${subscripts[char]}}$`;
+      if (superscripts[char]) return `$^{${superscripts[char]}}$`;
+      return char;
+    })
+    .join('');
+}
+
+/** Gaps between small multiples, room for the axis names and titles between them. */
+const horizontalSep = 0.45;
+const verticalSep = 0.5;
+
+const fontCommand: Record<FigureSettings['fontFamily'], string> = { Helvetica: '\\sffamily', Times: '\\rmfamily', Courier: '\\ttfamily' };
+
+function colorName(color: string): string {
+  return `saddle${color.replace('#', '').toUpperCase()}`;
+}
+
+function table(column: string, x: string): string {
+  return `table[x=${x}, y=${column}] {\\saddledata}`;
+}
+
+function curveLines(curve: FigureCurve, columns: CurveColumns, id: string): string[] {
+  const color = colorName(curve.color);
+  const legend = curve.label === null ? ['forget plot'] : [];
+  const lines: string[] = [];
+  if (curve.band && columns.band) {
+    lines.push(
+      `\\addplot[draw=none, name path=${id}lo, forget plot] ${table(columns.band.lower, columns.x)};`,
+      `\\addplot[draw=none, name path=${id}hi, forget plot] ${table(columns.band.upper, columns.x)};`,
+      `\\addplot[fill=${color}, fill opacity=0.18, draw=none, forget plot] fill between[of=${id}hi and ${id}lo];`,
+    );
+  }
+  const style: Record<FigureCurve['style'], string[]> = {
+    line: [color, 'line width=0.75pt', 'mark=none'],
+    faint: [color, 'line width=0.5pt', 'opacity=0.25', 'mark=none', 'forget plot'],
+    theory: [color, 'line width=0.6pt', 'dashed', 'mark=none'],
+    points: [color, 'only marks', 'mark=*', 'mark size=1pt'],
+    marker: [color, 'only marks', 'mark=diamond*', 'mark size=1.5pt'],
+  };
+  lines.push(`\\addplot[${[...style[curve.style], ...(curve.style === 'faint' ? [] : legend)].join(', ')}] ${table(columns.y, columns.x)};`);
+  if (curve.label !== null && curve.style !== 'faint') lines.push(`\\addlegendentry{${latexText(curve.label)}}`);
+  return lines;
+}
+
+function ruleLines(rule: FigureRule): string[] {
+  const style = `${colorName(rule.color)}, line width=0.6pt, ${rule.dash}`;
+  // The other coordinate is 1: valid on linear and log axes; |- takes x from one point, y from the other.
+  const path =
+    rule.axis === 'x'
+      ? `({axis cs:${rule.value},1} |- {rel axis cs:0,0}) -- ({axis cs:${rule.value},1} |- {rel axis cs:0,1})`
+      : `({rel axis cs:0,0} |- {axis cs:1,${rule.value}}) -- ({rel axis cs:1,0} |- {axis cs:1,${rule.value}})`;
+  const lines = [`\\draw[${style}] ${path};`];
+  if (rule.label !== null) lines.push(`\\addlegendimage{${style}}`, `\\addlegendentry{${latexText(rule.label)}}`);
+  return lines;
+}
+
+function plotLines(plot: FigurePlot, index: number, columns: readonly CurveColumns[], shared: { x: boolean; y: boolean }, noteFont: string): string[] {
+  const options: string[] = [];
+  if (!shared.x) options.push(`xlabel={${latexText(plot.xLabel)}}`);
+  if (!shared.y) options.push(`ylabel={${latexText(plot.yLabel)}}`);
+  if (plot.title !== null) options.push(`title={${latexText(plot.title)}}`);
+  if (plot.logX) options.push('xmode=log');
+  if (plot.logY) options.push('ymode=log');
+  const lines = [`\\nextgroupplot[${options.join(', ')}]`];
+  plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c], `p${index}c${c}`)));
+  plot.rules.forEach((rule) => lines.push(...ruleLines(rule)));
+  for (const note of plot.notes) lines.push(`\\node[anchor=south, font=${noteFont}] at (axis cs:${note.x},${note.y}) {${latexText(note.text)}};`);
+  return lines;
+}
+
+export function pgfplotsCode(input: PgfplotsInput): string {
+  const { plots, settings } = input;
+  const grid = multiplesGrid(plots.length);
+  const sizes = fontSizes(settings);
+  const colors = [...new Set(plots.flatMap((plot) => [...plot.curves.map((curve) => curve.color), ...plot.rules.map((rule) => rule.color)]))];
+  const shared = sharedAxisNames(plots);
+  // Shared axis names are set once for the group and drawn on the outer plots only.
+  const edgeLabels = `${shared.x ? ', xlabels at=edge bottom' : ''}${shared.y ? ', ylabels at=edge left' : ''}`;
+  const sharedNames = [
+    ...(shared.x ? [`  xlabel={${latexText(plots[0].xLabel)}},`] : []),
+    ...(shared.y ? [`  ylabel={${latexText(plots[0].yLabel)}},`] : []),
+  ];
+  const font = (size: number) => `\\fontsize{${size}}{${Math.round(size * 12) / 10}}\\selectfont${fontCommand[settings.fontFamily]}`;
+  return [
+    `% ${input.title}: pgfplots code exported by Saddle Lab.`,
+    '%',
+    '% Caption draft:',
+    ...input.caption.split('\n').map((line) => `%   ${line}`),
+    '%',
+    '% Preamble: \\usepackage{pgfplots} \\usepgfplotslibrary{groupplots,fillbetween} \\pgfplotsset{compat=1.17}',
+    `% Data: ${input.dataFile} (one x/y column pair per curve, padded with nan, which pgfplots skips);`,
+    '% if you rename the files, change its name on the next line.',
+    `\\pgfplotstableread[col sep=comma]{${input.dataFile}}\\saddledata`,
+    ...colors.map((color) => `\\definecolor{${colorName(color)}}{HTML}{${color.replace('#', '').toUpperCase()}}`),
+    '\\begin{tikzpicture}',
+    '\\begin{groupplot}[',
+    `  group style={group size=${grid.columns} by ${grid.rows}, horizontal sep=${horizontalSep}in, vertical sep=${verticalSep}in${edgeLabels}},`,
+    // pgfplots' width and height include the tick labels, so the plots and gaps add up to the figure.
+    `  width=${((settings.widthIn - (grid.columns - 1) * horizontalSep) / grid.columns).toFixed(3)}in,`,
+    `  height=${((settings.heightIn - (grid.rows - 1) * verticalSep) / grid.rows).toFixed(3)}in,`,
+    `  label style={font=${font(sizes.label)}}, title style={font=${font(sizes.label)}},`,
+    `  tick label style={font=${font(sizes.small)}}, legend style={font=${font(sizes.small)}, draw=none, fill=none},`,
+    '  legend cell align=left,',
+    ...sharedNames,
+    ']',
+    ...plots.flatMap((plot, index) => plotLines(plot, index, input.data.columns[index], shared, font(sizes.small))),
+    '\\end{groupplot}',
+    '\\end{tikzpicture}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,128 @@
+// A two-parameter view of a sweep: runs placed on a grid by two swept parameters, each cell
+// coloured by a summary value (mean of a number, or the most common class such as an outcome),
+// and the points a "refine" adds half-way between neighbouring cells of different classes.
+import { compareValues, stableStringify } from './params';
+
+export interface SweepRun {
+  id: number;
+  params: Readonly<Record<string, unknown>>;
+  seed: number;
+  status: string;
+  summary: Readonly<Record<string, unknown>> | null;
+}
+
+/** 'seed' and 'status' are offered next to the parameters and summary keys. */
+export type SweepValueKey = string;
+
+export interface SweepCell {
+  column: number;
+  row: number;
+  runIds: number[];
+  /** Mean of the numeric values, or the most common class; null when no run has one. */
+  value: number | string | null;
+}
+
+export interface SweepMap {
+  xValues: unknown[];
+  yValues: unknown[];
+  cells: SweepCell[];
+  /** Classes in first-seen order when the value is categorical (strings), else empty. */
+  classes: string[];
+}
+
+function coordinate(run: SweepRun, key: string): unknown {
+  return key === 'seed' ? run.seed : run.params[key];
+}
+
+function valueOf(run: SweepRun, key: SweepValueKey): unknown {
+  if (key === 'status') return run.status;
+  return run.summary?.[key];
+}
+
+function distinctSorted(values: readonly unknown[]): unknown[] {
+  const seen = new Map<string, unknown>();
+  for (const value of values) seen.set(stableStringify(value), value);
+  return [...seen.values()].sort(compareValues);
+}
+
+function mostCommon(values: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return [...counts.entries()].reduce((best, entry) => (entry[1] > best[1] ? entry : best))[0];
+}
+
+export function buildSweepMap(runs: readonly SweepRun[], xKey: string, yKey: string, valueKey: SweepValueKey): SweepMap {
+  const xValues = distinctSorted(runs.map((run) => coordinate(run, xKey)));
+  const yValues = distinctSorted(runs.map((run) => coordinate(run, yKey)));
+  const xIndex = new Map(xValues.map((value, i) => [stableStringify(value), i]));
+  const yIndex = new Map(yValues.map((value, i) => [stableStringify(value), i]));
+  const byCell = new Map<string, { column: number; row: number; runs: SweepRun[] }>();
+  for (const run of runs) {
+    const column = xIndex.get(stableStringify(coordinate(run, xKey))) ?? 0;
+    const row = yIndex.get(stableStringify(coordinate(run, yKey))) ?? 0;
+    const key = `${column}:${row}`;
+    const cell = byCell.get(key) ?? { column, row, runs: [] };
+    cell.runs.push(run);
+    byCell.set(key, cell);
+  }
+  const categorical = runs.some((run) => typeof valueOf(run, valueKey) === 'string');
+  const classes: string[] = [];
+  const cells = [...byCell.values()].map(({ column, row, runs: members }) => {
+    const raw = members.map((run) => valueOf(run, valueKey));
+    let value: number | string | null = null;
+    if (categorical) {
+      const strings = raw.filter((v): v is string => typeof v === 'string');
+      if (strings.length > 0) value = mostCommon(strings);
+      if (typeof value === 'string' && !classes.includes(value)) classes.push(value);
+    } else {
+      const numbers = raw.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (numbers.length > 0) value = numbers.reduce((sum, v) => sum + v, 0) / numbers.length;
+    }
+    return { column, row, runIds: members.map((run) => run.id), value };
+  });
+  cells.sort((a, b) => a.row - b.row || a.column - b.column);
+  return { xValues, yValues, cells, classes };
+}
+
+/** Half-way between two axis values: geometric for positive log-spaced axes, integral for integers. */
+export function midpoint(a: number, b: number, axis: readonly number[]): number | null {
+  let mid: number;
+  const positive = axis.every((v) => v > 0);
+  const ratios = axis.slice(1).map((v, i) => v / axis[i]);
+  const differences = axis.slice(1).map((v, i) => v - axis[i]);
+  const spread = (values: number[]) => (values.length < 2 ? 0 : (Math.max(...values) - Math.min(...values)) / Math.abs(values[0]));
+  const geometric = positive && axis.length > 2 && spread(ratios) < spread(differences);
+  mid = geometric ? Math.sqrt(a * b) : (a + b) / 2;
+  if (Number.isInteger(a) && Number.isInteger(b) && axis.every(Number.isInteger)) mid = Math.round(mid);
+  return mid === a || mid === b ? null : mid;
+}
+
+/**
+ * Parameter points half-way between horizontally or vertically adjacent cells whose classes
+ * differ, the other coordinate kept. Only numeric parameter axes can be refined (not seeds).
+ */
+export function refinePoints(map: SweepMap, xKey: string, yKey: string): Record<string, unknown>[] {
+  if (map.classes.length < 2) return [];
+  const at = new Map(map.cells.map((cell) => [`${cell.column}:${cell.row}`, cell]));
+  const points = new Map<string, Record<string, unknown>>();
+  const numericAxis = (values: unknown[], key: string) => key !== 'seed' && values.every((v) => typeof v === 'number');
+  const addBetween = (key: string, values: unknown[], i: number, otherKey: string, otherValue: unknown) => {
+    const axis = values as number[];
+    const mid = midpoint(axis[i], axis[i + 1], axis);
+    if (mid === null) return;
+    const point = otherKey === 'seed' ? { [key]: mid } : { [key]: mid, [otherKey]: otherValue };
+    points.set(stableStringify(point), point);
+  };
+  for (const cell of map.cells) {
+    if (typeof cell.value !== 'string') continue;
+    const right = at.get(`${cell.column + 1}:${cell.row}`);
+    if (right && typeof right.value === 'string' && right.value !== cell.value && numericAxis(map.xValues, xKey)) {
+      addBetween(xKey, map.xValues, cell.column, yKey, map.yValues[cell.row]);
+    }
+    const up = at.get(`${cell.column}:${cell.row + 1}`);
+    if (up && typeof up.value === 'string' && up.value !== cell.value && numericAxis(map.yValues, yKey)) {
+      addBetween(yKey, map.yValues, cell.row, xKey, map.xValues[cell.column]);
+    }
+  }
+  return [...points.values()];
+}

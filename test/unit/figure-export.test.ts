@@ -1,0 +1,198 @@
+// Publication figures: plots, data, caption and scripts from the panel model; print styling, SVG
+// metadata and PNG stamping. The matplotlib script is run with Debian's python3-matplotlib.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FigureSettings } from '../../src-main/contract/api';
+import type { ChartSpec, TheorySeries } from '../../src-main/contract/family-meta';
+import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
+import { optionFromModel, panelHeight, type PanelView } from '../../src-renderer/src/charts/panel-option';
+import { optionSvg } from '../../src-renderer/src/export/echarts-runtime';
+import { captionDraft } from '../../src-renderer/src/figure/figure-caption';
+import { figureData } from '../../src-renderer/src/figure/figure-data';
+import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
+import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
+import { latexText, pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
+import { stampPng } from '../../src-renderer/src/figure/png-metadata';
+import { printOption } from '../../src-renderer/src/figure/print-option';
+import { figureSvg } from '../../src-renderer/src/figure/svg-figure';
+
+const chart: ChartSpec = {
+  id: 'loss',
+  title: 'Loss',
+  kind: 'lines',
+  x: { label: 'training time t', log: true },
+  y: { label: 'loss L(t)', log: true },
+  series: ['loss'],
+  theory: ['plateau', 'escape'],
+};
+
+function run(runId: number, depth: number, seed: number): PanelRun {
+  const x = [1, 2, 4, 8, 16];
+  return { runId, params: { depth, lr: 0.01, width: 8 }, seed, series: [{ metric: 'loss', x, y: x.map((t) => (1 + seed * 0.01) / (depth * t)) }] };
+}
+
+const runs = [run(1, 2, 0), run(2, 2, 1), run(3, 3, 0)];
+const theory = new Map<number, TheorySeries[]>([
+  [1, [{ id: 'plateau', label: 'plateau level', kind: 'hline', x: [], y: [0.05] }, { id: 'escape', label: 'escape time', kind: 'vline', x: [6], y: [] }]],
+]);
+const view: PanelView = { logX: true, logY: true, overlay: true };
+const settings: FigureSettings = { widthIn: 3.35, heightIn: 2.5, fontFamily: 'Helvetica', fontSizePt: 8, dpi: 150 };
+const caption = captionDraft({
+  title: 'Loss',
+  experiment: 'Fig. 2',
+  family: 'mode-flow',
+  runs,
+  appVersion: '0.1.0',
+  projectPath: '/tmp/study.saddle',
+});
+
+function model(grouping: readonly string[] | null) {
+  return buildPanelModel({ chart, runs, theory, grouping, hiddenTheory: [] });
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-figure-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('caption draft', () => {
+  it('lists the differing parameters with their values, the shared ones, version and project', () => {
+    expect(caption).toContain('Differing parameters: depth ∈ {2, 3}.');
+    expect(caption).toContain('Shared parameters: lr=0.01, width=8.');
+    expect(caption).toContain('3 runs (ids 1, 2, 3; seeds 0, 1)');
+    expect(caption).toContain('Saddle Lab 0.1.0 from /tmp/study.saddle');
+  });
+});
+
+describe('plots from the panel model', () => {
+  it('names and colours curves like the screen, with bands, theory rules and one legend entry each', () => {
+    const plots = figurePlots(model(['depth']), view);
+    expect(plots).toHaveLength(1);
+    const [plot] = plots;
+    expect(plot).toMatchObject({ xLabel: 'training time t', yLabel: 'loss L(t)', logX: true, logY: true, title: null });
+    expect(plot.curves.map((curve) => curve.label)).toEqual(['depth=2 (N=2)', 'depth=3 (N=1)']);
+    expect(plot.curves[0].band?.lower).toHaveLength(5);
+    expect(plot.curves[1].band).toBeNull();
+    expect(plot.rules).toEqual([
+      { axis: 'y', value: 0.05, color: '#4e79a7', dash: 'dashed', label: 'plateau level' },
+      { axis: 'x', value: 6, color: '#4e79a7', dash: 'dotted', label: 'escape time' },
+    ]);
+  });
+
+  it('small multiples: one plot per group, the legend entry only on the first', () => {
+    const plots = figurePlots(model(null), { ...view, overlay: false });
+    expect(plots.map((plot) => plot.title)).toEqual(['depth=2, seed=0', 'depth=2, seed=1', 'depth=3, seed=0']);
+    expect(plots.map((plot) => plot.curves[0].label)).toEqual(['loss', null, null]);
+  });
+
+  it('the data CSV has a column pair per curve, padded with nan', () => {
+    const plots = figurePlots(model(['depth']), view);
+    plots[0].curves[1].x.pop();
+    plots[0].curves[1].y.pop();
+    const data = figureData(plots);
+    const rows = data.csv.trim().split('\n');
+    expect(rows[0]).toBe('p0c0_x,p0c0_y,p0c0_lower,p0c0_upper,p0c1_x,p0c1_y');
+    expect(rows).toHaveLength(6);
+    expect(rows[5].endsWith(',nan,nan')).toBe(true);
+    expect(data.columns[0][0].band).toEqual({ lower: 'p0c0_lower', upper: 'p0c0_upper' });
+  });
+});
+
+describe('scripts', () => {
+  const plots = figurePlots(model(['depth']), view);
+  const data = figureData(plots);
+  const input = { title: 'Loss', caption, plots, data, settings };
+
+  it('pgfplots code reads the CSV, keeps log axes, labels, legend names, bands and rules', () => {
+    const tex = pgfplotsCode({ ...input, dataFile: 'loss.csv' });
+    expect(tex).toContain('\\pgfplotstableread[col sep=comma]{loss.csv}\\saddledata');
+    expect(tex).toContain('xmode=log, ymode=log');
+    expect(tex).toContain('xlabel={training time t}');
+    expect(tex).toContain('\\addlegendentry{depth=2 (N=2)}');
+    expect(tex).toContain('fill between[of=p0c0hi and p0c0lo]');
+    expect(tex).toContain('\\addlegendentry{escape time}');
+    expect(tex).toContain('%   Differing parameters: depth ∈ {2, 3}.');
+    expect(latexText('σ_i & 5%')).toBe('$\\sigma$\\_i \\& 5\\%');
+  });
+
+  const python = '/usr/bin/python3';
+  const hasMatplotlib = (() => {
+    try {
+      execFileSync(python, ['-c', 'import matplotlib'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasMatplotlib)('the matplotlib script runs and writes a PDF and a PNG (skipped: /usr/bin/python3 lacks matplotlib)', () => {
+    const script = matplotlibScript(input);
+    expect(script).toContain('#   Differing parameters: depth ∈ {2, 3}.');
+    expect(script).toContain('ax.set_xscale("log")');
+    expect(script).toContain('label="depth=2 (N=2)"');
+    expect(script).toContain('ax.axvline(6,');
+    // Any name: the script reads the CSV of its own name and writes the PDF of its own name.
+    fs.writeFileSync(path.join(dir, 'renamed.py'), script);
+    fs.writeFileSync(path.join(dir, 'renamed.csv'), data.csv);
+    execFileSync(python, [path.join(dir, 'renamed.py')], { stdio: 'pipe' });
+    const pdf = fs.readFileSync(path.join(dir, 'renamed.pdf'));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/%%EOF\s*$/);
+    execFileSync(python, [path.join(dir, 'renamed.py'), path.join(dir, 'loss.png')], { stdio: 'pipe' });
+    const png = fs.readFileSync(path.join(dir, 'loss.png'));
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // 3.35 in × 150 dpi, rounded down by matplotlib.
+    expect(png.readUInt32BE(16)).toBe(Math.floor(3.35 * 150));
+  });
+
+  it.skipIf(!hasMatplotlib)('a stamped PNG still decodes (valid CRCs) and carries its DPI (skipped: /usr/bin/python3 lacks matplotlib)', () => {
+    const source = path.join(dir, 'loss.png');
+    const stamped = stampPng(new Uint8Array(fs.readFileSync(source)), 600, { Description: caption });
+    const target = path.join(dir, 'stamped.png');
+    fs.writeFileSync(target, stamped);
+    const out = execFileSync(python, ['-c', `from PIL import Image; im = Image.open(${JSON.stringify(target)}); im.load(); print(round(im.info["dpi"][0]))`]);
+    expect(out.toString().trim()).toBe('600');
+  });
+});
+
+describe('vector figure', () => {
+  const option = optionFromModel(model(['depth']), view);
+  const printed = printOption(option, settings, 320);
+
+  it('print styling sets the font family and pt sizes on axes, legend and titles, drops interaction and scrolling legends', () => {
+    const axis = (printed.xAxis as Record<string, Record<string, unknown>>[])[0];
+    expect(axis.nameTextStyle).toMatchObject({ fontFamily: 'Helvetica, Arial, sans-serif', fontSize: 8 });
+    expect(axis.axisLabel).toMatchObject({ fontSize: 7 });
+    expect((printed.legend as Record<string, unknown>[])[0]).toMatchObject({ type: 'plain', textStyle: { fontSize: 7 } });
+    const crowded = printOption({ ...option, legend: { ...option.legend, type: 'scroll' } }, settings, 320);
+    expect((crowded.legend as Record<string, unknown>[])[0]).toMatchObject({ show: false });
+    expect(printed.dataZoom).toEqual([]);
+  });
+
+  it('small multiples are fitted into the print height, each plot below its title', () => {
+    const multiples = optionFromModel(model(null), { ...view, overlay: false });
+    const fitted = printOption(multiples, settings, panelHeight(model(null), false));
+    const grids = fitted.grid as { top: number; height: number }[];
+    const titles = fitted.title as { top: number }[];
+    expect(grids).toHaveLength(3);
+    grids.forEach((grid, i) => expect(grid.top).toBeGreaterThanOrEqual(titles[i].top + 8 * 1.4));
+    expect(Math.max(...grids.map((grid) => grid.top + grid.height))).toBeLessThanOrEqual(settings.heightIn * 72);
+  });
+
+  it('the SVG is valid XML at the physical size with the caption in <desc> and <metadata>, axis names and legend text', () => {
+    const width = settings.widthIn * 72;
+    const svg = figureSvg([{ svg: optionSvg(printed, width, 180), height: 180 }], settings, { title: 'Loss', caption, creator: 'Saddle Lab 0.1.0', source: '/tmp/study.saddle' });
+    const errors: string[] = [];
+    const doc = new DOMParser({ errorHandler: (level: string, message: unknown) => errors.push(`${level}: ${String(message)}`) }).parseFromString(svg, 'image/svg+xml');
+    expect(errors).toEqual([]);
+    const root = doc.documentElement!;
+    expect(root.getAttribute('width')).toBe('3.35in');
+    expect(root.getAttribute('viewBox')).toBe(`0 0 ${width} 180`);
+    expect(root.getElementsByTagName('desc')[0].textContent).toContain('Differing parameters: depth ∈ {2, 3}.');
+    expect(root.getElementsByTagName('dc:source')[0].textContent).toBe('/tmp/study.saddle');
+    const texts = Array.from({ length: root.getElementsByTagName('text').length }, (_, i) => root.getElementsByTagName('text')[i].textContent);
+    expect(texts).toEqual(expect.arrayContaining(['training time t', 'loss L(t)', 'depth=2 (N=2)', 'plateau level']));
+  });
+});

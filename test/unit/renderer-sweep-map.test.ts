@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { buildSweepMap, midpoint, refinePoints, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
+
+// η × P grid: outcome flips from 'wta' to 'rebalance' between η = 0.1 and 0.2 for P = 2 only.
+function runs(): SweepRun[] {
+  const out: SweepRun[] = [];
+  let id = 1;
+  for (const pathways of [2, 4]) {
+    for (const learningRate of [0.05, 0.1, 0.2]) {
+      for (const seed of [0, 1]) {
+        const outcome = pathways === 2 && learningRate >= 0.2 ? 'rebalance' : 'wta';
+        out.push({ id: id++, params: { pathways, learningRate }, seed, status: 'done', summary: { outcome, sharpness: learningRate * 10 + seed } });
+      }
+    }
+  }
+  return out;
+}
+
+describe('sweep map', () => {
+  it('maps each cell to its runs and sorts axes numerically', () => {
+    const map = buildSweepMap(runs(), 'learningRate', 'pathways', 'sharpness');
+    expect(map.xValues).toEqual([0.05, 0.1, 0.2]);
+    expect(map.yValues).toEqual([2, 4]);
+    const cell = map.cells.find((c) => c.column === 2 && c.row === 1);
+    expect(cell?.runIds).toEqual([11, 12]);
+    expect(cell?.value).toBeCloseTo(2.5, 12); // mean of 2 and 3 over the two seeds
+    expect(map.classes).toEqual([]);
+  });
+
+  it('colours by the most common class of a string summary', () => {
+    const map = buildSweepMap(runs(), 'learningRate', 'pathways', 'outcome');
+    expect(map.classes).toEqual(['wta', 'rebalance']);
+    expect(map.cells.find((c) => c.column === 2 && c.row === 0)?.value).toBe('rebalance');
+  });
+
+  it('refines half-way across class boundaries only', () => {
+    const map = buildSweepMap(runs(), 'learningRate', 'pathways', 'outcome');
+    const points = refinePoints(map, 'learningRate', 'pathways');
+    // Boundary between η = 0.1 and 0.2 at P = 2 (horizontal) and between P = 2 and 4 at η = 0.2 (vertical).
+    expect(points).toContainEqual({ learningRate: expect.closeTo(Math.sqrt(0.02), 12), pathways: 2 });
+    expect(points).toContainEqual({ pathways: 3, learningRate: 0.2 });
+    expect(points).toHaveLength(2);
+  });
+
+  it('takes geometric midpoints on log-spaced axes, integers on integer axes, none between neighbours', () => {
+    expect(midpoint(1e-3, 1e-2, [1e-3, 1e-2, 1e-1])).toBeCloseTo(Math.sqrt(1e-5), 15);
+    expect(midpoint(0.1, 0.2, [0.1, 0.2, 0.3])).toBeCloseTo(0.15, 15);
+    expect(midpoint(2, 6, [2, 6, 10])).toBe(4);
+    expect(midpoint(2, 3, [2, 3, 4])).toBeNull();
+  });
+
+  it('offers nothing to refine for numeric colours', () => {
+    expect(refinePoints(buildSweepMap(runs(), 'learningRate', 'pathways', 'sharpness'), 'learningRate', 'pathways')).toEqual([]);
+  });
+});
