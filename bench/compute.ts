@@ -1,11 +1,16 @@
 // Matrix-product throughput of the two compute backends: the CPU (float64) backend against Debian's
 // OpenBLAS dgemm on the same single core, and the WebGPU (float32) backend against the CPU backend,
-// each measured in this run. OpenBLAS and the GPU are optional: a missing one is reported, not faked.
+// each measured in this run; and (benchComputeFamilies) the dln-train and relu-escape training steps
+// on both backends. OpenBLAS and the GPU are optional: a missing one is reported, not faked.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CpuBackend, selectBackend, type ComputeBackend } from '../workers/compute/index';
+import { DeviceNetwork } from '../workers/families/dln-train/descent';
+import { targetObjective } from '../workers/families/dln-train/task';
+import { DeviceMlp } from '../workers/families/relu-escape/device-mlp';
+import type { Matrix } from '../workers/numeric/matrix';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
 
@@ -139,6 +144,100 @@ export async function benchCompute(): Promise<BenchFigure[]> {
       const cpuAtD = cpuSeconds.get(d);
       if (cpuAtD) Object.assign(figure, { baseline: 'CPU float64 backend', ratio: cpuAtD / seconds });
       figures.push(figure);
+    }
+  } finally {
+    gpu.dispose();
+  }
+  return figures;
+}
+
+// The families' training steps on both backends (issue 7): dln-train GD (L = 2, target task) at
+// d ∈ {64, 256, 1024} and the paper-004 MNIST MLP at full size (depth 6, width 1000, batch 32), in
+// steps per second, the GPU against the CPU backend measured in the same run. A timed window is
+// closed by a device flush, so queued GPU work is counted.
+const FAMILY_DLN_SIZES = [64, 256, 1024];
+const PAPER_MLP = { depth: 6, width: 1000, batch: 32, inputs: 784, classes: 10 };
+
+/** Best steps per second over `windows` windows of at least `minMs` and `minSteps` steps each. */
+async function stepsPerSecond(be: ComputeBackend, step: () => void, minMs: number, minSteps: number, windows: number): Promise<number> {
+  step();
+  await be.flush();
+  let best = 0;
+  for (let w = 0; w < windows; w++) {
+    let steps = 0;
+    const start = performance.now();
+    while (performance.now() - start < minMs || steps < minSteps) {
+      step();
+      steps++;
+      if (steps % 8 === 0) await be.flush();
+    }
+    await be.flush();
+    best = Math.max(best, steps / ((performance.now() - start) / 1000));
+  }
+  return best;
+}
+
+/** One GD step of ½‖W₂W₁ − T‖² at width d: W_eff, the residual and 2 gradient products, 2 updates. */
+function dlnStepper(be: ComputeBackend, d: number): () => void {
+  const rng = createRng(d);
+  const gaussian = (scale: number): Matrix => ({ rows: d, cols: d, data: Float64Array.from({ length: d * d }, () => scale * rng.normal()) });
+  const net = new DeviceNetwork(be, [gaussian(1 / Math.sqrt(d)), gaussian(1 / Math.sqrt(d))]);
+  const objective = targetObjective(be, gaussian(1));
+  const g = be.tensor(d, d), loss = be.tensor(1, 1);
+  return () => {
+    objective.lossAndGradient(net.product(), g, loss);
+    net.descend(g, 1e-4);
+  };
+}
+
+/** One SGD step of the paper-004 MLP on a fixed random batch (the data does not change the cost). */
+function mlpStepper(be: ComputeBackend): () => void {
+  const { depth, width, batch, inputs, classes } = PAPER_MLP;
+  const rng = createRng(4);
+  const sizes = [inputs, ...Array.from({ length: depth - 1 }, () => width), classes];
+  const weights: Matrix[] = sizes.slice(1).map((n, l) => ({ rows: n, cols: sizes[l], data: Float64Array.from({ length: n * sizes[l] }, () => 1e-3 * rng.normal()) }));
+  const mlp = new DeviceMlp(be, weights, batch);
+  const x = Float64Array.from({ length: batch * inputs }, () => rng.normal());
+  const y = new Float64Array(batch * classes);
+  for (let b = 0; b < batch; b++) y[b * classes + (b % classes)] = 1;
+  return () => mlp.step(x, y, { lrConstant: 10, lrPower: 4, maxRelativeStep: 0.05 });
+}
+
+interface FamilyCase {
+  name: string;
+  make: (be: ComputeBackend) => () => void;
+  /** Window length and minimum steps on the CPU, and on a software GPU adapter (kept short). */
+  cpu: [number, number];
+  softwareGpu: [number, number];
+}
+
+export async function benchComputeFamilies(): Promise<BenchFigure[]> {
+  const cases: FamilyCase[] = [
+    ...FAMILY_DLN_SIZES.map((d): FamilyCase => ({ name: `dln-train GD step, L = 2, d = ${d}`, make: (be) => dlnStepper(be, d), cpu: d >= 1024 ? [0, 2] : [500, 3], softwareGpu: d >= 1024 ? [0, 2] : [300, 3] })),
+    { name: 'paper-004 MLP SGD step (depth 6, width 1000, batch 32)', make: mlpStepper, cpu: [1000, 3], softwareGpu: [0, 3] },
+  ];
+  const figures: BenchFigure[] = [];
+  const cpuRate = new Map<string, number>();
+  const cpu = new CpuBackend();
+  for (const c of cases) {
+    const rate = await stepsPerSecond(cpu, c.make(cpu), c.cpu[0], c.cpu[1], c.cpu[0] > 0 ? 3 : 1);
+    cpuRate.set(c.name, rate);
+    figures.push({ name: `CPU float64: ${c.name}`, value: rate, unit: 'steps/s' });
+  }
+  let selection;
+  try {
+    selection = await selectBackend('gpu');
+  } catch (error) {
+    console.log(`  note: GPU family steps skipped: ${(error as Error).message}`);
+    return figures;
+  }
+  const { backend: gpu, adapterName, software } = selection;
+  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ' (software: short windows)' : ''}`);
+  try {
+    for (const c of cases) {
+      const [minMs, minSteps] = software ? c.softwareGpu : [1000, 20];
+      const rate = await stepsPerSecond(gpu, c.make(gpu), minMs, minSteps, software && minMs === 0 ? 1 : 3);
+      figures.push({ name: `WebGPU float32: ${c.name}`, value: rate, unit: 'steps/s', baseline: 'CPU float64 backend, same step', ratio: rate / (cpuRate.get(c.name) ?? NaN) });
     }
   } finally {
     gpu.dispose();

@@ -1,6 +1,6 @@
 // `npm run bench [-- NAME…]`: every capability's figures, as ratios against baselines measured in
 // this run. Names pick sections (e.g. `npm run bench -- panels steepest`); none runs them all.
-import { benchCompute } from './compute';
+import { benchCompute, benchComputeFamilies } from './compute';
 import { benchDlnTrain } from './dln-train';
 import { benchFig2 } from './fig2';
 import { printFigures, type BenchFigure } from './figures';
@@ -20,6 +20,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['panels', 'Comparison panel', () => benchPanels(root)],
   ['linalg', 'Dense linear algebra (workers/numeric/matrix.ts, svd.ts)', () => benchLinalg()],
   ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],
+  ['compute-families', 'Compute backends in the families: dln-train GD and paper-004 MLP steps, WebGPU float32 vs CPU float64', () => benchComputeFamilies()],
   ['dln-train', 'dln-train, GD steps on ½‖W_L⋯W₁ − T‖²', () => benchDlnTrain()],
   ['multipath', 'Multipath, reduced vs full-matrix models', () => benchMultipath()],
   ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],

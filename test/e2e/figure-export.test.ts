@@ -4,67 +4,17 @@
 // size preset in the project, exports the matplotlib script and runs it, a PNG at a DPI, and the
 // whole dashboard as one SVG. Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { cliBin, repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import type { Page } from 'playwright-core';
+import { artifacts, createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { tempDir } from '../helpers/paths';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const artifacts = join(repoRoot, 'test-artifacts');
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium is required in CI (looked at ${chromiumPath}); .ci/run installs it`);
 const python = '/usr/bin/python3';
 
-let server: ChildProcess;
-let url: string;
-let browser: Browser;
+let bench: Workbench;
 let page: Page;
-
-async function startServe(): Promise<string> {
-  server = spawn(process.execPath, [cliBin, 'serve', '--port', '0', '--pool', '2'], {
-    cwd: repoRoot,
-    env: { ...process.env, SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') },
-  });
-  server.stderr?.on('data', (d) => process.stderr.write(`[serve] ${d}`));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout?.on('data', (d) => {
-      out += d;
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${out}`)));
-  });
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `e2e-figure-${name}.png`), fullPage: true });
-}
-
-/** Clicks Export in the open figure dialog and collects the `count` downloads it starts, by file name. */
-async function exportDownloads(count: number, dir: string): Promise<Map<string, string>> {
-  const downloads: Download[] = [];
-  const done = new Promise<void>((resolve) => {
-    const onDownload = (download: Download) => {
-      downloads.push(download);
-      if (downloads.length === count) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    };
-    page.on('download', onDownload);
-  });
-  await page.getByTestId('figure-export-go').click();
-  await done;
-  const files = new Map<string, string>();
-  for (const download of downloads) {
-    const target = join(dir, download.suggestedFilename());
-    await download.saveAs(target);
-    files.set(download.suggestedFilename(), target);
-  }
-  return files;
-}
 
 /** A document-info string of a PDF (read as latin1): a literal string, UTF-16BE when it starts with a BOM. */
 function pdfInfo(pdf: string, key: string): string {
@@ -77,37 +27,19 @@ function pdfInfo(pdf: string, key: string): string {
 
 describe.runIf(haveChromium)('publication figures in Chromium against the serve host', () => {
   beforeAll(async () => {
-    requireBuild();
-    mkdirSync(artifacts, { recursive: true });
-    url = await startServe();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+    bench = await openWorkbench('e2e-figure');
+    page = bench.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill('SIGTERM');
+    await bench?.close();
   });
 
   it('runs Fig. 2 and exports a panel as PDF, matplotlib and PNG, saves a preset, and the dashboard as SVG', async () => {
     const dir = tempDir('saddle-figure-e2e-');
-    await page.goto(url);
-    await page.getByTestId('project-path-input').fill(join(dir, 'figures.saddle'));
-    await page.getByTestId('project-new').click();
-    await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('figures.saddle');
-
-    const picker = page.getByTestId('example-picker');
-    if ((await picker.evaluate((el) => el.tagName)) === 'SELECT') {
-      const value = await picker.locator('[data-example="mirror-descent-fig2"]').getAttribute('value');
-      await picker.selectOption(value ?? 'mirror-descent-fig2.json');
-    } else {
-      await picker.locator('[data-example="mirror-descent-fig2"]').click();
-    }
-    await page.getByTestId('create-from-example').click();
+    await page.goto(bench.url);
+    await newProject(page, 'figures.saddle');
+    await createFromExample(page, 'mirror-descent-fig2');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await page.getByTestId('run-start').click();
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b125\b/);
@@ -126,11 +58,12 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     await dialog.getByTestId('figure-height').fill('3');
     await dialog.getByTestId('figure-preset-name').fill('Double column');
     await dialog.getByTestId('figure-preset-save').click();
-    await expect.poll(() => dialog.getByTestId('figure-preset').locator('option', { hasText: 'Double column' }).count()).toBe(1);
+    await expect.poll(() => dialog.getByTestId('figure-preset').locator('option', { hasText: /^Double column$/ }).count()).toBe(1);
+    await expect.poll(() => dialog.getByTestId('figure-preset').inputValue()).toMatch(/^saved:/);
     await dialog.getByTestId('figure-format').selectOption('pdf');
-    await shot('1-dialog');
+    await bench.shot('1-dialog');
 
-    const files = await exportDownloads(2, dir);
+    const files = await exportDownloads(page, 2, dir);
     const pdfName = [...files.keys()].find((name) => name.endsWith('.pdf'));
     const captionName = [...files.keys()].find((name) => name.endsWith('.caption.txt'));
     expect(pdfName).toBeTruthy();
@@ -160,7 +93,7 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     // The same figure as a matplotlib script with its CSV, run with Debian's python3.
     await panel.getByTestId('figure-export').click();
     await dialog.getByTestId('figure-format').selectOption('matplotlib');
-    const scriptFiles = await exportDownloads(3, dir);
+    const scriptFiles = await exportDownloads(page, 3, dir);
     const script = [...scriptFiles.values()].find((file) => file.endsWith('.py'))!;
     expect([...scriptFiles.keys()].some((name) => name.endsWith('.csv'))).toBe(true);
     let hasMatplotlib = true;
@@ -178,7 +111,7 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     // PNG of the panel at 300 dpi: 7 in → 2100 px, with its resolution stamped.
     await panel.getByTestId('figure-export').click();
     await dialog.getByTestId('figure-format').selectOption('png');
-    const pngFiles = await exportDownloads(2, dir);
+    const pngFiles = await exportDownloads(page, 2, dir);
     const png = readFileSync([...pngFiles.values()].find((file) => file.endsWith('.png'))!);
     expect(png.readUInt32BE(16)).toBe(2100);
     expect(png.readUInt32BE(20)).toBe(900);
@@ -188,14 +121,17 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     // The whole dashboard as one SVG: every line panel's axis names, the caption in <desc>.
     const board = page.getByTestId('dashboard-figure');
     await board.getByTestId('figure-export').click();
-    await board.getByTestId('figure-width').fill('7');
+    // The preset saved in the project sets 7 in × 3 in; then a taller figure for four panels.
+    await expect.poll(() => board.getByTestId('figure-preset').locator('option', { hasText: /^Double column$/ }).count()).toBe(1);
+    await board.getByTestId('figure-preset').selectOption({ label: 'Double column' });
+    await expect.poll(() => board.getByTestId('figure-width').inputValue()).toBe('7');
     await board.getByTestId('figure-height').fill('8');
     await board.getByTestId('figure-format').selectOption('svg');
-    const boardFiles = await exportDownloads(2, dir);
+    const boardFiles = await exportDownloads(page, 2, dir);
     const svg = readFileSync([...boardFiles.values()].find((file) => file.endsWith('.svg'))!, 'utf8');
     expect(svg).toMatch(/<svg [^>]*width="7in" height="8in"/);
     expect(svg).toMatch(/<desc>[^<]*Differing parameters: depth/);
     for (const label of ['σᵢ', 'bᵢ', 'ℓ', 'D_Φ']) expect(svg).toContain(`>${label}</text>`);
-    await shot('2-exported');
+    await bench.shot('2-exported');
   }, 180_000);
 });

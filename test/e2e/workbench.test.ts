@@ -2,59 +2,26 @@
 // create a project, open the Fig. 2 example, run it, see five curves and the fit table, export
 // SVG, reopen the project and see the runs again. Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { cliBin, repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import type { Page } from 'playwright-core';
+import { artifacts, createFromExample, haveChromium, openWorkbench, type Workbench } from '../helpers/e2e';
+import { tempDir } from '../helpers/paths';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const artifacts = join(repoRoot, 'test-artifacts');
-const haveChromium = existsSync(chromiumPath);
-if (!haveChromium && process.env.CI) throw new Error(`Chromium is required in CI (looked at ${chromiumPath}); .ci/run installs it`);
-
-let server: ChildProcess;
-let url: string;
-let browser: Browser;
+let bench: Workbench;
 let page: Page;
-
-async function startServe(): Promise<string> {
-  server = spawn(process.execPath, [cliBin, 'serve', '--port', '0', '--pool', '2'], {
-    cwd: repoRoot,
-    env: { ...process.env, SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') },
-  });
-  server.stderr?.on('data', (d) => process.stderr.write(`[serve] ${d}`));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    server.stdout?.on('data', (d) => {
-      out += d;
-      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    server.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${out}`)));
-  });
-}
-
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: join(artifacts, `e2e-${name}.png`), fullPage: true });
-}
+let url: string;
+const shot = (name: string) => bench.shot(name);
 
 describe.runIf(haveChromium)('the workbench in Chromium against the serve host', () => {
   beforeAll(async () => {
-    requireBuild();
-    mkdirSync(artifacts, { recursive: true });
-    url = await startServe();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+    bench = await openWorkbench('e2e');
+    page = bench.page;
+    url = bench.url;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    server?.kill('SIGTERM');
+    await bench?.close();
   });
 
   it('creates a project, runs Fig. 2, sees five curves and the fit table, exports SVG, reopens it', async () => {
@@ -65,14 +32,7 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await page.getByTestId('project-new').click();
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('e2e.saddle');
 
-    const picker = page.getByTestId('example-picker');
-    if ((await picker.evaluate((el) => el.tagName)) === 'SELECT') {
-      const value = await picker.locator('[data-example="mirror-descent-fig2"]').getAttribute('value');
-      await picker.selectOption(value ?? 'mirror-descent-fig2.json');
-    } else {
-      await picker.locator('[data-example="mirror-descent-fig2"]').click();
-    }
-    await page.getByTestId('create-from-example').click();
+    await createFromExample(page, 'mirror-descent-fig2');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await shot('1-experiment');
 
@@ -103,5 +63,5 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 30_000 }).toMatch(/\b125\b/);
     await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
     await shot('3-reopened');
-  });
+  }, 180_000);
 });

@@ -117,6 +117,40 @@ describe('scripts', () => {
     expect(latexText('σ_i & 5%')).toBe('$\\sigma$\\_i \\& 5\\%');
   });
 
+  it('small multiples share their axis names: once per row or column, as on screen', () => {
+    const multiples = figurePlots(model(null), { ...view, overlay: false });
+    const multipleData = figureData(multiples);
+    const script = matplotlibScript({ ...input, plots: multiples, data: multipleData });
+    // Three plots in two columns: y names on plots 0 and 2, x names on the bottom of each column (1 and 2).
+    expect(script.match(/ax\.set_ylabel/g)).toHaveLength(2);
+    expect(script.match(/ax\.set_xlabel/g)).toHaveLength(2);
+    const tex = pgfplotsCode({ ...input, plots: multiples, data: multipleData, dataFile: 'loss.csv' });
+    expect(tex).toContain('xlabels at=edge bottom, ylabels at=edge left');
+    expect(tex.match(/xlabel=\{training time t\}/g)).toHaveLength(1);
+  });
+
+  const hasPdflatex = (() => {
+    try {
+      execFileSync('pdflatex', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+
+  it.skipIf(!hasPdflatex)(`the pgfplots code compiles with pdflatex${hasPdflatex ? '' : ' (skipped: no pdflatex here; CI installs no TeX)'}`, () => {
+    const tex = pgfplotsCode({ ...input, dataFile: 'figure.csv' });
+    fs.writeFileSync(path.join(dir, 'figure.tex'), tex);
+    fs.writeFileSync(path.join(dir, 'figure.csv'), data.csv);
+    fs.writeFileSync(
+      path.join(dir, 'paper.tex'),
+      '\\documentclass{article}\\usepackage{pgfplots}\\usepgfplotslibrary{groupplots,fillbetween}\\pgfplotsset{compat=1.17}' +
+        '\\begin{document}\\input{figure.tex}\\end{document}\n',
+    );
+    execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, stdio: 'pipe' });
+    expect(fs.readFileSync(path.join(dir, 'paper.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+  });
+
   const python = '/usr/bin/python3';
   const hasMatplotlib = (() => {
     try {
@@ -126,8 +160,9 @@ describe('scripts', () => {
       return false;
     }
   })();
+  const noMatplotlib = hasMatplotlib ? '' : ' (skipped: /usr/bin/python3 lacks matplotlib; apt-get install python3-matplotlib)';
 
-  it.skipIf(!hasMatplotlib)('the matplotlib script runs and writes a PDF and a PNG (skipped: /usr/bin/python3 lacks matplotlib)', () => {
+  it.skipIf(!hasMatplotlib)(`the matplotlib script runs and writes a PDF and a PNG${noMatplotlib}`, () => {
     const script = matplotlibScript(input);
     expect(script).toContain('#   Differing parameters: depth ∈ {2, 3}.');
     expect(script).toContain('ax.set_xscale("log")');
@@ -147,7 +182,7 @@ describe('scripts', () => {
     expect(png.readUInt32BE(16)).toBe(Math.floor(3.35 * 150));
   });
 
-  it.skipIf(!hasMatplotlib)('a stamped PNG still decodes (valid CRCs) and carries its DPI (skipped: /usr/bin/python3 lacks matplotlib)', () => {
+  it.skipIf(!hasMatplotlib)(`a stamped PNG still decodes (valid CRCs) and carries its DPI${noMatplotlib}`, () => {
     const source = path.join(dir, 'loss.png');
     const stamped = stampPng(new Uint8Array(fs.readFileSync(source)), 600, { Description: caption });
     const target = path.join(dir, 'stamped.png');

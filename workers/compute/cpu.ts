@@ -60,6 +60,11 @@ export class CpuBackend implements ComputeBackend {
   }
 
   async read(t: Tensor): Promise<Float64Array> {
+    return this.readNow(t);
+  }
+
+  /** `read` without the promise: the CPU never has work pending (lets CPU runs stay synchronous). */
+  readNow(t: Tensor): Float64Array {
     return Float64Array.from(own(t).data);
   }
 
@@ -127,6 +132,21 @@ export class CpuBackend implements ComputeBackend {
     checkNoAlias('sgdStep', w, grad);
     const W = own(w).data, G = own(grad).data;
     map(own(w), (i) => W[i] - lr * (G[i] + weightDecay * W[i]));
+  }
+
+  sgdStepBy(w: Tensor, grad: Tensor, lr: Tensor): void {
+    checkSameShape('sgdStepBy', w, grad);
+    checkShape('sgdStepBy', 'lr', lr, 1, 1);
+    checkNoAlias('sgdStepBy', w, grad, lr);
+    const W = own(w).data, G = own(grad).data, rate = own(lr).data[0];
+    map(own(w), (i) => W[i] - rate * G[i]);
+  }
+
+  normAdaptiveRate(paramSq: Tensor, gradSq: Tensor, out: Tensor, c: number, k: number, rho: number): void {
+    for (const [name, t] of [['paramSq', paramSq], ['gradSq', gradSq], ['out', out]] as const) checkShape('normAdaptiveRate', name, t, 1, 1);
+    checkNoAlias('normAdaptiveRate', out, paramSq, gradSq);
+    const norm = Math.sqrt(own(paramSq).data[0]);
+    own(out).data[0] = Math.min(c / norm ** k, (rho * norm) / Math.sqrt(own(gradSq).data[0]));
   }
 
   mul(a: Tensor, b: Tensor, out: Tensor): void {

@@ -189,6 +189,19 @@ export class GpuBackend implements ComputeBackend {
     this.elementwise('sgd', [grad], w, [lr, weightDecay]);
   }
 
+  sgdStepBy(w: Tensor, grad: Tensor, lr: Tensor): void {
+    checkSameShape('sgdStepBy', w, grad);
+    checkShape('sgdStepBy', 'lr', lr, 1, 1);
+    checkNoAlias('sgdStepBy', w, grad, lr);
+    this.elementwise('sgdBy', [grad, lr], w);
+  }
+
+  normAdaptiveRate(paramSq: Tensor, gradSq: Tensor, out: Tensor, c: number, k: number, rho: number): void {
+    for (const [name, t] of [['paramSq', paramSq], ['gradSq', gradSq], ['out', out]] as const) checkShape('normAdaptiveRate', name, t, 1, 1);
+    checkNoAlias('normAdaptiveRate', out, paramSq, gradSq);
+    this.elementwise('normRate', [paramSq, gradSq], out, [c, k, rho]);
+  }
+
   mul(a: Tensor, b: Tensor, out: Tensor): void {
     checkSameShape('mul', a, b, out);
     checkNoAlias('mul', out, a, b);

@@ -68,6 +68,23 @@ export async function selectBackend(request: DeviceRequest, options: SelectOptio
   return { device: 'gpu', adapterName: got.adapterName, software: got.software, backend, notice };
 }
 
+/**
+ * 'auto' looks for a GPU only for problems at least this wide (the widest weight matrix): below it
+ * a step is a few small products, which the float64 CPU path finishes in less time than the ~10–20
+ * kernel launches and submits a GPU step costs (see bench/compute.ts for the measured sizes).
+ */
+export const AUTO_GPU_MIN_WIDTH = 128;
+
+/**
+ * The CPU selection when a run needs no WebGPU at all, without loading it: 'cpu', or 'auto' on a
+ * problem narrower than AUTO_GPU_MIN_WIDTH (no notice: the GPU would not help). Null when
+ * selectBackend must look for an adapter.
+ */
+export function cpuWithoutGpu(request: DeviceRequest, width: number): BackendSelection | null {
+  if (request === 'gpu' || (request === 'auto' && width >= AUTO_GPU_MIN_WIDTH)) return null;
+  return { device: 'cpu', adapterName: null, software: false, backend: new CpuBackend(), notice: null };
+}
+
 export type GpuProbe = { available: true; adapterName: string; software: boolean } | { available: false; reason: string };
 
 /** Whether a WebGPU adapter can be opened here, without keeping it (for device selectors and test skips). */

@@ -58,6 +58,13 @@ export interface ComputeBackend {
   scale(alpha: number, x: Tensor): void;
   /** One fused SGD step in place: w ← w − lr (g + λw). */
   sgdStep(w: Tensor, grad: Tensor, lr: number, weightDecay?: number): void;
+  /** SGD with a step size held on the device: w ← w − lr[0] g in place (lr: 1×1, e.g. from normAdaptiveRate). */
+  sgdStepBy(w: Tensor, grad: Tensor, lr: Tensor): void;
+  /**
+   * out (1×1) = min(c / ‖θ‖^k, ρ ‖θ‖ / ‖g‖) from paramSq = ‖θ‖² and gradSq = ‖g‖² (1×1 each): the
+   * norm-adaptive step c/‖θ‖^k capped so that one step moves θ by at most ρ‖θ‖ (paper 004 App. B).
+   */
+  normAdaptiveRate(paramSq: Tensor, gradSq: Tensor, out: Tensor, c: number, k: number, rho: number): void;
   /** out = a ⊙ b (entrywise). */
   mul(a: Tensor, b: Tensor, out: Tensor): void;
   /** x[i, :] += bias[0, :] for every row, in place (bias: 1 × cols). */

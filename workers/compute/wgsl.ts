@@ -39,6 +39,9 @@ export const ELEMENTWISE = {
   axpy: { inputs: ['x'], output: 'y', expr: 'y[i] + p.a * x[i]' },
   scale: { inputs: [], output: 'x', expr: 'p.a * x[i]' },
   sgd: { inputs: ['g'], output: 'w', expr: 'w[i] - p.a * (g[i] + p.b * w[i])' },
+  sgdBy: { inputs: ['g', 'rate'], output: 'w', expr: 'w[i] - rate[0] * g[i]' },
+  /** p.a = c, p.b = k, p.c = ρ; one entry. */
+  normRate: { inputs: ['theta2', 'grad2'], output: 'out', expr: 'min(p.a / pow(sqrt(theta2[0]), p.b), p.c * sqrt(theta2[0]) / sqrt(grad2[0]))' },
   mul: { inputs: ['x', 'y'], output: 'out', expr: 'x[i] * y[i]' },
   addRow: { inputs: ['bias'], output: 'x', expr: 'x[i] + bias[i % p.d1]' },
   relu: { inputs: ['x'], output: 'out', expr: 'max(x[i], 0.0)' },

@@ -60,10 +60,9 @@ function vectorFigure(request: FigureRequest): string {
 }
 
 function scriptFiles(request: FigureRequest): FigureFiles {
-  const plots = request.sources.flatMap((source) => {
-    const figure = source.figure();
-    return figure ? figurePlots(figure.model, figure.view) : [];
-  });
+  const figures = request.sources.flatMap((source) => source.figure() ?? []);
+  if (figures.length === 0) throw new ApiError({ kind: 'expected', message: 'Scripts are written for line charts; export this panel as PDF, SVG or PNG.' });
+  const plots = figures.flatMap((figure) => figurePlots(figure.model, figure.view));
   if (plots.every((plot) => plot.curves.length === 0)) throw nothingToExport();
   const data = figureData(plots);
   const common = { title: request.meta.title, caption: request.meta.caption, plots, data, settings: request.settings };

@@ -1,6 +1,5 @@
-// The panel model and view of a line chart, built from the stores with the same inputs as
-// ChartPanel.vue, for the script exports and whole-dashboard figures. (ChartPanel computes the same
-// thing for the screen; if it ever takes different inputs, this is the one other place to change.)
+// The panel model and view of a line chart, built from the stores: one builder for the on-screen
+// panel (ChartPanel.vue), the script exports and whole-dashboard figures alike.
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
 import { buildPanelModel, type PanelModel } from '../charts/panel-model';
 import type { PanelView } from '../charts/panel-option';

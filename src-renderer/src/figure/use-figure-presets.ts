@@ -19,7 +19,7 @@ export function useFigurePresets() {
   }
 
   async function save(name: string, settings: FigureSettings): Promise<FigurePreset | undefined> {
-    const preset = await app.attempt('Saving the figure preset', () => saddle().exports.savePreset({ name, ...settings }));
+    const preset = await app.attempt('Saving the figure preset', () => saddle().exports.savePreset({ ...settings, name }));
     await load();
     return preset;
   }

@@ -13,10 +13,21 @@ export function stableStringify(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/** Parameter sets are compared on every redraw of every panel: their texts are computed once. */
+const valueTexts = new WeakMap<Params, Map<string, string>>();
+
+function valueText(params: Params, key: string): string {
+  let texts = valueTexts.get(params);
+  if (!texts) valueTexts.set(params, (texts = new Map()));
+  let text = texts.get(key);
+  if (text === undefined) texts.set(key, (text = stableStringify(params[key])));
+  return text;
+}
+
 /** Keys whose value differs between at least two of the parameter sets, in first-seen order. */
 export function varyingKeys(paramSets: readonly Params[]): string[] {
   const keys = [...new Set(paramSets.flatMap((params) => Object.keys(params)))];
-  return keys.filter((key) => new Set(paramSets.map((params) => stableStringify(params[key]))).size > 1);
+  return keys.filter((key) => new Set(paramSets.map((params) => valueText(params, key))).size > 1);
 }
 
 export function paramsLabel(params: Params, keys: readonly string[]): string {

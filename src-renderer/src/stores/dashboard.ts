@@ -14,6 +14,8 @@ import { clickSelection, type ClickModifiers } from '../logic/selection';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
 import { useRunsStore } from './runs';
+import { useSeriesStore } from './series';
+import { chartMetrics } from '../logic/metrics';
 
 export const useDashboardStore = defineStore('dashboard', () => {
   const app = useAppStore();
@@ -43,6 +45,25 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return groupKeys.value ? groupKeys.value.filter((key) => varying.value.includes(key)) : varying.value;
   });
   const charts = computed<ChartSpec[]>(() => experiments.currentFamily?.charts ?? []);
+  const series = useSeriesStore();
+  /** Metrics the selected runs recorded, once any of their data is loaded (null before). */
+  const recordedMetrics = computed<Set<string> | null>(() => {
+    let loaded = false;
+    const metrics = new Set<string>();
+    for (const run of selectedRuns.value) {
+      const cached = series.get(run.id, false) ?? series.get(run.id, true);
+      if (!cached) continue;
+      loaded = true;
+      for (const item of cached.series) if (item.x.length > 0) metrics.add(item.metric);
+    }
+    return loaded ? metrics : null;
+  });
+  /** Charts of other tasks or modes of the family (no selected run records their metrics) are left out. */
+  const visibleCharts = computed(() => {
+    const recorded = recordedMetrics.value;
+    return recorded === null ? charts.value : charts.value.filter((chart) => chartMetrics(chart.series, [...recorded]).length > 0);
+  });
+  watch(selectedRuns, (selected) => void series.ensure(selected.map((run) => run.id), false), { immediate: true });
 
   function panelSettings(chart: ChartSpec): PanelSettings {
     return panels.value[chart.id] ?? defaultPanel(chart.x.log, chart.y.log);
@@ -181,6 +202,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     varying,
     grouping,
     charts,
+    visibleCharts,
     panelSettings,
     updatePanel,
     toggleLog,

@@ -83,6 +83,13 @@ export const dlnTrainParams = z
     batchSize: z.number().int().min(1).max(100_000).default(16).describe('SGD only: samples (regression) or observed entries (completion) per step (count).'),
     horizon: z.number().gt(0).max(1e9).default(6).describe('Training time t (gradient-flow time units); gd / sgd take horizon / η steps.'),
     rtol: z.number().min(1e-13).max(1e-3).default(1e-10).describe('Flow only: relative tolerance of the DOP853 integration of the layer ODEs (dimensionless).'),
+    device: z
+      .enum(['auto', 'cpu', 'gpu'])
+      .default('auto')
+      .describe(
+        'gd / sgd: where the training steps run. "cpu": float64; "gpu": WebGPU float32 (fails without an adapter); "auto": a hardware GPU when the widest layer ' +
+          'is at least 128 units and one exists, else the CPU. Metrics are computed in float64 on the CPU either way. The flow always runs on the CPU.',
+      ),
     recordEvery: z
       .number()
       .int()
@@ -117,6 +124,9 @@ export const dlnTrainParams = z
     }
     if (p.optimizer === 'sgd' && p.task === 'target') {
       ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'sgd needs samples to draw: use task "regression" or "completion"' });
+    }
+    if (p.device === 'gpu' && p.optimizer === 'flow') {
+      ctx.addIssue({ code: 'custom', path: ['device'], message: 'the gradient flow runs in float64 on the CPU: use optimizer "gd" or "sgd" on the GPU, or device "auto" / "cpu"' });
     }
     if (p.init === 'lambda-balanced' && w.some((n) => n !== w[0])) {
       ctx.addIssue({ code: 'custom', path: ['init'], message: `lambda-balanced init needs equal widths, got ${w.join(', ')}` });

@@ -1,5 +1,7 @@
-// One dln-train run: build the task and the initial layers from the seed, train, then detect
+// One dln-train run: build the task and the initial layers from the seed, train (the flow on the
+// CPU; GD / SGD on the backend the `device` parameter selects, reported to the host), then detect
 // plateaus, compare with theory and summarize.
+import { runProgram, type SelectOptions } from '../../compute/index';
 import type { RunContext, RunSummary } from '../../family';
 import type { Matrix } from '../../numeric/matrix';
 import { minNuclearNormCompletion, type CompletionResult } from '../../numeric/nuclear-completion';
@@ -9,7 +11,8 @@ import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './pa
 import { segmentRun, type Segmentation } from './plateaus';
 import { gapTimescales, predictedSigmas, saxeTime, theoryKind } from './theory';
 import { buildTask, type Task } from './task';
-import { descend, flow, recordPlan, type TrainResult } from './train';
+import { descentProgram } from './descent';
+import { flow, recordPlan, type TrainResult } from './train';
 
 /** The convex comparison costs an SVD per ADMM iteration: skipped above 64 × 64. */
 const MAX_COMPLETION_ENTRIES = 64 * 64;
@@ -96,7 +99,8 @@ function completionSummary(task: Task, recorder: Recorder, convex: CompletionRes
   };
 }
 
-export function runDlnTrain(p: DlnTrainParams, ctx: RunContext): RunSummary {
+/** `options` lets tests substitute the WebGPU provider; the family passes none. */
+export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: SelectOptions = {}): Promise<RunSummary> {
   ctx.progress(0);
   const widths = layerWidths(p);
   const task = buildTask(p, ctx.rng);
@@ -114,20 +118,15 @@ export function runDlnTrain(p: DlnTrainParams, ctx: RunContext): RunSummary {
     result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan }, recorder, ctx);
   } else {
     const steps = stepCount(p);
-    result = descend(
-      task,
-      initial,
-      widths,
-      {
-        learningRate: p.learningRate,
-        steps,
-        recordEvery: p.recordEvery ?? Math.max(1, Math.ceil(steps / plan.uniform)),
-        perDecade: plan.perDecade,
-        batchSize: p.optimizer === 'sgd' ? p.batchSize : null,
-      },
-      recorder,
-      ctx,
-    );
+    const descent = {
+      learningRate: p.learningRate,
+      steps,
+      recordEvery: p.recordEvery ?? Math.max(1, Math.ceil(steps / plan.uniform)),
+      perDecade: plan.perDecade,
+      batchSize: p.optimizer === 'sgd' ? p.batchSize : null,
+    };
+    const widest = Math.max(...widths);
+    result = await runProgram(p.device, widest, ctx, (be) => descentProgram(be, task.onDevice(be), initial, descent, recorder, ctx), options);
   }
   if (result.status === 'aborted') return {};
   recorder.flush();

@@ -2,6 +2,7 @@
 // network back-propagates to every layer. The reference matrix W* (the minimizer the run heads
 // for) and its SVD give the singular values and vectors that alignment and escapes are read against.
 import { diagonal, type Matrix, matmul, matmulNT, matmulTN, randomGaussian, randomOrthogonal, identity, zeros } from '../../numeric/matrix';
+import type { ComputeBackend, Tensor } from '../../compute/index';
 import type { Rng } from '../../numeric/rng';
 import { svd, symmetricEigen, type SVD } from '../../numeric/svd';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
@@ -16,10 +17,35 @@ export interface Task {
   targetV: Matrix;
   /** Writes G = ∂ℓ/∂W_eff into grad and returns ℓ(W_eff). */
   lossAndGradient(weff: Matrix, grad: Matrix): number;
-  /** Writes an unbiased minibatch estimate of G into grad (SGD). */
-  stochasticGradient?(weff: Matrix, grad: Matrix, batchSize: number, rng: Rng): void;
+  /** The loss and its gradients on a compute backend (gradient descent and SGD). */
+  onDevice(be: ComputeBackend): DeviceObjective;
   /** Completion only: 1 on observed entries. */
   mask?: Uint8Array;
+}
+
+/**
+ * A task's loss on a compute backend. On the float64 CPU backend it performs the same operations
+ * in the same order as `Task.lossAndGradient` up to products of 32³ multiply-adds.
+ */
+export interface DeviceObjective {
+  /** Enqueues G = ∂ℓ/∂W_eff into grad and the loss, up to `loss(raw)`, into lossOut (1×1). */
+  lossAndGradient(weff: Tensor, grad: Tensor, lossOut: Tensor): void;
+  /** ℓ from the value read back from lossOut. */
+  loss(raw: number): number;
+  /** Enqueues an unbiased minibatch estimate of G into grad (SGD); the batch is drawn on the host. */
+  stochasticGradient(weff: Tensor, grad: Tensor, batchSize: number, rng: Rng): void;
+}
+
+/** ½‖W_eff − T‖²_F: G = W_eff − T. */
+export function targetObjective(be: ComputeBackend, t: Matrix): DeviceObjective {
+  const target = be.tensor(t.rows, t.cols, t.data);
+  return {
+    lossAndGradient: (weff, grad, lossOut) => be.squaredResidual(weff, target, grad, lossOut),
+    loss: (raw) => raw / 2,
+    stochasticGradient() {
+      throw new Error('the target task has no samples to draw a minibatch from');
+    },
+  };
 }
 
 /** T = U diag(s) Vᵀ with identity or Haar-random singular vectors, consuming rng in that order. */
@@ -48,6 +74,7 @@ function targetTask(t: Matrix, u: Matrix, v: Matrix): Task {
       }
       return loss / 2;
     },
+    onDevice: (be) => targetObjective(be, t),
   };
 }
 
@@ -70,15 +97,46 @@ function completionTask(t: Matrix, u: Matrix, v: Matrix, fraction: number, rng: 
       }
       return loss / 2;
     },
-    stochasticGradient(weff, grad, batchSize, rng) {
-      grad.data.fill(0);
-      const weight = observed.length / batchSize;
-      for (let b = 0; b < batchSize; b++) {
-        const i = observed[Math.floor(rng.uniform() * observed.length)];
-        grad.data[i] += weight * (weff.data[i] - t.data[i]);
-      }
+    onDevice(be) {
+      const target = be.tensor(t.rows, t.cols, t.data), observedMask = be.tensor(t.rows, t.cols, mask);
+      const diff = be.tensor(t.rows, t.cols), counts = be.tensor(t.rows, t.cols), scratch = be.tensor(1, 1);
+      const drawn = new Float64Array(t.data.length);
+      return {
+        lossAndGradient(weff, grad, lossOut) {
+          be.squaredResidual(weff, target, diff, scratch);
+          be.mul(diff, observedMask, grad);
+          be.sumSquares(grad, lossOut);
+        },
+        loss: (raw) => raw / 2,
+        // G = (|Ω| / B) Σ_b e_{i_b} (W − T)_{i_b}: the draws' multiplicities times |Ω|/B, entrywise.
+        stochasticGradient(weff, grad, batchSize, rng) {
+          drawn.fill(0);
+          const weight = observed.length / batchSize;
+          for (let b = 0; b < batchSize; b++) drawn[observed[Math.floor(rng.uniform() * observed.length)]] += weight;
+          be.write(counts, drawn);
+          be.squaredResidual(weff, target, diff, scratch);
+          be.mul(diff, counts, grad);
+        },
+      };
     },
   };
+}
+
+/** Device buffers of a regression minibatch of B samples, and their host staging arrays. */
+interface Minibatch {
+  size: number;
+  x: Tensor;
+  y: Tensor;
+  pred: Tensor;
+  residual: Tensor;
+  scratch: Tensor;
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
+function minibatch(be: ComputeBackend, size: number, n0: number, nL: number): Minibatch {
+  const [x, y, pred, residual] = [be.tensor(size, n0), be.tensor(size, nL), be.tensor(size, nL), be.tensor(size, nL)];
+  return { size, x, y, pred, residual, scratch: be.tensor(1, 1), xs: new Float64Array(size * n0), ys: new Float64Array(size * nL) };
 }
 
 /** S^{power} of a symmetric positive definite matrix through its eigen-decomposition. */
@@ -130,18 +188,35 @@ function regressionTask(p: DlnTrainParams, t: Matrix, u: Matrix, v: Matrix, rng:
       for (let i = 0; i < grad.data.length; i++) quadratic += error.data[i] * grad.data[i];
       return quadratic / 2 + minLoss;
     },
-    stochasticGradient(weff, grad, batchSize, rng) {
-      grad.data.fill(0);
-      const r = new Float64Array(nL);
-      for (let b = 0; b < batchSize; b++) {
-        const s = Math.floor(rng.uniform() * n);
-        for (let i = 0; i < nL; i++) {
-          let acc = -y.data[s * nL + i];
-          for (let j = 0; j < n0; j++) acc += weff.data[i * n0 + j] * x.data[s * n0 + j];
-          r[i] = acc / batchSize;
-        }
-        for (let i = 0; i < nL; i++) for (let j = 0; j < n0; j++) grad.data[i * n0 + j] += r[i] * x.data[s * n0 + j];
-      }
+    onDevice(be) {
+      const reference = be.tensor(nL, n0, optimum.data), covariance = be.tensor(n0, n0, sxx.data);
+      const err = be.tensor(nL, n0), product = be.tensor(nL, n0);
+      let batch: Minibatch | null = null;
+      return {
+        // ½ tr(E Σxx Eᵀ) with E = W − W*; ℓ_min is added on the host.
+        lossAndGradient(weff, grad, lossOut) {
+          be.axpby(1, weff, -1, reference, err);
+          be.matmul(err, covariance, grad);
+          be.mul(err, grad, product);
+          be.sum(product, lossOut);
+        },
+        loss: (raw) => raw / 2 + minLoss,
+        // G = (1/B) Σ_b (W x_b − y_b) x_bᵀ = (1/B) Rᵀ X_B with R = X_B Wᵀ − Y_B.
+        stochasticGradient(weff, grad, batchSize, rng) {
+          if (batch?.size !== batchSize) batch = minibatch(be, batchSize, n0, nL);
+          for (let b = 0; b < batchSize; b++) {
+            const s = Math.floor(rng.uniform() * n);
+            batch.xs.set(x.data.subarray(s * n0, (s + 1) * n0), b * n0);
+            batch.ys.set(y.data.subarray(s * nL, (s + 1) * nL), b * nL);
+          }
+          be.write(batch.x, batch.xs);
+          be.write(batch.y, batch.ys);
+          be.matmulNT(batch.x, weff, batch.pred);
+          be.squaredResidual(batch.pred, batch.y, batch.residual, batch.scratch);
+          be.matmulTN(batch.residual, batch.x, grad);
+          be.scale(1 / batchSize, grad);
+        },
+      };
     },
   };
 }

@@ -1,8 +1,8 @@
-// The optimizers: gradient descent and minibatch SGD with step η (time t = η · step), and
-// gradient flow on the flattened layers integrated by DOP853 to a relative tolerance, with the
-// metrics read from its dense output at the record times.
+// Gradient flow on the flattened layers integrated by DOP853 to a relative tolerance (float64, on
+// the CPU), with the metrics read from its dense output at the record times, and the record plans
+// of all optimizers. Gradient descent and SGD run on a compute backend: descent.ts.
 import { DivergedError, type RunContext } from '../../family';
-import { axpy, type Matrix } from '../../numeric/matrix';
+import type { Matrix } from '../../numeric/matrix';
 import { integrate } from '../../numeric/ode';
 import { Backprop } from './network';
 import type { Recorder } from './observables';
@@ -48,7 +48,7 @@ export function recordTimes(horizon: number, plan: RecordPlan): number[] {
   return [...times].sort((a, b) => a - b);
 }
 
-function assertFinite(loss: number, t: number): void {
+export function assertFinite(loss: number, t: number): void {
   if (!Number.isFinite(loss)) throw new DivergedError(`loss became ${loss} at t = ${t}`);
 }
 
@@ -59,33 +59,6 @@ export interface DescentOptions {
   perDecade: number;
   /** Minibatch size, or null for full-batch gradient descent. */
   batchSize: number | null;
-}
-
-export function descend(task: Task, initial: readonly Matrix[], widths: readonly number[], o: DescentOptions, recorder: Recorder, ctx: RunContext): TrainResult {
-  const layers = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
-  const grads = layers.map((w) => ({ ...w, data: new Float64Array(w.data.length) }));
-  const bp = new Backprop(widths);
-  const g = { rows: widths[widths.length - 1], cols: widths[0], data: new Float64Array(widths[0] * widths[widths.length - 1]) };
-  const records = recordSteps(o.steps, o.recordEvery, o.perDecade);
-  let next = 0;
-  for (let step = 0; ; step++) {
-    const weff = bp.product(layers);
-    const loss = task.lossAndGradient(weff, g);
-    if (step === records[next]) {
-      assertFinite(loss, step * o.learningRate);
-      recorder.record(step * o.learningRate, layers, weff, loss);
-      next++;
-    }
-    if (step === o.steps) break;
-    if ((step & 255) === 0) {
-      if (ctx.signal.aborted) return { status: 'aborted', layers, steps: step };
-      ctx.progress(step / o.steps);
-    }
-    if (o.batchSize !== null && task.stochasticGradient) task.stochasticGradient(weff, g, o.batchSize, ctx.rng);
-    bp.gradients(layers, g, grads);
-    for (let l = 0; l < layers.length; l++) axpy(-o.learningRate, grads[l], layers[l]);
-  }
-  return { status: 'done', layers, steps: o.steps };
 }
 
 /** Matrices viewing consecutive pieces of one flat vector (no copies). */

@@ -87,6 +87,13 @@ export const reluEscapeParams = z
     initStd: z.number().positive().max(1).default(1e-3).describe('MNIST: standard deviation of the Gaussian initial weights (paper: 1/1000).'),
     topSingular: z.number().int().min(1).max(50).default(10).describe('MNIST: singular values recorded per layer (paper: top 10).'),
     records: z.number().int().min(20).max(5000).default(200).describe('MNIST: points recorded per metric (every ⌈total steps / records⌉ steps).'),
+    device: z
+      .enum(['auto', 'cpu', 'gpu'])
+      .default('auto')
+      .describe(
+        'MNIST: where the training steps run. "cpu": float64; "gpu": WebGPU float32 (fails without an adapter); "auto": a hardware GPU when the widest layer is at ' +
+          'least 128 units and one exists, else the CPU. The escape experiment always runs on the CPU.',
+      ),
   })
   .superRefine((p, ctx) => {
     const issue = (path: string, message: string): void => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -96,6 +103,7 @@ export const reluEscapeParams = z
       if (p.batchSize > p.samples) issue('batchSize', `is larger than the ${p.samples} training samples`);
       return;
     }
+    if (p.device === 'gpu') issue('device', 'only the MNIST training runs on a GPU: use device "auto" or "cpu" for the escape experiment');
     if (p.dataset === 'custom') {
       if (!p.inputs) return issue('inputs', 'the custom data set needs its points');
       const d = p.inputs[0].length;

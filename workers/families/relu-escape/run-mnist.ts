@@ -1,12 +1,13 @@
 // Small-initialization training on MNIST (paper 004 §3.3, App. B): a bias-free ReLU MLP with
 // cross-entropy, Gaussian initial weights of std σ₀, minibatch SGD with the norm-adaptive rate
 // lr(t) = c/‖θ(t)‖^k. Records the loss, the top singular values and the rank ratio of every layer,
-// and the plateaus of the loss (escapes from saddles).
+// and the plateaus of the loss (escapes from saddles). The steps run on the compute backend the
+// `device` parameter selects (device-mlp.ts); the weights come back to the CPU only at records.
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
-import { type Matrix, zeros } from '../../numeric/matrix';
-import { crossEntropyCost } from './datasets';
+import { runProgram, type ComputeBackend, type DeviceProgram, type SelectOptions } from '../../compute/index';
 import { CLASSES, mnistTrainingSet, type MnistSet, PIXELS } from './mnist-data';
-import { backward, forward, layerSizes, randomWeights, squaredNorm, type Weights } from './network';
+import { DeviceMlp } from './device-mlp';
+import { layerSizes, randomWeights, squaredNorm, type Weights } from './network';
 import { hiddenWidths, type ReluEscapeParams } from './params';
 import { detectPlateaus, movingAverage } from './plateaus';
 import { TopSingularValues } from './top-singular';
@@ -22,15 +23,15 @@ const PLATEAU_MIN_SHARE = 0.05;
 const SMOOTHING_HALF_WIDTH = 2;
 const FLUSH_RECORDS = 20;
 
-function batchOf(set: MnistSet, order: Int32Array, start: number, size: number): { x: Matrix; labels: number[] } {
-  const x = zeros(PIXELS, size);
-  const labels: number[] = [];
+/** Rows b of a batch: the pixels of digit order[start + b] and its one-hot label. */
+function fillBatch(set: MnistSet, order: Int32Array, start: number, inputs: Float64Array, targets: Float64Array): void {
+  const size = inputs.length / PIXELS;
+  targets.fill(0);
   for (let b = 0; b < size; b++) {
     const i = order[start + b];
-    labels.push(set.labels[i]);
-    for (let p = 0; p < PIXELS; p++) x.data[p * size + b] = set.pixels[i * PIXELS + p];
+    inputs.set(set.pixels.subarray(i * PIXELS, (i + 1) * PIXELS), b * PIXELS);
+    targets[b * CLASSES + set.labels[i]] = 1;
   }
-  return { x, labels };
 }
 
 function shuffled(n: number, ctx: RunContext): Int32Array {
@@ -42,29 +43,35 @@ function shuffled(n: number, ctx: RunContext): Int32Array {
   return order;
 }
 
-/** Training accuracy over the whole set, in chunks of 500 digits. */
-function accuracy(weights: Weights, set: MnistSet): number {
-  let correct = 0;
+/** Training accuracy over the whole set, in chunks of 500 digits, counted on the device. */
+function* accuracy(be: ComputeBackend, mlp: DeviceMlp, set: MnistSet): DeviceProgram<number> {
+  const hits = be.tensor(1, 1);
   const order = Int32Array.from({ length: set.count }, (_, i) => i);
   for (let start = 0; start < set.count; start += 500) {
     const size = Math.min(500, set.count - start);
-    const { x, labels } = batchOf(set, order, start, size);
-    const pass = forward(weights, x);
-    const y = pass.pre[pass.pre.length - 1];
-    labels.forEach((label, b) => {
-      let best = 0;
-      for (let c = 1; c < CLASSES; c++) if (y.data[c * size + b] > y.data[best * size + b]) best = c;
-      if (best === label) correct++;
-    });
+    const [inputs, targets] = [new Float64Array(size * PIXELS), new Float64Array(size * CLASSES)];
+    fillBatch(set, order, start, inputs, targets);
+    mlp.countCorrect(inputs, targets, size, hits);
+    yield [];
   }
-  return correct / set.count;
+  const [correct] = yield [hits];
+  return Math.round(correct[0]) / set.count;
 }
 
-export function runMnist(p: ReluEscapeParams, ctx: RunContext): RunSummary {
+/**
+ * Runs on the backend the `device` parameter selects (reported to the host): synchronously on the
+ * CPU, so a CPU run stays a plain call. `options` lets tests substitute the WebGPU provider.
+ */
+export function runMnist(p: ReluEscapeParams, ctx: RunContext, options: SelectOptions = {}): RunSummary | Promise<RunSummary> {
   ctx.progress(0);
   const set = mnistTrainingSet(p.samples, ctx.rng);
   const sizes = layerSizes(PIXELS, hiddenWidths(p), CLASSES);
   const weights = randomWeights(sizes, ctx.rng, p.initStd);
+  return runProgram(p.device, Math.max(...sizes.slice(1)), ctx, (be) => train(be, p, set, weights, ctx), options);
+}
+
+/** SGD on the device; the weights are read back into `weights` (float64) at every record. */
+function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights: Weights, ctx: RunContext): DeviceProgram<RunSummary> {
   const depth = weights.length;
   const stepsPerEpoch = Math.floor(p.samples / p.batchSize);
   const totalSteps = stepsPerEpoch * p.epochs;
@@ -76,7 +83,7 @@ export function runMnist(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   const normSeries: number[] = [];
   const rankSeries: number[][] = weights.map(() => []);
   const svSeries: number[][][] = weights.map(() => Array.from({ length: p.topSingular }, () => []));
-  let lossSum = 0, lossCount = 0, step = 0;
+  let lossCount = 0, step = 0;
   let order = shuffled(p.samples, ctx);
 
   // Records not yet emitted go out in chunks of FLUSH_RECORDS, so charts fill in while training runs.
@@ -93,7 +100,7 @@ export function runMnist(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     emitted = end;
   };
 
-  const record = (): void => {
+  const record = (lossSum: number): void => {
     stepAxis.push(step);
     lossSeries.push(lossSum / lossCount);
     normSeries.push(Math.sqrt(squaredNorm(weights)));
@@ -103,35 +110,31 @@ export function runMnist(p: ReluEscapeParams, ctx: RunContext): RunSummary {
       rankSeries[l].push(frob2 > 0 ? Math.max(0, 1 - sv[0] ** 2 / frob2) : 0);
       sv.forEach((s, i) => svSeries[l][i].push(s));
     });
-    lossSum = 0;
     lossCount = 0;
   };
 
+  const mlp = new DeviceMlp(be, weights, p.batchSize);
+  const lossSum = be.tensor(1, 1);
+  const inputs = new Float64Array(p.batchSize * PIXELS);
+  const targets = new Float64Array(p.batchSize * CLASSES);
   for (let epoch = 0; epoch < p.epochs; epoch++) {
     for (let b = 0; b < stepsPerEpoch; b++) {
       if (ctx.signal.aborted) return {};
-      const { x, labels } = batchOf(set, order, b * p.batchSize, p.batchSize);
-      const cost = crossEntropyCost(labels, CLASSES);
-      const pass = forward(weights, x);
-      const y = pass.pre[pass.pre.length - 1];
-      const loss = cost.value(y) + Math.log(CLASSES);
-      if (!Number.isFinite(loss)) throw new DivergedError(`non-finite training loss at step ${step}`);
-      const grads = backward(weights, pass, cost.gradient(y));
-      const norm = Math.sqrt(squaredNorm(weights));
-      // The cap binds only where a step of c/‖θ‖^k would move θ by more than ρ‖θ‖ (at an escape).
-      const lr = Math.min(p.lrConstant / norm ** p.lrPower, (p.maxRelativeStep * norm) / Math.sqrt(squaredNorm(grads)));
-      weights.forEach((w, l) => {
-        const d = grads[l].data;
-        for (let i = 0; i < w.data.length; i++) w.data[i] -= lr * d[i];
-      });
-      lossSum += loss;
+      fillBatch(set, order, b * p.batchSize, inputs, targets);
+      mlp.step(inputs, targets, p);
+      be.axpy(1, mlp.loss, lossSum);
       lossCount++;
       step++;
       if (step % every === 0 || step === totalSteps) {
-        record();
+        const [sum, ...w] = yield [lossSum, ...mlp.weights];
+        if (!Number.isFinite(sum[0])) throw new DivergedError(`non-finite training loss by step ${step}`);
+        be.scale(0, lossSum);
+        w.forEach((data, l) => weights[l].data.set(data));
+        record(sum[0]);
         if (stepAxis.length - emitted >= FLUSH_RECORDS) flush();
         ctx.progress((0.95 * step) / totalSteps);
       }
+      yield [];
     }
     order = shuffled(p.samples, ctx);
   }
@@ -140,12 +143,13 @@ export function runMnist(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   const plateaus = detectPlateaus(movingAverage(lossSeries, SMOOTHING_HALF_WIDTH), PLATEAU_FLAT, PLATEAU_DROP, Math.max(3, Math.round(PLATEAU_MIN_SHARE * lossSeries.length)));
   const escapes = plateaus.flatMap((pl) => (pl.escape === null ? [] : [pl.escape]));
   ctx.emit({ metric: 'plateauEscapes', x: Float64Array.from(escapes, (k) => stepAxis[k]), y: Float64Array.from(escapes, (k) => lossSeries[k]) });
+  const trainAccuracy = yield* accuracy(be, mlp, set);
   ctx.progress(1);
 
   const first = escapes[0];
   return {
     finalLoss: lossSeries[lossSeries.length - 1],
-    trainAccuracy: accuracy(weights, set),
+    trainAccuracy,
     plateauCount: plateaus.length,
     plateauLevels: plateaus.map((pl) => pl.level),
     escapeSteps: escapes.map((k) => stepAxis[k]),

@@ -1,0 +1,107 @@
+// The end-to-end harness: the serve host in a child process and Debian's Chromium driven by
+// Playwright, as a researcher would use the app. Screenshots and downloads go to test-artifacts/.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import { cliBin, repoRoot, requireBuild, tempDir } from './paths';
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const artifacts = join(repoRoot, 'test-artifacts');
+export const haveChromium = existsSync(chromiumPath);
+if (!haveChromium && process.env.CI) throw new Error(`Chromium is required in CI (looked at ${chromiumPath}); .ci/run installs it`);
+
+export interface Workbench {
+  url: string;
+  page: Page;
+  close(): Promise<void>;
+  shot(name: string): Promise<void>;
+}
+
+function startServe(extraArgs: readonly string[]): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [cliBin, 'serve', '--port', '0', '--pool', '2', ...extraArgs], {
+    cwd: repoRoot,
+    env: { ...process.env, SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') },
+  });
+  server.stderr?.on('data', (d) => process.stderr.write(`[serve] ${d}`));
+  return new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (match) resolve({ server, url: match[1] });
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited early with ${code}: ${out}`)));
+  });
+}
+
+/** Starts the serve host and a headless Chromium page on it; `prefix` names the screenshots. */
+export async function openWorkbench(prefix: string, serveArgs: readonly string[] = []): Promise<Workbench> {
+  requireBuild();
+  mkdirSync(artifacts, { recursive: true });
+  const { server, url } = await startServe(serveArgs);
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+  } catch (error) {
+    server.kill('SIGTERM');
+    throw error;
+  }
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+  page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+  return {
+    url,
+    page,
+    shot: async (name) => {
+      await page.screenshot({ path: join(artifacts, `${prefix}-${name}.png`), fullPage: true });
+    },
+    close: async () => {
+      await browser?.close();
+      server.kill('SIGTERM');
+    },
+  };
+}
+
+/** Creates a project at a fresh temp path from the project bar. */
+export async function newProject(page: Page, name: string): Promise<string> {
+  const projectPath = join(tempDir(), name);
+  await page.getByTestId('project-path-input').fill(projectPath);
+  await page.getByTestId('project-new').click();
+  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name);
+  return projectPath;
+}
+
+/** Creates an experiment from a shipped example (`examples/<id>.json`). */
+export async function createFromExample(page: Page, exampleId: string): Promise<void> {
+  const picker = page.getByTestId('example-picker');
+  const value = await picker.locator(`[data-example="${exampleId}"]`).getAttribute('value');
+  await picker.selectOption(value ?? `${exampleId}.json`);
+  await page.getByTestId('create-from-example').click();
+}
+
+/** Clicks Export in the open figure dialog and collects the `count` downloads it starts, by file name. */
+export async function exportDownloads(page: Page, count: number, dir: string): Promise<Map<string, string>> {
+  const downloads: Download[] = [];
+  const done = new Promise<void>((resolve) => {
+    const onDownload = (download: Download) => {
+      downloads.push(download);
+      if (downloads.length === count) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    };
+    page.on('download', onDownload);
+  });
+  await page.getByTestId('figure-export-go').click();
+  await done;
+  const files = new Map<string, string>();
+  for (const download of downloads) {
+    const target = join(dir, download.suggestedFilename());
+    await download.saveAs(target);
+    files.set(download.suggestedFilename(), target);
+  }
+  return files;
+}
