@@ -1,10 +1,8 @@
-// The float64 backend: tensors are matrices of workers/numeric/matrix.ts; everything runs
-// synchronously, so `read` and `flush` resolve at once. Products big enough to amortise packing go
-// to the WebAssembly SIMD kernel of wasm-gemm.ts (3–4× the scalar tiled loops of matrix.ts);
-// small ones stay on matrix.ts.
+// The float64 backend: tensors are matrices of workers/numeric/matrix.ts (whose products use its
+// WebAssembly SIMD kernel when they are big enough); everything runs synchronously, so `read` and
+// `flush` resolve at once.
 import { matmul, matmulNT, matmulTN } from '../numeric/matrix';
 import { checkData, checkDims, checkNoAlias, checkSameShape, checkShape, productDims, type ProductKind } from './checks';
-import { gemm, type Operand } from './wasm-gemm';
 import type { ComputeBackend, ScalarLog, Tensor } from './types';
 
 class CpuTensor implements Tensor {
@@ -21,19 +19,10 @@ function own(t: Tensor): CpuTensor {
   return t;
 }
 
-/** Below this many multiply-adds (or under 4 rows or columns) packing costs more than SIMD saves. */
-const WASM_MIN_WORK = 32 ** 3;
-
-/** out = op(A) op(B): the SIMD kernel reads transposes through strides, matrix.ts has a kernel per kind. */
+/** out = op(A) op(B). */
 function product(kind: ProductKind, a: CpuTensor, b: CpuTensor, out: CpuTensor): void {
-  const [m, k, n] = productDims(kind, a, b, out);
-  if (m * k * n < WASM_MIN_WORK || Math.min(m, n) < 4) {
-    ({ NN: matmul, TN: matmulTN, NT: matmulNT })[kind](a, b, out);
-    return;
-  }
-  const opA: Operand = kind === 'TN' ? { data: a.data, rowStride: 1, colStride: a.cols } : { data: a.data, rowStride: a.cols, colStride: 1 };
-  const opB: Operand = kind === 'NT' ? { data: b.data, rowStride: 1, colStride: b.cols } : { data: b.data, rowStride: b.cols, colStride: 1 };
-  gemm(m, n, k, opA, opB, out.data);
+  productDims(kind, a, b, out);
+  ({ NN: matmul, TN: matmulTN, NT: matmulNT })[kind](a, b, out);
 }
 
 /** Applies f entrywise: out[i] = f(i). */

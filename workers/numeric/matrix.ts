@@ -4,8 +4,11 @@
 // The products use an i-k-j order (the innermost loop runs along contiguous rows of B and C),
 // tiled over k and j so the panel of B being swept stays in cache; a 2 × 4 register block (two
 // rows of C, four rows of B per pass) gives each load of B eight multiply-adds and each load and
-// store of C four. bench/linalg.ts measures it against the naive i-j-k loop.
+// store of C four. Products of at least 32³ multiply-adds go to the WebAssembly SIMD kernel of
+// wasm-gemm.ts instead (3–4× faster once packing is amortised). bench/linalg.ts measures both
+// against the naive i-j-k loop.
 import type { Rng } from './rng';
+import { gemm, type Operand } from './wasm-gemm';
 
 export interface Matrix {
   rows: number;
@@ -144,10 +147,21 @@ function tiledProduct(aData: Float64Array, aRowStride: number, aColStride: numbe
 }
 
 /** C = AB (A: m×k, B: k×n). `out` may not alias A or B. */
+/** Below this many multiply-adds (or under 4 rows or columns of C) packing costs more than SIMD saves. */
+const simdMinWork = 32 ** 3;
+
+/** C = op(A) op(B) on the SIMD kernel when it pays; op(A) m × k and op(B) k × n read through strides. */
+function simdProduct(m: number, n: number, k: number, a: Operand, b: Operand, c: Matrix): boolean {
+  if (m * n * k < simdMinWork || Math.min(m, n) < 4) return false;
+  gemm(m, n, k, a, b, c.data);
+  return true;
+}
+
 export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   if (a.cols !== b.rows) throw new Error(`matmul: ${a.rows}×${a.cols} times ${b.rows}×${b.cols}`);
   const c = outFor(a.rows, b.cols, out, 'matmul');
-  tiledProduct(a.data, a.cols, 1, b, c, a.cols);
+  const rowMajor = (x: Matrix): Operand => ({ data: x.data, rowStride: x.cols, colStride: 1 });
+  if (!simdProduct(a.rows, b.cols, a.cols, rowMajor(a), rowMajor(b), c)) tiledProduct(a.data, a.cols, 1, b, c, a.cols);
   return c;
 }
 
@@ -155,7 +169,8 @@ export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 export function matmulTN(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   if (a.rows !== b.rows) throw new Error(`matmulTN: (${a.rows}×${a.cols})ᵀ times ${b.rows}×${b.cols}`);
   const c = outFor(a.cols, b.cols, out, 'matmulTN');
-  tiledProduct(a.data, 1, a.cols, b, c, a.rows);
+  const aT: Operand = { data: a.data, rowStride: 1, colStride: a.cols };
+  if (!simdProduct(a.cols, b.cols, a.rows, aT, { data: b.data, rowStride: b.cols, colStride: 1 }, c)) tiledProduct(a.data, 1, a.cols, b, c, a.rows);
   return c;
 }
 
@@ -167,6 +182,8 @@ export function matmulNT(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   if (a.cols !== b.cols) throw new Error(`matmulNT: ${a.rows}×${a.cols} times (${b.rows}×${b.cols})ᵀ`);
   const k = a.cols, n = b.rows;
   const c = outFor(a.rows, n, out, 'matmulNT');
+  const bT: Operand = { data: b.data, rowStride: 1, colStride: k };
+  if (simdProduct(a.rows, n, k, { data: a.data, rowStride: k, colStride: 1 }, bT, c)) return c;
   if (transposeScratch.length < k * n) transposeScratch = new Float64Array(k * n);
   const bt = transposeScratch;
   for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b.data[j * k + p];
