@@ -86,6 +86,14 @@ describe('x axis modes on known data', () => {
     expect(mapRunSeries(run, { kind: 'scaled', param: 'missing' })).toBeNull();
   });
 
+  it('per-run rescale divides by the run’s own summary time scale, so curves collapse', () => {
+    const withSummary = { ...run, summary: { escapeTime: 20, outcome: 'x' } };
+    expect(mapRunSeries(withSummary, { kind: 'perRun', key: 'escapeTime' })?.find((s) => s.metric === 'loss')?.x).toEqual([0, 0.5, 1, 1.5]);
+    expect(mapRunSeries(withSummary, { kind: 'perRun', key: 'outcome' })).toBeNull();
+    expect(mapRunSeries(run, { kind: 'perRun', key: 'escapeTime' })).toBeNull();
+    expect(xAxisLabel({ kind: 'perRun', key: 'escapeTime' }, 't', (m) => m)).toBe('t / escapeTime');
+  });
+
   it('log x drops x ≤ 0', () => {
     expect(loss({ kind: 'log' })).toEqual({ metric: 'loss', x: [1, Math.log10(20), Math.log10(30)], y: [3, 2, 1] });
   });

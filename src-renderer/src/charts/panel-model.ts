@@ -14,6 +14,8 @@ import { mapRunSeries, mapTheory, type XMode } from '../logic/x-axis';
 export interface PanelRun {
   runId: number;
   params: Readonly<Record<string, unknown>>;
+  /** The run's summary values: an x axis may be rescaled by one of them. */
+  summary?: Readonly<Record<string, unknown>> | null;
   seed: number;
   series: readonly MetricSeries[];
 }

@@ -18,7 +18,7 @@ export function panelFigure(chart: ChartSpec): PanelFigure {
   const experiments = useExperimentsStore();
   const series = useSeriesStore();
   const settings = dashboard.panelSettings(chart);
-  const runs = dashboard.selectedRuns.map((run) => ({ runId: run.id, params: run.params, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [] }));
+  const runs = dashboard.selectedRuns.map((run) => ({ runId: run.id, params: run.params, summary: run.summary, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [] }));
   const theory = new Map<number, readonly TheorySeries[]>();
   for (const run of runs) {
     const overlays = series.theory.get(run.runId);

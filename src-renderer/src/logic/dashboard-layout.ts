@@ -10,6 +10,7 @@ const xModeSchema: z.ZodType<XMode> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('wall') }),
   z.object({ kind: z.literal('metric'), metric: z.string() }),
   z.object({ kind: z.literal('scaled'), param: z.string() }),
+  z.object({ kind: z.literal('perRun'), key: z.string() }),
   z.object({ kind: z.literal('log') }),
   z.object({ kind: z.literal('aligned'), event: z.string(), k: z.number().int().min(1) }),
 ]);

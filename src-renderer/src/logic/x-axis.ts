@@ -13,12 +13,15 @@ export type XMode =
   | { kind: 'metric'; metric: string }
   /** x times a numeric parameter of the run, e.g. η·t with `learningRate`. */
   | { kind: 'scaled'; param: string }
+  /** x over a time scale of the run's own summary (an escape time, a theory time): curves collapse. */
+  | { kind: 'perRun'; key: string }
   | { kind: 'log' }
   /** x minus the x of the k-th (1-based) event of an event metric: runs overlaid from that moment. */
   | { kind: 'aligned'; event: string; k: number };
 
 export interface XRun {
   params: Readonly<Record<string, unknown>>;
+  summary?: Readonly<Record<string, unknown>> | null;
   series: readonly MetricSeries[];
 }
 
@@ -53,6 +56,10 @@ export function xMap(run: XRun, mode: XMode): XMap | null {
     case 'scaled': {
       const factor = run.params[mode.param];
       return typeof factor === 'number' && Number.isFinite(factor) ? (x) => x * factor : null;
+    }
+    case 'perRun': {
+      const scale = run.summary?.[mode.key];
+      return typeof scale === 'number' && Number.isFinite(scale) && scale > 0 ? (x) => x / scale : null;
     }
     case 'aligned': {
       const events = find(run, mode.event);
@@ -113,6 +120,8 @@ export function xAxisLabel(mode: XMode, native: string, metricLabel: (metric: st
       return metricLabel(mode.metric);
     case 'scaled':
       return `${mode.param} · ${native}`;
+    case 'perRun':
+      return `${native} / ${mode.key}`;
     case 'log':
       return `log₁₀ ${native}`;
     case 'aligned':
