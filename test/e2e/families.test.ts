@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
 
-/** Example → how many runs it has and which analyses must appear. Quick ones: seconds each. */
-const cases = [
-  { family: 'dln-train', example: 'saxe-two-modes', runs: 1, analyses: ['plateaus'] },
+/** Example → how many runs it has, which analyses must appear, which theory overlay must load. */
+const cases: { family: string; example: string; runs: number; analyses: string[]; theory?: string }[] = [
+  { family: 'dln-train', example: 'saxe-two-modes', runs: 1, analyses: ['plateaus'], theory: 'logistic' },
   { family: 'dln-train', example: 'dln-train-lambda-sweep', runs: 6, analyses: ['rich-to-lazy'] },
   { family: 'multipath', example: 'multipath-phase-diagram', runs: 55, analyses: ['phase-diagram'] },
   { family: 'steepest', example: 'steepest-margins', runs: 6, analyses: ['geometry-table'] },
   { family: 'relu-escape', example: 'relu-escape-depth', runs: 5, analyses: ['depth-speed'] },
-] as const;
+];
 
 let bench: Workbench;
 
@@ -26,7 +26,7 @@ describe.runIf(haveChromium)('every family in the app', () => {
     await bench?.close();
   });
 
-  it.each(cases)('$example ($family): runs, draws every chart, shows its analyses', async ({ example, runs, analyses }) => {
+  it.each(cases)('$example ($family): runs, draws every chart, shows its analyses', async ({ example, runs, analyses, theory }) => {
     const { page } = bench;
     const before = await page.getByTestId('experiment-item').count();
     await createFromExample(page, example);
@@ -41,6 +41,11 @@ describe.runIf(haveChromium)('every family in the app', () => {
       const panel = panels.nth(i);
       const id = await panel.getAttribute('data-chart-id');
       await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000, message: `chart ${id} of ${example} draws nothing` }).toBeGreaterThan(0);
+    }
+    if (theory) {
+      // Overlays are stored when a run ends; panels that asked before must fetch them again.
+      const toggle = page.locator(`[data-theory-id="${theory}"]`).first();
+      await expect.poll(async () => (await toggle.textContent())?.trim(), { timeout: 30_000 }).not.toBe(theory);
     }
     for (const analysisId of analyses) {
       const analysis = page.locator(`[data-testid="analysis-panel"][data-analysis-id="${analysisId}"]`);

@@ -122,7 +122,6 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
         right: 4,
         top: 'middle',
         itemHeight: 160,
-        text: [axes.value, ''],
         textStyle: { fontSize: 10 },
         formatter: (value: unknown) => (typeof value === 'number' ? formatNumber(value) : String(value)),
         inRange: { color: range.diverging ? divergingColours : sequentialColours },

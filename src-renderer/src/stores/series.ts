@@ -121,6 +121,11 @@ export const useSeriesStore = defineStore('series', () => {
     if (!finished.includes(status)) return;
     // The live points were a preview; main now holds the whole run.
     for (const logX of [false, true]) if (cache.has(cacheKey(runId, logX))) void fetchRuns([runId], logX);
+    // Theory overlays are stored when the run ends: one asked for earlier came back empty.
+    if (theory.has(runId)) {
+      theory.delete(runId);
+      void ensureTheory([runId]);
+    }
   });
 
   watch(
