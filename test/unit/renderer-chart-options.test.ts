@@ -6,6 +6,7 @@ import { plottableBand, plottablePoints } from '../../src-renderer/src/charts/lo
 import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
 import { buildPanelOption, countDataSeries, multiplesGrid, optionFromModel, panelHeight } from '../../src-renderer/src/charts/panel-option';
 import type { SeriesOption } from '../../src-renderer/src/charts/types';
+import { optionSvg } from '../../src-renderer/src/export/echarts-runtime';
 
 const sigmaChart: ChartSpec = {
   id: 'sigma',
@@ -46,6 +47,20 @@ describe('log axes drop what they cannot show', () => {
     expect(plottablePoints(x, y, true, false)).toEqual([[1, 0], [2, -2], [3, 5]]);
     expect(plottablePoints(x, y, true, true)).toEqual([[3, 5]]);
     expect(plottablePoints(x, y, false, true)).toEqual([[-1, 1], [0, 1], [3, 5]]);
+  });
+
+  it('drops subnormal values on log axes (an underflowing loss), keeps them on linear ones', () => {
+    expect(plottablePoints([1, 2, 3], [1e-300, 1.5e-323, 0.5], false, true)).toEqual([[1, 1e-300], [3, 0.5]]);
+    expect(plottablePoints([1, 2], [1.5e-323, 1], false, false)).toHaveLength(2);
+  });
+
+  it('draws a log axis over 300 decades (a loss that decays to 1e-304) without breaking', () => {
+    const x = Array.from({ length: 50 }, (_, i) => i + 1);
+    const runs = [{ runId: 1, params: {}, seed: 0, series: [{ metric: 'sigma/0', x, y: x.map((t) => 10 ** (-6.2 * t)) }] }];
+    const option = buildPanelOption(sigmaChart, runs, noTheory, { ...view, logY: true });
+    const svg = optionSvg(option, 500, 300);
+    expect(svg).not.toContain('NaN');
+    expect(svg).toContain('>1e-300<');
   });
 
   it('drops NaN, Infinity and nulls on any axis', () => {

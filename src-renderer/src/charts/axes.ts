@@ -47,12 +47,21 @@ const axisCommon = {
   axisLine: { onZero: false },
 } as const;
 
+/**
+ * Log axes end on the decades around the data. ECharts would otherwise round a wide extent out to
+ * its tick interval, e.g. from 1e-304 down to 1e-400, which underflows to 0 and breaks the axis.
+ */
+const logBounds = {
+  min: (extent: { min: number }) => 10 ** Math.floor(Math.log10(extent.min)),
+  max: (extent: { max: number }) => 10 ** Math.ceil(Math.log10(extent.max)),
+};
+
 export function xAxis({ label, log, gridIndex, showName }: AxisInput): XAXisComponentOption {
-  return { ...axisCommon, type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 24 };
+  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 24 };
 }
 
 export function yAxis({ label, log, gridIndex, showName }: AxisInput): YAXisComponentOption {
-  return { ...axisCommon, type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 38 };
+  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 38 };
 }
 
 /** A plot area whose tick labels and axis names stay inside the given rectangle. */

@@ -1,9 +1,14 @@
 // Log axes cannot show zero or negative values: such points are dropped, never clamped, so the
-// chart does not invent data. Non-finite values are dropped on any axis.
+// chart does not invent data. Non-finite values are dropped on any axis. Subnormal values (below
+// about 1e-308, e.g. an exponential loss that underflows) are dropped on log axes too: ECharts
+// computes 10^(log10 v) for ticks, which underflows to 0 there and breaks the whole axis.
 import type { Point } from './types';
 
+/** The smallest value a log axis shows: the smallest normal double. */
+const logAxisMin = 2.2250738585072014e-308;
+
 export function plottable(value: number, log: boolean): boolean {
-  return Number.isFinite(value) && (!log || value > 0);
+  return Number.isFinite(value) && (!log || value >= logAxisMin);
 }
 
 export function plottablePoints(
