@@ -150,11 +150,15 @@ export class Scheduler {
     let outcome: FinishedOutcome;
     try {
       outcome = (await this.pool.run(task, { transferList: [channel.port2], signal: entry.abort.signal })) as RunOutcome;
-      await withTimeout(drained, 5000);
     } catch (error) {
       outcome = entry.cancelled
         ? { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] }
         : { status: 'failed', error: describe(error), summary: null, theory: [] };
+    }
+    // A failed run drains too: its 'started' and chunks must not arrive after it is called finished.
+    // (A terminated thread closes the port, which ends the wait at once.)
+    try {
+      await withTimeout(drained, 5000);
     } finally {
       channel.port1.close();
     }

@@ -5,7 +5,7 @@
 // tiled over k and j so the panel of B being swept stays in cache; a 2 × 4 register block (two
 // rows of C, four rows of B per pass) gives each load of B eight multiply-adds and each load and
 // store of C four. Products of at least 32³ multiply-adds go to the WebAssembly SIMD kernel of
-// wasm-gemm.ts instead (3–4× faster once packing is amortised). bench/linalg.ts measures both
+// wasm-gemm.ts instead (about 5× faster once packing is amortised). bench/linalg.ts measures both
 // against the naive i-j-k loop.
 import type { Rng } from './rng';
 import { gemm, type Operand } from './wasm-gemm';

@@ -2,11 +2,14 @@
 // ½‖Σ_p Y_p − T‖²_F with X = I_d. Pathway values are the projections a_{p,k} = u_kᵀ Y_p v_k on the
 // target's singular vectors; the off-diagonal mass of Uᵀ Y_p V measures how far the run has left
 // the SVS set; sharpness is the top Hessian eigenvalue by power iteration on finite-difference
-// Hessian-vector products, at every recorded sample.
+// Hessian-vector products, at every recorded sample. The GD steps run on a compute backend
+// (device-net.ts); the sharpness stays on the CPU in float64.
+import { runProgram, type ComputeBackend, type DeviceProgram, type SelectOptions } from '../../compute/index';
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { createRng } from '../../numeric/rng';
 import { diagonal, identity, matmul, matmulNT, matmulTN, randomOrthogonal, type Matrix } from '../../numeric/matrix';
 import { topHessianEigenvalue } from './hessian';
+import { DeviceMatrixNet } from './device-net';
 import { layerOffsets, MatrixNet, parameterCount, type NetShape } from './matrix-net';
 import { Observer } from './observer';
 import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
@@ -75,14 +78,29 @@ export function projectPathways(outputs: readonly Matrix[], basis: TargetBasis, 
   return all > 0 ? Math.sqrt(off / all) : 0;
 }
 
-export function runMatrixModel(p: MultipathParams, ctx: RunContext): RunSummary {
+/**
+ * GD on the backend the `device` parameter selects (reported to the host): synchronously on the
+ * CPU, so a CPU run stays a plain call. `options` lets tests substitute the WebGPU provider.
+ */
+export function runMatrixModel(p: MultipathParams, ctx: RunContext, options: SelectOptions = {}): RunSummary | Promise<RunSummary> {
+  return runProgram(p.device, p.targets.length, ctx, (be) => matrixProgram(be, p, ctx), options);
+}
+
+/**
+ * The GD loop on the device. Each step reads back the loss and the pathway outputs Y_p (P small
+ * d × d matrices: the projections, residuals, phases and stopping test need them every step); at
+ * the recorded samples it also reads back the layers, and the sharpness is estimated on the CPU
+ * in float64 by power iteration on MatrixNet's gradients.
+ */
+function* matrixProgram(be: ComputeBackend, p: MultipathParams, ctx: RunContext): DeviceProgram<RunSummary> {
   const depths = pathwayDepths(p);
   const K = p.targets.length, P = depths.length;
   const shape: NetShape = { d: K, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
   const basis = targetMatrix(p.targets, p.targetBasis, ctx.seed);
   const net = new MatrixNet(shape, basis.T);
   const theta = initialTheta(shape, basis, pathwayInitScales(p), p.model === 'mlp' ? 'random' : p.init, ctx.seed);
-  const grad = new Float64Array(theta.length);
+  const device = new DeviceMatrixNet(be, shape, basis.T, theta);
+  const offsets = layerOffsets(shape);
   const gradientOf = (t: Float64Array, g: Float64Array): void => {
     net.gradient(t, g);
   };
@@ -100,11 +118,14 @@ export function runMatrixModel(p: MultipathParams, ctx: RunContext): RunSummary 
     eigenvector = top.vector;
     return top.value;
   };
+  const asMatrix = (data: Float64Array): Matrix => ({ rows: K, cols: K, data });
 
   for (let step = 0; ; step++) {
-    const loss = net.gradient(theta, grad);
+    device.gradient();
+    const [lossValue, ...outputs] = yield [device.loss, ...device.outputs];
+    const loss = lossValue[0];
     if (!Number.isFinite(loss)) throw new DivergedError(`non-finite loss at step ${step}`);
-    const offDiagonal = projectPathways(net.outputs, basis, values);
+    const offDiagonal = projectPathways(outputs.map(asMatrix), basis, values);
     for (let k = 0; k < K; k++) {
       let sum = 0;
       for (let q = 0; q < P; q++) sum += values[k * P + q];
@@ -114,14 +135,19 @@ export function runMatrixModel(p: MultipathParams, ctx: RunContext): RunSummary 
     const blewUp = loss > limit;
     const converged = obs.converged(r) && loss <= lossTolerance;
     const last = blewUp || converged || step >= p.maxSteps;
-    const lambda = due || last ? estimateSharpness() : Number.NaN;
+    let lambda = Number.NaN;
+    if (due || last) {
+      const layers = yield device.layers.flat();
+      let i = 0;
+      offsets.forEach((pathway) => pathway.forEach((offset) => theta.set(layers[i++], offset)));
+      lambda = estimateSharpness();
+    }
     obs.step(step, values, r, lambda);
     if (due || last) obs.record(step, values, r, loss, lambda, [offDiagonal]);
     if (last) return { ...obs.finish(step, values, r, loss, lambda, blewUp, converged), finalOffDiagonal: offDiagonal };
-    for (let i = 0; i < theta.length; i++) theta[i] -= p.learningRate * grad[i];
-    if (step % PROGRESS_EVERY === 0) {
-      if (ctx.signal.aborted) return {};
-      ctx.progress(step / p.maxSteps);
-    }
+    device.descend(p.learningRate);
+    if (ctx.signal.aborted) return {};
+    if (step % PROGRESS_EVERY === 0) ctx.progress(step / p.maxSteps);
+    yield [];
   }
 }
