@@ -38,12 +38,22 @@ export function ensureElectronNative() {
   return binary;
 }
 
+/** The Electron executable; downloads it first when `npm install` skipped that (electron's own install.js). */
 export function electronBinary() {
-  let binary = require('electron');
-  if (!existsSync(binary)) {
+  const installed = () => existsSync(join(root, 'node_modules/electron/path.txt')) && existsSync(require('electron'));
+  if (!installed()) {
     console.log('Downloading the Electron binary (once)…');
-    execFileSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { stdio: 'inherit' });
-    binary = require('electron');
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { stdio: 'inherit' });
+    } catch {
+      // Fall through to the message below.
+    }
+    if (!installed()) {
+      throw new Error(
+        'The Electron binary could not be downloaded (is this machine offline?). The desktop window needs it; ' +
+          'everything else works without it: `npx saddle-lab serve` opens the same workbench in a browser.',
+      );
+    }
   }
-  return binary;
+  return require('electron');
 }
