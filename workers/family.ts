@@ -24,8 +24,6 @@ export interface MetricChunk {
   y: Float64Array;
 }
 
-/** What a family that can train on a GPU asks for; a `device` parameter of its own (sweepable). */
-export type DeviceRequest = 'auto' | 'cpu' | 'gpu';
 
 /** The device a run actually used, reported once it is chosen; stored with the run. */
 export interface DeviceUsed {

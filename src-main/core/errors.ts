@@ -37,8 +37,6 @@ export function describeIssues(issues: FieldIssue[]): string {
 export function toApiError(error: unknown): ApiErrorShape {
   if (error instanceof CancelledError) return { kind: 'cancelled', message: error.message, issues: [] };
   if (error instanceof ExpectedError) return { kind: 'expected', message: error.message, issues: error.issues };
-  if (error instanceof Error && error.name.endsWith('FileError')) return { kind: 'expected', message: error.message, issues: [] };
-  if (error instanceof Error && error.name === 'NotFoundError') return { kind: 'expected', message: error.message, issues: [] };
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'bug', message: `internal error: ${message}`, issues: [] };
 }

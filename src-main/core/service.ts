@@ -91,7 +91,7 @@ export class SaddleService {
     const parsed = definition.input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = issuesFromZod(parsed.error);
-      throw new ExpectedError(`invalid request to ${ns}.${method}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+      throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(issues)}`, issues);
     }
     const handler = (this.handlers as unknown as Record<string, Record<string, (input: unknown) => unknown>>)[ns][method];
     return definition.output.parse(await handler(parsed.data));
@@ -150,7 +150,6 @@ export class SaddleService {
     await this.closeProject();
     this.store = store;
     if (store) {
-      store.markInterruptedRuns();
       this.recent.touch(store.path);
     }
     this.emit('project.changed', store ? store.info() : null);
@@ -209,6 +208,10 @@ export class SaddleService {
   private async finishExperiment(experimentId: number): Promise<void> {
     try {
       if (this.store) await this.computeAnalyses(experimentId);
+    } catch (error) {
+      // The runs are stored; a failing analysis must not take the host down. It is reported, and
+      // analyses.compute can be run again.
+      console.error(`analyses of experiment ${experimentId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.outstanding.delete(experimentId);
       for (const resolve of this.idleWaiters.get(experimentId) ?? []) resolve();
@@ -238,7 +241,14 @@ export class SaddleService {
     return {
       app: {
         info: () => ({ version: o.appVersion, host: o.host, platform: process.platform, poolSize: this.scheduler?.poolSize ?? o.poolSize ?? defaultPoolSize() }),
-        gpu: () => (this.gpuProbe ??= this.requireScheduler().probeGpu()),
+        gpu: () => {
+          // A probe that failed outright is not kept: the next call tries again.
+          this.gpuProbe ??= this.requireScheduler().probeGpu().catch((error: unknown) => {
+            this.gpuProbe = null;
+            throw error;
+          });
+          return this.gpuProbe;
+        },
       },
       projects: {
         new: async ({ path }) => {
@@ -391,8 +401,8 @@ export class SaddleService {
     const experiment = store.getExperiment(experimentId);
     const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds });
     const family = getFamily(spec.family);
-    // Runs store every parameter, defaults included, so a run stands on its own months later.
-    const planned = expandSweep(spec.params, spec.sweep, spec.seeds).map((p) => ({ ...p, params: family.params.parse(p.params) as Record<string, unknown> }));
+    // Axes are validated one by one; a combination can still break a cross-field rule of the family.
+    const planned = expandSweep(spec.params, spec.sweep, spec.seeds).map((p, i) => ({ ...p, params: parsePoint(family, p.params, `runs[${i}]`) }));
     return this.submitRuns(experimentId, experiment.family, planned);
   }
 
@@ -401,12 +411,8 @@ export class SaddleService {
     const experiment = this.requireStore().getExperiment(experimentId);
     const family = getFamily(experiment.family);
     const planned = points.flatMap((point, i) => {
-      const parsed = family.params.safeParse({ ...experiment.params, ...point });
-      if (!parsed.success) {
-        const issues = issuesFromZod(parsed.error, `points[${i}]`);
-        throw new ExpectedError(`invalid point: ${describeIssues(issues)}`, issues);
-      }
-      return experiment.seeds.map((seed) => ({ params: parsed.data as Record<string, unknown>, seed }));
+      const params = parsePoint(family, { ...experiment.params, ...point }, `points[${i}]`);
+      return experiment.seeds.map((seed) => ({ params, seed }));
     });
     return this.submitRuns(experimentId, experiment.family, planned);
   }
@@ -431,4 +437,17 @@ export class SaddleService {
 function describeDevice(used: DeviceUsed): string {
   const name = used.device === 'gpu' && used.adapterName ? `gpu: ${used.adapterName}` : used.device;
   return used.notice ? `${name} (${used.notice})` : name;
+}
+
+/**
+ * Parameters of one planned run with the defaults filled in, so a run stands on its own months
+ * later. A bad point fails as the user's error, its fields named under `prefix` (e.g. `points[1].depth`).
+ */
+function parsePoint(family: { params: z.ZodType }, params: Record<string, unknown>, prefix: string): Record<string, unknown> {
+  const parsed = family.params.safeParse(params);
+  if (!parsed.success) {
+    const issues = issuesFromZod(parsed.error, prefix);
+    throw new ExpectedError(`invalid run parameters: ${describeIssues(issues)}`, issues);
+  }
+  return parsed.data as Record<string, unknown>;
 }

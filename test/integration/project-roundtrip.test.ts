@@ -5,6 +5,7 @@ import { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
 import { ProjectStore } from '../../src-main/core/store/project-store';
 import { downsample } from '../../workers/numeric/downsample';
+import { toApiError } from '../../src-main/core/errors';
 import type { Run } from '../../src-main/contract';
 import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
 
@@ -109,6 +110,18 @@ describe('a project through the real pool', () => {
     const [run] = (await s.dispatch('runs', 'list', {})) as Run[];
     expect(run.status).toBe('cancelled');
     expect(run.error).toMatch(/interrupted/);
+  });
+
+  it('a sweep combination that breaks a cross-field rule is the user\'s error, named, and starts nothing', async () => {
+    const s = service();
+    open.push(s);
+    await s.dispatch('projects', 'new', { path: join(tempDir(), 'combo.saddle') });
+    // Each axis alone is valid against the base (mnist); escape on a GPU is not.
+    const spec = { family: 'relu-escape', name: 'combo', params: { experiment: 'mnist' }, sweep: { experiment: ['escape', 'mnist'], device: ['cpu', 'gpu'] }, seeds: [0] };
+    const experiment = (await s.dispatch('experiments', 'create', { spec })) as { id: number };
+    const error = await s.dispatch('runs', 'start', { experimentId: experiment.id }).catch((e: unknown) => e);
+    expect(toApiError(error)).toMatchObject({ kind: 'expected', message: expect.stringMatching(/runs\[1\]\.device/) });
+    expect(await s.dispatch('runs', 'list', { experimentId: experiment.id })).toEqual([]);
   });
 
   it('refines a sweep with runs at explicit points, and names the field of a bad point', async () => {

@@ -38,16 +38,21 @@ async function acquire(provider: GpuProvider): Promise<Acquired> {
   } catch (error) {
     return { reason: `the WebGPU runtime (npm package 'webgpu') could not be loaded: ${(error as Error).message}` };
   }
-  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) {
-    return { reason: 'no WebGPU adapter was found (no GPU driver; on Linux a Vulkan driver such as mesa-vulkan-drivers provides one)' };
+  try {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) {
+      return { reason: 'no WebGPU adapter was found (no GPU driver; on Linux a Vulkan driver such as mesa-vulkan-drivers provides one)' };
+    }
+    const { info } = adapter;
+    const adapterName = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter';
+    const software = info.isFallbackAdapter || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
+    const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
+    const device = await adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
+    return { instance: gpu, device, adapterName, software };
+  } catch (error) {
+    // A driver that fails here is "no usable GPU" too: 'auto' falls back, 'gpu' says why.
+    return { reason: `the WebGPU adapter or device could not be opened: ${(error as Error).message}` };
   }
-  const { info } = adapter;
-  const adapterName = info.description || [info.vendor, info.device].filter(Boolean).join(' ') || 'unnamed adapter';
-  const software = info.isFallbackAdapter || info.architecture === 'software' || /llvmpipe|lavapipe|swiftshader/i.test(adapterName);
-  const { maxStorageBufferBindingSize, maxBufferSize } = adapter.limits;
-  const device = await adapter.requestDevice({ requiredLimits: { maxStorageBufferBindingSize, maxBufferSize } });
-  return { instance: gpu, device, adapterName, software };
 }
 
 export async function selectBackend(request: DeviceRequest, options: SelectOptions = {}): Promise<BackendSelection> {
