@@ -81,6 +81,17 @@ describe('plots from the panel model', () => {
     ]);
   });
 
+  it('on a log axis a ±σ band dipping below zero leaves a gap in the shading, not in the centre line', () => {
+    // Two seeds far apart: at every x the lower σ edge is negative, so only the band loses points.
+    const spread = [run(1, 2, 0), { ...run(2, 2, 0), series: [{ metric: 'loss', x: [1, 2, 4, 8, 16], y: [5, 5, 5, 5, 5] }] }];
+    const banded = buildPanelModel({ chart, runs: spread, theory: new Map(), grouping: ['depth'], hiddenTheory: [], band: { centre: 'mean', spread: 'std' } });
+    const [curve] = figurePlots(banded, view)[0].curves;
+    expect(curve.x).toHaveLength(5);
+    expect(curve.band?.lower.every(Number.isNaN)).toBe(true);
+    expect(curve.band?.upper.every(Number.isFinite)).toBe(true);
+    expect(figureData(figurePlots(banded, view)).csv.split('\n')[1]).toMatch(/,nan,/);
+  });
+
   it('small multiples: one plot per group, the legend entry only on the first', () => {
     const plots = figurePlots(model(null), { ...view, overlay: false });
     expect(plots.map((plot) => plot.title)).toEqual(['depth=2, seed=0', 'depth=2, seed=1', 'depth=3, seed=0']);

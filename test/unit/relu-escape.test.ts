@@ -9,7 +9,8 @@ import type { AnalysisRunInput } from '../../workers/family';
 import { getFamily } from '../../workers/families';
 import { family } from '../../workers/families/relu-escape';
 import { RANK_ONE_SPEED, RANK_TWO_SPEED, rankOneDirection, rankOneSpeedEq6, rankTwoDirection } from '../../workers/families/relu-escape/circle';
-import { alternatingGradient, circleInputs, gaussianMatrix, quadraticCost } from '../../workers/families/relu-escape/datasets';
+import { alternatingGradient, circleInputs, quadraticCost } from '../../workers/families/relu-escape/datasets';
+import { randomGaussian as gaussianMatrix } from '../../workers/numeric/matrix';
 import { depthSpeed } from '../../workers/families/relu-escape/depth-speed';
 import { layerStats, nonlinearityRatio, theoremBound } from '../../workers/families/relu-escape/layer-stats';
 import {

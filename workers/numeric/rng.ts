@@ -55,3 +55,13 @@ export function createRng(seed: number): Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/** Fisher–Yates in place, drawing from `rng` (seeded runs shuffle the same way every time). */
+export function shuffleInPlace<T>(items: { length: number; [index: number]: T }, rng: Rng): void {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    const t = items[i];
+    items[i] = items[j];
+    items[j] = t;
+  }
+}

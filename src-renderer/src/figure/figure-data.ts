@@ -16,7 +16,7 @@ export interface FigureData {
 }
 
 function numberText(value: number | undefined): string {
-  return value === undefined ? 'nan' : String(value);
+  return value === undefined || Number.isNaN(value) ? 'nan' : String(value);
 }
 
 export function figureData(plots: readonly FigurePlot[]): FigureData {

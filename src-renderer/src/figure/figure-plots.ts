@@ -59,13 +59,17 @@ function legendLabel(name: string, style: Styling): string | null {
   return name;
 }
 
-/** Keeps the points a log axis can show (the same rule as the on-screen chart). */
+/**
+ * Keeps the points a log axis can show, as on screen: a point goes with its x or its centre value
+ * (the first column); a band edge a log axis cannot show becomes NaN (a gap in the shading), so a
+ * ±σ band dipping below zero does not take the centre line with it.
+ */
 function filterPoints(x: readonly number[], columns: readonly (readonly number[])[], style: Styling): { x: number[]; columns: number[][] } {
   const kept = { x: [] as number[], columns: columns.map(() => [] as number[]) };
   x.forEach((value, i) => {
-    if (!plottable(value, style.logX) || !columns.every((column) => plottable(column[i], style.logY))) return;
+    if (!plottable(value, style.logX) || !plottable(columns[0][i], style.logY)) return;
     kept.x.push(value);
-    columns.forEach((column, c) => kept.columns[c].push(column[i]));
+    columns.forEach((column, c) => kept.columns[c].push(plottable(column[i], style.logY) ? column[i] : Number.NaN));
   });
   return kept;
 }

@@ -3,6 +3,7 @@
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
 import { buildPanelModel, type PanelModel } from '../charts/panel-model';
 import type { PanelView } from '../charts/panel-option';
+import { matchesMetric } from '../logic/metrics';
 import { xAxisLabel } from '../logic/x-axis';
 import { useDashboardStore } from '../stores/dashboard';
 import { useExperimentsStore } from '../stores/experiments';
@@ -25,7 +26,7 @@ export function panelFigure(chart: ChartSpec): PanelFigure {
     if (overlays) theory.set(run.runId, overlays);
   }
   const familyMetrics = experiments.currentFamily?.metrics ?? [];
-  const metricLabel = (metric: string) => familyMetrics.find((m) => m.name === metric || (m.name.endsWith('/') && metric.startsWith(m.name)))?.label ?? metric;
+  const metricLabel = (metric: string) => familyMetrics.find((m) => matchesMetric(m.name, metric))?.label ?? metric;
   const model = buildPanelModel({
     chart,
     runs,

@@ -1,6 +1,6 @@
 // Chart specs name metrics exactly ('loss') or by prefix ('sigma/' matches 'sigma/0', 'sigma/1', …).
 
-function matchesMetric(pattern: string, metric: string): boolean {
+export function matchesMetric(pattern: string, metric: string): boolean {
   return pattern.endsWith('/') ? metric.startsWith(pattern) : metric === pattern;
 }
 

@@ -1,7 +1,6 @@
 // The data X (d_in × N), the loss gradient at the origin G = ∇C(0) (d_out × N) and the cost C
 // whose gradient flow the "actual loss" integrates (paper 004 §2 and App. A.1).
 import { type Matrix, zeros } from '../../numeric/matrix';
-import type { Rng } from '../../numeric/rng';
 
 export interface Cost {
   /** C(Y) − C(0). */
@@ -101,12 +100,6 @@ export function crossEntropyCost(labels: readonly number[], classes: number): Co
       return d;
     },
   };
-}
-
-export function gaussianMatrix(rows: number, cols: number, rng: Rng): Matrix {
-  const m = zeros(rows, cols);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = rng.normal();
-  return m;
 }
 
 export function withGradient(x: Matrix, cost: Cost, outputDim: number): Problem {

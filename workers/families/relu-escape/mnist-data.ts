@@ -2,7 +2,7 @@
 // divided by 255), loaded inside the worker and normalized as in paper 004 App. B:
 // x ↦ (x/255 − μ)/σ with the mean μ and standard deviation σ of all pixels of the package's digits.
 import { createRequire } from 'node:module';
-import type { Rng } from '../../numeric/rng';
+import { shuffleInPlace, type Rng } from '../../numeric/rng';
 
 export const PIXELS = 784;
 export const CLASSES = 10;
@@ -49,10 +49,7 @@ export function mnistTrainingSet(count: number, rng: Rng): MnistSet {
   const picks: [number, number][] = [];
   for (let k = 0; k < perClass; k++) for (let c = 0; c < CLASSES; c++) picks.push([c, k]);
   const chosen = picks.slice(0, count);
-  for (let i = chosen.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    [chosen[i], chosen[j]] = [chosen[j], chosen[i]];
-  }
+  shuffleInPlace(chosen, rng);
   const pixels = new Float64Array(count * PIXELS);
   const labels = new Int32Array(count);
   chosen.forEach(([c, k], i) => {

@@ -1,12 +1,11 @@
 // The escape problem (X, G, C) a parameter set describes.
-import { fromRows, zeros } from '../../numeric/matrix';
+import { fromRows, randomGaussian, zeros } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
 import {
   alternatingGradient,
   circleInputs,
   columnsOf,
   crossEntropyCost,
-  gaussianMatrix,
   meanSquaredCost,
   type Problem,
   quadraticCost,
@@ -17,7 +16,7 @@ import { pointCount, type ReluEscapeParams } from './params';
 export function buildProblem(p: ReluEscapeParams, rng: Rng): Problem {
   const n = pointCount(p);
   const x =
-    p.dataset === 'circle' ? circleInputs(n) : p.dataset === 'gaussian' ? gaussianMatrix(p.inputDim, n, rng) : columnsOf(p.inputs ?? []);
+    p.dataset === 'circle' ? circleInputs(n) : p.dataset === 'gaussian' ? randomGaussian(p.inputDim, n, rng) : columnsOf(p.inputs ?? []);
   switch (p.gradient) {
     case 'alternating': {
       const g = alternatingGradient(n);
@@ -30,7 +29,7 @@ export function buildProblem(p: ReluEscapeParams, rng: Rng): Problem {
     case 'mse': {
       let targets = zeros(1, n);
       if (p.dataset === 'custom') targets = columnsOf(p.targets ?? []);
-      else if (p.dataset === 'gaussian') targets = gaussianMatrix(p.outputDim, n, rng);
+      else if (p.dataset === 'gaussian') targets = randomGaussian(p.outputDim, n, rng);
       else targets = fromRows([Array.from({ length: n }, (_, j) => ((j + 1) % 2 === 0 ? 1 : -1))]);
       return withGradient(x, meanSquaredCost(targets), targets.rows);
     }

@@ -4,6 +4,7 @@
 // and the plateaus of the loss (escapes from saddles). The steps run on the compute backend the
 // `device` parameter selects (device-mlp.ts); the weights come back to the CPU only at records.
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
+import { shuffleInPlace } from '../../numeric/rng';
 import { runProgram, type ComputeBackend, type DeviceProgram, type SelectOptions } from '../../compute/index';
 import { CLASSES, mnistTrainingSet, type MnistSet, PIXELS } from './mnist-data';
 import { DeviceMlp } from './device-mlp';
@@ -36,10 +37,7 @@ function fillBatch(set: MnistSet, order: Int32Array, start: number, inputs: Floa
 
 function shuffled(n: number, ctx: RunContext): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(ctx.rng.uniform() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  shuffleInPlace(order, ctx.rng);
   return order;
 }
 

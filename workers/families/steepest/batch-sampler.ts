@@ -1,6 +1,6 @@
 // Mini-batches drawn without replacement: the sample order is reshuffled (Fisher–Yates, seeded)
 // at the start of every epoch.
-import type { Rng } from '../../numeric/rng';
+import { shuffleInPlace, type Rng } from '../../numeric/rng';
 
 export /** Shuffled mini-batches that cover every sample once per epoch. */
 class BatchSampler {
@@ -23,13 +23,7 @@ class BatchSampler {
   }
 
   private shuffle(): void {
-    const o = this.order;
-    for (let i = o.length - 1; i > 0; i--) {
-      const j = Math.floor(this.rng.uniform() * (i + 1));
-      const t = o[i];
-      o[i] = o[j];
-      o[j] = t;
-    }
+    shuffleInPlace(this.order, this.rng);
     this.position = 0;
   }
 }
