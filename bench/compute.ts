@@ -1,12 +1,14 @@
 // Matrix-product throughput of the two compute backends: the CPU (float64) backend against Debian's
-// OpenBLAS dgemm on the same single core, and the WebGPU (float32) backend against the CPU backend,
-// each measured in this run; and (benchComputeFamilies) the dln-train and relu-escape training steps
-// on both backends. OpenBLAS and the GPU are optional: a missing one is reported, not faked.
+// OpenBLAS dgemm on the same single core, and the WebGPU (float32) backend against the CPU backend and,
+// on a hardware GPU at d ≥ 1024, against PyTorch's float32 product (TF32 off) on the same GPU, each
+// measured in this run; and (benchComputeFamilies) the dln-train and relu-escape training steps on both
+// backends. OpenBLAS, the GPU and PyTorch are optional: a missing one is reported, not faked.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CpuBackend, selectBackend, type ComputeBackend } from '../workers/compute/index';
+import { gemmUsesFusedMultiplyAdd } from '../workers/numeric/wasm-gemm';
 import { DeviceNetwork } from '../workers/families/dln-train/descent';
 import { targetObjective } from '../workers/families/dln-train/task';
 import { DeviceMlp } from '../workers/families/relu-escape/device-mlp';
@@ -99,7 +101,40 @@ function openblasSeconds(d: number): number | string {
   }
 }
 
+// PyTorch's float32 product on the GPU with TF32 off (plain FP32 FMA, as WGSL does), timed with CUDA
+// events over the same kind of windows: the reference for the GPU target at d ≥ 1024.
+const TORCH_PY = `
+import sys, torch
+if not torch.cuda.is_available(): sys.exit("CUDA is not available to PyTorch")
+torch.backends.cuda.matmul.allow_tf32 = False
+torch.backends.cudnn.allow_tf32 = False
+d = int(sys.argv[1])
+a = torch.randn(d, d, device="cuda"); b = torch.randn(d, d, device="cuda"); c = a @ b
+best = float("inf")
+for w in range(3):
+    calls, batch = 0, 1
+    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+    start.record(); elapsed = 0.0
+    while elapsed < 1000:
+        for i in range(batch): torch.matmul(a, b, out=c)
+        end.record(); torch.cuda.synchronize(); elapsed = start.elapsed_time(end); calls += batch; batch *= 2
+    best = min(best, elapsed / 1000 / calls)
+print(best, torch.cuda.get_device_name(0))
+`;
+
+/** Seconds per d × d float32 product in PyTorch on this machine's CUDA GPU, or why it could not be measured. */
+function torchSeconds(d: number): number | string {
+  try {
+    const out = execFileSync('python3', ['-c', TORCH_PY, String(d)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    return Number(out.split(' ')[0]);
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
+    return `skipped: ${stderr || (error as Error).message.split('\n')[0]}`;
+  }
+}
+
 export async function benchCompute(): Promise<BenchFigure[]> {
+  console.log(`  note: CPU kernel: ${gemmUsesFusedMultiplyAdd() ? 'fused multiply-add (WebAssembly relaxed SIMD)' : 'multiply then add (no relaxed SIMD in this engine)'}`);
   const figures: BenchFigure[] = [];
   const cpu = new CpuBackend();
   const cpuSeconds = new Map<number, number>();
@@ -144,6 +179,11 @@ export async function benchCompute(): Promise<BenchFigure[]> {
       const cpuAtD = cpuSeconds.get(d);
       if (cpuAtD) Object.assign(figure, { baseline: 'CPU float64 backend', ratio: cpuAtD / seconds });
       figures.push(figure);
+      if (d >= 1024 && !software) {
+        const torch = torchSeconds(d);
+        if (typeof torch === 'string') console.log(`  note: PyTorch comparison at d = ${d} ${torch}`);
+        else figures.push({ name: `WebGPU float32 matmul, d = ${d}, against PyTorch`, value: gflops(d, seconds), unit: 'GFLOP/s', baseline: `PyTorch float32 (TF32 off) ${gflops(d, torch).toFixed(0)} GFLOP/s, same GPU`, ratio: torch / seconds });
+      }
     }
   } finally {
     gpu.dispose();

@@ -10,7 +10,9 @@ import { benchPanels } from './panels';
 import { benchReluEscape } from './relu-escape';
 import { benchSteepest } from './steepest';
 import { benchStorage } from './storage';
+import { enableRelaxedSimd } from '../workers/numeric/relaxed-simd';
 
+enableRelaxedSimd(); // as the app's scheduler does, so the CPU backend is the one users get
 const root = process.env.SADDLE_BENCH_ROOT;
 if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 

@@ -8,6 +8,7 @@ import type { DeviceUsed } from '../../workers/family';
 import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
+import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
 
 export interface Job {
   runId: number;
@@ -73,6 +74,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
+    enableRelaxedSimd(); // before the threads start: the gemm kernel's FMA
     this.pool = new Piscina({
       filename: options.workerFile,
       minThreads: 1,

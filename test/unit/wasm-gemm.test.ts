@@ -1,29 +1,56 @@
-// The WebAssembly SIMD product against the sequential triple loop, bit for bit: the kernel sums each
-// entry in k order with a multiply then an add (no FMA), exactly as `s += a * b` does in JavaScript.
+// The WebAssembly SIMD product against the sequential triple loop, bit for bit, for both kernels: the
+// unfused one sums each entry in k order with a multiply then an add, exactly as `s += a * b` does in
+// JavaScript; the fused one takes one correctly rounded a·b + s per step, checked against exact BigInt
+// arithmetic. The app turns relaxed SIMD on (test/helpers/engine-setup.ts does the same), so the fused
+// kernel is the default and must be available here.
 // Shapes cover 1-row/1-column products, m and n off the 4-wide panels (the zero-padded edge panels),
 // k = 1 and k past one k block (256), n past one n block (256), and transposed operands via strides.
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../workers/numeric/rng';
-import { gemm, type Operand } from '../../workers/numeric/wasm-gemm';
+import { fusedMultiplyAddAvailable, gemm, gemmUsesFusedMultiplyAdd, type Operand } from '../../workers/numeric/wasm-gemm';
 
 const at = (x: Operand, i: number, j: number): number => x.data[i * x.rowStride + j * x.colStride];
 
-function naive(m: number, n: number, k: number, a: Operand, b: Operand): Float64Array {
+/** x = mantissa · 2^exponent exactly (finite x). */
+function exact(x: number): [bigint, number] {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const bits = view.getBigUint64(0);
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  let mantissa = bits & 0xfffffffffffffn;
+  if (biased !== 0) mantissa |= 1n << 52n;
+  return [bits >> 63n ? -mantissa : mantissa, (biased || 1) - 1075];
+}
+
+/** a·b + c rounded once (ties to even), for terms within ~900 binary orders of each other and a result in
+ * the normal range: Number(bigint) rounds correctly, and scaling by a power of two is then exact. */
+function fma(a: number, b: number, c: number): number {
+  if (a * b === 0 || c === 0) return a * b + c; // one rounding already
+  const [ma, ea] = exact(a), [mb, eb] = exact(b), [mc, ec] = exact(c);
+  const e = Math.min(ea + eb, ec);
+  const sum = ((ma * mb) << BigInt(ea + eb - e)) + (mc << BigInt(ec - e));
+  return sum === 0n ? 0 : Number(sum) * 2 ** e;
+}
+
+function naive(m: number, n: number, k: number, a: Operand, b: Operand, fused: boolean): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += at(a, i, p) * at(b, p, j);
+      for (let p = 0; p < k; p++) s = fused ? fma(at(a, i, p), at(b, p, j), s) : s + at(a, i, p) * at(b, p, j);
       c[i * n + j] = s;
     }
   return c;
 }
 
-/** op(X) rows × cols, stored row-major or (transposed) column-major. */
+/** The same op(X) (rows × cols, from `seed`) stored row-major, or column-major as a transposed operand. */
 function operand(rows: number, cols: number, transposed: boolean, seed: number): Operand {
   const rng = createRng(seed);
-  const data = Float64Array.from({ length: rows * cols }, () => rng.normal());
-  return transposed ? { data, rowStride: 1, colStride: rows } : { data, rowStride: cols, colStride: 1 };
+  const rowMajor = Float64Array.from({ length: rows * cols }, () => rng.normal());
+  if (!transposed) return { data: rowMajor, rowStride: cols, colStride: 1 };
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = rowMajor[i * cols + j];
+  return { data, rowStride: 1, colStride: rows };
 }
 
 /** Indices where two arrays differ as bit patterns (so −0 vs 0 and NaN count). */
@@ -34,18 +61,34 @@ function differing(x: Float64Array, y: Float64Array): number[] {
 }
 
 describe('wasm gemm', () => {
+  it('uses the fused kernel once relaxed SIMD is on, and it rounds a·b + c once', () => {
+    expect(fusedMultiplyAddAvailable()).toBe(true);
+    expect(gemmUsesFusedMultiplyAdd()).toBe(true);
+    // −1·1, then + (1 + 2⁻³⁰)(1 − 2⁻³⁰) = 1 − 2⁻⁶⁰, which rounds to 1 when multiplied alone; fused, −2⁻⁶⁰ survives.
+    const a: Operand = { data: Float64Array.of(-1, 1 + 2 ** -30), rowStride: 2, colStride: 1 };
+    const b: Operand = { data: Float64Array.of(1, 1 - 2 ** -30), rowStride: 1, colStride: 1 };
+    const fused = new Float64Array(1), unfused = new Float64Array(1);
+    gemm(1, 1, 2, a, b, fused, true);
+    gemm(1, 1, 2, a, b, unfused, false);
+    expect(unfused[0]).toBe(0);
+    // This machine's CPU has FMA3 (V8 emits vfmadd231pd); without it relaxed_madd may round twice.
+    expect(fused[0]).toBe(-(2 ** -60));
+  });
+
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 9, 5], [6, 1, 3], [4, 4, 1], [5, 7, 3], [13, 10, 257], [66, 261, 70], [9, 300, 513],
   ];
-  it.each(shapes)('%i×%i result over k = %i equals the sequential loop bit for bit, all four transposes', (m, n, k) => {
-    for (const ta of [false, true])
-      for (const tb of [false, true]) {
-        const a = operand(m, k, ta, m * 7 + k), b = operand(k, n, tb, n * 11 + k);
-        const out = new Float64Array(m * n).fill(Number.NaN);
-        gemm(m, n, k, a, b, out);
-        expect(differing(out, naive(m, n, k, a, b))).toEqual([]);
-      }
-  });
+  for (const fused of [false, true])
+    it.each(shapes)(`${fused ? 'fused' : 'unfused'}: %i×%i result over k = %i equals the sequential loop bit for bit, all four transposes`, (m, n, k) => {
+      const expected = naive(m, n, k, operand(m, k, false, m * 7 + k), operand(k, n, false, n * 11 + k), fused);
+      for (const ta of [false, true])
+        for (const tb of [false, true]) {
+          const a = operand(m, k, ta, m * 7 + k), b = operand(k, n, tb, n * 11 + k);
+          const out = new Float64Array(m * n).fill(Number.NaN);
+          gemm(m, n, k, a, b, out, fused);
+          expect(differing(out, expected)).toEqual([]);
+        }
+    });
 
   it('leaves nothing of a larger earlier product in a smaller later one', () => {
     const big = operand(40, 40, false, 1);
@@ -53,6 +96,6 @@ describe('wasm gemm', () => {
     const a = operand(3, 2, false, 2), b = operand(2, 5, true, 3);
     const out = new Float64Array(15);
     gemm(3, 5, 2, a, b, out);
-    expect(differing(out, naive(3, 5, 2, a, b))).toEqual([]);
+    expect(differing(out, naive(3, 5, 2, a, b, gemmUsesFusedMultiplyAdd()))).toEqual([]);
   });
 });

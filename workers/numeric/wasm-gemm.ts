@@ -1,11 +1,13 @@
 // A float64 matrix product in WebAssembly SIMD (f64x2), GotoBLAS-style: op(A) and op(B) are copied
 // into the module's memory and packed there into 4-wide panels, a KC × NC block of packed B stays in L2,
 // and a hand-assembled 4 × 4 micro-kernel keeps the C block in eight vector registers while it sweeps k.
-// Each entry is summed in k order with a multiply then an add (no FMA, no relaxed SIMD), so results are
-// bit-identical to the sequential loop on every machine. That caps the kernel at two flops per vector
-// operation: the bench machine peaks near 22 GFLOP/s that way (a C loop of SSE2 mulpd + addpd), and
-// the kernel runs at ~97 % of it (scalar JavaScript tops out near 2 GFLOP/s). Transposed operands
-// cost nothing extra: the packing reads them through strides.
+// Each entry is accumulated in k order. Where the engine has relaxed SIMD (Electron; Node 20 once
+// relaxed-simd.ts has turned it on) a step is one fused multiply-add (f64x2.relaxed_madd, a single FMA
+// instruction on x86-64 with FMA3 and on arm64): ~25 GFLOP/s on the bench machine against ~20 with a
+// multiply then an add, and one rounding instead of two. Without it, the unfused kernel is bit-identical
+// to the sequential `s += a * b` loop. Either way a result does not depend on the blocking, the operand
+// layout or the machine, only on whether the product was fused. Transposed operands cost nothing extra:
+// the packing reads them through strides.
 
 /** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
 const KC = 256;
@@ -43,14 +45,17 @@ const splatLoad = (offset: number) => [0xfd, 0x0a, 3, ...leb(offset)];
 const v128Zero = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
 const f64x2Add = [0xfd, 0xf0, 0x01];
 const f64x2Mul = [0xfd, 0xf2, 0x01];
+/** f64x2.relaxed_madd(a, b, c) = a·b + c, fused where the hardware has FMA. */
+const f64x2RelaxedMadd = [0xfd, 0x87, 0x02];
 
 // Locals: params ap, bp, c, kc, panels, ldc (bytes); i32 row, pa, pb, k; v128 acc[8], b0, b1, a.
 const [AP, BP, C, KCL, PANELS, LDC, ROW, PA, PB, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const ACC = (r: number, h: number) => 10 + 2 * r + h;
 const [B0, B1, AV] = [18, 19, 20];
 
-/** The kernel: `init` starts C from zero (first k block, so C needs no zero-fill), else from C. */
-function kernelBody(init: boolean): number[] {
+/** The kernel: `init` starts C from zero (first k block, so C needs no zero-fill), else from C; `fused`
+ * accumulates with relaxed_madd instead of a multiply then an add. */
+function kernelBody(init: boolean, fused: boolean): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
   // Rows of C are walked with one pointer (row += ldc): fewer live registers than a pointer per row.
@@ -73,7 +78,11 @@ function kernelBody(init: boolean): number[] {
   emit(get(PB), v128Load(0), set(B0), get(PB), v128Load(16), set(B1));
   for (let r = 0; r < PANEL; r++) {
     emit(get(PA), splatLoad(8 * r), set(AV));
-    for (let h = 0; h < 2; h++) emit(get(ACC(r, h)), get(AV), get(h === 0 ? B0 : B1), f64x2Mul, f64x2Add, set(ACC(r, h)));
+    for (let h = 0; h < 2; h++) {
+      const b = get(h === 0 ? B0 : B1);
+      if (fused) emit(get(AV), b, get(ACC(r, h)), f64x2RelaxedMadd, set(ACC(r, h)));
+      else emit(get(ACC(r, h)), get(AV), b, f64x2Mul, f64x2Add, set(ACC(r, h)));
+    }
   }
   emit(get(PA), i32(32), add, set(PA), get(PB), i32(32), add, set(PB));
   emit(get(K), i32(-1), add, set(K), [0x0c, 0], [0x0b], [0x0b]); // k -= 1; next pass
@@ -109,7 +118,7 @@ function section(id: number, content: number[]): number[] {
   return [id, ...leb(content.length), ...content];
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
+function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
   const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -117,7 +126,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     ...section(3, [3, 0, 0, 1]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [4, ...name('update'), 0x00, 0, ...name('init'), 0x00, 1, ...name('gather4'), 0x00, 2, ...name('memory'), 0x02, 0]),
-    ...section(10, [3, ...kernelBody(false), ...kernelBody(true), ...gatherBody()]),
+    ...section(10, [3, ...kernelBody(false, fused), ...kernelBody(true, fused), ...gatherBody()]),
   ]);
 }
 
@@ -130,10 +139,26 @@ interface Kernel {
   gather4: (dst: number, src: number, count: number, step: number, s1: number, s2: number, s3: number) => void;
 }
 
-let instance: Kernel | null = null;
-function kernel(): Kernel {
-  instance ??= new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports as unknown as Kernel;
+/** Whether this engine compiles the fused kernel (asked afresh: relaxed-simd.ts may have just enabled it). */
+export function fusedMultiplyAddAvailable(): boolean {
+  return WebAssembly.validate(moduleBytes(true));
+}
+
+const instances = new Map<boolean, Kernel>();
+function kernel(fused: boolean): Kernel {
+  let instance = instances.get(fused);
+  if (!instance) {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(fused))).exports as unknown as Kernel;
+    instances.set(fused, instance);
+  }
   return instance;
+}
+
+let defaultFused: boolean | null = null;
+/** The kernel gemm uses unless told: fused when available, decided at the first product. */
+export function gemmUsesFusedMultiplyAdd(): boolean {
+  defaultFused ??= fusedMultiplyAddAvailable();
+  return defaultFused;
 }
 
 /** Entry (i, j) of a stored matrix read as data[i * rowStride + j * colStride]. */
@@ -147,8 +172,7 @@ const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /** Packed A for k block [k0, k0 + kc): panel p holds rows p..p+3, k-major, zero rows past m. `raw`: the
  * copy of a.data in the module's memory (in doubles). */
-function packA(heap: Float64Array, at: number, m: number, mp: number, a: Operand, raw: number, k0: number, kc: number): void {
-  const { gather4 } = kernel();
+function packA(gather4: Kernel['gather4'], heap: Float64Array, at: number, m: number, mp: number, a: Operand, raw: number, k0: number, kc: number): void {
   const { rowStride: rs, colStride: cs } = a;
   for (let p = 0; p < mp; p += PANEL, at += PANEL * kc) {
     const rows = Math.min(PANEL, m - p);
@@ -165,8 +189,7 @@ function packA(heap: Float64Array, at: number, m: number, mp: number, a: Operand
 }
 
 /** Packed B for k block [k0, k0 + kc) and columns [j0, j0 + nc): panel q holds 4 columns, k-major. */
-function packB(heap: Float64Array, at: number, n: number, b: Operand, raw: number, k0: number, kc: number, j0: number, nc: number): void {
-  const { gather4 } = kernel();
+function packB(gather4: Kernel['gather4'], heap: Float64Array, at: number, n: number, b: Operand, raw: number, k0: number, kc: number, j0: number, nc: number): void {
   const { rowStride: rs, colStride: cs } = b;
   for (let q = 0; q < nc; q += PANEL, at += PANEL * kc) {
     const cols = Math.min(PANEL, n - j0 - q);
@@ -182,9 +205,10 @@ function packB(heap: Float64Array, at: number, n: number, b: Operand, raw: numbe
   }
 }
 
-/** out (m × n, row-major) = op(A) op(B) with op(A) m × k and op(B) k × n given through strides. */
-export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, out: Float64Array): void {
-  const { memory, update, init } = kernel();
+/** out (m × n, row-major) = op(A) op(B) with op(A) m × k and op(B) k × n given through strides; `fused`
+ * picks the kernel (tests ask for each; it must be available when true). */
+export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, out: Float64Array, fused = gemmUsesFusedMultiplyAdd()): void {
+  const { memory, update, init, gather4 } = kernel(fused);
   const mp = roundUp(m, PANEL), np = roundUp(n, PANEL), ncp = Math.min(NC, np);
   // Layout in doubles: packed A (mp × KC), packed B block (KC × ncp), C (mp × np), raw A, raw B.
   const apAt = 0, bpAt = mp * KC, cAt = bpAt + KC * ncp, aAt = cAt + mp * np, bAt = aAt + a.data.length;
@@ -197,10 +221,10 @@ export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, ou
     const kc = Math.min(KC, k - k0);
     // The first k block writes every entry of the padded C from zero: no zero-fill beforehand.
     const run = k0 === 0 ? init : update;
-    packA(heap, apAt, m, mp, a, aAt, k0, kc);
+    packA(gather4, heap, apAt, m, mp, a, aAt, k0, kc);
     for (let j0 = 0; j0 < np; j0 += ncp) {
       const nc = Math.min(ncp, np - j0);
-      packB(heap, bpAt, n, b, bAt, k0, kc, j0, nc);
+      packB(gather4, heap, bpAt, n, b, bAt, k0, kc, j0, nc);
       for (let p = 0; p < mp; p += PANEL) run((apAt + p * kc) * 8, bpAt * 8, (cAt + p * np + j0) * 8, kc, nc / PANEL, np * 8);
     }
   }

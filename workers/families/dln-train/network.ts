@@ -5,10 +5,11 @@ import { diagonal, identity, type Matrix, matmul, matmulNT, matmulTN, randomGaus
 import type { Rng } from '../../numeric/rng';
 import { layerWidths, type DlnTrainParams } from './params';
 import type { Task } from './task';
+import { brentRoot } from '../../numeric/roots';
 
 /**
  * Per-layer singular values of a λ-balanced mode with product a (README, deep λ-balanced mode):
- * a_l² = x + (l − 1)λ with ∏_l (x + (l − 1)λ) = a², solved for x ∈ [0, a^{2/L}] by bisection.
+ * a_l² = x + (l − 1)λ with ∏_l (x + (l − 1)λ) = a², solved for x ∈ [0, a^{2/L}] by Brent's method.
  */
 export function lambdaLayerValues(a: number, lambda: number, depth: number): number[] {
   const logTarget = 2 * Math.log(a);
@@ -19,13 +20,10 @@ export function lambdaLayerValues(a: number, lambda: number, depth: number): num
   };
   let x = 0;
   if (a > 0) {
-    let lo = 0, hi = a ** (2 / depth);
-    for (let it = 0; it < 200 && hi - lo > 1e-17 * hi; it++) {
-      const mid = (lo + hi) / 2;
-      if (logProduct(mid) < logTarget) lo = mid;
-      else hi = mid;
-    }
-    x = (lo + hi) / 2;
+    // log ∏ is −∞ at x = 0: Brent's first step from that end is a bisection.
+    const f = (y: number): number => logProduct(y) - logTarget;
+    const hi = a ** (2 / depth);
+    x = brentRoot(f, 0, hi, f(0), f(hi)).x;
   }
   return Array.from({ length: depth }, (_, l) => Math.sqrt(x + l * lambda));
 }

@@ -3,6 +3,7 @@
 // reduction factor (Thm 4.2), the minimum-sharpness allocation for heterogeneous depths
 // (Lagrange conditions (18)), the stability window and rank of re-balancing (eq. 24), and the
 // worst-case-return threshold of the deep chain (Section 6, Appendix F).
+import { brentRoot } from '../../numeric/roots';
 
 /** Sharpness Σ_p L_p a_p^{2−2/L_p} of a zero-loss allocation (Prop. 5.1; Prop. 4.1 for equal depths). */
 export function zeroLossSharpness(depths: readonly number[], allocation: readonly number[]): number {
@@ -232,14 +233,9 @@ export function stoppingAllocation(pathways: number, depth: number, target: numb
     return depth * (x ** (2 - 2 / depth) + (pathways - 1) * minor ** (2 - 2 / depth));
   };
   const goal = 2 / eta;
-  let lo = target / pathways, hi = target;
+  const lo = target / pathways, hi = target;
   if (goal < sharp(lo) || goal > sharp(hi)) return null;
-  for (let i = 0; i < 200; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (sharp(mid) < goal) lo = mid;
-    else hi = mid;
-  }
-  const x = 0.5 * (lo + hi);
+  const { x } = brentRoot((y) => sharp(y) - goal, lo, hi, sharp(lo) - goal, sharp(hi) - goal);
   return [x, ...Array.from({ length: pathways - 1 }, () => (target - x) / (pathways - 1))];
 }
 
@@ -272,7 +268,7 @@ export function worstReturn(depth: number, h: number): number {
 const wcrCache = new Map<number, number>();
 
 /**
- * C_L = L · sup{h : f_h(max_{[0,1]} f_h) > 0} by bisection on h (Appendix F.5). Closed form at
+ * C_L = L · sup{h : f_h(max_{[0,1]} f_h) > 0}, the root in h of the worst return (Appendix F.5). Closed form at
  * L = 2: C₂ = 3√3 − 2 (README). Then η_WCR = C_L / (L s^{2−2/L}) and η_WCR / (2/λ_single) = C_L / 2.
  */
 export function wcrConstant(depth: number): number {
@@ -285,12 +281,8 @@ export function wcrConstant(depth: number): number {
     lo = hi;
     hi *= 1.5;
   }
-  for (let i = 0; i < 100 && hi - lo > 1e-15 * hi; i++) {
-    const mid = 0.5 * (lo + hi);
-    if (worstReturn(depth, mid) > 0) lo = mid;
-    else hi = mid;
-  }
-  const c = depth * 0.5 * (lo + hi);
+  const returnAt = (h: number): number => worstReturn(depth, h);
+  const c = depth * brentRoot(returnAt, lo, hi, returnAt(lo), returnAt(hi)).x;
   wcrCache.set(depth, c);
   return c;
 }

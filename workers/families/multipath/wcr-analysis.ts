@@ -1,4 +1,4 @@
-// Section 6 / Appendix F: the worst-case-return constant C_L by bisection for every depth, its
+// Section 6 / Appendix F: the worst-case-return constant C_L as the root of the worst return for every depth, its
 // ratio C_L/2 to the classical bound h < 2/L, as a curve over depth; C₂ = 3√3 − 2 checks it.
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { parseRuns } from './analysis-common';
@@ -19,7 +19,7 @@ export const wcrAnalysis: AnalysisDefinition = {
   id: 'wcr-threshold',
   title: 'Worst-case-return threshold over depth (paper 002, §6)',
   description:
-    'C_L = L · sup{h : f_h(max₍₀,₁₎ f_h) > 0} for the deep chain x ← x + h(1 − x^L)x^{L−1}, by bisection, for L = 2 … ' +
+    'C_L = L · sup{h : f_h(max₍₀,₁₎ f_h) > 0} for the deep chain x ← x + h(1 − x^L)x^{L−1}, a root in h, for L = 2 … ' +
     `max(${MIN_DEPTHS}, the runs' depths); η_WCR = C_L/(L s^{2−2/L}) and its ratio C_L/2 to the classical bound 2/(L s^{2−2/L}).`,
   applies(runs) {
     return parseRuns(runs).parsed.length > 0;
@@ -52,7 +52,7 @@ export const wcrAnalysis: AnalysisDefinition = {
         x: { label: 'depth L', log: false },
         y: { label: 'η_WCR / (2/λ_single)', log: false },
         series: [
-          { name: 'C_L / 2 (bisection)', kind: 'line', x: rows.map((r) => r.depth), y: rows.map((r) => r.ratio) },
+          { name: 'C_L / 2 (worst-return root)', kind: 'line', x: rows.map((r) => r.depth), y: rows.map((r) => r.ratio) },
           { name: 'classical bound (ratio 1)', kind: 'line', x: rows.map((r) => r.depth), y: rows.map(() => 1) },
           { name: "runs' depths", kind: 'scatter', x: rows.filter((r) => runDepths.has(r.depth)).map((r) => r.depth), y: rows.filter((r) => runDepths.has(r.depth)).map((r) => r.ratio) },
         ],

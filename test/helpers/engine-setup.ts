@@ -1,0 +1,3 @@
+import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
+
+enableRelaxedSimd();
