@@ -25,7 +25,6 @@ import { Objective } from '../../workers/families/steepest/objective';
 import { steepestParams } from '../../workers/families/steepest/params';
 import { makeProblem } from '../../workers/families/steepest/problem';
 import { recordSteps } from '../../workers/families/steepest/schedule';
-import { SeriesBuffer } from '../../workers/families/steepest/series-buffer';
 import { createRng } from '../../workers/numeric/rng';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
 
@@ -334,17 +333,6 @@ describe('the family as the app sees it', () => {
     expect(s).toMatchObject({ metricExponent: 1, isBregman: 1, bregmanDomain: 'Bregman on the orthant of x₀ (m = 1)', decoupledRegularizer: 'L_1', coupledRegularizer: 'L_{2/3}' });
     expect(s.coercivity as number).toBeCloseTo(0.1 ** 3, 15);
     expect(ctx.progressValues.at(-1)).toBe(1);
-  });
-
-  it('a metric not recorded at some steps is emitted without them (no NaN, no zeros)', () => {
-    const ctx = fakeRunContext();
-    const buffer = new SeriesBuffer(Int32Array.of(1, 2, 3), ctx);
-    buffer.set('margin', 0, 0.5);
-    buffer.set('margin', 2, 0.7);
-    buffer.set('loss', 1, 2);
-    buffer.flush(3);
-    expect(ctx.series('margin')).toEqual({ x: [1, 3], y: [0.5, 0.7] });
-    expect(ctx.series('loss')).toEqual({ x: [2], y: [2] });
   });
 
   it('mini-batch training runs and detects the escape at recorded steps', () => {

@@ -6,6 +6,7 @@ import type { RunContext } from '../../family';
 import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPlace, subInPlace } from '../../numeric/matrix';
 import { singularValues, svd } from '../../numeric/svd';
 import type { Task } from './task';
+import { SeriesLog } from '../series-log';
 
 /** Indexed series per metric are capped so a d = 512 run does not draw 512 lines. */
 export const MAX_SERIES = 32;
@@ -43,10 +44,7 @@ function alignment(weff: { U: Matrix; V: Matrix }, ref: { U: Matrix; V: Matrix }
   return du * dv;
 }
 
-export class Recorder {
-  readonly t: number[] = [];
-  readonly series = new Map<string, number[]>();
-  private emitted = 0;
+export class Recorder extends SeriesLog {
   private readonly initialBalance: Matrix[];
   private readonly lambdaIdentity: Matrix[];
   private readonly referenceNorm: number;
@@ -58,70 +56,42 @@ export class Recorder {
     initialLayers: readonly Matrix[],
     /** λ the defect is measured against (0 unless the init is λ-balanced). */
     lambda: number,
-    private readonly ctx: RunContext,
+    ctx: RunContext,
   ) {
+    super(ctx, { records: FLUSH_EVERY });
     this.initialBalance = balanceMatrices(initialLayers);
     this.lambdaIdentity = this.initialBalance.map((d) => scaleInPlace(identity(d.rows), lambda));
     this.referenceNorm = frobenius(task.reference);
   }
 
-  private push(name: string, value: number): void {
-    let values = this.series.get(name);
-    if (!values) {
-      values = [];
-      this.series.set(name, values);
-    }
-    values.push(value);
-  }
-
-  get(name: string): number[] {
-    return this.series.get(name) ?? [];
-  }
-
   record(t: number, layers: readonly Matrix[], weff: Matrix, loss: number): void {
-    this.t.push(t);
-    this.push('loss', loss);
+    this.next(t);
+    this.put('loss', loss);
     const d = svd(weff);
     const s = d.s;
-    for (let i = 0; i < Math.min(s.length, MAX_SERIES); i++) this.push(`sigma/${i}`, s[i]);
-    for (let i = 0; i < Math.min(this.modes, s.length, MAX_SERIES); i++) this.push(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
+    for (let i = 0; i < Math.min(s.length, MAX_SERIES); i++) this.put(`sigma/${i}`, s[i]);
+    for (let i = 0; i < Math.min(this.modes, s.length, MAX_SERIES); i++) this.put(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
     let nuclear = 0, schatten = 0;
     for (const x of s) {
       nuclear += x;
       schatten += x ** (2 / this.depth);
     }
-    this.push('nuclearNorm', nuclear);
-    this.push('schatten', schatten);
-    this.push('effectiveRank', effectiveRank(s));
-    if (this.task.kind === 'completion') this.push('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
+    this.put('nuclearNorm', nuclear);
+    this.put('schatten', schatten);
+    this.put('effectiveRank', effectiveRank(s));
+    if (this.task.kind === 'completion') this.put('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
     if (layers.every((w) => Math.max(w.rows, w.cols) <= MAX_LAYER_SPECTRUM_WIDTH)) {
       layers.forEach((w, l) => {
         const ls = singularValues(w);
-        for (let i = 0; i < Math.min(ls.length, MAX_SERIES); i++) this.push(`layerSigma/${l + 1}/${i}`, ls[i]);
+        for (let i = 0; i < Math.min(ls.length, MAX_SERIES); i++) this.put(`layerSigma/${l + 1}/${i}`, ls[i]);
       });
     }
     let drift = 0;
     balanceMatrices(layers).forEach((dl, l) => {
-      this.push(`balance/${l + 1}`, frobenius(subInPlace(clone(dl), this.lambdaIdentity[l])));
+      this.put(`balance/${l + 1}`, frobenius(subInPlace(clone(dl), this.lambdaIdentity[l])));
       drift = Math.max(drift, frobenius(subInPlace(dl, this.initialBalance[l])));
     });
-    this.push('balanceDrift', drift);
-    if (this.t.length - this.emitted >= FLUSH_EVERY) this.flush();
-  }
-
-  /** Emits the records not yet sent. */
-  flush(): void {
-    const end = this.t.length;
-    if (end === this.emitted) return;
-    // Every metric gets a value at every record, so all series share the time axis.
-    for (const [metric, values] of this.series) {
-      this.ctx.emit({ metric, x: Float64Array.from(this.t.slice(this.emitted, end)), y: Float64Array.from(values.slice(this.emitted, end)) });
-    }
-    this.emitted = end;
-  }
-
-  last(name: string): number | null {
-    const values = this.get(name);
-    return values.length > 0 ? values[values.length - 1] : null;
+    this.put('balanceDrift', drift);
+    this.flushIfDue();
   }
 }

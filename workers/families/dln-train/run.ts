@@ -42,7 +42,7 @@ function emitAnnotations(seg: Segmentation, recorder: Recorder, reference: numbe
   const loss = recorder.get('loss');
   const lossAt = (time: number): number => {
     let i = 0;
-    while (i < recorder.t.length - 1 && recorder.t[i + 1] <= time) i++;
+    while (i < recorder.x.length - 1 && recorder.x[i + 1] <= time) i++;
     return loss[i];
   };
   const emit = (metric: string, x: number[], y: number[]): void => {
@@ -55,7 +55,7 @@ function emitAnnotations(seg: Segmentation, recorder: Recorder, reference: numbe
 
 /** max over records and target modes of |σ_α − σ_α^theory| / σ_α^theory. */
 function theoryError(p: DlnTrainParams, recorder: Recorder): number | null {
-  const predicted = predictedSigmas(p, recorder.t);
+  const predicted = predictedSigmas(p, recorder.x);
   if (!predicted) return null;
   let worst = 0;
   predicted.forEach((y, alpha) => {
@@ -132,7 +132,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   recorder.flush();
 
   const levels = escapeLevels(task, recorder, reference);
-  const seg = segmentRun(recorder.t, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels);
+  const seg = segmentRun(recorder.x, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels);
   emitAnnotations(seg, recorder, levels, ctx);
   const sigma = reference.map((_, alpha) => recorder.get(`sigma/${alpha}`));
   const targets = sortedTargets(p);
@@ -165,7 +165,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     relativeWeightChange: relativeChange(initial, result.layers),
     steps: result.steps,
     rhsEvaluations: result.rhsEvaluations ?? null,
-    records: recorder.t.length,
+    records: recorder.x.length,
     ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
   };
 }

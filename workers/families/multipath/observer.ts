@@ -4,6 +4,7 @@
 // and the summary with the outcome class.
 import type { RunContext, RunSummary } from '../../family';
 import { classifyProgress, imbalance, minSharpnessAllocation, outcomeCode, rebalancingProgress, type Outcome } from './theory';
+import { SeriesLog } from '../series-log';
 
 export interface ObserverSetup {
   targets: readonly number[];
@@ -36,8 +37,7 @@ export class Observer {
   private readonly K: number;
   private readonly P: number;
   private readonly names: string[];
-  private readonly buffers: number[][];
-  private readonly xs: number[] = [];
+  private readonly log: SeriesLog;
   private stride = 1;
   private sinceDoubling = 0;
   private lastRecorded = -1;
@@ -71,7 +71,7 @@ export class Observer {
       'sharpness',
       ...(setup.extras ?? []),
     ];
-    this.buffers = this.names.map(() => []);
+    this.log = new SeriesLog(ctx, { records: CHUNK });
   }
 
   /** Whether step x is a sampling point (the caller then supplies the sharpness). */
@@ -137,32 +137,24 @@ export class Observer {
   record(x: number, values: ArrayLike<number>, residual: ArrayLike<number>, loss: number, sharpness: number, extras: readonly number[] = []): void {
     if (x === this.lastRecorded) return;
     this.lastRecorded = x;
-    let i = 0;
-    for (let j = 0; j < this.K * this.P; j++) this.buffers[i++].push(values[j]);
-    for (let k = 0; k < this.K; k++) this.buffers[i++].push(residual[k]);
-    for (let k = 0; k < this.K; k++) this.buffers[i++].push(this.stepsInWindow > 0 ? this.flipsInWindow[k] / this.stepsInWindow : 0);
-    for (let k = 0; k < this.K; k++) this.buffers[i++].push(imbalance(values, k * this.P, this.optimalShares[k]));
-    this.buffers[i++].push(loss);
-    this.buffers[i++].push(sharpness);
-    for (const v of extras) this.buffers[i++].push(v);
-    this.xs.push(x);
+    const row = [
+      ...Array.from(values).slice(0, this.K * this.P),
+      ...Array.from(residual).slice(0, this.K),
+      ...Array.from(this.flipsInWindow, (flips) => (this.stepsInWindow > 0 ? flips / this.stepsInWindow : 0)),
+      ...Array.from({ length: this.K }, (_, k) => imbalance(values, k * this.P, this.optimalShares[k])),
+      loss,
+      sharpness,
+      ...extras,
+    ];
+    this.log.next(x);
+    row.forEach((v, i) => this.log.put(this.names[i], v));
     this.flipsInWindow.fill(0);
     this.stepsInWindow = 0;
     if (++this.sinceDoubling >= this.setup.samples) {
       this.stride *= 2;
       this.sinceDoubling = 0;
     }
-    if (this.xs.length >= CHUNK) this.flush();
-  }
-
-  flush(): void {
-    if (this.xs.length === 0) return;
-    const x = Float64Array.from(this.xs);
-    this.names.forEach((metric, i) => {
-      this.ctx.emit({ metric, x: x.slice(), y: Float64Array.from(this.buffers[i]) });
-      this.buffers[i].length = 0;
-    });
-    this.xs.length = 0;
+    this.log.flushIfDue();
   }
 
   /**
@@ -175,7 +167,7 @@ export class Observer {
     const diverged = blewUp || (!converged && !(loss <= NON_CONVERGENT * scale));
     if (converged) this.mark('converged', x);
     if (diverged) this.mark('diverged', x);
-    this.flush();
+    this.log.flush();
     for (const e of PHASE_EVENTS) {
       const hit = this.events.get(e);
       if (hit) this.ctx.emit({ metric: eventMetric(e), x: Float64Array.of(hit.x), y: Float64Array.of(Number.isFinite(hit.y) ? hit.y : 0) });

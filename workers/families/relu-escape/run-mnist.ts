@@ -12,6 +12,7 @@ import { layerSizes, randomWeights, squaredNorm, type Weights } from './network'
 import { hiddenWidths, type ReluEscapeParams } from './params';
 import { detectPlateaus, movingAverage } from './plateaus';
 import { TopSingularValues } from './top-singular';
+import { SeriesLog } from '../series-log';
 
 /**
  * Plateau detection on the loss smoothed over 5 records: flat within ±2% for 5% of the records, an
@@ -76,37 +77,21 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
   const every = Math.max(1, Math.ceil(totalSteps / p.records));
   const trackers = weights.map(() => new TopSingularValues(p.topSingular, ctx.rng));
 
-  const stepAxis: number[] = [];
-  const lossSeries: number[] = [];
-  const normSeries: number[] = [];
-  const rankSeries: number[][] = weights.map(() => []);
-  const svSeries: number[][][] = weights.map(() => Array.from({ length: p.topSingular }, () => []));
+  // Records go out in chunks of FLUSH_RECORDS, so charts fill in while training runs.
+  const log = new SeriesLog(ctx, { records: FLUSH_RECORDS });
+  const rankMetric = (l: number): string => `rankRatio/${l + 1}`;
   let lossCount = 0, step = 0;
   let order = shuffled(p.samples, ctx);
 
-  // Records not yet emitted go out in chunks of FLUSH_RECORDS, so charts fill in while training runs.
-  let emitted = 0;
-  const flush = (): void => {
-    const end = stepAxis.length;
-    if (end === emitted) return;
-    // Each chunk owns its arrays: the host transfers (detaches) them.
-    const piece = (values: number[]): Float64Array => Float64Array.from(values.slice(emitted, end));
-    ctx.emit({ metric: 'trainLoss', x: piece(stepAxis), y: piece(lossSeries) });
-    ctx.emit({ metric: 'paramNorm', x: piece(stepAxis), y: piece(normSeries) });
-    rankSeries.forEach((r, l) => ctx.emit({ metric: `rankRatio/${l + 1}`, x: piece(stepAxis), y: piece(r) }));
-    svSeries.forEach((layer, l) => layer.forEach((v, i) => ctx.emit({ metric: `sv/${l + 1}/${i + 1}`, x: piece(stepAxis), y: piece(v) })));
-    emitted = end;
-  };
-
   const record = (lossSum: number): void => {
-    stepAxis.push(step);
-    lossSeries.push(lossSum / lossCount);
-    normSeries.push(Math.sqrt(squaredNorm(weights)));
+    log.next(step);
+    log.put('trainLoss', lossSum / lossCount);
+    log.put('paramNorm', Math.sqrt(squaredNorm(weights)));
     weights.forEach((w, l) => {
       const sv = trackers[l].of(w);
       const frob2 = w.data.reduce((a, v) => a + v * v, 0);
-      rankSeries[l].push(frob2 > 0 ? Math.max(0, 1 - sv[0] ** 2 / frob2) : 0);
-      sv.forEach((s, i) => svSeries[l][i].push(s));
+      log.put(rankMetric(l), frob2 > 0 ? Math.max(0, 1 - sv[0] ** 2 / frob2) : 0);
+      sv.forEach((s, i) => log.put(`sv/${l + 1}/${i + 1}`, s));
     });
     lossCount = 0;
   };
@@ -129,7 +114,7 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
         be.scale(0, lossSum);
         w.forEach((data, l) => weights[l].data.set(data));
         record(sum[0]);
-        if (stepAxis.length - emitted >= FLUSH_RECORDS) flush();
+        log.flushIfDue();
         ctx.progress((0.95 * step) / totalSteps);
       }
       yield [];
@@ -137,7 +122,8 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
     order = shuffled(p.samples, ctx);
   }
 
-  flush();
+  log.flush();
+  const stepAxis = log.x, lossSeries = log.get('trainLoss'), rankSeries = weights.map((_, l) => log.get(rankMetric(l)));
   const plateaus = detectPlateaus(movingAverage(lossSeries, SMOOTHING_HALF_WIDTH), PLATEAU_FLAT, PLATEAU_DROP, Math.max(3, Math.round(PLATEAU_MIN_SHARE * lossSeries.length)));
   const escapes = plateaus.flatMap((pl) => (pl.escape === null ? [] : [pl.escape]));
   ctx.emit({ metric: 'plateauEscapes', x: Float64Array.from(escapes, (k) => stepAxis[k]), y: Float64Array.from(escapes, (k) => lossSeries[k]) });

@@ -10,7 +10,7 @@ import { effectiveQ, type SteepestParams } from './params';
 import { groundTruthDistance, l1, linfMargin } from './measures';
 import { makeProblem } from './problem';
 import { recordSteps } from './schedule';
-import { SeriesBuffer } from './series-buffer';
+import { SeriesLog } from '../series-log';
 
 /** Steps between checks of the abort signal and progress reports. */
 const CHECK_EVERY = 4096;
@@ -67,33 +67,35 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const initialBalance = balanceResiduals(net.w, n, p.depth, q);
   const support = [...problem.groundTruth.keys()].filter((c) => problem.groundTruth[c] !== 0).slice(0, MAX_SUPPORT_SERIES);
   const schedule = recordSteps(p.steps, p.recordPoints);
-  const out = new SeriesBuffer(schedule, ctx);
+  // ~100 series (one per feature): chunks at most once a second, every chunk is a row to store.
+  const out = new SeriesLog(ctx, { ms: 1000 });
   let escapeStep: number | null = null;
   let escapeLoss = NaN;
 
-  /** Stores every metric of the state after `step` updates at position `index` of the schedule. */
-  const record = (index: number, step: number, loss: number): void => {
+  /** Stores every metric of the state after `step` updates. */
+  const record = (step: number, loss: number): void => {
     for (let c = 0; c < n; c++) if (!Number.isFinite(x[c])) throw new DivergedError(`x[${c}] is ${x[c]} at step ${step}`);
-    out.set('loss', index, loss);
-    out.set('distance', index, groundTruthDistance(problem, x, 2));
-    out.set('l1Norm', index, l1(x));
+    out.next(step);
+    out.put('loss', loss);
+    out.put('distance', groundTruthDistance(problem, x, 2));
+    out.put('l1Norm', l1(x));
     let offSupport = 0;
     for (let c = 0; c < n; c++) {
-      out.set(`x/${c}`, index, x[c]);
+      out.put(`x/${c}`, x[c]);
       if (problem.groundTruth[c] === 0) offSupport += Math.abs(x[c]);
     }
-    out.set('offSupport', index, offSupport);
-    support.forEach((c, j) => out.set(`support/${j}`, index, x[c]));
+    out.put('offSupport', offSupport);
+    support.forEach((c, j) => out.put(`support/${j}`, x[c]));
     if (p.depth > 1) {
       const balance = balanceSummaries(balanceResiduals(net.w, n, p.depth, q), initialBalance, n);
-      balance.mean.forEach((v, j) => out.set(`balance/${j + 1}`, index, v));
+      balance.mean.forEach((v, j) => out.put(`balance/${j + 1}`, v));
       balance.ratio.forEach((v, j) => {
-        if (Number.isFinite(v)) out.set(`balanceRatio/${j + 1}`, index, v);
+        if (Number.isFinite(v)) out.put(`balanceRatio/${j + 1}`, v);
       });
     }
     // The margin is undefined at x = 0; such records are left out rather than stored as NaN.
     const margin = problem.task === 'classification' ? linfMargin(problem, x) : NaN;
-    if (Number.isFinite(margin)) out.set('margin', index, margin);
+    if (Number.isFinite(margin)) out.put('margin', margin);
   };
 
   let next = 0;
@@ -118,11 +120,11 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
       escapeStep = t + 1;
       escapeLoss = full;
     }
-    record(next, t + 1, full);
+    record(t + 1, full);
     next++;
-    out.flushIfDue(next);
+    out.flushIfDue();
   }
-  out.flush(next);
+  out.flush();
 
   let xMax = 0;
   for (let c = 0; c < n; c++) xMax = Math.max(xMax, Math.abs(x[c]));
