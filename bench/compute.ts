@@ -230,9 +230,10 @@ function dlnStepper(be: ComputeBackend, d: number): () => void {
   };
 }
 
-/** One SGD step of the paper-004 MLP on a fixed random batch (the data does not change the cost). */
-function mlpStepper(be: ComputeBackend): () => void {
-  const { depth, width, batch, inputs, classes } = PAPER_MLP;
+/** One SGD step of the paper-004 MLP (or one of another width) on a fixed random batch (the data does not
+ * change the cost). */
+function mlpStepper(be: ComputeBackend, shape = PAPER_MLP): () => void {
+  const { depth, width, batch, inputs, classes } = shape;
   const rng = createRng(4);
   const sizes = [inputs, ...Array.from({ length: depth - 1 }, () => width), classes];
   const weights: Matrix[] = sizes.slice(1).map((n, l) => ({ rows: n, cols: sizes[l], data: Float64Array.from({ length: n * sizes[l] }, () => 1e-3 * rng.normal()) }));
@@ -259,7 +260,9 @@ export async function benchComputeFamilies(): Promise<BenchFigure[]> {
       cpu: d >= LARGEST ? [0, 1] : d >= 1024 ? [0, 2] : [500, 3],
       softwareGpu: d >= LARGEST ? null : d >= 1024 ? [0, 2] : [300, 3],
     })),
-    { name: 'paper-004 MLP SGD step (depth 6, width 1000, batch 32)', make: mlpStepper, cpu: [1000, 3], softwareGpu: [0, 3] },
+    { name: 'paper-004 MLP SGD step (depth 6, width 1000, batch 32)', make: (be) => mlpStepper(be), cpu: [1000, 3], softwareGpu: [0, 3] },
+    // The same ~40 kernels per step on tiny matrices: the fixed cost of a step (encoding, submits).
+    { name: 'MLP SGD step at width 16 (depth 6, batch 32, 16 inputs): per-step overhead', make: (be) => mlpStepper(be, { ...PAPER_MLP, width: 16, inputs: 16 }), cpu: [500, 3], softwareGpu: [500, 3] },
   ];
   const figures: BenchFigure[] = [];
   const cpuRate = new Map<string, number>();

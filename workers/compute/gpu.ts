@@ -1,7 +1,8 @@
 /// <reference types="@webgpu/types" />
-// The float32 WebGPU backend. Tensors are storage buffers that stay on the device; every op encodes
-// one compute pass into a shared command encoder, submitted in batches, so a training step costs no
-// round trip. Only `read`, `flush` and `ScalarLog.flush` wait for the device.
+// The float32 WebGPU backend. Tensors are storage buffers that stay on the device; ops are encoded as
+// dispatches into one open compute pass of a shared command encoder (WebGPU makes each dispatch's
+// writes visible to the next), submitted in batches, so a training step costs no round trip and few
+// calls into Dawn. Only `read`, `flush` and `ScalarLog.flush` wait for the device.
 import { checkData, checkDims, checkNoAlias, checkSameShape, checkShape, productDims, type ProductKind } from './checks';
 import type { ComputeBackend, ScalarLog, Tensor } from './types';
 import { ARGMAX_HITS, ELEMENTWISE, GRID_X, GROUP, REDUCE, SOFTMAX_CE_ROWS, TILE, elementwiseSource, matmulSource, type ElementwiseName } from './wgsl';
@@ -14,7 +15,7 @@ const UNIFORM = 0x40;
 const STORAGE = 0x80;
 const MAP_MODE_READ = 0x01;
 
-/** Passes encoded before a submit: enough to amortise the submit, few enough to keep the GPU fed. */
+/** Dispatches encoded before a submit: enough to amortise the submit, few enough to keep the GPU fed. */
 const SUBMIT_EVERY = 64;
 /** Bind groups cached by (kernel, buffers, parameters); a run that keeps changing a coefficient refills it. */
 const MAX_BIND_GROUPS = 4096;
@@ -46,7 +47,10 @@ export class GpuBackend implements ComputeBackend {
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly bindGroups = new Map<string, GPUBindGroup>();
   private encoder: GPUCommandEncoder | null = null;
-  private encodedPasses = 0;
+  /** The open compute pass and the pipeline last set in it (set again only when it changes). */
+  private pass: GPUComputePassEncoder | null = null;
+  private passPipeline: GPUComputePipeline | null = null;
+  private encodedDispatches = 0;
   private nextId = 0;
   private failure: Error | null = null;
   private disposed = false;
@@ -290,6 +294,7 @@ export class GpuBackend implements ComputeBackend {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.pass = null;
     this.encoder = null;
     this.bindGroups.clear();
     this.gpu.destroy();
@@ -330,12 +335,14 @@ export class GpuBackend implements ComputeBackend {
       });
       this.bindGroups.set(key, bindGroup);
     }
-    const pass = this.commands().beginComputePass();
-    pass.setPipeline(pipeline);
+    const pass = this.computePass();
+    if (this.passPipeline !== pipeline) {
+      pass.setPipeline(pipeline);
+      this.passPipeline = pipeline;
+    }
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups[0], groups[1]);
-    pass.end();
-    if (++this.encodedPasses >= SUBMIT_EVERY) this.submit();
+    if (++this.encodedDispatches >= SUBMIT_EVERY) this.submit();
   }
 
   private uniformBuffer({ dims, coef = [] }: Uniforms): GPUBuffer {
@@ -357,17 +364,31 @@ export class GpuBackend implements ComputeBackend {
     return pipeline;
   }
 
+  /** The encoder, for copies: a copy cannot be encoded while a compute pass is open. */
   private commands(): GPUCommandEncoder {
     if (this.disposed) throw new Error('gpu backend: used after dispose');
+    this.endPass();
     this.encoder ??= this.gpu.createCommandEncoder();
     return this.encoder;
   }
 
+  private computePass(): GPUComputePassEncoder {
+    this.pass ??= this.commands().beginComputePass();
+    return this.pass;
+  }
+
+  private endPass(): void {
+    this.pass?.end();
+    this.pass = null;
+    this.passPipeline = null;
+  }
+
   private submit(): void {
     if (!this.encoder) return;
+    this.endPass();
     this.gpu.queue.submit([this.encoder.finish()]);
     this.encoder = null;
-    this.encodedPasses = 0;
+    this.encodedDispatches = 0;
   }
 
   private throwIfFailed(): void {
