@@ -35,5 +35,5 @@ function formatParam(value: unknown): string {
 
 function csvCell(value: unknown): string {
   const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
