@@ -5,9 +5,9 @@
 // relaxed-simd.ts has turned it on) a step is one fused multiply-add (f64x2.relaxed_madd, a single FMA
 // instruction on x86-64 with FMA3 and on arm64): ~25 GFLOP/s on the bench machine against ~20 with a
 // multiply then an add, and one rounding instead of two. Without it, the unfused kernel is bit-identical
-// to the sequential `s += a * b` loop. Either way a result does not depend on the blocking, the operand
-// layout or the machine, only on whether the product was fused. Transposed operands cost nothing extra:
-// the packing reads them through strides.
+// to the sequential `s += a * b` loop. Either way a result does not depend on the blocking or the operand
+// layout (relaxed_madd may round twice on an x86-64 CPU without FMA3, the one way the machine shows).
+// Transposed operands cost nothing extra: the packing reads them through strides.
 
 /** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
 const KC = 256;
