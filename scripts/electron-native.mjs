@@ -1,3 +1,7 @@
+// Electron is an optional dependency: `npm install` works offline, where Electron's own install
+// script cannot download its binary (npm then leaves the package out and goes on). `npm start`
+// fetches it on first use when it can, into node_modules/.saddle-electron/.
+//
 // better-sqlite3 is a native module: Node (tests, CLI) and Electron need different builds. We keep
 // Node's build in place and make a second copy built for Electron's ABI in
 // node_modules/.saddle-electron/, which the app loads when it runs inside Electron.
@@ -8,14 +12,71 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const require = createRequire(import.meta.url);
+const sideDir = join(root, 'node_modules', '.saddle-electron');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
+/** The Electron version the lock file pins, whether or not npm could install it. */
 export function electronVersion() {
-  return JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+  const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
+  const version = lock.packages?.['node_modules/electron']?.version;
+  if (!version) throw new Error('package-lock.json pins no Electron version (node_modules/electron)');
+  return version;
+}
+
+/** Where the electron package is: installed by `npm install`, or fetched later by `npm start`. */
+function electronPackageDirs() {
+  return [join(root, 'node_modules', 'electron'), join(sideDir, `runtime-${electronVersion()}`, 'node_modules', 'electron')];
+}
+
+function installedBinary() {
+  for (const dir of electronPackageDirs()) {
+    if (!existsSync(join(dir, 'path.txt'))) continue;
+    const binary = createRequire(join(dir, 'package.json'))(dir);
+    if (existsSync(binary)) return binary;
+  }
+  return null;
+}
+
+/** One line when the desktop window cannot open yet, saying what works without it; null when it can. */
+export function electronMissingLine() {
+  if (installedBinary()) return null;
+  return (
+    `Saddle Lab: the Electron ${electronVersion()} binary is not installed (its download needs internet access); ` +
+    '`npm start` fetches it when it can. Everything else works now: `npx saddle-lab serve` opens the same workbench in a browser.'
+  );
+}
+
+/** The Electron executable; fetches the package and its binary first when `npm install` could not. */
+export function electronBinary() {
+  let binary = installedBinary();
+  if (binary) return binary;
+  const [inTree, fetched] = electronPackageDirs();
+  console.log(`Downloading Electron ${electronVersion()} (once)…`);
+  try {
+    if (existsSync(join(inTree, 'install.js'))) {
+      execFileSync(process.execPath, [join(inTree, 'install.js')], { stdio: 'inherit' });
+    } else {
+      const prefix = join(fetched, '..', '..');
+      execFileSync(npm, ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', `electron@${electronVersion()}`], {
+        stdio: 'inherit',
+        shell: process.platform === 'win32',
+      });
+    }
+  } catch {
+    // Fall through to the message below.
+  }
+  binary = installedBinary();
+  if (!binary) {
+    throw new Error(
+      'The Electron binary could not be downloaded (is this machine offline?). The desktop window needs it; ' +
+        'everything else works without it: `npx saddle-lab serve` opens the same workbench in a browser.',
+    );
+  }
+  return binary;
 }
 
 export function electronNativeDir() {
-  return join(root, 'node_modules', '.saddle-electron', `electron-${electronVersion()}`, 'better-sqlite3');
+  return join(sideDir, `electron-${electronVersion()}`, 'better-sqlite3');
 }
 
 export function ensureElectronNative() {
@@ -34,26 +95,6 @@ export function ensureElectronNative() {
     npm_config_arch: process.arch,
     npm_config_target_arch: process.arch,
   };
-  execFileSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'install'], { cwd: dir, env, stdio: 'inherit', shell: process.platform === 'win32' });
+  execFileSync(npm, ['run', 'install'], { cwd: dir, env, stdio: 'inherit', shell: process.platform === 'win32' });
   return binary;
-}
-
-/** The Electron executable; downloads it first when `npm install` skipped that (electron's own install.js). */
-export function electronBinary() {
-  const installed = () => existsSync(join(root, 'node_modules/electron/path.txt')) && existsSync(require('electron'));
-  if (!installed()) {
-    console.log('Downloading the Electron binary (once)…');
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules/electron/install.js')], { stdio: 'inherit' });
-    } catch {
-      // Fall through to the message below.
-    }
-    if (!installed()) {
-      throw new Error(
-        'The Electron binary could not be downloaded (is this machine offline?). The desktop window needs it; ' +
-          'everything else works without it: `npx saddle-lab serve` opens the same workbench in a browser.',
-      );
-    }
-  }
-  return require('electron');
 }
