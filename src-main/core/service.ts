@@ -20,7 +20,7 @@ import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
 import { loadExamples } from './examples';
-import { expandSweep } from './sweep';
+import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec } from './spec-validation';
 import { downsample } from '../../workers/numeric/downsample';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
@@ -400,9 +400,7 @@ export class SaddleService {
     const store = this.requireStore();
     const experiment = store.getExperiment(experimentId);
     const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds });
-    const family = getFamily(spec.family);
-    // Axes are validated one by one; a combination can still break a cross-field rule of the family.
-    const planned = expandSweep(spec.params, spec.sweep, spec.seeds).map((p, i) => ({ ...p, params: parsePoint(family, p.params, `runs[${i}]`) }));
+    const planned = planRuns(spec);
     return this.submitRuns(experimentId, experiment.family, planned);
   }
 
@@ -437,17 +435,4 @@ export class SaddleService {
 function describeDevice(used: DeviceUsed): string {
   const name = used.device === 'gpu' && used.adapterName ? `gpu: ${used.adapterName}` : used.device;
   return used.notice ? `${name} (${used.notice})` : name;
-}
-
-/**
- * Parameters of one planned run with the defaults filled in, so a run stands on its own months
- * later. A bad point fails as the user's error, its fields named under `prefix` (e.g. `points[1].depth`).
- */
-function parsePoint(family: { params: z.ZodType }, params: Record<string, unknown>, prefix: string): Record<string, unknown> {
-  const parsed = family.params.safeParse(params);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error, prefix);
-    throw new ExpectedError(`invalid run parameters: ${describeIssues(issues)}`, issues);
-  }
-  return parsed.data as Record<string, unknown>;
 }
