@@ -8,6 +8,7 @@ import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { describeIssues, ExpectedError, toApiError } from '../core/errors';
 import { startServer } from '../serve/server';
+import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
 import type { Run } from '../contract';
 
 declare const __APP_VERSION__: string;
@@ -25,6 +26,7 @@ Commands:
       Export runs' series as CSV, or an experiment as a spec file.
   serve [--port N] [--project FILE]
       Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
+${clusterUsage}
 
 Options:
   -h, --help     show this help
@@ -54,6 +56,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serveCommand(rest);
     default:
+      if ((clusterCommands as readonly string[]).includes(command)) {
+        return runClusterCommand(command as ClusterCommand, rest, { newService, appVersion: __APP_VERSION__, workerFile: paths.workerFile });
+      }
       throw new UsageError(`unknown command "${command}"`);
   }
 }

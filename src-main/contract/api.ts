@@ -3,11 +3,13 @@
 import { z } from 'zod';
 import { analysisResult, familyInfo, runSummary, theorySeries } from './family-meta';
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
+import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 
-export const runStatus = z.enum(['queued', 'running', 'done', 'failed', 'diverged', 'cancelled']);
+/** 'submitted': sent to a Slurm cluster; it comes back into the project on collect. */
+export const runStatus = z.enum(['queued', 'submitted', 'running', 'done', 'failed', 'diverged', 'cancelled']);
 export type RunStatus = z.infer<typeof runStatus>;
 export const finishedStatuses: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
 
@@ -191,6 +193,19 @@ export const api = {
   },
   families: {
     list: method(none, z.array(familyInfo)),
+  },
+  /** Sweeps on a Slurm cluster (docs/slurm.md): the host must be able to run sbatch (status tells). */
+  slurm: {
+    status: method(none, slurmAvailability),
+    submit: method(
+      z.object({ experimentId: id, options: slurmOptions.default({ cpusPerTask: 1, runsPerTask: 1, sbatchArgs: [] }) }).strict(),
+      z.object({ jobId: z.string(), runIds: z.array(id), folder: z.string() }),
+    ),
+    /** Merges ended tasks' runs into the project, marks what Slurm killed, updates live progress. */
+    collect: method(none, z.object({ finishedRunIds: z.array(id), jobs: z.array(slurmJobInfo) })),
+    /** scancel on one job, or on every live job of the project. */
+    cancel: method(z.object({ jobId: z.string().regex(/^\d+$/, 'must be a Slurm job id').optional() }).strict().default({}), z.object({ cancelled: z.array(z.string()) })),
+    jobs: method(z.object({ experimentId: id.optional() }).strict().default({}), z.array(slurmJobInfo)),
   },
   /** Native file dialogs; only the Electron host offers them (app.info().host tells). */
   dialogs: {

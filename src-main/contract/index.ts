@@ -1,3 +1,4 @@
 export * from './api';
 export * from './family-meta';
 export * from './spec';
+export * from './slurm';

@@ -6,6 +6,7 @@ export const apiMethods = {
   experiments: ['list', 'create', 'validate', 'update', 'duplicate', 'delete', 'exportSpec', 'examples'],
   runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'delete'],
   families: ['list'],
+  slurm: ['status', 'submit', 'collect', 'cancel', 'jobs'],
   dialogs: ['pickProjectPath'],
   analyses: ['list', 'compute'],
   dashboards: ['list', 'save', 'delete'],

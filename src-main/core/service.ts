@@ -1,5 +1,6 @@
 // The API's implementation, shared by every host (Electron IPC, the serve host, the CLI). It owns
 // the open project, the scheduler and the live event stream; hosts only carry messages.
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import {
   api,
@@ -26,6 +27,7 @@ import { downsample } from '../../workers/numeric/downsample';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
 import { writeSidecars } from './sidecars';
+import { ClusterService, cliCommandOf } from './slurm/cluster-service';
 import { getFamily } from '../../workers/families/index';
 import type { DeviceUsed } from '../../workers/family';
 import type { GpuProbe } from '../../workers/compute/select';
@@ -71,11 +73,22 @@ export class SaddleService {
   private readonly idleWaiters = new Map<number, (() => void)[]>();
   private readonly lastProgressMs = new Map<number, number>();
   private readonly experimentOfRun = new Map<number, number>();
+  private readonly cluster: ClusterService;
   readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
     this.recent = options.recent ?? new RecentProjects();
     this.live = new LiveFeed((points) => this.emit('run.points', points));
+    this.cluster = new ClusterService({
+      appVersion: options.appVersion,
+      store: () => this.requireStore(),
+      // The worker lives in <app>/dist/main, next to the CLI's bin/ two levels up.
+      cli: cliCommandOf(join(dirname(options.workerFile), '..', '..')),
+      analyze: (experimentId) => this.computeAnalyses(experimentId),
+      changed: (runIds) => {
+        for (const run of runIds.map((id) => this.requireStore().getRun(id))) this.emitStatus(run.id, run.status, run.progress, null, run.error, run.summary);
+      },
+    });
     this.handlers = this.createHandlers();
   }
 
@@ -151,12 +164,15 @@ export class SaddleService {
     this.store = store;
     if (store) {
       this.recent.touch(store.path);
+      // A window shows Slurm jobs as they go; the CLI collects when asked.
+      if (this.options.host !== 'cli') this.cluster.watch();
     }
     this.emit('project.changed', store ? store.info() : null);
   }
 
   private async closeProject(): Promise<void> {
     if (!this.store) return;
+    await this.cluster.idle();
     const running = [...this.experimentOfRun.keys()];
     if (running.length > 0 && this.scheduler) {
       this.scheduler.cancel(running);
@@ -339,6 +355,13 @@ export class SaddleService {
       families: {
         list: () => familyCatalog(),
       },
+      slurm: {
+        status: () => this.cluster.status(),
+        submit: ({ experimentId, options }) => this.cluster.submit(experimentId, options),
+        collect: () => this.cluster.collect(),
+        cancel: ({ jobId }) => this.cluster.cancel(jobId),
+        jobs: ({ experimentId }) => this.cluster.jobs(experimentId),
+      },
       dialogs: {
         pickProjectPath: async ({ mode }) => {
           if (!o.dialogs) throw new ExpectedError('file dialogs are only available in the desktop app: type a path instead');
@@ -432,7 +455,7 @@ export class SaddleService {
 }
 
 /** How a run's device reads in the runs table: 'cpu', 'gpu: NVIDIA H100 …', with the notice if any. */
-function describeDevice(used: DeviceUsed): string {
+export function describeDevice(used: DeviceUsed): string {
   const name = used.device === 'gpu' && used.adapterName ? `gpu: ${used.adapterName}` : used.device;
   return used.notice ? `${name} (${used.notice})` : name;
 }

@@ -9,6 +9,7 @@ import { currentSchemaVersion, migrate, readSchemaVersion } from '../../src-main
 import { migrations, type Migration } from '../../src-main/core/store/migrations';
 import { up as initial } from '../../src-main/core/store/migrations/001-initial';
 import { up as figurePresets } from '../../src-main/core/store/migrations/002-figure-presets';
+import { up as slurmJobs } from '../../src-main/core/store/migrations/003-slurm-jobs';
 
 let dir: string;
 let db: Database.Database;
@@ -183,5 +184,45 @@ describe('002-figure-presets', () => {
     expect(() => insert('single', 7)).toThrow(/UNIQUE constraint/);
     expect(() => insert('zero', 0)).toThrow(/CHECK constraint/);
     expect(() => insert('no dpi', 3, 0)).toThrow(/CHECK constraint/);
+  });
+});
+
+describe('003-slurm-jobs', () => {
+  const upToTwo: Migration[] = [...firstOnly, { version: 2, name: 'figure presets', up: figurePresets }];
+  const upToThree: Migration[] = [...upToTwo, { version: 3, name: 'slurm jobs', up: slurmJobs }];
+
+  it('upgrades a version-2 project keeping its runs, series and summaries, and allows the submitted status', () => {
+    migrate(db, upToTwo);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'mode-flow', '{}', '{}', '[0]', 1, 1)").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion, summaryJson) VALUES (1, '{\"a\":1}', 7, 'done', 5, 'v', '{}')").run();
+    db.prepare("INSERT INTO series VALUES (1, 'loss', 0, 1, ?, ?)").run(Buffer.alloc(8), Buffer.alloc(8));
+    db.prepare("INSERT INTO summaries VALUES (1, 'finalLoss', 0.5)").run();
+    expect(() => db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'submitted', 1, 'v')").run()).toThrow(/CHECK constraint/);
+
+    expect(migrate(db, upToThree)).toEqual({ fromVersion: 2, toVersion: 3 });
+    expect(db.prepare('SELECT id, paramsJson, seed, status FROM runs').all()).toEqual([{ id: 1, paramsJson: '{"a":1}', seed: 7, status: 'done' }]);
+    expect(db.prepare('SELECT count(*) FROM series').pluck().get()).toBe(1);
+    expect(db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'submitted', 1, 'v')").run().lastInsertRowid).toBe(2);
+    expect(() => db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'paused', 1, 'v')").run()).toThrow(/CHECK constraint/);
+    const notStrict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0").pluck().all();
+    expect(notStrict).toEqual([]);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT * FROM runs WHERE experimentId = 1').all() as { detail: string }[];
+    expect(plan.map((row) => row.detail).join()).toMatch(/USING INDEX runsByExperiment/);
+  });
+
+  it('keeps the cascades: deleting a run or an experiment removes its series, summaries and Slurm rows', () => {
+    migrate(db, upToThree);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'mode-flow', '{}', '{}', '[0]', 1, 1)").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'submitted', 1, 'v')").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 1, 'submitted', 1, 'v')").run();
+    db.prepare("INSERT INTO series VALUES (1, 'loss', 0, 0, x'', x'')").run();
+    db.prepare("INSERT INTO slurmJobs VALUES ('42', 1, '/tmp/job', 2, '{}', 1, 'PENDING', NULL)").run();
+    db.prepare("INSERT INTO slurmRuns (runId, jobId, taskIndex, shardRunId) VALUES (1, '42', 0, 1), (2, '42', 1, 1)").run();
+    expect(() => db.prepare("INSERT INTO slurmRuns (runId, jobId, taskIndex, shardRunId) VALUES (2, 'nope', 0, 1)").run()).toThrow(/constraint/);
+    db.prepare('DELETE FROM runs WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM series').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT runId FROM slurmRuns').pluck().all()).toEqual([2]);
+    db.prepare('DELETE FROM experiments WHERE id = 1').run();
+    for (const table of ['runs', 'slurmJobs', 'slurmRuns']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
   });
 });

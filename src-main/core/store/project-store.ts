@@ -20,8 +20,9 @@ import { NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
 import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase } from './project-file';
 import { decodeFloat64, encodeFloat64 } from './series-codec';
+import { SlurmJobTable } from './slurm-jobs';
 
-export type FinishedStatus = Exclude<RunStatus, 'queued' | 'running'>;
+export type FinishedStatus = Exclude<RunStatus, 'queued' | 'submitted' | 'running'>;
 export type ExperimentPatch = Partial<Pick<ExperimentSpec, 'name' | 'params' | 'sweep' | 'seeds' | 'notes' | 'tags'>>;
 
 export interface NewRun {
@@ -127,13 +128,17 @@ const runColumns = `id, experimentId, paramsJson, seed, status, progress, queued
 
 export class ProjectStore {
   private readonly statements = new Map<string, Database.Statement>();
+  /** The Slurm jobs this project sent out (see core/slurm). */
+  readonly slurm: SlurmJobTable;
 
   private constructor(
     private readonly db: Database.Database,
     /** Absolute path of the project file. */
     readonly path: string,
     private readonly appVersion: string,
-  ) {}
+  ) {
+    this.slurm = new SlurmJobTable(db);
+  }
 
   /** Creates a new project file; refuses to overwrite anything. */
   static create(filePath: string, appVersion: string): ProjectStore {
@@ -230,15 +235,28 @@ export class ProjectStore {
 
   // ── Runs ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Adds runs as 'queued'; returns their ids in the order given. */
-  insertRuns(experimentId: number, runs: readonly NewRun[]): number[] {
+  /** Adds runs as 'queued' (or 'submitted' to a cluster); returns their ids in the order given. */
+  insertRuns(experimentId: number, runs: readonly NewRun[], status: 'queued' | 'submitted' = 'queued'): number[] {
     return this.db.transaction(() => {
       this.getExperiment(experimentId);
       const insert = this.sql(
-        `INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (?, ?, ?, 'queued', ?, ?)`,
+        `INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (?, ?, ?, ?, ?, ?)`,
       );
       const queuedAtMs = Date.now();
-      return runs.map((run) => Number(insert.run(experimentId, json(run.params), run.seed, queuedAtMs, this.appVersion).lastInsertRowid));
+      return runs.map((run) => Number(insert.run(experimentId, json(run.params), run.seed, status, queuedAtMs, this.appVersion).lastInsertRowid));
+    })();
+  }
+
+  /**
+   * Brings in a run that ran elsewhere (a Slurm task's shard): its start, device, every series and
+   * its outcome, all in one transaction, so an interrupted collect leaves the run as it was.
+   */
+  importRun(id: number, run: { startedAtMs: number | null; device: string | null; series: readonly StoredSeries[]; outcome: RunOutcome }): void {
+    this.db.transaction(() => {
+      this.updateRun(id, 'UPDATE runs SET startedAtMs = ?, device = ? WHERE id = ?', run.startedAtMs === null ? null : wholeMs(run.startedAtMs), run.device);
+      this.sql('DELETE FROM series WHERE runId = ?').run(id);
+      this.appendChunks(run.series.map((s) => ({ runId: id, metric: s.metric, x: s.x, y: s.y })));
+      this.finishRun(id, run.outcome);
     })();
   }
 

@@ -1,0 +1,144 @@
+// The `slurm` namespace of the API: submit an experiment's sweep as a Slurm array job, collect the
+// results into the project, cancel, list jobs. Slurm does the scheduling; this only writes the job
+// folder, calls its commands and merges the shards. Hosts with a window also collect on a timer
+// while a job is live.
+import { join } from 'node:path';
+import type { SlurmJobInfo, SlurmOptions } from '../../contract/slurm';
+import type { ProjectStore } from '../store/project-store';
+import { requireValidSpec } from '../spec-validation';
+import { planRuns } from '../run-plan';
+import { ExpectedError } from '../errors';
+import { collectJob } from './collect';
+import { planFormat, splitIntoTasks, writeJobFolder, type CliCommand } from './job-folder';
+import { sbatch, sbatchAvailable, scancel } from './slurm-commands';
+
+export interface ClusterDeps {
+  appVersion: string;
+  store(): ProjectStore;
+  /** This install's CLI, as a compute node starts it. */
+  cli: CliCommand;
+  /** Recomputes an experiment's analyses once new runs have come home. */
+  analyze(experimentId: number): Promise<unknown>;
+  /** Runs whose status or progress changed (the service tells its windows). */
+  changed(runIds: number[]): void;
+}
+
+export const collectIntervalMs = 15_000;
+
+export class ClusterService {
+  private timer: NodeJS.Timeout | null = null;
+  private collecting: Promise<{ finishedRunIds: number[]; jobs: SlurmJobInfo[] }> | null = null;
+
+  constructor(private readonly deps: ClusterDeps) {}
+
+  status() {
+    return sbatchAvailable();
+  }
+
+  async submit(experimentId: number, options: SlurmOptions): Promise<{ jobId: string; runIds: number[]; folder: string }> {
+    const store = this.deps.store();
+    const experiment = store.getExperiment(experimentId);
+    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds, notes: experiment.notes, tags: experiment.tags });
+    const tasks = splitIntoTasks(planRuns(spec), options.runsPerTask);
+    const { folder, script } = writeJobFolder({
+      projectPath: store.path,
+      experimentId,
+      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, tasks },
+      options,
+      cli: this.deps.cli,
+    });
+    const jobId = await sbatch(script, folder);
+    try {
+      const runIds = store.insertRuns(experimentId, tasks.flat(), 'submitted');
+      let next = 0;
+      const placement = tasks.flatMap((runs, taskIndex) => runs.map((_, position) => ({ runId: runIds[next++], taskIndex, shardRunId: position + 1 })));
+      store.slurm.insertJob({ jobId, experimentId, folder, taskCount: tasks.length, options, submittedAtMs: Date.now() }, placement);
+      this.deps.changed(runIds);
+      return { jobId, runIds, folder };
+    } catch (error) {
+      // Slurm has the job but the project could not record it: do not leave it running unseen.
+      await scancel(jobId).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** One collect at a time: the timer and a user's click share the one in flight. */
+  collect(): Promise<{ finishedRunIds: number[]; jobs: SlurmJobInfo[] }> {
+    this.collecting ??= this.collectAll().finally(() => {
+      this.collecting = null;
+    });
+    return this.collecting;
+  }
+
+  async cancel(jobId: string | undefined): Promise<{ cancelled: string[] }> {
+    const live = this.jobs().filter((job) => job.live);
+    const targets = jobId === undefined ? live : live.filter((job) => job.jobId === jobId);
+    if (jobId !== undefined && targets.length === 0) {
+      const known = this.deps.store().slurm.getJob(jobId);
+      throw new ExpectedError(known ? `job ${jobId} has ended already (${known.state})` : `no Slurm job ${jobId} in this project`);
+    }
+    for (const job of targets) await scancel(job.jobId);
+    return { cancelled: targets.map((job) => job.jobId) };
+  }
+
+  jobs(experimentId?: number): SlurmJobInfo[] {
+    const store = this.deps.store();
+    return store.slurm.listJobs(experimentId).map((job) => ({
+      jobId: job.jobId,
+      experimentId: job.experimentId,
+      folder: job.folder,
+      taskCount: job.taskCount,
+      state: job.state,
+      live: job.endedAtMs === null,
+      submittedAtMs: job.submittedAtMs,
+      endedAtMs: job.endedAtMs,
+      runs: store.slurm.runsOfJob(job.jobId).map(({ runId, taskIndex, taskState, taskReason }) => ({ runId, taskIndex, taskState, taskReason })),
+    }));
+  }
+
+  /** Collects now and then every `collectIntervalMs` while some job of the open project is live. */
+  watch(): void {
+    this.stop();
+    const tick = async () => {
+      this.timer = null;
+      try {
+        const { jobs } = await this.collect();
+        if (jobs.some((job) => job.live)) this.timer = setTimeout(() => void tick(), collectIntervalMs).unref();
+      } catch (error) {
+        console.error(`collecting Slurm jobs failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    if (this.deps.store().slurm.listJobs().some((job) => job.endedAtMs === null)) void tick();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Stops the timer and waits for a collect in flight: the project may close after this. */
+  async idle(): Promise<void> {
+    this.stop();
+    await this.collecting?.catch(() => undefined);
+    this.stop();
+  }
+
+  private async collectAll(): Promise<{ finishedRunIds: number[]; jobs: SlurmJobInfo[] }> {
+    const store = this.deps.store();
+    const finishedRunIds: number[] = [];
+    const touched = new Set<number>();
+    for (const job of store.slurm.listJobs()) {
+      const result = await collectJob(store, job, this.deps.appVersion);
+      if (result.finishedRunIds.length > 0) touched.add(job.experimentId);
+      finishedRunIds.push(...result.finishedRunIds);
+      this.deps.changed([...result.finishedRunIds, ...result.progressedRunIds]);
+    }
+    for (const experimentId of touched) await this.deps.analyze(experimentId);
+    return { finishedRunIds, jobs: this.jobs() };
+  }
+}
+
+/** The CLI of this install as a compute node starts it: this Node (or `node` beside Electron) and bin/saddle-lab.mjs. */
+export function cliCommandOf(appRoot: string): CliCommand {
+  return { node: process.versions.electron ? 'node' : process.execPath, bin: join(appRoot, 'bin', 'saddle-lab.mjs') };
+}

@@ -1,0 +1,117 @@
+// Brings a Slurm job's results home: for every array task that has ended, its shard's runs (all
+// series, summary, theory, device, timings) go into the project; runs a task never finished are
+// marked with Slurm's state and reason; live tasks report progress from their progress files.
+// Only runs still 'submitted' are touched, so collecting again changes nothing.
+import { existsSync } from 'node:fs';
+import type { Run } from '../../contract';
+import { ProjectStore, type FinishedStatus } from '../store/project-store';
+import type { SlurmJobRecord, SlurmRunRecord } from '../store/slurm-jobs';
+import { isEnded, readTaskStates, type TaskState } from './slurm-commands';
+import { jobFiles, readProgress } from './job-folder';
+
+export interface JobCollect {
+  /** Runs that got their final status in this collect. */
+  finishedRunIds: number[];
+  /** Runs whose progress moved. */
+  progressedRunIds: number[];
+}
+
+/** A task Slurm has forgotten (no accounting, older than MinJobAge) has ended, one way or another. */
+const forgotten: TaskState = { state: 'UNKNOWN', reason: 'Slurm no longer knows this task (no accounting, and older than MinJobAge)' };
+const resultStatuses: readonly string[] = ['done', 'diverged', 'failed'];
+
+export async function collectJob(store: ProjectStore, job: SlurmJobRecord, appVersion: string): Promise<JobCollect> {
+  const result: JobCollect = { finishedRunIds: [], progressedRunIds: [] };
+  const records = store.slurm.runsOfJob(job.jobId);
+  const waiting = records.filter((r) => store.getRun(r.runId).status === 'submitted');
+  if (waiting.length === 0 && job.endedAtMs !== null) return result;
+
+  const states = await readTaskStates(job.jobId);
+  const stateOf = (task: number): TaskState => states.get(task) ?? (states.size === 0 ? forgotten : { state: 'PENDING', reason: null });
+  for (let task = 0; task < job.taskCount; task++) {
+    const { state, reason } = stateOf(task);
+    store.slurm.setTaskState(job.jobId, task, state, reason);
+  }
+
+  const byTask = new Map<number, SlurmRunRecord[]>();
+  for (const r of waiting) byTask.set(r.taskIndex, [...(byTask.get(r.taskIndex) ?? []), r]);
+  for (const [task, runs] of byTask) {
+    const slurmState = stateOf(task);
+    if (isEnded(slurmState.state) || slurmState === forgotten) {
+      importTask(store, job, task, runs, slurmState, appVersion);
+      result.finishedRunIds.push(...runs.map((r) => r.runId));
+    } else {
+      result.progressedRunIds.push(...applyProgress(store, job, task, runs));
+    }
+  }
+  const taskStates = Array.from({ length: job.taskCount }, (_, task) => stateOf(task).state);
+  const ended = taskStates.every((s) => isEnded(s) || s === forgotten.state);
+  store.slurm.setJobState(job.jobId, summarizeStates(taskStates), ended);
+  return result;
+}
+
+/** One word for a job: the live state while any task may run, else every way its tasks ended. */
+export function summarizeStates(taskStates: readonly string[]): string {
+  const live = taskStates.filter((s) => !isEnded(s) && s !== forgotten.state);
+  if (live.length > 0) return live.includes('RUNNING') ? 'RUNNING' : live[0];
+  const distinct = [...new Set(taskStates)].sort((a, b) => (a === 'COMPLETED' ? -1 : b === 'COMPLETED' ? 1 : a.localeCompare(b)));
+  return distinct.join('+');
+}
+
+function importTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[], slurmState: TaskState, appVersion: string): void {
+  const shardPath = jobFiles.shard(job.folder, task);
+  // The task has ended, so nothing writes the shard any more; opening it recovers a killed
+  // task's last transaction and marks what it left unfinished.
+  const shard = existsSync(shardPath) ? ProjectStore.open(shardPath, appVersion) : null;
+  try {
+    for (const record of runs) {
+      const target = store.getRun(record.runId);
+      const source = shard ? findShardRun(shard, record.shardRunId, target) : null;
+      const finished = source !== null && resultStatuses.includes(source.status);
+      store.importRun(record.runId, {
+        startedAtMs: source?.startedAtMs ?? null,
+        device: source?.device ?? null,
+        // A run the task did not finish keeps what it wrote, as a cancelled local run does.
+        series: source && shard ? shard.readSeries(source.id) : [],
+        outcome: finished
+          ? { status: source.status as FinishedStatus, error: source.error, summary: source.summary, theory: shard!.getTheory(source.id), finishedAtMs: source.finishedAtMs ?? Date.now() }
+          : { status: unfinishedStatus(slurmState.state), error: describeUnfinished(slurmState, job, task, source !== null), summary: null, theory: source && shard ? shard.getTheory(source.id) : null, finishedAtMs: Date.now() },
+      });
+    }
+  } finally {
+    shard?.close();
+  }
+}
+
+/** The shard's run, checked against the project's: the plan and the shard must agree on params and seed. */
+function findShardRun(shard: ProjectStore, shardRunId: number, target: Run): Run | null {
+  const source = shard.listRuns().find((r) => r.id === shardRunId) ?? null;
+  if (source && (source.seed !== target.seed || JSON.stringify(source.params) !== JSON.stringify(target.params))) {
+    throw new Error(`shard run ${shardRunId} (${shard.path}) does not match project run ${target.id}: the job folder was changed`);
+  }
+  return source;
+}
+
+function unfinishedStatus(slurmState: string): FinishedStatus {
+  return slurmState === 'CANCELLED' || slurmState === 'PREEMPTED' ? 'cancelled' : 'failed';
+}
+
+function describeUnfinished(slurmState: TaskState, job: SlurmJobRecord, task: number, started: boolean): string {
+  const what = slurmState.state === 'COMPLETED'
+    ? `the Slurm task ended (COMPLETED) without this run's result`
+    : `Slurm ${slurmState.state}${slurmState.reason ? ` (${slurmState.reason})` : ''}`;
+  return `${what}: job ${job.jobId}, array task ${task}${started ? '' : ', before the run started'}; log: ${jobFiles.log(job.folder, task)}`;
+}
+
+function applyProgress(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[]): number[] {
+  const progress = readProgress(job.folder, task);
+  if (!progress) return [];
+  const moved: number[] = [];
+  for (const record of runs) {
+    const live = progress.runs[String(record.shardRunId)];
+    if (!live || live.progress === store.getRun(record.runId).progress) continue;
+    store.setRunProgress(record.runId, live.progress);
+    moved.push(record.runId);
+  }
+  return moved;
+}
