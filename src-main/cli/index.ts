@@ -9,17 +9,18 @@ import { appPaths } from '../core/app-paths';
 import { describeIssues, ExpectedError, toApiError } from '../core/errors';
 import { startServer } from '../serve/server';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
-import type { Run } from '../contract';
+import { exampleFile, exampleSpec, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
 
 const usage = `Usage: saddle-lab <command> [options]
 
 Commands:
-  run SPEC.json [--project FILE] [--json] [--pool N]
+  run SPEC.json [--project FILE] [--json] [--pool N] [--quick]
       Run an experiment or sweep from a spec file. Without --project the results go to a
       temporary project that is removed afterwards. --json prints one JSON line per run and
-      per analysis result.
+      per analysis result. --quick runs a shipped example's small variant (seconds), which
+      checks the same behaviour as the full one.
   families [--json]
       List the experiment families and their parameters.
   export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|spec] [--out FILE] [--max-points N]
@@ -90,16 +91,11 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' } }, true);
+  const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, quick: { type: 'boolean' } }, true);
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SPEC.json file');
   const poolSize = positiveInt(values.pool as string | undefined, '--pool');
   const specFile = resolve(positionals[0]);
-  let spec: unknown;
-  try {
-    spec = JSON.parse(readFileSync(specFile, 'utf8'));
-  } catch (error) {
-    throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
-  }
+  const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
   const service = newService({ poolSize });
   const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
@@ -133,6 +129,39 @@ async function runCommand(args: string[]): Promise<number> {
     await service.close();
     if (temp) rmSync(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A spec file, or a shipped example (its quick variant with `quick`). Says before the start how
+ * long an example takes when that is more than a minute, and that a quick variant exists.
+ */
+function readSpecFile(specFile: string, quick: boolean): unknown {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(specFile, 'utf8'));
+  } catch (error) {
+    throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
+  }
+  const example = exampleFile.safeParse(raw);
+  // A plain spec that fails here is reported by experiments.validate, field by field.
+  if (!example.success) {
+    if (quick) throw new ExpectedError(`--quick: ${specFile} is not a valid example file`);
+    return raw;
+  }
+  const spec = exampleSpec(example.data, quick ? 'quick' : 'full');
+  if (!spec) throw new ExpectedError(`--quick: ${specFile} has no quick variant (its "quick" field)`);
+  const seconds = example.data.expectedSeconds;
+  if (!quick && seconds !== undefined && seconds > 60) {
+    console.error(
+      `${spec.name}: about ${formatDuration(seconds)} on a 2-core machine with the default pool` +
+        (example.data.quick ? '; --quick runs a small variant in seconds.' : '.'),
+    );
+  }
+  return spec;
+}
+
+function formatDuration(seconds: number): string {
+  return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
 class ProgressLine {

@@ -159,7 +159,10 @@ export const api = {
     duplicate: method(z.object({ id }).strict(), experiment),
     delete: method(z.object({ id }).strict(), ok),
     exportSpec: method(z.object({ id }).strict(), experimentSpec),
-    examples: method(none, z.array(z.object({ file: z.string(), spec: experimentSpec }))),
+    examples: method(
+      none,
+      z.array(z.object({ file: z.string(), spec: experimentSpec, quick: experimentSpec.nullable(), expectedSeconds: z.number().positive().nullable() })),
+    ),
   },
   runs: {
     start: method(z.object({ experimentId: id }).strict(), z.object({ runIds: z.array(id) })),

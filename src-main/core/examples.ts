@@ -1,9 +1,17 @@
-// The example experiments shipped in examples/: each is an experiment spec file.
+// The example experiments shipped in examples/: each is an experiment spec file, optionally with
+// its measured run time and a quick variant (see `exampleFile`).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { experimentSpec, type ExperimentSpec } from '../contract';
+import { exampleFile, exampleSpec, type ExperimentSpec } from '../contract';
 
-export function loadExamples(dir: string): { file: string; spec: ExperimentSpec }[] {
+export interface Example {
+  file: string;
+  spec: ExperimentSpec;
+  quick: ExperimentSpec | null;
+  expectedSeconds: number | null;
+}
+
+export function loadExamples(dir: string): Example[] {
   let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
@@ -11,7 +19,9 @@ export function loadExamples(dir: string): { file: string; spec: ExperimentSpec 
     return [];
   }
   return files.flatMap((file) => {
-    const parsed = experimentSpec.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    return parsed.success ? [{ file, spec: parsed.data }] : [];
+    const parsed = exampleFile.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+    if (!parsed.success) return [];
+    const spec = exampleSpec(parsed.data) as ExperimentSpec;
+    return [{ file, spec, quick: exampleSpec(parsed.data, 'quick'), expectedSeconds: parsed.data.expectedSeconds ?? null }];
   });
 }

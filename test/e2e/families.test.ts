@@ -4,13 +4,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
 
-/** Example → how many runs it has, which analyses must appear, which theory overlay must load. */
-const cases: { family: string; example: string; runs: number; analyses: string[]; theory?: string }[] = [
-  { family: 'dln-train', example: 'saxe-two-modes', runs: 1, analyses: ['plateaus'], theory: 'logistic' },
-  { family: 'dln-train', example: 'dln-train-lambda-sweep', runs: 6, analyses: ['rich-to-lazy'] },
-  { family: 'multipath', example: 'multipath-phase-diagram', runs: 55, analyses: ['phase-diagram'] },
-  { family: 'steepest', example: 'steepest-margins', runs: 6, analyses: ['geometry-table'] },
-  { family: 'relu-escape', example: 'relu-escape-depth', runs: 5, analyses: ['depth-speed'] },
+/**
+ * Example (its quick variant where it has one: the same charts and analyses in seconds) → how many
+ * runs it has, which analyses must appear, which theory overlay must load.
+ */
+const cases: { family: string; example: string; variant: 'full' | 'quick'; runs: number; analyses: string[]; theory?: string }[] = [
+  { family: 'dln-train', example: 'saxe-two-modes', variant: 'full', runs: 1, analyses: ['plateaus'], theory: 'logistic' },
+  { family: 'dln-train', example: 'dln-train-lambda-sweep', variant: 'full', runs: 6, analyses: ['rich-to-lazy'] },
+  { family: 'multipath', example: 'multipath-phase-diagram', variant: 'quick', runs: 18, analyses: ['phase-diagram'] },
+  { family: 'steepest', example: 'steepest-margins', variant: 'full', runs: 6, analyses: ['geometry-table'] },
+  { family: 'relu-escape', example: 'relu-escape-depth', variant: 'quick', runs: 3, analyses: ['depth-speed'] },
 ];
 
 let bench: Workbench;
@@ -26,10 +29,10 @@ describe.runIf(haveChromium)('every family in the app', () => {
     await bench?.close();
   });
 
-  it.each(cases)('$example ($family): runs, draws every chart, shows its analyses', async ({ example, runs, analyses, theory }) => {
+  it.each(cases)('$example ($variant, $family): runs, draws every chart, shows its analyses', async ({ example, variant, runs, analyses, theory }) => {
     const { page } = bench;
     const before = await page.getByTestId('experiment-item').count();
-    await createFromExample(page, example);
+    await createFromExample(page, example, variant);
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(before + 1);
     await page.getByTestId('run-start').click();
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe(String(runs));

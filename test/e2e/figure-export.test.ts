@@ -39,10 +39,10 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     const dir = tempDir('saddle-figure-e2e-');
     await page.goto(bench.url);
     await newProject(page, 'figures.saddle');
-    await createFromExample(page, 'mirror-descent-fig2');
+    await createFromExample(page, 'mirror-descent-fig2', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b125\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b30\b/);
 
     // Five runs (one per depth): a legend that fits on paper.
     await page.getByTestId('runs-filter').fill('initScale=0.1');

@@ -22,12 +22,13 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     const { page } = bench;
     await page.goto(bench.url);
     await newProject(page, 'sweep.saddle');
-    await createFromExample(page, 'multipath-phase-diagram');
+    // The quick variant: a 6 × 3 grid of the same η × P plane.
+    await createFromExample(page, 'multipath-phase-diagram', 'quick');
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('55');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('18');
 
     const map = page.getByTestId('sweep-map');
-    await expect.poll(() => map.getAttribute('data-cells')).toBe('55');
+    await expect.poll(() => map.getAttribute('data-cells')).toBe('18');
     await expect.poll(() => map.getByTestId('sweep-value').inputValue()).toBe('outcome');
     await map.getByTestId('sweep-x').selectOption('learningRate');
     await map.getByTestId('sweep-y').selectOption('pathways');
@@ -44,8 +45,8 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     const added = Number(/\((\d+)\)/.exec((await refine.textContent()) ?? '')?.[1]);
     expect(added).toBeGreaterThan(0);
     await refine.click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe(String(55 + added));
-    await expect.poll(() => map.getAttribute('data-cells')).not.toBe('55');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe(String(18 + added));
+    await expect.poll(() => map.getAttribute('data-cells')).not.toBe('18');
     await bench.shot('2-refined');
 
     await map.getByTestId('figure-export').click();

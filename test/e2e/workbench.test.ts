@@ -1,6 +1,7 @@
 // End to end: Playwright drives Debian's Chromium against the serve host, as a researcher would:
-// create a project, open the Fig. 2 example, run it, see five curves and the fit table, export
-// SVG, reopen the project and see the runs again. Screenshots are kept in test-artifacts/.
+// create a project, open the Fig. 2 example (its quick variant: 30 runs, the same five depths and
+// fits), run it, see five curves and the fit table, export SVG, reopen the project and see the
+// runs again. Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,12 +33,12 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await page.getByTestId('project-new').click();
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('e2e.saddle');
 
-    await createFromExample(page, 'mirror-descent-fig2');
+    await createFromExample(page, 'mirror-descent-fig2', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await shot('1-experiment');
 
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b125\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b30\b/);
 
     const analysis = page.locator('[data-testid="analysis-panel"][data-analysis-id="escape-time-scaling"]');
     await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
@@ -60,7 +61,7 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await page.getByTestId('project-open').click();
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('e2e.saddle');
     await page.getByTestId('experiment-item').first().click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 30_000 }).toMatch(/\b125\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 30_000 }).toMatch(/\b30\b/);
     await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
     await shot('3-reopened');
   }, 180_000);

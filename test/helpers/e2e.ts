@@ -74,11 +74,12 @@ export async function newProject(page: Page, name: string): Promise<string> {
   return projectPath;
 }
 
-/** Creates an experiment from a shipped example (`examples/<id>.json`). */
-export async function createFromExample(page: Page, exampleId: string): Promise<void> {
+/** Creates an experiment from a shipped example (`examples/<id>.json`), or from its quick variant. */
+export async function createFromExample(page: Page, exampleId: string, variant: 'full' | 'quick' = 'full'): Promise<void> {
   const picker = page.getByTestId('example-picker');
-  const value = await picker.locator(`[data-example="${exampleId}"]`).getAttribute('value');
-  await picker.selectOption(value ?? `${exampleId}.json`);
+  const option = variant === 'quick' ? `${exampleId}:quick` : exampleId;
+  const value = await picker.locator(`[data-example="${option}"]`).getAttribute('value');
+  await picker.selectOption(value ?? option);
   await page.getByTestId('create-from-example').click();
 }
 

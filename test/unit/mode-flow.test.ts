@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { chartSpec, theorySeries } from '../../src-main/contract/family-meta';
-import { experimentSpec } from '../../src-main/contract/spec';
+import { exampleFile } from '../../src-main/contract/spec';
 import { families, getFamily } from '../../workers/families';
 import { family } from '../../workers/families/mode-flow';
 import { barrier, Channel, potential } from '../../workers/families/mode-flow/barrier';
@@ -382,7 +382,7 @@ describe('mode-flow params', () => {
 describe('examples and registry', () => {
   it('the mirror-descent example specs parse, and their params are valid mode-flow params', () => {
     for (const [file, name] of [['mirror-descent-fig1.json', 'Mirror descent, Fig. 1'], ['mirror-descent-fig2.json', 'Mirror descent, Fig. 2']]) {
-      const spec = experimentSpec.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')));
+      const spec = exampleFile.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')));
       expect(spec.family).toBe('mode-flow');
       expect(spec.name).toBe(name);
       expect(spec.notes.length).toBeGreaterThan(20);

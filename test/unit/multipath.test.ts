@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { analysisResult, chartSpec, theorySeries } from '../../src-main/contract/family-meta';
-import { experimentSpec } from '../../src-main/contract/spec';
+import { exampleFile } from '../../src-main/contract/spec';
 import { expandSweep } from '../../src-main/core/sweep';
 import type { AnalysisRunInput } from '../../workers/family';
 import { families, getFamily } from '../../workers/families';
@@ -507,7 +507,7 @@ describe('parameters, metadata, analyses and examples', () => {
 
   it('the example specs parse, expand to valid params, and Fig. 5 brackets η_WCR', () => {
     for (const file of ['fig1', 'fig2', 'fig4', 'fig5', 'phase-diagram', 'full-random']) {
-      const spec = experimentSpec.parse(JSON.parse(readFileSync(new URL(`../../examples/multipath-${file}.json`, import.meta.url), 'utf8')));
+      const spec = exampleFile.parse(JSON.parse(readFileSync(new URL(`../../examples/multipath-${file}.json`, import.meta.url), 'utf8')));
       expect(spec.family).toBe('multipath');
       for (const planned of expandSweep(spec.params, spec.sweep, spec.seeds)) expect(family.params.safeParse(planned.params).success, file).toBe(true);
       if (file === 'fig5') {

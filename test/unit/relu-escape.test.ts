@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartSpec, theorySeries } from '../../src-main/contract/family-meta';
-import { experimentSpec } from '../../src-main/contract/spec';
+import { exampleFile } from '../../src-main/contract/spec';
 import type { AnalysisRunInput } from '../../workers/family';
 import { getFamily } from '../../workers/families';
 import { family } from '../../workers/families/relu-escape';
@@ -357,7 +357,7 @@ describe('registration, charts and examples', () => {
 
   for (const file of ['relu-escape-circle.json', 'relu-escape-mnist.json', 'relu-escape-depth.json']) {
     it(`examples/${file} is a valid experiment of this family`, () => {
-      const spec = experimentSpec.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')));
+      const spec = exampleFile.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')));
       expect(spec.family).toBe('relu-escape');
       expect(reluEscapeParams.safeParse(spec.params).success).toBe(true);
     });

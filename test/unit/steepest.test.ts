@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartSpec, metricSpec, runSummary, theorySeries } from '../../src-main/contract/family-meta';
-import { experimentSpec } from '../../src-main/contract/spec';
+import { exampleFile } from '../../src-main/contract/spec';
 import { expandSweep } from '../../src-main/core/sweep';
 import { DivergedError } from '../../workers/family';
 import { getFamily } from '../../workers/families';
@@ -378,7 +378,7 @@ describe('analyses', () => {
 describe('example experiments', () => {
   for (const file of ['steepest-regression', 'steepest-margins', 'steepest-weight-decay', 'steepest-fig2-scalar']) {
     it(`${file}.json parses and every run's params are valid`, () => {
-      const spec = experimentSpec.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}.json`, import.meta.url), 'utf8')));
+      const spec = exampleFile.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}.json`, import.meta.url), 'utf8')));
       expect(spec.family).toBe('steepest');
       for (const planned of expandSweep(spec.params, spec.sweep, spec.seeds)) family.params.parse(planned.params);
     });

@@ -211,10 +211,11 @@ export const useExperimentsStore = defineStore('experiments', () => {
     );
   }
 
-  function createFromExample(file: string): Promise<void> {
+  function createFromExample(file: string, variant: 'full' | 'quick' = 'full'): Promise<void> {
     const example = examples.value.find((candidate) => candidate.file === file);
-    if (!example) return Promise.resolve();
-    return adopt('Creating the experiment from the example', () => saddle().experiments.create({ spec: example.spec }));
+    const spec = variant === 'quick' ? example?.quick : example?.spec;
+    if (!spec) return Promise.resolve();
+    return adopt('Creating the experiment from the example', () => saddle().experiments.create({ spec }));
   }
 
   function duplicate(id: number): Promise<void> {
