@@ -10,7 +10,7 @@ const run = promisify(execFile);
 export interface TaskState {
   /** Slurm's JobState word: PENDING, RUNNING, COMPLETED, CANCELLED, FAILED, TIMEOUT, ... */
   state: string;
-  /** Slurm's reason and exit code, as one line for the user ("Reason=NonZeroExitCode, ExitCode=3:0"). */
+  /** Slurm's reason, exit code and end time, as one line for the user ("Reason=NonZeroExitCode, ExitCode=3:0, ended 2026-…"). */
   reason: string | null;
 }
 
@@ -84,16 +84,16 @@ export async function readTaskStates(jobId: string): Promise<Map<number, TaskSta
 
 /** null when the cluster keeps no accounting (sacct then fails), so scontrol is asked instead. */
 async function fromSacct(jobId: string): Promise<Map<number, TaskState> | null> {
-  const answer = await slurm('sacct', ['-j', jobId, '-X', '-n', '-P', '-o', 'JobID,State,Reason,ExitCode']);
+  const answer = await slurm('sacct', ['-j', jobId, '-X', '-n', '-P', '-o', 'JobID,State,Reason,ExitCode,End']);
   if (!answer.ok) return null;
   const states = new Map<number, TaskState>();
   for (const line of lines(answer.stdout)) {
-    const [id, stateText, reason, exitCode] = line.split('|');
+    const [id, stateText, reason, exitCode, end] = line.split('|');
     const match = /^\d+_(\d+)$/.exec(id);
     if (!match) continue;
     // sacct says "CANCELLED by 1000": the word is the state, the rest says who.
     const [state, ...rest] = stateText.split(' ');
-    states.set(Number(match[1]), { state, reason: describeReason(reason, exitCode, rest.join(' ')) });
+    states.set(Number(match[1]), { state, reason: describeReason({ by: rest.join(' '), reason, exitCode, end: isEnded(state) ? end : undefined }) });
   }
   return states;
 }
@@ -107,7 +107,7 @@ async function fromScontrol(jobId: string): Promise<Map<number, TaskState>> {
     const tasks = fields.get('ArrayTaskId');
     const state = fields.get('JobState');
     if (tasks === undefined || state === undefined) continue;
-    const reason = describeReason(fields.get('Reason'), fields.get('ExitCode'), '');
+    const reason = describeReason({ reason: fields.get('Reason'), exitCode: fields.get('ExitCode'), end: isEnded(state) ? fields.get('EndTime') : undefined });
     for (const index of expandTaskList(tasks)) states.set(index, { state, reason });
   }
   return states;
@@ -132,11 +132,13 @@ export function expandTaskList(text: string): number[] {
   return indices;
 }
 
-function describeReason(reason: string | undefined, exitCode: string | undefined, by: string): string | null {
+/** Only what says something: "None" and "0:0" are left out (the caller gives an end time only for an ended task). */
+export function describeReason(fields: { by?: string; reason?: string; exitCode?: string; end?: string }): string | null {
   const parts: string[] = [];
-  if (by) parts.push(by);
-  if (reason && reason !== 'None') parts.push(`Reason=${reason}`);
-  if (exitCode && exitCode !== '0:0') parts.push(`ExitCode=${exitCode}`);
+  if (fields.by) parts.push(fields.by);
+  if (fields.reason && fields.reason !== 'None') parts.push(`Reason=${fields.reason}`);
+  if (fields.exitCode && fields.exitCode !== '0:0') parts.push(`ExitCode=${fields.exitCode}`);
+  if (fields.end && /^\d{4}-/.test(fields.end)) parts.push(`ended ${fields.end}`);
   return parts.length > 0 ? parts.join(', ') : null;
 }
 

@@ -1,0 +1,197 @@
+// A real Slurm cluster (scripts/slurm-local.sh starts one on this machine): submit a small sweep,
+// watch live progress, scancel one array task while it runs, collect, and compare every finished
+// run with the same run done locally, bit for bit. Nothing of Slurm is mocked.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli';
+import { requireBuild, tempDir } from '../helpers/paths';
+
+const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
+const required = process.env.SADDLE_REQUIRE_SLURM === '1';
+if (!slurmHere) {
+  const message = 'sbatch is not on PATH: the Slurm tests are skipped (scripts/slurm-local.sh start sets up a local cluster; SADDLE_REQUIRE_SLURM=1 makes this a failure)';
+  if (required) throw new Error(message);
+  console.warn(message);
+}
+
+const env = () => ({ SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') });
+const fastHorizons = [2, 4, 6];
+/** 1e7 gradient steps (the family's limit), about 30 s here: surely still running when it is cancelled. */
+const slowHorizon = 1e5;
+const spec = (horizons: number[]) => ({
+  family: 'dln-train',
+  name: 'gd horizons',
+  params: { optimizer: 'gd', learningRate: 0.01, init: 'small-random', device: 'cpu' },
+  sweep: { horizon: horizons },
+  seeds: [1],
+});
+
+interface JobLine {
+  jobId: string;
+  state: string;
+  live: boolean;
+  runs: { runId: number; taskIndex: number; taskState: string; taskReason: string | null; status: string; progress: number; error: string | null }[];
+}
+
+async function collect(project: string): Promise<JobLine> {
+  const result = await runCli(['collect', '--project', project, '--json'], env());
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout.trim().split('\n')[0]) as JobLine;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Every stored fact of a run, keyed by what it stands for (params and seed), without the wall clock. */
+function runFacts(file: string) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const runs = db.prepare('SELECT id, paramsJson, seed, status, summaryJson, theoryJson FROM runs').all() as { id: number; paramsJson: string; seed: number; status: string; summaryJson: string | null; theoryJson: string | null }[];
+    return new Map(
+      runs.map((run) => {
+        const chunks = db.prepare("SELECT metric, x, y FROM series WHERE runId = ? AND metric != '_wall' ORDER BY metric, chunkIndex").all(run.id) as { metric: string; x: Buffer; y: Buffer }[];
+        const series = new Map<string, { x: Buffer; y: Buffer }>();
+        for (const c of chunks) {
+          const s = series.get(c.metric);
+          series.set(c.metric, s ? { x: Buffer.concat([s.x, c.x]), y: Buffer.concat([s.y, c.y]) } : { x: c.x, y: c.y });
+        }
+        const summaries = db.prepare('SELECT key, value FROM summaries WHERE runId = ? ORDER BY key').all(run.id);
+        return [`${run.paramsJson}#${run.seed}`, { ...run, series, summaries }];
+      }),
+    );
+  } finally {
+    db.close();
+  }
+}
+
+/** The whole project as data, to show a second collect changes nothing. */
+function dump(file: string): string {
+  const db = new Database(file, { readonly: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+    return JSON.stringify(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).raw().all()]), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('base64') : v));
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
+  beforeAll(requireBuild);
+
+  it('submits, shows live progress, loses one cancelled task, collects runs equal bit for bit to local ones, and a second collect changes nothing', async () => {
+    const dir = tempDir('saddle-slurm-');
+    const specFile = join(dir, 'sweep.json');
+    // The slow run is the third: array task 2.
+    writeFileSync(specFile, JSON.stringify(spec([fastHorizons[0], fastHorizons[1], slowHorizon, fastHorizons[2]])));
+    const project = join(dir, 'cluster.saddle');
+    const submitted = await runCli(['submit', specFile, '--project', project, '--slurm', '--time', '00:05:00', '--cpus-per-task', '1', '--json'], env());
+    expect(submitted.stderr).toBe('');
+    expect(submitted.code).toBe(0);
+    const job = JSON.parse(submitted.stdout) as { jobId: string; runIds: number[]; folder: string };
+    expect(job.runIds).toHaveLength(4);
+    expect(job.folder.startsWith(join(dir, 'cluster.slurm'))).toBe(true);
+
+    // Live: the slow run's progress comes from its task's progress file while Slurm runs it.
+    const live = await until('the slow task to report progress', 40_000, async () => {
+      const line = await collect(project);
+      const slow = line.runs.find((r) => r.taskIndex === 2);
+      return slow && slow.taskState === 'RUNNING' && slow.status === 'submitted' && slow.progress > 0 ? line : undefined;
+    });
+    expect(live.live).toBe(true);
+    execFileSync('scancel', [`${job.jobId}_2`]);
+    await until('every task to leave squeue', 40_000, () => (execFileSync('squeue', ['-h', '-j', job.jobId], { encoding: 'utf8' }).trim() === '' ? true : undefined));
+
+    const collected = await collect(project);
+    expect(collected.live).toBe(false);
+    expect(collected.state).toBe('COMPLETED+CANCELLED');
+    const killed = collected.runs.find((r) => r.taskIndex === 2)!;
+    expect(killed.status).toBe('cancelled');
+    expect(killed.taskState).toBe('CANCELLED');
+    expect(killed.taskReason).toMatch(/ended \d{4}-\d\d-\d\dT/);
+    expect(killed.error).toMatch(new RegExp(`^Slurm CANCELLED.*job ${job.jobId}, array task 2`));
+    const finished = collected.runs.filter((r) => r.taskIndex !== 2);
+    expect(finished.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+
+    // The same runs done on this machine.
+    const localProject = join(dir, 'local.saddle');
+    const localSpec = join(dir, 'local.json');
+    writeFileSync(localSpec, JSON.stringify(spec(fastHorizons)));
+    const local = await runCli(['run', localSpec, '--project', localProject, '--json'], env());
+    expect(local.code).toBe(0);
+    const clusterRuns = runFacts(project);
+    const localRuns = runFacts(localProject);
+    expect(localRuns.size).toBe(3);
+    for (const [key, mine] of localRuns) {
+      const theirs = clusterRuns.get(key);
+      expect(theirs, key).toBeDefined();
+      expect(theirs!.status).toBe('done');
+      expect(theirs!.summaryJson).toBe(mine.summaryJson);
+      expect(theirs!.summaries).toEqual(mine.summaries);
+      expect(theirs!.theoryJson).toBe(mine.theoryJson);
+      expect([...theirs!.series.keys()]).toEqual([...mine.series.keys()]);
+      expect(mine.series.size).toBeGreaterThan(0);
+      for (const [metric, s] of mine.series) {
+        expect(theirs!.series.get(metric)!.x.equals(s.x), `${key} ${metric} x`).toBe(true);
+        expect(theirs!.series.get(metric)!.y.equals(s.y), `${key} ${metric} y`).toBe(true);
+      }
+    }
+    // The experiment's analyses were computed once the runs came home.
+    const analyses = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT analysisId FROM analyses ORDER BY analysisId').pluck().all();
+      } finally {
+        db.close();
+      }
+    };
+    expect(analyses(project)).toEqual(analyses(localProject));
+    expect(analyses(project).length).toBeGreaterThan(0);
+
+    const before = dump(project);
+    const again = await collect(project);
+    expect(again).toEqual(collected);
+    expect(dump(project)).toBe(before);
+
+    const jobs = await runCli(['jobs', '--project', project], env());
+    expect(jobs.code).toBe(0);
+    expect(jobs.stdout).toContain(`job ${job.jobId} COMPLETED+CANCELLED (ended)`);
+  }, 120_000);
+
+  it('bad input exits 2 and names the flag', async () => {
+    const dir = tempDir('saddle-slurm-');
+    const specFile = join(dir, 'sweep.json');
+    writeFileSync(specFile, JSON.stringify(spec([2])));
+    const project = join(dir, 'p.saddle');
+    const cases: [string[], string][] = [
+      [['submit', specFile, '--project', project, '--slurm', '--time', '1:2:3:4'], '--time'],
+      [['submit', specFile, '--project', project, '--slurm', '--cpus-per-task', 'two'], '--cpus-per-task'],
+      [['submit', specFile, '--project', project, '--slurm', '--mem', 'lots'], '--mem'],
+      [['submit', specFile, '--project', project, '--slurm', '--bogus'], '--bogus'],
+      [['submit', specFile, '--project', project], '--slurm'],
+      [['submit', specFile, '--slurm'], '--project'],
+      [['collect', '--project', join(dir, 'missing.saddle')], '--project'],
+      [['cancel', '--project', join(dir, 'missing.saddle')], '--project'],
+    ];
+    for (const [args, flag] of cases) {
+      const result = await runCli(args, env());
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toContain(flag);
+    }
+    const badSpec = join(dir, 'bad.json');
+    writeFileSync(badSpec, JSON.stringify({ family: 'dln-train', params: { depth: 0 } }));
+    const invalid = await runCli(['submit', badSpec, '--project', project, '--slurm'], env());
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('params.depth');
+  }, 60_000);
+});
