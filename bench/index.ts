@@ -3,6 +3,7 @@
 import { benchCompute, benchComputeFamilies } from './compute';
 import { benchDlnTrain } from './dln-train';
 import { benchFig2 } from './fig2';
+import { benchHostLatency } from './host-latency';
 import { printFigures, type BenchFigure } from './figures';
 import { benchLinalg } from './linalg';
 import { benchMultipath } from './multipath';
@@ -19,6 +20,7 @@ if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 const sections: [name: string, title: string, run: () => BenchFigure[] | Promise<BenchFigure[]>][] = [
   ['fig2', 'Mode flow, Fig. 2 sweep', () => benchFig2(root)],
   ['storage', 'Storage', () => benchStorage()],
+  ['host-latency', 'Host latency while a 55-run multipath sweep finishes (serve host, pool of 2)', () => benchHostLatency(root)],
   ['panels', 'Comparison panel', () => benchPanels(root)],
   ['linalg', 'Dense linear algebra (workers/numeric/matrix.ts, svd.ts)', () => benchLinalg()],
   ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],

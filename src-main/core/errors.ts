@@ -1,5 +1,7 @@
-// The three kinds of error every transport reports: cancellation, expected (shown to the user as
-// is), and bugs. Expected errors carry field issues so a form or the CLI can name the field.
+// The kinds of error the main process reports: expected (shown to the user as is) and bugs.
+// (The third kind of the contract, `cancelled`, is the renderer's own, for requests it aborted:
+// a cancelled run is a run status, not an error.) Expected errors carry field issues so a form
+// or the CLI can name the field.
 import type { z } from 'zod';
 import type { ApiErrorShape, FieldIssue } from '../contract';
 
@@ -10,13 +12,6 @@ export class ExpectedError extends Error {
   ) {
     super(message);
     this.name = 'ExpectedError';
-  }
-}
-
-export class CancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
   }
 }
 
@@ -35,7 +30,6 @@ export function describeIssues(issues: FieldIssue[]): string {
 }
 
 export function toApiError(error: unknown): ApiErrorShape {
-  if (error instanceof CancelledError) return { kind: 'cancelled', message: error.message, issues: [] };
   if (error instanceof ExpectedError) return { kind: 'expected', message: error.message, issues: error.issues };
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'bug', message: `internal error: ${message}`, issues: [] };

@@ -9,6 +9,7 @@ import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
 import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
+import { checkOutcome } from './run-outcome';
 
 export interface Job {
   runId: number;
@@ -56,6 +57,7 @@ interface Active {
   port?: MessageChannel['port1'];
   startedAtMs?: number;
   cancelled: boolean;
+  deviceReported: boolean;
   /**
    * On a GPU: never terminated by force. Terminating a thread inside a pending WebGPU call aborts
    * the whole process (a limit of the native addon), so GPU runs only stop cooperatively.
@@ -86,12 +88,8 @@ export class Scheduler {
     this.viewPool = new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
   }
 
-  get pending(): number {
-    return this.active.size;
-  }
-
   submit(job: Job): Promise<void> {
-    const entry: Active = { job, abort: new AbortController(), cancelled: false, onGpu: false };
+    const entry: Active = { job, abort: new AbortController(), cancelled: false, deviceReported: false, onGpu: false };
     this.active.set(job.runId, entry);
     return this.execute(entry);
   }
@@ -151,20 +149,27 @@ export class Scheduler {
     });
     let outcome: FinishedOutcome;
     try {
-      outcome = (await this.pool.run(task, { transferList: [channel.port2], signal: entry.abort.signal })) as RunOutcome;
+      // A worker's reply crosses a thread boundary: checked here, so a NaN in a summary fails its run.
+      outcome = checkOutcome(await this.pool.run(task, { transferList: [channel.port2], signal: entry.abort.signal }));
     } catch (error) {
       outcome = entry.cancelled
         ? { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] }
         : { status: 'failed', error: describe(error), summary: null, theory: [] };
     }
+    // A run cancelled in the queue never reached a worker: its port never opens, nothing can arrive.
+    const reachedWorker = !(entry.cancelled && entry.startedAtMs === undefined);
     // A failed run drains too: its 'started' and chunks must not arrive after it is called finished.
     // (A terminated thread closes the port, which ends the wait at once.)
     try {
-      await withTimeout(drained, 5000);
+      if (reachedWorker) await withTimeout(drained, 5000);
     } finally {
       channel.port1.close();
+      this.active.delete(job.runId);
     }
-    this.active.delete(job.runId);
+    // Families without a compute backend never report one: they ran in plain TypeScript, on the CPU.
+    if (!entry.deviceReported && (outcome.status === 'done' || outcome.status === 'diverged')) {
+      this.hooks.onDevice(job.runId, { device: 'cpu', adapterName: null, notice: null });
+    }
     this.hooks.onFinished(job.runId, outcome);
   }
 
@@ -180,6 +185,7 @@ export class Scheduler {
     }
     if (message.type === 'device') {
       entry.onGpu = message.used.device === 'gpu';
+      entry.deviceReported = true;
       this.hooks.onDevice(entry.job.runId, message.used);
       return;
     }

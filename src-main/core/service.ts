@@ -57,7 +57,10 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 
 /** Below this many stored points a thread hop costs more than the downsampling itself. */
 const inlineDownsamplePoints = 200_000;
+/** A window hears of a run's progress at most this often. */
 const progressIntervalMs = 100;
+/** Progress reaches the project file in one transaction this often, not once per report. */
+const progressWriteMs = 1000;
 
 export class SaddleService {
   private store: ProjectStore | null = null;
@@ -72,6 +75,9 @@ export class SaddleService {
   private readonly outstanding = new Map<number, Set<number>>();
   private readonly idleWaiters = new Map<number, (() => void)[]>();
   private readonly lastProgressMs = new Map<number, number>();
+  /** Progress not yet written to the project file, per run. */
+  private readonly unsavedProgress = new Map<number, number>();
+  private progressTimer: NodeJS.Timeout | null = null;
   private readonly experimentOfRun = new Map<number, number>();
   private readonly cluster: ClusterService;
   readonly handlers: Handlers;
@@ -179,6 +185,7 @@ export class SaddleService {
       await Promise.all([...this.outstanding.keys()].map((id) => this.waitForExperiment(id)));
     }
     this.writer.flush();
+    this.saveProgress();
     this.store.close();
     this.store = null;
   }
@@ -186,7 +193,8 @@ export class SaddleService {
   private onRunStarted(runId: number, atMs: number): void {
     const store = this.store;
     if (!store) return;
-    store.setRunStarted(runId, 'cpu', atMs);
+    // The device is recorded when the worker reports it (onDevice), not guessed here.
+    store.setRunStarted(runId, null, atMs);
     this.emitStatus(runId, 'running', 0, null, null);
   }
 
@@ -194,16 +202,26 @@ export class SaddleService {
     const now = Date.now();
     if (now - (this.lastProgressMs.get(runId) ?? 0) < progressIntervalMs) return;
     this.lastProgressMs.set(runId, now);
-    this.store?.setRunProgress(runId, fraction);
+    this.unsavedProgress.set(runId, fraction);
+    this.progressTimer ??= setTimeout(() => this.saveProgress(), progressWriteMs);
     this.emitStatus(runId, 'running', fraction, etaMs, null);
+  }
+
+  /** Writes the progress gathered since the last write, in one transaction. */
+  private saveProgress(): void {
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    this.progressTimer = null;
+    if (this.unsavedProgress.size > 0) this.store?.setRunsProgress(this.unsavedProgress);
+    this.unsavedProgress.clear();
   }
 
   private onRunFinished(runId: number, outcome: FinishedOutcome): void {
     const experimentId = this.experimentOfRun.get(runId);
-    this.experimentOfRun.delete(runId);
     this.lastProgressMs.delete(runId);
-    const store = this.store;
-    if (store) {
+    this.unsavedProgress.delete(runId);
+    try {
+      const store = this.store;
+      if (!store) return;
       this.writer.flush();
       this.live.flush();
       store.finishRun(runId, {
@@ -214,11 +232,13 @@ export class SaddleService {
         finishedAtMs: Date.now(),
       });
       this.emitStatus(runId, outcome.status, outcome.status === 'done' ? 1 : 0, null, outcome.status === 'done' ? null : outcome.error, outcome.summary);
+    } finally {
+      // Whatever storing or announcing the end did, the run no longer holds its sweep open.
+      this.experimentOfRun.delete(runId);
+      const open = experimentId === undefined ? undefined : this.outstanding.get(experimentId);
+      open?.delete(runId);
+      if (experimentId !== undefined && open?.size === 0) void this.finishExperiment(experimentId);
     }
-    if (experimentId === undefined) return;
-    const open = this.outstanding.get(experimentId);
-    open?.delete(runId);
-    if (open && open.size === 0) void this.finishExperiment(experimentId);
   }
 
   private async finishExperiment(experimentId: number): Promise<void> {
@@ -246,10 +266,11 @@ export class SaddleService {
     return store.listAnalyses(experimentId);
   }
 
+  /** A run in flight here is known by experiment without a store read: this is called for every progress report. */
   private emitStatus(runId: number, status: RunStatus, progress: number, etaMs: number | null, error: string | null, summary: Run['summary'] = null): void {
-    const run = this.store?.getRun(runId);
-    if (!run) return;
-    this.emit('run.status', { runId, experimentId: run.experimentId, status, progress, etaMs, error, summary });
+    if (!this.store) return;
+    const experimentId = this.experimentOfRun.get(runId) ?? this.store.getRun(runId).experimentId;
+    this.emit('run.status', { runId, experimentId, status, progress, etaMs, error, summary });
   }
 
   private createHandlers(): Handlers {

@@ -260,7 +260,8 @@ export class ProjectStore {
     })();
   }
 
-  setRunStarted(id: number, device: string, startedAtMs: number): void {
+  /** `device` is null until the worker says which one it uses (setRunDevice). */
+  setRunStarted(id: number, device: string | null, startedAtMs: number): void {
     this.updateRun(id, `UPDATE runs SET status = 'running', progress = 0, device = ?, startedAtMs = ? WHERE id = ?`, device, wholeMs(startedAtMs));
   }
 
@@ -272,6 +273,14 @@ export class ProjectStore {
   /** Fraction done, clamped to [0, 1]. */
   setRunProgress(id: number, progress: number): void {
     this.updateRun(id, 'UPDATE runs SET progress = ? WHERE id = ?', Math.min(1, Math.max(0, progress)));
+  }
+
+  /** Fractions done of many runs in one transaction; a run deleted meanwhile is skipped. */
+  setRunsProgress(progress: ReadonlyMap<number, number>): void {
+    const update = this.sql('UPDATE runs SET progress = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const [id, fraction] of progress) update.run(Math.min(1, Math.max(0, fraction)), id);
+    })();
   }
 
   /** Records how a run ended; its summary also fills the `summaries` table. */

@@ -1,0 +1,45 @@
+// The worker's reply for one run, checked on arrival in the main thread: a summary or theory
+// overlay holding NaN or ±Infinity fails that run with a message naming the values, instead of
+// being stored as done and failing the `run.status` event later (which left the sweep unfinished).
+import { z } from 'zod';
+import { runSummary, theorySeries } from '../contract';
+import type { RunOutcome } from '../../workers/pool-worker';
+
+const outcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('done'), summary: runSummary, theory: z.array(theorySeries) }),
+  z.object({ status: z.enum(['diverged', 'cancelled']), error: z.string(), summary: z.null(), theory: z.array(theorySeries) }),
+]);
+
+/** The outcome as the contract types it; throws an Error naming every non-finite or malformed field. */
+export function checkOutcome(raw: unknown): RunOutcome {
+  const nonFinite = nonFiniteFields(raw);
+  if (nonFinite.length > 0) {
+    const listed = nonFinite.slice(0, 5).join(', ') + (nonFinite.length > 5 ? `, … (${nonFinite.length} in all)` : '');
+    throw new Error(`the run's results hold non-finite numbers: ${listed}`);
+  }
+  const parsed = outcomeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(outcome)'}: ${issue.message}`);
+    throw new Error(`the worker's reply is malformed: ${fields.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** Paths such as `summary.finalLoss = NaN` or `theory[0].y[3] = Infinity`. */
+function nonFiniteFields(raw: unknown): string[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const found: string[] = [];
+  const visit = (value: unknown, path: string): void => {
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) found.push(`${path} = ${value}`);
+    } else if (Array.isArray(value)) {
+      value.forEach((item, i) => visit(item, `${path}[${i}]`));
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key);
+    }
+  };
+  const { summary, theory } = raw as { summary?: unknown; theory?: unknown };
+  visit(summary, 'summary');
+  visit(theory, 'theory');
+  return found;
+}

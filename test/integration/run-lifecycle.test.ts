@@ -1,0 +1,96 @@
+// The run lifecycle around the scheduler: a worker's outcome is checked when it arrives, a sweep
+// always finishes, and runs cancelled in the queue end at once.
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Scheduler, type FinishedOutcome } from '../../src-main/core/scheduler';
+import { SaddleService } from '../../src-main/core/service';
+import { RecentProjects } from '../../src-main/core/recent';
+import { examplesDir, tempDir } from '../helpers/paths';
+
+const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
+
+let closeLater: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await closeLater?.();
+  closeLater = null;
+});
+
+function scheduler(poolSize: number) {
+  const finished = new Map<number, FinishedOutcome>();
+  const started: number[] = [];
+  const devices = new Map<number, string>();
+  const s = new Scheduler(
+    { workerFile, poolSize, cancelGraceMs: 100 },
+    {
+      onStarted: (runId) => started.push(runId),
+      onChunk: () => {},
+      onProgress: () => {},
+      onDevice: (runId, used) => devices.set(runId, used.device),
+      onFinished: (runId, outcome) => finished.set(runId, outcome),
+    },
+  );
+  closeLater = () => s.close();
+  return { s, finished, started, devices };
+}
+
+describe('run outcomes are checked on arrival', () => {
+  it('a summary holding NaN or ±Infinity fails its run, naming the values', async () => {
+    const h = scheduler(1);
+    await h.s.submit({ runId: 1, family: 'x', params: { summary: { finalLoss: NaN, escapeTimes: [1, Infinity], note: 'ok' } }, seed: 0 });
+    const outcome = h.finished.get(1);
+    expect(outcome?.status).toBe('failed');
+    expect(outcome?.status === 'failed' && outcome.error).toBe("the run's results hold non-finite numbers: summary.finalLoss = NaN, summary.escapeTimes[1] = Infinity");
+  });
+
+  it('a finite summary is done; a run that never named its device is recorded on the CPU', async () => {
+    const h = scheduler(1);
+    await h.s.submit({ runId: 1, family: 'x', params: { summary: { finalLoss: 0.5, escapeTimes: [1, null] } }, seed: 0 });
+    expect(h.finished.get(1)).toMatchObject({ status: 'done', summary: { finalLoss: 0.5, escapeTimes: [1, null] } });
+    expect(h.devices.get(1)).toBe('cpu');
+  });
+
+  it('the service stores the failure, and the sweep finishes (CLI and analyses do not wait forever)', async () => {
+    const dir = tempDir();
+    const service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    closeLater = () => service.close();
+    const statuses: string[] = [];
+    const deviceAtStart: (string | null)[] = [];
+    service.on((event, payload) => {
+      if (event !== 'run.status') return;
+      const { runId, status } = payload as { runId: number; status: string };
+      statuses.push(status);
+      // Not guessed at the start: the worker has not said which device it uses yet.
+      if (status === 'running') deviceAtStart.push(service.project!.getRun(runId).device);
+    });
+    await service.dispatch('projects', 'new', { path: join(dir, 'nan.saddle') });
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'mode-flow', name: 'nan', params: {}, sweep: {}, seeds: [1, 999_999] } })) as { id: number };
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as { seed: number; status: string; error: string | null; device: string | null }[];
+    expect(runs.map((r) => [r.seed, r.status])).toEqual([[1, 'done'], [999_999, 'failed']]);
+    expect(runs[1].error).toMatch(/summary\.finalLoss = NaN/);
+    expect(deviceAtStart).toEqual([null, null]);
+    expect(runs.map((r) => r.device)).toEqual(['cpu', null]);
+    expect(statuses.filter((s) => s === 'done' || s === 'failed').sort()).toEqual(['done', 'failed']);
+  });
+});
+
+describe('cancelling queued runs', () => {
+  // Before the fix each queued run waited 5 s for a port that never opened: this test timed out.
+  it('ends many queued runs at once, without touching the one running', { timeout: 3000 }, async () => {
+    const h = scheduler(1);
+    const slow = h.s.submit({ runId: 1, family: 'x', params: { sleepMs: 30_000 }, seed: 0 });
+    const queuedIds = Array.from({ length: 40 }, (_, i) => i + 2);
+    const queued = queuedIds.map((runId) => h.s.submit({ runId, family: 'x', params: {}, seed: runId }));
+    while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
+    expect(h.s.cancel(queuedIds)).toBe(40);
+    await Promise.all(queued);
+    expect(queuedIds.map((id) => h.finished.get(id)?.status)).toEqual(queuedIds.map(() => 'cancelled'));
+    expect(h.finished.has(1)).toBe(false);
+    expect(h.started).toEqual([1]);
+    h.s.cancel([1]);
+    await slow;
+    expect(h.finished.get(1)?.status).toBe('cancelled');
+  });
+});
