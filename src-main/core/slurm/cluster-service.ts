@@ -27,6 +27,8 @@ export const collectIntervalMs = 15_000;
 
 export class ClusterService {
   private timer: NodeJS.Timeout | null = null;
+  /** Set by watch(): a host with a window collects on its own while a job is live. */
+  private watching = false;
   private collecting: Promise<{ finishedRunIds: number[]; jobs: SlurmJobInfo[] }> | null = null;
 
   constructor(private readonly deps: ClusterDeps) {}
@@ -54,6 +56,7 @@ export class ClusterService {
       const placement = tasks.flatMap((runs, taskIndex) => runs.map((_, position) => ({ runId: runIds[next++], taskIndex, shardRunId: position + 1 })));
       store.slurm.insertJob({ jobId, experimentId, folder, taskCount: tasks.length, options, submittedAtMs: Date.now() }, placement);
       this.deps.changed(runIds);
+      if (this.watching && !this.timer) this.schedule();
       return { jobId, runIds, folder };
     } catch (error) {
       // Slurm has the job but the project could not record it: do not leave it running unseen.
@@ -99,21 +102,29 @@ export class ClusterService {
   /** Collects now and then every `collectIntervalMs` while some job of the open project is live. */
   watch(): void {
     this.stop();
-    const tick = async () => {
-      this.timer = null;
-      try {
-        const { jobs } = await this.collect();
-        if (jobs.some((job) => job.live)) this.timer = setTimeout(() => void tick(), collectIntervalMs).unref();
-      } catch (error) {
-        console.error(`collecting Slurm jobs failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    };
-    if (this.deps.store().slurm.listJobs().some((job) => job.endedAtMs === null)) void tick();
+    this.watching = true;
+    if (this.deps.store().slurm.listJobs().some((job) => job.endedAtMs === null)) void this.tick();
   }
 
   stop(): void {
+    this.watching = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.tick(), collectIntervalMs).unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null;
+    try {
+      const { jobs } = await this.collect();
+      if (this.watching && !this.timer && jobs.some((job) => job.live)) this.schedule();
+    } catch (error) {
+      // Reported, and tried again at the next submit or project open.
+      console.error(`collecting Slurm jobs failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   /** Stops the timer and waits for a collect in flight: the project may close after this. */

@@ -1,0 +1,52 @@
+// The workbench sends an experiment to the real local Slurm cluster: "Run on: Slurm", the run in
+// the queue with its array task's state, then the results come home when the project is opened
+// again (the service collects on open). Skipped without sbatch, unless SADDLE_REQUIRE_SLURM=1.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+
+const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
+if (!slurmHere && process.env.SADDLE_REQUIRE_SLURM === '1') throw new Error('sbatch is not on PATH, and SADDLE_REQUIRE_SLURM=1');
+
+let bench: Workbench;
+let page: Page;
+
+describe.runIf(haveChromium && slurmHere)('Run on Slurm from the workbench', () => {
+  beforeAll(async () => {
+    bench = await openWorkbench('e2e-slurm');
+    page = bench.page;
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('submits the experiment to Slurm, shows the job in the queue, and collects it on reopening', async () => {
+    await page.goto(bench.url);
+    const projectPath = await newProject(page, 'slurm-e2e.saddle');
+    await createFromExample(page, 'saxe-two-modes');
+    await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
+
+    await expect.poll(() => page.locator('[data-testid="run-target"] option[value="slurm"]').isDisabled()).toBe(false);
+    await page.getByTestId('run-target').selectOption('slurm');
+    await page.getByTestId('slurm-time').fill('00:05:00');
+    await expect.poll(() => page.getByTestId('run-start').textContent()).toContain('Submit 1 run');
+    await page.getByTestId('run-start').click();
+
+    const job = page.getByTestId('slurm-job');
+    await expect.poll(() => job.count(), { timeout: 20_000 }).toBe(1);
+    const jobId = (await job.getAttribute('data-job-id')) as string;
+    expect(jobId).toMatch(/^\d+$/);
+    await expect.poll(() => page.locator('[data-testid="queue-row"][data-status="submitted"] [data-testid="queue-slurm"]').textContent()).toContain(`Slurm job ${jobId}, task 0`);
+    await bench.shot('1-submitted');
+
+    await expect.poll(() => execFileSync('squeue', ['-h', '-j', jobId], { encoding: 'utf8' }).trim(), { timeout: 30_000, interval: 500 }).toBe('');
+    await page.getByTestId('project-path-input').fill(projectPath);
+    await page.getByTestId('project-open').click();
+    await page.getByTestId('experiment-item').first().click();
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 20_000 }).toMatch(/\b1\b/);
+    await expect.poll(() => page.getByTestId('slurm-job').count()).toBe(0);
+    await bench.shot('2-collected');
+  }, 90_000);
+});
