@@ -5,6 +5,7 @@ import type { ExperimentSpec } from '../contract';
 import { getFamily } from '../../workers/families/index';
 import { expandSweep, type PlannedRun } from './sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
+import { unknownParamIssues } from './param-keys';
 
 /** The sweep's runs in expansion order; axes are validated one by one, so a combination can still break a cross-field rule. */
 export function planRuns(spec: Pick<ExperimentSpec, 'family' | 'params' | 'sweep' | 'seeds'>): PlannedRun[] {
@@ -16,10 +17,11 @@ export function planRuns(spec: Pick<ExperimentSpec, 'family' | 'params' | 'sweep
  * Parameters of one planned run with the defaults filled in, so a run stands on its own months
  * later. A bad point fails as the user's error, its fields named under `prefix` (e.g. `points[1].depth`).
  */
-export function parsePoint(family: { params: z.ZodType }, params: Record<string, unknown>, prefix: string): Record<string, unknown> {
+export function parsePoint(family: { id: string; params: z.ZodType }, params: Record<string, unknown>, prefix: string): Record<string, unknown> {
   const parsed = family.params.safeParse(params);
-  if (!parsed.success) {
-    const issues = issuesFromZod(parsed.error, prefix);
+  const unknown = unknownParamIssues(family, params, prefix);
+  if (!parsed.success || unknown.length > 0) {
+    const issues = [...unknown, ...(parsed.success ? [] : issuesFromZod(parsed.error, prefix))];
     throw new ExpectedError(`invalid run parameters: ${describeIssues(issues)}`, issues);
   }
   return parsed.data as Record<string, unknown>;

@@ -1,10 +1,10 @@
 // Validates an experiment spec against the contract and its family's parameter schema, and names
 // every bad field by its path in the spec (e.g. `params.depth`, `sweep.initScale[3]`).
-import { z } from 'zod';
 import { experimentSpec, type ExperimentSpec, type FieldIssue } from '../contract';
 import { families } from '../../workers/families/index';
 import { axisValues, countRuns, maxRunsPerExperiment } from './sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
+import { paramNames, unknownParamIssues } from './param-keys';
 
 export interface SpecValidation {
   ok: boolean;
@@ -22,7 +22,7 @@ export function validateSpec(raw: unknown): SpecValidation {
     const known = families.map((f) => f.id).join(', ');
     return { ok: false, runCount: 0, issues: [{ path: 'family', message: `unknown family "${spec.family}" (known: ${known})` }] };
   }
-  const issues: FieldIssue[] = [];
+  const issues: FieldIssue[] = unknownParamIssues(family, spec.params, 'params');
   const base = family.params.safeParse(spec.params);
   if (!base.success) issues.push(...issuesFromZod(base.error, 'params'));
   const known = paramNames(family.params);
@@ -55,8 +55,4 @@ export function requireValidSpec(raw: unknown): ExperimentSpec {
     throw new ExpectedError(`invalid experiment: ${describeIssues(result.issues)}`, result.issues);
   }
   return result.spec;
-}
-
-function paramNames(schema: z.ZodType): Set<string> | null {
-  return schema instanceof z.ZodObject ? new Set(Object.keys(schema.shape)) : null;
 }

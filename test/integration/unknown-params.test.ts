@@ -1,0 +1,47 @@
+// Parameters a family does not have are refused, naming them, wherever a spec enters: spec
+// validation (the form), the API (experiments.create, runs.startPoints) and the CLI (exit 2).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateSpec } from '../../src-main/core/spec-validation';
+import { SaddleService } from '../../src-main/core/service';
+import { RecentProjects } from '../../src-main/core/recent';
+import { runCli } from '../helpers/cli';
+import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
+
+const spec = { family: 'dln-train', name: 'momentum?', params: { momentum: 0.9, learningRate: 0.05 }, sweep: {}, seeds: [0] };
+
+describe('unknown parameters', () => {
+  let service: SaddleService;
+  beforeAll(async () => {
+    requireBuild();
+    const dir = tempDir();
+    service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    await service.dispatch('projects', 'new', { path: join(dir, 'p.saddle') });
+  });
+  afterAll(() => service.close());
+
+  it('spec validation names each one, with the parameters the family has', () => {
+    const result = validateSpec({ ...spec, params: { ...spec.params, nesterov: true } });
+    expect(result.ok).toBe(false);
+    expect(result.issues.map((i) => i.path)).toEqual(['params.momentum', 'params.nesterov']);
+    expect(result.issues[0].message).toMatch(/^"momentum" is not a parameter of dln-train \(known: .*learningRate/);
+  });
+
+  it('experiments.create refuses them; runs.startPoints refuses one in a point', async () => {
+    await expect(service.dispatch('experiments', 'create', { spec })).rejects.toMatchObject({ name: 'ExpectedError', issues: [expect.objectContaining({ path: 'params.momentum' })] });
+    const ok = (await service.dispatch('experiments', 'create', { spec: { ...spec, params: { learningRate: 0.05 } } })) as { id: number };
+    await expect(service.dispatch('runs', 'startPoints', { experimentId: ok.id, points: [{ learningRate: 0.1 }, { momentum: 0.9 }] })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: 'points[1].momentum' })],
+    });
+  });
+
+  it('the CLI exits 2 naming the parameter', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'momentum.json');
+    writeFileSync(file, JSON.stringify(spec));
+    const result = await runCli(['run', file, '--project', join(dir, 'p.saddle')], { SADDLE_LAB_CONFIG_DIR: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/params\.momentum: "momentum" is not a parameter of dln-train/);
+  });
+});
