@@ -8,6 +8,7 @@ import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { RecentProjects } from '../core/recent';
 import { toApiError } from '../core/errors';
+import { projectFileFromArgv } from '../core/launch-file';
 import { ipcChannels } from '../contract/methods';
 import { buildMenu } from './menu';
 
@@ -21,14 +22,25 @@ const callEnvelope = z.object({ ns: z.string(), method: z.string(), input: z.unk
 let window: BrowserWindow | null = null;
 let service: SaddleService;
 const recent = new RecentProjects(app.getPath('userData'));
+/** A project the launch asked for (a double-clicked file), opened instead of the last one. */
+let launchFile = projectFileFromArgv(process.argv, process.cwd());
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  // A file double-clicked while the app runs starts a second instance, which hands us its argv.
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    const file = projectFileFromArgv(argv, workingDirectory);
+    if (file && service) void openWith('open', file);
     if (!window) return;
     if (window.isMinimized()) window.restore();
     window.focus();
+  });
+  // macOS passes a double-clicked file as an event, possibly before the app is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    if (service) void openWith('open', path);
+    else launchFile = path;
   });
   void app.whenReady().then(start);
   app.on('window-all-closed', () => app.quit());
@@ -67,12 +79,16 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   ipcMain.handle(ipcChannels.call, handleCall);
   refreshMenu();
-  const last = recent.last();
-  if (last) {
-    try {
-      await service.dispatch('projects', 'open', { path: last });
-    } catch (error) {
-      console.error(`could not reopen ${last}: ${toApiError(error).message}`);
+  if (launchFile) {
+    await openWith('open', launchFile);
+  } else {
+    const last = recent.last();
+    if (last) {
+      try {
+        await service.dispatch('projects', 'open', { path: last });
+      } catch (error) {
+        console.error(`could not reopen ${last}: ${toApiError(error).message}`);
+      }
     }
   }
   createWindow();
