@@ -1,5 +1,6 @@
 // Loss and gradient ∇f(x) of a Problem, on the full batch or on a mini-batch of rows, written into
-// preallocated arrays. A full-batch regression step with k > n uses ZᵀZ/k: O(n²) instead of O(kn).
+// preallocated arrays. A full-batch regression step with k > n uses ZᵀZ/k: O(n²) instead of O(kn);
+// the recorded loss is always the residual form, exact down to the smallest losses.
 import type { Problem } from './problem';
 
 export class Objective {
@@ -20,9 +21,22 @@ export class Objective {
     return this.squared(x, grad, batch);
   }
 
-  /** Full-batch loss alone (the recorded metric under mini-batch training). */
+  /**
+   * Full-batch loss alone: the recorded metric and the final loss. Regression uses the residual
+   * form ‖Zx − y‖²/(2k): the Gram form ½xᵀAx − bᵀx + ‖y‖²/(2k) cancels to about 1e-16·f(0) and
+   * cannot show a loss below that.
+   */
   loss(x: Float64Array, scratch: Float64Array): number {
-    return this.gradient(x, scratch, null);
+    if (this.problem.task === 'classification') return this.gradient(x, scratch, null);
+    const { rows, targets, n, k } = this.problem;
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      const o = j * n;
+      let s = -targets[j];
+      for (let c = 0; c < n; c++) s += rows[o + c] * x[c];
+      sum += s * s;
+    }
+    return sum / (2 * k);
   }
 
   private squared(x: Float64Array, grad: Float64Array, batch: Int32Array | null): number {
