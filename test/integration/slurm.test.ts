@@ -19,7 +19,7 @@ if (!slurmHere) {
 
 const env = () => ({ SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') });
 const fastHorizons = [2, 4, 6];
-/** 1e7 gradient steps (the family's limit), about 30 s here: surely still running when it is cancelled. */
+/** 1e7 gradient steps (the family's limit), about 12 s here: surely still running when it is cancelled. */
 const slowHorizon = 1e5;
 const spec = (horizons: number[]) => ({
   family: 'dln-train',
