@@ -344,6 +344,8 @@ export class SaddleService {
           const store = this.requireStore();
           const active = store.listRuns(id).filter((r) => this.experimentOfRun.has(r.id));
           if (active.length > 0) throw new ExpectedError('this experiment has runs in progress: cancel them first');
+          // Deleting would forget a job Slurm is still running.
+          if (store.slurm.listJobs(id).some((job) => job.endedAtMs === null)) throw new ExpectedError('this experiment has a live Slurm job: cancel it and collect first');
           store.deleteExperiment(id);
           this.emit('experiments.changed', {});
           return { ok: true as const };
@@ -369,6 +371,7 @@ export class SaddleService {
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
         delete: ({ runIds }) => {
           if (runIds.some((id) => this.experimentOfRun.has(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
+          if (runIds.some((id) => this.requireStore().getRun(id).status === 'submitted')) throw new ExpectedError('some of these runs are on Slurm: cancel the job and collect first');
           this.requireStore().deleteRuns(runIds);
           return { ok: true as const };
         },
