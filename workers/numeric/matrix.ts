@@ -195,13 +195,6 @@ function sameShape(a: Matrix, b: Matrix, name: string): void {
   if (a.rows !== b.rows || a.cols !== b.cols) throw new Error(`${name}: ${a.rows}×${a.cols} and ${b.rows}×${b.cols}`);
 }
 
-/** A += B. */
-export function addInPlace(a: Matrix, b: Matrix): Matrix {
-  sameShape(a, b, 'add');
-  for (let i = 0; i < a.data.length; i++) a.data[i] += b.data[i];
-  return a;
-}
-
 /** A −= B. */
 export function subInPlace(a: Matrix, b: Matrix): Matrix {
   sameShape(a, b, 'sub');

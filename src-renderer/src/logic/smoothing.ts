@@ -10,19 +10,6 @@ export type Smoothing =
   /** Gaussian kernel with standard deviation `sigma` points, cut at 3σ, renormalised at the ends. */
   | { kind: 'gaussian'; sigma: number };
 
-export function smoothingLabel(smoothing: Smoothing): string {
-  switch (smoothing.kind) {
-    case 'none':
-      return 'none';
-    case 'ema':
-      return `EMA ${smoothing.weight}`;
-    case 'moving':
-      return `moving average ${smoothing.window}`;
-    case 'gaussian':
-      return `Gaussian σ=${smoothing.sigma}`;
-  }
-}
-
 /** Non-finite inputs stay non-finite in the output and do not enter any average. */
 export function smooth(y: readonly number[], smoothing: Smoothing): number[] {
   switch (smoothing.kind) {

@@ -88,7 +88,7 @@ class ModeIntegrator {
   constructor(
     readonly channel: Channel,
     sigma0: number,
-    private readonly tolerance: number,
+    tolerance: number,
     private readonly rtol: number,
     private readonly stats: SolverStats,
     private readonly signal?: AbortSignal,
