@@ -43,6 +43,8 @@ export interface RunContext {
   emit(chunk: MetricChunk): void;
   /** Fraction done in [0, 1]. Cheap to call often: the host throttles. */
   progress(fraction: number): void;
+  /** Text kept with the run (a script family's stderr); hosts without a store leave it out. */
+  keepLog?(text: string): void;
 }
 
 /** What an analysis sees of one finished run of a sweep. */

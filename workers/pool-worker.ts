@@ -3,6 +3,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { DivergedError, type AnalysisResult, type DeviceUsed, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { getFamily } from './families/index';
+import { loadFamilySource, type FamilySource } from './families/sources';
 import { move } from 'piscina';
 import { downsample, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
@@ -11,6 +12,8 @@ import type { AnalysisRunInput, FamilyDefinition } from './family';
 
 export interface RunTask {
   family: string;
+  /** Where a family that is not built in is loaded from (script folder or code module). */
+  source?: FamilySource;
   params: unknown;
   seed: number;
   port: MessagePort;
@@ -26,6 +29,7 @@ export type WorkerMessage =
   | { type: 'end' }
   | { type: 'chunk'; metric: string; x: Float64Array; y: Float64Array }
   | { type: 'device'; used: DeviceUsed }
+  | { type: 'log'; text: string }
   | { type: 'progress'; fraction: number };
 
 /** Messages on a run's port, main → worker. */
@@ -38,8 +42,16 @@ export type HostMessage = { type: 'cancel' };
 export const wallClockMetric = '_wall';
 const wallClockBatch = 256;
 
-export default function runTask(task: RunTask): Promise<RunOutcome> {
-  return runFamily(getFamily(task.family), task);
+export default async function runTask(task: RunTask): Promise<RunOutcome> {
+  return runFamily(await resolveFamily(task.family, task.source), task);
+}
+
+/** A built-in family by id, or one loaded from the source the host names (it must carry that id). */
+async function resolveFamily(id: string, source: FamilySource | undefined): Promise<FamilyDefinition> {
+  if (!source) return getFamily(id);
+  const family = await loadFamilySource(source);
+  if (family.id !== id) throw new Error(`the family at ${source.kind === 'script' ? source.dir : source.file} is now "${family.id}", not "${id}"`);
+  return family;
 }
 
 /** Runs one family run, turning NaN/Inf into `diverged` and a cancel message into `cancelled`. */
@@ -112,6 +124,9 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): Run
       const message: WorkerMessage = { type: 'chunk', metric, x, y };
       task.port.postMessage(message, [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
     },
+    keepLog(text) {
+      task.port.postMessage({ type: 'log', text } satisfies WorkerMessage);
+    },
     progress(fraction) {
       // Only whole-percent changes cross the thread boundary.
       const rounded = Math.floor(Math.min(1, Math.max(0, fraction)) * 100) / 100;
@@ -125,11 +140,12 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): Run
 
 export interface AnalyzeTask {
   family: string;
+  source?: FamilySource;
   runs: AnalysisRunInput[];
 }
 
-export function analyze(task: AnalyzeTask): AnalysisResult[] {
-  const family = getFamily(task.family);
+export async function analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
+  const family = await resolveFamily(task.family, task.source);
   return (family.analyses ?? []).filter((a) => a.applies(task.runs)).map((a) => a.run(task.runs));
 }
 

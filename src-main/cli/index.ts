@@ -9,24 +9,27 @@ import { appPaths } from '../core/app-paths';
 import { describeIssues, ExpectedError, toApiError } from '../core/errors';
 import { startServer } from '../serve/server';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
-import { exampleFile, exampleSpec, type Run } from '../contract';
+import { exampleFile, exampleSpec, type FamilyInfo, type FamilyProblem, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
 
 const usage = `Usage: saddle-lab <command> [options]
 
 Commands:
-  run SPEC.json [--project FILE] [--json] [--pool N] [--quick]
+  run SPEC.json [--project FILE] [--json] [--pool N] [--quick] [--family-path DIR]…
       Run an experiment or sweep from a spec file. Without --project the results go to a
       temporary project that is removed afterwards. --json prints one JSON line per run and
       per analysis result. --quick runs a shipped example's small variant (seconds), which
       checks the same behaviour as the full one.
-  families [--json]
-      List the experiment families and their parameters.
+  families [--json] [--family-path DIR]…
+      List the experiment families, where each comes from (built-in, user, path, project) and
+      their parameters; families that fail to load are listed with the reason.
   export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|spec] [--out FILE] [--max-points N]
       Export runs' series as CSV, or an experiment as a spec file.
-  serve [--port N] [--project FILE]
+  serve [--port N] [--project FILE] [--family-path DIR]…
       Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
+  --family-path DIR adds a folder of script and code families (docs/script-families.md) to the
+      user's (~/.config/saddle-lab/families) and the project's (<project>.families/).
 ${clusterUsage}
 
 Options:
@@ -64,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve' } = {}): SaddleService {
+/** Repeatable: --family-path A --family-path B. */
+const familyPathOption = { 'family-path': { type: 'string', multiple: true } } as const;
+
+function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve'; familyPaths?: string[] } = {}): SaddleService {
   return new SaddleService({
     appVersion: __APP_VERSION__,
     host: options.host ?? 'cli',
@@ -72,6 +78,7 @@ function newService(options: { poolSize?: number; liveEvents?: boolean; host?: '
     examplesDir: paths.examplesDir,
     poolSize: options.poolSize,
     liveEvents: options.liveEvents ?? false,
+    familyPaths: options.familyPaths,
   });
 }
 
@@ -91,17 +98,17 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, quick: { type: 'boolean' } }, true);
+  const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, quick: { type: 'boolean' }, ...familyPathOption }, true);
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SPEC.json file');
   const poolSize = positiveInt(values.pool as string | undefined, '--pool');
   const specFile = resolve(positionals[0]);
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
-  const service = newService({ poolSize });
+  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
   const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
   const projectPath = resolve((values.project as string | undefined) ?? join(temp as string, 'run.saddle'));
   try {
-    const validation = service.handlers.experiments.validate({ spec }) as { ok: boolean; issues: { path: string; message: string }[] };
+    const validation = (await service.dispatch('experiments', 'validate', { spec })) as { ok: boolean; issues: { path: string; message: string }[] };
     if (!validation.ok) throw new ExpectedError(`invalid spec ${specFile}: ${describeIssues(validation.issues)}`, validation.issues);
     if (existsSync(projectPath)) await service.dispatch('projects', 'open', { path: projectPath });
     else await service.dispatch('projects', 'new', { path: projectPath });
@@ -212,13 +219,22 @@ function fmt(v: number | null): string {
 }
 
 async function familiesCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { json: { type: 'boolean' } });
-  const service = newService();
+  const { values } = parse(args, { json: { type: 'boolean' }, ...familyPathOption });
+  const service = newService({ familyPaths: values['family-path'] as string[] | undefined });
   try {
-    const families = (await service.dispatch('families', 'list', {})) as { id: string; title: string; summary: string; defaults: Record<string, unknown>; analyses: { id: string }[] }[];
-    if (values.json) for (const f of families) console.log(JSON.stringify(f));
-    else for (const f of families) console.log(`${f.id}\t${f.title}\n  ${f.summary}\n  defaults: ${JSON.stringify(f.defaults)}\n  analyses: ${f.analyses.map((a) => a.id).join(', ') || '—'}`);
-    return 0;
+    const families = (await service.dispatch('families', 'list', {})) as FamilyInfo[];
+    const problems = (await service.dispatch('families', 'problems', {})) as FamilyProblem[];
+    if (values.json) {
+      for (const f of families) console.log(JSON.stringify(f));
+      for (const p of problems) console.log(JSON.stringify({ type: 'problem', ...p }));
+    } else {
+      for (const f of families) {
+        const from = f.location ? `${f.origin} ${f.kind} family, ${f.location}` : f.origin;
+        console.log(`${f.id}\t${f.title}  [${from}]\n  ${f.summary}\n  defaults: ${JSON.stringify(f.defaults)}\n  analyses: ${f.analyses.map((a) => a.id).join(', ') || '—'}`);
+      }
+      for (const p of problems) console.error(`not loaded (${p.origin}): ${p.message}`);
+    }
+    return problems.length > 0 ? 1 : 0;
   } finally {
     await service.close();
   }
@@ -265,10 +281,10 @@ async function exportCommand(args: string[]): Promise<number> {
 }
 
 async function serveCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { port: { type: 'string' }, project: { type: 'string' }, pool: { type: 'string' } });
+  const { values } = parse(args, { port: { type: 'string' }, project: { type: 'string' }, pool: { type: 'string' }, ...familyPathOption });
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0–65535, got "${values.port}"`);
-  const service = newService({ host: 'serve', liveEvents: true, poolSize: positiveInt(values.pool as string | undefined, '--pool') });
+  const service = newService({ host: 'serve', liveEvents: true, poolSize: positiveInt(values.pool as string | undefined, '--pool'), familyPaths: values['family-path'] as string[] | undefined });
   if (values.project) {
     const path = resolve(values.project as string);
     await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });

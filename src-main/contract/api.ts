@@ -1,7 +1,7 @@
 // The one API of Saddle Lab: every request, reply and event, as zod schemas. The Electron bridge,
 // the serve host and the CLI all speak it; each side validates what arrives.
 import { z } from 'zod';
-import { analysisResult, familyInfo, runSummary, theorySeries } from './family-meta';
+import { analysisResult, familyInfo, familyProblem, runSummary, theorySeries } from './family-meta';
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
 import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
 
@@ -196,6 +196,8 @@ export const api = {
   },
   families: {
     list: method(none, z.array(familyInfo)),
+    /** Family folders and modules that failed to load, each with its reason. */
+    problems: method(none, z.array(familyProblem)),
   },
   /** Sweeps on a Slurm cluster (docs/slurm.md): the host must be able to run sbatch (status tells). */
   slurm: {

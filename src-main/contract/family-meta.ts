@@ -95,6 +95,8 @@ export const analysisResult = z.object({
 export type AnalysisResult = z.infer<typeof analysisResult>;
 export type AnalysisCheck = z.infer<typeof analysisCheck>;
 
+export const familyOrigin = z.enum(['built-in', 'user', 'path', 'project']);
+
 export const familyInfo = z.object({
   id: z.string(),
   title: z.string(),
@@ -106,5 +108,14 @@ export const familyInfo = z.object({
   metrics: z.array(metricSpec),
   charts: z.array(chartSpec),
   analyses: z.array(z.object({ id: z.string(), title: z.string(), description: z.string() })),
+  /** Where the family comes from: the app, the user's folder, a --family-path folder or the project's folder. */
+  origin: familyOrigin.default('built-in'),
+  kind: z.enum(['built-in', 'script', 'code']).default('built-in'),
+  /** Folder of a script family, module of a code family; null for a built-in. */
+  location: z.string().nullable().default(null),
 });
 export type FamilyInfo = z.infer<typeof familyInfo>;
+
+/** A family folder or module that failed to load, and why (shown next to the picker). */
+export const familyProblem = z.object({ origin: familyOrigin, location: z.string(), message: z.string() });
+export type FamilyProblem = z.infer<typeof familyProblem>;

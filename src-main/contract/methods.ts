@@ -5,7 +5,7 @@ export const apiMethods = {
   projects: ['new', 'open', 'saveAs', 'close', 'current', 'recent'],
   experiments: ['list', 'create', 'validate', 'update', 'duplicate', 'delete', 'exportSpec', 'examples'],
   runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'delete'],
-  families: ['list'],
+  families: ['list', 'problems'],
   slurm: ['status', 'submit', 'collect', 'cancel', 'jobs'],
   dialogs: ['pickProjectPath'],
   analyses: ['list', 'compute'],

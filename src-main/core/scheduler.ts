@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import Piscina from 'piscina';
 import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
 import type { DeviceUsed } from '../../workers/family';
+import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
@@ -14,6 +15,8 @@ import { checkOutcome } from './run-outcome';
 export interface Job {
   runId: number;
   family: string;
+  /** For a family that is not built in: where the worker loads it from. */
+  source?: FamilySource;
   params: Record<string, unknown>;
   seed: number;
 }
@@ -30,6 +33,8 @@ export interface SchedulerHooks {
   onChunk(chunk: ChunkOut): void;
   onProgress(runId: number, fraction: number, etaMs: number | null): void;
   onDevice(runId: number, used: DeviceUsed): void;
+  /** Text a run keeps (a script family's stderr). */
+  onLog?(runId: number, text: string): void;
   /** outcome.status 'failed' carries the worker's exception message. */
   onFinished(runId: number, outcome: FinishedOutcome): void;
 }
@@ -136,7 +141,7 @@ export class Scheduler {
   private async execute(entry: Active): Promise<void> {
     const { job } = entry;
     const channel = new MessageChannel();
-    const task: RunTask = { family: job.family, params: job.params, seed: job.seed, port: channel.port2 };
+    const task: RunTask = { family: job.family, source: job.source, params: job.params, seed: job.seed, port: channel.port2 };
     entry.port = channel.port1;
     // The result and the chunks travel on different ports, so their order is not guaranteed:
     // the worker ends its port with 'end' and we wait for it before calling the run finished.
@@ -181,6 +186,10 @@ export class Scheduler {
     }
     if (message.type === 'chunk') {
       this.hooks.onChunk({ runId: entry.job.runId, metric: message.metric, x: message.x, y: message.y });
+      return;
+    }
+    if (message.type === 'log') {
+      this.hooks.onLog?.(entry.job.runId, message.text);
       return;
     }
     if (message.type === 'device') {

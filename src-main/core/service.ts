@@ -20,6 +20,7 @@ import { ChunkWriter } from './chunk-writer';
 import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
+import { FamilyRegistry } from './family-registry';
 import { loadExamples } from './examples';
 import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec } from './spec-validation';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   dialogs?: HostDialogs;
   /** The CLI has no window to feed. */
   liveEvents?: boolean;
+  /** Folders of script and code families (--family-path), besides the user's and the project's. */
+  familyPaths?: string[];
 }
 
 type Handlers = {
@@ -80,6 +83,9 @@ export class SaddleService {
   private progressTimer: NodeJS.Timeout | null = null;
   private readonly experimentOfRun = new Map<number, number>();
   private readonly cluster: ClusterService;
+  readonly families: FamilyRegistry;
+  /** Every handler waits for the user's families to be loaded (code families are imported, asynchronously). */
+  private familiesLoaded: Promise<void>;
   readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
@@ -95,6 +101,9 @@ export class SaddleService {
         for (const run of runIds.map((id) => this.requireStore().getRun(id))) this.emitStatus(run.id, run.status, run.progress, null, run.error, run.summary);
       },
     });
+    // The Python helper ships in <app>/python, two levels up from the worker like the CLI.
+    this.families = new FamilyRegistry({ familyPaths: options.familyPaths, sdkDir: join(dirname(options.workerFile), '..', '..', 'python') });
+    this.familiesLoaded = this.families.load(null);
     this.handlers = this.createHandlers();
   }
 
@@ -112,6 +121,7 @@ export class SaddleService {
       const issues = issuesFromZod(parsed.error);
       throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(issues)}`, issues);
     }
+    await this.familiesLoaded;
     const handler = (this.handlers as unknown as Record<string, Record<string, (input: unknown) => unknown>>)[ns][method];
     return definition.output.parse(await handler(parsed.data));
   }
@@ -173,6 +183,8 @@ export class SaddleService {
       // A window shows Slurm jobs as they go; the CLI collects when asked.
       if (this.options.host !== 'cli') this.cluster.watch();
     }
+    this.familiesLoaded = this.families.load(store?.path ?? null);
+    await this.familiesLoaded;
     this.emit('project.changed', store ? store.info() : null);
   }
 
@@ -259,7 +271,7 @@ export class SaddleService {
     const store = this.requireStore();
     const experiment = store.getExperiment(experimentId);
     const runs = store.listRuns(experimentId).map((r) => ({ runId: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary }));
-    const results = await this.requireScheduler().analyze({ family: experiment.family, runs });
+    const results = await this.requireScheduler().analyze({ family: experiment.family, source: this.families.find(experiment.family)?.source ?? undefined, runs });
     if (this.store !== store) return [];
     store.saveAnalyses(experimentId, results);
     this.emit('analyses.changed', { experimentId });
@@ -377,7 +389,8 @@ export class SaddleService {
         },
       },
       families: {
-        list: () => familyCatalog(),
+        list: () => familyCatalog(this.families.list()),
+        problems: () => [...this.families.errors()],
       },
       slurm: {
         status: () => this.cluster.status(),
@@ -465,6 +478,7 @@ export class SaddleService {
   private submitRuns(experimentId: number, familyId: string, planned: { params: Record<string, unknown>; seed: number }[]): { runIds: number[] } {
     const store = this.requireStore();
     const scheduler = this.requireScheduler();
+    const source = this.families.find(familyId)?.source ?? undefined;
     const runIds = store.insertRuns(experimentId, planned);
     const open = this.outstanding.get(experimentId) ?? new Set<number>();
     this.outstanding.set(experimentId, open);
@@ -472,7 +486,7 @@ export class SaddleService {
       open.add(runId);
       this.experimentOfRun.set(runId, experimentId);
       this.emitStatus(runId, 'queued', 0, null, null);
-      void scheduler.submit({ runId, family: familyId, params: planned[i].params, seed: planned[i].seed });
+      void scheduler.submit({ runId, family: familyId, source, params: planned[i].params, seed: planned[i].seed });
     });
     return { runIds };
   }

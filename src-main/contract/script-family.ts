@@ -1,0 +1,74 @@
+// The manifest of a script family (`saddle-family.json`, docs/script-families.md): a command run
+// once per run, its parameters as JSON Schema (the same generated form as the built-ins), its
+// metrics and default charts. Read in the main process (catalog) and in the pool worker (runs).
+import { z } from 'zod';
+import { chartSpec, formulaSpec, metricSpec, referenceSpec } from './family-meta';
+
+export const manifestFileName = 'saddle-family.json';
+
+/** Family ids name folders, env vars and project rows: kept plain. */
+export const familyId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-", starting with a letter (at most 64)');
+
+const jsonSchemaType = z.enum(['number', 'integer', 'string', 'boolean', 'array']);
+
+/** One parameter: a JSON Schema with a default (the form starts from it), plus `unit`. */
+const paramSchema = z
+  .object({
+    type: jsonSchemaType.optional(),
+    enum: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional(),
+    default: z.unknown().refine((value) => value !== undefined, 'every parameter needs a default'),
+    description: z.string().optional(),
+    unit: z.string().optional(),
+    minimum: z.number().optional(),
+    maximum: z.number().optional(),
+    exclusiveMinimum: z.number().optional(),
+    exclusiveMaximum: z.number().optional(),
+    items: z.record(z.string(), z.unknown()).optional(),
+    minItems: z.number().int().min(0).optional(),
+    maxItems: z.number().int().min(0).optional(),
+  })
+  .loose()
+  .refine((p) => p.type !== undefined || p.enum !== undefined, 'needs a "type" or an "enum"');
+
+const paramsSchema = z
+  .object({
+    type: z.literal('object'),
+    properties: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names must be identifiers (letters, digits, _)'), paramSchema),
+    additionalProperties: z.literal(false).default(false),
+  })
+  .loose();
+
+export const scriptFamilyManifest = z
+  .object({
+    $schema: z.string().optional(),
+    id: familyId,
+    title: z.string().min(1).max(200),
+    summary: z.string().max(5000).default(''),
+    /** argv, no shell: the program (looked up on PATH) and its arguments; run in a copy of the family folder. */
+    command: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((c) => (typeof c === 'string' ? c.trim().split(/\s+/) : c)),
+    params: paramsSchema,
+    metrics: z.array(metricSpec).min(1, 'declare at least one metric'),
+    charts: z.array(chartSpec).default([]),
+    references: z.array(referenceSpec).default([]),
+    formulas: z.array(formulaSpec).default([]),
+    /** Per-run limits; a run past them fails with a message saying which. */
+    limits: z
+      .object({
+        timeoutSeconds: z.number().positive().max(7 * 24 * 3600).optional(),
+        memoryMb: z.number().int().min(16).max(1_048_576).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    const metrics = new Set(m.metrics.map((metric) => metric.name));
+    m.charts.forEach((chart, i) => {
+      chart.series.forEach((name, j) => {
+        if (!metrics.has(name)) ctx.addIssue({ code: 'custom', path: ['charts', i, 'series', j], message: `"${name}" is not a declared metric` });
+      });
+    });
+  });
+export type ScriptFamilyManifest = z.output<typeof scriptFamilyManifest>;

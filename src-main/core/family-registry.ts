@@ -1,0 +1,131 @@
+// Every family this host can run, with where it comes from: the built-ins, the user's folder
+// (<config>/families), folders named with --family-path, and the open project's folder
+// (<project>.families/ next to foo.saddle). A family that fails to load is listed with its
+// error; nothing else breaks.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { builtInFamilies, setExternalFamilies } from '../../workers/families/index';
+import { codeFamilyExtensions, importCodeFamily, readManifest, type FamilySource } from '../../workers/families/sources';
+import { scriptFamily } from '../../workers/script-family/script-family';
+import { manifestFileName } from '../contract/script-family';
+import type { FamilyDefinition } from '../../workers/family';
+import { defaultConfigDir } from './recent';
+
+export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project';
+
+export interface FamilyEntry {
+  family: FamilyDefinition;
+  origin: FamilyOrigin;
+  kind: 'built-in' | 'script' | 'code';
+  /** The folder of a script family, the module of a code family; null for a built-in. */
+  location: string | null;
+  source: FamilySource | null;
+}
+
+export interface FamilyProblem {
+  origin: FamilyOrigin;
+  location: string;
+  message: string;
+}
+
+export interface RegistryOptions {
+  /** Folders given with --family-path, in order. */
+  familyPaths?: string[];
+  /** The user's folder; default <config dir>/families. */
+  userDir?: string;
+  /** Folder of the Python helper, put on the scripts' PYTHONPATH. */
+  sdkDir: string | null;
+}
+
+/** The folder of a project's own families: foo.saddle → foo.families/. */
+export function projectFamiliesDir(projectPath: string): string {
+  return projectPath.replace(/\.saddle$/i, '') + '.families';
+}
+
+export function userFamiliesDir(): string {
+  return join(defaultConfigDir(), 'families');
+}
+
+export class FamilyRegistry {
+  private entries: FamilyEntry[] = builtInEntries();
+  private problems: FamilyProblem[] = [];
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  list(): readonly FamilyEntry[] {
+    return this.entries;
+  }
+
+  errors(): readonly FamilyProblem[] {
+    return this.problems;
+  }
+
+  find(id: string): FamilyEntry | undefined {
+    return this.entries.find((entry) => entry.family.id === id);
+  }
+
+  /** Scans the folders again (the project's too, when one is open) and makes the result the one lookup. */
+  async load(projectPath: string | null): Promise<void> {
+    const folders: { dir: string; origin: FamilyOrigin }[] = [
+      { dir: this.options.userDir ?? userFamiliesDir(), origin: 'user' },
+      ...(this.options.familyPaths ?? []).map((dir) => ({ dir: resolve(dir), origin: 'path' as const })),
+      ...(projectPath ? [{ dir: projectFamiliesDir(projectPath), origin: 'project' as const }] : []),
+    ];
+    const entries = builtInEntries();
+    const problems: FamilyProblem[] = [];
+    for (const { dir, origin } of folders) {
+      // Only a folder named with --family-path must exist; the others are optional.
+      if (!existsSync(dir)) {
+        if (origin === 'path') problems.push({ origin, location: dir, message: `${dir}: no such folder (--family-path)` });
+        continue;
+      }
+      for (const candidate of candidatesIn(dir)) {
+        try {
+          const entry = await this.loadOne(candidate, origin);
+          const clash = entries.find((e) => e.family.id === entry.family.id);
+          if (clash) throw new Error(`${candidate.path}: the id "${entry.family.id}" is taken by the ${clash.origin} family at ${clash.location ?? 'the app'}`);
+          entries.push(entry);
+        } catch (error) {
+          problems.push({ origin, location: candidate.path, message: (error as Error).message });
+        }
+      }
+    }
+    this.entries = entries;
+    this.problems = problems;
+    setExternalFamilies(entries.filter((e) => e.origin !== 'built-in').map((e) => e.family));
+  }
+
+  private async loadOne(candidate: Candidate, origin: FamilyOrigin): Promise<FamilyEntry> {
+    if (candidate.kind === 'script') {
+      const family = scriptFamily(readManifest(candidate.path), candidate.path, { sdkDir: this.options.sdkDir });
+      return { family, origin, kind: 'script', location: candidate.path, source: { kind: 'script', dir: candidate.path, sdkDir: this.options.sdkDir } };
+    }
+    const family = await importCodeFamily(candidate.path);
+    return { family, origin, kind: 'code', location: candidate.path, source: { kind: 'code', file: candidate.path } };
+  }
+}
+
+interface Candidate {
+  kind: 'script' | 'code';
+  path: string;
+}
+
+/** A folder is itself a script family (it holds the manifest) or holds families: sub-folders with a manifest and modules. */
+function candidatesIn(dir: string): Candidate[] {
+  if (existsSync(join(dir, manifestFileName))) return [{ kind: 'script', path: dir }];
+  const found: Candidate[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (existsSync(join(path, manifestFileName))) found.push({ kind: 'script', path });
+    } else if ((codeFamilyExtensions as readonly string[]).includes(extname(name)) && !name.endsWith('.d.ts')) {
+      found.push({ kind: 'code', path });
+    }
+  }
+  return found;
+}
+
+function builtInEntries(): FamilyEntry[] {
+  return builtInFamilies.map((family) => ({ family, origin: 'built-in', kind: 'built-in', location: null, source: null }));
+}

@@ -1,0 +1,155 @@
+// User families through the real pool into a real project: a Python script family (Debian's
+// /usr/bin/python3, standard library only) runs a sweep, streams, is cancelled, and fails one run
+// at a time on a malformed line, a crash, a NaN and a hang; a JS code family loads from the same
+// folder and runs like a built-in; a broken module is listed with its error and breaks nothing.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SaddleService } from '../../src-main/core/service';
+import { RecentProjects } from '../../src-main/core/recent';
+import type { FamilyInfo, FamilyProblem, Run } from '../../src-main/contract';
+import { examplesDir, repoRoot, requireBuild, tempDir, workerFile } from '../helpers/paths';
+
+const fixture = join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay');
+
+/** A family folder: the toy script family, a copy with a 1 s timeout, a JS family and a broken one. */
+function familyFolder(): string {
+  const dir = tempDir('saddle-families-');
+  cpSync(fixture, join(dir, 'toy-decay'), { recursive: true });
+  cpSync(fixture, join(dir, 'toy-timeout'), { recursive: true });
+  const manifestFile = join(dir, 'toy-timeout', 'saddle-family.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(manifestFile, JSON.stringify({ ...manifest, id: 'toy-timeout', title: 'Toy decay, 1 s timeout', limits: { timeoutSeconds: 1 } }));
+  writeFileSync(
+    join(dir, 'geometric.mjs'),
+    `// y_t = a q^t, a code family written against the kit the app passes in.
+export default ({ defineFamily, z }) => defineFamily({
+  id: 'geometric',
+  title: 'Geometric sequence (JS family)',
+  summary: 'y_t = a q^t',
+  references: [],
+  formulas: [],
+  params: z.object({ a: z.number().default(2), q: z.number().min(0).max(1).default(0.5), steps: z.number().int().min(1).default(20) }),
+  metrics: [{ name: 'y', label: 'y', x: 'step' }],
+  charts: [{ id: 'y', title: 'y', x: { label: 'step' }, y: { label: 'y', log: true }, series: ['y'] }],
+  run(p, ctx) {
+    const x = new Float64Array(p.steps), y = new Float64Array(p.steps);
+    for (let t = 0; t < p.steps; t++) { x[t] = t; y[t] = p.a * p.q ** t; }
+    const last = y[p.steps - 1];
+    ctx.emit({ metric: 'y', x, y }); // transfers the arrays: read them before
+    return { last };
+  },
+});
+`,
+  );
+  writeFileSync(join(dir, 'broken.mjs'), `export default ({ defineFamily }) => defineFamily({ id: 'broken', title: 'Broken' });\n`);
+  mkdirSync(join(dir, 'bad-manifest'));
+  writeFileSync(join(dir, 'bad-manifest', 'saddle-family.json'), JSON.stringify({ ...manifest, id: 'bad-manifest', command: [] }));
+  return dir;
+}
+
+let service: SaddleService;
+const points = new Map<number, number>();
+const statuses: { runId: number; status: string }[] = [];
+
+beforeAll(async () => {
+  requireBuild();
+  service = new SaddleService({
+    appVersion: '0.0.0-test',
+    host: 'cli',
+    workerFile,
+    examplesDir,
+    poolSize: 2,
+    recent: new RecentProjects(tempDir('saddle-config-')),
+    liveEvents: true,
+    familyPaths: [familyFolder()],
+  });
+  service.on((event, payload) => {
+    if (event === 'run.points') {
+      const p = payload as { runId: number; x: number[] };
+      points.set(p.runId, (points.get(p.runId) ?? 0) + p.x.length);
+    }
+    if (event === 'run.status') statuses.push(payload as { runId: number; status: string });
+  });
+  await service.dispatch('projects', 'new', { path: join(tempDir(), 'user-families.saddle') });
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+async function runExperiment(spec: Record<string, unknown>): Promise<Run[]> {
+  const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number };
+  await service.dispatch('runs', 'start', { experimentId: experiment.id });
+  await service.waitForExperiment(experiment.id);
+  return (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+}
+
+describe('user families through the real pool', () => {
+  it('lists script and code families with their origin, and the broken ones with why', async () => {
+    const families = (await service.dispatch('families', 'list', {})) as FamilyInfo[];
+    const byId = new Map(families.map((f) => [f.id, f]));
+    expect(byId.get('dln-train')?.origin).toBe('built-in');
+    expect(byId.get('toy-decay')).toMatchObject({ origin: 'path', kind: 'script' });
+    expect(byId.get('geometric')).toMatchObject({ origin: 'path', kind: 'code' });
+    expect(byId.get('toy-decay')?.paramsSchema).toMatchObject({ properties: { rate: { default: 0.5, unit: '1/step', exclusiveMinimum: 0 } } });
+    const problems = (await service.dispatch('families', 'problems', {})) as FamilyProblem[];
+    expect(problems.map((p) => p.message).join('\n')).toMatch(/broken\.mjs: summary: Invalid input/);
+    expect(problems.map((p) => p.message).join('\n')).toMatch(/bad-manifest[/\\]saddle-family\.json: command/);
+  });
+
+  it('runs a sweep of the Python family into the project, streamed, each run the closed form', async () => {
+    const runs = await runExperiment({ family: 'toy-decay', name: 'sweep', params: { steps: 30 }, sweep: { rate: [0.25, 0.5, 1] } });
+    expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+    for (const run of runs) {
+      const rate = run.params.rate as number;
+      const [loss] = service.project!.readSeries(run.id, ['loss']);
+      expect(Array.from(loss.x)).toEqual(Array.from({ length: 30 }, (_, t) => t));
+      loss.y.forEach((y, t) => expect(Math.abs(y - Math.exp(-rate * t))).toBeLessThanOrEqual(2 * Number.EPSILON * Math.exp(-rate * t)));
+      expect(run.summary?.half_life).toBeCloseTo(Math.log(2) / rate, 12);
+      // Streamed to the window as well as stored: loss, the half-life event, the wall clock.
+      expect(points.get(run.id)).toBeGreaterThanOrEqual(31);
+    }
+  });
+
+  it('fails only the bad runs of a sweep, each naming its line or its cause', async () => {
+    const runs = await runExperiment({ family: 'toy-decay', name: 'bad', params: { steps: 10 }, sweep: { mode: ['ok', 'malformed', 'crash', 'nan', 'exit3'] } });
+    const byMode = new Map(runs.map((r) => [r.params.mode, r]));
+    expect(byMode.get('ok')?.status).toBe('done');
+    expect(byMode.get('malformed')).toMatchObject({ status: 'failed', error: expect.stringMatching(/stdout line \d+: not JSON .*"this is not json"/) });
+    expect(byMode.get('crash')).toMatchObject({ status: 'failed', error: expect.stringMatching(/RuntimeError: boom at t = 3[\s\S]*Traceback/) });
+    expect(byMode.get('nan')).toMatchObject({ status: 'diverged', error: expect.stringMatching(/loss became NaN or ±Infinity at x = 3\.5/) });
+    expect(byMode.get('exit3')).toMatchObject({ status: 'failed', error: expect.stringMatching(/exited with code 3/) });
+  });
+
+  it('a hanging script fails at its timeout', async () => {
+    const [run] = await runExperiment({ family: 'toy-timeout', name: 'hang', params: { mode: 'hang', steps: 2 } });
+    expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/timed out after 1 s/) });
+  });
+
+  it('cancel ends a running script; its streamed points stay', async () => {
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'toy-decay', name: 'cancel', params: { steps: 2000, sleepMs: 20 } } })) as { id: number };
+    const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
+    await expect.poll(() => points.get(runIds[0]) ?? 0, { timeout: 20_000 }).toBeGreaterThan(5);
+    await service.dispatch('runs', 'cancel', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    const [run] = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    expect(run.status).toBe('cancelled');
+    const [loss] = service.project!.readSeries(run.id, ['loss']);
+    expect(loss.x.length).toBeGreaterThan(0);
+    expect(loss.x.length).toBeLessThan(2000);
+  });
+
+  it('runs the JS family from the folder in the pool, like a built-in', async () => {
+    const [run] = await runExperiment({ family: 'geometric', name: 'js', params: { a: 3, q: 0.5, steps: 12 } });
+    expect(run).toMatchObject({ status: 'done', error: null });
+    const [y] = service.project!.readSeries(run.id, ['y']);
+    // Exact: powers of 1/2 times 3 are representable.
+    expect(Array.from(y.y)).toEqual(Array.from({ length: 12 }, (_, t) => 3 * 0.5 ** t));
+    expect(run.summary?.last).toBe(3 * 0.5 ** 11);
+  });
+
+  it('a bad parameter of a script family is named like a built-in one', async () => {
+    await expect(service.dispatch('experiments', 'create', { spec: { family: 'toy-decay', params: { rate: -1 } } })).rejects.toThrow(/params\.rate/);
+  });
+});
