@@ -9,11 +9,12 @@ import { describeIssues, ExpectedError } from '../core/errors';
 import { runSlurmTask } from '../core/slurm/task-runner';
 
 export const clusterUsage = `  submit SPEC.json --project FILE --slurm [--partition NAME] [--time HH:MM:SS] [--cpus-per-task N]
-         [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--json]
+         [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--family-path DIR]… [--json]
       Send the sweep to Slurm as one array job (one task per run, or --runs-per-task); the runs are
       recorded in the project as submitted. --array-max: most tasks running at once.
-  collect --project FILE [--json]
+  collect --project FILE [--family-path DIR]… [--json]
       Bring finished Slurm tasks' runs into the project; mark runs Slurm killed; show progress.
+      (--family-path as for submit: the experiment's analyses need the family.)
   cancel --project FILE [--job ID]
       scancel the project's live Slurm jobs (or one).
   jobs --project FILE [--json]
@@ -23,7 +24,7 @@ export const clusterCommands = ['submit', 'collect', 'cancel', 'jobs', 'slurm-ta
 export type ClusterCommand = (typeof clusterCommands)[number];
 
 export interface ClusterCli {
-  newService(): SaddleService;
+  newService(options?: { familyPaths?: string[] }): SaddleService;
   appVersion: string;
   workerFile: string;
 }
@@ -74,8 +75,8 @@ function projectPath(value: unknown, mayCreate: boolean): string {
   return path;
 }
 
-async function withProject<T>(cli: ClusterCli, path: string, work: (service: SaddleService) => Promise<T>): Promise<T> {
-  const service = cli.newService();
+async function withProject<T>(cli: ClusterCli, path: string, work: (service: SaddleService) => Promise<T>, familyPaths?: string[]): Promise<T> {
+  const service = cli.newService({ familyPaths });
   try {
     await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });
     return await work(service);
@@ -97,6 +98,8 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
       'array-max': { type: 'string' },
       'runs-per-task': { type: 'string' },
       'sbatch-arg': { type: 'string', multiple: true },
+      // A script or code family outside the user's and the project's folders: the tasks load it from this path.
+      'family-path': { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
     true,
@@ -138,11 +141,11 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
       console.log(`Bring the results home with: saddle-lab collect --project ${path}`);
     }
     return 0;
-  });
+  }, (values['family-path'] as string[] | undefined)?.map((p) => resolve(p)));
 }
 
 async function collect(args: string[], cli: ClusterCli): Promise<number> {
-  const { values } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' } });
+  const { values } = parse(args, { project: { type: 'string' }, 'family-path': { type: 'string', multiple: true }, json: { type: 'boolean' } });
   const path = projectPath(values.project, false);
   return withProject(cli, path, async (service) => {
     const result = (await service.dispatch('slurm', 'collect', {})) as { finishedRunIds: number[]; jobs: SlurmJobInfo[] };
@@ -156,7 +159,7 @@ async function collect(args: string[], cli: ClusterCli): Promise<number> {
     console.log(`${result.finishedRunIds.length} run(s) came home in this collect.`);
     for (const job of result.jobs) printJob(job, runs, true);
     return 0;
-  });
+  }, (values['family-path'] as string[] | undefined)?.map((p) => resolve(p)));
 }
 
 async function cancel(args: string[], cli: ClusterCli): Promise<number> {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { SlurmJobInfo, SlurmOptions } from '../../contract/slurm';
 import type { ProjectStore } from '../store/project-store';
+import type { FamilySource } from '../../../workers/families/sources';
 import { requireValidSpec } from '../spec-validation';
 import { planRuns } from '../run-plan';
 import { ExpectedError } from '../errors';
@@ -17,6 +18,8 @@ export interface ClusterDeps {
   store(): ProjectStore;
   /** This install's CLI, as a compute node starts it. */
   cli: CliCommand;
+  /** Where a script or code family lives (null: built in); the tasks load it from there. */
+  sourceOf(familyId: string): FamilySource | null;
   /** Recomputes an experiment's analyses once new runs have come home. */
   analyze(experimentId: number): Promise<unknown>;
   /** Runs whose status or progress changed (the service tells its windows). */
@@ -45,7 +48,7 @@ export class ClusterService {
     const { folder, script } = writeJobFolder({
       projectPath: store.path,
       experimentId,
-      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, tasks },
+      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: this.deps.sourceOf(spec.family), tasks },
       options,
       cli: this.deps.cli,
     });
@@ -144,7 +147,14 @@ export class ClusterService {
       finishedRunIds.push(...result.finishedRunIds);
       this.deps.changed([...result.finishedRunIds, ...result.progressedRunIds]);
     }
-    for (const experimentId of touched) await this.deps.analyze(experimentId);
+    for (const experimentId of touched) {
+      try {
+        await this.deps.analyze(experimentId);
+      } catch (error) {
+        // The runs are home; a failing analysis must not undo that. analyses.compute can run it again.
+        console.error(`analyses of experiment ${experimentId} failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     return { finishedRunIds, jobs: this.jobs() };
   }
 }

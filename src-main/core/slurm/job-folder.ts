@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../../contract';
 import type { SlurmOptions } from '../../contract/slurm';
 import type { PlannedRun } from '../sweep';
+import type { FamilySource } from '../../../workers/families/sources';
 import { projectFileExtension } from '../store/project-file';
 
 export const planFormat = 1;
@@ -19,6 +20,8 @@ export interface JobPlan {
   format: typeof planFormat;
   appVersion: string;
   spec: ExperimentSpec;
+  /** Where a script or code family lives (a shared file system path); null for a built-in family. */
+  source: FamilySource | null;
   /** tasks[i]: the runs array task i does, in order; a run's shard id is its position + 1. */
   tasks: PlannedRun[][];
 }

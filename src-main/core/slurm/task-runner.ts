@@ -72,7 +72,7 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   const stop = () => scheduler.cancel(runIds);
   process.once('SIGTERM', stop);
   try {
-    await Promise.all(runIds.map((runId, i) => scheduler.submit({ runId, family: plan.spec.family, params: runs[i].params, seed: runs[i].seed })));
+    await Promise.all(runIds.map((runId, i) => scheduler.submit({ runId, family: plan.spec.family, source: plan.source ?? undefined, params: runs[i].params, seed: runs[i].seed })));
   } finally {
     process.off('SIGTERM', stop);
     writer.flush();
