@@ -1,7 +1,7 @@
 // The one API of Saddle Lab: every request, reply and event, as zod schemas. The Electron bridge,
 // the serve host and the CLI all speak it; each side validates what arrives.
 import { z } from 'zod';
-import { analysisResult, familyInfo, familyProblem, runSummary, theorySeries } from './family-meta';
+import { analysisResult, familyCheck, familyInfo, familyProblem, runSource, runSummary, theorySeries } from './family-meta';
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
 import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
 
@@ -192,12 +192,18 @@ export const api = {
       z.object({ id, tags: z.array(z.string().max(100)).max(100).optional(), notes: z.string().max(100_000).optional() }).strict(),
       run,
     ),
+    /** What produced a run of a script or code family (stored copy, stderr); null for a built-in. */
+    source: method(z.object({ runId: id }).strict(), runSource.nullable()),
     delete: method(z.object({ runIds: z.array(id).min(1) }).strict(), ok),
   },
   families: {
     list: method(none, z.array(familyInfo)),
     /** Family folders and modules that failed to load, each with its reason. */
     problems: method(none, z.array(familyProblem)),
+    /** The open project's script and code families against what is installed: same, changed or missing. */
+    check: method(none, z.array(familyCheck)),
+    /** Writes the project's stored copy of a family into <project>.families/ (the user agreed to run it). */
+    restore: method(z.object({ familyId: z.string().min(1) }).strict(), z.object({ location: z.string() })),
   },
   /** Sweeps on a Slurm cluster (docs/slurm.md): the host must be able to run sbatch (status tells). */
   slurm: {

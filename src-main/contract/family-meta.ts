@@ -119,3 +119,34 @@ export type FamilyInfo = z.infer<typeof familyInfo>;
 /** A family folder or module that failed to load, and why (shown next to the picker). */
 export const familyProblem = z.object({ origin: familyOrigin, location: z.string(), message: z.string() });
 export type FamilyProblem = z.infer<typeof familyProblem>;
+
+/** What produced a run of a script or code family: the stored copy, and how it compares with what is installed now. */
+export const runSource = z.object({
+  runId: z.number().int(),
+  familyId: z.string(),
+  kind: z.enum(['script', 'code']),
+  hash: z.string(),
+  location: z.string(),
+  storedAtMs: z.number(),
+  files: z.array(z.object({ path: z.string(), bytes: z.number().int() })),
+  stderr: z.string().nullable(),
+  installed: z.enum(['same', 'changed', 'missing']),
+});
+export type RunSource = z.infer<typeof runSource>;
+
+/**
+ * A family the open project uses, checked on open: 'changed' when the installed files no longer
+ * hash as the latest run's copy, 'missing' when it is not installed (its runs and data still show;
+ * nothing runs until the user restores the stored copy or installs it).
+ */
+export const familyCheck = z.object({
+  familyId: z.string(),
+  state: z.enum(['same', 'changed', 'missing']),
+  kind: z.enum(['script', 'code']).nullable(),
+  storedHash: z.string().nullable(),
+  installedHash: z.string().nullable(),
+  /** Where it ran (stored) or where it is installed now. */
+  location: z.string().nullable(),
+  message: z.string(),
+});
+export type FamilyCheck = z.infer<typeof familyCheck>;

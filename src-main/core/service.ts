@@ -21,6 +21,7 @@ import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
 import { FamilyRegistry } from './family-registry';
+import { checkProjectFamilies, recordRunSource, restoreFamily, runSourceOf } from './family-provenance';
 import { loadExamples } from './examples';
 import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec } from './spec-validation';
@@ -171,6 +172,7 @@ export class SaddleService {
         onProgress: (runId, fraction, etaMs) => this.onRunProgress(runId, fraction, etaMs),
         onDevice: (runId, used) => this.store?.setRunDevice(runId, describeDevice(used)),
         onFinished: (runId, outcome) => this.onRunFinished(runId, outcome),
+        onLog: (runId, text) => this.store?.familySources.setStderr(runId, text),
       },
     );
     return this.scheduler;
@@ -382,6 +384,7 @@ export class SaddleService {
         series: ({ runIds, metrics, maxPoints, logX }) => this.readSeries(runIds, metrics, maxPoints, logX),
         theory: ({ runId }) => this.requireStore().getTheory(runId),
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
+        source: ({ runId }) => runSourceOf(this.requireStore(), this.families, runId),
         delete: ({ runIds }) => {
           if (runIds.some((id) => this.experimentOfRun.has(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
           if (runIds.some((id) => this.requireStore().getRun(id).status === 'submitted')) throw new ExpectedError('some of these runs are on Slurm: cancel the job and collect first');
@@ -392,6 +395,14 @@ export class SaddleService {
       families: {
         list: () => familyCatalog(this.families.list()),
         problems: () => [...this.families.errors()],
+        check: () => checkProjectFamilies(this.requireStore(), this.families),
+        restore: async ({ familyId }) => {
+          const store = this.requireStore();
+          const location = restoreFamily(store, familyId);
+          this.familiesLoaded = this.families.load(store.path);
+          await this.familiesLoaded;
+          return { location };
+        },
       },
       slurm: {
         status: () => this.cluster.status(),
@@ -479,8 +490,11 @@ export class SaddleService {
   private submitRuns(experimentId: number, familyId: string, planned: { params: Record<string, unknown>; seed: number }[]): { runIds: number[] } {
     const store = this.requireStore();
     const scheduler = this.requireScheduler();
-    const source = this.families.find(familyId)?.source ?? undefined;
     const runIds = store.insertRuns(experimentId, planned);
+    const entry = this.families.find(familyId);
+    // A script family's copy is stored with the runs, and its hash travels in the task: the worker runs exactly that.
+    const hash = entry ? recordRunSource(store, entry, runIds) : null;
+    const source = entry?.source?.kind === 'script' && hash ? { ...entry.source, hash } : (entry?.source ?? undefined);
     const open = this.outstanding.get(experimentId) ?? new Set<number>();
     this.outstanding.set(experimentId, open);
     runIds.forEach((runId, i) => {

@@ -10,6 +10,7 @@ import { migrations, type Migration } from '../../src-main/core/store/migrations
 import { up as initial } from '../../src-main/core/store/migrations/001-initial';
 import { up as figurePresets } from '../../src-main/core/store/migrations/002-figure-presets';
 import { up as slurmJobs } from '../../src-main/core/store/migrations/003-slurm-jobs';
+import { up as familySources } from '../../src-main/core/store/migrations/004-family-sources';
 
 let dir: string;
 let db: Database.Database;
@@ -224,5 +225,31 @@ describe('003-slurm-jobs', () => {
     expect(db.prepare('SELECT runId FROM slurmRuns').pluck().all()).toEqual([2]);
     db.prepare('DELETE FROM experiments WHERE id = 1').run();
     for (const table of ['runs', 'slurmJobs', 'slurmRuns']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+  });
+});
+
+describe('004-family-sources', () => {
+  const upToThree: Migration[] = [...firstOnly, { version: 2, name: 'figure presets', up: figurePresets }, { version: 3, name: 'slurm jobs', up: slurmJobs }];
+  const upToFour: Migration[] = [...upToThree, { version: 4, name: 'family sources', up: familySources }];
+  const hash = 'a'.repeat(64);
+
+  it('upgrades a version-3 project keeping its runs, and adds STRICT tables whose copies follow their runs', () => {
+    migrate(db, upToThree);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'toy', '{}', '{}', '[0]', 1, 1)").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'done', 1, 'v')").run();
+    expect(migrate(db, upToFour)).toEqual({ fromVersion: 3, toVersion: 4 });
+    expect(db.prepare('SELECT count(*) FROM runs').pluck().get()).toBe(1);
+    const notStrict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0").pluck().all();
+    expect(notStrict).toEqual([]);
+    db.prepare("INSERT INTO familySources VALUES (?, 'toy', 'script', '/f/toy', 1)").run(hash);
+    db.prepare("INSERT INTO familySourceFiles VALUES (?, 'run.py', x'00')").run(hash);
+    db.prepare("INSERT INTO runSources (runId, hash, stderr) VALUES (1, ?, 'warning')").run(hash);
+    expect(() => db.prepare("INSERT INTO familySources VALUES ('short', 'toy', 'script', '/f', 1)").run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("INSERT INTO familySources VALUES (?, 'toy', 'wasm', '/f', 1)").run('b'.repeat(64))).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("INSERT INTO runSources (runId, hash) VALUES (1, ?)").run('c'.repeat(64))).toThrow(/constraint/);
+    db.prepare('DELETE FROM experiments WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM runSources').pluck().get()).toBe(0);
+    // The copy itself stays (another project run may point at it; it is small).
+    expect(db.prepare('SELECT count(*) FROM familySourceFiles').pluck().get()).toBe(1);
   });
 });

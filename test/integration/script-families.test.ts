@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
-import type { FamilyInfo, FamilyProblem, Run } from '../../src-main/contract';
+import type { FamilyCheck, FamilyInfo, FamilyProblem, Run, RunSource } from '../../src-main/contract';
 import { examplesDir, repoRoot, requireBuild, tempDir, workerFile } from '../helpers/paths';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay');
@@ -49,6 +49,8 @@ export default ({ defineFamily, z }) => defineFamily({
 }
 
 let service: SaddleService;
+let folder: string;
+let projectPath: string;
 const points = new Map<number, number>();
 const statuses: { runId: number; status: string }[] = [];
 
@@ -62,7 +64,7 @@ beforeAll(async () => {
     poolSize: 2,
     recent: new RecentProjects(tempDir('saddle-config-')),
     liveEvents: true,
-    familyPaths: [familyFolder()],
+    familyPaths: [(folder = familyFolder())],
   });
   service.on((event, payload) => {
     if (event === 'run.points') {
@@ -71,7 +73,8 @@ beforeAll(async () => {
     }
     if (event === 'run.status') statuses.push(payload as { runId: number; status: string });
   });
-  await service.dispatch('projects', 'new', { path: join(tempDir(), 'user-families.saddle') });
+  projectPath = join(tempDir(), 'user-families.saddle');
+  await service.dispatch('projects', 'new', { path: projectPath });
 });
 
 afterAll(async () => {
@@ -151,5 +154,63 @@ describe('user families through the real pool', () => {
 
   it('a bad parameter of a script family is named like a built-in one', async () => {
     await expect(service.dispatch('experiments', 'create', { spec: { family: 'toy-decay', params: { rate: -1 } } })).rejects.toThrow(/params\.rate/);
+  });
+});
+
+describe('what produced each run, on reopening', () => {
+  function reopenService(familyPaths: string[]): SaddleService {
+    return new SaddleService({ appVersion: '0.0.0-test', host: 'cli', workerFile, examplesDir, poolSize: 1, recent: new RecentProjects(tempDir('saddle-config-')), liveEvents: false, familyPaths });
+  }
+
+  it('stores the script copy with its hash once per version, and the stderr with each run', async () => {
+    const runs = await runExperiment({ family: 'toy-decay', name: 'provenance', params: { steps: 5 }, sweep: { rate: [1, 2] } });
+    const [a, b] = (await Promise.all(runs.map((r) => service.dispatch('runs', 'source', { runId: r.id })))) as RunSource[];
+    expect(a).toMatchObject({ familyId: 'toy-decay', kind: 'script', installed: 'same', location: join(folder, 'toy-decay') });
+    expect(a.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.hash).toBe(a.hash);
+    expect(a.files.map((f) => f.path)).toEqual(['decay.py', 'saddle-family.json']);
+    expect(a.files[0].bytes).toBe(readFileSync(join(fixture, 'decay.py')).length);
+    expect(a.stderr).toContain("toy-decay starting with {'rate': 1");
+    expect(b.stderr).toContain("toy-decay starting with {'rate': 2");
+    const geometric = (await service.dispatch('experiments', 'list', {})) as { id: number; family: string }[];
+    expect(geometric.some((e) => e.family === 'geometric')).toBe(true);
+  });
+
+  it('warns when the script changed, and shows the runs of a family not installed without running anything', async () => {
+    await service.dispatch('projects', 'close', {});
+    writeFileSync(join(folder, 'toy-decay', 'decay.py'), readFileSync(join(fixture, 'decay.py'), 'utf8') + '\n# edited\n');
+    const changed = reopenService([folder]);
+    try {
+      await changed.dispatch('projects', 'open', { path: projectPath });
+      const checks = (await changed.dispatch('families', 'check', {})) as FamilyCheck[];
+      expect(checks.find((c) => c.familyId === 'toy-decay')).toMatchObject({ state: 'changed', message: expect.stringMatching(/installed files changed since its latest run/) });
+      expect(checks.find((c) => c.familyId === 'geometric')?.state).toBe('same');
+    } finally {
+      await changed.close();
+    }
+
+    const bare = reopenService([]);
+    try {
+      await bare.dispatch('projects', 'open', { path: projectPath });
+      const checks = (await bare.dispatch('families', 'check', {})) as FamilyCheck[];
+      expect(checks.find((c) => c.familyId === 'toy-decay')).toMatchObject({ state: 'missing', message: expect.stringMatching(/not installed here: its runs and data are shown; nothing runs/) });
+      const experiments = (await bare.dispatch('experiments', 'list', {})) as { id: number; family: string; name: string }[];
+      const sweep = experiments.find((e) => e.name === 'sweep')!;
+      const runs = (await bare.dispatch('runs', 'list', { experimentId: sweep.id })) as Run[];
+      expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
+      const series = (await bare.dispatch('runs', 'series', { runIds: [runs[0].id], metrics: ['loss'] })) as { series: { y: number[] }[] }[];
+      expect(series[0].series[0].y[0]).toBe(1);
+      await expect(bare.dispatch('runs', 'start', { experimentId: sweep.id })).rejects.toThrow(/unknown family "toy-decay"/);
+      // Only when asked: the stored copy goes into the project's folder, and then it runs.
+      const { location } = (await bare.dispatch('families', 'restore', { familyId: 'toy-decay' })) as { location: string };
+      expect(location).toBe(join(projectPath.replace(/\.saddle$/, '.families'), 'toy-decay'));
+      expect(readFileSync(join(location, 'decay.py'), 'utf8')).toBe(readFileSync(join(fixture, 'decay.py'), 'utf8'));
+      const families = (await bare.dispatch('families', 'list', {})) as FamilyInfo[];
+      expect(families.find((f) => f.id === 'toy-decay')?.origin).toBe('project');
+      const again = (await bare.dispatch('families', 'check', {})) as FamilyCheck[];
+      expect(again.find((c) => c.familyId === 'toy-decay')?.state).toBe('same');
+    } finally {
+      await bare.close();
+    }
   });
 });

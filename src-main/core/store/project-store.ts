@@ -21,6 +21,7 @@ import { readSchemaVersion } from './migrate';
 import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase } from './project-file';
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
+import { FamilySourceTable } from './family-sources';
 
 export type FinishedStatus = Exclude<RunStatus, 'queued' | 'submitted' | 'running'>;
 export type ExperimentPatch = Partial<Pick<ExperimentSpec, 'name' | 'params' | 'sweep' | 'seeds' | 'notes' | 'tags'>>;
@@ -130,6 +131,8 @@ export class ProjectStore {
   private readonly statements = new Map<string, Database.Statement>();
   /** The Slurm jobs this project sent out (see core/slurm). */
   readonly slurm: SlurmJobTable;
+  /** Copies of the script and code families its runs ran. */
+  readonly familySources: FamilySourceTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -138,6 +141,7 @@ export class ProjectStore {
     private readonly appVersion: string,
   ) {
     this.slurm = new SlurmJobTable(db);
+    this.familySources = new FamilySourceTable(db);
   }
 
   /** Creates a new project file; refuses to overwrite anything. */

@@ -4,6 +4,7 @@ import type { Database } from 'better-sqlite3';
 import { up as initial } from './001-initial';
 import { up as figurePresets } from './002-figure-presets';
 import { up as slurmJobs } from './003-slurm-jobs';
+import { up as familySources } from './004-family-sources';
 
 export interface Migration {
   /** The `PRAGMA user_version` the database has once this step has run. */
@@ -17,4 +18,5 @@ export const migrations: readonly Migration[] = [
   { version: 1, name: 'initial', up: initial },
   { version: 2, name: 'figure presets', up: figurePresets },
   { version: 3, name: 'slurm jobs', up: slurmJobs },
+  { version: 4, name: 'family sources', up: familySources },
 ];
