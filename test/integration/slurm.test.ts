@@ -168,7 +168,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(jobs.stdout).toContain(`job ${job.jobId} COMPLETED+CANCELLED (ended)`);
   }, 120_000);
 
-  it('bad input exits 2 and names the flag', async () => {
+  it('bad input exits 2 and names the flag; where Slurm cannot be asked, collect changes nothing', async () => {
     const dir = tempDir('saddle-slurm-');
     const specFile = join(dir, 'sweep.json');
     writeFileSync(specFile, JSON.stringify(spec([2])));
@@ -188,6 +188,19 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toContain(flag);
     }
+    // Where Slurm cannot be asked (a laptop with the project synced back), nothing is concluded.
+    const noSlurm = { PATH: tempDir('saddle-no-slurm-') };
+    const refused = await runCli(['submit', specFile, '--project', project, '--slurm'], { ...env(), ...noSlurm });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--slurm: Slurm is not available here: sbatch is not on PATH');
+    const submitted = await runCli(['submit', specFile, '--project', project, '--slurm', '--json'], env());
+    expect(submitted.code).toBe(0);
+    const before = dump(project);
+    const blind = await runCli(['collect', '--project', project], { ...env(), ...noSlurm });
+    expect(blind.code).toBe(2);
+    expect(blind.stderr).toMatch(/cannot read Slurm job \d+: squeue is not on PATH/);
+    expect(dump(project)).toBe(before);
+
     const badSpec = join(dir, 'bad.json');
     writeFileSync(badSpec, JSON.stringify({ family: 'dln-train', params: { depth: 0 } }));
     const invalid = await runCli(['submit', badSpec, '--project', project, '--slurm'], env());

@@ -100,7 +100,9 @@ function describeUnfinished(slurmState: TaskState, job: SlurmJobRecord, task: nu
   const what = slurmState.state === 'COMPLETED'
     ? `the Slurm task ended (COMPLETED) without this run's result`
     : `Slurm ${slurmState.state}${slurmState.reason ? ` (${slurmState.reason})` : ''}`;
-  return `${what}: job ${job.jobId}, array task ${task}${started ? '' : ', before the run started'}; log: ${jobFiles.log(job.folder, task)}`;
+  const shard = jobFiles.shard(job.folder, task);
+  const where = existsSync(shard) ? `log: ${jobFiles.log(job.folder, task)}` : `no shard at ${shard}`;
+  return `${what}: job ${job.jobId}, array task ${task}${started ? '' : ', before the run started'}; ${where}`;
 }
 
 function applyProgress(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[]): number[] {

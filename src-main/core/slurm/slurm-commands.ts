@@ -61,13 +61,18 @@ export async function scancel(target: string): Promise<void> {
   if (!answer.ok) throw new ExpectedError(`scancel ${target} failed: ${answer.message}`);
 }
 
+/** What squeue and scontrol say of a job they have forgotten: not an error, the job has ended. */
+const unknownJob = /invalid job id/i;
+
 /**
  * The state of every array task Slurm still knows, by task index. Tasks it has forgotten (no
- * accounting, and older than MinJobAge) are absent.
+ * accounting, and older than MinJobAge) are absent. Throws when Slurm cannot be asked at all (not
+ * installed here, controller down): then nothing may be concluded about the job.
  */
 export async function readTaskStates(jobId: string): Promise<Map<number, TaskState>> {
   const states = new Map<number, TaskState>();
   const live = await slurm('squeue', ['-h', '-r', '-j', jobId, '-o', '%K|%T|%r']);
+  if (!live.ok && !unknownJob.test(live.message)) throw new ExpectedError(`cannot read Slurm job ${jobId}: ${live.message}`);
   if (live.ok) {
     for (const line of lines(live.stdout)) {
       const [task, state, reason] = line.split('|');
@@ -82,10 +87,13 @@ export async function readTaskStates(jobId: string): Promise<Map<number, TaskSta
   return states;
 }
 
-/** null when the cluster keeps no accounting (sacct then fails), so scontrol is asked instead. */
+/**
+ * null when the cluster keeps no accounting (sacct then fails) or has no record of the job yet (the
+ * database lags behind), so scontrol is asked instead.
+ */
 async function fromSacct(jobId: string): Promise<Map<number, TaskState> | null> {
   const answer = await slurm('sacct', ['-j', jobId, '-X', '-n', '-P', '-o', 'JobID,State,Reason,ExitCode,End']);
-  if (!answer.ok) return null;
+  if (!answer.ok || lines(answer.stdout).length === 0) return null;
   const states = new Map<number, TaskState>();
   for (const line of lines(answer.stdout)) {
     const [id, stateText, reason, exitCode, end] = line.split('|');
@@ -101,6 +109,7 @@ async function fromSacct(jobId: string): Promise<Map<number, TaskState> | null> 
 async function fromScontrol(jobId: string): Promise<Map<number, TaskState>> {
   const states = new Map<number, TaskState>();
   const answer = await slurm('scontrol', ['show', 'job', '-o', jobId]);
+  if (!answer.ok && !unknownJob.test(answer.message)) throw new ExpectedError(`cannot read Slurm job ${jobId}: ${answer.message}`);
   if (!answer.ok) return states;
   for (const line of lines(answer.stdout)) {
     const fields = parseFields(line);
