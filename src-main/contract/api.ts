@@ -204,6 +204,8 @@ export const api = {
     check: method(none, z.array(familyCheck)),
     /** Writes the project's stored copy of a family into <project>.families/ (the user agreed to run it). */
     restore: method(z.object({ familyId: z.string().min(1) }).strict(), z.object({ location: z.string() })),
+    /** Lets the open project's own families folder load its code and run (asked in the UI; for this session). */
+    trustProject: method(none, ok),
   },
   /** Sweeps on a Slurm cluster (docs/slurm.md): the host must be able to run sbatch (status tells). */
   slurm: {

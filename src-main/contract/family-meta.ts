@@ -113,6 +113,8 @@ export const familyInfo = z.object({
   kind: z.enum(['built-in', 'script', 'code']).default('built-in'),
   /** Folder of a script family, module of a code family; null for a built-in. */
   location: z.string().nullable().default(null),
+  /** False for a project folder's family until the user trusts the project's families: it cannot run yet. */
+  trusted: z.boolean().default(true),
 });
 export type FamilyInfo = z.infer<typeof familyInfo>;
 

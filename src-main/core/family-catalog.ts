@@ -6,13 +6,13 @@ import type { FamilyDefinition } from '../../workers/family';
 import type { FamilyEntry } from './family-registry';
 
 /** Per definition object: a reload that finds the same module or manifest makes new objects. */
-const cache = new WeakMap<FamilyDefinition, Omit<FamilyInfo, 'origin' | 'kind' | 'location'>>();
+const cache = new WeakMap<FamilyDefinition, Omit<FamilyInfo, 'origin' | 'kind' | 'location' | 'trusted'>>();
 
 export function familyCatalog(entries: readonly FamilyEntry[]): FamilyInfo[] {
-  return entries.map(({ family, origin, kind, location }) => ({ ...describeFamily(family), origin, kind, location }));
+  return entries.map(({ family, origin, kind, location, trusted }) => ({ ...describeFamily(family), origin, kind, location, trusted }));
 }
 
-function describeFamily(family: FamilyDefinition): Omit<FamilyInfo, 'origin' | 'kind' | 'location'> {
+function describeFamily(family: FamilyDefinition): Omit<FamilyInfo, 'origin' | 'kind' | 'location' | 'trusted'> {
   let info = cache.get(family);
   if (info) return info;
   const defaults = family.params.safeParse({});

@@ -1,7 +1,8 @@
 // Every family this host can run, with where it comes from: the built-ins, the user's folder
 // (<config>/families), folders named with --family-path, and the open project's folder
 // (<project>.families/ next to foo.saddle). A family that fails to load is listed with its
-// error; nothing else breaks.
+// error; nothing else breaks. A project never runs code by itself: its folder's code modules are
+// imported, and its families run, only once the user trusts that folder.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { builtInFamilies, setExternalFamilies } from '../../workers/families/index';
@@ -20,6 +21,8 @@ export interface FamilyEntry {
   /** The folder of a script family, the module of a code family; null for a built-in. */
   location: string | null;
   source: FamilySource | null;
+  /** False for a project folder's family until the user trusts that folder: it may not run yet. */
+  trusted: boolean;
 }
 
 export interface FamilyProblem {
@@ -65,7 +68,7 @@ export class FamilyRegistry {
   }
 
   /** Scans the folders again (the project's too, when one is open) and makes the result the one lookup. */
-  async load(projectPath: string | null): Promise<void> {
+  async load(projectPath: string | null, trustProject = false): Promise<void> {
     const folders: { dir: string; origin: FamilyOrigin }[] = [
       { dir: this.options.userDir ?? userFamiliesDir(), origin: 'user' },
       ...(this.options.familyPaths ?? []).map((dir) => ({ dir: resolve(dir), origin: 'path' as const })),
@@ -81,7 +84,10 @@ export class FamilyRegistry {
       }
       for (const candidate of candidatesIn(dir)) {
         try {
-          const entry = await this.loadOne(candidate, origin);
+          if (origin === 'project' && candidate.kind === 'code' && !trustProject) {
+            throw new Error(`${candidate.path}: not loaded: code in a project's folder runs only once you trust the project's families`);
+          }
+          const entry = await this.loadOne(candidate, origin, origin !== 'project' || trustProject);
           const clash = entries.find((e) => e.family.id === entry.family.id);
           if (clash) throw new Error(`${candidate.path}: the id "${entry.family.id}" is taken by the ${clash.origin} family at ${clash.location ?? 'the app'}`);
           entries.push(entry);
@@ -95,13 +101,13 @@ export class FamilyRegistry {
     setExternalFamilies(entries.filter((e) => e.origin !== 'built-in').map((e) => e.family));
   }
 
-  private async loadOne(candidate: Candidate, origin: FamilyOrigin): Promise<FamilyEntry> {
+  private async loadOne(candidate: Candidate, origin: FamilyOrigin, trusted: boolean): Promise<FamilyEntry> {
     if (candidate.kind === 'script') {
       const family = scriptFamily(readManifest(candidate.path), candidate.path, { sdkDir: this.options.sdkDir });
-      return { family, origin, kind: 'script', location: candidate.path, source: { kind: 'script', dir: candidate.path, sdkDir: this.options.sdkDir } };
+      return { family, origin, kind: 'script', location: candidate.path, source: { kind: 'script', dir: candidate.path, sdkDir: this.options.sdkDir }, trusted };
     }
     const family = await importCodeFamily(candidate.path);
-    return { family, origin, kind: 'code', location: candidate.path, source: { kind: 'code', file: candidate.path } };
+    return { family, origin, kind: 'code', location: candidate.path, source: { kind: 'code', file: candidate.path }, trusted };
   }
 }
 
@@ -127,5 +133,5 @@ function candidatesIn(dir: string): Candidate[] {
 }
 
 function builtInEntries(): FamilyEntry[] {
-  return builtInFamilies.map((family) => ({ family, origin: 'built-in', kind: 'built-in', location: null, source: null }));
+  return builtInFamilies.map((family) => ({ family, origin: 'built-in', kind: 'built-in', location: null, source: null, trusted: true }));
 }

@@ -20,7 +20,7 @@ import { ChunkWriter } from './chunk-writer';
 import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
-import { FamilyRegistry } from './family-registry';
+import { FamilyRegistry, projectFamiliesDir } from './family-registry';
 import { checkProjectFamilies, recordRunSource, restoreFamily, runSourceOf } from './family-provenance';
 import { loadExamples } from './examples';
 import { planRuns, parsePoint } from './run-plan';
@@ -87,6 +87,8 @@ export class SaddleService {
   readonly families: FamilyRegistry;
   /** Every handler waits for the user's families to be loaded (code families are imported, asynchronously). */
   private familiesLoaded: Promise<void>;
+  /** Projects whose own families folder the user trusted in this session (its code may load and run). */
+  private readonly trustedProjects = new Set<string>();
   readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
@@ -186,9 +188,14 @@ export class SaddleService {
       // A window shows Slurm jobs as they go; the CLI collects when asked.
       if (this.options.host !== 'cli') this.cluster.watch();
     }
-    this.familiesLoaded = this.families.load(store?.path ?? null);
-    await this.familiesLoaded;
+    await this.reloadFamilies();
     this.emit('project.changed', store ? store.info() : null);
+  }
+
+  private async reloadFamilies(): Promise<void> {
+    const path = this.store?.path ?? null;
+    this.familiesLoaded = this.families.load(path, path !== null && this.trustedProjects.has(path));
+    await this.familiesLoaded;
   }
 
   private async closeProject(): Promise<void> {
@@ -399,9 +406,14 @@ export class SaddleService {
         restore: async ({ familyId }) => {
           const store = this.requireStore();
           const location = restoreFamily(store, familyId);
-          this.familiesLoaded = this.families.load(store.path);
-          await this.familiesLoaded;
+          this.trustedProjects.add(store.path);
+          await this.reloadFamilies();
           return { location };
+        },
+        trustProject: async () => {
+          this.trustedProjects.add(this.requireStore().path);
+          await this.reloadFamilies();
+          return { ok: true as const };
         },
       },
       slurm: {
@@ -489,6 +501,9 @@ export class SaddleService {
 
   private submitRuns(experimentId: number, familyId: string, planned: { params: Record<string, unknown>; seed: number }[]): { runIds: number[] } {
     const store = this.requireStore();
+    if (this.families.find(familyId)?.trusted === false) {
+      throw new ExpectedError(`${familyId} comes from this project's folder (${projectFamiliesDir(store.path)}): it runs code, so trust the project's families first`);
+    }
     const scheduler = this.requireScheduler();
     const runIds = store.insertRuns(experimentId, planned);
     const entry = this.families.find(familyId);

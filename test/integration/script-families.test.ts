@@ -2,7 +2,7 @@
 // /usr/bin/python3, standard library only) runs a sweep, streams, is cancelled, and fails one run
 // at a time on a malformed line, a crash, a NaN and a hang; a JS code family loads from the same
 // folder and runs like a built-in; a broken module is listed with its error and breaks nothing.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SaddleService } from '../../src-main/core/service';
@@ -211,6 +211,41 @@ describe('what produced each run, on reopening', () => {
       expect(again.find((c) => c.familyId === 'toy-decay')?.state).toBe('same');
     } finally {
       await bare.close();
+    }
+  });
+});
+
+describe("a project's own families folder", () => {
+  it('runs no code on open: its code modules load, and its families run, only once the user trusts them', async () => {
+    const path = join(tempDir(), 'shared.saddle');
+    const own = path.replace(/\.saddle$/, '.families');
+    const marker = join(tempDir(), 'imported');
+    mkdirSync(own);
+    cpSync(fixture, join(own, 'toy-decay'), { recursive: true });
+    writeFileSync(
+      join(own, 'marked.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default ({ defineFamily, z }) => defineFamily({ id: 'marked', title: 'Marked', summary: '', references: [], formulas: [], params: z.object({}), metrics: [{ name: 'y', label: 'y', x: 't' }], charts: [], run: () => ({}) });\n`,
+    );
+    const host = new SaddleService({ appVersion: '0.0.0-test', host: 'cli', workerFile, examplesDir, poolSize: 1, recent: new RecentProjects(tempDir('saddle-config-')), liveEvents: false });
+    try {
+      await host.dispatch('projects', 'new', { path });
+      expect(existsSync(marker)).toBe(false);
+      const problems = (await host.dispatch('families', 'problems', {})) as FamilyProblem[];
+      expect(problems).toEqual([{ origin: 'project', location: join(own, 'marked.mjs'), message: expect.stringMatching(/not loaded: code in a project's folder runs only once you trust/) }]);
+      const families = (await host.dispatch('families', 'list', {})) as FamilyInfo[];
+      expect(families.find((f) => f.id === 'toy-decay')).toMatchObject({ origin: 'project', trusted: false });
+      const experiment = (await host.dispatch('experiments', 'create', { spec: { family: 'toy-decay', params: { steps: 3 } } })) as { id: number };
+      await expect(host.dispatch('runs', 'start', { experimentId: experiment.id })).rejects.toThrow(/comes from this project's folder .*trust the project's families first/);
+      expect((await host.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[]).toEqual([]);
+
+      await host.dispatch('families', 'trustProject', {});
+      expect(readFileSync(marker, 'utf8')).toBe('ran');
+      expect(((await host.dispatch('families', 'list', {})) as FamilyInfo[]).map((f) => f.id)).toContain('marked');
+      await host.dispatch('runs', 'start', { experimentId: experiment.id });
+      await host.waitForExperiment(experiment.id);
+      expect(((await host.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[]).map((r) => r.status)).toEqual(['done']);
+    } finally {
+      await host.close();
     }
   });
 });
