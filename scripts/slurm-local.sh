@@ -14,6 +14,7 @@ fail() { echo "slurm-local: $*" >&2; exit 1; }
 
 node_state() { sinfo -h -N -n "$host" -o '%T' 2>/dev/null | head -n1; }
 
+# Writes slurm.conf.new; the caller decides whether it replaces slurm.conf.
 write_conf() {
   mkdir -p "$conf_dir" "$state/ctld" "$state/d" /var/log/slurm
   cat > "$conf_dir/slurm.conf.new" <<CONF
@@ -43,7 +44,23 @@ SchedulerParameters=sched_interval=2
 NodeName=$host CPUs=$(nproc) State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
+}
+
+# Our own config is refreshed when the machine changed (a new container keeps the file but gets
+# another host name or CPU count); a slurm.conf someone else wrote is left alone.
+update_conf() {
+  if [ -s "$conf_dir/slurm.conf" ] && ! grep -q 'saddle-lab scripts/slurm-local.sh' "$conf_dir/slurm.conf"; then
+    say "keeping $conf_dir/slurm.conf (not written by this script)"; return
+  fi
+  write_conf
+  if cmp -s "$conf_dir/slurm.conf.new" "$conf_dir/slurm.conf"; then rm -f "$conf_dir/slurm.conf.new"; return; fi
   mv "$conf_dir/slurm.conf.new" "$conf_dir/slurm.conf"
+  say "wrote $conf_dir/slurm.conf for node $host with $(nproc) CPUs"
+  # Daemons running on an older config would not see the new node: start them again.
+  if pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null; then
+    pkill -x slurmd || true; pkill -x slurmctld || true
+    for _ in $(seq 1 20); do pgrep -x slurmctld >/dev/null || pgrep -x slurmd >/dev/null || break; sleep 0.5; done
+  fi
 }
 
 start_munge() {
@@ -65,7 +82,7 @@ case "$action" in
   start)
     command -v slurmctld >/dev/null || fail "slurmctld is not installed (apt-get install slurmctld slurmd slurm-client munge)"
     start_munge
-    [ -s "$conf_dir/slurm.conf" ] && grep -q 'saddle-lab scripts/slurm-local.sh' "$conf_dir/slurm.conf" || write_conf
+    update_conf
     pgrep -x slurmctld >/dev/null || { say "starting slurmctld"; slurmctld; }
     pgrep -x slurmd >/dev/null || { say "starting slurmd"; slurmd; }
     for _ in $(seq 1 60); do
