@@ -133,7 +133,14 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
     const slurm = (await service.dispatch('slurm', 'status', {})) as { available: boolean; reason: string | null };
     if (!slurm.available) throw new ExpectedError(`--slurm: ${slurm.reason}`);
     const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number; name: string };
-    const job = (await service.dispatch('slurm', 'submit', { experimentId: experiment.id, options: options.data })) as { jobId: string; runIds: number[]; folder: string };
+    let job: { jobId: string; runIds: number[]; folder: string };
+    try {
+      job = (await service.dispatch('slurm', 'submit', { experimentId: experiment.id, options: options.data })) as typeof job;
+    } catch (error) {
+      // sbatch refused it: the project keeps no experiment that never ran.
+      await service.dispatch('experiments', 'delete', { id: experiment.id });
+      throw error;
+    }
     if (values.json) console.log(JSON.stringify({ type: 'job', experimentId: experiment.id, ...job }));
     else {
       console.log(`Submitted Slurm job ${job.jobId}: ${job.runIds.length} runs of "${experiment.name}" (experiment ${experiment.id})`);

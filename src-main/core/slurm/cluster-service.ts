@@ -2,6 +2,7 @@
 // results into the project, cancel, list jobs. Slurm does the scheduling; this only writes the job
 // folder, calls its commands and merges the shards. Hosts with a window also collect on a timer
 // while a job is live.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlurmJobInfo, SlurmOptions } from '../../contract/slurm';
 import type { ProjectStore } from '../store/project-store';
@@ -52,7 +53,15 @@ export class ClusterService {
       options,
       cli: this.deps.cli,
     });
-    const jobId = await sbatch(script, folder);
+    let jobId: string;
+    try {
+      jobId = await sbatch(script, folder);
+    } catch (error) {
+      rmSync(folder, { recursive: true, force: true });
+      // Slurm's default MaxArraySize is 1001.
+      if (error instanceof ExpectedError && tasks.length > 1000) throw new ExpectedError(`${error.message} (${tasks.length} array tasks: fewer with --runs-per-task / options.runsPerTask)`);
+      throw error;
+    }
     try {
       const runIds = store.insertRuns(experimentId, tasks.flat(), 'submitted');
       let next = 0;
