@@ -1,8 +1,9 @@
 // Experiment families as the main process describes them; everything family-specific in the UI
-// (form, charts, formulas, analyses) comes from here.
+// (form, charts, formulas, analyses) comes from here. The list changes with the project: its own
+// families folder, and the check of the families its runs used (changed, not installed).
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FamilyInfo } from '../../../src-main/contract/family-meta';
+import type { FamilyCheck, FamilyInfo, FamilyProblem } from '../../../src-main/contract/family-meta';
 import { saddle } from '../api/client';
 import { fieldsFromSchema, type FormField } from '../logic/schema-form';
 import { useAppStore } from './app';
@@ -10,6 +11,9 @@ import { useAppStore } from './app';
 export const useFamiliesStore = defineStore('families', () => {
   const app = useAppStore();
   const list = ref<FamilyInfo[]>([]);
+  const problems = ref<FamilyProblem[]>([]);
+  /** The open project's script and code families that differ from what is installed. */
+  const warnings = ref<FamilyCheck[]>([]);
   const fieldsById = computed(() => new Map(list.value.map((family) => [family.id, fieldsFromSchema(family.paramsSchema)])));
 
   function byId(id: string | undefined): FamilyInfo | null {
@@ -21,8 +25,36 @@ export const useFamiliesStore = defineStore('families', () => {
   }
 
   async function load(): Promise<void> {
-    list.value = (await app.attempt('Loading experiment families', () => saddle().families.list())) ?? list.value;
+    const [families, failed] = await Promise.all([
+      app.attempt('Loading experiment families', () => saddle().families.list()),
+      app.attempt('Loading experiment families', () => saddle().families.problems()),
+    ]);
+    list.value = families ?? list.value;
+    problems.value = failed ?? problems.value;
   }
 
-  return { list, byId, fields, load };
+  async function checkProject(): Promise<void> {
+    const checks = await app.attempt('Checking the project\'s families', () => saddle().families.check());
+    warnings.value = (checks ?? []).filter((check) => check.state !== 'same');
+  }
+
+  /** After the user said yes: the project's own folder may load its code and run. */
+  async function trustProject(): Promise<void> {
+    await app.attempt('Trusting the project\'s families', () => saddle().families.trustProject());
+    await Promise.all([load(), checkProject()]);
+  }
+
+  /** After the user said yes: the project's stored copy of a family goes into its families folder. */
+  async function restore(familyId: string): Promise<void> {
+    await app.attempt(`Restoring ${familyId}`, () => saddle().families.restore({ familyId }));
+    await Promise.all([load(), checkProject()]);
+  }
+
+  saddle().on('project.changed', (next) => {
+    void load();
+    if (next) void checkProject();
+    else warnings.value = [];
+  });
+
+  return { list, problems, warnings, byId, fields, load, checkProject, trustProject, restore };
 });

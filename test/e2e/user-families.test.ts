@@ -1,0 +1,41 @@
+// End to end for a user's own family: a Python script family (the toy-decay fixture, Debian's
+// python3) named with --family-path, picked in Chromium with its origin shown, run, and drawn; a
+// broken module in the same folder is listed with its error and breaks nothing.
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { repoRoot, tempDir } from '../helpers/paths';
+
+let bench: Workbench;
+
+describe.runIf(haveChromium)('a user family in the app', () => {
+  beforeAll(async () => {
+    const folder = tempDir('saddle-user-families-');
+    cpSync(join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay'), join(folder, 'toy-decay'), { recursive: true });
+    writeFileSync(join(folder, 'broken.mjs'), 'export default 42;\n');
+    bench = await openWorkbench('e2e-user-families', ['--family-path', folder]);
+    await bench.page.goto(bench.url);
+    await newProject(bench.page, 'user-families.saddle');
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('creates an experiment from the script family, runs it and sees its chart', async () => {
+    const { page } = bench;
+    const picker = page.getByTestId('family-picker');
+    await expect.poll(() => picker.locator('option[value="toy-decay"]').textContent()).toContain('Toy decay (test script family) (--family-path)');
+    await expect.poll(() => page.getByTestId('family-problem').textContent()).toMatch(/broken\.mjs: export a family/);
+    await picker.selectOption('toy-decay');
+    await expect.poll(() => page.getByTestId('family-origin').textContent()).toMatch(/script family from .*toy-decay/);
+    await page.getByTestId('create-experiment').click();
+    await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe('1');
+    const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await bench.shot('toy-decay');
+  }, 120_000);
+});
