@@ -168,7 +168,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(jobs.stdout).toContain(`job ${job.jobId} COMPLETED+CANCELLED (ended)`);
   }, 120_000);
 
-  it('bad input exits 2 and names the flag; where Slurm cannot be asked, collect changes nothing', async () => {
+  it('bad input exits 2 and names the flag; where Slurm cannot be asked, collect changes nothing; cancel scancels', async () => {
     const dir = tempDir('saddle-slurm-');
     const specFile = join(dir, 'sweep.json');
     writeFileSync(specFile, JSON.stringify(spec([2])));
@@ -200,6 +200,24 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(blind.code).toBe(2);
     expect(blind.stderr).toMatch(/cannot read Slurm job \d+: squeue is not on PATH/);
     expect(dump(project)).toBe(before);
+
+    // saddle-lab cancel: scancel on the job; the next collect marks its run.
+    const slowFile = join(dir, 'slow.json');
+    writeFileSync(slowFile, JSON.stringify(spec([slowHorizon])));
+    const slow = JSON.parse((await runCli(['submit', slowFile, '--project', project, '--slurm', '--json'], env())).stdout) as { jobId: string };
+    const cancelled = await runCli(['cancel', '--project', project, '--job', slow.jobId], env());
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toContain(`scancel sent to job(s) ${slow.jobId}`);
+    await until('the cancelled job to leave squeue', 30_000, () => (execFileSync('squeue', ['-h', '-j', slow.jobId], { encoding: 'utf8' }).trim() === '' ? true : undefined));
+    const home = await runCli(['collect', '--project', project, '--json'], env());
+    const lines = home.stdout.trim().split('\n').map((l) => JSON.parse(l) as JobLine);
+    expect(lines.find((j) => j.jobId === slow.jobId)?.runs.map((r) => [r.status, r.taskState])).toEqual([['cancelled', 'CANCELLED']]);
+    expect(lines.every((j) => !j.live)).toBe(true);
+    const nothing = await runCli(['cancel', '--project', project], env());
+    expect(nothing.stdout).toContain('No live Slurm job in this project.');
+    const unknown = await runCli(['cancel', '--project', project, '--job', '99999999'], env());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no Slurm job 99999999 in this project');
 
     const badSpec = join(dir, 'bad.json');
     writeFileSync(badSpec, JSON.stringify({ family: 'dln-train', params: { depth: 0 } }));
