@@ -1,5 +1,6 @@
-// Analyses of the current experiment (fits across a sweep, with checks against theory). They are
-// recomputed when the experiment's last active run finishes, and reloaded when main says so.
+// Analyses of the current experiment (fits across a sweep, with checks against theory). Main
+// computes them when a sweep's last run ends (for every host, the CLI included) and says so with
+// `analyses.changed`; this store only loads them, and recomputes when the user asks.
 import { defineStore } from 'pinia';
 import { ref, watch } from 'vue';
 import type { AnalysisRecord } from '../../../src-main/contract/api';
@@ -7,18 +8,14 @@ import { saddle } from '../api/client';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
 import { useProjectStore } from './project';
-import { useRunsStore } from './runs';
 
 export const useAnalysesStore = defineStore('analyses', () => {
   const app = useAppStore();
   const project = useProjectStore();
   const experiments = useExperimentsStore();
-  const runs = useRunsStore();
 
   const records = ref<AnalysisRecord[]>([]);
   const computing = ref(false);
-  /** Experiments already analysed on opening, so one that no analysis applies to is not redone on every visit. */
-  const computedOnLoad = new Set<number>();
 
   function isStale(experimentId: number): boolean {
     return experiments.currentId !== experimentId;
@@ -43,22 +40,10 @@ export const useAnalysesStore = defineStore('analyses', () => {
       return;
     }
     const loaded = await app.attempt('Loading analyses', () => saddle().analyses.list({ experimentId }));
-    if (!loaded || isStale(experimentId)) return;
-    records.value = loaded;
-    // A finished sweep without results (e.g. run by the CLI, or analysed by an older version).
-    if (loaded.length === 0 && runs.doneOfCurrent > 0 && runs.activeOfCurrent === 0 && !computedOnLoad.has(experimentId)) {
-      computedOnLoad.add(experimentId);
-      await compute();
-    }
+    if (loaded && !isStale(experimentId)) records.value = loaded;
   }
 
   watch([() => experiments.currentId, () => project.generation], () => void load());
-  watch(
-    () => runs.activeOfCurrent,
-    (active, before) => {
-      if (active === 0 && before > 0 && runs.doneOfCurrent > 0) void compute();
-    },
-  );
   saddle().on('analyses.changed', ({ experimentId }) => {
     if (!isStale(experimentId)) void load();
   });

@@ -1,6 +1,8 @@
 // Metric series and theory overlays of runs, fetched downsampled (`runs.series`) and cached per
 // run and x scale; live `run.points` are appended while a run goes, and the run is refetched once
-// it finishes. Cached entries are frozen so Vue does not wrap thousands of numbers in proxies.
+// it finishes. Refetches and overlay requests are gathered for a moment, so a sweep whose runs
+// finish together costs a few calls, not a few per run. Cached entries are frozen so Vue does not
+// wrap thousands of numbers in proxies.
 import { defineStore } from 'pinia';
 import { shallowReactive, watch } from 'vue';
 import type { RunStatus, SeriesData } from '../../../src-main/contract/api';
@@ -23,7 +25,14 @@ const liveCap = 4000;
 /** Cached runs kept beyond those on screen. */
 const maxCached = 400;
 const batchSize = 500;
+/** How long finished runs and overlay requests are gathered before one call fetches them all. */
+const gatherMs = 250;
 const finished: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
+
+/** Only a finished run has data that no longer change, and theory overlays stored with it. */
+export function isFinished(status: RunStatus): boolean {
+  return finished.includes(status);
+}
 
 function cacheKey(runId: number, logX: boolean): string {
   return `${runId}:${logX ? 'log' : 'lin'}`;
@@ -43,7 +52,12 @@ export const useSeriesStore = defineStore('series', () => {
   const cache = shallowReactive(new Map<string, CachedRunSeries>());
   const theory = shallowReactive(new Map<number, readonly TheorySeries[]>());
   const inFlight = new Set<string>();
-  const theoryInFlight = new Set<number>();
+  /** Requested or on their way, so each run's overlays are asked for once. */
+  const theoryAsked = new Set<number>();
+  const theoryDue = new Set<number>();
+  const refetchDue = new Set<number>();
+  let theoryTimer: ReturnType<typeof setTimeout> | null = null;
+  let refetchTimer: ReturnType<typeof setTimeout> | null = null;
 
   function get(runId: number, logX: boolean): CachedRunSeries | undefined {
     return cache.get(cacheKey(runId, logX));
@@ -82,18 +96,38 @@ export const useSeriesStore = defineStore('series', () => {
     return missing.length > 0 ? fetchRuns(missing, logX) : Promise.resolve();
   }
 
-  async function ensureTheory(runIds: readonly number[]): Promise<void> {
-    const missing = runIds.filter((runId) => !theory.has(runId) && !theoryInFlight.has(runId));
-    missing.forEach((runId) => theoryInFlight.add(runId));
+  /** Overlays of finished runs (callers pass only those: a running run has none stored yet), asked for once. */
+  function ensureTheory(runIds: readonly number[]): void {
+    for (const runId of runIds) {
+      if (theoryAsked.has(runId)) continue;
+      theoryAsked.add(runId);
+      theoryDue.add(runId);
+    }
+    if (theoryDue.size > 0) theoryTimer ??= setTimeout(() => void fetchTheory(), gatherMs);
+  }
+
+  async function fetchTheory(): Promise<void> {
+    theoryTimer = null;
+    const runIds = [...theoryDue];
+    theoryDue.clear();
     try {
-      for (const batch of chunks(missing, 8)) {
-        const replies = await Promise.all(batch.map((runId) => saddle().runs.theory({ runId })));
-        batch.forEach((runId, i) => theory.set(runId, Object.freeze(replies[i])));
+      for (const batch of chunks(runIds, batchSize)) {
+        for (const reply of await saddle().runs.theory({ runIds: batch })) theory.set(reply.runId, Object.freeze(reply.theory));
       }
     } catch (error) {
+      runIds.forEach((runId) => theoryAsked.delete(runId));
       app.report(error, 'Loading theory overlays');
-    } finally {
-      missing.forEach((runId) => theoryInFlight.delete(runId));
+    }
+  }
+
+  /** The live points were a preview: cached finished runs are read again, together. */
+  function refetchFinished(): void {
+    refetchTimer = null;
+    const runIds = [...refetchDue];
+    refetchDue.clear();
+    for (const logX of [false, true]) {
+      const cached = runIds.filter((runId) => cache.has(cacheKey(runId, logX)));
+      if (cached.length > 0) void fetchRuns(cached, logX);
     }
   }
 
@@ -118,14 +152,9 @@ export const useSeriesStore = defineStore('series', () => {
   });
 
   saddle().on('run.status', ({ runId, status }) => {
-    if (!finished.includes(status)) return;
-    // The live points were a preview; main now holds the whole run.
-    for (const logX of [false, true]) if (cache.has(cacheKey(runId, logX))) void fetchRuns([runId], logX);
-    // Theory overlays are stored when the run ends: one asked for earlier came back empty.
-    if (theory.has(runId)) {
-      theory.delete(runId);
-      void ensureTheory([runId]);
-    }
+    if (!isFinished(status)) return;
+    refetchDue.add(runId);
+    refetchTimer ??= setTimeout(refetchFinished, gatherMs);
   });
 
   watch(
@@ -133,6 +162,9 @@ export const useSeriesStore = defineStore('series', () => {
     () => {
       cache.clear();
       theory.clear();
+      theoryAsked.clear();
+      theoryDue.clear();
+      refetchDue.clear();
     },
   );
 

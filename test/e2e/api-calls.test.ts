@@ -1,0 +1,57 @@
+// End to end: how many API calls the app makes for a sweep. Each step of the data flow has one
+// owner: main computes the analyses when the sweep ends (the window only loads them), finished runs
+// are re-read together rather than one call each, and theory overlays are asked for once per run,
+// when it has finished (a running run has none stored). A 6-run sweep made ~28 calls before:
+// 7 runs.series, 12 runs.theory and a second analyses.compute.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+
+let bench: Workbench;
+
+describe.runIf(haveChromium)('API calls of a sweep, counted at the window', () => {
+  beforeAll(async () => {
+    bench = await openWorkbench('e2e-calls');
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('a 6-run sweep: no analyses.compute, overlays asked once per run, each finished run re-read once', async () => {
+    const { page } = bench;
+    const calls: { name: string; runIds: number[] }[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const frame = JSON.parse(String(payload)) as { ns?: string; method?: string; input?: { runIds?: number[] } };
+        if (frame.ns) calls.push({ name: `${frame.ns}.${frame.method}`, runIds: frame.input?.runIds ?? [] });
+      }),
+    );
+    // Quiet: no call for half a second (how long loading takes depends on the machine).
+    const quiet = async () => {
+      let seen = -1;
+      await expect.poll(() => (seen === calls.length ? 'quiet' : ((seen = calls.length), 'busy')), { timeout: 60_000, interval: 500 }).toBe('quiet');
+    };
+    await page.goto(bench.url);
+    await newProject(page, 'calls.saddle');
+    await createFromExample(page, 'dln-train-lambda-sweep');
+    await quiet();
+    const before = calls.length;
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('6');
+    await expect.poll(() => page.getByTestId('analysis-panel').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    await quiet();
+    const sweep = calls.slice(before);
+    const named = (name: string) => sweep.filter((call) => call.name === name);
+    const runIds = new Set(named('runs.series').flatMap((call) => call.runIds));
+    expect(runIds.size).toBe(6);
+    const timesAsked = (name: string) => [...runIds].map((id) => named(name).filter((call) => call.runIds.includes(id)).length);
+    // Main computes the analyses when the sweep ends; the window loads them when told.
+    expect(named('analyses.compute')).toHaveLength(0);
+    expect(named('analyses.list')).toHaveLength(1);
+    expect(timesAsked('runs.theory')).toEqual([1, 1, 1, 1, 1, 1]);
+    // Once as the dashboard picks the new runs up, once more when each has finished (in batches).
+    expect(Math.max(...timesAsked('runs.series'))).toBeLessThanOrEqual(2);
+    // Before: about 28 (7 runs.series, 12 runs.theory, analyses.compute and its reload).
+    expect(sweep.length, sweep.map((call) => call.name).join(', ')).toBeLessThanOrEqual(20);
+  }, 180_000);
+});
