@@ -50,7 +50,7 @@ describe('code families', () => {
   it.each([
     ['no family exported', 'export const x = 1;\n', /export a family/],
     ['a missing run', `export default ({ defineFamily, z }) => defineFamily({ ...${body}, run: undefined });\n`, /triangle\.mjs: run: must be a function/],
-    ['params not made with the kit', `export default ({ defineFamily }) => defineFamily({ ...${body}, params: { n: 4 } });\n`, /params: must be a zod schema made with the zod the app passes in/],
+    ['params not made with the kit', `export default ({ defineFamily, z }) => defineFamily({ ...${body}, params: { n: 4 } });\n`, /params: must be a zod schema made with the zod the app passes in/],
     ['a syntax error', 'export default (', /cannot load the module/],
     ['a factory that throws', 'export default () => { throw new Error("nope"); };\n', /its factory threw: nope/],
   ])('%s is refused with the file and field', async (_name, source, message) => {
