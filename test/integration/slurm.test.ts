@@ -103,14 +103,15 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(job.folder.startsWith(join(dir, 'cluster.slurm'))).toBe(true);
 
     // Live: the slow run's progress comes from its task's progress file while Slurm runs it.
-    const live = await until('the slow task to report progress', 40_000, async () => {
+    // Generous waits: the cluster may be busy with someone else's jobs.
+    const live = await until('the slow task to report progress', 60_000, async () => {
       const line = await collect(project);
       const slow = line.runs.find((r) => r.taskIndex === 2);
       return slow && slow.taskState === 'RUNNING' && slow.status === 'submitted' && slow.progress > 0 ? line : undefined;
     });
     expect(live.live).toBe(true);
     execFileSync('scancel', [`${job.jobId}_2`]);
-    await until('every task to leave squeue', 40_000, () => (execFileSync('squeue', ['-h', '-j', job.jobId], { encoding: 'utf8' }).trim() === '' ? true : undefined));
+    await until('every task to leave squeue', 60_000, () => (execFileSync('squeue', ['-h', '-j', job.jobId], { encoding: 'utf8' }).trim() === '' ? true : undefined));
 
     const collected = await collect(project);
     expect(collected.live).toBe(false);
@@ -119,6 +120,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(killed.status).toBe('cancelled');
     expect(killed.taskState).toBe('CANCELLED');
     expect(killed.taskReason).toMatch(/ended \d{4}-\d\d-\d\dT/);
+    expect(killed.error).toMatch(/\(slurmstepd: JOB \d+ ON \S+ CANCELLED AT \d{4}-/);
     expect(killed.error).toMatch(new RegExp(`^Slurm CANCELLED.*job ${job.jobId}, array task 2`));
     const finished = collected.runs.filter((r) => r.taskIndex !== 2);
     expect(finished.map((r) => r.status)).toEqual(['done', 'done', 'done']);
@@ -195,6 +197,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(refused.stderr).toContain('--slurm: Slurm is not available here: sbatch is not on PATH');
     const submitted = await runCli(['submit', specFile, '--project', project, '--slurm', '--json'], env());
     expect(submitted.code).toBe(0);
+    const quick = JSON.parse(submitted.stdout) as { jobId: string };
     const before = dump(project);
     const blind = await runCli(['collect', '--project', project], { ...env(), ...noSlurm });
     expect(blind.code).toBe(2);
@@ -208,7 +211,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     const cancelled = await runCli(['cancel', '--project', project, '--job', slow.jobId], env());
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout).toContain(`scancel sent to job(s) ${slow.jobId}`);
-    await until('the cancelled job to leave squeue', 30_000, () => (execFileSync('squeue', ['-h', '-j', slow.jobId], { encoding: 'utf8' }).trim() === '' ? true : undefined));
+    await until('both jobs to leave squeue', 60_000, () => (execFileSync('squeue', ['-h', '-j', `${quick.jobId},${slow.jobId}`], { encoding: 'utf8' }).trim() === '' ? true : undefined));
     const home = await runCli(['collect', '--project', project, '--json'], env());
     const lines = home.stdout.trim().split('\n').map((l) => JSON.parse(l) as JobLine);
     expect(lines.find((j) => j.jobId === slow.jobId)?.runs.map((r) => [r.status, r.taskState])).toEqual([['cancelled', 'CANCELLED']]);

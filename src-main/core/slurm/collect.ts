@@ -7,7 +7,7 @@ import type { Run } from '../../contract';
 import { ProjectStore, type FinishedStatus } from '../store/project-store';
 import type { SlurmJobRecord, SlurmRunRecord } from '../store/slurm-jobs';
 import { isEnded, readTaskStates, type TaskState } from './slurm-commands';
-import { jobFiles, readProgress } from './job-folder';
+import { jobFiles, readProgress, readStopNotice } from './job-folder';
 
 export interface JobCollect {
   /** Runs that got their final status in this collect. */
@@ -75,7 +75,7 @@ function importTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs
         series: source && shard ? shard.readSeries(source.id) : [],
         outcome: finished
           ? { status: source.status as FinishedStatus, error: source.error, summary: source.summary, theory: shard!.getTheory(source.id), finishedAtMs: source.finishedAtMs ?? Date.now() }
-          : { status: unfinishedStatus(slurmState.state), error: describeUnfinished(slurmState, job, task, source !== null), summary: null, theory: source && shard ? shard.getTheory(source.id) : null, finishedAtMs: Date.now() },
+          : { status: unfinishedStatus(slurmState.state), error: describeUnfinished(slurmState, job, task, source?.startedAtMs != null), summary: null, theory: source && shard ? shard.getTheory(source.id) : null, finishedAtMs: Date.now() },
       });
     }
   } finally {
@@ -102,7 +102,8 @@ function describeUnfinished(slurmState: TaskState, job: SlurmJobRecord, task: nu
     : `Slurm ${slurmState.state}${slurmState.reason ? ` (${slurmState.reason})` : ''}`;
   const shard = jobFiles.shard(job.folder, task);
   const where = existsSync(shard) ? `log: ${jobFiles.log(job.folder, task)}` : `no shard at ${shard}`;
-  return `${what}: job ${job.jobId}, array task ${task}${started ? '' : ', before the run started'}; ${where}`;
+  const notice = readStopNotice(job.folder, task);
+  return `${what}: job ${job.jobId}, array task ${task}${started ? '' : ', before the run started'}${notice ? ` (slurmstepd: ${notice})` : ''}; ${where}`;
 }
 
 function applyProgress(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[]): number[] {

@@ -93,6 +93,21 @@ export function readProgress(folder: string, task: number): TaskProgress | null 
   }
 }
 
+/**
+ * slurmstepd's own word on why a task was stopped, from the task's log: the last
+ * "*** JOB 10 ON node CANCELLED AT … [DUE TO TIME LIMIT] ***" line, or null.
+ */
+export function readStopNotice(folder: string, task: number): string | null {
+  let text: string;
+  try {
+    text = readFileSync(jobFiles.log(folder, task), 'utf8');
+  } catch {
+    return null;
+  }
+  const notices = [...text.slice(-65_536).matchAll(/\*\*\* ((?:JOB|STEP) [^\n]*?) \*\*\*/g)];
+  return notices.length > 0 ? notices[notices.length - 1][1] : null;
+}
+
 function sbatchScript(folder: string, plan: JobPlan, options: SlurmOptions, cli: CliCommand, projectName: string): string {
   const throttle = options.arrayMax === undefined ? '' : `%${options.arrayMax}`;
   const directives = [
