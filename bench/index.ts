@@ -9,6 +9,7 @@ import { benchLinalg } from './linalg';
 import { benchMultipath } from './multipath';
 import { benchPanels } from './panels';
 import { benchReluEscape } from './relu-escape';
+import { benchScriptFamilies } from './script-families';
 import { benchSlurm } from './slurm';
 import { benchSteepest } from './steepest';
 import { benchStorage } from './storage';
@@ -30,6 +31,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['multipath', 'Multipath, reduced vs full-matrix models', () => benchMultipath()],
   ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],
   ['relu-escape', 'relu-escape, projected descent (circle) and MNIST training', () => benchReluEscape()],
+  ['script-families', 'Script families: line-protocol ingest from python3 and per-run process cost', () => benchScriptFamilies(root)],
   ['slurm', 'Slurm: an 8-run sweep submitted to the local cluster and collected, against running it here', () => benchSlurm(root)],
 ];
 
