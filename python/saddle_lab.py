@@ -140,7 +140,7 @@ _previous_hook = sys.excepthook
 
 
 def _on_exception(kind, value, traceback):
-    _finish("failed", f"{kind.__name__}: {value}")
+    _finish("failed", f"{kind.__name__}: {value}" if str(value) else kind.__name__)
     _previous_hook(kind, value, traceback)
 
 

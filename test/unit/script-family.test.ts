@@ -146,6 +146,14 @@ describe('a Python script family, in-process', () => {
     expect(performance.now() - started).toBeLessThan(10_000);
   });
 
+  it('a script past its memory cap fails, naming the cap', async () => {
+    const dir = fixtureWith((m) => (m.limits = { memoryMb: 300 }));
+    const capped = scriptFamily(readManifest(dir), dir, { sdkDir });
+    await expect(capped.run(capped.params.parse({ mode: 'hog', steps: 2 }), fakeRunContext())).rejects.toThrow(/MemoryError \(memory cap 300 MB, limits\.memoryMb\)/);
+    // The same script under the cap, without the allocation, runs.
+    await expect(capped.run(capped.params.parse({ steps: 2 }), fakeRunContext())).resolves.toMatchObject({ half_life: Math.log(2) / 0.5 });
+  });
+
   it('cancel stops the script and returns what it streamed', async () => {
     const abort = new AbortController();
     const ctx = fakeRunContext(abort.signal);

@@ -92,13 +92,15 @@ async function runScript(
 /** The run's outcome from how the process ended; every failure names its cause and quotes stderr. */
 function settle(end: ProcessEnd, manifest: ScriptFamilyManifest, summary: RunSummary): RunSummary {
   const tail = end.stderr.trim() ? `\n--- stderr (end) ---\n${end.stderr.trim().slice(-stderrInError)}` : '';
+  const cap = manifest.limits.memoryMb;
+  const memory = cap && /MemoryError|Cannot allocate memory|bad_alloc|out of memory/i.test(end.stderr) ? ` (memory cap ${cap} MB, limits.memoryMb)` : '';
   switch (end.kind) {
     case 'cancelled':
       return summary;
     case 'status':
       if (end.final.status === 'done') return summary;
       if (end.final.status === 'diverged') throw new DivergedError(end.final.message);
-      throw new Error(`the script reported failure: ${end.final.message}${tail}`);
+      throw new Error(`the script reported failure: ${end.final.message}${memory}${tail}`);
     case 'error':
       if (end.error instanceof NonFiniteError) throw new DivergedError(end.error.message);
       throw new Error(`${end.error.message}${tail}`);
@@ -106,7 +108,6 @@ function settle(end: ProcessEnd, manifest: ScriptFamilyManifest, summary: RunSum
       throw new Error(`timed out after ${manifest.limits.timeoutSeconds} s (limits.timeoutSeconds in ${manifest.id}'s manifest)${tail}`);
     case 'exit': {
       const how = end.signal ? `was killed by ${end.signal}` : end.code === 0 ? 'exited without a final status line ({"type": "status", "status": "done"})' : `exited with code ${end.code}`;
-      const memory = manifest.limits.memoryMb && end.code !== 0 ? ` (memory cap ${manifest.limits.memoryMb} MB, limits.memoryMb)` : '';
       throw new Error(`the script ${how}${memory}${tail}`);
     }
   }
