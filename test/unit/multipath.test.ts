@@ -254,11 +254,11 @@ describe('GD outcomes in and out of the stability window (§5, eq. 24)', () => {
     expect(s.modeOutcomeCodes).toEqual([1, 0]);
   });
 
-  it('η beyond 2/λ_balanced finds no stable minimum: the run is classed diverged', async () => {
+  it('η beyond 2/λ_balanced finds no stable minimum: the run stays on a bounded orbit, classed oscillating', async () => {
     const s = await run({ ...FIG1, learningRate: 1.0 });
     expect(s.converged).toBe(0);
-    expect(s.outcome).toBe('diverged');
-    expect(s.predictedOutcome).toBe('diverged');
+    expect(s.outcome).toBe('oscillating');
+    expect(s.predictedOutcome).toBe('no-stable-minimum');
   });
 
   it('gradient flow keeps w_p^{2−L} − w_q^{2−L} (README) and ends winner-takes-all', async () => {

@@ -45,7 +45,7 @@ export const family = defineFamily({
     { name: 'phase/rebalancing', label: 're-balancing: ι 10% below its peak after the edge of stability', x: 'step', style: 'points' },
     { name: 'phase/converged', label: 'converged: every |r_k| ≤ tolerance · s_k', x: 'step', style: 'points' },
     { name: 'phase/signFlip', label: 'sign flip: a pathway that carried ≥ 10% of s_k crossed zero (§6)', x: 'step', style: 'points' },
-    { name: 'phase/diverged', label: 'diverged or no stable minimum', x: 'step', style: 'points' },
+    { name: 'phase/diverged', label: 'diverged (the loss blew up)', x: 'step', style: 'points' },
   ],
   charts: [
     { id: 'values', title: 'Pathway values a_{p,k} (Figs. 1, 2, 4)', x: { label: 'step', log: false }, y: { label: 'a_{p,k}', log: false }, series: ['a/'], theory: ['targets', 'flowAllocation', 'minAllocation', 'stoppingAllocation'] },

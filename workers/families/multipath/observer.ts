@@ -3,7 +3,7 @@
 // early, sparse late, so 10⁶ steps stay small), the phases of paper 002 §5 detected step by step,
 // and the summary with the outcome class.
 import type { RunContext, RunSummary } from '../../family';
-import { classifyProgress, imbalance, minSharpnessAllocation, outcomeCode, rebalancingProgress, type Outcome } from './theory';
+import { classifyEnd, imbalance, minSharpnessAllocation, outcomeCode, rebalancingProgress, type Outcome } from './theory';
 import { SeriesLog } from '../series-log';
 
 export interface ObserverSetup {
@@ -12,6 +12,8 @@ export interface ObserverSetup {
   eta: number;
   tolerance: number;
   samples: number;
+  /** Gradient flow has no step size, hence no edge of stability (η only converts time to steps). */
+  flow?: boolean;
   /** Names of model-specific extra metrics recorded at each sample (e.g. 'offDiagonal'). */
   extras?: readonly string[];
 }
@@ -30,8 +32,6 @@ const REBALANCE_DROP = 0.1;
 /** Share of s_k a pathway must have carried before its crossing zero counts as a sign flip. */
 const SUBSTANTIAL = 0.1;
 const CHUNK = 256;
-/** Loss, relative to ½Σs², above which an unconverged run has not found a minimum. */
-const NON_CONVERGENT = 1e-3;
 
 export class Observer {
   private readonly K: number;
@@ -113,7 +113,7 @@ export class Observer {
     if (isLearned && iota >= SYMMETRY_BROKEN) this.mark('symmetryBreaking', x);
     if (!Number.isNaN(sharpness)) {
       this.peakSharpness = Math.max(this.peakSharpness, sharpness);
-      if (sharpness > 2 / this.setup.eta) this.mark('edgeOfStability', x);
+      if (!this.setup.flow && sharpness > 2 / this.setup.eta) this.mark('edgeOfStability', x);
     }
     if (this.events.has('edgeOfStability') && this.peakImbalance >= 2 * REBALANCE_DROP && iota <= (1 - REBALANCE_DROP) * this.peakImbalance) {
       this.mark('rebalancing', x);
@@ -158,28 +158,27 @@ export class Observer {
   }
 
   /**
-   * Emits the buffered samples and the phase markers; returns the summary. `blewUp`: the run stopped on the divergence guard; `converged`: the model's own stopping test
-   * held. A run that ends unconverged with its loss above NON_CONVERGENT of ½Σs² also counts as
-   * diverged: GD found no stable minimum (η beyond 2/λ_min keeps it oscillating).
+   * Emits the buffered samples and the phase markers; returns the summary. `blewUp`: the run
+   * stopped on the divergence guard (the only way to be 'diverged'); `converged`: the model's own
+   * stopping test held. A bounded run that did not converge is classed by classifyEnd.
    */
   finish(x: number, values: ArrayLike<number>, residual: ArrayLike<number>, loss: number, sharpness: number, blewUp: boolean, converged: boolean): RunSummary {
-    const scale = 0.5 * this.setup.targets.reduce((sum, s) => sum + s * s, 0);
-    const diverged = blewUp || (!converged && !(loss <= NON_CONVERGENT * scale));
     if (converged) this.mark('converged', x);
-    if (diverged) this.mark('diverged', x);
+    if (blewUp) this.mark('diverged', x);
     this.log.flush();
     for (const e of PHASE_EVENTS) {
       const hit = this.events.get(e);
       if (hit) this.ctx.emit({ metric: eventMetric(e), x: Float64Array.of(hit.x), y: Float64Array.of(Number.isFinite(hit.y) ? hit.y : 0) });
     }
-    return this.summary(x, values, loss, sharpness, converged, diverged);
+    return this.summary(x, values, loss, sharpness, converged, blewUp);
   }
 
-  private summary(x: number, values: ArrayLike<number>, loss: number, sharpness: number, converged: boolean, diverged: boolean): RunSummary {
+  private summary(x: number, values: ArrayLike<number>, loss: number, sharpness: number, converged: boolean, blewUp: boolean): RunSummary {
     const { targets, depths } = this.setup;
     const P = this.P;
-    const modeProgress = targets.map((s, k) => (diverged ? null : rebalancingProgress(depths, s, Array.from({ length: P }, (_, p) => values[k * P + p]))));
-    const modeOutcomes: Outcome[] = modeProgress.map((r) => (r === null ? 'diverged' : classifyProgress(r)));
+    const edgeOfStability = this.events.has('edgeOfStability');
+    const modeProgress = targets.map((s, k) => (blewUp ? null : rebalancingProgress(depths, s, Array.from({ length: P }, (_, p) => values[k * P + p]))));
+    const modeOutcomes: Outcome[] = modeProgress.map((progress) => classifyEnd({ blewUp, converged, edgeOfStability, progress: progress ?? 0 }));
     const outcome = modeOutcomes[this.lead];
     const at = (e: PhaseEvent): number | null => this.events.get(e)?.x ?? null;
     return {

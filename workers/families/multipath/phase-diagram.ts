@@ -5,7 +5,7 @@
 import type { AnalysisDefinition, AnalysisResult, AnalysisRunInput } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, type ParsedRun } from './analysis-common';
 import { pathwayInitScales } from './params';
-import { balancedSharpness, FULL_REBALANCING, OUTCOMES, predictMode, singlePathSharpness, wcrConstant } from './theory';
+import { balancedSharpness, FULL_REBALANCING, OUTCOMES, outcomeAgrees, predictMode, singlePathSharpness, wcrConstant } from './theory';
 
 type Axis = 'learningRate' | 'pathways' | 'depth';
 type ChartSeries = NonNullable<AnalysisResult['chart']>['series'];
@@ -62,8 +62,9 @@ export const phaseDiagram: AnalysisDefinition = {
       return { run: r.run.runId, x: axisValue(r, xAxis), y: axisValue(r, yAxis), observed: observedOutcome(r.run), predicted: m.outcome };
     });
     const compared = rows.filter((r) => r.observed !== null);
-    const agreement = compared.length > 0 ? compared.filter((r) => r.observed === r.predicted).length / compared.length : null;
-    const series: ChartSeries = OUTCOMES.map((o) => {
+    const agreement = compared.length > 0 ? compared.filter((r) => outcomeAgrees(r.observed ?? '', r.predicted)).length / compared.length : null;
+    // Observed classes only: 'no-stable-minimum' is a prediction.
+    const series: ChartSeries = OUTCOMES.filter((o) => o !== 'no-stable-minimum').map((o) => {
       const hits = rows.filter((r) => r.observed === o);
       return { name: o, kind: 'scatter' as const, x: hits.map((r) => r.x), y: hits.map((r) => r.y) };
     });

@@ -50,7 +50,7 @@ export function theoryOverlays(p: MultipathParams): TheorySeries[] {
       { id: 'flowAllocation', label: `gradient-flow end point (conservation law), mode ${k}`, kind: 'hline', x: [], y: m.flowAllocation, index: k },
       { id: 'minAllocation', label: `minimum-sharpness allocation a*_p (18), mode ${k}`, kind: 'hline', x: [], y: m.minAllocation, index: k },
     );
-    const stop = homogeneous && m.outcome !== 'winner-takes-all' && m.outcome !== 'diverged' ? stoppingAllocation(depths.length, depths[0], m.target, p.learningRate) : null;
+    const stop = homogeneous && (m.outcome === 'partial-rebalancing' || m.outcome === 'full-rebalancing') ? stoppingAllocation(depths.length, depths[0], m.target, p.learningRate) : null;
     if (stop) {
       series.push({ id: 'stoppingAllocation', label: `stopping boundary λ = 2/η, minor pathways equal (App. E.6), mode ${k}`, kind: 'hline', x: [], y: stop, index: k });
     }

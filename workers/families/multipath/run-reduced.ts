@@ -5,8 +5,13 @@ import { Observer } from './observer';
 import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
 import { flowRhs, gdStep, pathwayValues, residuals, sharpness, type ReducedModel } from './reduced';
 import { worstOvershoot } from './theory';
+import { transverseGrowth } from './full-network-check';
 
 const PROGRESS_EVERY = 4096;
+/** Steps of the final orbit over which a perturbation off the aligned layers is followed. */
+const TRANSVERSE_STEPS = 256;
+/** Growth per step above which that perturbation counts as growing (finite-difference noise is ~1e-6). */
+const TRANSVERSE_UNSTABLE = 1 + 1e-3;
 /** Dense-output samples per accepted DOP853 step, so the flow's curves are smooth. */
 const FLOW_SAMPLES_PER_STEP = 4;
 
@@ -52,7 +57,9 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
     diverged = loss > limit;
     if (diverged || obs.converged(r) || step >= p.maxSteps) {
       obs.record(step, a, r, loss, lambda);
-      return obs.finish(step, a, r, loss, lambda, diverged, !diverged && obs.converged(r));
+      const converged = !diverged && obs.converged(r);
+      const summary = obs.finish(step, a, r, loss, lambda, diverged, converged);
+      return diverged || converged ? { ...summary, crossModeGrowth: null } : { ...summary, ...crossModeCheck(model, w, p.learningRate) };
     }
     gdStep(model, w, r, p.learningRate);
     loss = residuals(model, w, r);
@@ -64,9 +71,24 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
   }
 }
 
+/**
+ * A bounded orbit of the reduced model need not be one of the full network: the reduced model
+ * keeps the layers aligned with the modes, and a cross-mode direction can grow on the orbit.
+ */
+function crossModeCheck(model: ReducedModel, w: Float64Array, eta: number): RunSummary {
+  const growth = transverseGrowth(model, w, eta, TRANSVERSE_STEPS);
+  if (!(growth > TRANSVERSE_UNSTABLE)) return { crossModeGrowth: growth };
+  return {
+    crossModeGrowth: growth,
+    outcomeNote:
+      `reduced model only: it stays bounded on this orbit, but the full network does not stay on it; a perturbation ` +
+      `off the aligned layers (a cross-mode Hessian direction) grows ×${growth.toFixed(3)} per step there (model 'matrix' shows the full network)`,
+  };
+}
+
 export function runReducedFlow(p: MultipathParams, ctx: RunContext): RunSummary {
   const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
-  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples }, ctx);
+  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples, flow: true }, ctx);
   const w0 = initialWeights(p, model);
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w0.length);

@@ -4,7 +4,7 @@
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { pathwayDepths, pathwayInitScales } from './params';
-import { predictMode, reductionFactor } from './theory';
+import { outcomeAgrees, predictMode, reductionFactor, type Outcome } from './theory';
 
 /** Relative slack on "final sharpness ≤ 2/η": the run stops at a tolerance, not at the minimum. */
 const SHARPNESS_SLACK = 1e-3;
@@ -74,10 +74,10 @@ export const sharpnessAnalysis: AnalysisDefinition = {
       });
     }
     const compared = rows.filter((r) => r.observed !== null);
-    const agree = compared.filter((r) => r.observed === r.predicted).length;
+    const agree = compared.filter((r) => outcomeAgrees(String(r.observed), r.predicted as Outcome)).length;
     const notes = [
       `Predicted outcome (stopping boundary λ = 2/η, App. E.6) matches the observed class in ${agree} of ${compared.length} finished runs.`,
-      'ρ = (λ_single − λ_end)/(λ_single − λ_min): below 0.1 winner-takes-all, from 0.9 full re-balancing, partial between; runs that end unconverged with loss above 10⁻³ · ½Σs² count as diverged.',
+      'ρ = (λ_single − λ_end)/(λ_single − λ_min) after the edge of stability: below 0.1 winner-takes-all, from 0.9 full re-balancing, partial between; without it the run ends at the flow\'s split; a blow-up is diverged, a bounded unconverged run oscillating (it met the edge of stability) or not-converged (no stable minimum is predicted for η > 2/λ_min: oscillating or diverged agree with it).',
     ];
     if (skipped > 0) notes.push(`${skipped} run(s) skipped: unreadable params.`);
     const byEta = [...rows].sort((a, b) => (a.eta as number) - (b.eta as number));

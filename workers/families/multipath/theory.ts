@@ -148,8 +148,25 @@ export function rebalancingProgress(depths: readonly number[], target: number, a
   return (wta - zeroLossSharpness(depths, allocation)) / (wta - min.sharpness);
 }
 
-export type Outcome = 'winner-takes-all' | 'partial-rebalancing' | 'full-rebalancing' | 'diverged';
-export const OUTCOMES: readonly Outcome[] = ['winner-takes-all', 'partial-rebalancing', 'full-rebalancing', 'diverged'];
+/**
+ * How a run ends. Re-balancing needs the edge of stability, so a run that never reached it (gradient
+ * flow, a small step) ends winner-takes-all or at the flow's own split ('flow-split'). 'diverged' is
+ * a blow-up only; a bounded run that never converged is 'oscillating' when it reached the edge of
+ * stability (e.g. a period-2 orbit where no minimum is stable) and 'not-converged' otherwise (still
+ * on a plateau when maxSteps ran out). 'no-stable-minimum' is a prediction (η > 2/λ_min): such a run
+ * oscillates or diverges, which one theory does not say.
+ */
+export type Outcome =
+  | 'winner-takes-all'
+  | 'partial-rebalancing'
+  | 'full-rebalancing'
+  | 'diverged'
+  | 'flow-split'
+  | 'oscillating'
+  | 'not-converged'
+  | 'no-stable-minimum';
+/** Codes are indices here: new classes go at the end, so stored codes keep their meaning. */
+export const OUTCOMES: readonly Outcome[] = ['winner-takes-all', 'partial-rebalancing', 'full-rebalancing', 'diverged', 'flow-split', 'oscillating', 'not-converged', 'no-stable-minimum'];
 export const outcomeCode = (o: Outcome): number => OUTCOMES.indexOf(o);
 
 /** Re-balancing progress ρ at or above which a run counts as fully re-balanced (below 0.1: winner-takes-all). */
@@ -160,6 +177,24 @@ export function classifyProgress(progress: number): Outcome {
   if (progress >= FULL_REBALANCING) return 'full-rebalancing';
   if (progress < NO_REBALANCING) return 'winner-takes-all';
   return 'partial-rebalancing';
+}
+
+/** Where a run that never met the edge of stability ends: the flow's split, re-balanced by nothing. */
+export function classifyWithoutEos(progress: number): Outcome {
+  return progress < NO_REBALANCING ? 'winner-takes-all' : 'flow-split';
+}
+
+/** The observed class of a finished run (see Outcome); `progress` is ρ of its end point. */
+export function classifyEnd(end: { blewUp: boolean; converged: boolean; edgeOfStability: boolean; progress: number }): Outcome {
+  if (end.blewUp) return 'diverged';
+  if (!end.converged) return end.edgeOfStability ? 'oscillating' : 'not-converged';
+  return end.edgeOfStability ? classifyProgress(end.progress) : classifyWithoutEos(end.progress);
+}
+
+/** Whether an observed class is what a prediction allows. */
+export function outcomeAgrees(observed: string, predicted: Outcome): boolean {
+  if (predicted === 'no-stable-minimum') return observed === 'oscillating' || observed === 'diverged';
+  return observed === predicted;
 }
 
 export interface ModePrediction {
@@ -206,10 +241,13 @@ export function predictMode(depths: readonly number[], initScales: readonly numb
     etaHigh: 2 / min.sharpness,
     etaWcr: wcrConstant(depths[leader]) / singleSharpness,
   };
-  if (eta > base.etaHigh * (1 + 1e-12)) return { ...base, finalSharpness: null, progress: null, outcome: 'diverged' };
+  if (eta > base.etaHigh * (1 + 1e-12)) return { ...base, finalSharpness: null, progress: null, outcome: 'no-stable-minimum' };
   if (flowSharpness <= 2 / eta) {
+    // GD follows the flow to its end point. On the way it passes near the single-path minimum:
+    // above 2/λ_single it meets the edge of stability there, below it never does.
     const progress = rebalancingProgress(depths, target, flowAllocation);
-    return { ...base, finalSharpness: flowSharpness, progress, outcome: classifyProgress(progress) };
+    const outcome = eta > base.etaLow ? classifyProgress(progress) : classifyWithoutEos(progress);
+    return { ...base, finalSharpness: flowSharpness, progress, outcome };
   }
   const finalSharpness = 2 / eta;
   const progress = Math.min(1, (singleSharpness - finalSharpness) / (singleSharpness - min.sharpness));
