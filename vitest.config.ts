@@ -8,6 +8,9 @@ export default defineConfig({
     setupFiles: ['test/helpers/engine-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // A poll waits for the app (a page redrawing, a sweep finishing), whose pace depends on the
+    // machine and its load: 1 s by default failed e2e cases on a loaded 2-core machine.
+    expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
     reporters: ['default'],
   },

@@ -18,8 +18,14 @@ export interface Workbench {
   shot(name: string): Promise<void>;
 }
 
+/**
+ * The run pool of the serve host: the host's own default (cores − 1) leaves a core for Chromium and
+ * the host on any machine; SADDLE_E2E_POOL sets it.
+ */
+const poolArgs = process.env.SADDLE_E2E_POOL ? ['--pool', process.env.SADDLE_E2E_POOL] : [];
+
 function startServe(extraArgs: readonly string[]): Promise<{ server: ChildProcess; url: string }> {
-  const server = spawn(process.execPath, [cliBin, 'serve', '--port', '0', '--pool', '2', ...extraArgs], {
+  const server = spawn(process.execPath, [cliBin, 'serve', '--port', '0', ...poolArgs, ...extraArgs], {
     cwd: repoRoot,
     env: { ...process.env, SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') },
   });
