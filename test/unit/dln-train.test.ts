@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { family } from '../../workers/families/dln-train';
 import { completionDepth, plateauTable, richToLazy } from '../../workers/families/dln-train/analysis';
-import { Backprop, initialLayers, lambdaLayerValues } from '../../workers/families/dln-train/network';
+import { lambdaLayerValues } from '../../workers/families/dln-train/balanced-init';
+import { Backprop, initialLayers } from '../../workers/families/dln-train/network';
 import { dlnTrainParams, type DlnTrainParams } from '../../workers/families/dln-train/params';
 import { segmentRun } from '../../workers/families/dln-train/plateaus';
 import { buildTask } from '../../workers/families/dln-train/task';
@@ -45,7 +46,7 @@ describe('params', () => {
     [{ learningRate: -1 }, 'learningRate'],
     [{ targetSingularValues: [3, 2, 1], dim: 2 }, 'targetSingularValues'],
     [{ optimizer: 'sgd' }, 'optimizer'],
-    [{ init: 'lambda-balanced', hiddenWidth: 3 }, 'init'],
+    [{ init: 'lambda-balanced', lambda: 1, hiddenWidth: 3 }, 'init'],
     [{ task: 'regression', inputSpectrum: [1, 2, 3] }, 'inputSpectrum'],
     [{ task: 'regression', samples: 1 }, 'samples'],
     [{ optimizer: 'gd', learningRate: 1e-7, horizon: 10 }, 'learningRate'],

@@ -1,7 +1,7 @@
 // Sweep analyses: the plateau table of every run, the rich-to-lazy transition of a λ sweep, and
 // the completion comparison with the minimum-nuclear-norm solution across depths.
 import type { AnalysisDefinition, AnalysisResult, AnalysisRunInput } from '../../family';
-import { dlnTrainParams, type DlnTrainParams } from './params';
+import { dlnTrainParams, sortedTargets, type DlnTrainParams } from './params';
 
 type Row = AnalysisResult['rows'][number];
 type Check = AnalysisResult['checks'][number];
@@ -40,7 +40,7 @@ export const plateauTable: AnalysisDefinition = {
     for (const r of finished(runs)) {
       const starts = list(r.summary.plateauStarts), durations = list(r.summary.plateauDurations);
       const ranks = list(r.summary.plateauRanks), losses = list(r.summary.plateauLosses);
-      const targets = [...r.params.targetSingularValues].sort((a, b) => b - a);
+      const targets = sortedTargets(r.params);
       starts.forEach((start, i) => {
         const rank = ranks[i];
         // The target task's saddle of rank r has loss ½Σ_{α>r} s_α² (paper 001 §2.2).

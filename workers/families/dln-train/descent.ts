@@ -66,7 +66,7 @@ export function* descentProgram(
   const net = new DeviceNetwork(be, initial);
   const nL = initial[initial.length - 1].rows, n0 = initial[0].cols;
   const g = be.tensor(nL, n0), loss = be.tensor(1, 1);
-  const records = recordSteps(o.steps, o.recordEvery, o.perDecade);
+  const records = recordSteps(o.steps, o.recordEvery, o.perDecade, o.extraSteps);
   let next = 0;
   let layers: Matrix[] = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
   for (let step = 0; ; step++) {

@@ -55,6 +55,7 @@ export const family = defineFamily({
     { name: 'escape', label: 'mode escapes: σ_α = s_α/2', x: 't', style: 'points' },
     { name: 'escapeLoss', label: 'mode escapes on the loss curve', x: 't', style: 'points' },
     { name: 'plateau', label: 'detected plateaus (midpoint, loss)', x: 't', style: 'points' },
+    { name: 'checkpoint/', label: 'checkpoint/k/l: entries of W_l at the k-th checkpoint time, row-major', x: 'entry index' },
   ],
   charts: [
     { id: 'sigma', title: 'Singular values of W_eff (the staircase)', x: { label: 't', log: false }, y: { label: 'σ_α', log: false }, series: ['sigma/', 'escape'], theory: ['theoryFlow', 'logistic', 'targets', 'saxeTimes', 'gapTimes'] },
@@ -64,6 +65,7 @@ export const family = defineFamily({
     { id: 'balance', title: 'Balance defects and their drift', x: { label: 't', log: false }, y: { label: '‖·‖_F', log: true }, series: ['balance/', 'balanceDrift'], theory: [] },
     { id: 'alignment', title: 'Alignment with the reference singular vectors', x: { label: 't', log: false }, y: { label: 'alignment', log: false }, series: ['alignment/'], theory: [] },
     { id: 'norms', title: 'Nuclear norm, Schatten-2/L and effective rank', x: { label: 't', log: false }, y: { label: 'value', log: false }, series: ['nuclearNorm', 'schatten', 'effectiveRank'], theory: [] },
+    { id: 'checkpoints', title: 'Exported weights at the checkpoints', x: { label: 'entry (row-major)', log: false }, y: { label: 'W_l[i][j]', log: false }, series: ['checkpoint/'], theory: [] },
     { id: 'recovery', title: 'Completion: recovery error', x: { label: 't', log: false }, y: { label: 'relative error', log: true }, series: ['recoveryError'], theory: [] },
   ],
   run: runDlnTrain,

@@ -3,41 +3,25 @@
 // preallocated matrices.
 import { diagonal, identity, type Matrix, matmul, matmulNT, matmulTN, randomGaussian, randomOrthogonal, zeros } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
-import { layerWidths, type DlnTrainParams } from './params';
+import { lambdaModeValues } from './balanced-init';
+import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
 import type { Task } from './task';
-import { brentRoot } from '../../numeric/roots';
+import { readWeightFile } from './weight-file';
 
 /**
- * Per-layer singular values of a λ-balanced mode with product a (README, deep λ-balanced mode):
- * a_l² = x + (l − 1)λ with ∏_l (x + (l − 1)λ) = a², solved for x ∈ [0, a^{2/L}] by Brent's method.
+ * λ-balanced layers (λ = 0: balanced) W_l = R_l D_l R_{l−1}ᵀ with diagonal D_l (balanced-init.ts): R₀ and
+ * R_L are T's singular vectors (initAlignment "task") or Haar-random; hidden rotations do not change
+ * W_eff and are random when T's vectors are.
  */
-export function lambdaLayerValues(a: number, lambda: number, depth: number): number[] {
-  const logTarget = 2 * Math.log(a);
-  const logProduct = (x: number): number => {
-    let s = 0;
-    for (let l = 0; l < depth; l++) s += Math.log(x + l * lambda);
-    return s;
-  };
-  let x = 0;
-  if (a > 0) {
-    // log ∏ is −∞ at x = 0: Brent's first step from that end is a bisection.
-    const f = (y: number): number => logProduct(y) - logTarget;
-    const hi = a ** (2 / depth);
-    x = brentRoot(f, 0, hi, f(0), f(hi)).x;
-  }
-  return Array.from({ length: depth }, (_, l) => Math.sqrt(x + l * lambda));
-}
-
-/** Balanced (λ = 0) or λ-balanced layers sharing the singular vectors of T: W_l = R_l D_l R_{l−1}ᵀ. */
-function alignedLayers(p: DlnTrainParams, task: Task, rng: Rng, lambda: number): Matrix[] {
+function balancedLayers(p: DlnTrainParams, task: Task, rng: Rng, lambda: number): Matrix[] {
   const w = layerWidths(p);
-  const bottleneck = Math.min(...w);
-  const k = p.targetSingularValues.length;
-  const modes = Array.from({ length: bottleneck }, (_, alpha) => lambdaLayerValues(alpha < k ? p.initScale ** p.depth : 0, lambda, p.depth));
-  // R₀ = V_T, R_L = U_T; hidden rotations do not change W_eff and are random when T's vectors are.
+  const k = task.referenceSvd.s.length;
+  const targets = p.targetMatrix ? Array.from(task.referenceSvd.s) : sortedTargets(p);
+  const modes = lambdaModeValues(w, lambda, (alpha) => (alpha < Math.min(k, targets.length) && targets[alpha] > 0 ? p.initScale ** p.depth : 0));
+  const randomEnds = p.initAlignment === 'random';
   const rotations = w.map((n, l) => {
-    if (l === 0) return task.targetV;
-    if (l === p.depth) return task.targetU;
+    if (l === 0) return randomEnds ? randomOrthogonal(n, rng) : task.targetV;
+    if (l === p.depth) return randomEnds ? randomOrthogonal(n, rng) : task.targetU;
     return p.singularVectors === 'random' ? randomOrthogonal(n, rng) : identity(n);
   });
   return Array.from({ length: p.depth }, (_, l) => {
@@ -58,9 +42,14 @@ export function initialLayers(p: DlnTrainParams, task: Task, rng: Rng): Matrix[]
   const w = layerWidths(p);
   switch (p.init) {
     case 'aligned':
-      return alignedLayers(p, task, rng, 0);
+      return balancedLayers(p, task, rng, 0);
     case 'lambda-balanced':
-      return alignedLayers(p, task, rng, p.lambda);
+      return balancedLayers(p, task, rng, p.lambda);
+    case 'identity':
+      return Array.from({ length: p.depth }, (_, l) => diagonal(w[l + 1], w[l], new Array<number>(Math.min(w[l], w[l + 1])).fill(p.initScale)));
+    case 'file':
+      // The schema requires initFile with init "file".
+      return readWeightFile(p.initFile as string, w);
     case 'small-random':
       return Array.from({ length: p.depth }, (_, l) => randomGaussian(w[l + 1], w[l], rng, p.initScale));
     case 'orthogonal':

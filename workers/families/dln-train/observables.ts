@@ -56,15 +56,34 @@ export class Recorder extends SeriesLog {
     initialLayers: readonly Matrix[],
     /** λ the defect is measured against (0 unless the init is λ-balanced). */
     lambda: number,
-    ctx: RunContext,
+    private readonly sink: RunContext,
   ) {
-    super(ctx, { records: FLUSH_EVERY });
+    super(sink, { records: FLUSH_EVERY });
     this.initialBalance = balanceMatrices(initialLayers);
     this.lambdaIdentity = this.initialBalance.map((d) => scaleInPlace(identity(d.rows), lambda));
     this.referenceNorm = frobenius(task.reference);
   }
 
+  /** Times at which every layer is exported (run times: the record times nearest the requested ones). */
+  private readonly checkpoints: number[] = [];
+  /** The checkpoint times recorded so far, in order (checkpoint k is the k-th). */
+  readonly checkpointTimes: number[] = [];
+
+  /** Export every layer as checkpoint/<k>/<l> when a record falls on one of these times. */
+  exportAt(times: readonly number[]): void {
+    this.checkpoints.push(...[...times].sort((a, b) => a - b));
+  }
+
+  private exportCheckpoint(t: number, layers: readonly Matrix[]): void {
+    const k = this.checkpointTimes.length;
+    layers.forEach((w, l) => this.sink.emit({ metric: `checkpoint/${k}/${l + 1}`, x: Float64Array.from(w.data, (_, i) => i), y: Float64Array.from(w.data) }));
+    this.checkpointTimes.push(t);
+  }
+
   record(t: number, layers: readonly Matrix[], weff: Matrix, loss: number): void {
+    while (this.checkpointTimes.length < this.checkpoints.length && Math.abs(this.checkpoints[this.checkpointTimes.length] - t) <= 1e-12 * Math.max(1, t)) {
+      this.exportCheckpoint(t, layers);
+    }
     this.next(t);
     this.put('loss', loss);
     const d = svd(weff);

@@ -3,6 +3,9 @@
 // the Saxe two-mode example: T = diag(3, 1), L = 2, balanced task-aligned init with a(0) = 0.01,
 // gradient flow.
 import { z } from 'zod';
+import { fromRows } from '../../numeric/matrix';
+import { singularValues } from '../../numeric/svd';
+import { lambdaModeValues } from './balanced-init';
 
 /** Most GD/SGD steps one run may take (metrics are thinned, the steps are not). */
 export const MAX_STEPS = 10_000_000;
@@ -41,6 +44,15 @@ export const dlnTrainParams = z
       .max(MAX_WIDTH)
       .default([3, 1])
       .describe('Singular values s₁ ≥ s₂ ≥ … of the target / teacher T (units of W_eff); at most min(n₀, n_L) values, sorted descending by the run.'),
+    targetMatrix: z
+      .array(z.array(z.number().finite('targetMatrix entries must be finite numbers').min(-1e6).max(1e6)).min(1).max(MAX_WIDTH))
+      .min(1)
+      .max(MAX_WIDTH)
+      .optional()
+      .describe(
+        'An explicit target / teacher T as a list of rows (n_L rows of n₀ entries, units of W_eff), e.g. the hierarchical item–feature matrix of ' +
+          'examples/dln-train-hierarchy.json. Overrides targetSingularValues and singularVectors; sets n₀ and n_L (widths must agree).',
+      ),
     singularVectors: z
       .enum(['identity', 'random'])
       .default('identity')
@@ -62,19 +74,41 @@ export const dlnTrainParams = z
       .default(0.5)
       .describe('Completion only: probability that an entry of T is observed (seeded mask, dimensionless).'),
     init: z
-      .enum(['aligned', 'lambda-balanced', 'small-random', 'orthogonal'])
+      .enum(['aligned', 'lambda-balanced', 'small-random', 'orthogonal', 'identity', 'file'])
       .default('aligned')
       .describe(
-        '"aligned": balanced and task-aligned (Saxe), every target mode starts at a(0) = ε^L; "lambda-balanced": aligned with ' +
-          'W_{l+1}ᵀW_{l+1} − W_lW_lᵀ = λI (equal widths); "small-random": i.i.d. N(0, ε²) entries (saddle-to-saddle); "orthogonal": ε times a random orthogonal matrix per layer.',
+        '"aligned": balanced and task-aligned (Saxe), every target mode starts at a(0) = ε^L; "lambda-balanced": ' +
+          'W_{l+1}ᵀW_{l+1} − W_lW_lᵀ = λI at every hidden layer (any λ sign; rectangular widths where such layers exist); "small-random": ' +
+          'i.i.d. N(0, ε²) entries (saddle-to-saddle); "orthogonal": ε times a random orthogonal matrix per layer; "identity": ε times the ' +
+          '(rectangular) identity per layer; "file": the layers of initFile.',
+      ),
+    initAlignment: z
+      .enum(['task', 'random'])
+      .default('task')
+      .describe(
+        'aligned / lambda-balanced only: the input and output singular vectors of the layers are T’s ("task", decoupled modes, exact theory) or ' +
+          'Haar-random (seeded, "random"): the unaligned inits whose modes interact.',
+      ),
+    initFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'init "file" only: path of a JSON file {"layers": [W₁, …, W_L]}, each layer a list of rows (W_l is n_l × n_{l−1}); the shapes must match ' +
+          'the widths. A relative path is read from the working directory of the app or CLI. The checkpoint/ series export this format (docs/dln-train.md).',
       ),
     initScale: z
       .number()
       .gt(0)
       .max(10)
       .default(0.1)
-      .describe('Initialization scale ε (dimensionless): per-layer singular value for aligned / λ-balanced (a(0) = ε^L) and orthogonal; entry standard deviation for small-random.'),
-    lambda: z.number().min(0).max(1000).default(0).describe('Balance offset λ ≥ 0 of the λ-balanced init (units of W²): 0 is rich, large λ is lazy. Only read by init "lambda-balanced".'),
+      .describe('Initialization scale ε (dimensionless): per-layer singular value for aligned / λ-balanced (a(0) = ε^L), orthogonal and identity; entry standard deviation for small-random.'),
+    lambda: z
+      .number()
+      .min(-1000)
+      .max(1000)
+      .default(0)
+      .describe('Balance offset λ of the λ-balanced init (units of W²): 0 is rich, large |λ| is lazy; λ < 0 makes the first layers the larger ones. Only read by init "lambda-balanced".'),
     optimizer: z
       .enum(['flow', 'gd', 'sgd'])
       .default('flow')
@@ -96,15 +130,32 @@ export const dlnTrainParams = z
       .min(1)
       .optional()
       .describe('gd / sgd: record metrics every k steps, plus log-spaced points (20 per decade up to width 64). Default: about 300 records per run up to width 64, fewer for wider nets (each record costs an SVD).'),
+    checkpoints: z
+      .array(z.number().min(0))
+      .max(100)
+      .optional()
+      .describe(
+        'Times t (≤ horizon) at which every layer is exported: series checkpoint/<k>/<l> holds W_l at the k-th time (0-based), x = row-major entry ' +
+          'index i·n_{l−1} + j, y = W_l[i][j]; gd / sgd use the step nearest to t. The summary lists the times taken (checkpointTimes).',
+      ),
   })
   .superRefine((p, ctx) => {
+    if (p.targetMatrix && p.targetMatrix.some((row) => row.length !== p.targetMatrix?.[0].length)) {
+      ctx.addIssue({ code: 'custom', path: ['targetMatrix'], message: 'every row of targetMatrix needs the same number of entries' });
+      return;
+    }
     if (p.widths && p.widths.length !== p.depth + 1) {
       ctx.addIssue({ code: 'custom', path: ['widths'], message: `needs depth + 1 = ${p.depth + 1} widths n₀ … n_L, got ${p.widths.length}` });
       return;
     }
     const w = layerWidths(p);
     const k = p.targetSingularValues.length;
-    if (k > Math.min(w[0], w[p.depth])) {
+    if (p.targetMatrix) {
+      const rows = p.targetMatrix.length, cols = p.targetMatrix[0].length;
+      if (w[0] !== cols || w[p.depth] !== rows) {
+        ctx.addIssue({ code: 'custom', path: ['widths'], message: `targetMatrix is ${rows}×${cols}: needs n₀ = ${cols} and n_L = ${rows}, got ${w[0]} and ${w[p.depth]}` });
+      }
+    } else if (k > Math.min(w[0], w[p.depth])) {
       ctx.addIssue({
         code: 'custom',
         path: ['targetSingularValues'],
@@ -128,9 +179,19 @@ export const dlnTrainParams = z
     if (p.device === 'gpu' && p.optimizer === 'flow') {
       ctx.addIssue({ code: 'custom', path: ['device'], message: 'the gradient flow runs in float64 on the CPU: use optimizer "gd" or "sgd" on the GPU, or device "auto" / "cpu"' });
     }
-    if (p.init === 'lambda-balanced' && w.some((n) => n !== w[0])) {
-      ctx.addIssue({ code: 'custom', path: ['init'], message: `lambda-balanced init needs equal widths, got ${w.join(', ')}` });
+    if (p.init === 'lambda-balanced') {
+      try {
+        lambdaModeValues(w, p.lambda, () => 0);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['init'], message: (error as Error).message });
+      }
     }
+    if (p.init === 'file' && p.initFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['initFile'], message: 'init "file" needs initFile, the path of a JSON file of layer matrices' });
+    }
+    p.checkpoints?.forEach((t, i) => {
+      if (t > p.horizon) ctx.addIssue({ code: 'custom', path: ['checkpoints', i], message: `checkpoint t = ${t} is past the horizon ${p.horizon}` });
+    });
     if (p.optimizer !== 'flow' && p.horizon / p.learningRate > MAX_STEPS) {
       ctx.addIssue({
         code: 'custom',
@@ -141,19 +202,32 @@ export const dlnTrainParams = z
   });
 
 export type DlnTrainParams = z.output<typeof dlnTrainParams>;
-type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues'>;
+type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues' | 'targetMatrix'>;
 
-/** n₀ … n_L. */
+/** n₀ … n_L; a target matrix sets n₀ and n_L, and the hidden width defaults to min(n₀, n_L). */
 export function layerWidths(p: WidthFields): number[] {
   if (p.widths) return p.widths;
-  const dim = p.dim ?? p.targetSingularValues.length;
-  const hidden = p.hiddenWidth ?? dim;
-  return Array.from({ length: p.depth + 1 }, (_, l) => (l === 0 || l === p.depth ? dim : hidden));
+  const [first, last] = p.targetMatrix ? [p.targetMatrix[0].length, p.targetMatrix.length] : [p.dim ?? p.targetSingularValues.length, p.dim ?? p.targetSingularValues.length];
+  const hidden = p.hiddenWidth ?? Math.min(first, last);
+  return Array.from({ length: p.depth + 1 }, (_, l) => (l === 0 ? first : l === p.depth ? last : hidden));
 }
 
-/** Target singular values, descending. */
-export function sortedTargets(p: Pick<DlnTrainParams, 'targetSingularValues'>): number[] {
-  return [...p.targetSingularValues].sort((a, b) => b - a);
+const matrixSpectra = new WeakMap<number[][], number[]>();
+
+/**
+ * Target singular values, descending: targetSingularValues, or the nonzero singular values of
+ * targetMatrix (those above 1e-12 of the largest), computed once per matrix.
+ */
+export function sortedTargets(p: Pick<DlnTrainParams, 'targetSingularValues' | 'targetMatrix'>): number[] {
+  const m = p.targetMatrix;
+  if (!m) return [...p.targetSingularValues].sort((a, b) => b - a);
+  let spectrum = matrixSpectra.get(m);
+  if (!spectrum) {
+    const s = Array.from(singularValues(fromRows(m)));
+    spectrum = s.filter((x) => x > 1e-12 * s[0]);
+    matrixSpectra.set(m, spectrum);
+  }
+  return [...spectrum];
 }
 
 /** GD / SGD steps; the flow takes adaptive steps instead. */

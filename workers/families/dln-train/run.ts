@@ -113,17 +113,21 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
       : null;
 
   const plan = recordPlan(widths);
+  const steps = stepCount(p);
+  // GD / SGD export at the step nearest each requested time; time = step · η, as the records use.
+  const checkpointSteps = (p.checkpoints ?? []).map((t) => Math.min(steps, Math.round(t / p.learningRate)));
+  recorder.exportAt(p.optimizer === 'flow' ? (p.checkpoints ?? []) : checkpointSteps.map((s) => s * p.learningRate));
   let result: TrainResult;
   if (p.optimizer === 'flow') {
-    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan }, recorder, ctx);
+    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan, extraTimes: p.checkpoints ?? [] }, recorder, ctx);
   } else {
-    const steps = stepCount(p);
     const descent = {
       learningRate: p.learningRate,
       steps,
       recordEvery: p.recordEvery ?? Math.max(1, Math.ceil(steps / plan.uniform)),
       perDecade: plan.perDecade,
       batchSize: p.optimizer === 'sgd' ? p.batchSize : null,
+      extraSteps: checkpointSteps,
     };
     const widest = Math.max(...widths);
     result = await runProgram(p.device, widest, ctx, (be) => descentProgram(be, task.onDevice(be), initial, descent, recorder, ctx), options);
@@ -166,6 +170,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     steps: result.steps,
     rhsEvaluations: result.rhsEvaluations ?? null,
     records: recorder.x.length,
+    checkpointTimes: p.checkpoints ? recorder.checkpointTimes : null,
     ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The three tasks as one interface: the loss of W_eff and its gradient G = ∂ℓ/∂W_eff, which the
 // network back-propagates to every layer. The reference matrix W* (the minimizer the run heads
 // for) and its SVD give the singular values and vectors that alignment and escapes are read against.
-import { diagonal, type Matrix, matmul, matmulNT, matmulTN, randomGaussian, randomOrthogonal, identity, zeros } from '../../numeric/matrix';
+import { diagonal, fromRows, type Matrix, matmul, matmulNT, matmulTN, qr, randomGaussian, randomOrthogonal, identity, zeros } from '../../numeric/matrix';
 import type { ComputeBackend, Tensor } from '../../compute/index';
 import type { Rng } from '../../numeric/rng';
 import { svd, symmetricEigen, type SVD } from '../../numeric/svd';
@@ -48,8 +48,29 @@ export function targetObjective(be: ComputeBackend, t: Matrix): DeviceObjective 
   };
 }
 
-/** T = U diag(s) Vᵀ with identity or Haar-random singular vectors, consuming rng in that order. */
+/** Q (n × n) orthogonal whose first k columns are the orthonormal columns of `thin` (n × k). */
+function completeBasis(thin: Matrix): Matrix {
+  const n = thin.rows, k = thin.cols;
+  const stacked = zeros(n, k + n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < k; j++) stacked.data[i * (k + n) + j] = thin.data[i * k + j];
+    stacked.data[i * (k + n) + k + i] = 1;
+  }
+  const { q, r } = qr(stacked);
+  // Householder QR returns ±u_j: flip the columns whose R diagonal is negative back.
+  for (let j = 0; j < Math.min(k, n); j++) {
+    if (r.data[j * (k + n) + j] < 0) for (let i = 0; i < n; i++) q.data[i * n + j] = -q.data[i * n + j];
+  }
+  return q;
+}
+
+/** T = U diag(s) Vᵀ with identity or Haar-random singular vectors, consuming rng in that order; or targetMatrix with its SVD. */
 function buildTarget(p: DlnTrainParams, rng: Rng): { t: Matrix; u: Matrix; v: Matrix } {
+  if (p.targetMatrix) {
+    const t = fromRows(p.targetMatrix);
+    const d = svd(t);
+    return { t, u: completeBasis(d.U), v: completeBasis(d.V) };
+  }
   const w = layerWidths(p);
   const n0 = w[0], nL = w[p.depth];
   const u = p.singularVectors === 'random' ? randomOrthogonal(nL, rng) : identity(nL);

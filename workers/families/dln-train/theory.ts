@@ -8,7 +8,7 @@ import type { TheorySeries } from '../../family';
 import { evaluateFlow } from '../mode-flow/sampling';
 import { solveFlow } from '../mode-flow/solver';
 import { integrate } from '../../numeric/ode';
-import { lambdaLayerValues } from './network';
+import { lambdaLayerValues } from './balanced-init';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
 
 /** L = 2 logistic solution a(t) = s / (1 + (s/a₀ − 1)e^{−2st}) (paper 001 §5.3). */
@@ -71,7 +71,10 @@ export type TheoryKind = 'mode-flow' | 'lambda-balanced' | null;
 /** Which exact prediction of σ_α(t) a configuration has: task-aligned target runs on all target modes. */
 export function theoryKind(p: DlnTrainParams): TheoryKind {
   const w = layerWidths(p);
-  if (p.task !== 'target' || Math.min(...w) < p.targetSingularValues.length) return null;
+  if (p.task !== 'target' || Math.min(...w) < sortedTargets(p).length) return null;
+  // ε·I is the aligned balanced init when T is diagonal and square, with every mode at ε^L.
+  if (p.init === 'identity') return !p.targetMatrix && p.singularVectors === 'identity' && w.every((n) => n === w[0]) && p.targetSingularValues.length === w[0] ? 'mode-flow' : null;
+  if (p.initAlignment !== 'task') return null;
   if (p.init === 'aligned' || (p.init === 'lambda-balanced' && p.lambda === 0)) return 'mode-flow';
   if (p.init === 'lambda-balanced' && p.depth >= 2) return 'lambda-balanced';
   return null;

@@ -32,17 +32,17 @@ export interface TrainResult {
   rhsEvaluations?: number;
 }
 
-/** Steps 0 … total at which metrics are recorded: every k-th, log-spaced, and the last. */
-export function recordSteps(total: number, every: number, perDecade: number): number[] {
-  const steps = new Set<number>([0, total]);
+/** Steps 0 … total at which metrics are recorded: every k-th, log-spaced, the last and `extra`. */
+export function recordSteps(total: number, every: number, perDecade: number, extra: readonly number[] = []): number[] {
+  const steps = new Set<number>([0, total, ...extra]);
   for (let s = every; s < total; s += every) steps.add(s);
   for (let j = 0; 10 ** (j / perDecade) < total; j++) steps.add(Math.round(10 ** (j / perDecade)));
   return [...steps].sort((a, b) => a - b);
 }
 
-/** Times in [0, horizon] at which the flow is recorded: uniform plus log-spaced from horizon·1e-4. */
-export function recordTimes(horizon: number, plan: RecordPlan): number[] {
-  const times = new Set<number>();
+/** Times in [0, horizon] at which the flow is recorded: uniform, log-spaced from horizon·1e-4, and `extra`. */
+export function recordTimes(horizon: number, plan: RecordPlan, extra: readonly number[] = []): number[] {
+  const times = new Set<number>(extra);
   for (let i = 0; i <= plan.uniform; i++) times.add((horizon * i) / plan.uniform);
   for (let j = -4 * plan.perDecade; j < 0; j++) times.add(horizon * 10 ** (j / plan.perDecade));
   return [...times].sort((a, b) => a - b);
@@ -59,6 +59,8 @@ export interface DescentOptions {
   perDecade: number;
   /** Minibatch size, or null for full-batch gradient descent. */
   batchSize: number | null;
+  /** Steps recorded on top of the plan (checkpoints). */
+  extraSteps: number[];
 }
 
 /** Matrices viewing consecutive pieces of one flat vector (no copies). */
@@ -75,6 +77,8 @@ export interface FlowOptions {
   horizon: number;
   rtol: number;
   records: RecordPlan;
+  /** Times recorded on top of the plan (checkpoints). */
+  extraTimes: number[];
 }
 
 export function flow(task: Task, initial: readonly Matrix[], widths: readonly number[], o: FlowOptions, recorder: Recorder, ctx: RunContext): TrainResult {
@@ -100,7 +104,7 @@ export function flow(task: Task, initial: readonly Matrix[], widths: readonly nu
     assertFinite(loss, t);
     recorder.record(t, layers, weff, loss);
   };
-  const times = recordTimes(o.horizon, o.records);
+  const times = recordTimes(o.horizon, o.records, o.extraTimes);
   recordState(0, y0);
   let next = 1;
   const state = new Float64Array(size);
