@@ -2,7 +2,7 @@
 // that never converged is 'oscillating' (it met the edge of stability) or 'not-converged' (still on
 // a plateau); re-balancing classes need the edge of stability; and a reduced-model orbit the full
 // network does not keep says so.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getFamily } from '../../workers/families/index';
 import { transverseGrowth } from '../../workers/families/multipath/full-network-check';
 import { fakeRunContext } from './fake-run-context';
@@ -77,3 +77,21 @@ function num(value: unknown): number {
   if (typeof value !== 'number') throw new Error(`expected a number, got ${String(value)}`);
   return value;
 }
+
+describe('multipath sweep analyses', () => {
+  it('parse each run\'s params once, however many analyses read them', async () => {
+    const { multipathParams } = await import('../../workers/families/multipath/params');
+    const { analyze } = await import('../../workers/pool-worker');
+    const runs = [0.3, 0.5, 0.75].flatMap((learningRate, i) =>
+      [1, 2].map((pathways, j) => ({ runId: 2 * i + j + 1, params: family.params.parse({ ...FIG1, learningRate, pathways }) as Record<string, unknown>, seed: 0, status: 'done', summary: { outcome: 'winner-takes-all' } })),
+    );
+    const spy = vi.spyOn(multipathParams, 'safeParse');
+    try {
+      const results = await analyze({ family: 'multipath', runs });
+      expect(results.length).toBeGreaterThanOrEqual(2);
+      expect(spy).toHaveBeenCalledTimes(runs.length);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -7,13 +7,23 @@ export interface ParsedRun {
   params: MultipathParams;
 }
 
+/**
+ * Each run's params parsed once per sweep analysis: the family's analyses all read the same run
+ * objects, so the parse is kept with the object (null: its params do not parse).
+ */
+const parsedParams = new WeakMap<AnalysisRunInput, MultipathParams | null>();
+
 /** Runs whose params parse; `skipped` counts the others. */
 export function parseRuns(runs: readonly AnalysisRunInput[]): { parsed: ParsedRun[]; skipped: number } {
   const parsed: ParsedRun[] = [];
   let skipped = 0;
   for (const run of runs) {
-    const p = multipathParams.safeParse(run.params);
-    if (p.success) parsed.push({ run, params: p.data });
+    if (!parsedParams.has(run)) {
+      const p = multipathParams.safeParse(run.params);
+      parsedParams.set(run, p.success ? p.data : null);
+    }
+    const params = parsedParams.get(run);
+    if (params) parsed.push({ run, params });
     else skipped++;
   }
   return { parsed, skipped };
