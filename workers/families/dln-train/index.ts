@@ -51,6 +51,7 @@ export const family = defineFamily({
     { name: 'effectiveRank', label: 'effective rank exp H(σ/Σσ)', x: 't' },
     { name: 'nuclearNorm', label: '‖W_eff‖_* = Σσ_α', x: 't' },
     { name: 'schatten', label: 'Σσ_α^{2/L} (Schatten-2/L quasi-norm to the 2/L)', x: 't' },
+    { name: 'testLoss', label: 'held-out loss (1/2n)‖Y − X W_effᵀ‖² (regression with heldOut)', x: 't' },
     { name: 'recoveryError', label: '‖W_eff − T‖_F / ‖T‖_F (completion)', x: 't' },
     { name: 'escape', label: 'mode escapes: σ_α = s_α/2', x: 't', style: 'points' },
     { name: 'escapeLoss', label: 'mode escapes on the loss curve', x: 't', style: 'points' },
@@ -60,7 +61,7 @@ export const family = defineFamily({
   charts: [
     { id: 'sigma', title: 'Singular values of W_eff (the staircase)', x: { label: 't', log: false }, y: { label: 'σ_α', log: false }, series: ['sigma/', 'escape'], theory: ['theoryFlow', 'logistic', 'targets', 'saxeTimes', 'gapTimes'] },
     { id: 'sigmaMap', title: 'Spectrum of W_eff over time (heatmap)', kind: 'heatmap', x: { label: 't', log: false }, y: { label: 'mode α', log: false }, series: ['sigma/'], theory: [] },
-    { id: 'loss', title: 'Loss with plateaus and escapes', x: { label: 't', log: false }, y: { label: 'ℓ', log: true }, series: ['loss', 'plateau', 'escapeLoss'], theory: ['saddleLosses'] },
+    { id: 'loss', title: 'Loss with plateaus and escapes', x: { label: 't', log: false }, y: { label: 'ℓ', log: true }, series: ['loss', 'testLoss', 'plateau', 'escapeLoss'], theory: ['saddleLosses'] },
     { id: 'layers', title: 'Singular values of every layer', x: { label: 't', log: false }, y: { label: 'σ(W_l)', log: false }, series: ['layerSigma/'], theory: [] },
     { id: 'balance', title: 'Balance defects and their drift', x: { label: 't', log: false }, y: { label: '‖·‖_F', log: true }, series: ['balance/', 'balanceDrift'], theory: [] },
     { id: 'alignment', title: 'Alignment with the reference singular vectors', x: { label: 't', log: false }, y: { label: 'alignment', log: false }, series: ['alignment/'], theory: [] },

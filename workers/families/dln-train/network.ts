@@ -15,9 +15,10 @@ import { readWeightFile } from './weight-file';
  */
 function balancedLayers(p: DlnTrainParams, task: Task, rng: Rng, lambda: number): Matrix[] {
   const w = layerWidths(p);
-  const k = task.referenceSvd.s.length;
-  const targets = p.targetMatrix ? Array.from(task.referenceSvd.s) : sortedTargets(p);
-  const modes = lambdaModeValues(w, lambda, (alpha) => (alpha < Math.min(k, targets.length) && targets[alpha] > 0 ? p.initScale ** p.depth : 0));
+  // Modes T carries: the target values, or the nonzero singular values of a given matrix or of a data set's fit.
+  const s = task.referenceSvd.s;
+  const rank = p.inputs ? s.filter((x) => x > 1e-12 * s[0]).length : Math.min(sortedTargets(p).length, s.length);
+  const modes = lambdaModeValues(w, lambda, (alpha) => (alpha < rank ? p.initScale ** p.depth : 0));
   const randomEnds = p.initAlignment === 'random';
   const rotations = w.map((n, l) => {
     if (l === 0) return randomEnds ? randomOrthogonal(n, rng) : task.targetV;

@@ -58,6 +58,31 @@ export const dlnTrainParams = z
       .default('identity')
       .describe('Singular vectors of T: the standard basis (T diagonal) or Haar-random orthogonal (seeded).'),
     samples: z.number().int().min(1).max(100_000).default(200).describe('Regression only: number of samples n (count).'),
+    inputs: z
+      .array(z.array(z.number().finite('inputs entries must be finite numbers')).min(1).max(MAX_WIDTH))
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe(
+        'Regression only: a user data set, the design matrix X as a list of rows (one sample x of n₀ entries per row). Needs outputs; replaces the ' +
+          'sampled data (samples, inputSpectrum, whiten, noise and the teacher are then not used) and sets n₀.',
+      ),
+    outputs: z
+      .array(z.array(z.number().finite('outputs entries must be finite numbers')).min(1).max(MAX_WIDTH))
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('Regression only: the labels Y of inputs, one row y of n_L entries per sample; sets n_L. W* = Σyx Σxx⁺ is the least-squares (minimum-norm) fit.'),
+    heldOut: z
+      .number()
+      .int()
+      .min(0)
+      .max(100_000)
+      .default(0)
+      .describe(
+        'Regression only: held-out samples for the test loss (series testLoss): drawn afresh from the same distribution (sampled data), or the last ' +
+          'heldOut rows of inputs / outputs, which are then left out of training. 0: no test loss.',
+      ),
     inputSpectrum: z
       .array(z.number().positive().max(1e6))
       .optional()
@@ -155,23 +180,35 @@ export const dlnTrainParams = z
       if (w[0] !== cols || w[p.depth] !== rows) {
         ctx.addIssue({ code: 'custom', path: ['widths'], message: `targetMatrix is ${rows}×${cols}: needs n₀ = ${cols} and n_L = ${rows}, got ${w[0]} and ${w[p.depth]}` });
       }
-    } else if (k > Math.min(w[0], w[p.depth])) {
+    } else if (!p.inputs && k > Math.min(w[0], w[p.depth])) {
       ctx.addIssue({
         code: 'custom',
         path: ['targetSingularValues'],
         message: `T is ${w[p.depth]}×${w[0]}: at most ${Math.min(w[0], w[p.depth])} singular values, got ${k}`,
       });
     }
-    if (p.task === 'regression') {
+    if ((p.inputs || p.outputs) && p.task !== 'regression') {
+      ctx.addIssue({ code: 'custom', path: [p.inputs ? 'inputs' : 'outputs'], message: 'a data set (inputs / outputs) needs task "regression"' });
+    }
+    if (p.inputs || p.outputs) {
+      const [xs, ys] = [p.inputs ?? [], p.outputs ?? []];
+      if (!p.inputs || !p.outputs) ctx.addIssue({ code: 'custom', path: [p.inputs ? 'outputs' : 'inputs'], message: 'inputs and outputs come together, one row per sample each' });
+      else if (xs.length !== ys.length) ctx.addIssue({ code: 'custom', path: ['outputs'], message: `${ys.length} rows of outputs for ${xs.length} rows of inputs` });
+      else if (xs.some((r) => r.length !== w[0])) ctx.addIssue({ code: 'custom', path: ['inputs'], message: `every row of inputs needs n₀ = ${w[0]} entries` });
+      else if (ys.some((r) => r.length !== w[p.depth])) ctx.addIssue({ code: 'custom', path: ['outputs'], message: `every row of outputs needs n_L = ${w[p.depth]} entries` });
+      else if (p.heldOut >= xs.length) ctx.addIssue({ code: 'custom', path: ['heldOut'], message: `holding out ${p.heldOut} of ${xs.length} samples leaves none to train on` });
+    }
+    if (p.task === 'regression' && !p.inputs) {
       if (p.inputSpectrum && p.inputSpectrum.length !== w[0]) {
         ctx.addIssue({ code: 'custom', path: ['inputSpectrum'], message: `needs one eigenvalue per input: n₀ = ${w[0]}, got ${p.inputSpectrum.length}` });
       }
       if (p.whiten && p.samples < w[0]) {
         ctx.addIssue({ code: 'custom', path: ['samples'], message: `whitening needs samples ≥ n₀ = ${w[0]}, got ${p.samples}` });
       }
-      if (p.optimizer === 'sgd' && p.batchSize > p.samples) {
-        ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${p.samples} samples` });
-      }
+    }
+    const trainingSamples = p.inputs ? p.inputs.length - p.heldOut : p.samples;
+    if (p.task === 'regression' && p.optimizer === 'sgd' && p.batchSize > trainingSamples) {
+      ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${trainingSamples} training samples` });
     }
     if (p.optimizer === 'sgd' && p.task === 'target') {
       ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'sgd needs samples to draw: use task "regression" or "completion"' });
@@ -202,12 +239,15 @@ export const dlnTrainParams = z
   });
 
 export type DlnTrainParams = z.output<typeof dlnTrainParams>;
-type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues' | 'targetMatrix'>;
+type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues' | 'targetMatrix' | 'inputs' | 'outputs'>;
 
-/** n₀ … n_L; a target matrix sets n₀ and n_L, and the hidden width defaults to min(n₀, n_L). */
+/** n₀ … n_L; a target matrix or a data set sets n₀ and n_L, and the hidden width defaults to min(n₀, n_L). */
 export function layerWidths(p: WidthFields): number[] {
   if (p.widths) return p.widths;
-  const [first, last] = p.targetMatrix ? [p.targetMatrix[0].length, p.targetMatrix.length] : [p.dim ?? p.targetSingularValues.length, p.dim ?? p.targetSingularValues.length];
+  const dim = p.dim ?? p.targetSingularValues.length;
+  const [first, last] = p.targetMatrix
+    ? [p.targetMatrix[0].length, p.targetMatrix.length]
+    : [p.inputs?.[0].length ?? dim, p.outputs?.[0].length ?? dim];
   const hidden = p.hiddenWidth ?? Math.min(first, last);
   return Array.from({ length: p.depth + 1 }, (_, l) => (l === 0 ? first : l === p.depth ? last : hidden));
 }

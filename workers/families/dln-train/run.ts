@@ -144,6 +144,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   ctx.progress(1);
   return {
     finalLoss: recorder.last('loss'),
+    finalTestLoss: task.testLoss ? recorder.last('testLoss') : null,
     finalSigmas: sigma.map((y) => y[y.length - 1]),
     finalAlignment: reference.map((_, alpha) => recorder.last(`alignment/${alpha}`)),
     finalEffectiveRank: recorder.last('effectiveRank'),

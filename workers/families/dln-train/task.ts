@@ -21,6 +21,8 @@ export interface Task {
   onDevice(be: ComputeBackend): DeviceObjective;
   /** Completion only: 1 on observed entries. */
   mask?: Uint8Array;
+  /** Regression with held-out samples: their loss (1/2n)‖Y − X W_effᵀ‖². */
+  testLoss?(weff: Matrix): number;
 }
 
 /**
@@ -160,32 +162,68 @@ function minibatch(be: ComputeBackend, size: number, n0: number, nL: number): Mi
   return { size, x, y, pred, residual, scratch: be.tensor(1, 1), xs: new Float64Array(size * n0), ys: new Float64Array(size * nL) };
 }
 
-/** S^{power} of a symmetric positive definite matrix through its eigen-decomposition. */
+/**
+ * S^{power} of a symmetric positive semi-definite matrix through its eigen-decomposition; a negative
+ * power inverts only the eigenvalues above 1e-12 of the largest (a pseudo-inverse: a data set may be
+ * rank-deficient).
+ */
 function symmetricPower(s: Matrix, power: number): Matrix {
   const { values, vectors } = symmetricEigen(s);
   const n = s.rows;
-  return matmulNT(matmul(vectors, diagonal(n, n, values.map((x) => x ** power))), vectors);
+  const floor = 1e-12 * Math.max(...values);
+  return matmulNT(matmul(vectors, diagonal(n, n, values.map((x) => (power < 0 && x <= floor ? 0 : x ** power)))), vectors);
 }
 
-/**
- * Samples x = Λ^{1/2} z (Λ = inputSpectrum), optionally whitened exactly, and y = T x + noise.
- * The loss is written as ½ tr(E Σxx Eᵀ) + ℓ_min with E = W − W*, W* = Σyx Σxx⁻¹, so it keeps full
- * precision as W → W* instead of cancelling the large terms of the expanded square.
- */
-function regressionTask(p: DlnTrainParams, t: Matrix, u: Matrix, v: Matrix, rng: Rng): Task {
-  const n = p.samples;
-  const n0 = t.cols, nL = t.rows;
+/** XᵀX/n. */
+function covariance(x: Matrix): Matrix {
+  const c = matmulTN(x, x);
+  for (let i = 0; i < c.data.length; i++) c.data[i] /= x.rows;
+  return c;
+}
+
+/** Samples x = Λ^{1/2} z (Λ = inputSpectrum) and y = T x + noise, n of them; whitened exactly when asked. */
+function sampleData(p: DlnTrainParams, t: Matrix, n: number, rng: Rng, whiten: boolean): { x: Matrix; y: Matrix } {
+  const n0 = t.cols;
   const spectrum = p.inputSpectrum ?? Array.from({ length: n0 }, () => 1);
   let x = randomGaussian(n, n0, rng);
   for (let s = 0; s < n; s++) for (let j = 0; j < n0; j++) x.data[s * n0 + j] *= Math.sqrt(spectrum[j]);
-  const covariance = (m: Matrix): Matrix => {
-    const c = matmulTN(m, m);
-    for (let i = 0; i < c.data.length; i++) c.data[i] /= n;
-    return c;
-  };
-  if (p.whiten) x = matmul(x, symmetricPower(covariance(x), -0.5));
+  if (whiten) x = matmul(x, symmetricPower(covariance(x), -0.5));
   const y = matmulNT(x, t);
   for (let i = 0; i < y.data.length; i++) y.data[i] += p.noise * rng.normal();
+  return { x, y };
+}
+
+/** Rows [from, to) of a list of rows as a matrix. */
+const rowsOf = (rows: number[][], from: number, to: number): Matrix => fromRows(rows.slice(from, to));
+
+/** (1/2n)‖Y − X Wᵀ‖² of held-out samples. */
+function heldOutLoss(x: Matrix, y: Matrix): (weff: Matrix) => number {
+  const n = x.rows;
+  return (weff) => {
+    const pred = matmulNT(x, weff);
+    let sum = 0;
+    for (let i = 0; i < pred.data.length; i++) sum += (y.data[i] - pred.data[i]) ** 2;
+    return sum / (2 * n);
+  };
+}
+
+/**
+ * Regression on a data set: sampled from the teacher T, or the user's inputs / outputs (T is then
+ * their least-squares fit W*, whose singular vectors the aligned inits use), with held-out samples
+ * for the test loss. The loss is written as ½ tr(E Σxx Eᵀ) + ℓ_min with E = W − W*, W* = Σyx Σxx⁺,
+ * so it keeps full precision as W → W* instead of cancelling the large terms of the expanded square.
+ */
+function regressionTask(p: DlnTrainParams, teacher: { t: Matrix; u: Matrix; v: Matrix } | null, rng: Rng): Task {
+  let x: Matrix, y: Matrix, test: { x: Matrix; y: Matrix } | null = null;
+  if (p.inputs && p.outputs) {
+    const train = p.inputs.length - p.heldOut;
+    [x, y] = [rowsOf(p.inputs, 0, train), rowsOf(p.outputs, 0, train)];
+    if (p.heldOut > 0) test = { x: rowsOf(p.inputs, train, p.inputs.length), y: rowsOf(p.outputs, train, p.outputs.length) };
+  } else if (teacher) {
+    ({ x, y } = sampleData(p, teacher.t, p.samples, rng, p.whiten));
+    if (p.heldOut > 0) test = sampleData(p, teacher.t, p.heldOut, rng, false);
+  } else throw new Error('regression needs a teacher or a data set');
+  const n = x.rows, n0 = x.cols, nL = y.cols;
   const sxx = covariance(x);
   const syx = matmulTN(y, x);
   for (let i = 0; i < syx.data.length; i++) syx.data[i] /= n;
@@ -196,12 +234,14 @@ function regressionTask(p: DlnTrainParams, t: Matrix, u: Matrix, v: Matrix, rng:
   for (let i = 0; i < residual.data.length; i++) minLoss += (y.data[i] - residual.data[i]) ** 2;
   minLoss /= 2 * n;
   const error = zeros(nL, n0);
+  const referenceSvd = svd(optimum);
   return {
     kind: 'regression',
     reference: optimum,
-    referenceSvd: svd(optimum),
-    targetU: u,
-    targetV: v,
+    referenceSvd,
+    targetU: teacher?.u ?? completeBasis(referenceSvd.U),
+    targetV: teacher?.v ?? completeBasis(referenceSvd.V),
+    ...(test ? { testLoss: heldOutLoss(test.x, test.y) } : {}),
     lossAndGradient(weff, grad) {
       for (let i = 0; i < error.data.length; i++) error.data[i] = weff.data[i] - optimum.data[i];
       matmul(error, sxx, grad);
@@ -243,8 +283,9 @@ function regressionTask(p: DlnTrainParams, t: Matrix, u: Matrix, v: Matrix, rng:
 }
 
 export function buildTask(p: DlnTrainParams, rng: Rng): Task {
+  if (p.task === 'regression' && p.inputs) return regressionTask(p, null, rng);
   const { t, u, v } = buildTarget(p, rng);
   if (p.task === 'completion') return completionTask(t, u, v, p.observedFraction, rng);
-  if (p.task === 'regression') return regressionTask(p, t, u, v, rng);
+  if (p.task === 'regression') return regressionTask(p, { t, u, v }, rng);
   return targetTask(t, u, v);
 }
