@@ -3,18 +3,22 @@
 // quiet spell is applied on the next microtask; a burst shows its latest state when the interval
 // ends. An interval of 0 behaves like `computed`, applied a microtask late.
 // A positive interval also stretches to `costFactor` times what the last update cost (the getter
-// and the redraw it set off, up to the next task): a dashboard of many heavy panels over a fast
-// sweep then slows its live updates instead of taking the whole main thread.
+// and the redraw it set off, up to the next task), at most `maxStretchMs`: a dashboard of many
+// heavy panels over a fast sweep then slows its live updates instead of taking the whole main
+// thread. A change that is due sooner than the update already waiting (the interval fell to 0:
+// the runs ended) brings that update forward.
 import { effect, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
 
 /** Each throttled value may use about 1/costFactor of the main thread while it streams. */
 const costFactor = 20;
+const maxStretchMs = 3000;
 
 export function useThrottledComputed<T>(getter: () => T, intervalMs: () => number): Readonly<ShallowRef<T>> {
   const value = shallowRef(undefined as T);
   let lastMs = -Infinity;
   let lastCostMs = 0;
   let pending = false;
+  let dueMs = Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
   const runner = effect(() => {
     value.value = getter();
@@ -22,6 +26,7 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
 
   function rerun(): void {
     pending = false;
+    dueMs = Infinity;
     timer = null;
     const started = performance.now();
     lastMs = started;
@@ -31,10 +36,15 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
   }
 
   function schedule(): void {
-    if (pending) return;
-    pending = true;
     const interval = intervalMs();
-    const wait = lastMs + (interval > 0 ? Math.max(interval, costFactor * lastCostMs) : 0) - performance.now();
+    const due = lastMs + (interval > 0 ? Math.max(interval, Math.min(maxStretchMs, costFactor * lastCostMs)) : 0);
+    // Already due (a microtask is queued), or due no later than asked now: nothing to move.
+    if (pending && (due >= dueMs || dueMs <= performance.now())) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    pending = true;
+    dueMs = due;
+    const wait = due - performance.now();
     if (wait <= 0) queueMicrotask(rerun);
     else timer = setTimeout(rerun, wait);
   }
