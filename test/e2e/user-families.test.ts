@@ -1,6 +1,7 @@
 // End to end for a user's own family: a Python script family (the toy-decay fixture, Debian's
 // python3) named with --family-path, picked in Chromium with its origin shown, run, and drawn; a
-// broken module in the same folder is listed with its error and breaks nothing.
+// broken module in the same folder is listed with its error and breaks nothing; the run says
+// which stored copy produced it and shows its stderr.
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +37,11 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe('1');
     const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
     await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    // What produced the run: the stored copy's hash, as installed, and the stderr it kept.
+    const source = page.getByTestId('run-source');
+    await expect.poll(() => source.getAttribute('data-installed'), { timeout: 30_000 }).toBe('same');
+    await source.locator('summary').click();
+    await expect.poll(() => page.getByTestId('run-stderr').textContent()).toContain("toy-decay starting with {'rate': 0.5");
     await bench.shot('toy-decay');
   }, 120_000);
 });
