@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CpuBackend, selectBackend, type ComputeBackend } from '../workers/compute/index';
 import { gemmUsesFusedMultiplyAdd } from '../workers/numeric/wasm-gemm';
 import { DeviceNetwork } from '../workers/families/dln-train/descent';
+import { deviceOptimizer } from '../workers/families/dln-train/optimizers';
 import { targetObjective } from '../workers/families/dln-train/task';
 import { DeviceMlp } from '../workers/families/relu-escape/device-mlp';
 import type { Matrix } from '../workers/numeric/matrix';
@@ -224,9 +225,10 @@ function dlnStepper(be: ComputeBackend, d: number): () => void {
   const net = new DeviceNetwork(be, [gaussian(1 / Math.sqrt(d)), gaussian(1 / Math.sqrt(d))]);
   const objective = targetObjective(be, gaussian(1));
   const g = be.tensor(d, d), loss = be.tensor(1, 1);
+  const plain = deviceOptimizer(be, net.layers, { kind: 'plain', learningRate: 1e-4 });
   return () => {
     objective.lossAndGradient(net.product(), g, loss);
-    net.descend(g, 1e-4);
+    net.descend(g, plain);
   };
 }
 

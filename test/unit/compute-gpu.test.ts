@@ -51,6 +51,17 @@ const CASES: OpCase[] = [
   { name: 'axpy (in place)', inputs: [[33, 65], [33, 65]], outputs: [], run: (be, [x, y]) => be.axpy(-0.3, x, y), tol: 3e-7 },
   { name: 'scale (in place)', inputs: [[17, 9]], outputs: [], run: (be, [x]) => be.scale(1.7, x), tol: 2e-7 },
   { name: 'sgdStep with weight decay (in place)', inputs: [[33, 65], [33, 65]], outputs: [], run: (be, [w, g]) => be.sgdStep(w, g, 0.05, 0.01), tol: 3e-7 },
+  {
+    name: 'adamStep (in place), second moments ≥ 0',
+    inputs: [[33, 65], [33, 65], [33, 65], [1, 2]],
+    outputs: [],
+    prepare: ([, , v, c]) => {
+      v.forEach((x, i) => (v[i] = Math.fround(x * x)));
+      c.set([Math.fround(1 / (1 - 0.9 ** 3)), Math.fround(1 / (1 - 0.999 ** 3))]);
+    },
+    run: (be, [w, m, v, c]) => be.adamStep(w, m, v, c, 0.01, 1e-3),
+    tol: 1e-6,
+  },
   { name: 'mul', inputs: [[33, 65], [33, 65]], outputs: [[33, 65]], run: (be, [a, b], [o]) => be.mul(a, b, o), tol: 2e-7 },
   { name: 'addRowVector (in place)', inputs: [[33, 65], [1, 65]], outputs: [], run: (be, [x, b]) => be.addRowVector(x, b), tol: 2e-7 },
   { name: 'relu', inputs: [[33, 65]], outputs: [[33, 65]], run: (be, [x], [o]) => be.relu(x, o), tol: 0 },

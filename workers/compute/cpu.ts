@@ -138,6 +138,14 @@ export class CpuBackend implements ComputeBackend {
     own(out).data[0] = Math.min(c / norm ** k, (rho * norm) / Math.sqrt(own(gradSq).data[0]));
   }
 
+  adamStep(w: Tensor, m: Tensor, v: Tensor, corrections: Tensor, lr: number, epsilon: number): void {
+    checkSameShape('adamStep', w, m, v);
+    checkShape('adamStep', 'corrections', corrections, 1, 2);
+    checkNoAlias('adamStep', w, m, v, corrections);
+    const W = own(w).data, M = own(m).data, V = own(v).data, [c1, c2] = own(corrections).data;
+    map(own(w), (i) => W[i] - (lr * c1 * M[i]) / (Math.sqrt(c2 * V[i]) + epsilon));
+  }
+
   mul(a: Tensor, b: Tensor, out: Tensor): void {
     checkSameShape('mul', a, b, out);
     checkNoAlias('mul', out, a, b);

@@ -206,6 +206,13 @@ export class GpuBackend implements ComputeBackend {
     this.elementwise('normRate', [paramSq, gradSq], out, [c, k, rho]);
   }
 
+  adamStep(w: Tensor, m: Tensor, v: Tensor, corrections: Tensor, lr: number, epsilon: number): void {
+    checkSameShape('adamStep', w, m, v);
+    checkShape('adamStep', 'corrections', corrections, 1, 2);
+    checkNoAlias('adamStep', w, m, v, corrections);
+    this.elementwise('adam', [m, v, corrections], w, [lr, epsilon]);
+  }
+
   mul(a: Tensor, b: Tensor, out: Tensor): void {
     checkSameShape('mul', a, b, out);
     checkNoAlias('mul', out, a, b);

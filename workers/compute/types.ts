@@ -65,6 +65,12 @@ export interface ComputeBackend {
    * norm-adaptive step c/‖θ‖^k capped so that one step moves θ by at most ρ‖θ‖ (paper 004 App. B).
    */
   normAdaptiveRate(paramSq: Tensor, gradSq: Tensor, out: Tensor, c: number, k: number, rho: number): void;
+  /**
+   * The Adam update of w in place from moments already updated: w ← w − lr · c₁m / (√(c₂v) + ε), with
+   * the bias corrections c₁ = 1/(1 − β₁ᵗ), c₂ = 1/(1 − β₂ᵗ) held on the device (corrections: 1×2),
+   * so a step changes no kernel coefficient.
+   */
+  adamStep(w: Tensor, m: Tensor, v: Tensor, corrections: Tensor, lr: number, epsilon: number): void;
   /** out = a ⊙ b (entrywise). */
   mul(a: Tensor, b: Tensor, out: Tensor): void;
   /** x[i, :] += bias[0, :] for every row, in place (bias: 1 × cols). */

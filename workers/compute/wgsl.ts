@@ -42,6 +42,8 @@ export const ELEMENTWISE = {
   sgdBy: { inputs: ['g', 'rate'], output: 'w', expr: 'w[i] - rate[0] * g[i]' },
   /** p.a = c, p.b = k, p.c = ρ; one entry. */
   normRate: { inputs: ['theta2', 'grad2'], output: 'out', expr: 'min(p.a / pow(sqrt(theta2[0]), p.b), p.c * sqrt(theta2[0]) / sqrt(grad2[0]))' },
+  /** p.a = lr, p.b = ε; corr = (c₁, c₂), the bias corrections. */
+  adam: { inputs: ['m', 'v', 'corr'], output: 'w', expr: 'w[i] - p.a * corr[0] * m[i] / (sqrt(corr[1] * v[i]) + p.b)' },
   mul: { inputs: ['x', 'y'], output: 'out', expr: 'x[i] * y[i]' },
   addRow: { inputs: ['bias'], output: 'x', expr: 'x[i] + bias[i % p.d1]' },
   relu: { inputs: ['x'], output: 'out', expr: 'max(x[i], 0.0)' },

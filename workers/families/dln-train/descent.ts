@@ -8,6 +8,7 @@ import type { ComputeBackend, DeviceProgram, Tensor } from '../../compute/index'
 import type { Matrix } from '../../numeric/matrix';
 import type { Recorder } from './observables';
 import type { DeviceObjective } from './task';
+import { deviceOptimizer, type DeviceOptimizer } from './optimizers';
 import { assertFinite, recordSteps, type DescentOptions, type TrainResult } from './train';
 
 /** W_L ⋯ W₁ on a device with its products and gradients, ∇W_l = W_{L:l+1}ᵀ G W_{l−1:1}ᵀ (paper 001 §3.2). */
@@ -38,8 +39,8 @@ export class DeviceNetwork {
     return prefix[layers.length - 1];
   }
 
-  /** Enqueues W_l ← W_l − η ∇W_l for G = ∂ℓ/∂W_eff at the W_eff of the last product(). */
-  descend(g: Tensor, learningRate: number): void {
+  /** Enqueues the optimizer's update of every layer from ∇W_l, for G = ∂ℓ/∂W_eff at the W_eff of the last product(). */
+  descend(g: Tensor, optimizer: DeviceOptimizer): void {
     const { be, layers, prefix, back, grads } = this;
     let m = g;
     for (let l = layers.length - 1; l >= 1; l--) {
@@ -47,9 +48,9 @@ export class DeviceNetwork {
       be.matmulTN(layers[l], m, back[l - 1]);
       m = back[l - 1];
     }
+    be.copy(m, grads[0]);
     // Every gradient is formed before any layer moves.
-    for (let l = layers.length - 1; l >= 1; l--) be.axpy(-learningRate, grads[l], layers[l]);
-    be.axpy(-learningRate, m, layers[0]);
+    optimizer.step(layers, grads);
   }
 }
 
@@ -64,6 +65,7 @@ export function* descentProgram(
   ctx: RunContext,
 ): DeviceProgram<TrainResult> {
   const net = new DeviceNetwork(be, initial);
+  const optimizer = deviceOptimizer(be, net.layers, o.rule);
   const nL = initial[initial.length - 1].rows, n0 = initial[0].cols;
   const g = be.tensor(nL, n0), loss = be.tensor(1, 1);
   const records = recordSteps(o.steps, o.recordEvery, o.perDecade, o.extraSteps);
@@ -86,7 +88,7 @@ export function* descentProgram(
     if (ctx.signal.aborted) return { status: 'aborted', layers, steps: step };
     if ((step & 255) === 0) ctx.progress(step / o.steps);
     if (o.batchSize !== null) objective.stochasticGradient(weff, g, o.batchSize, ctx.rng);
-    net.descend(g, o.learningRate);
+    net.descend(g, optimizer);
     yield [];
   }
   return { status: 'done', layers, steps: o.steps };

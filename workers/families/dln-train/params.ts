@@ -135,10 +135,17 @@ export const dlnTrainParams = z
       .default(0)
       .describe('Balance offset λ of the λ-balanced init (units of W²): 0 is rich, large |λ| is lazy; λ < 0 makes the first layers the larger ones. Only read by init "lambda-balanced".'),
     optimizer: z
-      .enum(['flow', 'gd', 'sgd'])
+      .enum(['flow', 'gd', 'sgd', 'momentum', 'adam'])
       .default('flow')
-      .describe('"flow": gradient flow integrated by DOP853 to rtol; "gd": full-batch gradient descent; "sgd": minibatch SGD (regression: samples, completion: observed entries).'),
-    learningRate: z.number().gt(0, 'learningRate must be positive').max(100).default(0.01).describe('Step size η of gd / sgd (time per step, so t = η · step).'),
+      .describe(
+        '"flow": gradient flow integrated by DOP853 to rtol; "gd": full-batch gradient descent; "sgd": minibatch SGD (regression: samples, completion: ' +
+          'observed entries); "momentum": full-batch heavy ball v ← βv + ∇, W ← W − ηv; "adam": full-batch Adam (bias-corrected, Kingma & Ba 2015).',
+      ),
+    learningRate: z.number().gt(0, 'learningRate must be positive').max(100).default(0.01).describe('Step size η of gd / sgd / momentum / adam (time per step, so t = η · step).'),
+    momentum: z.number().min(0).lt(1).default(0.9).describe('momentum only: heavy-ball coefficient β ∈ [0, 1) (dimensionless); 0 is plain GD.'),
+    beta1: z.number().min(0).lt(1).default(0.9).describe('adam only: first-moment decay β₁ (dimensionless).'),
+    beta2: z.number().min(0).lt(1).default(0.999).describe('adam only: second-moment decay β₂ (dimensionless).'),
+    epsilon: z.number().min(0).max(1).default(1e-8).describe('adam only: ε in m̂/(√v̂ + ε) (units of the gradient); β₁ = β₂ = ε = 0 is sign descent.'),
     batchSize: z.number().int().min(1).max(100_000).default(16).describe('SGD only: samples (regression) or observed entries (completion) per step (count).'),
     horizon: z.number().gt(0).max(1e9).default(6).describe('Training time t (gradient-flow time units); gd / sgd take horizon / η steps.'),
     rtol: z.number().min(1e-13).max(1e-3).default(1e-10).describe('Flow only: relative tolerance of the DOP853 integration of the layer ODEs (dimensionless).'),

@@ -12,6 +12,7 @@ import { segmentRun, type Segmentation } from './plateaus';
 import { gapTimescales, predictedSigmas, saxeTime, theoryKind } from './theory';
 import { buildTask, type Task } from './task';
 import { descentProgram } from './descent';
+import type { UpdateRule } from './optimizers';
 import { flow, recordPlan, type TrainResult } from './train';
 
 /** The convex comparison costs an SVD per ADMM iteration: skipped above 64 × 64. */
@@ -99,6 +100,12 @@ function completionSummary(task: Task, recorder: Recorder, convex: CompletionRes
   };
 }
 
+function updateRule(p: DlnTrainParams): UpdateRule {
+  if (p.optimizer === 'momentum') return { kind: 'momentum', learningRate: p.learningRate, momentum: p.momentum };
+  if (p.optimizer === 'adam') return { kind: 'adam', learningRate: p.learningRate, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon };
+  return { kind: 'plain', learningRate: p.learningRate };
+}
+
 /** `options` lets tests substitute the WebGPU provider; the family passes none. */
 export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: SelectOptions = {}): Promise<RunSummary> {
   ctx.progress(0);
@@ -123,6 +130,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   } else {
     const descent = {
       learningRate: p.learningRate,
+      rule: updateRule(p),
       steps,
       recordEvery: p.recordEvery ?? Math.max(1, Math.ceil(steps / plan.uniform)),
       perDecade: plan.perDecade,

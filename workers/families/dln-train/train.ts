@@ -6,6 +6,7 @@ import type { Matrix } from '../../numeric/matrix';
 import { integrate } from '../../numeric/ode';
 import { Backprop } from './network';
 import type { Recorder } from './observables';
+import type { UpdateRule } from './optimizers';
 import type { Task } from './task';
 
 /** Uniform records per run (when recordEvery is not given) and log-spaced ones per decade on top. */
@@ -54,6 +55,8 @@ export function assertFinite(loss: number, t: number): void {
 
 export interface DescentOptions {
   learningRate: number;
+  /** How the gradients move the layers (plain, momentum, Adam). */
+  rule: UpdateRule;
   steps: number;
   recordEvery: number;
   perDecade: number;
