@@ -11,7 +11,7 @@ import { effect, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
 
 /** Each throttled value may use about 1/costFactor of the main thread while it streams. */
 const costFactor = 20;
-const maxStretchMs = 3000;
+const maxStretchMs = 15_000;
 
 export function useThrottledComputed<T>(getter: () => T, intervalMs: () => number): Readonly<ShallowRef<T>> {
   const value = shallowRef(undefined as T);
