@@ -93,4 +93,22 @@ describe('cancelling queued runs', () => {
     await slow;
     expect(h.finished.get(1)?.status).toBe('cancelled');
   });
+
+  // Before the fix closing waited 5 s for every queued run; now only the running one's grace period (2 s).
+  it('closing a project with many queued runs ends them at once', { timeout: 4500 }, async () => {
+    const dir = tempDir();
+    const service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    closeLater = () => service.close();
+    let running = false;
+    service.on((event, payload) => {
+      if (event === 'run.status' && (payload as { status: string }).status === 'running') running = true;
+    });
+    await service.dispatch('projects', 'new', { path: join(dir, 'close.saddle') });
+    const seeds = [777_777, ...Array.from({ length: 30 }, (_, i) => i + 1)];
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'mode-flow', name: 'close', params: {}, sweep: {}, seeds } })) as { id: number };
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    while (!running) await new Promise((r) => setTimeout(r, 10));
+    await service.dispatch('projects', 'close', {});
+    expect(service.project).toBeNull();
+  });
 });
