@@ -40,6 +40,30 @@ const paramsSchema = z
   })
   .loose();
 
+const bound = z.union([z.number(), z.string().min(1).max(2000)]);
+
+/**
+ * A closed-form overlay, an expression of the run's parameters (workers/script-family/theory.ts):
+ * "line" draws y(x) over x.from … x.to; "hline" / "vline" draw the level(s) / position(s) the
+ * expression gives (a number or a list, e.g. `map(f(v) = v / 2, targets)`).
+ */
+export const theoryExpressionSpec = z
+  .object({
+    id: z.string().min(1),
+    label: z.string().min(1),
+    kind: z.enum(['line', 'hline', 'vline']),
+    expression: z.string().min(1).max(2000),
+    x: z
+      .object({ from: bound, to: bound, points: z.number().int().min(2).max(10_000).default(200), log: z.boolean().default(false) })
+      .strict()
+      .optional(),
+    /** The mode or series it belongs to, so its colour matches the data. */
+    index: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((t) => t.kind !== 'line' || t.x !== undefined, { message: 'a "line" overlay needs "x": { "from", "to" }', path: ['x'] });
+export type TheoryExpressionSpec = z.output<typeof theoryExpressionSpec>;
+
 export const scriptFamilyManifest = z
   .object({
     $schema: z.string().optional(),
@@ -51,6 +75,7 @@ export const scriptFamilyManifest = z
     params: paramsSchema,
     metrics: z.array(metricSpec).min(1, 'declare at least one metric'),
     charts: z.array(chartSpec).default([]),
+    theory: z.array(theoryExpressionSpec).default([]),
     references: z.array(referenceSpec).default([]),
     formulas: z.array(formulaSpec).default([]),
     /** Per-run limits; a run past them fails with a message saying which. */
@@ -65,6 +90,12 @@ export const scriptFamilyManifest = z
   .strict()
   .superRefine((m, ctx) => {
     const metrics = new Set(m.metrics.map((metric) => metric.name));
+    const theory = new Set(m.theory.map((t) => t.id));
+    m.charts.forEach((chart, i) => {
+      chart.theory.forEach((id, j) => {
+        if (!theory.has(id)) ctx.addIssue({ code: 'custom', path: ['charts', i, 'theory', j], message: `"${id}" is not a declared theory overlay` });
+      });
+    });
     m.charts.forEach((chart, i) => {
       chart.series.forEach((name, j) => {
         if (!metrics.has(name)) ctx.addIssue({ code: 'custom', path: ['charts', i, 'series', j], message: `"${name}" is not a declared metric` });

@@ -74,5 +74,9 @@ describe.runIf(hasNumpy())('numpy-dln (script family) against dln-train (built-i
     ourEscapes.forEach((t, a) => expect(Math.abs(t - theirEscapes[a])).toBeLessThan(0.1 * shared.learningRate));
     // And both sit near the gradient-flow Saxe times t* = log(s/a₀)/(2s), a₀ = ε² (paper 001 §5): GD with η = 1e-3 is within 2%.
     [3, 1].forEach((s, a) => expect(Math.abs(ourEscapes[a] - Math.log(s / 0.01) / (2 * s)) / (Math.log(s / 0.01) / (2 * s))).toBeLessThan(0.02));
+    // The manifest's overlays, computed for the run and stored with it: the same Saxe times.
+    const theory = service.project!.getTheory(numpy.id);
+    expect(theory.find((t) => t.id === 'saxeTimes')?.x).toEqual([3, 1].map((s) => Math.log(s / 0.1 ** 2) / (2 * s)));
+    expect(theory.find((t) => t.id === 'targets')?.y).toEqual([3, 1]);
   });
 });

@@ -40,6 +40,10 @@ describe('saddle-family.json', () => {
     ['a chart naming an undeclared metric', (m: Record<string, unknown>) => ((m.charts as { series: string[] }[])[0].series = ['lost']), /charts\.0\.series\.0: "lost" is not a declared metric/],
     ['no metrics', (m: Record<string, unknown>) => (m.metrics = []), /metrics: declare at least one metric/],
     ['an unknown key', (m: Record<string, unknown>) => (m.comand = 'python3 x.py'), /\(file\): Unrecognized key: "comand"/],
+    ['a chart naming an undeclared overlay', (m: Record<string, unknown>) => ((m.charts as { theory: string[] }[])[0].theory = ['nope']), /charts\.0\.theory\.0: "nope" is not a declared theory overlay/],
+    ['an overlay with a syntax error', (m: Record<string, unknown>) => ((m.theory as { expression: string }[])[0].expression = 'exp(-rate *'), /theory\[0\]\.expression: unexpected/],
+    ['an overlay naming an unknown parameter', (m: Record<string, unknown>) => ((m.theory as { expression: string }[])[1].expression = 'log(2) / rat'), /theory\[1\]\.expression: undefined variable: rat/],
+    ['a line overlay without x', (m: Record<string, unknown>) => delete (m.theory as { x?: unknown }[])[0].x, /theory\.0\.x: a "line" overlay needs "x"/],
     ['a negative timeout', (m: Record<string, unknown>) => (m.limits = { timeoutSeconds: -1 }), /limits\.timeoutSeconds: Too small/],
   ])('%s is refused, naming the field', (_name, edit, message) => {
     expect(() => readManifest(fixtureWith(edit))).toThrow(message);
@@ -125,6 +129,14 @@ describe('a Python script family, in-process', () => {
     expect(summary.half_life).toBeCloseTo(Math.log(2) / 0.25, 14);
     expect(ctx.progressValues.at(-1)).toBe(1);
     expect(logs.join('')).toContain("toy-decay starting with {'rate': 0.25");
+  });
+
+  it('computes the theory overlays from the run parameters: the closed form and the half-life', () => {
+    const [line, half] = family.theory!(family.params.parse({ rate: 0.25, steps: 11 }));
+    expect(line).toMatchObject({ id: 'closedForm', kind: 'line' });
+    expect(line.x).toEqual(Array.from({ length: 50 }, (_, k) => (k / 49) * 10));
+    line.y.forEach((y, k) => expect(y).toBe(Math.exp(-0.25 * line.x[k])));
+    expect(half).toEqual({ id: 'halfLife', label: 'half-life ln 2 / r', kind: 'vline', x: [Math.log(2) / 0.25], y: [] });
   });
 
   it('a NaN ends the run as diverged, naming the line', async () => {

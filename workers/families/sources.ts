@@ -9,6 +9,7 @@ import { chartSpec, formulaSpec, metricSpec, referenceSpec } from '../../src-mai
 import { familyId, manifestFileName, scriptFamilyManifest, type ScriptFamilyManifest } from '../../src-main/contract/script-family';
 import { defineFamily, DivergedError, type FamilyDefinition } from '../family';
 import { scriptFamily } from '../script-family/script-family';
+import { compileTheory } from '../script-family/theory';
 
 export type FamilySource =
   | { kind: 'script'; dir: string; sdkDir: string | null; hash?: string }
@@ -52,6 +53,13 @@ export function readManifest(dir: string): ScriptFamilyManifest {
       throw new FamilyLoadError(file, `params.properties.${name}: not a usable JSON Schema (${(error as Error).message})`);
     }
     if (!check.success) throw new FamilyLoadError(file, `params.properties.${name}.default: ${JSON.stringify(fallback)} breaks its own schema (${describe(check.error)})`);
+  }
+  // Overlays are tried on the defaults: a syntax error or an unknown name shows now, not in a run.
+  try {
+    const defaults = z.fromJSONSchema(parsed.data.params as z.core.JSONSchema.JSONSchema).parse({}) as Record<string, unknown>;
+    compileTheory(parsed.data.theory)(defaults);
+  } catch (error) {
+    throw new FamilyLoadError(file, (error as Error).message);
   }
   return parsed.data;
 }

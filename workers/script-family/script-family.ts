@@ -10,6 +10,7 @@ import type { ScriptFamilyManifest } from '../../src-main/contract/script-family
 import { NonFiniteError } from './line-protocol';
 import { runProcess, type ProcessEnd } from './run-process';
 import { snapshotFolder } from './snapshot';
+import { compileTheory } from './theory';
 
 export interface ScriptFamilyOptions {
   /** Folder of the Python helper `saddle_lab.py`, put first on PYTHONPATH. */
@@ -29,6 +30,7 @@ export function scriptFamily(manifest: ScriptFamilyManifest, dir: string, option
   const params = z.fromJSONSchema(manifest.params as z.core.JSONSchema.JSONSchema);
   const exact = new Set(manifest.metrics.map((m) => m.name));
   const prefixes = manifest.metrics.map((m) => m.name).filter((name) => name.endsWith('/'));
+  const theory = manifest.theory.length > 0 ? compileTheory(manifest.theory) : undefined;
   const declared = (metric: string): boolean => exact.has(metric) || prefixes.some((prefix) => metric.startsWith(prefix) && metric.length > prefix.length);
   return {
     id: manifest.id,
@@ -39,6 +41,7 @@ export function scriptFamily(manifest: ScriptFamilyManifest, dir: string, option
     params,
     metrics: manifest.metrics,
     charts: manifest.charts,
+    theory: theory && ((values) => theory(values as Record<string, unknown>)),
     run: (values, ctx) => runScript(manifest, dir, options, declared, values as Record<string, unknown>, ctx),
   };
 }
