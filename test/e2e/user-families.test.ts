@@ -37,6 +37,9 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe('1');
     const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
     await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    // The manifest's overlays, computed for the run: the toggle shows the label once they are loaded.
+    const toggle = panel.locator('[data-theory-id="halfLife"]');
+    await expect.poll(async () => (await toggle.textContent())?.trim(), { timeout: 30_000 }).toBe('half-life ln 2 / r');
     // What produced the run: the stored copy's hash, as installed, and the stderr it kept.
     const source = page.getByTestId('run-source');
     await expect.poll(() => source.getAttribute('data-installed'), { timeout: 30_000 }).toBe('same');
