@@ -10,6 +10,8 @@ import { useExperimentsStore } from './experiments';
 import { useProjectStore } from './project';
 
 const activeStatuses: readonly RunStatus[] = ['queued', 'running'];
+/** How often progress bars and ETAs of running runs move. */
+const progressApplyMs = 250;
 
 export function isActive(run: Pick<Run, 'status'>): boolean {
   return activeStatuses.includes(run.status);
@@ -97,10 +99,30 @@ export const useRunsStore = defineStore('runs', () => {
     }, 200);
   }
 
+  /** Progress of running runs, applied a few times a second: each change redraws the runs table. */
+  const progressDue = new Map<number, { progress: number; etaMs: number | null }>();
+  let progressTimer: ReturnType<typeof setTimeout> | null = null;
+  function applyProgress(): void {
+    progressTimer = null;
+    for (const [runId, { progress, etaMs: eta }] of progressDue) {
+      const run = byId.value.get(runId);
+      if (!run || run.status !== 'running') continue;
+      run.progress = progress;
+      etaMs.value.set(runId, eta);
+    }
+    progressDue.clear();
+  }
+
   saddle().on('run.status', (event) => {
     const run = byId.value.get(event.runId);
     // Runs started elsewhere (another window, the CLI) are not known yet.
     if (!run) return reloadSoon();
+    if (event.status === 'running' && run.status === 'running') {
+      progressDue.set(event.runId, { progress: event.progress, etaMs: event.etaMs });
+      progressTimer ??= setTimeout(applyProgress, progressApplyMs);
+      return;
+    }
+    progressDue.delete(event.runId);
     run.status = event.status;
     run.progress = event.progress;
     run.error = event.error;
