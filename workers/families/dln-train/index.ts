@@ -56,6 +56,8 @@ export const family = defineFamily({
     { name: 'escape', label: 'mode escapes: σ_α = s_α/2', x: 't', style: 'points' },
     { name: 'escapeLoss', label: 'mode escapes on the loss curve', x: 't', style: 'points' },
     { name: 'plateau', label: 'detected plateaus (midpoint, loss)', x: 't', style: 'points' },
+    { name: 'hessianTop/', label: 'i-th largest eigenvalue of the loss Hessian (Lanczos), 0-based', x: 't' },
+    { name: 'hessianTrace', label: 'Hessian trace (Hutchinson estimate)', x: 't' },
     { name: 'checkpoint/', label: 'checkpoint/k/l: entries of W_l at the k-th checkpoint time, row-major', x: 'entry index' },
   ],
   charts: [
@@ -66,6 +68,7 @@ export const family = defineFamily({
     { id: 'balance', title: 'Balance defects and their drift', x: { label: 't', log: false }, y: { label: '‖·‖_F', log: true }, series: ['balance/', 'balanceDrift'], theory: [] },
     { id: 'alignment', title: 'Alignment with the reference singular vectors', x: { label: 't', log: false }, y: { label: 'alignment', log: false }, series: ['alignment/'], theory: [] },
     { id: 'norms', title: 'Nuclear norm, Schatten-2/L and effective rank', x: { label: 't', log: false }, y: { label: 'value', log: false }, series: ['nuclearNorm', 'schatten', 'effectiveRank'], theory: [] },
+    { id: 'hessian', title: 'Hessian: top eigenvalues and trace', x: { label: 't', log: false }, y: { label: 'curvature', log: true }, series: ['hessianTop/', 'hessianTrace'], theory: ['stabilityThreshold'] },
     { id: 'checkpoints', title: 'Exported weights at the checkpoints', x: { label: 'entry (row-major)', log: false }, y: { label: 'W_l[i][j]', log: false }, series: ['checkpoint/'], theory: [] },
     { id: 'recovery', title: 'Completion: recovery error', x: { label: 't', log: false }, y: { label: 'relative error', log: true }, series: ['recoveryError'], theory: [] },
   ],

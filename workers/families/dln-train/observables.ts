@@ -5,6 +5,8 @@
 import type { RunContext } from '../../family';
 import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPlace, subInPlace } from '../../numeric/matrix';
 import { singularValues, svd } from '../../numeric/svd';
+import { measureHessian, type HessianSettings } from './hessian';
+import type { Rng } from '../../numeric/rng';
 import type { Task } from './task';
 import { SeriesLog } from '../series-log';
 
@@ -80,6 +82,20 @@ export class Recorder extends SeriesLog {
     this.checkpointTimes.push(t);
   }
 
+  private hessian: { settings: HessianSettings; every: number; rng: Rng } | null = null;
+
+  /** Measure the Hessian's top-k and trace at every `every`-th record, drawing from its own rng. */
+  measureHessianEvery(every: number, settings: HessianSettings, rng: Rng): void {
+    if (settings.topK > 0 || settings.traceProbes > 0) this.hessian = { settings, every, rng };
+  }
+
+  private recordHessian(layers: readonly Matrix[]): void {
+    if (!this.hessian || (this.x.length - 1) % this.hessian.every !== 0) return;
+    const { top, trace } = measureHessian(this.task, layers, this.hessian.settings, this.hessian.rng);
+    top.forEach((v, i) => this.put(`hessianTop/${i}`, v));
+    if (trace !== null) this.put('hessianTrace', trace);
+  }
+
   record(t: number, layers: readonly Matrix[], weff: Matrix, loss: number): void {
     while (this.checkpointTimes.length < this.checkpoints.length && Math.abs(this.checkpoints[this.checkpointTimes.length] - t) <= 1e-12 * Math.max(1, t)) {
       this.exportCheckpoint(t, layers);
@@ -112,6 +128,7 @@ export class Recorder extends SeriesLog {
       drift = Math.max(drift, frobenius(subInPlace(dl, this.initialBalance[l])));
     });
     this.put('balanceDrift', drift);
+    this.recordHessian(layers);
     this.flushIfDue();
   }
 }

@@ -162,6 +162,24 @@ export const dlnTrainParams = z
       .min(1)
       .optional()
       .describe('gd / sgd: record metrics every k steps, plus log-spaced points (20 per decade up to width 64). Default: about 300 records per run up to width 64, fewer for wider nets (each record costs an SVD).'),
+    hessianTopK: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(0)
+      .describe(
+        'Top-k eigenvalues of the loss Hessian in all layer parameters (exact Hessian-vector products, Lanczos with full reorthogonalisation), ' +
+          'recorded as hessianTop/<i> every hessianEvery records and at the end (summary finalHessianTop). 0: off.',
+      ),
+    hessianTraceProbes: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(0)
+      .describe('Rademacher probes of Hutchinson’s estimator of the Hessian trace (series hessianTrace, summary finalHessianTrace). 0: off.'),
+    hessianEvery: z.number().int().min(1).max(1_000_000).default(10).describe('Measure the Hessian at every k-th record (records, count).'),
     checkpoints: z
       .array(z.number().min(0))
       .max(100)

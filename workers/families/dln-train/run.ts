@@ -5,6 +5,8 @@ import { runProgram, type SelectOptions } from '../../compute/index';
 import type { RunContext, RunSummary } from '../../family';
 import type { Matrix } from '../../numeric/matrix';
 import { minNuclearNormCompletion, type CompletionResult } from '../../numeric/nuclear-completion';
+import { createRng } from '../../numeric/rng';
+import { measureHessian } from './hessian';
 import { initialLayers } from './network';
 import { Recorder } from './observables';
 import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
@@ -14,6 +16,9 @@ import { buildTask, type Task } from './task';
 import { descentProgram } from './descent';
 import type { UpdateRule } from './optimizers';
 import { flow, recordPlan, type TrainResult } from './train';
+
+/** Seed offset of the Hessian measurements' random stream. */
+const HESSIAN_STREAM = 0x4e55;
 
 /** The convex comparison costs an SVD per ADMM iteration: skipped above 64 × 64. */
 const MAX_COMPLETION_ENTRIES = 64 * 64;
@@ -119,6 +124,9 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
       ? minNuclearNormCompletion({ values: task.reference, mask: task.mask }, { tolerance: COMPLETION_TOLERANCE })
       : null;
 
+  const hessian = { topK: p.hessianTopK, traceProbes: p.hessianTraceProbes };
+  // Its own stream, so measuring the Hessian leaves the run's draws (SGD batches) unchanged.
+  recorder.measureHessianEvery(p.hessianEvery, hessian, createRng(ctx.seed ^ HESSIAN_STREAM));
   const plan = recordPlan(widths);
   const steps = stepCount(p);
   // GD / SGD export at the step nearest each requested time; time = step · η, as the records use.
@@ -143,6 +151,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   if (result.status === 'aborted') return {};
   recorder.flush();
 
+  const finalHessian = hessian.topK > 0 || hessian.traceProbes > 0 ? measureHessian(task, result.layers, hessian, createRng(ctx.seed ^ HESSIAN_STREAM)) : null;
   const levels = escapeLevels(task, recorder, reference);
   const seg = segmentRun(recorder.x, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels);
   emitAnnotations(seg, recorder, levels, ctx);
@@ -180,6 +189,8 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     rhsEvaluations: result.rhsEvaluations ?? null,
     records: recorder.x.length,
     checkpointTimes: p.checkpoints ? recorder.checkpointTimes : null,
+    finalHessianTop: finalHessian && hessian.topK > 0 ? Array.from(finalHessian.top) : null,
+    finalHessianTrace: finalHessian?.trace ?? null,
     ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
   };
 }

@@ -106,6 +106,11 @@ export function theoryOverlays(p: DlnTrainParams): TheorySeries[] {
     const levels = targets.map((_, r) => targets.slice(r).reduce((acc, s) => acc + s * s, 0) / 2);
     series.push({ id: 'saddleLosses', label: 'saddle losses ½Σ_{α>r} s_α²', kind: 'hline', x: [], y: levels });
   }
+  // Linear stability of GD at a minimum: λ_max < 2/η; heavy ball: λ_max < 2(1 + β)/η.
+  if (p.optimizer === 'gd' || p.optimizer === 'momentum') {
+    const threshold = (2 * (1 + (p.optimizer === 'momentum' ? p.momentum : 0))) / p.learningRate;
+    series.push({ id: 'stabilityThreshold', label: p.optimizer === 'gd' ? 'edge of stability 2/η' : 'edge of stability 2(1 + β)/η', kind: 'hline', x: [], y: [threshold] });
+  }
   const times = Array.from({ length: OVERLAY_POINTS + 1 }, (_, i) => (p.horizon * i) / OVERLAY_POINTS);
   const predicted = predictedSigmas(p, times);
   const kind = theoryKind(p);
