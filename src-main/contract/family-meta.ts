@@ -95,7 +95,8 @@ export const analysisResult = z.object({
 export type AnalysisResult = z.infer<typeof analysisResult>;
 export type AnalysisCheck = z.infer<typeof analysisCheck>;
 
-export const familyOrigin = z.enum(['built-in', 'user', 'path', 'project']);
+/** 'stored': not installed, described from the copy its runs stored in the project (it cannot run). */
+export const familyOrigin = z.enum(['built-in', 'user', 'path', 'project', 'stored']);
 
 export const familyInfo = z.object({
   id: z.string(),

@@ -5,6 +5,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { snapshotFolder, type FamilySnapshot } from '../../workers/script-family/snapshot';
+import { scriptFamily } from '../../workers/script-family/script-family';
+import { parseManifest } from '../../workers/families/sources';
+import { manifestFileName } from '../contract/script-family';
 import type { FamilyCheck, RunSource } from '../contract';
 import { projectFamiliesDir, type FamilyEntry, type FamilyRegistry } from './family-registry';
 import type { ProjectStore } from './store/project-store';
@@ -52,6 +55,27 @@ export function checkProjectFamilies(store: ProjectStore, registry: FamilyRegist
     checks.push({ familyId: experiment.family, state: 'missing', kind: null, storedHash: null, installedHash: null, location: null, message: `${experiment.family} is not installed here and the project holds no copy of it: its runs and data are shown; install it to run more` });
   }
   return checks;
+}
+
+/**
+ * Script families the project's runs used that are not installed here, described from their stored
+ * manifest: their charts and parameters show the runs and data, but they have no source to run.
+ */
+export function storedFamilyEntries(store: ProjectStore, registry: FamilyRegistry): FamilyEntry[] {
+  return store.familySources
+    .latestPerFamily()
+    .filter((stored) => stored.kind === 'script' && !registry.find(stored.familyId))
+    .flatMap((stored): FamilyEntry[] => {
+      const manifest = store.familySources.files(stored.hash).find((f) => f.path === manifestFileName);
+      const label = `${stored.familyId}: the copy stored in the project (${stored.hash.slice(0, 12)})`;
+      try {
+        const family = scriptFamily(parseManifest(JSON.parse(manifest?.data.toString('utf8') ?? 'null'), label), stored.location, { sdkDir: null });
+        return [{ family, origin: 'stored', kind: 'script', location: label, source: null, trusted: false }];
+      } catch {
+        // A stored copy this version cannot read: the family-check warning still names the family.
+        return [];
+      }
+    });
 }
 
 /**

@@ -12,7 +12,7 @@ import { manifestFileName } from '../contract/script-family';
 import type { FamilyDefinition } from '../../workers/family';
 import { defaultConfigDir } from './recent';
 
-export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project';
+export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project' | 'stored';
 
 export interface FamilyEntry {
   family: FamilyDefinition;

@@ -21,7 +21,7 @@ import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
 import { FamilyRegistry, projectFamiliesDir } from './family-registry';
-import { checkProjectFamilies, recordRunSource, restoreFamily, runSourceOf } from './family-provenance';
+import { checkProjectFamilies, recordRunSource, restoreFamily, runSourceOf, storedFamilyEntries } from './family-provenance';
 import { loadExamples } from './examples';
 import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec } from './spec-validation';
@@ -400,7 +400,7 @@ export class SaddleService {
         },
       },
       families: {
-        list: () => familyCatalog(this.families.list()),
+        list: () => familyCatalog([...this.families.list(), ...(this.store ? storedFamilyEntries(this.store, this.families) : [])]),
         problems: () => [...this.families.errors()],
         check: () => checkProjectFamilies(this.requireStore(), this.families),
         restore: async ({ familyId }) => {

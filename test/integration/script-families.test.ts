@@ -200,6 +200,9 @@ describe('what produced each run, on reopening', () => {
       expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done']);
       const series = (await bare.dispatch('runs', 'series', { runIds: [runs[0].id], metrics: ['loss'] })) as { series: { y: number[] }[] }[];
       expect(series[0].series[0].y[0]).toBe(1);
+      // Described from the stored manifest, so the dashboard can draw the data; it cannot run.
+      const described = ((await bare.dispatch('families', 'list', {})) as FamilyInfo[]).find((f) => f.id === 'toy-decay');
+      expect(described).toMatchObject({ origin: 'stored', trusted: false, charts: [{ id: 'loss', series: ['loss', 'half'] }] });
       await expect(bare.dispatch('runs', 'start', { experimentId: sweep.id })).rejects.toThrow(/unknown family "toy-decay"/);
       // Only when asked: the stored copy goes into the project's folder, and then it runs.
       const { location } = (await bare.dispatch('families', 'restore', { familyId: 'toy-decay' })) as { location: string };

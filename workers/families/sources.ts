@@ -40,6 +40,11 @@ export function readManifest(dir: string): ScriptFamilyManifest {
   } catch (error) {
     throw new FamilyLoadError(file, `cannot read the manifest: ${(error as Error).message}`);
   }
+  return parseManifest(raw, file);
+}
+
+/** Checks a manifest's JSON; `file` names it in errors (a path, or a project's stored copy). */
+export function parseManifest(raw: unknown, file: string): ScriptFamilyManifest {
   const parsed = scriptFamilyManifest.safeParse(raw);
   if (!parsed.success) throw new FamilyLoadError(file, describe(parsed.error));
   // The params must make a working zod schema, and each default must keep its own bounds (zod
