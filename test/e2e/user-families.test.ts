@@ -9,6 +9,7 @@ import { haveChromium, newProject, openWorkbench, type Workbench } from '../help
 import { repoRoot, tempDir } from '../helpers/paths';
 
 let bench: Workbench;
+let projectPath: string;
 
 describe.runIf(haveChromium)('a user family in the app', () => {
   beforeAll(async () => {
@@ -17,7 +18,7 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     writeFileSync(join(folder, 'broken.mjs'), 'export default 42;\n');
     bench = await openWorkbench('e2e-user-families', ['--family-path', folder]);
     await bench.page.goto(bench.url);
-    await newProject(bench.page, 'user-families.saddle');
+    projectPath = await newProject(bench.page, 'user-families.saddle');
   });
 
   afterAll(async () => {
@@ -46,5 +47,30 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await source.locator('summary').click();
     await expect.poll(() => page.getByTestId('run-stderr').textContent()).toContain("toy-decay starting with {'rate': 0.5");
     await bench.shot('toy-decay');
+  }, 120_000);
+
+  it('reopened where the family is not installed: shows its runs and chart, runs nothing, restores only when asked', async () => {
+    await bench.page.getByTestId('project-close').click();
+    await bench.close();
+    bench = await openWorkbench('e2e-user-families-missing');
+    const { page } = bench;
+    await page.goto(bench.url);
+    await page.getByTestId('project-path-input').fill(projectPath);
+    await page.getByTestId('project-open').click();
+    const warning = page.locator('[data-testid="family-warning"][data-state="missing"]');
+    await expect.poll(() => warning.textContent(), { timeout: 30_000 }).toMatch(/toy-decay is not installed here: its runs and data are shown; nothing runs/);
+    expect(await page.getByTestId('family-picker').locator('option[value="toy-decay"]').count()).toBe(0);
+    await page.getByTestId('experiment-item').first().click();
+    const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await bench.shot('missing');
+    // Declining the question changes nothing; accepting restores the stored copy into the project's folder.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByTestId('family-restore').click();
+    await expect.poll(() => warning.count()).toBe(1);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByTestId('family-restore').click();
+    await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => page.getByTestId('family-picker').locator('option[value="toy-decay"]').textContent()).toContain('(project)');
   }, 120_000);
 });
