@@ -98,3 +98,16 @@ export function hutchinsonTrace(apply: SymmetricOperator, n: number, probes: num
   const variance = probes > 1 ? samples.reduce((a, s) => a + (s - mean) ** 2, 0) / (probes - 1) : 0;
   return { trace: mean, standardError: Math.sqrt(variance / probes) };
 }
+
+/** What to measure of a Hessian: its k largest eigenvalues (0: none) and a trace from this many probes (0: none). */
+export interface SpectrumSettings {
+  topK: number;
+  traceProbes: number;
+}
+
+/** The top-k eigenvalues (empty when not asked) and the Hutchinson trace (null when not asked). */
+export function measureSpectrum(apply: SymmetricOperator, size: number, s: SpectrumSettings, rng: Rng): { top: Float64Array; trace: number | null } {
+  const top = s.topK > 0 ? lanczosTop(apply, size, Math.min(s.topK, size), rng).values : new Float64Array(0);
+  const trace = s.traceProbes > 0 ? hutchinsonTrace(apply, size, s.traceProbes, rng).trace : null;
+  return { top, trace };
+}

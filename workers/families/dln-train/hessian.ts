@@ -4,7 +4,7 @@
 // S_l = W_L⋯W_{l+1} (S_L = I) and their directional derivatives dP, dS along V:
 //   H[V]_l = dS_lᵀ G P_lᵀ + S_lᵀ dG P_lᵀ + S_lᵀ G dP_lᵀ,   dW_eff = Σ_l S_l V_l P_l.
 import { axpy, clone, identity, type Matrix, matmul, matmulNT, matmulTN, zeros } from '../../numeric/matrix';
-import { hutchinsonTrace, lanczosTop, type SymmetricOperator } from '../../numeric/lanczos';
+import { measureSpectrum, type SpectrumSettings, type SymmetricOperator } from '../../numeric/lanczos';
 import type { Rng } from '../../numeric/rng';
 import type { Task } from './task';
 
@@ -54,15 +54,8 @@ export function hessianOperator(task: Task, layers: readonly Matrix[]): { apply:
   return { apply, size };
 }
 
-export interface HessianSettings {
-  topK: number;
-  traceProbes: number;
-}
-
 /** The top-k eigenvalues and the Hutchinson trace of ∇²ℓ at the layers (empty / null when not asked). */
-export function measureHessian(task: Task, layers: readonly Matrix[], s: HessianSettings, rng: Rng): { top: Float64Array; trace: number | null } {
+export function measureHessian(task: Task, layers: readonly Matrix[], s: SpectrumSettings, rng: Rng): { top: Float64Array; trace: number | null } {
   const { apply, size } = hessianOperator(task, layers);
-  const top = s.topK > 0 ? lanczosTop(apply, size, Math.min(s.topK, size), rng).values : new Float64Array(0);
-  const trace = s.traceProbes > 0 ? hutchinsonTrace(apply, size, s.traceProbes, rng).trace : null;
-  return { top, trace };
+  return measureSpectrum(apply, size, s, rng);
 }

@@ -5,7 +5,8 @@
 import type { RunContext } from '../../family';
 import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPlace, subInPlace } from '../../numeric/matrix';
 import { singularValues, svd } from '../../numeric/svd';
-import { measureHessian, type HessianSettings } from './hessian';
+import type { SpectrumSettings } from '../../numeric/lanczos';
+import { measureHessian } from './hessian';
 import type { Rng } from '../../numeric/rng';
 import type { Task } from './task';
 import { SeriesLog } from '../series-log';
@@ -82,10 +83,10 @@ export class Recorder extends SeriesLog {
     this.checkpointTimes.push(t);
   }
 
-  private hessian: { settings: HessianSettings; every: number; rng: Rng } | null = null;
+  private hessian: { settings: SpectrumSettings; every: number; rng: Rng } | null = null;
 
   /** Measure the Hessian's top-k and trace at every `every`-th record, drawing from its own rng. */
-  measureHessianEvery(every: number, settings: HessianSettings, rng: Rng): void {
+  measureHessianEvery(every: number, settings: SpectrumSettings, rng: Rng): void {
     if (settings.topK > 0 || settings.traceProbes > 0) this.hessian = { settings, every, rng };
   }
 

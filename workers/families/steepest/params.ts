@@ -81,6 +81,18 @@ export const steepestParams = z
       .max(5000)
       .default(300)
       .describe('Metrics are stored at this many log-spaced steps plus every ⌈steps/recordPoints⌉ steps, so 10⁶ steps stay small.'),
+    hessianTopK: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(0)
+      .describe(
+        'Top-k eigenvalues of the Hessian of f in the layer weights (exact Hessian-vector products, Lanczos; weight decay not included), recorded as ' +
+          'hessianTop/<i> every hessianEvery records and at the end (summary finalHessianTop). 0: off.',
+      ),
+    hessianTraceProbes: z.number().int().min(0).max(1000).default(0).describe('Rademacher probes of Hutchinson’s estimate of the Hessian trace (series hessianTrace). 0: off.'),
+    hessianEvery: z.number().int().min(1).max(1_000_000).default(10).describe('Measure the Hessian at every k-th recorded step (count).'),
     scalarExponents: z
       .array(z.number().min(0).max(4))
       .min(1)

@@ -4,6 +4,8 @@ import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { BatchSampler } from './batch-sampler';
 import { balanceDecayFactor, balanceDistance, balanceResiduals, balanceSummaries } from './balance';
 import { bregmanClass, bregmanLabel, coercivity, coupledRegularizer, decoupledRegularizer, maxBregmanDepth, metricExponent } from './geometry';
+import { createRng } from '../../numeric/rng';
+import { measureDiagonalHessian } from './hessian';
 import { DiagonalNetwork } from './network';
 import { Objective } from './objective';
 import { effectiveQ, type SteepestParams } from './params';
@@ -12,6 +14,8 @@ import { makeProblem } from './problem';
 import { recordSteps } from './schedule';
 import { SeriesLog } from '../series-log';
 
+/** Seed offset of the Hessian measurements' random stream. */
+const HESSIAN_STREAM = 0x4e55;
 /** Steps between checks of the abort signal and progress reports. */
 const CHECK_EVERY = 4096;
 /** Support coordinates drawn on their own chart at most. */
@@ -71,6 +75,11 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const out = new SeriesLog(ctx, { ms: 1000 });
   let escapeStep: number | null = null;
   let escapeLoss = NaN;
+  const spectrum = { topK: p.hessianTopK, traceProbes: p.hessianTraceProbes };
+  const measuring = spectrum.topK > 0 || spectrum.traceProbes > 0;
+  // Its own stream, so measuring leaves the mini-batch draws unchanged.
+  const hessianRng = createRng(ctx.seed ^ HESSIAN_STREAM);
+  let recorded = 0;
 
   /** Stores every metric of the state after `step` updates. */
   const record = (step: number, loss: number): void => {
@@ -93,6 +102,12 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
         if (Number.isFinite(v)) out.put(`balanceRatio/${j + 1}`, v);
       });
     }
+    if (measuring && recorded % p.hessianEvery === 0) {
+      const { top, trace } = measureDiagonalHessian(problem, objective, net.w, p.depth, spectrum, hessianRng);
+      top.forEach((v, i) => out.put(`hessianTop/${i}`, v));
+      if (trace !== null) out.put('hessianTrace', trace);
+    }
+    recorded++;
     // The margin is undefined at x = 0; such records are left out rather than stored as NaN.
     const margin = problem.task === 'classification' ? linfMargin(problem, x) : NaN;
     if (Number.isFinite(margin)) out.put('margin', margin);
@@ -132,6 +147,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   if (escapeStep !== null) ctx.emit({ metric: 'escape', x: Float64Array.of(escapeStep), y: Float64Array.of(escapeLoss) });
   ctx.progress(1);
 
+  const finalHessian = measuring ? measureDiagonalHessian(problem, objective, net.w, p.depth, spectrum, createRng(ctx.seed ^ HESSIAN_STREAM)) : null;
   const finalBalance = balanceResiduals(net.w, n, p.depth, q);
   const finalLoss = objective.loss(x, scratch);
   return {
@@ -147,5 +163,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     balanceDistance: balanceDistance(finalBalance, initialBalance, balanceDecayFactor(q, p.learningRate, p.decoupledDecay, p.steps)),
     finalMargin: finite(problem.task === 'classification' ? linfMargin(problem, x) : NaN),
     recordedSteps: schedule.length,
+    finalHessianTop: finalHessian && spectrum.topK > 0 ? Array.from(finalHessian.top) : null,
+    finalHessianTrace: finalHessian?.trace ?? null,
   };
 }

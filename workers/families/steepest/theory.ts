@@ -39,6 +39,8 @@ export function theoryOverlays(p: SteepestParams): TheorySeries[] {
   const gt = groundTruthOf(p);
   const levels = [...new Set(gt.filter((v) => v !== 0))];
   series.push({ id: 'groundTruth', label: 'ground-truth values x*', kind: 'hline', x: [], y: levels });
+  // q = 2 is gradient descent: linearly stable at a minimum only while λ_max < 2/η.
+  if (p.optimizer === 'steepest' && p.q === 2) series.push({ id: 'stabilityThreshold', label: 'edge of stability 2/η (GD)', kind: 'hline', x: [], y: [2 / p.learningRate] });
   // Lemma 4.5 is a statement about steepest descent; Adam has no such balance law.
   if (p.optimizer === 'adam' || p.depth === 1) return series;
   const steps = overlaySteps(p.steps);
