@@ -105,6 +105,7 @@ async function runCommand(args: string[]): Promise<number> {
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
   const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
+  service.warmUp();
   const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
   const projectPath = resolve((values.project as string | undefined) ?? join(temp as string, 'run.saddle'));
   try {

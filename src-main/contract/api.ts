@@ -187,7 +187,8 @@ export const api = {
         .strict(),
       z.array(z.object({ runId: id, series: z.array(seriesData) })),
     ),
-    theory: method(z.object({ runId: id }).strict(), z.array(theorySeries)),
+    /** Closed-form overlays stored with finished runs, many runs per call (a sweep's panel asks once). */
+    theory: method(z.object({ runIds: z.array(id).min(1).max(500) }).strict(), z.array(z.object({ runId: id, theory: z.array(theorySeries) }))),
     update: method(
       z.object({ id, tags: z.array(z.string().max(100)).max(100).optional(), notes: z.string().max(100_000).optional() }).strict(),
       run,

@@ -134,6 +134,11 @@ export class SaddleService {
     return this.store;
   }
 
+  /** Starts the pool's first thread now, so its start-up overlaps the host's own (the CLI's `run`). */
+  warmUp(): void {
+    this.requireScheduler();
+  }
+
   /** Resolves when every run of the experiment has finished and its analyses are stored. */
   waitForExperiment(experimentId: number): Promise<void> {
     if (!this.outstanding.has(experimentId)) return Promise.resolve();
@@ -389,7 +394,10 @@ export class SaddleService {
         },
         list: ({ experimentId }) => this.requireStore().listRuns(experimentId),
         series: ({ runIds, metrics, maxPoints, logX }) => this.readSeries(runIds, metrics, maxPoints, logX),
-        theory: ({ runId }) => this.requireStore().getTheory(runId),
+        theory: ({ runIds }) => {
+          const store = this.requireStore();
+          return runIds.map((runId) => ({ runId, theory: store.getTheory(runId) }));
+        },
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
         source: ({ runId }) => runSourceOf(this.requireStore(), this.families, runId),
         delete: ({ runIds }) => {
