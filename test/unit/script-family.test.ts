@@ -91,6 +91,7 @@ describe('line protocol', () => {
     ['x and y of different lengths', '{"type":"points","series":{"loss":{"x":[1,2],"y":[1]}}}', /stdout line 2: series "loss": x has 2 values, y has 1/],
     ['a progress above 1', '{"type":"progress","fraction":1.5}', /stdout line 2: "fraction" must be a number in \[0, 1\]/],
     ['a bad status', '{"type":"status","status":"ok"}', /stdout line 2: "status" must be/],
+    ['a nested summary value', '{"type":"summary","values":{"fit":{"a":1}}}', /stdout line 2: summary value "fit" must be a number, a string, null or a list/],
   ])('%s fails with the line number and text', (_name, line, message) => {
     const { r } = reader();
     expect(() => r.push(`{"type":"progress","fraction":0}\n${line}\n`)).toThrow(ProtocolError);

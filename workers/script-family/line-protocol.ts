@@ -68,6 +68,9 @@ export class LineReader {
       this.handlers.progress(message.fraction);
     } else if (type === 'summary') {
       if (!isRecord(message.values)) throw new ProtocolError(this.lineNumber, line, '"values" must be an object');
+      for (const [key, value] of Object.entries(message.values)) {
+        if (!isSummaryValue(value)) throw new ProtocolError(this.lineNumber, line, `summary value "${key}" must be a number, a string, null or a list of numbers and nulls`);
+      }
       this.handlers.summary(message.values);
     } else if (type === 'status') {
       this.final = true;
@@ -135,6 +138,12 @@ function parseLine(line: string, lineNumber: number): Record<string, unknown> {
   }
   if (!isRecord(parsed) || typeof parsed.type !== 'string') throw new ProtocolError(lineNumber, line, 'a line must be a JSON object with a "type"');
   return parsed;
+}
+
+/** NaN / Infinity read as null here (see parseLine): a summary may hold them as "no value". */
+function isSummaryValue(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'number') return true;
+  return Array.isArray(value) && value.every((item) => item === null || typeof item === 'number');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -56,6 +56,8 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
     };
     const onAbort = (): void => stop({ kind: 'cancelled', stderr: '' });
     spec.signal.addEventListener('abort', onAbort, { once: true });
+    // A cancel that came while the folder was being prepared.
+    if (spec.signal.aborted) onAbort();
     const timer = spec.timeoutSeconds ? setTimeout(() => stop({ kind: 'timeout', stderr: '' }), spec.timeoutSeconds * 1000) : null;
 
     child.stdout.setEncoding('utf8');
