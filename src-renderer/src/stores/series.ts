@@ -25,8 +25,13 @@ const liveCap = 4000;
 /** Cached runs kept beyond those on screen. */
 const maxCached = 400;
 const batchSize = 500;
-/** How long finished runs and overlay requests are gathered before one call fetches them all. */
+/** How long finished runs and overlay requests are gathered before they are fetched together. */
 const gatherMs = 250;
+/**
+ * Finished runs re-read per call: a call is read and downsampled in one go by main and handled in
+ * one go here, so small calls let other requests (and the page) in between.
+ */
+const refetchBatch = 8;
 const finished: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
 
 /** Only a finished run has data that no longer change, and theory overlays stored with it. */
@@ -127,7 +132,7 @@ export const useSeriesStore = defineStore('series', () => {
     refetchDue.clear();
     for (const logX of [false, true]) {
       const cached = runIds.filter((runId) => cache.has(cacheKey(runId, logX)));
-      if (cached.length > 0) void fetchRuns(cached, logX);
+      for (const batch of chunks(cached, refetchBatch)) void fetchRuns(batch, logX);
     }
   }
 
