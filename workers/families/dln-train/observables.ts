@@ -7,6 +7,7 @@ import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPla
 import { singularValues, svd } from '../../numeric/svd';
 import type { SpectrumSettings } from '../../numeric/lanczos';
 import { measureHessian } from './hessian';
+import { kernelDistance, kernelFactors, kernelInner, type KernelFactors } from './kernel';
 import type { Rng } from '../../numeric/rng';
 import type { Task } from './task';
 import { SeriesLog } from '../series-log';
@@ -16,6 +17,8 @@ export const MAX_SERIES = 32;
 /** Layer spectra cost an SVD per layer per record: recorded only up to this width. */
 export const MAX_LAYER_SPECTRUM_WIDTH = 32;
 const FLUSH_EVERY = 64;
+/** The kernel distance costs ~4L products per record: recorded up to this width. */
+export const MAX_KERNEL_WIDTH = 256;
 
 /** D_l = W_{l+1}ᵀW_{l+1} − W_lW_lᵀ, l = 1 … L − 1 (0-based: between layers l and l + 1). */
 export function balanceMatrices(layers: readonly Matrix[]): Matrix[] {
@@ -65,6 +68,28 @@ export class Recorder extends SeriesLog {
     this.initialBalance = balanceMatrices(initialLayers);
     this.lambdaIdentity = this.initialBalance.map((d) => scaleInPlace(identity(d.rows), lambda));
     this.referenceNorm = frobenius(task.reference);
+    this.initialLayers = initialLayers.map(clone);
+    this.initialNorm = Math.hypot(...initialLayers.map(frobenius));
+    if (initialLayers.every((w) => Math.max(w.rows, w.cols) <= MAX_KERNEL_WIDTH)) {
+      this.initialKernel = kernelFactors(initialLayers);
+      this.initialKernelNorm = Math.sqrt(kernelInner(this.initialKernel, this.initialKernel));
+    }
+  }
+
+  private readonly initialLayers: Matrix[];
+  private readonly initialNorm: number;
+  private initialKernel: KernelFactors | null = null;
+  private initialKernelNorm = 0;
+
+  /** ‖θ(t) − θ(0)‖_F / ‖θ(0)‖_F and the tangent-kernel distance from the init. */
+  private recordMovement(layers: readonly Matrix[]): void {
+    let moved = 0;
+    layers.forEach((w, l) => {
+      const w0 = this.initialLayers[l].data;
+      for (let i = 0; i < w.data.length; i++) moved += (w.data[i] - w0[i]) ** 2;
+    });
+    if (this.initialNorm > 0) this.put('weightDistance', Math.sqrt(moved) / this.initialNorm);
+    if (this.initialKernel && this.initialKernelNorm > 0) this.put('kernelDistance', kernelDistance(this.initialKernel, this.initialKernelNorm, kernelFactors(layers)));
   }
 
   /** Times at which every layer is exported (run times: the record times nearest the requested ones). */
@@ -129,6 +154,7 @@ export class Recorder extends SeriesLog {
       drift = Math.max(drift, frobenius(subInPlace(dl, this.initialBalance[l])));
     });
     this.put('balanceDrift', drift);
+    this.recordMovement(layers);
     this.recordHessian(layers);
     this.flushIfDue();
   }
