@@ -205,6 +205,8 @@ export const api = {
     check: method(none, z.array(familyCheck)),
     /** Writes the project's stored copy of a family into <project>.families/ (the user agreed to run it). */
     restore: method(z.object({ familyId: z.string().min(1) }).strict(), z.object({ location: z.string() })),
+    /** Reads the family folders again (after adding or editing a family's manifest or module). */
+    reload: method(none, ok),
     /** Lets the open project's own families folder load its code and run (asked in the UI; for this session). */
     trustProject: method(none, ok),
   },

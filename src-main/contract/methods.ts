@@ -5,7 +5,7 @@ export const apiMethods = {
   projects: ['new', 'open', 'saveAs', 'close', 'current', 'recent'],
   experiments: ['list', 'create', 'validate', 'update', 'duplicate', 'delete', 'exportSpec', 'examples'],
   runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'source', 'delete'],
-  families: ['list', 'problems', 'check', 'restore', 'trustProject'],
+  families: ['list', 'problems', 'check', 'restore', 'reload', 'trustProject'],
   slurm: ['status', 'submit', 'collect', 'cancel', 'jobs'],
   dialogs: ['pickProjectPath'],
   analyses: ['list', 'compute'],

@@ -418,6 +418,10 @@ export class SaddleService {
           await this.reloadFamilies();
           return { location };
         },
+        reload: async () => {
+          await this.reloadFamilies();
+          return { ok: true as const };
+        },
         trustProject: async () => {
           this.trustedProjects.add(this.requireStore().path);
           await this.reloadFamilies();

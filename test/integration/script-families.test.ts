@@ -152,6 +152,16 @@ describe('user families through the real pool', () => {
     expect(run.summary?.last).toBe(3 * 0.5 ** 11);
   });
 
+  it('families.reload picks up a family added while the host runs', async () => {
+    const late = join(folder, 'toy-late');
+    cpSync(fixture, late, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(late, 'saddle-family.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(late, 'saddle-family.json'), JSON.stringify({ ...manifest, id: 'toy-late' }));
+    expect(((await service.dispatch('families', 'list', {})) as FamilyInfo[]).some((f) => f.id === 'toy-late')).toBe(false);
+    await service.dispatch('families', 'reload', {});
+    expect(((await service.dispatch('families', 'list', {})) as FamilyInfo[]).find((f) => f.id === 'toy-late')?.origin).toBe('path');
+  });
+
   it('a bad parameter of a script family is named like a built-in one', async () => {
     await expect(service.dispatch('experiments', 'create', { spec: { family: 'toy-decay', params: { rate: -1 } } })).rejects.toThrow(/params\.rate/);
   });

@@ -38,6 +38,12 @@ export const useFamiliesStore = defineStore('families', () => {
     warnings.value = (checks ?? []).filter((check) => check.state !== 'same');
   }
 
+  /** Reads the family folders again: a family added or edited while the app runs. */
+  async function reload(): Promise<void> {
+    await app.attempt('Reloading the families', () => saddle().families.reload());
+    await load();
+  }
+
   /** After the user said yes: the project's own folder may load its code and run. */
   async function trustProject(): Promise<void> {
     await app.attempt('Trusting the project\'s families', () => saddle().families.trustProject());
@@ -56,5 +62,5 @@ export const useFamiliesStore = defineStore('families', () => {
     else warnings.value = [];
   });
 
-  return { list, problems, warnings, byId, fields, load, checkProject, trustProject, restore };
+  return { list, problems, warnings, byId, fields, load, reload, checkProject, trustProject, restore };
 });
