@@ -108,6 +108,10 @@ describe('the CPU compute backend', () => {
     const w = be.tensor(1, 2, [1, -2]);
     be.sgdStep(w, be.tensor(1, 2, [0.5, 1]), 0.1, 0.2); // w − 0.1 (g + 0.2 w)
     (await read(w)).forEach((v, i) => expect(v).toBeCloseTo([1 - 0.1 * (0.5 + 0.2), -2 - 0.1 * (1 - 0.4)][i], 15));
+    const row = be.tensor(1, 6);
+    be.reshapeCopy(be.tensor(2, 3, [1, 2, 3, 4, 5, 6]), row);
+    expect(await read(row)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(() => be.reshapeCopy(row, be.tensor(2, 2))).toThrow(/reshapeCopy: 1×6 and 2×2 hold different numbers of entries/);
     const adamW = be.tensor(1, 2, [1, -2]);
     // w − lr·c₁m/(√(c₂v) + ε) with c₁ = 2, c₂ = 4: 1 − 0.1·2·0.5/(√(4·0.25) + 0.5), −2 − 0.1·2·(−1)/(√(4·1) + 0.5).
     be.adamStep(adamW, be.tensor(1, 2, [0.5, -1]), be.tensor(1, 2, [0.25, 1]), be.tensor(1, 2, [2, 4]), 0.1, 0.5);

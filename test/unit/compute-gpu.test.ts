@@ -62,6 +62,7 @@ const CASES: OpCase[] = [
     run: (be, [w, m, v, c]) => be.adamStep(w, m, v, c, 0.01, 1e-3),
     tol: 1e-6,
   },
+  { name: 'reshapeCopy 33×65 → 1×2145', inputs: [[33, 65]], outputs: [[1, 33 * 65]], run: (be, [a], [o]) => be.reshapeCopy(a, o), tol: 0 },
   { name: 'mul', inputs: [[33, 65], [33, 65]], outputs: [[33, 65]], run: (be, [a, b], [o]) => be.mul(a, b, o), tol: 2e-7 },
   { name: 'addRowVector (in place)', inputs: [[33, 65], [1, 65]], outputs: [], run: (be, [x, b]) => be.addRowVector(x, b), tol: 2e-7 },
   { name: 'relu', inputs: [[33, 65]], outputs: [[33, 65]], run: (be, [x], [o]) => be.relu(x, o), tol: 0 },

@@ -9,6 +9,10 @@ export function checkSameShape(op: string, ...ts: Tensor[]): void {
   }
 }
 
+export function checkSameSize(op: string, a: Tensor, b: Tensor): void {
+  if (a.size !== b.size) throw new Error(`${op}: ${shape(a)} and ${shape(b)} hold different numbers of entries`);
+}
+
 export function checkShape(op: string, name: string, t: Tensor, rows: number, cols: number): void {
   if (t.rows !== rows || t.cols !== cols) throw new Error(`${op}: ${name} is ${shape(t)}, expected ${rows}×${cols}`);
 }

@@ -2,7 +2,7 @@
 // WebAssembly SIMD kernel when they are big enough); everything runs synchronously, so `read` and
 // `flush` resolve at once.
 import { matmul, matmulNT, matmulTN } from '../numeric/matrix';
-import { checkData, checkDims, checkNoAlias, checkSameShape, checkShape, productDims, type ProductKind } from './checks';
+import { checkData, checkDims, checkNoAlias, checkSameShape, checkSameSize, checkShape, productDims, type ProductKind } from './checks';
 import type { ComputeBackend, ScalarLog, Tensor } from './types';
 
 class CpuTensor implements Tensor {
@@ -82,6 +82,12 @@ export class CpuBackend implements ComputeBackend {
   copy(src: Tensor, dst: Tensor): void {
     checkSameShape('copy', src, dst);
     checkNoAlias('copy', dst, src);
+    own(dst).data.set(own(src).data);
+  }
+
+  reshapeCopy(src: Tensor, dst: Tensor): void {
+    checkSameSize('reshapeCopy', src, dst);
+    checkNoAlias('reshapeCopy', dst, src);
     own(dst).data.set(own(src).data);
   }
 

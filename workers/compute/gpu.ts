@@ -3,7 +3,7 @@
 // dispatches into one open compute pass of a shared command encoder (WebGPU makes each dispatch's
 // writes visible to the next), submitted in batches, so a training step costs no round trip and few
 // calls into Dawn. Only `read`, `flush` and `ScalarLog.flush` wait for the device.
-import { checkData, checkDims, checkNoAlias, checkSameShape, checkShape, productDims, type ProductKind } from './checks';
+import { checkData, checkDims, checkNoAlias, checkSameShape, checkSameSize, checkShape, productDims, type ProductKind } from './checks';
 import type { ComputeBackend, ScalarLog, Tensor } from './types';
 import { ARGMAX_HITS, ELEMENTWISE, GRID_X, GROUP, REDUCE, SOFTMAX_CE_ROWS, TILE, elementwiseSource, matmulSource, type ElementwiseName } from './wgsl';
 
@@ -150,6 +150,12 @@ export class GpuBackend implements ComputeBackend {
   copy(src: Tensor, dst: Tensor): void {
     checkSameShape('copy', src, dst);
     checkNoAlias('copy', dst, src);
+    this.commands().copyBufferToBuffer(this.own(src).buffer, 0, this.own(dst).buffer, 0, src.size * 4);
+  }
+
+  reshapeCopy(src: Tensor, dst: Tensor): void {
+    checkSameSize('reshapeCopy', src, dst);
+    checkNoAlias('reshapeCopy', dst, src);
     this.commands().copyBufferToBuffer(this.own(src).buffer, 0, this.own(dst).buffer, 0, src.size * 4);
   }
 

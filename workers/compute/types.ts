@@ -42,6 +42,8 @@ export interface ComputeBackend {
   read(t: Tensor): Promise<Float64Array>;
   scalarLog(capacity: number): ScalarLog;
   copy(src: Tensor, dst: Tensor): void;
+  /** dst gets src's entries in row-major order: a reshape (e.g. an n_L × n₀ matrix as a 1 × n_Ln₀ row); sizes must match. */
+  reshapeCopy(src: Tensor, dst: Tensor): void;
 
   /** out = AB (A: m×k, B: k×n). */
   matmul(a: Tensor, b: Tensor, out: Tensor): void;

@@ -141,7 +141,7 @@ export class Recorder extends SeriesLog {
     this.put('schatten', schatten);
     this.put('effectiveRank', effectiveRank(s));
     if (this.task.testLoss) this.put('testLoss', this.task.testLoss(weff));
-    if (this.task.kind === 'completion') this.put('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
+    if (this.task.kind === 'completion' || this.task.kind === 'sensing') this.put('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
     if (layers.every((w) => Math.max(w.rows, w.cols) <= MAX_LAYER_SPECTRUM_WIDTH)) {
       layers.forEach((w, l) => {
         const ls = singularValues(w);

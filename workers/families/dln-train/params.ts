@@ -10,6 +10,8 @@ import { lambdaModeValues } from './balanced-init';
 /** Most GD/SGD steps one run may take (metrics are thinned, the steps are not). */
 export const MAX_STEPS = 10_000_000;
 const MAX_WIDTH = 512;
+/** Sensing holds m × n_Ln₀ doubles (32 MB). */
+const MAX_SENSING_ENTRIES = 4_000_000;
 
 export const dlnTrainParams = z
   .object({
@@ -35,9 +37,19 @@ export const dlnTrainParams = z
       .optional()
       .describe('All widths n₀ … n_L (units), depth + 1 positive integers; overrides dim and hiddenWidth.'),
     task: z
-      .enum(['target', 'regression', 'completion'])
+      .enum(['target', 'regression', 'completion', 'sensing'])
       .default('target')
-      .describe('"target": loss ½‖W_eff − T‖²_F; "regression": (1/2n)Σ‖y − W_eff x‖² on data from the teacher T; "completion": ½Σ_Ω (W_eff − T)²_ij over observed entries (paper 001 §8).'),
+      .describe(
+        '"target": loss ½‖W_eff − T‖²_F; "regression": (1/2n)Σ‖y − W_eff x‖² on data from the teacher T; "completion": ½Σ_Ω (W_eff − T)²_ij over ' +
+          'observed entries (paper 001 §8); "sensing": (1/2m)Σ_i (⟨A_i, W_eff⟩ − ⟨A_i, T⟩)² over m Gaussian measurement matrices A_i (its mean over A is the target loss).',
+      ),
+    measurements: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100)
+      .describe('Sensing only: number m of Gaussian measurements ⟨A_i, T⟩ (count); below n_L·n₀ the fit is not unique and the init picks it (implicit bias).'),
     targetSingularValues: z
       .array(z.number().positive().max(1000))
       .min(1)
@@ -146,7 +158,7 @@ export const dlnTrainParams = z
     beta1: z.number().min(0).lt(1).default(0.9).describe('adam only: first-moment decay β₁ (dimensionless).'),
     beta2: z.number().min(0).lt(1).default(0.999).describe('adam only: second-moment decay β₂ (dimensionless).'),
     epsilon: z.number().min(0).max(1).default(1e-8).describe('adam only: ε in m̂/(√v̂ + ε) (units of the gradient); β₁ = β₂ = ε = 0 is sign descent.'),
-    batchSize: z.number().int().min(1).max(100_000).default(16).describe('SGD only: samples (regression) or observed entries (completion) per step (count).'),
+    batchSize: z.number().int().min(1).max(100_000).default(16).describe('SGD only: samples (regression), observed entries (completion) or measurements (sensing) per step (count).'),
     horizon: z.number().gt(0).max(1e9).default(6).describe('Training time t (gradient-flow time units); gd / sgd take horizon / η steps.'),
     rtol: z.number().min(1e-13).max(1e-3).default(1e-10).describe('Flow only: relative tolerance of the DOP853 integration of the layer ODEs (dimensionless).'),
     device: z
@@ -235,8 +247,16 @@ export const dlnTrainParams = z
     if (p.task === 'regression' && p.optimizer === 'sgd' && p.batchSize > trainingSamples) {
       ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${trainingSamples} training samples` });
     }
+    if (p.task === 'sensing') {
+      if (w[0] * w[p.depth] * p.measurements > MAX_SENSING_ENTRIES) {
+        ctx.addIssue({ code: 'custom', path: ['measurements'], message: `${p.measurements} measurements of a ${w[p.depth]}×${w[0]} matrix exceed ${MAX_SENSING_ENTRIES} stored entries` });
+      }
+      if (p.optimizer === 'sgd' && p.batchSize > p.measurements) {
+        ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${p.measurements} measurements` });
+      }
+    }
     if (p.optimizer === 'sgd' && p.task === 'target') {
-      ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'sgd needs samples to draw: use task "regression" or "completion"' });
+      ctx.addIssue({ code: 'custom', path: ['optimizer'], message: 'sgd needs samples to draw: use task "regression", "completion" or "sensing"' });
     }
     if (p.device === 'gpu' && p.optimizer === 'flow') {
       ctx.addIssue({ code: 'custom', path: ['device'], message: 'the gradient flow runs in float64 on the CPU: use optimizer "gd" or "sgd" on the GPU, or device "auto" / "cpu"' });

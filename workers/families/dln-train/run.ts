@@ -31,12 +31,12 @@ function referenceValues(task: Task): number[] {
 }
 
 /**
- * The values escapes and plateaus are read against: the reference spectrum, except for completion,
- * whose interpolant is not the ground truth: there, the learned spectrum at the end of the run
+ * The values escapes and plateaus are read against: the reference spectrum, except for completion and
+ * sensing, whose interpolant need not be the ground truth: there, the learned spectrum at the end of the run
  * (modes above 1% of the largest).
  */
 function escapeLevels(task: Task, recorder: Recorder, reference: number[]): number[] {
-  if (task.kind !== 'completion') return reference;
+  if (task.kind !== 'completion' && task.kind !== 'sensing') return reference;
   const final: number[] = [];
   for (let i = 0; recorder.get(`sigma/${i}`).length > 0; i++) final.push(recorder.last(`sigma/${i}`) ?? 0);
   return final.filter((x) => x > 1e-2 * final[0]);
@@ -192,5 +192,6 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     finalHessianTop: finalHessian && hessian.topK > 0 ? Array.from(finalHessian.top) : null,
     finalHessianTrace: finalHessian?.trace ?? null,
     ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
+    ...(task.kind === 'sensing' ? { recoveryError: recorder.last('recoveryError') } : {}),
   };
 }

@@ -6,10 +6,11 @@ import type { ComputeBackend, Tensor } from '../../compute/index';
 import type { Rng } from '../../numeric/rng';
 import { svd, symmetricEigen, type SVD } from '../../numeric/svd';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
+import { sensingTask } from './sensing';
 
 export interface Task {
   kind: DlnTrainParams['task'];
-  /** The matrix the loss is minimized at (target T, Σyx Σxx⁻¹, or the ground truth of completion). */
+  /** The matrix the loss is minimized at (target T, Σyx Σxx⁻¹, or the ground truth of completion and sensing). */
   reference: Matrix;
   referenceSvd: SVD;
   /** Left and right singular vectors of T (n_L × n_L and n₀ × n₀), used by the aligned inits. */
@@ -286,6 +287,7 @@ export function buildTask(p: DlnTrainParams, rng: Rng): Task {
   if (p.task === 'regression' && p.inputs) return regressionTask(p, null, rng);
   const { t, u, v } = buildTarget(p, rng);
   if (p.task === 'completion') return completionTask(t, u, v, p.observedFraction, rng);
+  if (p.task === 'sensing') return sensingTask(t, u, v, p.measurements, rng);
   if (p.task === 'regression') return regressionTask(p, { t, u, v }, rng);
   return targetTask(t, u, v);
 }
