@@ -55,6 +55,8 @@ export const exampleFile = experimentSpec.extend({
 export type ExampleFile = z.output<typeof exampleFile>;
 
 /** The example as a plain experiment spec, or its quick variant (null when it has none). */
+export function exampleSpec(example: ExampleFile, variant?: 'full'): ExperimentSpec;
+export function exampleSpec(example: ExampleFile, variant: 'full' | 'quick'): ExperimentSpec | null;
 export function exampleSpec(example: ExampleFile, variant: 'full' | 'quick' = 'full'): ExperimentSpec | null {
   const { expectedSeconds: _seconds, quick, ...spec } = example;
   if (variant === 'full') return spec;

@@ -21,7 +21,6 @@ export function loadExamples(dir: string): Example[] {
   return files.flatMap((file) => {
     const parsed = exampleFile.safeParse(JSON.parse(readFileSync(join(dir, file), 'utf8')));
     if (!parsed.success) return [];
-    const spec = exampleSpec(parsed.data) as ExperimentSpec;
-    return [{ file, spec, quick: exampleSpec(parsed.data, 'quick'), expectedSeconds: parsed.data.expectedSeconds ?? null }];
+    return [{ file, spec: exampleSpec(parsed.data), quick: exampleSpec(parsed.data, 'quick'), expectedSeconds: parsed.data.expectedSeconds ?? null }];
   });
 }

@@ -6,10 +6,11 @@ import { RecentProjects } from '../../src-main/core/recent';
 import { ProjectStore } from '../../src-main/core/store/project-store';
 import { downsample } from '../../workers/numeric/downsample';
 import { toApiError } from '../../src-main/core/errors';
-import type { Run } from '../../src-main/contract';
+import { exampleFile, exampleSpec, type Run } from '../../src-main/contract';
 import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
 
-const fig2 = JSON.parse(readFileSync(join(examplesDir, 'mirror-descent-fig2.json'), 'utf8'));
+// The full example as a plain spec (its run time and quick variant are for the CLI and the picker).
+const fig2 = exampleSpec(exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, 'mirror-descent-fig2.json'), 'utf8'))));
 
 function service(poolSize = 2) {
   return new SaddleService({
