@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,6 +13,9 @@ export default defineConfig({
     // machine and its load: 1 s by default failed e2e cases on a loaded 2-core machine.
     expect: { poll: { timeout: 20_000 } },
     pool: 'forks',
+    // One test file per core (vitest's default leaves one core idle): most files spend their time
+    // waiting on a pool, a serve host or Chromium, so on 2 cores this halves the suite's wall time.
+    maxWorkers: Math.max(2, availableParallelism()),
     reporters: ['default'],
   },
 });
