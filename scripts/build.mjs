@@ -44,6 +44,7 @@ if (!only || only === 'node') {
         input: {
           electron: `${root}/src-main/electron/main.ts`,
           cli: `${root}/src-main/cli/index.ts`,
+          prestart: `${root}/src-main/cli/prestart.ts`,
           'pool-worker': `${root}/workers/pool-worker.ts`,
         },
         external,

@@ -1,7 +1,7 @@
 // The piscina worker: runs one family run (default task) or a family's sweep analyses (`analyze`).
 // Metric chunks and progress go back over the task's MessagePort; the arrays are transferred.
 import type { MessagePort } from 'node:worker_threads';
-import { DivergedError, type AnalysisResult, type DeviceUsed, type RunContext, type RunSummary, type TheorySeries } from './family';
+import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { getFamily } from './families/index';
 import { loadFamilySource, type FamilySource } from './families/sources';
 import { move } from 'piscina';
@@ -23,11 +23,14 @@ export type RunOutcome =
   | { status: 'done'; summary: RunSummary; theory: TheorySeries[] }
   | { status: 'diverged' | 'cancelled'; error: string; summary: null; theory: TheorySeries[] };
 
-/** Messages on a run's port, worker → main. */
+/**
+ * Messages on a run's port, worker → main. Chunks travel in batches (see Outbox): a short run's
+ * metrics cross the thread boundary in one message, not one per chunk.
+ */
 export type WorkerMessage =
   | { type: 'started' }
   | { type: 'end' }
-  | { type: 'chunk'; metric: string; x: Float64Array; y: Float64Array }
+  | { type: 'chunks'; chunks: MetricChunk[] }
   | { type: 'device'; used: DeviceUsed }
   | { type: 'log'; text: string }
   | { type: 'progress'; fraction: number };
@@ -41,6 +44,10 @@ export type HostMessage = { type: 'cancel' };
  */
 export const wallClockMetric = '_wall';
 const wallClockBatch = 256;
+/** Chunks and progress wait at most this long in the worker: live panels see them that late. */
+const outboxMaxAgeMs = 50;
+/** ...or until this many points are waiting, so a long run's memory stays bounded. */
+const outboxMaxPoints = 1 << 16;
 
 export default async function runTask(task: RunTask): Promise<RunOutcome> {
   return runFamily(await resolveFamily(task.family, task.source), task);
@@ -62,11 +69,12 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
   });
   task.port.postMessage({ type: 'started' } satisfies WorkerMessage);
   let theory: TheorySeries[] = [];
-  const wall = new WallClock(task.port);
+  const outbox = new Outbox(task.port);
+  const wall = new WallClock(outbox);
   try {
     const params = family.params.parse(task.params);
     theory = family.theory?.(params) ?? [];
-    const summary = await family.run(params, createContext(task, abort.signal, wall));
+    const summary = await family.run(params, createContext(task, abort.signal, wall, outbox));
     if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
     return { status: 'done', summary, theory };
   } catch (error) {
@@ -75,8 +83,66 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
     throw error;
   } finally {
     wall.flush();
+    outbox.flush();
     task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
     task.port.close();
+  }
+}
+
+/**
+ * Holds a run's chunks and its latest progress for up to outboxMaxAgeMs and posts them in one
+ * message: each message costs the host an event-loop turn, and a sweep of short runs made ~25 per
+ * run. The arrays are transferred, not copied.
+ */
+class Outbox {
+  private chunks: MetricChunk[] = [];
+  private points = 0;
+  private progress: number | null = null;
+  private firstQueuedMs = 0;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly port: MessagePort) {}
+
+  chunk(chunk: MetricChunk): void {
+    this.queued();
+    this.chunks.push(chunk);
+    this.points += chunk.x.length;
+    if (this.points >= outboxMaxPoints) this.flush();
+  }
+
+  setProgress(fraction: number): void {
+    this.queued();
+    this.progress = fraction;
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.chunks.length > 0) {
+      const chunks = this.chunks;
+      this.chunks = [];
+      this.points = 0;
+      this.port.postMessage({ type: 'chunks', chunks } satisfies WorkerMessage, chunks.flatMap(({ x, y }) => [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]));
+    }
+    if (this.progress !== null) {
+      this.port.postMessage({ type: 'progress', fraction: this.progress } satisfies WorkerMessage);
+      this.progress = null;
+    }
+  }
+
+  /**
+   * A family that loops synchronously never lets a timer fire, so age is also checked on every
+   * call; the timer covers a family that awaits between emits.
+   */
+  private queued(): void {
+    const now = performance.now();
+    if (this.timer === null) {
+      this.firstQueuedMs = now;
+      this.timer = setTimeout(() => this.flush(), outboxMaxAgeMs);
+    } else if (now - this.firstQueuedMs >= outboxMaxAgeMs) {
+      this.flush();
+      this.queued();
+    }
   }
 }
 
@@ -86,7 +152,7 @@ class WallClock {
   private x: number[] = [];
   private y: number[] = [];
 
-  constructor(private readonly port: MessagePort) {}
+  constructor(private readonly outbox: Outbox) {}
 
   /** Notes the wall time at the end of a chunk whose x goes beyond any seen before. */
   mark(x: Float64Array): void {
@@ -103,11 +169,11 @@ class WallClock {
     const [x, y] = [Float64Array.from(this.x), Float64Array.from(this.y)];
     this.x = [];
     this.y = [];
-    this.port.postMessage({ type: 'chunk', metric: wallClockMetric, x, y } satisfies WorkerMessage, [x.buffer, y.buffer]);
+    this.outbox.chunk({ metric: wallClockMetric, x, y });
   }
 }
 
-function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): RunContext {
+function createContext(task: RunTask, signal: AbortSignal, wall: WallClock, outbox: Outbox): RunContext {
   let lastProgress = -1;
   return {
     seed: task.seed,
@@ -121,8 +187,7 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): Run
       const bad = firstNonFinite(y);
       if (bad >= 0) throw new DivergedError(`${metric} became ${y[bad]} at x = ${x[bad]}`);
       if (x.length > 0) wall.mark(x);
-      const message: WorkerMessage = { type: 'chunk', metric, x, y };
-      task.port.postMessage(message, [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
+      outbox.chunk({ metric, x, y });
     },
     keepLog(text) {
       task.port.postMessage({ type: 'log', text } satisfies WorkerMessage);
@@ -132,8 +197,7 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock): Run
       const rounded = Math.floor(Math.min(1, Math.max(0, fraction)) * 100) / 100;
       if (rounded === lastProgress) return;
       lastProgress = rounded;
-      const message: WorkerMessage = { type: 'progress', fraction: rounded };
-      task.port.postMessage(message);
+      outbox.setProgress(rounded);
     },
   };
 }

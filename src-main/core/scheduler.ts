@@ -1,7 +1,6 @@
 // Runs family tasks on a piscina pool. Owns the queue, cancellation and progress/ETA bookkeeping;
 // knows nothing of SQLite: chunks and outcomes go to the callbacks the service gives it.
 import { MessageChannel } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import Piscina from 'piscina';
 import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
 import type { DeviceUsed } from '../../workers/family';
@@ -9,7 +8,7 @@ import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
-import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
+import { defaultPoolSize, takeRunPool } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
 export interface Job {
@@ -52,10 +51,6 @@ export interface SchedulerOptions {
   cancelGraceMs?: number;
 }
 
-export function defaultPoolSize(): number {
-  return Math.max(1, availableParallelism() - 1);
-}
-
 interface Active {
   job: Job;
   abort: AbortController;
@@ -81,15 +76,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
-    enableRelaxedSimd(); // before the threads start: the gemm kernel's FMA
-    this.pool = new Piscina({
-      filename: options.workerFile,
-      minThreads: 1,
-      maxThreads: this.poolSize,
-      idleTimeout: 60_000,
-      // A runaway family ends as ERR_WORKER_OUT_OF_MEMORY on its run, not as a dead app.
-      resourceLimits: { maxOldGenerationSizeMb: 4096 },
-    });
+    this.pool = takeRunPool(options.workerFile, this.poolSize);
     this.viewPool = new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
   }
 
@@ -184,8 +171,8 @@ export class Scheduler {
       this.hooks.onStarted(entry.job.runId, entry.startedAtMs);
       return;
     }
-    if (message.type === 'chunk') {
-      this.hooks.onChunk({ runId: entry.job.runId, metric: message.metric, x: message.x, y: message.y });
+    if (message.type === 'chunks') {
+      for (const { metric, x, y } of message.chunks) this.hooks.onChunk({ runId: entry.job.runId, metric, x, y });
       return;
     }
     if (message.type === 'log') {

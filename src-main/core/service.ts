@@ -15,7 +15,8 @@ import {
   type RunStatus,
 } from '../contract';
 import { ProjectStore } from './store/project-store';
-import { Scheduler, defaultPoolSize, type FinishedOutcome } from './scheduler';
+import { Scheduler, type FinishedOutcome } from './scheduler';
+import { defaultPoolSize } from './run-pool';
 import { ChunkWriter } from './chunk-writer';
 import { LiveFeed } from './live-feed';
 import { RecentProjects } from './recent';

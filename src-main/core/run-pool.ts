@@ -1,0 +1,39 @@
+// The piscina pool that runs family tasks, made apart from the Scheduler so that a host can start
+// its first thread before it loads the rest of the app: for `saddle-lab run` the worker's start-up
+// (~150 ms: Node's bootstrap and the families' modules) then overlaps the CLI's own module loading.
+import { availableParallelism } from 'node:os';
+import Piscina from 'piscina';
+import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
+
+/** Threads for runs: cores − 1, at least 1, so the host keeps a core for storage and the window. */
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export function createRunPool(workerFile: string, poolSize: number): Piscina {
+  enableRelaxedSimd(); // before the threads start: the gemm kernel's FMA
+  return new Piscina({
+    filename: workerFile,
+    minThreads: 1,
+    maxThreads: poolSize,
+    idleTimeout: 60_000,
+    // A runaway family ends as ERR_WORKER_OUT_OF_MEMORY on its run, not as a dead app.
+    resourceLimits: { maxOldGenerationSizeMb: 4096 },
+  });
+}
+
+let early: { workerFile: string; poolSize: number; pool: Piscina } | null = null;
+
+/** Starts a pool now; the next takeRunPool with the same worker file and size gets it. */
+export function prestartRunPool(workerFile: string, poolSize = defaultPoolSize()): void {
+  early ??= { workerFile, poolSize, pool: createRunPool(workerFile, poolSize) };
+}
+
+/** The pool started early when it fits, else a new one (an early pool that does not fit is closed). */
+export function takeRunPool(workerFile: string, poolSize: number): Piscina {
+  const taken = early;
+  early = null;
+  if (taken && taken.workerFile === workerFile && taken.poolSize === poolSize) return taken.pool;
+  if (taken) void taken.pool.destroy();
+  return createRunPool(workerFile, poolSize);
+}
