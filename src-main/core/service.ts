@@ -159,6 +159,8 @@ export class SaddleService {
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
     if (event === 'run.points' && this.options.liveEvents === false) return;
+    // Checked for its listeners; with none (the CLI's --json) there is no one to protect.
+    if (this.listeners.size === 0) return;
     const checked = eventSchemas[event].parse(payload) as EventPayload<E>;
     for (const listener of this.listeners) listener(event, checked);
   }
