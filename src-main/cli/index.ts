@@ -7,7 +7,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { describeIssues, ExpectedError, toApiError } from '../core/errors';
-import { startServer } from '../serve/server';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
 import { exampleFile, exampleSpec, type FamilyInfo, type FamilyProblem, type Run } from '../contract';
 
@@ -290,6 +289,8 @@ async function serveCommand(args: string[]): Promise<number> {
     const path = resolve(values.project as string);
     await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });
   }
+  // Loaded only here: the WebSocket server's modules cost every other command ~50 ms of start-up.
+  const { startServer } = await import('../serve/server');
   const server = await startServer({ service, rendererDir: paths.rendererDir, port });
   console.log(`Saddle Lab is serving on ${server.url}`);
   console.log('Open that URL in a browser on this machine. Press Ctrl+C to stop.');
