@@ -3,7 +3,7 @@
 // measurements determine T, and the implicit low-rank bias of small init when they do not
 // (Gunasekar et al. 2017; Li, Ma & Zhang 2018): a rank-1 T from 20 of 36 possible measurements.
 import { describe, expect, it } from 'vitest';
-import { CpuBackend, selectBackend } from '../../workers/compute/index';
+import { CpuBackend, selectBackend, type ComputeBackend } from '../../workers/compute/index';
 import { family } from '../../workers/families/dln-train';
 import { dlnTrainParams } from '../../workers/families/dln-train/params';
 import { buildTask } from '../../workers/families/dln-train/task';
@@ -38,10 +38,9 @@ describe('matrix sensing', () => {
     }
   });
 
-  it.each([
-    ['CPU float64', async () => new CpuBackend(), 1e-12],
-    ...(probe.available ? [['WebGPU float32', async () => (await selectBackend('gpu')).backend, 1e-5] as const] : []),
-  ])('the device objective on %s gives the host loss and gradient', async (_name, make, tol) => {
+  const backends: [string, () => Promise<ComputeBackend>, number][] = [['CPU float64', async () => new CpuBackend(), 1e-12]];
+  if (probe.available) backends.push(['WebGPU float32', async () => (await selectBackend('gpu')).backend, 1e-5]);
+  it.each(backends)('the device objective on %s gives the host loss and gradient', async (_name, make, tol) => {
     const be = await make();
     const objective = task.onDevice(be);
     const weff = be.tensor(6, 6, w.data), grad = be.tensor(6, 6), loss = be.tensor(1, 1);

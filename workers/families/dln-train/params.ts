@@ -9,7 +9,8 @@ import { lambdaModeValues } from './balanced-init';
 
 /** Most GD/SGD steps one run may take (metrics are thinned, the steps are not). */
 export const MAX_STEPS = 10_000_000;
-const MAX_WIDTH = 512;
+/** Widths past 512 record only W_eff's top singular values (observables.ts); layers of 2048² doubles are 32 MB each. */
+const MAX_WIDTH = 2048;
 /** Sensing holds m × n_Ln₀ doubles (32 MB). */
 const MAX_SENSING_ENTRIES = 4_000_000;
 

@@ -5,11 +5,10 @@
 import type { ComputeBackend, Tensor } from '../../compute/index';
 import { type Matrix, randomGaussian } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
-import { svd } from '../../numeric/svd';
-import type { DeviceObjective, Task } from './task';
+import type { DeviceObjective, Target, Task } from './task';
 
 /** The rows of A (m × n_Ln₀, row i = vec(A_i)) and y = A vec(T); consumes rng for A only. */
-export function sensingTask(t: Matrix, u: Matrix, v: Matrix, measurements: number, rng: Rng): Task {
+export function sensingTask({ t, u, v, svd: referenceSvd }: Target, measurements: number, rng: Rng): Task {
   const size = t.data.length, m = measurements;
   const a = randomGaussian(m, size, rng);
   const y = new Float64Array(m);
@@ -18,7 +17,7 @@ export function sensingTask(t: Matrix, u: Matrix, v: Matrix, measurements: numbe
   return {
     kind: 'sensing',
     reference: t,
-    referenceSvd: svd(t),
+    referenceSvd,
     targetU: u,
     targetV: v,
     // G = (1/m) Σ_i r_i A_i with r_i = ⟨A_i, W⟩ − y_i.

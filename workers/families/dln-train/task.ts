@@ -67,26 +67,47 @@ function completeBasis(thin: Matrix): Matrix {
   return q;
 }
 
-/** T = U diag(s) Vᵀ with identity or Haar-random singular vectors, consuming rng in that order; or targetMatrix with its SVD. */
-function buildTarget(p: DlnTrainParams, rng: Rng): { t: Matrix; u: Matrix; v: Matrix } {
+/** The target with full orthogonal singular bases u (n_L × n_L), v (n₀ × n₀) and its thin SVD. */
+export interface Target {
+  t: Matrix;
+  u: Matrix;
+  v: Matrix;
+  svd: SVD;
+}
+
+/** The first k columns of an orthogonal matrix. */
+function leadingColumns(q: Matrix, k: number): Matrix {
+  const out = zeros(q.rows, k);
+  for (let i = 0; i < q.rows; i++) out.data.set(q.data.subarray(i * q.cols, i * q.cols + k), i * k);
+  return out;
+}
+
+/**
+ * T = U diag(s) Vᵀ with identity or Haar-random singular vectors, consuming rng in that order, with
+ * the SVD it was built from (a Jacobi SVD of a wide low-rank T costs O(d⁴) completing its null space);
+ * or targetMatrix with its computed SVD.
+ */
+function buildTarget(p: DlnTrainParams, rng: Rng): Target {
   if (p.targetMatrix) {
     const t = fromRows(p.targetMatrix);
     const d = svd(t);
-    return { t, u: completeBasis(d.U), v: completeBasis(d.V) };
+    return { t, u: completeBasis(d.U), v: completeBasis(d.V), svd: d };
   }
   const w = layerWidths(p);
-  const n0 = w[0], nL = w[p.depth];
+  const n0 = w[0], nL = w[p.depth], k = Math.min(n0, nL);
   const u = p.singularVectors === 'random' ? randomOrthogonal(nL, rng) : identity(nL);
   const v = p.singularVectors === 'random' ? randomOrthogonal(n0, rng) : identity(n0);
-  const t = matmulNT(matmul(u, diagonal(nL, n0, sortedTargets(p))), v);
-  return { t, u, v };
+  const targets = sortedTargets(p);
+  const t = matmulNT(matmul(u, diagonal(nL, n0, targets)), v);
+  const values = Float64Array.from({ length: k }, (_, i) => targets[i] ?? 0);
+  return { t, u, v, svd: { U: leadingColumns(u, k), s: values, V: leadingColumns(v, k) } };
 }
 
-function targetTask(t: Matrix, u: Matrix, v: Matrix): Task {
+function targetTask({ t, u, v, svd: referenceSvd }: Target): Task {
   return {
     kind: 'target',
     reference: t,
-    referenceSvd: svd(t),
+    referenceSvd,
     targetU: u,
     targetV: v,
     lossAndGradient(weff, grad) {
@@ -102,13 +123,13 @@ function targetTask(t: Matrix, u: Matrix, v: Matrix): Task {
   };
 }
 
-function completionTask(t: Matrix, u: Matrix, v: Matrix, fraction: number, rng: Rng): Task {
+function completionTask({ t, u, v, svd: referenceSvd }: Target, fraction: number, rng: Rng): Task {
   const mask = Uint8Array.from(t.data, () => (rng.uniform() < fraction ? 1 : 0));
   const observed = Array.from(mask.keys()).filter((i) => mask[i] === 1);
   return {
     kind: 'completion',
     reference: t,
-    referenceSvd: svd(t),
+    referenceSvd,
     targetU: u,
     targetV: v,
     mask,
@@ -285,9 +306,9 @@ function regressionTask(p: DlnTrainParams, teacher: { t: Matrix; u: Matrix; v: M
 
 export function buildTask(p: DlnTrainParams, rng: Rng): Task {
   if (p.task === 'regression' && p.inputs) return regressionTask(p, null, rng);
-  const { t, u, v } = buildTarget(p, rng);
-  if (p.task === 'completion') return completionTask(t, u, v, p.observedFraction, rng);
-  if (p.task === 'sensing') return sensingTask(t, u, v, p.measurements, rng);
-  if (p.task === 'regression') return regressionTask(p, { t, u, v }, rng);
-  return targetTask(t, u, v);
+  const target = buildTarget(p, rng);
+  if (p.task === 'completion') return completionTask(target, p.observedFraction, rng);
+  if (p.task === 'sensing') return sensingTask(target, p.measurements, rng);
+  if (p.task === 'regression') return regressionTask(p, target, rng);
+  return targetTask(target);
 }
