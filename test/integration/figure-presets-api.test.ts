@@ -4,11 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FigurePreset } from '../../src-main/contract';
-import { RecentProjects } from '../../src-main/core/recent';
 import { ExpectedError } from '../../src-main/core/errors';
-import { SaddleService } from '../../src-main/core/service';
+import type { SaddleService } from '../../src-main/core/service';
 import { sidecarPath } from '../../src-main/core/sidecars';
-import { examplesDir, tempDir, workerFile } from '../helpers/paths';
+import { tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 let service: SaddleService | null = null;
 afterEach(async () => {
@@ -17,14 +17,9 @@ afterEach(async () => {
 });
 
 function start(saveTo: string | null): SaddleService {
-  service = new SaddleService({
-    appVersion: '0.0.0-test',
+  service = testService({
     host: 'electron',
-    workerFile,
-    examplesDir,
     poolSize: 1,
-    recent: new RecentProjects(tempDir('saddle-config-')),
-    liveEvents: false,
     // The dialog "chooses" saveTo and writes the main file, as the Electron host does.
     dialogs: {
       pickProjectPath: async () => null,

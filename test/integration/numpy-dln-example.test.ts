@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SaddleService } from '../../src-main/core/service';
-import { RecentProjects } from '../../src-main/core/recent';
+import type { SaddleService } from '../../src-main/core/service';
 import type { Run } from '../../src-main/contract';
-import { examplesDir, repoRoot, requireBuild, tempDir, workerFile } from '../helpers/paths';
+import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 function hasNumpy(): boolean {
   try {
@@ -24,16 +24,7 @@ let service: SaddleService;
 describe.runIf(hasNumpy())('numpy-dln (script family) against dln-train (built-in)', () => {
   beforeAll(async () => {
     requireBuild();
-    service = new SaddleService({
-      appVersion: '0.0.0-test',
-      host: 'cli',
-      workerFile,
-      examplesDir,
-      poolSize: 2,
-      recent: new RecentProjects(tempDir('saddle-config-')),
-      liveEvents: false,
-      familyPaths: [join(repoRoot, 'examples', 'families')],
-    });
+    service = testService({ familyPaths: [join(repoRoot, 'examples', 'families')] });
     await service.dispatch('projects', 'new', { path: join(tempDir(), 'compare.saddle') });
   });
   afterAll(async () => {

@@ -1,27 +1,19 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SaddleService } from '../../src-main/core/service';
-import { RecentProjects } from '../../src-main/core/recent';
+import type { SaddleService } from '../../src-main/core/service';
 import { ProjectStore } from '../../src-main/core/store/project-store';
 import { downsample } from '../../workers/numeric/downsample';
 import { toApiError } from '../../src-main/core/errors';
 import { exampleFile, exampleSpec, type Run } from '../../src-main/contract';
-import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
+import { examplesDir, requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 // The full example as a plain spec (its run time and quick variant are for the CLI and the picker).
 const fig2 = exampleSpec(exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, 'mirror-descent-fig2.json'), 'utf8'))));
 
 function service(poolSize = 2) {
-  return new SaddleService({
-    appVersion: '0.0.0-test',
-    host: 'cli',
-    workerFile,
-    examplesDir,
-    poolSize,
-    recent: new RecentProjects(tempDir('saddle-config-')),
-    liveEvents: false,
-  });
+  return testService({ poolSize });
 }
 
 let open: SaddleService[] = [];

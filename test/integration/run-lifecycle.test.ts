@@ -4,9 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Scheduler, type FinishedOutcome } from '../../src-main/core/scheduler';
-import { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
-import { examplesDir, tempDir } from '../helpers/paths';
+import { tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
 
@@ -52,7 +52,7 @@ describe('run outcomes are checked on arrival', () => {
 
   it('the service stores the failure, and the sweep finishes (CLI and analyses do not wait forever)', async () => {
     const dir = tempDir();
-    const service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    const service = testService({ workerFile, poolSize: 1, recent: new RecentProjects(dir) });
     closeLater = () => service.close();
     const statuses: string[] = [];
     const deviceAtStart: (string | null)[] = [];
@@ -97,7 +97,7 @@ describe('cancelling queued runs', () => {
   // Before the fix closing waited 5 s for every queued run; now only the running one's grace period (2 s).
   it('closing a project with many queued runs ends them at once', { timeout: 4500 }, async () => {
     const dir = tempDir();
-    const service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    const service = testService({ workerFile, poolSize: 1, recent: new RecentProjects(dir) });
     closeLater = () => service.close();
     let running = false;
     service.on((event, payload) => {

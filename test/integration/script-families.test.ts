@@ -5,10 +5,10 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SaddleService } from '../../src-main/core/service';
-import { RecentProjects } from '../../src-main/core/recent';
+import type { SaddleService } from '../../src-main/core/service';
 import type { FamilyCheck, FamilyInfo, FamilyProblem, Run, RunSource } from '../../src-main/contract';
-import { examplesDir, repoRoot, requireBuild, tempDir, workerFile } from '../helpers/paths';
+import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay');
 
@@ -56,16 +56,7 @@ const statuses: { runId: number; status: string }[] = [];
 
 beforeAll(async () => {
   requireBuild();
-  service = new SaddleService({
-    appVersion: '0.0.0-test',
-    host: 'cli',
-    workerFile,
-    examplesDir,
-    poolSize: 2,
-    recent: new RecentProjects(tempDir('saddle-config-')),
-    liveEvents: true,
-    familyPaths: [(folder = familyFolder())],
-  });
+  service = testService({ liveEvents: true, familyPaths: [(folder = familyFolder())] });
   service.on((event, payload) => {
     if (event === 'run.points') {
       const p = payload as { runId: number; x: number[] };
@@ -169,7 +160,7 @@ describe('user families through the real pool', () => {
 
 describe('what produced each run, on reopening', () => {
   function reopenService(familyPaths: string[]): SaddleService {
-    return new SaddleService({ appVersion: '0.0.0-test', host: 'cli', workerFile, examplesDir, poolSize: 1, recent: new RecentProjects(tempDir('saddle-config-')), liveEvents: false, familyPaths });
+    return testService({ poolSize: 1, familyPaths });
   }
 
   it('stores the script copy with its hash once per version, and the stderr with each run', async () => {
@@ -239,7 +230,7 @@ describe("a project's own families folder", () => {
       join(own, 'marked.mjs'),
       `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'ran');\nexport default ({ defineFamily, z }) => defineFamily({ id: 'marked', title: 'Marked', summary: '', references: [], formulas: [], params: z.object({}), metrics: [{ name: 'y', label: 'y', x: 't' }], charts: [], run: () => ({}) });\n`,
     );
-    const host = new SaddleService({ appVersion: '0.0.0-test', host: 'cli', workerFile, examplesDir, poolSize: 1, recent: new RecentProjects(tempDir('saddle-config-')), liveEvents: false });
+    const host = testService({ poolSize: 1 });
     try {
       await host.dispatch('projects', 'new', { path });
       expect(existsSync(marker)).toBe(false);

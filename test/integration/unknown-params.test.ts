@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSpec } from '../../src-main/core/spec-validation';
-import { SaddleService } from '../../src-main/core/service';
+import type { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
 import { runCli } from '../helpers/cli';
-import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
+import { requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 // dln-train has no dropout (the example, momentum, has since become a dln-train parameter).
 const spec = { family: 'dln-train', name: 'dropout?', params: { dropout: 0.5, learningRate: 0.05 }, sweep: {}, seeds: [0] };
@@ -17,7 +18,7 @@ describe('unknown parameters', () => {
   beforeAll(async () => {
     requireBuild();
     const dir = tempDir();
-    service = new SaddleService({ appVersion: 't', host: 'cli', workerFile, examplesDir, poolSize: 1, liveEvents: false, recent: new RecentProjects(dir) });
+    service = testService({ poolSize: 1, recent: new RecentProjects(dir) });
     await service.dispatch('projects', 'new', { path: join(dir, 'p.saddle') });
   });
   afterAll(() => service.close());
