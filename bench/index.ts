@@ -2,6 +2,7 @@
 // this run. Names pick sections (e.g. `npm run bench -- panels steepest`); none runs them all.
 import { benchCompute, benchComputeFamilies } from './compute';
 import { benchDlnTrain } from './dln-train';
+import { benchDlnTrainExperiments } from './dln-train-experiments';
 import { benchFig2 } from './fig2';
 import { benchHostLatency } from './host-latency';
 import { printFigures, type BenchFigure } from './figures';
@@ -28,6 +29,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],
   ['compute-families', 'Compute backends in the families: dln-train GD and paper-004 MLP steps, WebGPU float32 vs CPU float64', () => benchComputeFamilies()],
   ['dln-train', 'dln-train, GD steps on ½‖W_L⋯W₁ − T‖²', () => benchDlnTrain()],
+  ['dln-train-experiments', 'dln-train experiment tools: Hessian top-k, kernel distance, wide spectra, momentum / Adam', () => benchDlnTrainExperiments()],
   ['multipath', 'Multipath, reduced vs full-matrix models', () => benchMultipath()],
   ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],
   ['relu-escape', 'relu-escape, projected descent (circle) and MNIST training', () => benchReluEscape()],
