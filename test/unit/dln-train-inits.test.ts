@@ -12,9 +12,9 @@ import { initialLayers } from '../../workers/families/dln-train/network';
 import { balanceMatrices } from '../../workers/families/dln-train/observables';
 import { dlnTrainParams, layerWidths, type DlnTrainParams } from '../../workers/families/dln-train/params';
 import { buildTask } from '../../workers/families/dln-train/task';
-import { theoryKind } from '../../workers/families/dln-train/theory';
 import { parseWeightFile } from '../../workers/families/dln-train/weight-file';
-import { identity, type Matrix, matmul, scaleInPlace, subInPlace, frobenius } from '../../workers/numeric/matrix';
+import { fromRows, identity, type Matrix, matmul, scaleInPlace, subInPlace, frobenius } from '../../workers/numeric/matrix';
+import { logisticMode, theoryKind } from '../../workers/families/dln-train/theory';
 import { createRng } from '../../workers/numeric/rng';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
 import type { RunSummary } from '../../workers/family';
@@ -129,6 +129,15 @@ describe('ε·I and explicit weight files', () => {
 
   it('init "file" without initFile is rejected at initFile', () => {
     expect(issues({ init: 'file' }).map((i) => i.path)).toContain('initFile');
+  });
+
+  it('a flow checkpoint between records is read from the dense output: W₂W₁ at t = 1.234 is the logistic diag(a₁, a₂)', async () => {
+    const { summary, ctx } = await train({ checkpoints: [1.234] });
+    expect(summary.checkpointTimes).toEqual([1.234]);
+    const [w1, w2] = [1, 2].map((l) => ctx.series(`checkpoint/0/${l}`).y);
+    const weff = matmul(fromRows([w2.slice(0, 2), w2.slice(2)]), fromRows([w1.slice(0, 2), w1.slice(2)]));
+    const expected = [logisticMode(3, 0.01, 1.234), 0, 0, logisticMode(1, 0.01, 1.234)];
+    weff.data.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThan(1e-8));
   });
 
   it('checkpoints export the layers; the one at t = 2 loaded as a weight file continues the run to the same end state', async () => {
