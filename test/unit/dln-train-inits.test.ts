@@ -14,7 +14,8 @@ import { dlnTrainParams, layerWidths, type DlnTrainParams } from '../../workers/
 import { buildTask } from '../../workers/families/dln-train/task';
 import { parseWeightFile } from '../../workers/families/dln-train/weight-file';
 import { fromRows, identity, type Matrix, matmul, scaleInPlace, subInPlace, frobenius } from '../../workers/numeric/matrix';
-import { logisticMode, theoryKind } from '../../workers/families/dln-train/theory';
+import { exactTwoLayerProducts } from '../../workers/families/dln-train/exact-two-layer';
+import { lambdaBalancedMode, logisticMode, theoryKind } from '../../workers/families/dln-train/theory';
 import { createRng } from '../../workers/numeric/rng';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
 import type { RunSummary } from '../../workers/family';
@@ -92,6 +93,29 @@ describe('λ-balanced inits of either sign and any admissible widths', () => {
     expect(summary.maxBalanceDrift as number).toBeLessThan(1e-8);
     expect(summary.finalLoss as number).toBeLessThan(1e-12);
     expect(Math.abs((summary.finalAlignment as number[])[0])).toBeGreaterThan(1 - 1e-6);
+  });
+});
+
+describe('the exact two-layer λ-balanced matrix solution (Dominé et al., papers/README.md)', () => {
+  it('reduces to the aligned mode law: W₂W₁(t) = diag(a_α(t)) with ȧ = √(λ² + 4a²)(s − a)', () => {
+    const p = parse({ init: 'lambda-balanced', lambda: 0.7, targetSingularValues: [3, 1], initScale: 0.2 });
+    const rng = createRng(1);
+    const task = buildTask(p, rng);
+    const [w1, w2] = initialLayers(p, task, rng);
+    const times = [0, 0.4, 1.5, 4];
+    exactTwoLayerProducts(task.reference, w1, w2, 0.7, times).forEach((w, i) => {
+      const expected = [lambdaBalancedMode(3, 0.04, 0.7, times[i]), 0, 0, lambdaBalancedMode(1, 0.04, 0.7, times[i])];
+      w.data.forEach((v, j) => expect(Math.abs(v - expected[j])).toBeLessThan(1e-12 * 3));
+    });
+  });
+
+  it.each([
+    ['λ = 0.5, square', { lambda: 0.5, dim: 3, targetSingularValues: [2, 1, 0.5] }],
+    ['λ = −0.5, square', { lambda: -0.5, dim: 3, targetSingularValues: [2, 1, 0.5] }],
+    ['λ = 0.8, widths 2, 3, 4', { lambda: 0.8, widths: [2, 3, 4], targetSingularValues: [2, 0.5] }],
+  ])('unaligned networks follow it: the run’s σ_α(t) against the exact solution (%s, ≤ 1e-7)', async (_name, p) => {
+    const { summary } = await train({ init: 'lambda-balanced', initAlignment: 'random', singularVectors: 'random', initScale: 0.3, horizon: 6, ...p });
+    expect(summary.theoryMaxRelativeError as number).toBeLessThan(1e-7);
   });
 });
 

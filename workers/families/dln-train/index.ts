@@ -33,6 +33,11 @@ export const family = defineFamily({
     { label: 'Logistic solution (L = 2)', tex: 'a_\\alpha(t) = \\frac{s_\\alpha}{1 + (s_\\alpha/a_\\alpha(0) - 1)e^{-2s_\\alpha t}},\\quad t^*_\\alpha \\approx \\frac{1}{2s_\\alpha}\\log\\frac{s_\\alpha}{a_\\alpha(0)}', ref: 'paper 001 §5.3, §7.2' },
     { label: 'λ-balanced two-layer mode', tex: '\\dot a = \\sqrt{\\lambda^2 + 4a^2}\\,(s - a)', ref: 'papers/README.md (corrects paper 001 §9)' },
     {
+      label: 'λ-balanced two-layer network, any alignment',
+      tex: 'QQ^\\top(t) = e^{Ft}Q_0\\left[I + \\tfrac12 Q_0^\\top F^{-1}(e^{2Ft} - I)Q_0\\right]^{-1}Q_0^\\top e^{Ft},\\quad Q = \\begin{bmatrix}W_1^\\top \\\\ W_2\\end{bmatrix},\\ F = \\begin{bmatrix}-\\tfrac\\lambda2 I & T^\\top \\\\ T & \\tfrac\\lambda2 I\\end{bmatrix}',
+      ref: 'papers/README.md (Dominé et al.); W₂W₁ is the lower-left block',
+    },
+    {
       label: 'Deep λ-balanced mode',
       tex: 'a_\\ell^2 = x + (\\ell - 1)\\lambda,\\quad a = \\textstyle\\prod_\\ell a_\\ell,\\quad \\dot x = 2a(s - a)',
       ref: 'papers/README.md, deep λ-balanced mode',

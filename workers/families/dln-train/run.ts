@@ -5,8 +5,10 @@ import { runProgram, type SelectOptions } from '../../compute/index';
 import type { RunContext, RunSummary } from '../../family';
 import type { Matrix } from '../../numeric/matrix';
 import { minNuclearNormCompletion, type CompletionResult } from '../../numeric/nuclear-completion';
+import { singularValues } from '../../numeric/svd';
 import { createRng } from '../../numeric/rng';
 import { measureHessian } from './hessian';
+import { exactTwoLayerProducts } from './exact-two-layer';
 import { initialLayers } from './network';
 import { Recorder } from './observables';
 import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
@@ -59,9 +61,22 @@ function emitAnnotations(seg: Segmentation, recorder: Recorder, reference: numbe
   emit('plateau', seg.plateaus.map((p) => (p.start + p.end) / 2), seg.plateaus.map((p) => p.loss));
 }
 
+/** Unaligned two-layer λ-balanced target runs (small enough) have the exact matrix solution of exact-two-layer.ts. */
+const MAX_EXACT_MATRIX_WIDTH = 64;
+
+/** σ_α(t) of the exact two-layer λ-balanced solution at the record times, for the target modes; null where it does not apply. */
+function exactTwoLayerSigmas(p: DlnTrainParams, task: Task, initial: readonly Matrix[], times: readonly number[], modes: number): Float64Array[] | null {
+  const balanced = p.init === 'lambda-balanced' || p.init === 'aligned';
+  const w = layerWidths(p);
+  if (p.depth !== 2 || p.task !== 'target' || !balanced || theoryKind(p) !== null || w[0] + w[2] > MAX_EXACT_MATRIX_WIDTH) return null;
+  const products = exactTwoLayerProducts(task.reference, initial[0], initial[1], p.init === 'aligned' ? 0 : p.lambda, times);
+  const spectra = products.map(singularValues);
+  return Array.from({ length: modes }, (_, alpha) => Float64Array.from(spectra, (s) => s[alpha]));
+}
+
 /** max over records and target modes of |σ_α − σ_α^theory| / σ_α^theory. */
-function theoryError(p: DlnTrainParams, recorder: Recorder): number | null {
-  const predicted = predictedSigmas(p, recorder.x);
+function theoryError(p: DlnTrainParams, recorder: Recorder, exact: Float64Array[] | null): number | null {
+  const predicted = exact ?? predictedSigmas(p, recorder.x);
   if (!predicted) return null;
   let worst = 0;
   predicted.forEach((y, alpha) => {
@@ -180,7 +195,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     plateauLosses: seg.plateaus.map((x) => x.loss),
     saxeTimes: p.depth === 2 && theoryKind(p) === 'mode-flow' ? targets.map((s) => saxeTime(s, p.initScale ** 2)) : null,
     gapTimescales: p.init === 'small-random' ? gapTimescales(targets, p.initScale) : null,
-    theoryMaxRelativeError: theoryError(p, recorder),
+    theoryMaxRelativeError: theoryError(p, recorder, exactTwoLayerSigmas(p, task, initial, recorder.x, reference.length)),
     finalBalanceDefect: balance.length > 0 ? Math.max(...balance) : null,
     maxBalanceDrift: Math.max(...recorder.get('balanceDrift')),
     greedyRatio: greedyRatio(recorder, reference),
