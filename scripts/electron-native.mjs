@@ -5,7 +5,8 @@
 // better-sqlite3 is a native module: Node (tests, CLI) and Electron need different builds. We keep
 // Node's build in place and make a second copy built for Electron's ABI in
 // node_modules/.saddle-electron/, which the app loads when it runs inside Electron.
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +36,34 @@ function installedBinary() {
     if (existsSync(binary)) return binary;
   }
   return null;
+}
+
+/**
+ * The pinned Electron's type declarations, for the type check of src-main/electron/, when npm left
+ * the package out: taken from its registry tarball (no install script runs) into
+ * node_modules/.saddle-electron/types/electron/, where tsconfig.json's `paths` looks second.
+ * Returns whether the declarations are there.
+ */
+export function ensureElectronTypes() {
+  const typesDir = join(sideDir, 'types', 'electron');
+  if (existsSync(join(root, 'node_modules', 'electron', 'electron.d.ts')) || existsSync(join(typesDir, 'electron.d.ts'))) return true;
+  const scratch = mkdtempSync(join(tmpdir(), 'saddle-electron-types-'));
+  try {
+    const packed = execFileSync(npm, ['pack', `electron@${electronVersion()}`, '--pack-destination', scratch, '--silent'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      shell: process.platform === 'win32',
+    });
+    const tarball = join(scratch, packed.trim().split('\n').pop());
+    execFileSync('tar', ['-xzf', tarball, '-C', scratch, 'package/electron.d.ts', 'package/package.json']);
+    mkdirSync(typesDir, { recursive: true });
+    for (const file of ['electron.d.ts', 'package.json']) copyFileSync(join(scratch, 'package', file), join(typesDir, file));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 /** One line when the desktop window cannot open yet, saying what works without it; null when it can. */
