@@ -113,6 +113,8 @@ describe('the exact two-layer λ-balanced matrix solution (Dominé et al., paper
     ['λ = 0.5, square', { lambda: 0.5, dim: 3, targetSingularValues: [2, 1, 0.5] }],
     ['λ = −0.5, square', { lambda: -0.5, dim: 3, targetSingularValues: [2, 1, 0.5] }],
     ['λ = 0.8, widths 2, 3, 4', { lambda: 0.8, widths: [2, 3, 4], targetSingularValues: [2, 0.5] }],
+    // e^{2Ft} reaches e^{290} here: the closed form is applied in steps of μ_max·Δt ≤ 2.
+    ['λ = 4, t ≤ 40', { lambda: 4, dim: 3, targetSingularValues: [3, 1.5, 0.5], horizon: 40 }],
   ])('unaligned networks follow it: the run’s σ_α(t) against the exact solution (%s, ≤ 1e-7)', async (_name, p) => {
     const { summary } = await train({ init: 'lambda-balanced', initAlignment: 'random', singularVectors: 'random', initScale: 0.3, horizon: 6, ...p });
     expect(summary.theoryMaxRelativeError as number).toBeLessThan(1e-7);
