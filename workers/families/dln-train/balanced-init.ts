@@ -56,7 +56,8 @@ export function lambdaModeValues(widths: readonly number[], lambda: number, prod
       if (squares.some((s) => s < 0) || Math.abs(step - lambda) > 1e-12 * Math.max(1, Math.abs(lambda))) {
         throw new Error(
           `no λ-balanced layers with λ = ${lambda} for widths ${widths.join(', ')}: hidden layer ${h} (width ${widths[h]}) has a direction ${i + 1} ` +
-            `that ${lambda > 0 ? 'the next layer cannot carry (λ > 0 needs n_{l+1} ≥ n_l past the bottleneck)' : lambda < 0 ? 'the previous layer cannot carry (λ < 0 needs n_{l−1} ≥ n_l before the bottleneck)' : 'cannot be balanced'}`,
+            // λ = 0 (all squares 0) always passes.
+            `that ${lambda > 0 ? 'the next layer cannot carry (λ > 0 needs n_{l+1} ≥ n_l past the bottleneck)' : 'the previous layer cannot carry (λ < 0 needs n_{l−1} ≥ n_l before the bottleneck)'}`,
         );
       }
     }
