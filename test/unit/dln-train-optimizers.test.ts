@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { family } from '../../workers/families/dln-train';
 import { dlnTrainParams } from '../../workers/families/dln-train/params';
+import { gpuForTests } from './compute-fixtures';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
 import type { RunSummary } from '../../workers/family';
 
@@ -14,6 +15,7 @@ async function train(p: Record<string, unknown>): Promise<{ summary: RunSummary;
   return { summary, ctx };
 }
 
+const probe = await gpuForTests();
 const scalar = { depth: 1, targetSingularValues: [2], init: 'identity', initScale: 0.5, recordEvery: 1 };
 const e0 = 0.5 - 2;
 
@@ -56,6 +58,13 @@ describe('momentum and Adam on ℓ = ½(w − s)²', () => {
   it('Adam with its defaults fits the Saxe two-mode target', async () => {
     const { summary } = await train({ optimizer: 'adam', learningRate: 0.01, horizon: 30, initScale: 0.1 });
     expect(summary.finalLoss as number).toBeLessThan(1e-6);
+  });
+
+  it.skipIf(!probe.available).each(['momentum', 'adam'])('%s on WebGPU (float32) ends within 1e-4 of the float64 CPU run', async (optimizer) => {
+    const p = { depth: 3, dim: 4, targetSingularValues: [2, 1], singularVectors: 'random', init: 'small-random', initScale: 0.3, learningRate: 0.01, horizon: 3, optimizer };
+    const [cpu, gpu] = [await train({ ...p, device: 'cpu' }), await train({ ...p, device: 'gpu' })];
+    expect(gpu.ctx.devices[0]?.device).toBe('gpu');
+    (cpu.summary.finalSigmas as number[]).forEach((s, i) => expect(Math.abs((gpu.summary.finalSigmas as number[])[i] - s)).toBeLessThan(1e-4 * 2));
   });
 
   it('momentum β = 0 is plain GD bit for bit (depth 3, random init)', async () => {
