@@ -70,6 +70,12 @@ describe('matrix sensing', () => {
     expect(large.recoveryError as number).toBeGreaterThan(1);
   });
 
+  it('held-out measurements estimate ½‖W_eff − T‖²_F (20 000 fresh ones, ≤ 5%)', async () => {
+    const summary = await train({ measurements: 20, heldOut: 20_000, init: 'small-random', initScale: 1e-3, horizon: 200 });
+    const error = (summary.recoveryError as number) * 2;
+    expect(Math.abs((summary.finalTestLoss as number) / (0.5 * error * error) - 1)).toBeLessThan(0.05);
+  });
+
   it('SGD over measurements and GD run and descend; sgd batches larger than m are rejected', async () => {
     for (const optimizer of ['gd', 'sgd']) {
       const summary = await train({ measurements: 60, optimizer, batchSize: 10, learningRate: 0.01, init: 'small-random', initScale: 0.1, horizon: 10 });

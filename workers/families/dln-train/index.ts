@@ -56,7 +56,7 @@ export const family = defineFamily({
     { name: 'effectiveRank', label: 'effective rank exp H(σ/Σσ)', x: 't' },
     { name: 'nuclearNorm', label: '‖W_eff‖_* = Σσ_α', x: 't' },
     { name: 'schatten', label: 'Σσ_α^{2/L} (Schatten-2/L quasi-norm to the 2/L)', x: 't' },
-    { name: 'testLoss', label: 'held-out loss (1/2n)‖Y − X W_effᵀ‖² (regression with heldOut)', x: 't' },
+    { name: 'testLoss', label: 'held-out loss (regression: (1/2n)‖Y − X W_effᵀ‖², sensing: fresh measurements; heldOut)', x: 't' },
     { name: 'recoveryError', label: '‖W_eff − T‖_F / ‖T‖_F (completion, sensing)', x: 't' },
     { name: 'escape', label: 'mode escapes: σ_α = s_α/2', x: 't', style: 'points' },
     { name: 'escapeLoss', label: 'mode escapes on the loss curve', x: 't', style: 'points' },

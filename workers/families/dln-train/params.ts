@@ -93,8 +93,8 @@ export const dlnTrainParams = z
       .max(100_000)
       .default(0)
       .describe(
-        'Regression only: held-out samples for the test loss (series testLoss): drawn afresh from the same distribution (sampled data), or the last ' +
-          'heldOut rows of inputs / outputs, which are then left out of training. 0: no test loss.',
+        'Regression and sensing: held-out samples for the test loss (series testLoss): drawn afresh from the same distribution (sampled data; sensing: ' +
+          'fresh Gaussian measurements), or the last heldOut rows of inputs / outputs, which are then left out of training. 0: no test loss.',
       ),
     inputSpectrum: z
       .array(z.number().positive().max(1e6))
@@ -249,8 +249,8 @@ export const dlnTrainParams = z
       ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${trainingSamples} training samples` });
     }
     if (p.task === 'sensing') {
-      if (w[0] * w[p.depth] * p.measurements > MAX_SENSING_ENTRIES) {
-        ctx.addIssue({ code: 'custom', path: ['measurements'], message: `${p.measurements} measurements of a ${w[p.depth]}×${w[0]} matrix exceed ${MAX_SENSING_ENTRIES} stored entries` });
+      if (w[0] * w[p.depth] * (p.measurements + p.heldOut) > MAX_SENSING_ENTRIES) {
+        ctx.addIssue({ code: 'custom', path: ['measurements'], message: `${p.measurements} + ${p.heldOut} held-out measurements of a ${w[p.depth]}×${w[0]} matrix exceed ${MAX_SENSING_ENTRIES} stored entries` });
       }
       if (p.optimizer === 'sgd' && p.batchSize > p.measurements) {
         ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch of ${p.batchSize} exceeds the ${p.measurements} measurements` });

@@ -7,12 +7,35 @@ import { type Matrix, randomGaussian } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
 import type { DeviceObjective, Target, Task } from './task';
 
-/** The rows of A (m × n_Ln₀, row i = vec(A_i)) and y = A vec(T); consumes rng for A only. */
-export function sensingTask({ t, u, v, svd: referenceSvd }: Target, measurements: number, rng: Rng): Task {
+/** y = A vec(T) for the rows of A. */
+function measure(a: Matrix, t: Matrix): Float64Array {
+  const size = t.data.length, y = new Float64Array(a.rows);
+  for (let i = 0; i < a.rows; i++) for (let j = 0; j < size; j++) y[i] += a.data[i * size + j] * t.data[j];
+  return y;
+}
+
+/** (1/2m)‖A vec(W) − y‖². */
+function measurementLoss(a: Matrix, y: Float64Array, w: Matrix): number {
+  const size = a.cols;
+  let loss = 0;
+  for (let i = 0; i < a.rows; i++) {
+    let s = -y[i];
+    for (let j = 0; j < size; j++) s += a.data[i * size + j] * w.data[j];
+    loss += s * s;
+  }
+  return loss / (2 * a.rows);
+}
+
+/**
+ * The rows of A (m × n_Ln₀, row i = vec(A_i)) and y = A vec(T), then `heldOut` fresh measurements for
+ * the test loss (an estimate of ½‖W_eff − T‖²_F); consumes rng for A first.
+ */
+export function sensingTask({ t, u, v, svd: referenceSvd }: Target, measurements: number, heldOut: number, rng: Rng): Task {
   const size = t.data.length, m = measurements;
   const a = randomGaussian(m, size, rng);
-  const y = new Float64Array(m);
-  for (let i = 0; i < m; i++) for (let j = 0; j < size; j++) y[i] += a.data[i * size + j] * t.data[j];
+  const y = measure(a, t);
+  const test = heldOut > 0 ? randomGaussian(heldOut, size, rng) : null;
+  const testLabels = test ? measure(test, t) : null;
   const residual = new Float64Array(m);
   return {
     kind: 'sensing',
@@ -37,6 +60,7 @@ export function sensingTask({ t, u, v, svd: referenceSvd }: Target, measurements
       return loss / (2 * m);
     },
     onDevice: (be) => sensingObjective(be, a, y),
+    ...(test && testLabels ? { testLoss: (weff: Matrix) => measurementLoss(test, testLabels, weff) } : {}),
   };
 }
 

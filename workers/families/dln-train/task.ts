@@ -22,7 +22,7 @@ export interface Task {
   onDevice(be: ComputeBackend): DeviceObjective;
   /** Completion only: 1 on observed entries. */
   mask?: Uint8Array;
-  /** Regression with held-out samples: their loss (1/2n)‖Y − X W_effᵀ‖². */
+  /** Regression or sensing with held-out samples / measurements: their loss. */
   testLoss?(weff: Matrix): number;
 }
 
@@ -308,7 +308,7 @@ export function buildTask(p: DlnTrainParams, rng: Rng): Task {
   if (p.task === 'regression' && p.inputs) return regressionTask(p, null, rng);
   const target = buildTarget(p, rng);
   if (p.task === 'completion') return completionTask(target, p.observedFraction, rng);
-  if (p.task === 'sensing') return sensingTask(target, p.measurements, rng);
+  if (p.task === 'sensing') return sensingTask(target, p.measurements, p.heldOut, rng);
   if (p.task === 'regression') return regressionTask(p, target, rng);
   return targetTask(target);
 }
