@@ -7,16 +7,7 @@ import { axpy, clone, identity, type Matrix, matmul, matmulNT, matmulTN, zeros }
 import { measureSpectrum, type SpectrumSettings, type SymmetricOperator } from '../../numeric/lanczos';
 import type { Rng } from '../../numeric/rng';
 import type { Task } from './task';
-
-/** Matrices viewing consecutive pieces of one flat vector, shaped like `shapes`. */
-function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
-  let offset = 0;
-  return shapes.map((w) => {
-    const m = { rows: w.rows, cols: w.cols, data: flat.subarray(offset, offset + w.data.length) };
-    offset += w.data.length;
-    return m;
-  });
-}
+import { views } from './train';
 
 /** v ↦ ∇²ℓ(θ) v at the given layers (copied), θ the flattened layers W₁ … W_L. */
 export function hessianOperator(task: Task, layers: readonly Matrix[]): { apply: SymmetricOperator; size: number } {

@@ -66,8 +66,8 @@ export interface DescentOptions {
   extraSteps: number[];
 }
 
-/** Matrices viewing consecutive pieces of one flat vector (no copies). */
-function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
+/** Matrices viewing consecutive pieces of one flat vector (no copies), shaped like `shapes`. */
+export function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
   let offset = 0;
   return shapes.map((w) => {
     const m = { rows: w.rows, cols: w.cols, data: flat.subarray(offset, offset + w.data.length) };
