@@ -71,12 +71,17 @@ export async function openWorkbench(prefix: string, serveArgs: readonly string[]
   };
 }
 
-/** Creates a project at a fresh temp path from the project bar. */
+/**
+ * Creates a project at a fresh temp path from the project bar, once the host has answered the
+ * app's first call (the version in the bar), as a person would wait for the window. The generous
+ * wait is for a 2-core machine running other test files beside this one.
+ */
 export async function newProject(page: Page, name: string): Promise<string> {
   const projectPath = join(tempDir(), name);
+  await page.waitForFunction(() => /^v\d/.test(document.querySelector('.version')?.textContent ?? ''), undefined, { timeout: 60_000 });
   await page.getByTestId('project-path-input').fill(projectPath);
   await page.getByTestId('project-new').click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name, { timeout: 60_000 });
   return projectPath;
 }
 
