@@ -49,7 +49,7 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
     { workerFile: input.workerFile, poolSize: input.poolSize },
     {
       onStarted: (runId, atMs) => {
-        store.setRunStarted(runId, 'cpu', atMs);
+        store.setRunStarted(runId, null, atMs); // the device is recorded when the worker reports it
         progress.runs[runId] = { status: 'running', progress: 0 };
         report(true);
       },
