@@ -12,14 +12,29 @@ export function defaultPoolSize(): number {
 
 export function createRunPool(workerFile: string, poolSize: number): Piscina {
   enableRelaxedSimd(); // before the threads start: the gemm kernel's FMA
-  return new Piscina({
+  return withErrorListener(new Piscina({
     filename: workerFile,
     minThreads: 1,
     maxThreads: poolSize,
     idleTimeout: 60_000,
     // A runaway family ends as ERR_WORKER_OUT_OF_MEMORY on its run, not as a dead app.
     resourceLimits: { maxOldGenerationSizeMb: 4096 },
+  }));
+}
+
+/**
+ * Piscina emits 'error' for events that belong to no task; with no listener that throws in the
+ * host. One is routine: a run cancelled just as it finished has its thread terminated while its
+ * result is in flight, and piscina then reports an "unexpected message" for a task it already
+ * rejected (the run is recorded as cancelled). Anything else is logged, not fatal.
+ */
+export function withErrorListener(pool: Piscina, log: (line: string) => void = console.error): Piscina {
+  pool.on('error', (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    if (message.startsWith('Unexpected message from Worker')) return;
+    log(`[pool] ${message}`);
   });
+  return pool;
 }
 
 let early: { workerFile: string; poolSize: number; pool: Piscina } | null = null;

@@ -77,7 +77,9 @@ export class Scheduler {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
     this.pool = takeRunPool(options.workerFile, this.poolSize);
-    this.viewPool = new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 });
+    this.viewPool = withErrorListener(
+      new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 }),
+    );
   }
 
   submit(job: Job): Promise<void> {
