@@ -8,7 +8,7 @@ import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
-import { defaultPoolSize, takeRunPool } from './run-pool';
+import { defaultPoolSize, takeRunPool, withErrorListener } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
 export interface Job {
