@@ -1,6 +1,6 @@
 // What Saddle Lab reads from Slurm's own output, on lines Slurm 23 printed on this machine.
 import { describe, expect, it } from 'vitest';
-import { describeReason, expandTaskList, isEnded, parseFields } from '../../src-main/core/slurm/slurm-commands';
+import { describeReason, expandTaskList, isEnded, parseFields, parseSacct } from '../../src-main/core/slurm/slurm-commands';
 import { summarizeStates } from '../../src-main/core/slurm/collect';
 import { splitIntoTasks } from '../../src-main/core/slurm/job-folder';
 import { slurmOptions } from '../../src-main/contract';
@@ -23,6 +23,16 @@ describe('reading Slurm', () => {
     expect(fields.get('CPUs/Task')).toBe('1');
     expect(fields.get('TRES')).toBe('cpu=1,node=1,billing=1');
     expect(fields.get('Power')).toBe('');
+  });
+
+  it('reads the state and reason of each ended array task from sacct, leaving pending ranges to squeue', () => {
+    const states = parseSacct(
+      ['81234_0|COMPLETED|None|0:0|2026-12-03T11:02:17', '81234_3|CANCELLED by 0|None|0:15|2026-12-03T11:01:00', '81234_7|TIMEOUT|TimeLimit|0:0|2026-12-03T11:02:17', '81234_[8-15]|PENDING|Priority|0:0|Unknown', ''].join('\n'),
+    );
+    expect([...states.keys()]).toEqual([0, 3, 7]);
+    expect(states.get(0)).toEqual({ state: 'COMPLETED', reason: 'ended 2026-12-03T11:02:17' });
+    expect(states.get(3)).toEqual({ state: 'CANCELLED', reason: 'by 0, ExitCode=0:15, ended 2026-12-03T11:01:00' });
+    expect(states.get(7)).toEqual({ state: 'TIMEOUT', reason: 'Reason=TimeLimit, ended 2026-12-03T11:02:17' });
   });
 
   it('expands array task lists, leaving out the %K throttle', () => {

@@ -94,8 +94,13 @@ export async function readTaskStates(jobId: string): Promise<Map<number, TaskSta
 async function fromSacct(jobId: string): Promise<Map<number, TaskState> | null> {
   const answer = await slurm('sacct', ['-j', jobId, '-X', '-n', '-P', '-o', 'JobID,State,Reason,ExitCode,End']);
   if (!answer.ok || lines(answer.stdout).length === 0) return null;
+  return parseSacct(answer.stdout);
+}
+
+/** `sacct -X -n -P -o JobID,State,Reason,ExitCode,End` lines; a pending range ("81234_[8-15]") is squeue's to tell. */
+export function parseSacct(stdout: string): Map<number, TaskState> {
   const states = new Map<number, TaskState>();
-  for (const line of lines(answer.stdout)) {
+  for (const line of lines(stdout)) {
     const [id, stateText, reason, exitCode, end] = line.split('|');
     const match = /^\d+_(\d+)$/.exec(id);
     if (!match) continue;
