@@ -10,7 +10,7 @@ import path from 'node:path';
 import { CpuBackend, selectBackend, type ComputeBackend } from '../workers/compute/index';
 import { gemmUsesFusedMultiplyAdd } from '../workers/numeric/wasm-gemm';
 import { DeviceNetwork } from '../workers/families/dln-train/descent';
-import { deviceOptimizer } from '../workers/families/dln-train/optimizers';
+import { deviceOptimizer } from '../workers/compute/optimizers';
 import { targetObjective } from '../workers/families/dln-train/task';
 import { DeviceMlp } from '../workers/families/relu-escape/device-mlp';
 import type { Matrix } from '../workers/numeric/matrix';

@@ -7,7 +7,7 @@ import { CpuBackend } from '../workers/compute/index';
 import { DeviceNetwork } from '../workers/families/dln-train/descent';
 import { hessianOperator } from '../workers/families/dln-train/hessian';
 import { kernelDistance, kernelFactors, kernelInner } from '../workers/families/dln-train/kernel';
-import { deviceOptimizer, type UpdateRule } from '../workers/families/dln-train/optimizers';
+import { deviceOptimizer, type UpdateRule } from '../workers/compute/optimizers';
 import { dlnTrainParams } from '../workers/families/dln-train/params';
 import { buildTask, targetObjective } from '../workers/families/dln-train/task';
 import { lanczosTop, topSingularValues } from '../workers/numeric/lanczos';

@@ -1,6 +1,7 @@
 // The update rules of gradient descent on a compute backend, applied to every layer once all the
 // gradients are formed: plain (GD / SGD), heavy-ball momentum and Adam. Time is t = η · step for all.
-import type { ComputeBackend, Tensor } from '../../compute/index';
+// Shared by dln-train and multipath.
+import type { ComputeBackend, Tensor } from './types';
 
 export type UpdateRule =
   | { kind: 'plain'; learningRate: number }

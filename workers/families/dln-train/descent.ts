@@ -8,7 +8,7 @@ import type { ComputeBackend, DeviceProgram, Tensor } from '../../compute/index'
 import type { Matrix } from '../../numeric/matrix';
 import type { Recorder } from './observables';
 import type { DeviceObjective } from './task';
-import { deviceOptimizer, type DeviceOptimizer } from './optimizers';
+import { deviceOptimizer, type DeviceOptimizer } from '../../compute/optimizers';
 import { assertFinite, recordSteps, type DescentOptions, type TrainResult } from './train';
 
 /** W_L ⋯ W₁ on a device with its products and gradients, ∇W_l = W_{L:l+1}ᵀ G W_{l−1:1}ᵀ (paper 001 §3.2). */

@@ -16,7 +16,7 @@ import { segmentRun, type Segmentation } from './plateaus';
 import { gapTimescales, predictedSigmas, saxeTime, theoryKind } from './theory';
 import { buildTask, type Task } from './task';
 import { descentProgram } from './descent';
-import type { UpdateRule } from './optimizers';
+import type { UpdateRule } from '../../compute/optimizers';
 import { flow, recordPlan, type TrainResult } from './train';
 
 /** Seed offset of the Hessian measurements' random stream. */

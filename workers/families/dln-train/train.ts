@@ -6,7 +6,7 @@ import type { Matrix } from '../../numeric/matrix';
 import { integrate } from '../../numeric/ode';
 import { Backprop } from './network';
 import type { Recorder } from './observables';
-import type { UpdateRule } from './optimizers';
+import type { UpdateRule } from '../../compute/optimizers';
 import type { Task } from './task';
 
 /** Uniform records per run (when recordEvery is not given) and log-spaced ones per decade on top. */

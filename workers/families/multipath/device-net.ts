@@ -4,21 +4,22 @@
 // dZ ⊙ (1 − H²)), so on the float64 CPU backend every number equals MatrixNet's.
 import type { ComputeBackend, Tensor } from '../../compute/index';
 import type { Matrix } from '../../numeric/matrix';
-import { layerOffsets, type NetShape } from './matrix-net';
+import { layerOffsets, layerSize, type NetShape } from './matrix-net';
 
 export class DeviceMatrixNet {
-  /** layers[p][l] = W_l of pathway p, d × d. */
+  /** layers[p][l] = W_l of pathway p (h × d first, h × h middle, d × h last). */
   readonly layers: Tensor[][];
   /** Y_p of the last gradient(). */
   readonly outputs: Tensor[];
   /** ½‖Σ_p Y_p − T‖²_F of the last gradient() (1×1). */
   readonly loss: Tensor;
-  private readonly grads: Tensor[][];
-  /** hidden[p][l] = H_l (hidden[p][0] = I, shared). */
+  /** grads[p][l] = ∂loss/∂W_l of the last gradient(). */
+  readonly grads: Tensor[][];
+  /** hidden[p][l] = H_l (hidden[p][0] = I_d, shared; the others h × d). */
   private readonly hidden: Tensor[][];
   private readonly negTarget: Tensor;
   private readonly residual: Tensor;
-  /** Pre-activation W_l H_l before tanh; ∂/∂H_l before the tanh derivative; two alternating ∂/∂Z. */
+  /** Pre-activation W_l H_l before tanh; ∂/∂H_l before the tanh derivative; two alternating ∂/∂Z (all h × d). */
   private readonly pre: Tensor;
   private readonly dHidden: Tensor;
   private readonly dZ: [Tensor, Tensor];
@@ -30,18 +31,24 @@ export class DeviceMatrixNet {
     theta: Float64Array,
   ) {
     const { d, depths } = shape;
+    const h = shape.width ?? d;
     const square = (data?: ArrayLike<number>): Tensor => be.tensor(d, d, data);
+    const hiddenState = (): Tensor => be.tensor(h, d);
     const offsets = layerOffsets(shape);
     const identity = square(Float64Array.from({ length: d * d }, (_, i) => (i % (d + 1) === 0 ? 1 : 0)));
-    this.layers = depths.map((L, p) => Array.from({ length: L }, (_, l) => square(theta.subarray(offsets[p][l], offsets[p][l] + d * d))));
-    this.grads = depths.map((L) => Array.from({ length: L }, () => square()));
-    this.hidden = depths.map((L) => [identity, ...Array.from({ length: L - 1 }, () => square())]);
+    const layer = (L: number, l: number, offset?: number): Tensor => {
+      const [rows, cols] = layerSize(shape, L, l);
+      return be.tensor(rows, cols, offset === undefined ? undefined : theta.subarray(offset, offset + rows * cols));
+    };
+    this.layers = depths.map((L, p) => Array.from({ length: L }, (_, l) => layer(L, l, offsets[p][l])));
+    this.grads = depths.map((L) => Array.from({ length: L }, (_, l) => layer(L, l)));
+    this.hidden = depths.map((L) => [identity, ...Array.from({ length: L - 1 }, hiddenState)]);
     this.outputs = depths.map(() => square());
     this.negTarget = square(target.data.map((v) => -v));
     this.residual = square();
-    this.pre = square();
-    this.dHidden = square();
-    this.dZ = [square(), square()];
+    this.pre = hiddenState();
+    this.dHidden = hiddenState();
+    this.dZ = [hiddenState(), hiddenState()];
     this.loss = be.tensor(1, 1);
   }
 
@@ -81,10 +88,5 @@ export class DeviceMatrixNet {
         dZ = next;
       }
     });
-  }
-
-  /** Enqueues θ ← θ − η ∇θ with the gradient of the last gradient() (all formed before any layer moves). */
-  descend(learningRate: number): void {
-    this.layers.forEach((W, p) => W.forEach((w, l) => this.be.axpy(-learningRate, this.grads[p][l], w)));
   }
 }

@@ -9,7 +9,11 @@ import { SeriesLog } from '../series-log';
 export interface ObserverSetup {
   targets: readonly number[];
   depths: readonly number[];
-  eta: number;
+  /**
+   * Sharpness above which a minimum is linearly unstable: 2/η for GD, 2(1+β)/η for heavy ball;
+   * null for Adam, which has no such threshold, hence no edge of stability.
+   */
+  threshold: number | null;
   tolerance: number;
   samples: number;
   /** Gradient flow has no step size, hence no edge of stability (η only converts time to steps). */
@@ -113,7 +117,7 @@ export class Observer {
     if (isLearned && iota >= SYMMETRY_BROKEN) this.mark('symmetryBreaking', x);
     if (!Number.isNaN(sharpness)) {
       this.peakSharpness = Math.max(this.peakSharpness, sharpness);
-      if (!this.setup.flow && sharpness > 2 / this.setup.eta) this.mark('edgeOfStability', x);
+      if (!this.setup.flow && this.setup.threshold !== null && sharpness > this.setup.threshold) this.mark('edgeOfStability', x);
     }
     if (this.events.has('edgeOfStability') && this.peakImbalance >= 2 * REBALANCE_DROP && iota <= (1 - REBALANCE_DROP) * this.peakImbalance) {
       this.mark('rebalancing', x);
@@ -193,7 +197,7 @@ export class Observer {
       converged: converged ? 1 : 0,
       finalLoss: Number.isFinite(loss) ? loss : null,
       finalSharpness: Number.isFinite(sharpness) ? sharpness : null,
-      stabilityThreshold: 2 / this.setup.eta,
+      stabilityThreshold: this.setup.threshold,
       peakSharpness: Number.isFinite(this.peakSharpness) ? this.peakSharpness : null,
       finalImbalance: imbalance(values, this.lead * P, this.optimalShares[this.lead]),
       peakImbalance: this.peakImbalance,

@@ -1,7 +1,10 @@
 // The reduced model of paper 002 (App. E.2, README working forms): per mode k and pathway p one
 // per-layer scalar w, pathway value a = w^{L_p}, residual r_k = s_k − Σ_p a_p, loss Σ_k ½ r_k².
 // GD on the layer weights keeps every layer of a pathway equal (Prop. B.4), so the exact
-// recursion is w ← w + η r w^{L_p−1}. State layout: w[k·P + p].
+// recursion is w ← w + η r w^{L_p−1}. Heavy ball and Adam give every layer of a pathway the same
+// gradient too, so they keep the layers equal and one scalar per layer state stays exact (Adam,
+// acting entry by entry, only in the aligned basis). State layout: w[k·P + p].
+import type { UpdateRule } from '../../compute/optimizers';
 
 export interface ReducedModel {
   targets: readonly number[];
@@ -39,6 +42,48 @@ export function gdStep(m: ReducedModel, w: Float64Array, r: Float64Array, eta: n
       w[i] += g * intPow(w[i], m.depths[p] - 1);
     }
   }
+}
+
+/** One update of the reduced model at w, given the residuals r at w. */
+export type ReducedStep = (w: Float64Array, r: Float64Array) => void;
+
+/**
+ * The update rule on the per-layer scalars, whose layer gradient is −r w^{L−1}. Heavy ball is
+ * kept in increment form Δ ← βΔ + η r w^{L−1}, w ← w + Δ (Δ = −ηv for v ← βv + ∇), so β = 0 is
+ * gdStep bit for bit; Adam is compute/optimizers.ts's rule with the same operation order.
+ */
+export function reducedStepper(m: ReducedModel, rule: UpdateRule, size: number): ReducedStep {
+  const P = m.depths.length;
+  const eta = rule.learningRate;
+  if (rule.kind === 'plain') return (w, r) => gdStep(m, w, r, eta);
+  if (rule.kind === 'momentum') {
+    const delta = new Float64Array(size);
+    return (w, r) => {
+      for (let k = 0; k < m.targets.length; k++) {
+        const g = eta * r[k];
+        for (let p = 0; p < P; p++) {
+          const i = k * P + p;
+          delta[i] = rule.momentum * delta[i] + g * intPow(w[i], m.depths[p] - 1);
+          w[i] += delta[i];
+        }
+      }
+    };
+  }
+  const first = new Float64Array(size), second = new Float64Array(size);
+  let t = 0;
+  return (w, r) => {
+    t++;
+    const c1 = 1 / (1 - rule.beta1 ** t), c2 = 1 / (1 - rule.beta2 ** t);
+    for (let k = 0; k < m.targets.length; k++) {
+      for (let p = 0; p < P; p++) {
+        const i = k * P + p;
+        const g = -r[k] * intPow(w[i], m.depths[p] - 1);
+        first[i] = rule.beta1 * first[i] + (1 - rule.beta1) * g;
+        second[i] = rule.beta2 * second[i] + (1 - rule.beta2) * (g * g);
+        w[i] = w[i] - (eta * c1 * first[i]) / (Math.sqrt(c2 * second[i]) + rule.epsilon);
+      }
+    }
+  };
 }
 
 /** Gradient-flow right-hand side ẇ = r w^{L−1}. */

@@ -2,17 +2,18 @@
 // ½‖Σ_p Y_p − T‖²_F with X = I_d. Pathway values are the projections a_{p,k} = u_kᵀ Y_p v_k on the
 // target's singular vectors; the off-diagonal mass of Uᵀ Y_p V measures how far the run has left
 // the SVS set; sharpness is the top Hessian eigenvalue by power iteration on finite-difference
-// Hessian-vector products, at every recorded sample. The GD steps run on a compute backend
-// (device-net.ts); the sharpness stays on the CPU in float64.
+// Hessian-vector products, at every recorded sample. The GD, heavy-ball or Adam steps run on a
+// compute backend (device-net.ts, compute/optimizers.ts); the sharpness stays on the CPU in float64.
 import { runProgram, type ComputeBackend, type DeviceProgram, type SelectOptions } from '../../compute/index';
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { createRng } from '../../numeric/rng';
 import { diagonal, identity, matmul, matmulNT, matmulTN, randomOrthogonal, type Matrix } from '../../numeric/matrix';
 import { topHessianEigenvalue } from './hessian';
 import { DeviceMatrixNet } from './device-net';
-import { layerOffsets, MatrixNet, parameterCount, type NetShape } from './matrix-net';
+import { deviceOptimizer } from '../../compute/optimizers';
+import { layerOffsets, layerSize, MatrixNet, parameterCount, type NetShape } from './matrix-net';
 import { Observer } from './observer';
-import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
+import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, pathwayLambdas, stabilityThreshold, updateRule, type MultipathParams } from './params';
 
 const PROGRESS_EVERY = 256;
 /** Power iterations after the first estimate, warm-started from the previous eigenvector. */
@@ -34,25 +35,47 @@ export function targetMatrix(targets: readonly number[], basis: 'aligned' | 'ran
 }
 
 /**
- * θ at initialization. Diagonal (11): W_0 = ε_p Vᵀ, W_{L−1} = ε_p U, the others ε_p I, so
- * Y_p = ε_p^L U Vᵀ lies in the SVS set, depth-balanced. Random: i.i.d. N(0, ε_p²/d) entries.
+ * Per-layer scales of one pathway: ε in all L layers (depth-balanced), or for depth 2 with offset
+ * λ ≠ 0 the pair (w₀, w₁) with w₀w₁ = ε² (the balanced a(0)) and w₁² − w₀² = λ.
  */
-export function initialTheta(shape: NetShape, basis: TargetBasis, scales: readonly number[], init: 'diagonal' | 'random', seed: number): Float64Array {
+export function layerScales(scale: number, L: number, lambda: number): number[] {
+  if (lambda === 0) return Array.from({ length: L }, () => scale);
+  const a = scale * scale, root = Math.hypot(lambda, 2 * a);
+  // w₀² = (root − λ)/2, written without the cancellation for λ ≫ a.
+  const w0 = Math.sqrt(lambda > 0 ? (2 * a * a) / (root + lambda) : (root - lambda) / 2);
+  return [w0, a / w0];
+}
+
+/**
+ * θ at initialization. Diagonal (11): W_0 = s₀ E Vᵀ, W_{L−1} = s_{L−1} U Eᵀ, the others s_l I_h,
+ * with E the h × d partial identity and s_l the layer scales, so Y_p = (Π s_l) U Vᵀ lies in the
+ * SVS set and the hidden units beyond d stay zero. Random: i.i.d. N(0, ε_p²/fan-in) entries.
+ */
+export function initialTheta(
+  shape: NetShape,
+  basis: TargetBasis,
+  scales: readonly number[],
+  init: 'diagonal' | 'random',
+  seed: number,
+  lambdas: readonly number[] = scales.map(() => 0),
+): Float64Array {
   const { d } = shape;
   const theta = new Float64Array(parameterCount(shape));
   const offsets = layerOffsets(shape);
   const rng = createRng(seed + 0x9e3779b9);
   shape.depths.forEach((L, p) => {
+    const scale = layerScales(scales[p], L, lambdas[p]);
     for (let l = 0; l < L; l++) {
-      const layer = theta.subarray(offsets[p][l], offsets[p][l] + d * d);
+      const [rows, cols] = layerSize(shape, L, l);
+      const layer = theta.subarray(offsets[p][l], offsets[p][l] + rows * cols);
       if (init === 'random') {
-        for (let i = 0; i < layer.length; i++) layer[i] = (scales[p] / Math.sqrt(d)) * rng.normal();
+        for (let i = 0; i < layer.length; i++) layer[i] = (scale[l] / Math.sqrt(cols)) * rng.normal();
         continue;
       }
-      for (let i = 0; i < d; i++) {
-        for (let j = 0; j < d; j++) {
-          const base = l === 0 ? basis.V.data[j * d + i] : l === L - 1 ? basis.U.data[i * d + j] : i === j ? 1 : 0;
-          layer[i * d + j] = scales[p] * base;
+      for (let i = 0; i < rows; i++) {
+        for (let j = 0; j < cols; j++) {
+          const base = l === 0 ? (i < d ? basis.V.data[j * d + i] : 0) : l === L - 1 ? (j < d ? basis.U.data[i * d + j] : 0) : i === j ? 1 : 0;
+          layer[i * cols + j] = scale[l] * base;
         }
       }
     }
@@ -95,16 +118,18 @@ export function runMatrixModel(p: MultipathParams, ctx: RunContext, options: Sel
 function* matrixProgram(be: ComputeBackend, p: MultipathParams, ctx: RunContext): DeviceProgram<RunSummary> {
   const depths = pathwayDepths(p);
   const K = p.targets.length, P = depths.length;
-  const shape: NetShape = { d: K, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
+  const shape: NetShape = { d: K, width: p.hiddenWidth, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
   const basis = targetMatrix(p.targets, p.targetBasis, ctx.seed);
   const net = new MatrixNet(shape, basis.T);
-  const theta = initialTheta(shape, basis, pathwayInitScales(p), p.model === 'mlp' ? 'random' : p.init, ctx.seed);
+  const theta = initialTheta(shape, basis, pathwayInitScales(p), p.model === 'mlp' ? 'random' : p.init, ctx.seed, pathwayLambdas(p));
   const device = new DeviceMatrixNet(be, shape, basis.T, theta);
+  const layers = device.layers.flat(), grads = device.grads.flat();
+  const optimizer = deviceOptimizer(be, layers, updateRule(p));
   const offsets = layerOffsets(shape);
   const gradientOf = (t: Float64Array, g: Float64Array): void => {
     net.gradient(t, g);
   };
-  const obs = new Observer({ targets: p.targets, depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples, extras: ['offDiagonal'] }, ctx);
+  const obs = new Observer({ targets: p.targets, depths, threshold: stabilityThreshold(p), tolerance: p.tolerance, samples: p.samples, extras: ['offDiagonal'] }, ctx);
   const values = new Float64Array(K * P);
   const r = new Float64Array(K);
   const limit = 0.5 * K * (DIVERGENCE_FACTOR * Math.max(...p.targets)) ** 2;
@@ -137,15 +162,15 @@ function* matrixProgram(be: ComputeBackend, p: MultipathParams, ctx: RunContext)
     const last = blewUp || converged || step >= p.maxSteps;
     let lambda = Number.NaN;
     if (due || last) {
-      const layers = yield device.layers.flat();
+      const weights = yield layers;
       let i = 0;
-      offsets.forEach((pathway) => pathway.forEach((offset) => theta.set(layers[i++], offset)));
+      offsets.forEach((pathway) => pathway.forEach((offset) => theta.set(weights[i++], offset)));
       lambda = estimateSharpness();
     }
     obs.step(step, values, r, lambda);
     if (due || last) obs.record(step, values, r, loss, lambda, [offDiagonal]);
     if (last) return { ...obs.finish(step, values, r, loss, lambda, blewUp, converged), finalOffDiagonal: offDiagonal };
-    device.descend(p.learningRate);
+    optimizer.step(layers, grads);
     if (ctx.signal.aborted) return {};
     if (step % PROGRESS_EVERY === 0) ctx.progress(step / p.maxSteps);
     yield [];

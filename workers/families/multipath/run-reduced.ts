@@ -1,9 +1,9 @@
-// The reduced model run: the exact scalar GD recursion, or its gradient-flow limit with DOP853.
+// The reduced model run: the exact scalar GD (heavy-ball, Adam) recursion, or GD's gradient-flow limit with DOP853.
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { integrate } from '../../numeric/ode';
 import { Observer } from './observer';
-import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, type MultipathParams } from './params';
-import { flowRhs, gdStep, pathwayValues, residuals, sharpness, type ReducedModel } from './reduced';
+import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, stabilityThreshold, updateRule, type MultipathParams } from './params';
+import { flowRhs, pathwayValues, reducedStepper, residuals, sharpness, type ReducedModel } from './reduced';
 import { worstOvershoot } from './theory';
 import { transverseGrowth } from './full-network-check';
 
@@ -37,8 +37,9 @@ function divergedLoss(model: ReducedModel): number {
 
 export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
   const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
-  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples }, ctx);
+  const obs = new Observer({ targets: p.targets, depths: model.depths, threshold: stabilityThreshold(p), tolerance: p.tolerance, samples: p.samples }, ctx);
   const w = initialWeights(p, model);
+  const update = reducedStepper(model, updateRule(p), w.length);
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w.length);
   const limit = divergedLoss(model);
@@ -59,9 +60,11 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
       obs.record(step, a, r, loss, lambda);
       const converged = !diverged && obs.converged(r);
       const summary = obs.finish(step, a, r, loss, lambda, diverged, converged);
-      return diverged || converged ? { ...summary, crossModeGrowth: null } : { ...summary, ...crossModeCheck(model, w, p.learningRate) };
+      // The cross-mode check linearizes GD's map; the other rules carry state it does not follow.
+      const checked = !diverged && !converged && p.optimizer === 'gd';
+      return checked ? { ...summary, ...crossModeCheck(model, w, p.learningRate) } : { ...summary, crossModeGrowth: null };
     }
-    gdStep(model, w, r, p.learningRate);
+    update(w, r);
     loss = residuals(model, w, r);
     step++;
     if (step % PROGRESS_EVERY === 0) {
@@ -88,7 +91,7 @@ function crossModeCheck(model: ReducedModel, w: Float64Array, eta: number): RunS
 
 export function runReducedFlow(p: MultipathParams, ctx: RunContext): RunSummary {
   const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
-  const obs = new Observer({ targets: p.targets, depths: model.depths, eta: p.learningRate, tolerance: p.tolerance, samples: p.samples, flow: true }, ctx);
+  const obs = new Observer({ targets: p.targets, depths: model.depths, threshold: stabilityThreshold(p), tolerance: p.tolerance, samples: p.samples, flow: true }, ctx);
   const w0 = initialWeights(p, model);
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w0.length);
