@@ -48,6 +48,7 @@ export function buildMenu(recent: { path: string; exists: boolean }[], actions: 
         { label: 'Overlay Runs', click: () => actions.send('view.overlay') },
         { label: 'Small Multiples', click: () => actions.send('view.smallMultiples') },
         { label: 'Log–Log Axes (Active Panel)', click: () => actions.send('view.logLog') },
+        { label: 'Compare with Another Experiment…', click: () => actions.send('view.compare') },
         { type: 'separator' },
         { role: 'reload' },
         { role: 'toggleDevTools' },

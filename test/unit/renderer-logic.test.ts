@@ -228,6 +228,8 @@ describe('saved dashboard layouts', () => {
         sigma: { logX: true, logY: false, hiddenTheory: ['tauLin'], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] },
       },
       selectedRunIds: [1, 3],
+      // A layout saved before comparisons existed compares nothing.
+      compared: [],
     });
     expect(readLayout({ mode: 'grid' })).toMatchObject({ mode: 'overlay', aggregate: false, groupKeys: null });
   });

@@ -1,7 +1,9 @@
 // What a dashboard panel draws, before any ECharts detail: the chart's metrics for each series
 // group (one run, or runs aggregated into a centre line and band), named by the parameters that
-// tell the groups apart, with the theory overlays that belong to each group. The x axis mode,
-// smoothing and band statistics of the panel are applied here.
+// tell the groups apart, with the theory overlays that belong to each group. Runs of other
+// experiments (a comparison) form groups of their own, after the current experiment's, labelled
+// with their experiment's name. The x axis mode, smoothing and band statistics of the panel are
+// applied here.
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
 import { aggregateSeries, bandLines, isAscending, type BandCentre, type BandSpread } from '../logic/aggregate';
 import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
@@ -18,6 +20,8 @@ export interface PanelRun {
   summary?: Readonly<Record<string, unknown>> | null;
   seed: number;
   series: readonly MetricSeries[];
+  /** Name of the other experiment the run is compared from; absent for the current experiment's runs. */
+  experiment?: string;
 }
 
 /** null: one series per run. A list of parameters: runs sharing their values form one group. */
@@ -57,6 +61,8 @@ export interface ModelGroup {
   runIds: number[];
   lines: ModelLine[];
   theory: TheorySeries[];
+  /** The compared experiment the group's runs come from; null for the current experiment. */
+  experiment: string | null;
 }
 
 export interface PanelModel {
@@ -72,6 +78,7 @@ interface RunGroup {
   key: string;
   label: string;
   runs: PanelRun[];
+  experiment: string | null;
 }
 
 function individualGroups(runs: readonly PanelRun[]): RunGroup[] {
@@ -80,7 +87,7 @@ function individualGroups(runs: readonly PanelRun[]): RunGroup[] {
   const ordered = [...runs].sort((a, b) => compareParams(a.params, b.params, keys) || a.seed - b.seed || a.runId - b.runId);
   return ordered.map((run) => {
     const parts = [paramsLabel(run.params, keys), seedsVary ? `seed=${run.seed}` : ''].filter((part) => part !== '');
-    return { key: `run:${run.runId}`, label: parts.length > 0 ? parts.join(', ') : `run ${run.runId}`, runs: [run] };
+    return { key: `run:${run.runId}`, label: parts.length > 0 ? parts.join(', ') : `run ${run.runId}`, runs: [run], experiment: null };
   });
 }
 
@@ -88,7 +95,7 @@ function aggregatedGroups(runs: readonly PanelRun[], keys: readonly string[]): R
   const groups = new Map<string, RunGroup>();
   for (const run of runs) {
     const key = `group:${stableStringify(keys.map((name) => run.params[name]))}`;
-    const group = groups.get(key) ?? { key, label: paramsLabel(run.params, keys) || 'all runs', runs: [] };
+    const group = groups.get(key) ?? { key, label: paramsLabel(run.params, keys) || 'all runs', runs: [], experiment: null };
     group.runs.push(run);
     groups.set(key, group);
   }
@@ -96,6 +103,24 @@ function aggregatedGroups(runs: readonly PanelRun[], keys: readonly string[]): R
   return [...groups.values()]
     .sort((a, b) => compareParams(a.runs[0].params, b.runs[0].params, keys))
     .map((group) => ({ ...group, label: `${group.label} (N=${group.runs.length})` }));
+}
+
+/**
+ * The current experiment's groups, then each compared experiment's (in the order of `runs`), named
+ * "experiment: label". A compared experiment is grouped by the grouping parameters its runs have.
+ */
+function experimentGroups(runs: readonly PanelRun[], grouping: Grouping): RunGroup[] {
+  const byExperiment = new Map<string | null, PanelRun[]>([[null, []]]);
+  for (const run of runs) {
+    const experiment = run.experiment ?? null;
+    byExperiment.set(experiment, [...(byExperiment.get(experiment) ?? []), run]);
+  }
+  return [...byExperiment].flatMap(([experiment, members]) => {
+    if (experiment === null) return grouping === null ? individualGroups(members) : aggregatedGroups(members, grouping);
+    const keys = grouping?.filter((key) => members.some((run) => key in run.params)) ?? null;
+    const groups = keys === null ? individualGroups(members) : aggregatedGroups(members, keys);
+    return groups.map((group) => ({ ...group, key: `compared:${experiment}:${group.key}`, label: `${experiment}: ${group.label}`, experiment }));
+  });
 }
 
 interface LineStyle {
@@ -147,14 +172,15 @@ export function buildPanelModel(input: PanelModelInput): PanelModel {
   // Runs with equal parameters (other seeds) share their theory: draw it once.
   const theoryDrawnFor = new Set<string>();
 
-  const runGroups = grouping === null ? individualGroups(placed) : aggregatedGroups(placed, grouping);
+  const runGroups = experimentGroups(placed, grouping);
   const groups: ModelGroup[] = [];
   for (const group of runGroups) {
     const lines = metrics.flatMap((metric, position) =>
       groupLines(group, metric, { colorIndex: metricIndex(metric) ?? position, points: pointMetrics.has(metric), smoothing, band }),
     );
     if (lines.length === 0) continue;
-    const owner = group.runs.find((run) => theory.has(run.runId));
+    // Theory overlays are the current experiment's: a compared family's may not match the chart.
+    const owner = group.experiment === null ? group.runs.find((run) => theory.has(run.runId)) : undefined;
     const signature = owner ? stableStringify(owner.params) : '';
     let groupTheory: TheorySeries[] = [];
     if (owner && !theoryDrawnFor.has(signature)) {
@@ -163,7 +189,7 @@ export function buildPanelModel(input: PanelModelInput): PanelModel {
       const shown = (theory.get(owner.runId) ?? []).filter((series) => shownTheory.has(series.id));
       groupTheory = mapTheory(original, xMode, shown);
     }
-    groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory });
+    groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory, experiment: group.experiment });
   }
   return { chart, groups, referenceLines: input.referenceLines ?? [], notes: input.notes ?? [], unplaced: input.runs.length - placed.length };
 }

@@ -82,7 +82,8 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
       showSymbol: false,
       // More points than pixel columns: ECharts keeps each column's min and max, so spikes survive.
       sampling: 'minmax',
-      lineStyle: { width: 1.5 },
+      // Runs compared from another experiment: dotted (theory overlays are dashed).
+      lineStyle: group.experiment === null ? { width: 1.5 } : { width: 1.8, type: 'dotted' },
       emphasis: { focus: 'series' },
       z: 3,
     },

@@ -47,6 +47,9 @@ function useCommandRunner(): (command: AppCommand, path?: string) => Promise<voi
         if (chart) dashboard.toggleLogLog(chart);
         return;
       }
+      case 'view.compare':
+        dashboard.compareOpen = !dashboard.compareOpen;
+        return;
       case 'help.shortcuts':
         app.helpOpen = !app.helpOpen;
         return;

@@ -10,11 +10,19 @@ export interface CaptionRun {
   seed: number;
 }
 
+export interface CaptionComparison {
+  experiment: string;
+  family: string;
+  runIds: readonly number[];
+}
+
 export interface CaptionInput {
   title: string;
   experiment: string;
   family: string;
   runs: readonly CaptionRun[];
+  /** Runs of other experiments drawn beside these. */
+  compared?: readonly CaptionComparison[];
   appVersion: string;
   projectPath: string;
 }
@@ -38,6 +46,9 @@ export function captionDraft(input: CaptionInput): string {
   lines.push(`${runs.length} run${runs.length === 1 ? '' : 's'} (ids ${runs.map((run) => run.runId).join(', ')}; ${seedsText(runs)}).`);
   if (varying.length > 0) lines.push(`Differing parameters: ${varying.map((key) => `${key} ∈ {${distinctValues(runs, key)}}`).join('; ')}.`);
   if (shared.length > 0 && runs.length > 0) lines.push(`Shared parameters: ${shared.map((key) => `${key}=${formatValue(runs[0].params[key])}`).join(', ')}.`);
+  for (const other of input.compared ?? []) {
+    lines.push(`Compared with experiment "${other.experiment}" (family ${other.family}): run${other.runIds.length === 1 ? '' : 's'} ${other.runIds.join(', ')}.`);
+  }
   lines.push(`Made with Saddle Lab ${input.appVersion} from ${input.projectPath}.`);
   return lines.join('\n');
 }

@@ -7,7 +7,8 @@ import { neutralColor, paletteColor } from '../charts/palette';
 import type { ModelGroup, PanelModel } from '../charts/panel-model';
 import type { PanelView } from '../charts/panel-option';
 
-export type CurveStyle = 'line' | 'faint' | 'points' | 'theory' | 'marker';
+/** 'compared': a line of a run compared from another experiment, dotted as on screen. */
+export type CurveStyle = 'line' | 'compared' | 'faint' | 'points' | 'theory' | 'marker';
 
 export interface FigureCurve {
   style: CurveStyle;
@@ -86,7 +87,8 @@ function groupCurves(group: ModelGroup, groupIndex: number, style: Styling): Fig
     const columns = line.band ? [line.y, line.band.min, line.band.max] : [line.y];
     const kept = filterPoints(line.x, columns, style);
     const band = line.band ? { lower: kept.columns[1], upper: kept.columns[2] } : null;
-    curves.push({ style: line.points ? 'points' : 'line', label: legendLabel(name, style), color, x: kept.x, y: kept.columns[0], band });
+    const lineStyle = group.experiment === null ? 'line' : 'compared';
+    curves.push({ style: line.points ? 'points' : lineStyle, label: legendLabel(name, style), color, x: kept.x, y: kept.columns[0], band });
   }
   return curves;
 }

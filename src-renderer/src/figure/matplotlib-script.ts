@@ -37,6 +37,9 @@ function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
     case 'line':
       lines.push(`ax.plot(${xy}, ${color}, linewidth=1.0${label})`);
       break;
+    case 'compared':
+      lines.push(`ax.plot(${xy}, ${color}, linewidth=1.2, linestyle=":"${label})`);
+      break;
     case 'faint':
       lines.push(`ax.plot(${xy}, ${color}, linewidth=0.6, alpha=0.25)`);
       break;

@@ -1,7 +1,9 @@
 // The panel model and view of a line chart, built from the stores: one builder for the on-screen
-// panel (ChartPanel.vue), the script exports and whole-dashboard figures alike.
+// panel (ChartPanel.vue), the script exports and whole-dashboard figures alike. Compared runs of
+// other experiments are drawn too, without theory overlays.
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
-import { buildPanelModel, type PanelModel } from '../charts/panel-model';
+import type { Run } from '../../../src-main/contract/api';
+import { buildPanelModel, type PanelModel, type PanelRun } from '../charts/panel-model';
 import type { PanelView } from '../charts/panel-option';
 import { matchesMetric } from '../logic/metrics';
 import { xAxisLabel } from '../logic/x-axis';
@@ -19,9 +21,11 @@ export function panelFigure(chart: ChartSpec): PanelFigure {
   const experiments = useExperimentsStore();
   const series = useSeriesStore();
   const settings = dashboard.panelSettings(chart);
-  const runs = dashboard.selectedRuns.map((run) => ({ runId: run.id, params: run.params, summary: run.summary, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [] }));
+  const panelRun = (run: Run, experiment?: string): PanelRun => ({ runId: run.id, params: run.params, summary: run.summary, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [], experiment });
+  const own = dashboard.selectedRuns.map((run) => panelRun(run));
+  const runs = [...own, ...dashboard.comparedRuns.map(({ run, experiment }) => panelRun(run, experiment))];
   const theory = new Map<number, readonly TheorySeries[]>();
-  for (const run of runs) {
+  for (const run of own) {
     const overlays = series.theory.get(run.runId);
     if (overlays) theory.set(run.runId, overlays);
   }

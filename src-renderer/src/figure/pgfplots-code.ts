@@ -69,6 +69,7 @@ function curveLines(curve: FigureCurve, columns: CurveColumns, id: string): stri
   }
   const style: Record<FigureCurve['style'], string[]> = {
     line: [color, 'line width=0.75pt', 'mark=none'],
+    compared: [color, 'line width=0.9pt', 'densely dotted', 'mark=none'],
     faint: [color, 'line width=0.5pt', 'opacity=0.25', 'mark=none', 'forget plot'],
     theory: [color, 'line width=0.6pt', 'dashed', 'mark=none'],
     points: [color, 'only marks', 'mark=*', 'mark size=1pt'],

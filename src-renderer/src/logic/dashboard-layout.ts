@@ -44,10 +44,16 @@ const panelSchema = z.object({
   notes: lenientList(noteSchema).catch([]),
 });
 
+export type ComparedExperiment = z.infer<typeof comparedExperimentSchema>;
 export type PanelSettings = z.infer<typeof panelSchema>;
 export type ReferenceLine = z.infer<typeof referenceLineSchema>;
 export type PinnedNote = z.infer<typeof noteSchema>;
 export type LayoutMode = 'overlay' | 'smallMultiples';
+
+const comparedExperimentSchema = z.object({
+  experimentId: z.number().int().positive(),
+  runIds: lenientList(z.number().int().positive()),
+});
 
 const layoutSchema = z.object({
   mode: z.enum(['overlay', 'smallMultiples']).catch('overlay'),
@@ -59,6 +65,8 @@ const layoutSchema = z.object({
   groupKeys: lenientList(z.string()).nullable().catch(null),
   panels: z.record(z.string(), z.unknown()).catch({}),
   selectedRunIds: lenientList(z.number().int()).catch([]),
+  /** Runs of other experiments drawn beside this one's (logic/comparison.ts). */
+  compared: lenientList(comparedExperimentSchema).catch([]),
 });
 
 export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels'> & { panels: Record<string, PanelSettings> };
@@ -68,7 +76,12 @@ export function defaultPanel(logX = false, logY = false): PanelSettings {
 }
 
 export function defaultLayout(): DashboardLayout {
-  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [] };
+  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [] };
+}
+
+/** Only the compared runs of a layout record, read as leniently as the whole layout. */
+export function readCompared(record: Record<string, unknown>): ComparedExperiment[] {
+  return layoutSchema.shape.compared.parse(record.compared);
 }
 
 export function readLayout(record: Record<string, unknown>): DashboardLayout {

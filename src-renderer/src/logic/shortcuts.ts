@@ -12,6 +12,7 @@ const appCommands = [
   'view.overlay',
   'view.smallMultiples',
   'view.logLog',
+  'view.compare',
   'help.shortcuts',
 ] as const;
 export type AppCommand = (typeof appCommands)[number];
@@ -41,6 +42,7 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'Mod+1', description: 'Dashboard: overlay', command: 'view.overlay', hosts: anyHost, match: { key: '1', mod: true } },
   { keys: 'Mod+2', description: 'Dashboard: small multiples', command: 'view.smallMultiples', hosts: anyHost, match: { key: '2', mod: true } },
   { keys: 'L', description: 'Active panel: log–log on / off', command: 'view.logLog', hosts: anyHost, match: { key: 'l', mod: false } },
+  { keys: 'C', description: 'Dashboard: compare with another experiment', command: 'view.compare', hosts: anyHost, match: { key: 'c', mod: false } },
   { keys: 'Mod+E', description: 'Export the active panel as PNG', command: 'export.panel', hosts: anyHost, match: { key: 'e', mod: true } },
   { keys: 'Mod+O', description: 'Open the project at the typed path', command: 'project.open', hosts: browserOnly, match: { key: 'o', mod: true } },
   { keys: 'Mod+S', description: 'Save the project as the typed path', command: 'project.saveAs', hosts: browserOnly, match: { key: 's', mod: true } },

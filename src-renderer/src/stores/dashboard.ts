@@ -1,6 +1,8 @@
 // What the dashboard shows for the current experiment: the selected runs (driven by the runs
 // table), overlay or small multiples, grouping (centre line and band), per-panel axes, smoothing,
-// theory toggles, reference lines and notes, and saved layouts (`dashboards.save` / `list`).
+// theory toggles, reference lines and notes, runs of other experiments compared with these, and
+// saved layouts (`dashboards.save` / `list`). The comparison is also kept on its own, in a
+// dashboard record of the experiment, so reopening the project shows it again.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Dashboard } from '../../../src-main/contract/api';
@@ -8,11 +10,13 @@ import type { ChartSpec } from '../../../src-main/contract/family-meta';
 import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
 import type { BandCentre, BandSpread } from '../logic/aggregate';
-import { defaultLayout, defaultPanel, readLayout, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
+import { comparisonRecordName, resolveComparison, storedComparison, withCompared } from '../logic/comparison';
+import { defaultLayout, defaultPanel, readCompared, readLayout, type ComparedExperiment, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
 import { varyingKeys } from '../logic/params';
 import { clickSelection, type ClickModifiers } from '../logic/selection';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
+import { useProjectStore } from './project';
 import { useRunsStore } from './runs';
 import { useSeriesStore } from './series';
 import { chartMetrics } from '../logic/metrics';
@@ -21,6 +25,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const app = useAppStore();
   const experiments = useExperimentsStore();
   const runs = useRunsStore();
+  const project = useProjectStore();
 
   const selectedIds = ref(new Set<number>());
   const anchor = ref<number | null>(null);
@@ -37,8 +42,18 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const saved = ref<Dashboard[]>([]);
   const savedId = ref<number | null>(null);
   let seenRunIds = new Set<number>();
+  /** Stored ids of compared runs; `comparison` is what of them the project still has. */
+  const compared = ref<ComparedExperiment[]>([]);
+  /** The "Compare with…" popover (also the C key). */
+  const compareOpen = ref(false);
+  /** Each experiment's comparison record, by experiment id. */
+  const comparisonRecordIds = new Map<number, number>();
+  let comparisonSaving = Promise.resolve();
 
   const selectedRuns = computed(() => runs.ofCurrent.filter((run) => selectedIds.value.has(run.id)));
+  const comparison = computed(() => resolveComparison(compared.value, experiments.currentId, experiments.list, runs.all));
+  const comparedRuns = computed(() => comparison.value.flatMap((group) => group.runs.map((run) => ({ run, experiment: group.name }))));
+  const comparable = computed(() => experiments.list.filter((experiment) => experiment.id !== experiments.currentId));
   const varying = computed(() => varyingKeys(runs.ofCurrent.map((run) => run.params)));
   const grouping = computed<Grouping>(() => {
     if (!aggregate.value) return null;
@@ -63,7 +78,11 @@ export const useDashboardStore = defineStore('dashboard', () => {
     const recorded = recordedMetrics.value;
     return recorded === null ? charts.value : charts.value.filter((chart) => chartMetrics(chart.series, [...recorded]).length > 0);
   });
-  watch(selectedRuns, (selected) => void series.ensure(selected.map((run) => run.id), false), { immediate: true });
+  watch(
+    [selectedRuns, comparedRuns],
+    ([selected, others]) => void series.ensure([...selected.map((run) => run.id), ...others.map(({ run }) => run.id)], false),
+    { immediate: true },
+  );
 
   function panelSettings(chart: ChartSpec): PanelSettings {
     return panels.value[chart.id] ?? defaultPanel(chart.x.log, chart.y.log);
@@ -116,6 +135,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       groupKeys: groupKeys.value,
       panels: panels.value,
       selectedRunIds: [...selectedIds.value],
+      compared: storedComparison(comparison.value),
     };
   }
 
@@ -128,11 +148,37 @@ export const useDashboardStore = defineStore('dashboard', () => {
     panels.value = next.panels;
     const known = new Set(runs.ofCurrent.map((run) => run.id));
     selectedIds.value = new Set(next.selectedRunIds.filter((id) => known.has(id)));
+    compared.value = next.compared;
+  }
+
+  /** Stores the comparison in the experiment's record, one save after the other. */
+  function saveComparison(): Promise<void> {
+    const experimentId = experiments.currentId;
+    if (experimentId === null) return comparisonSaving;
+    const layout = { compared: compared.value };
+    comparisonSaving = comparisonSaving.then(async () => {
+      const id = comparisonRecordIds.get(experimentId);
+      const record = await app.attempt('Saving the comparison', () => saddle().dashboards.save({ id, experimentId, name: comparisonRecordName, layout }));
+      if (record) comparisonRecordIds.set(experimentId, record.id);
+    });
+    return comparisonSaving;
+  }
+
+  /** Draws exactly `runIds` of experiment `experimentId` beside the current runs (none: stops comparing it). */
+  function compareWith(experimentId: number, runIds: readonly number[]): Promise<void> {
+    compared.value = withCompared(storedComparison(comparison.value), experimentId, runIds);
+    return saveComparison();
   }
 
   async function loadSaved(): Promise<void> {
     const experimentId = experiments.currentId;
-    saved.value = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
+    const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
+    if (experimentId !== experiments.currentId) return;
+    saved.value = records.filter((record) => record.name !== comparisonRecordName);
+    const record = records.find((item) => item.name === comparisonRecordName);
+    if (!record || experimentId === null) return;
+    comparisonRecordIds.set(experimentId, record.id);
+    compared.value = readCompared(record.layout);
   }
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
@@ -152,6 +198,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     if (!dashboard) return;
     apply(readLayout(dashboard.layout));
     savedId.value = id;
+    void saveComparison();
   }
 
   async function removeSaved(id: number): Promise<void> {
@@ -160,6 +207,11 @@ export const useDashboardStore = defineStore('dashboard', () => {
     saved.value = saved.value.filter((item) => item.id !== id);
     if (savedId.value === id) savedId.value = null;
   }
+
+  watch(
+    () => project.generation,
+    () => comparisonRecordIds.clear(),
+  );
 
   watch(
     () => experiments.currentId,
@@ -199,6 +251,11 @@ export const useDashboardStore = defineStore('dashboard', () => {
     saved,
     savedId,
     selectedRuns,
+    comparison,
+    compareOpen,
+    comparedRuns,
+    comparable,
+    compareWith,
     varying,
     grouping,
     charts,

@@ -1,0 +1,64 @@
+// Runs of other experiments of the project drawn on the current experiment's dashboard, e.g. a
+// script family's runs next to dln-train's. What is stored (experiment id and run ids) is checked
+// against the project as it is now: deleted runs and experiments, runs of another experiment and
+// the current experiment itself are left out without a word, so an old layout never breaks.
+import type { ComparedExperiment } from './dashboard-layout';
+
+/** Name of the dashboard record that keeps an experiment's comparison between sessions. */
+export const comparisonRecordName = '__comparison__';
+
+export interface ComparedGroup<R> {
+  experimentId: number;
+  /** The experiment's name: the prefix of its series' labels. */
+  name: string;
+  family: string;
+  runs: R[];
+}
+
+interface ExperimentRef {
+  id: number;
+  name: string;
+  family: string;
+}
+
+interface RunRef {
+  id: number;
+  experimentId: number;
+}
+
+export function resolveComparison<R extends RunRef>(
+  compared: readonly ComparedExperiment[],
+  currentId: number | null,
+  experiments: readonly ExperimentRef[],
+  runs: readonly R[],
+): ComparedGroup<R>[] {
+  const runsById = new Map(runs.map((run) => [run.id, run]));
+  const groups: ComparedGroup<R>[] = [];
+  for (const entry of compared) {
+    const experiment = experiments.find((candidate) => candidate.id === entry.experimentId);
+    if (!experiment || experiment.id === currentId || groups.some((group) => group.experimentId === experiment.id)) continue;
+    const ids = [...new Set(entry.runIds)];
+    const members = ids.flatMap((id) => {
+      const run = runsById.get(id);
+      return run && run.experimentId === experiment.id ? [run] : [];
+    });
+    if (members.length > 0) groups.push({ experimentId: experiment.id, name: experiment.name, family: experiment.family, runs: members });
+  }
+  return groups;
+}
+
+/** The comparison with `experimentId` showing exactly `runIds` (none: the experiment is removed). */
+export function withCompared(compared: readonly ComparedExperiment[], experimentId: number, runIds: readonly number[]): ComparedExperiment[] {
+  const others = compared.filter((entry) => entry.experimentId !== experimentId);
+  if (runIds.length === 0) return others;
+  const next = { experimentId, runIds: [...new Set(runIds)] };
+  // A changed comparison keeps its place (and so its colours); a new one comes last.
+  return compared.some((entry) => entry.experimentId === experimentId)
+    ? compared.map((entry) => (entry.experimentId === experimentId ? next : entry))
+    : [...others, next];
+}
+
+/** What is worth storing: the resolved groups' ids, in their order. */
+export function storedComparison(groups: readonly ComparedGroup<RunRef>[]): ComparedExperiment[] {
+  return groups.map((group) => ({ experimentId: group.experimentId, runIds: group.runs.map((run) => run.id) }));
+}
