@@ -18,7 +18,8 @@ export const family = defineFamily({
     'P parallel pathways of depth L_p learning a target per singular mode: gradient flow amplifies tiny asymmetries into a ' +
     'winner-takes-all split with sharpness L s^{2−2/L}; GD with 2/λ_single < η ≤ 2/λ_min overshoots there, oscillates at the edge of ' +
     'stability and drifts toward flatter, balanced splits until the sharpness reaches 2/η. Reduced scalar model (exact recursion and ' +
-    'flow), full d × d matrices, and a Tanh MLP.',
+    'flow), full matrices (square d × d or hidden width h), and a Tanh MLP; GD, heavy ball (stability threshold 2(1+β)/η) or Adam ' +
+    '(no threshold: the edge-of-stability theory does not apply); depth-2 pathways can start λ-offset (W₁ᵀW₁ − W₀W₀ᵀ = λ_p I).',
   references: [
     { label: 'GD with large step size restores symmetry in multi-pathway DLNs', paper: PAPER_002, section: '§3–6, App. C, E, F' },
     { label: 'Working forms and closed forms (equations lost in the text copy)', paper: 'README.md', section: 'paper 002' },
@@ -28,6 +29,8 @@ export const family = defineFamily({
     { label: 'Mode sharpness at zero loss (Prop. 4.1 / 5.1)', tex: '\\lambda_k = \\textstyle\\sum_p L_p\\, a_{p,k}^{2-2/L_p}', ref: 'paper 002 eqs. (13), (17)' },
     { label: 'Sharpness reduction (Thm 4.2)', tex: '\\lambda_{\\min} = L\\, s^{2-2/L} P^{2/L-1},\\qquad \\frac{\\lambda_{\\min}}{\\lambda_{\\mathrm{single}}} = P^{(2-L)/L}', ref: 'paper 002 eqs. (15), (16)' },
     { label: 'Heterogeneous depths (18)', tex: '2(L_p - 1)\\, a_p^{(L_p-2)/L_p} = \\mu\\ \\ \\forall p,\\qquad \\textstyle\\sum_p a_p = s', ref: 'paper 002 Prop. 5.1' },
+    { label: 'Heavy-ball linear stability (v ← βv + ∇, θ ← θ − ηv)', tex: '\\text{stable} \\iff 0 < \\eta\\lambda < 2(1+\\beta)', ref: 'roots of z² − (1 + β − ηλ)z + β inside the unit circle' },
+    { label: 'λ-offset depth-2 flow (conserved W₁ᵀW₁ − W₀W₀ᵀ = λI)', tex: 'a_p(u) = \\tfrac{|\\lambda_p|}{2}\\sinh\\!\\big(\\operatorname{asinh}\\tfrac{2a_p(0)}{|\\lambda_p|} + 2u\\big),\\quad u = \\textstyle\\int r\\,dt', ref: 'integrates ȧ_p = r √(λ_p² + 4a_p²) (theory.ts offsetFlowEndpoint)' },
     { label: 'Stability window and rank (24)', tex: '\\frac{2}{\\lambda_{\\mathrm{single},k}} < \\eta \\le \\frac{2}{\\lambda_{\\min,k}},\\qquad r = \\#\\{k : \\eta > 2/\\lambda_{\\mathrm{single},k}\\}', ref: 'paper 002 §6' },
     { label: 'Deep chain and WCR threshold (§6, App. F)', tex: 'x \\leftarrow f_h(x) = x + h(1 - x^L)x^{L-1},\\quad C_L = L \\sup\\{h : f_h(\\max_{[0,1]} f_h) > 0\\},\\quad \\eta_{\\mathrm{WCR}} = \\frac{C_L}{L s^{2-2/L}},\\quad C_2 = 3\\sqrt3 - 2', ref: 'paper 002 eqs. (19)–(21), (78)–(81)' },
   ],
@@ -41,7 +44,7 @@ export const family = defineFamily({
     { name: 'sharpness', label: 'top Hessian eigenvalue (exact on the reduced model, power iteration otherwise)', x: 'step' },
     { name: 'offDiagonal', label: 'off-diagonal mass of Uᵀ Y_p V (full and MLP models)', x: 'step' },
     { name: 'phase/symmetryBreaking', label: 'symmetry breaking: lead mode half learned with ι ≥ 0.5', x: 'step', style: 'points' },
-    { name: 'phase/edgeOfStability', label: 'edge of stability: sharpness first above 2/η', x: 'step', style: 'points' },
+    { name: 'phase/edgeOfStability', label: 'edge of stability: sharpness first above 2/η (GD) or 2(1+β)/η (heavy ball); never for Adam', x: 'step', style: 'points' },
     { name: 'phase/rebalancing', label: 're-balancing: ι 10% below its peak after the edge of stability', x: 'step', style: 'points' },
     { name: 'phase/converged', label: 'converged: every |r_k| ≤ tolerance · s_k', x: 'step', style: 'points' },
     { name: 'phase/signFlip', label: 'sign flip: a pathway that carried ≥ 10% of s_k crossed zero (§6)', x: 'step', style: 'points' },
@@ -51,7 +54,7 @@ export const family = defineFamily({
     { id: 'values', title: 'Pathway values a_{p,k} (Figs. 1, 2, 4)', x: { label: 'step', log: false }, y: { label: 'a_{p,k}', log: false }, series: ['a/'], theory: ['targets', 'flowAllocation', 'minAllocation', 'stoppingAllocation'] },
     {
       id: 'sharpness',
-      title: 'Sharpness against 2/η, with phases',
+      title: 'Sharpness against the stability threshold (2/η, heavy ball 2(1+β)/η), with phases',
       x: { label: 'step', log: false },
       y: { label: 'λ_max', log: false },
       series: ['sharpness', 'phase/symmetryBreaking', 'phase/edgeOfStability', 'phase/rebalancing', 'phase/converged', 'phase/signFlip', 'phase/diverged'],

@@ -5,6 +5,7 @@
 import type { AnalysisDefinition, AnalysisResult, AnalysisRunInput } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, type ParsedRun } from './analysis-common';
 import { pathwayInitScales } from './params';
+import { gdTheoryApplies } from './predictions';
 import { balancedSharpness, FULL_REBALANCING, OUTCOMES, outcomeAgrees, predictMode, singlePathSharpness, wcrConstant } from './theory';
 
 type Axis = 'learningRate' | 'pathways' | 'depth';
@@ -20,8 +21,9 @@ function sweptAxes(runs: ParsedRun[]): Axis[] {
   return AXES.filter((axis) => new Set(runs.map((r) => axisValue(r, axis))).size >= 2);
 }
 
+/** Equal-depth GD runs from balanced pathways: the boundaries are GD's (eq. 24, App. E.6, §6). */
 function usable(runs: AnalysisRunInput[]): ParsedRun[] {
-  return parseRuns(runs).parsed.filter((r) => !r.params.depths);
+  return parseRuns(runs).parsed.filter((r) => !r.params.depths && gdTheoryApplies(r.params));
 }
 
 /** Boundaries as η(y) curves over the y values of the grid (η on x). */
@@ -88,7 +90,7 @@ export const phaseDiagram: AnalysisDefinition = {
       agreement === null
         ? 'No finished runs to compare.'
         : `Observed class equals the predicted class in ${(100 * agreement).toFixed(0)}% of ${compared.length} runs.`,
-      'Lead mode (largest s) only; runs with heterogeneous depths are left out.',
+      'Lead mode (largest s) only; runs with heterogeneous depths, heavy-ball or Adam runs and λ-offset runs are left out (the boundaries are GD results on balanced pathways).',
     );
     return {
       id: 'phase-diagram',

@@ -47,9 +47,10 @@ export function layerScales(scale: number, L: number, lambda: number): number[] 
 }
 
 /**
- * θ at initialization. Diagonal (11): W_0 = s₀ E Vᵀ, W_{L−1} = s_{L−1} U Eᵀ, the others s_l I_h,
+ * θ at initialization. Diagonal (11): W_0 = s₀ E Vᵀ, W_{L−1} = s_{L−1} U Eᵀ, the others s_l EEᵀ,
  * with E the h × d partial identity and s_l the layer scales, so Y_p = (Π s_l) U Vᵀ lies in the
- * SVS set and the hidden units beyond d stay zero. Random: i.i.d. N(0, ε_p²/fan-in) entries.
+ * SVS set, the layers stay balanced (W_{l+1}ᵀW_{l+1} = W_l W_lᵀ) and the hidden units beyond d
+ * stay zero (h = d: E = I). Random: i.i.d. N(0, ε_p²/fan-in) entries.
  */
 export function initialTheta(
   shape: NetShape,
@@ -74,7 +75,7 @@ export function initialTheta(
       }
       for (let i = 0; i < rows; i++) {
         for (let j = 0; j < cols; j++) {
-          const base = l === 0 ? (i < d ? basis.V.data[j * d + i] : 0) : l === L - 1 ? (j < d ? basis.U.data[i * d + j] : 0) : i === j ? 1 : 0;
+          const base = l === 0 ? (i < d ? basis.V.data[j * d + i] : 0) : l === L - 1 ? (j < d ? basis.U.data[i * d + j] : 0) : i === j && i < d ? 1 : 0;
           layer[i * cols + j] = scale[l] * base;
         }
       }

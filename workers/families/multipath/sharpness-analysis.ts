@@ -3,7 +3,8 @@
 // the WCR ceiling, the predicted and observed outcome, and the final sharpness against 2/η.
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
-import { pathwayDepths, pathwayInitScales } from './params';
+import { pathwayDepths, pathwayInitScales, stabilityThreshold } from './params';
+import { gdTheoryApplies, hasOffsets } from './predictions';
 import { outcomeAgrees, predictMode, reductionFactor, type Outcome } from './theory';
 
 /** Relative slack on "final sharpness ≤ 2/η": the run stops at a tolerance, not at the minimum. */
@@ -15,9 +16,13 @@ function row(r: ParsedRun): AnalysisResult['rows'][number] {
   const s = leadTarget(p);
   const m = predictMode(depths, pathwayInitScales(p), s, p.learningRate);
   const homogeneous = depths.every((L) => L === depths[0]);
+  // Heavy ball moves every GD threshold 2/λ to 2(1+β)/λ; Adam has none; λ-offset runs leave the balanced manifold.
+  const gd = gdTheoryApplies(p), factor = hasOffsets(p) || p.optimizer === 'adam' ? null : p.optimizer === 'momentum' ? 1 + p.momentum : 1;
+  const scaled = (eta: number): number | null => (factor === null ? null : eta * factor);
   return {
     run: r.run.runId,
     model: p.model,
+    optimizer: p.optimizer,
     eta: p.learningRate,
     pathways: depths.length,
     depths: depths.join(','),
@@ -26,15 +31,15 @@ function row(r: ParsedRun): AnalysisResult['rows'][number] {
     minSharpness: m.minSharpness,
     factor: m.minSharpness / m.singleSharpness,
     factorClosedForm: homogeneous ? reductionFactor(depths.length, depths[0]) : null,
-    etaLow: m.etaLow,
-    etaHigh: m.etaHigh,
-    etaWcr: m.etaWcr,
-    predicted: m.outcome,
+    etaLow: scaled(m.etaLow),
+    etaHigh: scaled(m.etaHigh),
+    etaWcr: gd ? m.etaWcr : null,
+    predicted: gd ? m.outcome : null,
     observed: observedOutcome(r.run),
-    predictedProgress: m.progress,
+    predictedProgress: gd ? m.progress : null,
     observedProgress: summaryNumber(r.run, 'rebalancingProgress'),
     finalSharpness: summaryNumber(r.run, 'finalSharpness'),
-    threshold: 2 / p.learningRate,
+    threshold: stabilityThreshold(p),
   };
 }
 
@@ -62,23 +67,28 @@ export const sharpnessAnalysis: AnalysisDefinition = {
         pass: Math.max(...factorErrors) <= 1e-9,
       });
     }
-    const converged = parsed.filter((r) => r.run.status === 'done' && summaryNumber(r.run, 'converged') === 1 && summaryNumber(r.run, 'finalSharpness') !== null);
+    const converged = parsed.filter(
+      (r) => r.run.status === 'done' && summaryNumber(r.run, 'converged') === 1 && summaryNumber(r.run, 'finalSharpness') !== null && stabilityThreshold(r.params) !== null,
+    );
     if (converged.length > 0) {
-      const worst = Math.max(...converged.map((r) => (summaryNumber(r.run, 'finalSharpness') as number) * r.params.learningRate / 2));
+      const worst = Math.max(...converged.map((r) => (summaryNumber(r.run, 'finalSharpness') as number) / (stabilityThreshold(r.params) as number)));
       checks.push({
-        name: 'converged runs: largest final sharpness · η/2 (GD can only settle where λ ≤ 2/η)',
+        name: 'converged GD / heavy-ball runs: largest final sharpness over the stability threshold 2/η or 2(1+β)/η (a minimum is only stable below it)',
         value: worst,
         expected: 1,
         tolerance: `≤ 1 + ${SHARPNESS_SLACK}`,
         pass: worst <= 1 + SHARPNESS_SLACK,
       });
     }
-    const compared = rows.filter((r) => r.observed !== null);
+    const compared = rows.filter((r) => r.observed !== null && r.predicted !== null);
     const agree = compared.filter((r) => outcomeAgrees(String(r.observed), r.predicted as Outcome)).length;
     const notes = [
       `Predicted outcome (stopping boundary λ = 2/η, App. E.6) matches the observed class in ${agree} of ${compared.length} finished runs.`,
       'ρ = (λ_single − λ_end)/(λ_single − λ_min) after the edge of stability: below 0.1 winner-takes-all, from 0.9 full re-balancing, partial between; without it the run ends at the flow\'s split; a blow-up is diverged, a bounded unconverged run oscillating (it met the edge of stability) or not-converged (no stable minimum is predicted for η > 2/λ_min: oscillating or diverged agree with it).',
     ];
+    if (rows.some((r) => r.predicted === null)) {
+      notes.push('Heavy-ball, Adam and λ-offset runs get no predicted class: the stopping boundary and WCR ceiling are GD results on balanced pathways. Heavy ball keeps the linear-stability window with 2 → 2(1+β); Adam has no threshold (blank).');
+    }
     if (skipped > 0) notes.push(`${skipped} run(s) skipped: unreadable params.`);
     const byEta = [...rows].sort((a, b) => (a.eta as number) - (b.eta as number));
     const etas = byEta.map((r) => r.eta as number);
@@ -88,6 +98,7 @@ export const sharpnessAnalysis: AnalysisDefinition = {
       columns: [
         { key: 'run', label: 'run' },
         { key: 'model', label: 'model' },
+        { key: 'optimizer', label: 'optimizer' },
         { key: 'eta', label: 'η' },
         { key: 'pathways', label: 'P' },
         { key: 'depths', label: 'L_p' },
@@ -104,7 +115,7 @@ export const sharpnessAnalysis: AnalysisDefinition = {
         { key: 'predictedProgress', label: 'ρ predicted' },
         { key: 'observedProgress', label: 'ρ observed' },
         { key: 'finalSharpness', label: 'final sharpness' },
-        { key: 'threshold', label: '2/η' },
+        { key: 'threshold', label: '2/η or 2(1+β)/η' },
       ],
       rows,
       checks,
@@ -114,7 +125,7 @@ export const sharpnessAnalysis: AnalysisDefinition = {
         y: { label: 'sharpness', log: false },
         series: [
           { name: 'final sharpness (runs)', kind: 'scatter', x: etas, y: byEta.map((r) => r.finalSharpness as number | null) },
-          { name: '2/η', kind: 'line', x: etas, y: etas.map((e) => 2 / e) },
+          { name: '2/η (GD)', kind: 'line', x: etas, y: etas.map((e) => 2 / e) },
           { name: 'λ_single', kind: 'line', x: etas, y: byEta.map((r) => r.singleSharpness as number) },
           { name: 'λ_min', kind: 'line', x: etas, y: byEta.map((r) => r.minSharpness as number) },
         ],

@@ -111,6 +111,32 @@ export function gradientFlowEndpoint(depths: readonly number[], initScales: read
 }
 
 /**
+ * Gradient-flow end point of depth-2 pathways with offsets λ_p (w₁² − w₀² = λ_p, conserved) from
+ * a_p(0) for a mode s: ȧ_p = r (w₀² + w₁²) = r √(λ_p² + 4a_p²), so with u = ∫r dt
+ * a_p(u) = (|λ_p|/2) sinh(asinh(2a_p(0)/|λ_p|) + 2u) (a_p(0) e^{2u} at λ_p = 0), until Σ_p a_p = s.
+ * For a(0) ≪ |λ| a pathway grows like (|λ_p|/4) e^{2u}: the larger |λ| wins, whatever its sign.
+ */
+export function offsetFlowEndpoint(lambdas: readonly number[], initial: readonly number[], target: number): number[] {
+  const values = (u: number): number[] =>
+    lambdas.map((l, p) => (l === 0 ? initial[p] * Math.exp(2 * u) : (Math.abs(l) / 2) * Math.sinh(Math.asinh((2 * initial[p]) / Math.abs(l)) + 2 * u)));
+  const total = (u: number): number => values(u).reduce((a, b) => a + b, 0);
+  let lo = -1, hi = 1;
+  while (total(lo) > target) lo *= 2;
+  while (total(hi) < target) hi *= 2;
+  for (let i = 0; i < 300 && hi - lo > 1e-15 * Math.max(Math.abs(hi), 1); i++) {
+    const mid = 0.5 * (lo + hi);
+    if (total(mid) < target) lo = mid;
+    else hi = mid;
+  }
+  return values(hi);
+}
+
+/** Zero-loss sharpness of one mode of depth-2 pathways with offsets λ_p: Σ_p (w₀² + w₁²) = Σ_p √(λ_p² + 4a_p²). */
+export function offsetZeroLossSharpness(lambdas: readonly number[], allocation: readonly number[]): number {
+  return lambdas.reduce((sum, l, p) => sum + Math.hypot(l, 2 * allocation[p]), 0);
+}
+
+/**
  * Pathway imbalance ι of an allocation: the L1 distance of the shares a_p/Σa from the flattest
  * shares, over that of the winner-takes-all shares (all in the current leader). 0: the flattest
  * split; 1: one pathway carries everything. Negative values (after a sign flip) count as 0.

@@ -3,6 +3,7 @@
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { parseRuns } from './analysis-common';
 import { pathwayDepths } from './params';
+import { gdTheoryApplies } from './predictions';
 import { wcrConstant } from './theory';
 
 const MIN_DEPTHS = 20;
@@ -26,7 +27,8 @@ export const wcrAnalysis: AnalysisDefinition = {
   },
   run(runs) {
     const { parsed } = parseRuns(runs);
-    const runDepths = new Set(parsed.flatMap((r) => pathwayDepths(r.params)));
+    // The chain map is GD's: heavy-ball, Adam and λ-offset runs do not mark a depth.
+    const runDepths = new Set(parsed.filter((r) => gdTheoryApplies(r.params)).flatMap((r) => pathwayDepths(r.params)));
     const rows = wcrTable(Math.max(MIN_DEPTHS, ...runDepths));
     const c2 = rows[0].constant;
     const increasing = rows.every((row, i) => i === 0 || row.ratio > rows[i - 1].ratio);
