@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChartSpec, TheorySeries } from '../../src-main/contract/family-meta';
 import { panelCsv } from '../../src-renderer/src/charts/csv';
 import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
-import { optionFromModel, type PanelView } from '../../src-renderer/src/charts/panel-option';
+import { dataSeriesNames, optionFromModel, type PanelView } from '../../src-renderer/src/charts/panel-option';
 import { captionDraft } from '../../src-renderer/src/figure/figure-caption';
 import { figureData } from '../../src-renderer/src/figure/figure-data';
 import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
@@ -84,6 +84,7 @@ describe('compared runs on screen and in exports', () => {
     const option = optionFromModel(built, view);
     const data = option.series.filter((series) => String(series.id).startsWith('data:'));
     expect(data.map((series) => series.name)).toEqual(['depth=2', 'depth=3', 'numpy-dln: initScale=0.1', 'numpy-dln: initScale=0.2']);
+    expect(dataSeriesNames(option)).toEqual(data.map((series) => series.name));
     expect(data.map((series) => (series.type === 'line' ? series.lineStyle?.type ?? 'solid' : 'points'))).toEqual(['solid', 'solid', 'dotted', 'dotted']);
     const legendNames = (option.legend.data ?? []).map((entry) => (typeof entry === 'string' ? entry : entry.name));
     expect(legendNames).toEqual(['depth=2', 'plateau', 'depth=3', 'numpy-dln: initScale=0.1', 'numpy-dln: initScale=0.2']);

@@ -51,6 +51,11 @@ export function countDataSeries(option: BuiltOption): number {
   return option.series.filter((series) => String(series.id).startsWith('data:')).length;
 }
 
+/** The names of the data series drawn, each once, for the panel's `data-series-names` (what the legend tells apart). */
+export function dataSeriesNames(option: BuiltOption): string[] {
+  return [...new Set(option.series.filter((series) => String(series.id).startsWith('data:')).map((series) => String(series.name)))];
+}
+
 interface Cell {
   index: number;
   groups: ModelGroup[];
