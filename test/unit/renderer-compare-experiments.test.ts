@@ -11,7 +11,7 @@ import { figureData } from '../../src-renderer/src/figure/figure-data';
 import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
 import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
-import { resolveComparison, storedComparison, withCompared } from '../../src-renderer/src/logic/comparison';
+import { comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../../src-renderer/src/logic/comparison';
 import { defaultLayout, readCompared, readLayout } from '../../src-renderer/src/logic/dashboard-layout';
 import { commandForKey } from '../../src-renderer/src/logic/shortcuts';
 
@@ -136,6 +136,13 @@ describe('a stored comparison', () => {
     { id: 21, experimentId: 2 },
     { id: 30, experimentId: 3 },
   ];
+
+  it('is kept in its own dashboard record, which is not one of the saved views', () => {
+    const views = [{ id: 1, name: 'View 1', layout: {} }, { id: 3, name: 'log axes', layout: {} }];
+    const record = { id: 2, name: comparisonRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } };
+    expect(splitDashboards([views[0], record, views[1]])).toEqual({ views, comparisonRecord: record });
+    expect(splitDashboards(views).comparisonRecord).toBeNull();
+  });
 
   it('survives a layout round trip', () => {
     const layout = { ...defaultLayout(), compared: [{ experimentId: 2, runIds: [20, 21] }] };

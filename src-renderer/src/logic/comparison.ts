@@ -7,6 +7,14 @@ import type { ComparedExperiment } from './dashboard-layout';
 /** Name of the dashboard record that keeps an experiment's comparison between sessions. */
 export const comparisonRecordName = '__comparison__';
 
+/** An experiment's dashboard records: the views saved by name, and its comparison record (if any). */
+export function splitDashboards<D extends { name: string }>(records: readonly D[]): { views: D[]; comparisonRecord: D | null } {
+  return {
+    views: records.filter((record) => record.name !== comparisonRecordName),
+    comparisonRecord: records.find((record) => record.name === comparisonRecordName) ?? null,
+  };
+}
+
 export interface ComparedGroup<R> {
   experimentId: number;
   /** The experiment's name: the prefix of its series' labels. */

@@ -10,7 +10,7 @@ import type { ChartSpec } from '../../../src-main/contract/family-meta';
 import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
 import type { BandCentre, BandSpread } from '../logic/aggregate';
-import { comparisonRecordName, resolveComparison, storedComparison, withCompared } from '../logic/comparison';
+import { comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../logic/comparison';
 import { defaultLayout, defaultPanel, readCompared, readLayout, type ComparedExperiment, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
 import { varyingKeys } from '../logic/params';
 import { clickSelection, type ClickModifiers } from '../logic/selection';
@@ -174,11 +174,11 @@ export const useDashboardStore = defineStore('dashboard', () => {
     const experimentId = experiments.currentId;
     const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
     if (experimentId !== experiments.currentId) return;
-    saved.value = records.filter((record) => record.name !== comparisonRecordName);
-    const record = records.find((item) => item.name === comparisonRecordName);
-    if (!record || experimentId === null) return;
-    comparisonRecordIds.set(experimentId, record.id);
-    compared.value = readCompared(record.layout);
+    const { views, comparisonRecord } = splitDashboards(records);
+    saved.value = views;
+    if (!comparisonRecord || experimentId === null) return;
+    comparisonRecordIds.set(experimentId, comparisonRecord.id);
+    compared.value = readCompared(comparisonRecord.layout);
   }
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
