@@ -2,8 +2,13 @@
 // sharpness, phase detection and recording) against a naive loop over every layer weight measured
 // in the same run (arrays of arrays, Math.pow, per-layer partner products recomputed); of bare GD
 // on the full-matrix and Tanh models (d = 4, P = 2, L = 3) against the bare reduced recursion; and
-// of a whole full-matrix run (power-iteration sharpness at every sample) against its bare steps.
+// of a whole full-matrix run (power-iteration sharpness at every sample) against its bare steps;
+// and the device loop (DeviceMatrixNet on the float64 CPU backend) with heavy ball and Adam, and
+// with hidden width h = 8, against the same loop with plain GD on square layers.
+import { CpuBackend } from '../workers/compute/index';
+import { deviceOptimizer, type UpdateRule } from '../workers/compute/optimizers';
 import { family } from '../workers/families/multipath';
+import { DeviceMatrixNet } from '../workers/families/multipath/device-net';
 import { MatrixNet, type Activation } from '../workers/families/multipath/matrix-net';
 import { gdStep, residuals, type ReducedModel } from '../workers/families/multipath/reduced';
 import { initialTheta, targetMatrix } from '../workers/families/multipath/run-matrix';
@@ -54,6 +59,20 @@ function matrixSteps(activation: Activation, steps: number): number {
   return loss;
 }
 
+/** Steps of the device loop: gradient, then the update rule, on every layer. */
+function deviceSteps(rule: UpdateRule, width: number | undefined, steps: number): void {
+  const be = new CpuBackend();
+  const shape = { d: MODEL.targets.length, width, depths: MODEL.depths, activation: 'linear' as const };
+  const basis = targetMatrix(MODEL.targets, 'random', 0);
+  const net = new DeviceMatrixNet(be, shape, basis.T, initialTheta(shape, basis, [0.1, 0.09], 'random', 0));
+  const layers = net.layers.flat(), grads = net.grads.flat();
+  const optimizer = deviceOptimizer(be, layers, rule);
+  for (let t = 0; t < steps; t++) {
+    net.gradient();
+    optimizer.step(layers, grads);
+  }
+}
+
 function rate(fn: (steps: number) => unknown, steps: number): number {
   fn(Math.ceil(steps / 10)); // warm-up: let the JIT compile the loop
   const t0 = performance.now();
@@ -80,6 +99,11 @@ export async function benchMultipath(): Promise<BenchFigure[]> {
   const fullBare = rate((n) => matrixSteps('linear', n), 50_000);
   const mlpBare = rate((n) => matrixSteps('tanh', n), 50_000);
   const fullRun = await runRate({ ...common, model: 'full', maxSteps: 20_000 });
+  const plain: UpdateRule = { kind: 'plain', learningRate: 0.01 };
+  const devicePlain = rate((n) => deviceSteps(plain, undefined, n), 50_000);
+  const deviceMomentum = rate((n) => deviceSteps({ kind: 'momentum', learningRate: 0.01, momentum: 0.9 }, undefined, n), 50_000);
+  const deviceAdam = rate((n) => deviceSteps({ kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, undefined, n), 50_000);
+  const deviceWide = rate((n) => deviceSteps(plain, 8, n), 50_000);
   return [
     { name: 'naive loop, every layer weight (4 modes, P = 2, L = 3)', value: naive, unit: 'steps/s' },
     { name: 'reduced recursion, bare', value: bare, unit: 'steps/s', baseline: 'naive loop', ratio: bare / naive },
@@ -87,5 +111,9 @@ export async function benchMultipath(): Promise<BenchFigure[]> {
     { name: 'full-matrix GD, bare (d = 4)', value: fullBare, unit: 'steps/s', baseline: 'reduced bare', ratio: fullBare / bare },
     { name: 'Tanh MLP GD, bare (d = 4)', value: mlpBare, unit: 'steps/s', baseline: 'full-matrix bare', ratio: mlpBare / fullBare },
     { name: 'full-matrix run: power-iteration sharpness, recording', value: fullRun, unit: 'steps/s', baseline: 'full-matrix bare', ratio: fullRun / fullBare },
+    { name: 'full-matrix device loop, GD (CPU backend, d = 4)', value: devicePlain, unit: 'steps/s', baseline: 'full-matrix bare', ratio: devicePlain / fullBare },
+    { name: 'full-matrix device loop, heavy ball', value: deviceMomentum, unit: 'steps/s', baseline: 'device loop, GD', ratio: deviceMomentum / devicePlain },
+    { name: 'full-matrix device loop, Adam', value: deviceAdam, unit: 'steps/s', baseline: 'device loop, GD', ratio: deviceAdam / devicePlain },
+    { name: 'full-matrix device loop, GD, hidden width h = 8 (d = 4)', value: deviceWide, unit: 'steps/s', baseline: 'device loop, GD, square', ratio: deviceWide / devicePlain },
   ];
 }
