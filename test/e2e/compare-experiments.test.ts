@@ -74,6 +74,9 @@ describe.runIf(haveChromium && hasNumpy())('comparing runs of two experiments on
     await expect.poll(() => seriesNames(page, 'sigma')).toContainEqual(expect.stringMatching(/^numpy-dln: run \d+$/));
     // numpy-dln records no layer singular values: that chart draws only dln-train's run.
     expect((await seriesNames(page, 'layers')).some((name) => name.startsWith('numpy-dln'))).toBe(false);
+    // The spectrum heatmap shows one run at a time: the compared one can be chosen there too.
+    const heatmapRuns = page.locator('[data-testid="chart-panel"][data-chart-id="sigmaMap"] [data-testid="heatmap-run"] option');
+    await expect.poll(() => heatmapRuns.allTextContents()).toEqual([expect.stringMatching(/^run \d+$/), expect.stringMatching(/^numpy-dln: run \d+$/)]);
 
     const loss = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
     const download = page.waitForEvent('download');
