@@ -1,6 +1,7 @@
 // The multipath full-matrix and Tanh MLP models on the compute backends. On the float64 CPU
 // backend the GD program reproduces the plain MatrixNet loop exactly (every recorded loss equal);
-// on WebGPU (float32, lavapipe on CI) short runs agree with the CPU within float32 tolerance:
+// on WebGPU (float32, lavapipe on CI) short runs agree (square and hidden-width layers; GD, heavy
+// ball and Adam) with the CPU within float32 tolerance:
 // every recorded loss and sharpness to 1e-4 relative while the loss stays far above float32's
 // floor (rounding 6e-8 per op grown over 100 steps; measured 1e-6 to 6e-6). Runs report their
 // device; 'auto' keeps these small problems (d ≤ 16) on the CPU without loading WebGPU. The GPU
@@ -37,12 +38,18 @@ const SHORT = { pathways: 3, depth: 4, targets: [1, 0.7, 0.4, 0.2], learningRate
 const CASES: [string, Record<string, unknown>][] = [
   ['full-matrix model', { ...SHORT, model: 'full', init: 'random', initScale: 0.4 }],
   ['Tanh MLP', { ...SHORT, model: 'mlp', initScale: 0.5 }],
+  ['full-matrix model, hidden width 6 (rectangular first and last layers)', { ...SHORT, model: 'full', init: 'random', initScale: 0.4, hiddenWidth: 6 }],
+];
+/** The heavy-ball and Adam state tensors on the device too (the CPU loop above is plain GD). */
+const GPU_ONLY_CASES: [string, Record<string, unknown>][] = [
+  ['full-matrix model, hidden width 6, heavy ball', { ...SHORT, model: 'full', init: 'random', initScale: 0.4, hiddenWidth: 6, optimizer: 'momentum', momentum: 0.5, learningRate: 0.1 }],
+  ['Tanh MLP, hidden width 5, Adam', { ...SHORT, model: 'mlp', initScale: 0.5, hiddenWidth: 5, optimizer: 'adam', learningRate: 0.01 }],
 ];
 
 /** The loss ½‖Σ_p Y_p − T‖² before every step of plain float64 GD on MatrixNet (the loop the program replaced). */
 function referenceLosses(p: MultipathParams, seed: number): number[] {
   const depths = pathwayDepths(p);
-  const shape: NetShape = { d: p.targets.length, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
+  const shape: NetShape = { d: p.targets.length, width: p.hiddenWidth, depths, activation: p.model === 'mlp' ? 'tanh' : 'linear' };
   const basis = targetMatrix(p.targets, p.targetBasis, seed);
   const net = new MatrixNet(shape, basis.T);
   const theta = initialTheta(shape, basis, pathwayInitScales(p), p.model === 'mlp' ? 'random' : p.init, seed);
@@ -126,7 +133,7 @@ describe('the CPU backend', () => {
 });
 
 describe.skipIf(!probe.available)(`CPU (float64) and GPU (float32) runs agree${skipReason}`, () => {
-  for (const [name, input] of CASES) {
+  for (const [name, input] of [...CASES, ...GPU_ONLY_CASES]) {
     it(`${name}: every recorded loss and sharpness within ${TOLERANCE} relative, and the run reports its device`, async () => {
       const cpu = await run({ ...input, device: 'cpu' });
       const gpu = await run({ ...input, device: 'gpu' });
