@@ -1,15 +1,15 @@
 // End to end for issue 13: a user's script family (examples/families/numpy-dln, Debian's python3
 // with numpy) compared with dln-train on dln-train's dashboard. Both are run in one project, the
 // numpy runs are added with "Compare with…", drawn (named by their experiment) on the charts whose
-// metrics they recorded and in the panel's CSV export, and shown again after the project is
+// metrics they recorded, in the panel's CSV and matplotlib exports, and shown again after the project is
 // closed and reopened.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
-import { repoRoot } from '../helpers/paths';
+import { createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { repoRoot, tempDir } from '../helpers/paths';
 
 function hasNumpy(): boolean {
   try {
@@ -46,7 +46,7 @@ describe.runIf(haveChromium && hasNumpy())('comparing runs of two experiments on
     await bench?.close();
   });
 
-  it('draws the numpy-dln runs on the dln-train dashboard, named by their experiment, and in the CSV', async () => {
+  it('draws the numpy-dln runs on the dln-train dashboard, named by their experiment, and in the exports', async () => {
     const { page } = bench;
     const picker = page.getByTestId('family-picker');
     await expect.poll(() => picker.locator('option[value="numpy-dln"]').count()).toBe(1);
@@ -84,6 +84,14 @@ describe.runIf(haveChromium && hasNumpy())('comparing runs of two experiments on
     const csv = readFileSync((await (await download).path()) ?? '', 'utf8');
     expect(csv).toMatch(/^"?numpy-dln: run \d+"?,\d+,loss,/m);
     expect(csv).toMatch(/^"?run \d+"?,\d+,loss,/m);
+
+    // The figure dialog's matplotlib script: the same legend names, the compared runs in the caption.
+    await loss.getByTestId('figure-export').click();
+    await page.getByTestId('figure-dialog').getByTestId('figure-format').selectOption('matplotlib');
+    const files = await exportDownloads(page, 3, tempDir('saddle-compare-e2e-'));
+    const script = readFileSync([...files.values()].find((file) => file.endsWith('.py')) ?? '', 'utf8');
+    expect(script).toMatch(/linestyle=":", label="numpy-dln: run \d+"/);
+    expect(script).toContain('Compared with experiment "numpy-dln" (family numpy-dln)');
     await bench.shot('compared');
   }, 60_000);
 
