@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Dashboard } from '../../../src-main/contract/api';
 import type { ChartSpec } from '../../../src-main/contract/family-meta';
+import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
 import type { BandCentre, BandSpread } from '../logic/aggregate';
@@ -183,6 +184,10 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
   async function save(name: string): Promise<void> {
+    if (name === comparisonRecordName) {
+      app.report(new ApiError({ kind: 'expected', message: `View name: "${name}" is where the app keeps the compared runs; choose another name.` }), 'Saving the dashboard');
+      return;
+    }
     const experimentId = experiments.currentId;
     const existing = saved.value.find((dashboard) => dashboard.name === name);
     const dashboard = await app.attempt('Saving the dashboard', () =>
