@@ -96,7 +96,7 @@ describe('heavy ball and Adam in the runs', () => {
     expect(Math.abs(sum - 1)).toBeLessThan(1e-7);
   });
 
-  it('the reduced heavy-ball and Adam recursions are the full aligned network (≤ 1e-12); Adam in a random basis is not', async () => {
+  it('the reduced heavy-ball and Adam recursions are the full aligned network (≤ 1e-12); heavy ball in a random basis too, Adam not', async () => {
     const common = { targets: [1, 0.5], learningRate: 0.3, maxSteps: 300, tolerance: 1e-14 };
     const cases = [
       { optimizer: 'momentum', momentum: 0.7, targetBasis: 'aligned' },
@@ -108,6 +108,10 @@ describe('heavy ball and Adam in the runs', () => {
       expect(maxDiff(full.finalValues as number[], reduced.finalValues as number[]), c.optimizer).toBeLessThan(1e-12);
       expect(full.steps).toBe(reduced.steps);
     }
+    // Heavy ball, like GD, is rotation-invariant: the random basis follows the reduced model too.
+    const heavy = await run({ ...common, ...cases[0] });
+    const heavyRotated = await run({ ...common, ...cases[0], model: 'full', init: 'diagonal', targetBasis: 'random' });
+    expect(maxDiff(heavyRotated.finalValues as number[], heavy.finalValues as number[])).toBeLessThan(1e-12);
     const reduced = await run({ ...common, ...cases[1] });
     const rotated = await run({ ...common, ...cases[1], model: 'full', init: 'diagonal', targetBasis: 'random' });
     expect(maxDiff(rotated.finalValues as number[], reduced.finalValues as number[])).toBeGreaterThan(1e-3);
@@ -230,33 +234,44 @@ describe('λ-offset depth-2 pathways', () => {
       const exact = exactTwoLayerProducts({ rows: 1, cols: 1, data: Float64Array.of(1) }, { rows: 1, cols: 1, data: Float64Array.of(w0) }, { rows: 1, cols: 1, data: Float64Array.of(w1) }, lambda, series.x.map((step) => eta * step));
       return maxDiff(series.y, exact.map((m) => m.data[0]));
     };
+    // Measured: gap/η = 0.117 at η = 4e-3, 2e-3 and 1e-3.
     const coarse = await gap(2e-3), fine = await gap(1e-3);
-    expect(coarse).toBeLessThan(2e-3);
+    expect(coarse).toBeLessThan(0.15 * 2e-3);
     expect(coarse / fine).toBeGreaterThan(1.8);
     expect(coarse / fine).toBeLessThan(2.2);
   });
 
   it('GD keeps W₁ᵀW₁ − W₀W₀ᵀ at λ within Σ_steps η²‖R‖²(‖W₀‖² + ‖W₁‖²) (the per-step O(η²) drift)', () => {
-    const shape: NetShape = { d: 2, depths: [2], activation: 'linear' };
-    const basis = targetMatrix([1, 0.5], 'random', 5);
-    const lambda = -0.4, eta = 5e-3;
-    const net = new MatrixNet(shape, basis.T);
-    const theta = initialTheta(shape, basis, [0.1], 'diagonal', 5, [lambda]);
-    const grad = new Float64Array(theta.length);
-    let bound = 0;
-    for (let t = 0; t < 4000; t++) {
-      const loss = net.gradient(theta, grad);
+    // Per step ΔQ = η²(W₀RᵀRW₀ᵀ − W₁ᵀRRᵀW₁); to a fixed time t = 20 that sums to O(η).
+    const lambda = -0.4;
+    const driftTo = (eta: number): { drift: number; bound: number } => {
+      const shape: NetShape = { d: 2, depths: [2], activation: 'linear' };
+      const basis = targetMatrix([1, 0.5], 'random', 5);
+      const net = new MatrixNet(shape, basis.T);
+      const theta = initialTheta(shape, basis, [0.1], 'diagonal', 5, [lambda]);
+      const grad = new Float64Array(theta.length);
+      let bound = 0;
+      for (let t = 0; t < Math.round(20 / eta); t++) {
+        const loss = net.gradient(theta, grad);
+        const [W0, W1] = layers(shape, theta)[0];
+        const norm2 = (m: Matrix): number => m.data.reduce((s, v) => s + v * v, 0);
+        bound += eta * eta * 2 * loss * (norm2(W0) + norm2(W1));
+        for (let i = 0; i < theta.length; i++) theta[i] -= eta * grad[i];
+      }
       const [W0, W1] = layers(shape, theta)[0];
-      const norm2 = (m: Matrix): number => m.data.reduce((s, v) => s + v * v, 0);
-      bound += eta * eta * 2 * loss * (norm2(W0) + norm2(W1));
-      for (let i = 0; i < theta.length; i++) theta[i] -= eta * grad[i];
+      const Q = matmulTN(W1, W1), G = matmulNT(W0, W0);
+      const drift = Math.sqrt([0, 1, 2, 3].reduce((s, i) => s + (Q.data[i] - G.data[i] - (i % 3 === 0 ? lambda : 0)) ** 2, 0));
+      return { drift, bound };
+    };
+    // Measured: drift 1.52e-3 (bound 5.74e-3) at η = 5e-3, 7.58e-4 (bound 2.87e-3) at η = 2.5e-3.
+    const coarse = driftTo(5e-3), fine = driftTo(2.5e-3);
+    for (const { drift, bound } of [coarse, fine]) {
+      expect(drift).toBeLessThanOrEqual(bound);
+      expect(drift).toBeGreaterThan(0);
     }
-    const [W0, W1] = layers(shape, theta)[0];
-    const Q = matmulTN(W1, W1), G = matmulNT(W0, W0);
-    const drift = Math.sqrt([0, 1, 2, 3].reduce((s, i) => s + (Q.data[i] - G.data[i] - (i % 3 === 0 ? lambda : 0)) ** 2, 0));
-    expect(drift).toBeLessThanOrEqual(bound);
-    expect(bound).toBeLessThan(2e-2 * Math.abs(lambda));
-    expect(drift).toBeGreaterThan(0);
+    expect(coarse.drift).toBeLessThan(5e-3 * Math.abs(lambda));
+    expect(coarse.drift / fine.drift).toBeGreaterThan(1.9);
+    expect(coarse.drift / fine.drift).toBeLessThan(2.1);
   });
 
   it('two pathways end at the closed-form flow split: the larger |λ| wins, whatever its sign', async () => {
