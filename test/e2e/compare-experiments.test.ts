@@ -3,22 +3,13 @@
 // numpy runs are added with "Compare with…", drawn (named by their experiment) on the charts whose
 // metrics they recorded, in the panel's CSV and matplotlib exports, and shown again after the project is
 // closed and reopened.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { haveNumpy } from '../helpers/python';
 import { repoRoot, tempDir } from '../helpers/paths';
-
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const familyPath = join(repoRoot, 'examples', 'families');
 let bench: Workbench;
@@ -35,7 +26,7 @@ async function runExperiment(page: Page, runs: number): Promise<void> {
   await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe(String(runs));
 }
 
-describe.runIf(haveChromium && hasNumpy())('comparing runs of two experiments on one dashboard', () => {
+describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments on one dashboard', () => {
   beforeAll(async () => {
     bench = await openWorkbench('e2e-compare', ['--family-path', familyPath]);
     await bench.page.goto(bench.url);

@@ -1,27 +1,18 @@
 // The worked script-family example (examples/families/numpy-dln, plain numpy) against the
 // built-in dln-train on the same points: GD on the same network from the same init, so the
 // staircase must agree step for step, in one project through the real pool.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Run } from '../../src-main/contract';
+import { haveNumpy } from '../helpers/python';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
-
-function hasNumpy(): boolean {
-  try {
-    execFileSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const shared = { depth: 2, targetSingularValues: [3, 1], initScale: 0.1, learningRate: 0.001, horizon: 4 };
 let service: SaddleService;
 
-describe.runIf(hasNumpy())('numpy-dln (script family) against dln-train (built-in)', () => {
+describe.runIf(haveNumpy())('numpy-dln (script family) against dln-train (built-in)', () => {
   beforeAll(async () => {
     requireBuild();
     service = testService({ familyPaths: [join(repoRoot, 'examples', 'families')] });
