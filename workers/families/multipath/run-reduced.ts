@@ -85,7 +85,7 @@ function crossModeCheck(model: ReducedModel, w: Float64Array, eta: number): RunS
     crossModeGrowth: growth,
     outcomeNote:
       `reduced model only: it stays bounded on this orbit, but the full network does not stay on it; a perturbation ` +
-      `off the aligned layers (a cross-mode Hessian direction) grows ×${growth.toFixed(3)} per step there (model 'matrix' shows the full network)`,
+      `off the aligned layers (a cross-mode Hessian direction) grows ×${growth.toFixed(3)} per step there (model "full" shows the full network)`,
   };
 }
 
