@@ -29,7 +29,8 @@ export type RunOutcome =
  */
 export type WorkerMessage =
   | { type: 'started' }
-  | { type: 'end' }
+  /** The run's last message: whatever its outbox still held travels with it. */
+  | { type: 'end'; chunks?: MetricChunk[]; progress?: number }
   | { type: 'chunks'; chunks: MetricChunk[] }
   | { type: 'device'; used: DeviceUsed }
   | { type: 'log'; text: string }
@@ -83,8 +84,7 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
     throw error;
   } finally {
     wall.flush();
-    outbox.flush();
-    task.port.postMessage({ type: 'end' } satisfies WorkerMessage);
+    outbox.end();
     task.port.close();
   }
 }
@@ -116,18 +116,37 @@ class Outbox {
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimer();
     if (this.chunks.length > 0) {
-      const chunks = this.chunks;
-      this.chunks = [];
-      this.points = 0;
-      this.port.postMessage({ type: 'chunks', chunks } satisfies WorkerMessage, chunks.flatMap(({ x, y }) => [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]));
+      const chunks = this.takeChunks();
+      this.port.postMessage({ type: 'chunks', chunks } satisfies WorkerMessage, transferables(chunks));
     }
     if (this.progress !== null) {
       this.port.postMessage({ type: 'progress', fraction: this.progress } satisfies WorkerMessage);
       this.progress = null;
     }
+  }
+
+  /** Posts 'end' with what is left: a short run then costs the host one message, not three. */
+  end(): void {
+    this.stopTimer();
+    const message: Extract<WorkerMessage, { type: 'end' }> = { type: 'end' };
+    if (this.chunks.length > 0) message.chunks = this.takeChunks();
+    if (this.progress !== null) message.progress = this.progress;
+    this.progress = null;
+    this.port.postMessage(message, message.chunks ? transferables(message.chunks) : []);
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private takeChunks(): MetricChunk[] {
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.points = 0;
+    return chunks;
   }
 
   /**
@@ -144,6 +163,10 @@ class Outbox {
       this.queued();
     }
   }
+}
+
+function transferables(chunks: readonly MetricChunk[]): ArrayBuffer[] {
+  return chunks.flatMap(({ x, y }) => [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
 }
 
 class WallClock {

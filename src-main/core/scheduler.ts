@@ -136,8 +136,13 @@ export class Scheduler {
     // the worker ends its port with 'end' and we wait for it before calling the run finished.
     const drained = new Promise<void>((resolve) => {
       channel.port1.on('message', (message: WorkerMessage) => {
-        if (message.type === 'end') resolve();
-        else this.onMessage(entry, message);
+        if (message.type !== 'end') {
+          this.onMessage(entry, message);
+          return;
+        }
+        if (message.chunks) this.onMessage(entry, { type: 'chunks', chunks: message.chunks });
+        if (message.progress !== undefined) this.onMessage(entry, { type: 'progress', fraction: message.progress });
+        resolve();
       });
       channel.port1.once('close', () => resolve());
     });

@@ -43,7 +43,7 @@ async function runThroughWorker(family: FamilyDefinition, params: Record<string,
   const metrics = new Set<string>();
   const ended = new Promise<void>((resolve) => {
     channel.port1.on('message', (message: WorkerMessage) => {
-      if (message.type === 'chunks') for (const chunk of message.chunks) metrics.add(chunk.metric);
+      if (message.type === 'chunks' || message.type === 'end') for (const chunk of message.chunks ?? []) metrics.add(chunk.metric);
       if (message.type === 'end') resolve();
     });
   });

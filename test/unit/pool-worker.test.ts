@@ -39,22 +39,36 @@ describe('the pool worker', () => {
     expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages[0].type).toBe('started');
-    // Chunks cross in batches (at most 50 ms old): here the three 5 ms steps share one message.
-    const batches = messages.filter((m) => m.type === 'chunks');
+    // Chunks cross in batches (at most 50 ms old): here the three 5 ms steps share one message,
+    // and what is left at the end travels with 'end'.
+    const batches = messages.flatMap((m) => (m.type === 'chunks' ? [m.chunks] : m.type === 'end' && m.chunks ? [m.chunks] : []));
     expect(batches.length).toBeLessThan(3);
-    const chunks = batches.flatMap((m) => m.chunks);
-    expect(chunks.filter((m) => m.metric === 'loss')).toHaveLength(3);
+    const chunks = batches.flat();
+    expect(chunks.filter((m) => m.metric === 'loss').map((c) => c.x[0])).toEqual([0, 1, 2]);
     // The wall clock comes last, in one batch: one point per new x, seconds increasing.
     const wall = chunks.filter((m) => m.metric === wallClockMetric);
     expect(wall).toHaveLength(1);
+    expect(chunks.at(-1)?.metric).toBe(wallClockMetric);
     expect([...wall[0].x]).toEqual([0, 1, 2]);
     expect([...wall[0].y].every((s, i, all) => s >= 0 && (i === 0 || s >= all[i - 1]))).toBe(true);
     expect(wall[0].y[2]).toBeGreaterThan(0.008); // two 5 ms waits separate the first and last chunk
     // Progress travels with the batches: the latest value of each, ending at 1.
-    const progress = messages.filter((m) => m.type === 'progress').map((m) => (m as { fraction: number }).fraction);
+    const progress = messages.flatMap((m) => (m.type === 'progress' ? [m.fraction] : m.type === 'end' && m.progress !== undefined ? [m.progress] : []));
     expect(progress.length).toBe(batches.length);
     expect(progress.at(-1)).toBe(1);
     expect(progress.every((f, i) => i === 0 || f > progress[i - 1])).toBe(true);
+    channel.port1.close();
+  });
+
+  it('a run that ends before the first batch is due posts only started and end', async () => {
+    const { channel, messages } = collect();
+    const outcome = await runFamily(family, { family: 'test', params: { steps: 1 }, seed: 0, port: channel.port2 });
+    expect(outcome.status).toBe('done');
+    await expect.poll(() => messages.at(-1)?.type).toBe('end');
+    expect(messages.map((m) => m.type)).toEqual(['started', 'end']);
+    const end = messages[1] as Extract<WorkerMessage, { type: 'end' }>;
+    expect(end.chunks?.map((c) => c.metric)).toEqual(['loss', wallClockMetric]);
+    expect(end.progress).toBe(1);
     channel.port1.close();
   });
 
@@ -66,7 +80,9 @@ describe('the pool worker', () => {
     // 30 steps of at least 5 ms: at least 150 ms, so at least three batches of at most 50 ms.
     const batches = messages.filter((m) => m.type === 'chunks');
     expect(batches.length).toBeGreaterThanOrEqual(3);
-    expect(batches.flatMap((m) => m.chunks).filter((c) => c.metric === 'loss').map((c) => c.x[0])).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    const last = messages.at(-1) as Extract<WorkerMessage, { type: 'end' }>;
+    const chunks = [...batches.flatMap((m) => m.chunks), ...(last.chunks ?? [])];
+    expect(chunks.filter((c) => c.metric === 'loss').map((c) => c.x[0])).toEqual(Array.from({ length: 30 }, (_, i) => i));
     channel.port1.close();
   });
 
