@@ -166,8 +166,25 @@ describe('a stored comparison', () => {
       { experimentId: 2, runIds: [21] }, // a second entry for experiment 2
     ];
     const groups = resolveComparison(stored, 1, experiments, runs);
-    expect(groups).toEqual([{ experimentId: 2, name: 'numpy-dln', family: 'numpy-dln', runs: [{ id: 20, experimentId: 2 }] }]);
+    expect(groups).toEqual([{ experimentId: 2, name: 'numpy-dln', family: 'numpy-dln', runs: [{ id: 20, experimentId: 2 }], all: false }]);
     expect(storedComparison(groups)).toEqual([{ experimentId: 2, runIds: [20] }]);
+  });
+
+  it('"all" takes every run the experiment has now, runs added later too, and is stored as "all"', () => {
+    const stored = [{ experimentId: 2, runIds: 'all' as const }];
+    expect(resolveComparison(stored, 1, experiments, runs)[0].runs.map((run) => run.id)).toEqual([20, 21]);
+    const later = resolveComparison(stored, 1, experiments, [...runs, { id: 22, experimentId: 2 }, { id: 40, experimentId: 3 }]);
+    expect(later[0].runs.map((run) => run.id)).toEqual([20, 21, 22]);
+    expect(storedComparison(later)).toEqual(stored);
+    // An experiment left with no runs is not drawn.
+    expect(resolveComparison(stored, 1, experiments, runs.filter((run) => run.experimentId !== 2))).toEqual([]);
+    expect(withCompared([{ experimentId: 2, runIds: [20] }], 2, 'all')).toEqual(stored);
+    expect(withCompared(stored, 2, [21])).toEqual([{ experimentId: 2, runIds: [21] }]);
+  });
+
+  it('reads "all" and lists of ids (the format written first) and drops other run choices', () => {
+    const record = { compared: [{ experimentId: 2, runIds: 'all' }, { experimentId: 3, runIds: [30] }, { experimentId: 4, runIds: 'some' }, { experimentId: 5, runIds: null }] };
+    expect(readCompared(record)).toEqual([{ experimentId: 2, runIds: 'all' }, { experimentId: 3, runIds: [30] }]);
   });
 
   it('is changed per experiment: replaced in place, appended, or removed with no runs', () => {

@@ -1,5 +1,6 @@
 // Runs of other experiments of the project drawn on the current experiment's dashboard, e.g. a
-// script family's runs next to dln-train's. What is stored (experiment id and run ids) is checked
+// script family's runs next to dln-train's. What is stored (experiment id, and run ids or "all"
+// for every run the experiment has, now or later) is checked
 // against the project as it is now: deleted runs and experiments, runs of another experiment and
 // the current experiment itself are left out without a word, so an old layout never breaks.
 import type { ComparedExperiment } from './dashboard-layout';
@@ -21,6 +22,8 @@ export interface ComparedGroup<R> {
   name: string;
   family: string;
   runs: R[];
+  /** The user chose all runs: runs the experiment gets later join the group. */
+  all: boolean;
 }
 
 interface ExperimentRef {
@@ -45,28 +48,30 @@ export function resolveComparison<R extends RunRef>(
   for (const entry of compared) {
     const experiment = experiments.find((candidate) => candidate.id === entry.experimentId);
     if (!experiment || experiment.id === currentId || groups.some((group) => group.experimentId === experiment.id)) continue;
-    const ids = [...new Set(entry.runIds)];
-    const members = ids.flatMap((id) => {
-      const run = runsById.get(id);
-      return run && run.experimentId === experiment.id ? [run] : [];
-    });
-    if (members.length > 0) groups.push({ experimentId: experiment.id, name: experiment.name, family: experiment.family, runs: members });
+    const all = entry.runIds === 'all';
+    const members = entry.runIds === 'all'
+      ? runs.filter((run) => run.experimentId === experiment.id)
+      : [...new Set(entry.runIds)].flatMap((id) => {
+          const run = runsById.get(id);
+          return run && run.experimentId === experiment.id ? [run] : [];
+        });
+    if (members.length > 0) groups.push({ experimentId: experiment.id, name: experiment.name, family: experiment.family, runs: members, all });
   }
   return groups;
 }
 
-/** The comparison with `experimentId` showing exactly `runIds` (none: the experiment is removed). */
-export function withCompared(compared: readonly ComparedExperiment[], experimentId: number, runIds: readonly number[]): ComparedExperiment[] {
+/** The comparison with `experimentId` showing `runIds` ("all": every run, also later ones; none: the experiment is removed). */
+export function withCompared(compared: readonly ComparedExperiment[], experimentId: number, runIds: readonly number[] | 'all'): ComparedExperiment[] {
   const others = compared.filter((entry) => entry.experimentId !== experimentId);
   if (runIds.length === 0) return others;
-  const next = { experimentId, runIds: [...new Set(runIds)] };
+  const next: ComparedExperiment = { experimentId, runIds: runIds === 'all' ? 'all' : [...new Set(runIds)] };
   // A changed comparison keeps its place (and so its colours); a new one comes last.
   return compared.some((entry) => entry.experimentId === experimentId)
     ? compared.map((entry) => (entry.experimentId === experimentId ? next : entry))
     : [...others, next];
 }
 
-/** What is worth storing: the resolved groups' ids, in their order. */
+/** What is worth storing: the resolved groups' ids ("all" where chosen so), in their order. */
 export function storedComparison(groups: readonly ComparedGroup<RunRef>[]): ComparedExperiment[] {
-  return groups.map((group) => ({ experimentId: group.experimentId, runIds: group.runs.map((run) => run.id) }));
+  return groups.map((group) => ({ experimentId: group.experimentId, runIds: group.all ? 'all' : group.runs.map((run) => run.id) }));
 }

@@ -50,9 +50,10 @@ export type ReferenceLine = z.infer<typeof referenceLineSchema>;
 export type PinnedNote = z.infer<typeof noteSchema>;
 export type LayoutMode = 'overlay' | 'smallMultiples';
 
+/** runIds "all": every run the experiment has at the time, so runs added later join. */
 const comparedExperimentSchema = z.object({
   experimentId: z.number().int().positive(),
-  runIds: lenientList(z.number().int().positive()),
+  runIds: z.union([z.literal('all'), lenientList(z.number().int().positive())]),
 });
 
 const layoutSchema = z.object({

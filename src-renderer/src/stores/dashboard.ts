@@ -50,6 +50,10 @@ export const useDashboardStore = defineStore('dashboard', () => {
   /** Each experiment's comparison record, by experiment id. */
   const comparisonRecordIds = new Map<number, number>();
   let comparisonSaving = Promise.resolve();
+  /** The current experiment's records loading: its comparison record's id is known once it settles. */
+  let recordsLoading = Promise.resolve();
+  /** Counts the user's changes of the comparison, so a record that loads after one does not undo it. */
+  let comparisonEdits = 0;
 
   const selectedRuns = computed(() => runs.ofCurrent.filter((run) => selectedIds.value.has(run.id)));
   const comparison = computed(() => resolveComparison(compared.value, experiments.currentId, experiments.list, runs.all));
@@ -157,7 +161,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
     const experimentId = experiments.currentId;
     if (experimentId === null) return comparisonSaving;
     const layout = { compared: compared.value };
-    comparisonSaving = comparisonSaving.then(async () => {
+    // Saving before the experiment's records have loaded would write a second comparison record.
+    const loaded = recordsLoading;
+    comparisonSaving = comparisonSaving.then(() => loaded).then(async () => {
       const id = comparisonRecordIds.get(experimentId);
       const record = await app.attempt('Saving the comparison', () => saddle().dashboards.save({ id, experimentId, name: comparisonRecordName, layout }));
       if (record) comparisonRecordIds.set(experimentId, record.id);
@@ -165,21 +171,23 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return comparisonSaving;
   }
 
-  /** Draws exactly `runIds` of experiment `experimentId` beside the current runs (none: stops comparing it). */
-  function compareWith(experimentId: number, runIds: readonly number[]): Promise<void> {
+  /** Draws `runIds` of experiment `experimentId` beside the current runs ("all": also its later runs; none: stops comparing it). */
+  function compareWith(experimentId: number, runIds: readonly number[] | 'all'): Promise<void> {
+    comparisonEdits += 1;
     compared.value = withCompared(storedComparison(comparison.value), experimentId, runIds);
     return saveComparison();
   }
 
   async function loadSaved(): Promise<void> {
     const experimentId = experiments.currentId;
+    const editsBefore = comparisonEdits;
     const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
-    if (experimentId !== experiments.currentId) return;
     const { views, comparisonRecord } = splitDashboards(records);
+    if (comparisonRecord && experimentId !== null) comparisonRecordIds.set(experimentId, comparisonRecord.id);
+    if (experimentId !== experiments.currentId) return;
     saved.value = views;
-    if (!comparisonRecord || experimentId === null) return;
-    comparisonRecordIds.set(experimentId, comparisonRecord.id);
-    compared.value = readCompared(comparisonRecord.layout);
+    // The user compared (or opened a view) while the records loaded: their choice wins, and is saved into this record.
+    if (comparisonRecord && comparisonEdits === editsBefore) compared.value = readCompared(comparisonRecord.layout);
   }
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
@@ -201,6 +209,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
   function open(id: number): void {
     const dashboard = saved.value.find((item) => item.id === id);
     if (!dashboard) return;
+    comparisonEdits += 1;
     apply(readLayout(dashboard.layout));
     savedId.value = id;
     void saveComparison();
@@ -227,7 +236,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       apply({ ...defaultLayout(), aggregate: (experiments.current?.seeds.length ?? 1) > 1, selectedRunIds: runIds });
       anchor.value = null;
       savedId.value = null;
-      void loadSaved();
+      recordsLoading = loadSaved();
     },
     { immediate: true },
   );
