@@ -65,6 +65,9 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     // Overlay of two experiments: series named by run, the compared ones with their experiment's name (and seed).
     await expect.poll(() => seriesNames(page, 'loss'), { timeout: 30_000 }).toEqual([expect.stringMatching(/^run \d+$/), 'numpy-dln: seed=0', 'numpy-dln: seed=1']);
     await expect.poll(() => seriesNames(page, 'sigma')).toContain('numpy-dln: seed=1');
+    // Its family's own overlays for the σ chart, named by the experiment (dashed like every overlay).
+    const theoryNames = async () => JSON.parse((await page.locator('[data-testid="chart-panel"][data-chart-id="sigma"]').getAttribute('data-theory-names')) ?? '[]') as string[];
+    await expect.poll(theoryNames).toContain('numpy-dln: targets s_α');
     // numpy-dln records no layer singular values: that chart draws only dln-train's run.
     expect((await seriesNames(page, 'layers')).some((name) => name.startsWith('numpy-dln'))).toBe(false);
     // The spectrum heatmap shows one run at a time: the compared one can be chosen there too.

@@ -11,7 +11,7 @@ import { figureData } from '../../src-renderer/src/figure/figure-data';
 import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
 import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
-import { comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../../src-renderer/src/logic/comparison';
+import { comparedTheoryIds, comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../../src-renderer/src/logic/comparison';
 import { defaultLayout, readCompared, readLayout } from '../../src-renderer/src/logic/dashboard-layout';
 import { commandForKey } from '../../src-renderer/src/logic/shortcuts';
 
@@ -48,6 +48,29 @@ describe('compared runs in the panel model', () => {
     expect(groups.map((group) => group.experiment)).toEqual([null, null, 'numpy-dln', 'numpy-dln']);
     expect(groups[2].lines[0].y).toEqual([2, 0.1, 0.05]);
     expect(groups.map((group) => group.theory.length)).toEqual([1, 0, 0, 0]);
+  });
+
+  it('draw the overlays their own family has for the chart\'s metrics, named by their experiment, dashed', () => {
+    const input = { chart: lossChart, runs: [...own, ...compared], theory, grouping: null, hiddenTheory: [] };
+    const { groups } = buildPanelModel({ ...input, comparedTheory: new Map([['numpy-dln', ['plateau']]]) });
+    expect(groups.map((group) => group.theory.map((series) => [series.label, series.y[0]]))).toEqual([[['plateau', 0.05]], [], [['numpy-dln: plateau', 0.5]], []]);
+    const option = optionFromModel(buildPanelModel({ ...input, comparedTheory: new Map([['numpy-dln', ['plateau']]]) }), view);
+    const overlay = option.series.find((series) => series.name === 'numpy-dln: plateau');
+    expect(overlay?.type === 'line' ? overlay.markLine?.lineStyle?.type : null).toBe('dashed');
+    // Switched off on the panel, or not among the family's ids for this chart: not drawn.
+    expect(buildPanelModel({ ...input, hiddenTheory: ['plateau'], comparedTheory: new Map([['numpy-dln', ['plateau']]]) }).groups[2].theory).toEqual([]);
+    expect(buildPanelModel({ ...input, comparedTheory: new Map([['numpy-dln', ['other']]]) }).groups[2].theory).toEqual([]);
+  });
+
+  it('a compared family\'s theory ids for a chart come from its charts that plot the same metrics', () => {
+    const numpyCharts: ChartSpec[] = [
+      { ...lossChart, id: 'numpyLoss', theory: ['plateau', 'fixedPoint'] },
+      { ...sigmaChart, id: 'numpySigma', series: ['sigma/'], theory: ['sigmaFlow'] },
+      { ...lossChart, id: 'gradNorm', series: ['gradNorm'], theory: ['gradBound'] },
+    ];
+    expect(comparedTheoryIds(lossChart, numpyCharts)).toEqual(['plateau', 'fixedPoint']);
+    expect(comparedTheoryIds(sigmaChart, numpyCharts)).toEqual(['sigmaFlow']);
+    expect(comparedTheoryIds({ ...lossChart, series: ['accuracy'] }, numpyCharts)).toEqual([]);
   });
 
   it('are left out of charts whose metrics they did not record', () => {

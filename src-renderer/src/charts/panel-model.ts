@@ -34,6 +34,8 @@ export interface PanelModelInput {
   grouping: Grouping;
   /** Theory ids the user switched off on this panel. */
   hiddenTheory: readonly string[];
+  /** Per compared experiment (by name), the theory ids its family draws for this chart's metrics. */
+  comparedTheory?: ReadonlyMap<string, readonly string[]>;
   /** Metric names or prefixes the family records as events: drawn as markers, not lines. */
   pointMetrics?: readonly string[];
   xMode?: XMode;
@@ -179,15 +181,20 @@ export function buildPanelModel(input: PanelModelInput): PanelModel {
       groupLines(group, metric, { colorIndex: metricIndex(metric) ?? position, points: pointMetrics.has(metric), smoothing, band }),
     );
     if (lines.length === 0) continue;
-    // Theory overlays are the current experiment's: a compared family's may not match the chart.
-    const owner = group.experiment === null ? group.runs.find((run) => theory.has(run.runId)) : undefined;
-    const signature = owner ? stableStringify(owner.params) : '';
+    // A compared group draws the overlays its own family lists for this chart's metrics (ids of
+    // different families need not mean the same), named by its experiment.
+    const theoryIds = group.experiment === null
+      ? shownTheory
+      : new Set((input.comparedTheory?.get(group.experiment) ?? []).filter((id) => !hiddenTheory.includes(id)));
+    const owner = theoryIds.size > 0 ? group.runs.find((run) => theory.has(run.runId)) : undefined;
+    const signature = owner ? `${group.experiment ?? ''}\u0000${stableStringify(owner.params)}` : '';
     let groupTheory: TheorySeries[] = [];
     if (owner && !theoryDrawnFor.has(signature)) {
       theoryDrawnFor.add(signature);
       const original = input.runs.find((run) => run.runId === owner.runId) ?? owner;
-      const shown = (theory.get(owner.runId) ?? []).filter((series) => shownTheory.has(series.id));
-      groupTheory = mapTheory(original, xMode, shown);
+      const shown = (theory.get(owner.runId) ?? []).filter((series) => theoryIds.has(series.id));
+      const mapped = mapTheory(original, xMode, shown);
+      groupTheory = group.experiment === null ? mapped : mapped.map((series) => ({ ...series, label: `${group.experiment}: ${series.label}` }));
     }
     groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory, experiment: group.experiment });
   }

@@ -3,6 +3,7 @@
 // for every run the experiment has, now or later) is checked
 // against the project as it is now: deleted runs and experiments, runs of another experiment and
 // the current experiment itself are left out without a word, so an old layout never breaks.
+import type { ChartSpec } from '../../../src-main/contract/family-meta';
 import type { ComparedExperiment } from './dashboard-layout';
 
 /** Name of the dashboard record that keeps an experiment's comparison between sessions. */
@@ -69,6 +70,12 @@ export function withCompared(compared: readonly ComparedExperiment[], experiment
   return compared.some((entry) => entry.experimentId === experimentId)
     ? compared.map((entry) => (entry.experimentId === experimentId ? next : entry))
     : [...others, next];
+}
+
+/** Theory ids a compared family draws on `chart`: those of its own charts that plot any of the same metrics. */
+export function comparedTheoryIds(chart: ChartSpec, familyCharts: readonly ChartSpec[]): string[] {
+  const sharing = familyCharts.filter((candidate) => candidate.series.some((metric) => chart.series.includes(metric)));
+  return [...new Set(sharing.flatMap((candidate) => candidate.theory ?? []))];
 }
 
 /** What is worth storing: the resolved groups' ids ("all" where chosen so), in their order. */
