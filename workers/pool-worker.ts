@@ -1,5 +1,6 @@
 // The piscina worker: runs one family run (default task) or a family's sweep analyses (`analyze`).
 // Metric chunks and progress go back over the task's MessagePort; the arrays are transferred.
+import type { MessagePort } from 'node:worker_threads';
 import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { getFamily } from './families/index';
 import { loadFamilySource, type FamilySource } from './families/sources';
@@ -8,9 +9,6 @@ import { downsample, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
 import { probeGpu as probe, type GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
-import { serveLane, type LaneTask } from './lane';
-
-export { serveLane } from './lane';
 
 export interface RunTask {
   family: string;
@@ -18,14 +16,7 @@ export interface RunTask {
   source?: FamilySource;
   params: unknown;
   seed: number;
-  port: RunPort;
-}
-
-/** A run's own port, or its slot on a lane's port (lane.ts). */
-export interface RunPort {
-  postMessage(message: WorkerMessage, transfer?: readonly ArrayBuffer[]): void;
-  on(event: 'message', listener: (message: HostMessage) => void): unknown;
-  close(): void;
+  port: MessagePort;
 }
 
 export type RunOutcome =
@@ -61,11 +52,6 @@ const outboxMaxPoints = 1 << 16;
 
 export default async function runTask(task: RunTask): Promise<RunOutcome> {
   return runFamily(await resolveFamily(task.family, task.source), task);
-}
-
-/** Many runs in turn on one thread, handed over ahead of time (lane.ts). */
-export function lane(task: LaneTask): Promise<void> {
-  return serveLane(task, runTask);
 }
 
 /** A built-in family by id, or one loaded from the source the host names (it must carry that id). */
@@ -115,7 +101,7 @@ class Outbox {
   private firstQueuedMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly port: RunPort) {}
+  constructor(private readonly port: MessagePort) {}
 
   chunk(chunk: MetricChunk): void {
     this.queued();

@@ -2,8 +2,7 @@
 // knows nothing of SQLite: chunks and outcomes go to the callbacks the service gives it.
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import type { RunOutcome, WorkerMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
-import type { LaneHostMessage, LaneMessage, LaneTask } from '../../workers/lane';
+import type { RunOutcome, RunTask, WorkerMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
 import type { DeviceUsed } from '../../workers/family';
 import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
@@ -54,31 +53,17 @@ export interface SchedulerOptions {
 
 interface Active {
   job: Job;
-  lane?: Lane;
+  abort: AbortController;
+  port?: MessageChannel['port1'];
   startedAtMs?: number;
   cancelled: boolean;
-  /** onFinished has been called (a cancelled run is finished before its lane is done with it). */
-  finished: boolean;
   deviceReported: boolean;
   /**
    * On a GPU: never terminated by force. Terminating a thread inside a pending WebGPU call aborts
    * the whole process (a limit of the native addon), so GPU runs only stop cooperatively.
    */
   onGpu: boolean;
-  resolve(): void;
 }
-
-/** One piscina task running runs in turn on one thread (workers/lane.ts), fed over one port. */
-interface Lane {
-  port: MessageChannel['port1'];
-  /** Handed to the lane and not yet ended by it, in the order handed. */
-  runs: Map<number, Active>;
-  abort: AbortController;
-  closing: boolean;
-}
-
-/** Runs a lane holds at once: the one running and the next, so the thread never waits for the host. */
-const laneDepth = 2;
 
 export class Scheduler {
   readonly poolSize: number;
@@ -86,9 +71,6 @@ export class Scheduler {
   /** One thread for display work, so panels stay quick while every run thread is busy. */
   private readonly viewPool: Piscina;
   private readonly active = new Map<number, Active>();
-  /** Submitted, not yet handed to a lane, in order. */
-  private readonly queue: Active[] = [];
-  private readonly lanes = new Set<Lane>();
   private readonly cancelGraceMs: number;
 
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
@@ -100,20 +82,13 @@ export class Scheduler {
     );
   }
 
-  /** Resolves once the run is finished (onFinished called). */
   submit(job: Job): Promise<void> {
-    return new Promise((resolve) => {
-      const entry: Active = { job, cancelled: false, finished: false, deviceReported: false, onGpu: false, resolve };
-      this.active.set(job.runId, entry);
-      this.queue.push(entry);
-      this.pump();
-    });
+    const entry: Active = { job, abort: new AbortController(), cancelled: false, deviceReported: false, onGpu: false };
+    this.active.set(job.runId, entry);
+    return this.execute(entry);
   }
 
-  /**
-   * Queued runs, and runs handed to a lane that have not started, end at once; running ones are
-   * asked to stop, and their lane's thread is terminated after a grace period (never on a GPU).
-   */
+  /** Cancels queued runs at once; running ones are asked to stop, then terminated after a grace period. */
   cancel(runIds: number[]): number {
     let count = 0;
     for (const runId of runIds) {
@@ -121,16 +96,12 @@ export class Scheduler {
       if (!entry || entry.cancelled) continue;
       entry.cancelled = true;
       count++;
-      if (!entry.lane) {
-        this.queue.splice(this.queue.indexOf(entry), 1);
+      if (entry.port && entry.startedAtMs !== undefined) {
+        entry.port.postMessage({ type: 'cancel' });
+        if (!entry.onGpu) setTimeout(() => entry.abort.abort(), this.cancelGraceMs).unref();
       } else {
-        entry.lane.port.postMessage({ type: 'cancel', runId } satisfies LaneHostMessage);
-        if (entry.startedAtMs !== undefined) {
-          this.terminateAfterGrace(entry);
-          continue;
-        }
+        entry.abort.abort();
       }
-      this.finish(entry, cancelledOutcome());
     }
     return count;
   }
@@ -156,124 +127,49 @@ export class Scheduler {
     await this.pool.destroy();
   }
 
-  /** Tops every lane up to laneDepth runs, opens lanes up to the pool's size, and closes idle ones. */
-  private pump(): void {
-    for (const lane of this.lanes) {
-      if (lane.closing) continue;
-      while (lane.runs.size < laneDepth && this.queue.length > 0) this.hand(lane, this.queue.shift()!);
-      if (lane.runs.size === 0 && !lane.closing) {
-        lane.closing = true;
-        lane.port.postMessage({ type: 'close' } satisfies LaneHostMessage);
-      }
-    }
-    while (this.queue.length > 0 && [...this.lanes].filter((lane) => !lane.closing).length < this.poolSize) {
-      const lane = this.openLane();
-      while (lane.runs.size < laneDepth && this.queue.length > 0) this.hand(lane, this.queue.shift()!);
-    }
-  }
-
-  private hand(lane: Lane, entry: Active): void {
-    const { runId, family, source, params, seed } = entry.job;
-    entry.lane = lane;
-    lane.runs.set(runId, entry);
-    lane.port.postMessage({ type: 'run', run: { runId, family, source, params, seed } } satisfies LaneHostMessage);
-  }
-
-  private openLane(): Lane {
+  private async execute(entry: Active): Promise<void> {
+    const { job } = entry;
     const channel = new MessageChannel();
-    const lane: Lane = { port: channel.port1, runs: new Map(), abort: new AbortController(), closing: false };
-    this.lanes.add(lane);
-    const closed = new Promise<void>((resolve) => channel.port1.once('close', () => resolve()));
-    channel.port1.on('message', (message: LaneMessage) => this.onLaneMessage(lane, message));
-    const task: LaneTask = { port: channel.port2 };
-    void this.pool
-      .run(task, { name: 'lane', transferList: [channel.port2], signal: lane.abort.signal })
-      .then(
-        () => null,
-        (error: unknown) => error,
-      )
-      // A lane's messages and its task's end travel apart: what it posted is read before its runs are settled.
-      .then(async (error) => {
-        await withTimeout(closed, 5000);
-        channel.port1.close();
-        this.endLane(lane, error);
+    const task: RunTask = { family: job.family, source: job.source, params: job.params, seed: job.seed, port: channel.port2 };
+    entry.port = channel.port1;
+    // The result and the chunks travel on different ports, so their order is not guaranteed:
+    // the worker ends its port with 'end' and we wait for it before calling the run finished.
+    const drained = new Promise<void>((resolve) => {
+      channel.port1.on('message', (message: WorkerMessage) => {
+        if (message.type !== 'end') {
+          this.onMessage(entry, message);
+          return;
+        }
+        if (message.chunks) this.onMessage(entry, { type: 'chunks', chunks: message.chunks });
+        if (message.progress !== undefined) this.onMessage(entry, { type: 'progress', fraction: message.progress });
+        resolve();
       });
-    return lane;
-  }
-
-  /**
-   * Runs a lane still held when it ended (its thread terminated or lost). The first is the one it
-   * was on: it fails with the lane (or ends cancelled), even if it had not said 'started' yet, so a
-   * run that kills its thread early is not retried for ever. The others never started: they go
-   * back to the front of the queue.
-   */
-  private endLane(lane: Lane, error: unknown): void {
-    this.lanes.delete(lane);
-    const back: Active[] = [];
-    let first = true;
-    for (const entry of lane.runs.values()) {
-      const wasRunning = first;
-      first = false;
-      entry.lane = undefined;
-      if (entry.finished) continue;
-      if (entry.cancelled) this.finish(entry, cancelledOutcome());
-      else if (wasRunning) this.finish(entry, failedOutcome(error ?? new Error('the worker ended before the run did')));
-      else back.push(entry);
-    }
-    this.queue.unshift(...back);
-    this.pump();
-  }
-
-  private onLaneMessage(lane: Lane, { runId, ...rest }: LaneMessage): void {
-    const entry = lane.runs.get(runId);
-    if (!entry) return;
-    if (!('result' in rest)) {
-      // A run finished as cancelled before it started has nothing more to say, unless it started anyway.
-      if (!entry.finished) this.onMessage(entry, rest.message);
-      else if (rest.message.type === 'started') this.terminateAfterGrace(entry);
-      else if (rest.message.type === 'device') entry.onGpu = rest.message.used.device === 'gpu';
-      return;
-    }
-    lane.runs.delete(runId);
-    entry.lane = undefined;
-    this.pump();
-    if (entry.finished) return;
-    const { message, result } = rest;
-    if (message.chunks) this.onMessage(entry, { type: 'chunks', chunks: message.chunks });
-    if (message.progress !== undefined) this.onMessage(entry, { type: 'progress', fraction: message.progress });
+      channel.port1.once('close', () => resolve());
+    });
     let outcome: FinishedOutcome;
-    if (!result.ok) outcome = entry.cancelled ? cancelledOutcome() : failedOutcome(new Error(result.error));
-    else {
-      try {
-        // A worker's reply crosses a thread boundary: checked here, so a NaN in a summary fails its run.
-        outcome = checkOutcome(result.outcome);
-      } catch (error) {
-        outcome = failedOutcome(error);
-      }
+    try {
+      // A worker's reply crosses a thread boundary: checked here, so a NaN in a summary fails its run.
+      outcome = checkOutcome(await this.pool.run(task, { transferList: [channel.port2], signal: entry.abort.signal }));
+    } catch (error) {
+      outcome = entry.cancelled
+        ? { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] }
+        : { status: 'failed', error: describe(error), summary: null, theory: [] };
     }
-    this.finish(entry, outcome);
-  }
-
-  private terminateAfterGrace(entry: Active): void {
-    setTimeout(() => {
-      const lane = entry.lane;
-      if (lane && !entry.onGpu) lane.abort.abort();
-    }, this.cancelGraceMs).unref();
-  }
-
-  private finish(entry: Active, outcome: FinishedOutcome): void {
-    const { runId } = entry.job;
-    entry.finished = true;
-    this.active.delete(runId);
+    // A run cancelled in the queue never reached a worker: its port never opens, nothing can arrive.
+    const reachedWorker = !(entry.cancelled && entry.startedAtMs === undefined);
+    // A failed run drains too: its 'started' and chunks must not arrive after it is called finished.
+    // (A terminated thread closes the port, which ends the wait at once.)
+    try {
+      if (reachedWorker) await withTimeout(drained, 5000);
+    } finally {
+      channel.port1.close();
+      this.active.delete(job.runId);
+    }
     // Families without a compute backend never report one: they ran in plain TypeScript, on the CPU.
     if (!entry.deviceReported && (outcome.status === 'done' || outcome.status === 'diverged')) {
-      this.hooks.onDevice(runId, { device: 'cpu', adapterName: null, notice: null });
+      this.hooks.onDevice(job.runId, { device: 'cpu', adapterName: null, notice: null });
     }
-    try {
-      this.hooks.onFinished(runId, outcome);
-    } finally {
-      entry.resolve();
-    }
+    this.hooks.onFinished(job.runId, outcome);
   }
 
   private onMessage(entry: Active, message: Exclude<WorkerMessage, { type: 'end' }>): void {
@@ -304,7 +200,7 @@ export class Scheduler {
 
 function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms).unref();
+    const timer = setTimeout(resolve, ms);
     void promise.then(() => {
       clearTimeout(timer);
       resolve();
@@ -315,12 +211,4 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
-}
-
-function cancelledOutcome(): FinishedOutcome {
-  return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] };
-}
-
-function failedOutcome(error: unknown): FinishedOutcome {
-  return { status: 'failed', error: describe(error), summary: null, theory: [] };
 }

@@ -1,58 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel } from 'node:worker_threads';
 import { Scheduler, type ChunkOut, type FinishedOutcome } from '../../src-main/core/scheduler';
-import { getFamily } from '../../workers/families/index';
-import { runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
-import type { MetricChunk } from '../../workers/family';
-import { requireBuild, workerFile as builtWorkerFile } from '../helpers/paths';
 
 const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
 
-function harness(poolSize: number, file = workerFile) {
+function harness(poolSize: number) {
   const finished = new Map<number, FinishedOutcome>();
   const chunks: ChunkOut[] = [];
   const started: number[] = [];
   const devices = new Map<number, string>();
-  /** Per run, in the order the hooks heard them: 'started', each chunk's metric, 'finished'. */
-  const events = new Map<number, string[]>();
-  const note = (runId: number, event: string) => events.set(runId, [...(events.get(runId) ?? []), event]);
   const scheduler = new Scheduler(
-    { workerFile: file, poolSize, cancelGraceMs: 100 },
+    { workerFile, poolSize, cancelGraceMs: 100 },
     {
-      onStarted: (runId) => {
-        started.push(runId);
-        note(runId, 'started');
-      },
-      onChunk: (chunk) => {
-        chunks.push(chunk);
-        note(chunk.runId, chunk.metric);
-      },
+      onStarted: (runId) => started.push(runId),
+      onChunk: (chunk) => chunks.push(chunk),
       onProgress: () => {},
       onDevice: (runId, used) => devices.set(runId, used.device),
-      onFinished: (runId, outcome) => {
-        finished.set(runId, outcome);
-        note(runId, 'finished');
-      },
+      onFinished: (runId, outcome) => finished.set(runId, outcome),
     },
   );
-  return { scheduler, finished, chunks, started, devices, events };
-}
-
-/** The same run in this thread, straight through runFamily: every chunk it emits, in order. */
-async function chunksInProcess(familyId: string, params: Record<string, unknown>, seed: number): Promise<MetricChunk[]> {
-  const channel = new MessageChannel();
-  const chunks: MetricChunk[] = [];
-  const ended = new Promise<void>((resolve) => {
-    channel.port1.on('message', (message: WorkerMessage) => {
-      if (message.type === 'chunks' || message.type === 'end') chunks.push(...(message.chunks ?? []));
-      if (message.type === 'end') resolve();
-    });
-  });
-  await runFamily(getFamily(familyId), { family: familyId, params, seed, port: channel.port2 });
-  await ended;
-  channel.port1.close();
-  return chunks;
+  return { scheduler, finished, chunks, started, devices };
 }
 
 let open: Scheduler | null = null;
@@ -104,68 +71,4 @@ describe('scheduler on a real piscina pool', () => {
     await run;
     expect(h.finished.get(1)).toMatchObject({ status: 'cancelled', error: 'stopped on its own' });
   });
-
-  it('a run handed to a thread ahead of time and cancelled ends at once and never starts; the one running goes on', async () => {
-    const h = harness(1);
-    open = h.scheduler;
-    const slow = h.scheduler.submit({ runId: 1, family: 'x', params: { sleepMs: 300 }, seed: 1 });
-    const next = h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 2 });
-    const after = h.scheduler.submit({ runId: 3, family: 'x', params: {}, seed: 3 });
-    while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
-    expect(h.scheduler.cancel([2])).toBe(1);
-    await next;
-    expect(h.finished.get(2)?.status).toBe('cancelled');
-    expect(h.finished.has(1)).toBe(false);
-    await Promise.all([slow, after]);
-    expect(h.finished.get(1)).toMatchObject({ status: 'done', summary: { finalLoss: 1 } });
-    expect(h.finished.get(3)).toMatchObject({ status: 'done', summary: { finalLoss: 3 } });
-    expect(h.started).toEqual([1, 3]);
-  });
-
-  it('terminating a thread for a deaf cancelled run reruns the run handed to it ahead of time, on a fresh thread', async () => {
-    const h = harness(1);
-    open = h.scheduler;
-    const deaf = h.scheduler.submit({ runId: 1, family: 'x', params: {}, seed: 777_777 }); // sleeps 30 s, ignores cancel
-    const next = h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 2 });
-    while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
-    h.scheduler.cancel([1]);
-    await Promise.all([deaf, next]);
-    expect(h.finished.get(1)?.status).toBe('cancelled');
-    expect(h.finished.get(2)).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
-    expect(h.chunks.filter((c) => c.runId === 2).map((c) => Array.from(c.y))).toEqual([[2, 3, 4]]);
-  });
-
-  it('a run that ends its thread before it starts fails alone; the run handed after it runs on a fresh thread', async () => {
-    const h = harness(1);
-    open = h.scheduler;
-    await Promise.all([
-      h.scheduler.submit({ runId: 1, family: 'x', params: { exitThread: true }, seed: 1 }),
-      h.scheduler.submit({ runId: 2, family: 'x', params: {}, seed: 2 }),
-    ]);
-    expect(h.finished.get(1)?.status).toBe('failed');
-    expect(h.finished.get(2)).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
-    expect(h.started).toEqual([2]);
-  });
-
-  it("many short runs of a real family: each run's chunks arrive complete and in order, between its start and its end", async () => {
-    requireBuild();
-    const h = harness(2, builtWorkerFile);
-    open = h.scheduler;
-    const family = getFamily('mode-flow');
-    const runs = Array.from({ length: 24 }, (_, i) => ({ runId: i + 1, params: family.params.parse({ depth: 2 + (i % 4), initScale: 0.01 * (1 + i) }) as Record<string, unknown>, seed: i }));
-    await Promise.all(runs.map((run) => h.scheduler.submit({ ...run, family: 'mode-flow' })));
-    for (const run of runs) {
-      expect(h.finished.get(run.runId)?.status).toBe('done');
-      const expected = await chunksInProcess('mode-flow', run.params, run.seed);
-      const got = h.chunks.filter((c) => c.runId === run.runId);
-      expect(got.map((c) => c.metric)).toEqual(expected.map((c) => c.metric));
-      // Same points, bit for bit, except the wall clock's seconds (a different run, a different clock).
-      got.forEach((chunk, i) => {
-        expect(Array.from(chunk.x)).toEqual(Array.from(expected[i].x));
-        if (chunk.metric !== wallClockMetric) expect(Array.from(chunk.y)).toEqual(Array.from(expected[i].y));
-      });
-      expect(h.events.get(run.runId)).toEqual(['started', ...expected.map((c) => c.metric), 'finished']);
-    }
-  });
 });
-
