@@ -46,6 +46,8 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     await page.getByTestId('create-experiment').click();
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await page.getByTestId('experiment-name').fill('numpy-dln');
+    // The name is saved after a pause in typing: wait for the list to show it before running.
+    await expect.poll(() => page.getByTestId('experiment-item').first().textContent()).toContain('numpy-dln');
     await page.getByTestId('seeds-input').fill('0, 1');
     await runExperiment(page, 2);
 
