@@ -120,15 +120,12 @@ export function offsetFlowEndpoint(lambdas: readonly number[], initial: readonly
   const values = (u: number): number[] =>
     lambdas.map((l, p) => (l === 0 ? initial[p] * Math.exp(2 * u) : (Math.abs(l) / 2) * Math.sinh(Math.asinh((2 * initial[p]) / Math.abs(l)) + 2 * u)));
   const total = (u: number): number => values(u).reduce((a, b) => a + b, 0);
+  // Σ_p a_p(u) increases in u: widen a bracket, then Brent's root.
   let lo = -1, hi = 1;
   while (total(lo) > target) lo *= 2;
   while (total(hi) < target) hi *= 2;
-  for (let i = 0; i < 300 && hi - lo > 1e-15 * Math.max(Math.abs(hi), 1); i++) {
-    const mid = 0.5 * (lo + hi);
-    if (total(mid) < target) lo = mid;
-    else hi = mid;
-  }
-  return values(hi);
+  const miss = (u: number): number => total(u) - target;
+  return values(brentRoot(miss, lo, hi, miss(lo), miss(hi)).x);
 }
 
 /** Zero-loss sharpness of one mode of depth-2 pathways with offsets λ_p: Σ_p (w₀² + w₁²) = Σ_p √(λ_p² + 4a_p²). */
