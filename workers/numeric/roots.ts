@@ -10,8 +10,8 @@ export interface RootResult {
 }
 
 /**
- * Root of f in [a, b], given fa = f(a) and fb = f(b) of opposite signs (or one of them zero).
- * Stops when the bracket is narrower than xtol plus a few ulps of the root.
+ * Root of f in [a, b], given fa = f(a) and fb = f(b) of opposite signs (or one of them zero);
+ * throws otherwise (same signs or NaN). Stops when the bracket is narrower than xtol plus a few ulps of the root.
  */
 export function brentRoot(
   f: (x: number) => number,
@@ -24,7 +24,8 @@ export function brentRoot(
 ): RootResult {
   if (fa === 0) return { x: a, bracketWidth: 0, iterations: 0, converged: true };
   if (fb === 0) return { x: b, bracketWidth: 0, iterations: 0, converged: true };
-  if (Math.sign(fa) === Math.sign(fb)) return { x: Number.NaN, bracketWidth: Math.abs(b - a), iterations: 0, converged: false };
+  // A NaN root would travel on silently (a NaN layer, a NaN loss at t = 0): fail where the bracket is wrong.
+  if (!(Math.sign(fa) * Math.sign(fb) < 0)) throw new Error(`brentRoot: [${a}, ${b}] is not a bracket (f = ${fa} and ${fb}, need opposite signs)`);
   let c = a, fc = fa, d = b - a, e = d;
   for (let iteration = 1; iteration <= maxIterations; iteration++) {
     if (Math.sign(fb) === Math.sign(fc)) {

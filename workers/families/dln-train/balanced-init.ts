@@ -17,11 +17,13 @@ export function lambdaLayerValues(a: number, lambda: number, depth: number): num
     for (let l = 0; l < depth; l++) s += Math.log(x + l * lambda);
     return s;
   };
-  let x = 0;
-  if (a > 0) {
-    // log ∏ is −∞ at x = 0: Brent's first step from that end is a bisection.
+  // λ = 0: the balanced mode, every layer a^{1/L} exactly (no root to find).
+  let x = a > 0 && lambda === 0 ? a ** (2 / depth) : 0;
+  if (a > 0 && lambda > 0) {
+    // log ∏ is −∞ at x = 0: Brent's first step from that end is a bisection. The root lies below
+    // a^{2/L} (∏ ≥ x^L); twice that is past it by a margin rounding cannot erase, however small λ.
     const f = (y: number): number => logProduct(y) - logTarget;
-    const hi = a ** (2 / depth);
+    const hi = 2 * a ** (2 / depth);
     x = brentRoot(f, 0, hi, f(0), f(hi)).x;
   }
   return Array.from({ length: depth }, (_, l) => Math.sqrt(x + l * lambda));
