@@ -469,7 +469,7 @@ describe('parameters, metadata, analyses and examples', () => {
     expect(theory.find((t) => t.id === 'stability')?.y).toEqual([2 / 0.75]);
   });
 
-  it('analyses: sharpness table, WCR curve and phase diagram on a small η × P sweep', async () => {
+  it('analyses: sharpness table and phase diagram on a small η × P sweep (no worst-case start: no WCR table)', async () => {
     const runs: AnalysisRunInput[] = [];
     let id = 0;
     for (const learningRate of [0.3, 0.75, 1.0]) {
@@ -479,11 +479,30 @@ describe('parameters, metadata, analyses and examples', () => {
       }
     }
     const results = Object.fromEntries((family.analyses ?? []).filter((a) => a.applies(runs)).map((a) => [a.id, analysisResult.parse(a.run(runs))]));
-    expect(Object.keys(results).sort()).toEqual(['phase-diagram', 'sharpness-theory', 'wcr-threshold']);
+    expect(Object.keys(results).sort()).toEqual(['phase-diagram', 'sharpness-theory']);
     for (const result of Object.values(results)) for (const check of result.checks) expect(check.pass, `${result.id}: ${check.name}`).toBe(true);
     const chart = results['phase-diagram'].chart;
     expect(chart?.series.map((s) => s.name)).toContain('η = 2/λ_min (no stable minimum)');
     expect(family.analyses?.find((a) => a.id === 'phase-diagram')?.applies(runs.filter((r) => r.params.pathways === 2))).toBe(false);
+  });
+
+  it('the WCR table comes with worst-case-start runs and checks their knife edge: a sign flip exactly above η_WCR', async () => {
+    const etaWcr = wcrConstant(3) / 3;
+    const runs: AnalysisRunInput[] = [];
+    for (const [runId, learningRate] of [0.98 * etaWcr, 1.02 * etaWcr].entries()) {
+      const params = { pathways: 1, depth: 3, targets: [1], worstCaseStart: true, learningRate, maxSteps: 40 };
+      runs.push({ runId, params, seed: 0, status: 'done', summary: (await run(params)) as AnalysisRunInput['summary'] });
+    }
+    expect(runs.map((r) => r.summary?.signFlipStep)).toEqual([null, 2]);
+    const wcr = family.analyses?.find((a) => a.id === 'wcr-threshold');
+    expect(wcr?.applies(runs)).toBe(true);
+    const knifeEdge = (input: AnalysisRunInput[]) => analysisResult.parse(wcr?.run(input)).checks.find((c) => c.name.startsWith('worst-case-start runs'));
+    expect(knifeEdge(runs)?.pass).toBe(true);
+    expect(knifeEdge(runs)?.value).toBe(2);
+    // The check reads the runs: a flip below η_WCR (or none above) fails it.
+    const swapped = runs.map((r, i) => ({ ...r, summary: { ...r.summary, signFlipStep: runs[1 - i].summary?.signFlipStep ?? null } }));
+    expect(knifeEdge(swapped)?.pass).toBe(false);
+    expect(knifeEdge(swapped)?.value).toBe(0);
   });
 
   it('phase diagram over P × L at fixed η draws the 2/λ_min boundary P = (2/(η λ_single))^{L/(2−L)}', async () => {

@@ -3,6 +3,7 @@
 // flatter split, within the window 2/λ_single < η ≤ 2/λ_min and below the worst-case-return ceiling.
 import { defineFamily } from '../../family';
 import { multipathParams } from './params';
+import { mlpAnalysis } from './mlp-analysis';
 import { phaseDiagram } from './phase-diagram';
 import { theoryOverlays } from './predictions';
 import { runMultipath } from './run';
@@ -67,5 +68,5 @@ export const family = defineFamily({
   ],
   run: runMultipath,
   theory: theoryOverlays,
-  analyses: [sharpnessAnalysis, phaseDiagram, wcrAnalysis],
+  analyses: [sharpnessAnalysis, phaseDiagram, wcrAnalysis, mlpAnalysis],
 });

@@ -1,7 +1,8 @@
 // Theory next to the data: per-mode predictions for a run's parameters (summary fields) and the
 // overlays drawn on its charts. The edge-of-stability predictions (window (24), stopping boundary,
 // WCR ceiling) are GD's on the balanced manifold: heavy ball keeps only the linear-stability
-// window at 2(1+β)/η, Adam none, and λ-offset pathways only the gradient-flow end point.
+// window at 2(1+β)/η, Adam none, and λ-offset pathways only the gradient-flow end point. All of
+// them are the linear network's: the Tanh MLP gets none (only the threshold 2/η, true of any minimum).
 import type { RunSummary, TheorySeries } from '../../family';
 import { pathwayDepths, pathwayInitScales, pathwayLambdas, stabilityThreshold, type MultipathParams } from './params';
 import {
@@ -26,11 +27,17 @@ const leadMode = (p: MultipathParams): number => p.targets.indexOf(Math.max(...p
 /** Whether some pathway starts off the balanced manifold (λ_p ≠ 0). */
 export const hasOffsets = (p: MultipathParams): boolean => pathwayLambdas(p).some((l) => l !== 0);
 
-/** Whether paper 002's edge-of-stability predictions hold: GD (or its flow) from a balanced start. */
-export const gdTheoryApplies = (p: MultipathParams): boolean => p.optimizer === 'gd' && !hasOffsets(p);
+/** Whether the model is the deep linear network that paper 002's closed forms describe (not the Tanh MLP). */
+export const linearTheoryApplies = (p: MultipathParams): boolean => p.model !== 'mlp';
+
+/** Whether paper 002's edge-of-stability predictions hold: GD (or its flow) on the linear network from a balanced start. */
+export const gdTheoryApplies = (p: MultipathParams): boolean => p.optimizer === 'gd' && !hasOffsets(p) && linearTheoryApplies(p);
 
 /** Why the edge-of-stability predictions are left out, or null where they hold. */
 export function predictionNote(p: MultipathParams): string | null {
+  if (!linearTheoryApplies(p)) {
+    return 'no prediction for the MLP model: the sharpness of winner-takes-all and balanced minima, the window (24), the stopping boundary and the WCR ceiling are the linear network\'s, and the Tanh MLP\'s minima have other sharpness; only the observed run is shown, against the stability threshold of any minimum (2/η for GD, 2(1+β)/η for heavy ball, none for Adam).';
+  }
   if (hasOffsets(p)) {
     return 'λ-offset pathways: only the gradient-flow end point (conserved w₁² − w₀² = λ_p) and its sharpness Σ_p √(λ_p² + 4a_p²) are predicted; the window (24) and the stopping boundary are derived for balanced pathways.';
   }
@@ -43,6 +50,7 @@ export function predictionNote(p: MultipathParams): string | null {
 
 /** Summary fields of the predictions, merged into every run's summary. */
 export function predictionSummary(p: MultipathParams): RunSummary {
+  if (!linearTheoryApplies(p)) return { predictionNote: predictionNote(p) };
   const modes = modePredictions(p);
   const lead = modes[leadMode(p)];
   const depths = pathwayDepths(p);
@@ -93,14 +101,20 @@ function stabilityLine(p: MultipathParams): TheorySeries[] {
   return [{ id: 'stability', label, kind: 'hline', x: [], y: [threshold] }];
 }
 
+const targetLine = (s: number, k: number): TheorySeries => ({ id: 'targets', label: `target s, mode ${k}`, kind: 'hline', x: [], y: [s], index: k });
+
 export function theoryOverlays(p: MultipathParams): TheorySeries[] {
   const depths = pathwayDepths(p);
   const homogeneous = depths.every((L) => L === depths[0]);
   const series = stabilityLine(p);
+  if (!linearTheoryApplies(p)) {
+    p.targets.forEach((s, k) => series.push(targetLine(s, k)));
+    return series;
+  }
   if (hasOffsets(p)) {
     p.targets.forEach((s, k) => {
       series.push(
-        { id: 'targets', label: `target s, mode ${k}`, kind: 'hline', x: [], y: [s], index: k },
+        targetLine(s, k),
         { id: 'flowAllocation', label: `gradient-flow end point (conserved λ_p), mode ${k}`, kind: 'hline', x: [], y: offsetAllocation(p, s), index: k },
       );
     });
@@ -110,7 +124,7 @@ export function theoryOverlays(p: MultipathParams): TheorySeries[] {
     series.push(
       { id: 'singleSharpness', label: `λ_single, winner-takes-all (Prop. 4.1), mode ${k}`, kind: 'hline', x: [], y: [m.singleSharpness], index: k },
       { id: 'minSharpness', label: `λ_min, flattest split (Thm 4.2 / Prop. 5.1), mode ${k}`, kind: 'hline', x: [], y: [m.minSharpness], index: k },
-      { id: 'targets', label: `target s, mode ${k}`, kind: 'hline', x: [], y: [m.target], index: k },
+      targetLine(m.target, k),
       { id: 'flowAllocation', label: `gradient-flow end point (conservation law), mode ${k}`, kind: 'hline', x: [], y: m.flowAllocation, index: k },
       { id: 'minAllocation', label: `minimum-sharpness allocation a*_p (18), mode ${k}`, kind: 'hline', x: [], y: m.minAllocation, index: k },
     );

@@ -4,7 +4,7 @@
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { pathwayDepths, pathwayInitScales, stabilityThreshold } from './params';
-import { gdTheoryApplies, hasOffsets } from './predictions';
+import { gdTheoryApplies, hasOffsets, linearTheoryApplies } from './predictions';
 import { outcomeAgrees, predictMode, reductionFactor, type Outcome } from './theory';
 
 /** Relative slack on "final sharpness ≤ 2/η": the run stops at a tolerance, not at the minimum. */
@@ -14,11 +14,13 @@ function row(r: ParsedRun): AnalysisResult['rows'][number] {
   const p = r.params;
   const depths = pathwayDepths(p);
   const s = leadTarget(p);
-  const m = predictMode(depths, pathwayInitScales(p), s, p.learningRate);
+  // The closed forms are the linear network's: an MLP row shows only what its run did.
+  const linear = linearTheoryApplies(p);
+  const m = linear ? predictMode(depths, pathwayInitScales(p), s, p.learningRate) : null;
   const homogeneous = depths.every((L) => L === depths[0]);
   // Heavy ball moves every GD threshold 2/λ to 2(1+β)/λ; Adam has none; λ-offset runs leave the balanced manifold.
   const gd = gdTheoryApplies(p), factor = hasOffsets(p) || p.optimizer === 'adam' ? null : p.optimizer === 'momentum' ? 1 + p.momentum : 1;
-  const scaled = (eta: number): number | null => (factor === null ? null : eta * factor);
+  const scaled = (eta: number | undefined): number | null => (factor === null || eta === undefined ? null : eta * factor);
   return {
     run: r.run.runId,
     model: p.model,
@@ -27,16 +29,16 @@ function row(r: ParsedRun): AnalysisResult['rows'][number] {
     pathways: depths.length,
     depths: depths.join(','),
     target: s,
-    singleSharpness: m.singleSharpness,
-    minSharpness: m.minSharpness,
-    factor: m.minSharpness / m.singleSharpness,
-    factorClosedForm: homogeneous ? reductionFactor(depths.length, depths[0]) : null,
-    etaLow: scaled(m.etaLow),
-    etaHigh: scaled(m.etaHigh),
-    etaWcr: gd ? m.etaWcr : null,
-    predicted: gd ? m.outcome : null,
+    singleSharpness: m?.singleSharpness ?? null,
+    minSharpness: m?.minSharpness ?? null,
+    factor: m ? m.minSharpness / m.singleSharpness : null,
+    factorClosedForm: m && homogeneous ? reductionFactor(depths.length, depths[0]) : null,
+    etaLow: scaled(m?.etaLow),
+    etaHigh: scaled(m?.etaHigh),
+    etaWcr: gd ? (m?.etaWcr ?? null) : null,
+    predicted: gd ? (m?.outcome ?? null) : null,
     observed: observedOutcome(r.run),
-    predictedProgress: gd ? m.progress : null,
+    predictedProgress: gd ? (m?.progress ?? null) : null,
     observedProgress: summaryNumber(r.run, 'rebalancingProgress'),
     finalSharpness: summaryNumber(r.run, 'finalSharpness'),
     threshold: stabilityThreshold(p),
@@ -83,10 +85,15 @@ export const sharpnessAnalysis: AnalysisDefinition = {
     const compared = rows.filter((r) => r.observed !== null && r.predicted !== null);
     const agree = compared.filter((r) => outcomeAgrees(String(r.observed), r.predicted as Outcome)).length;
     const notes = [
-      `Predicted outcome (stopping boundary λ = 2/η, App. E.6) matches the observed class in ${agree} of ${compared.length} finished runs.`,
+      ...(compared.length > 0 ? [`Predicted outcome (stopping boundary λ = 2/η, App. E.6) matches the observed class in ${agree} of ${compared.length} finished runs.`] : []),
       'ρ = (λ_single − λ_end)/(λ_single − λ_min) after the edge of stability: below 0.1 winner-takes-all, from 0.9 full re-balancing, partial between; without it the run ends at the flow\'s split; a blow-up is diverged, a bounded unconverged run oscillating (it met the edge of stability) or not-converged (no stable minimum is predicted for η > 2/λ_min: oscillating or diverged agree with it).',
     ];
-    if (rows.some((r) => r.predicted === null)) {
+    if (parsed.some((r) => !linearTheoryApplies(r.params))) {
+      notes.push(
+        'MLP runs: no prediction for the MLP model (λ_single, λ_min, the window and the WCR ceiling are the linear network\'s); their final sharpness and 2/η are measured, and their class and ρ observed apply the linear zero-loss sharpness to the projections a_{p,k}, so they describe how the mode is split, not the MLP\'s own sharpness.',
+      );
+    }
+    if (rows.some((r) => r.predicted === null && r.model !== 'mlp')) {
       notes.push('Heavy-ball, Adam and λ-offset runs get no predicted class: the stopping boundary and WCR ceiling are GD results on balanced pathways. Heavy ball keeps the linear-stability window with 2 → 2(1+β); Adam has no threshold (blank).');
     }
     if (skipped > 0) notes.push(`${skipped} run(s) skipped: unreadable params.`);
@@ -126,8 +133,8 @@ export const sharpnessAnalysis: AnalysisDefinition = {
         series: [
           { name: 'final sharpness (runs)', kind: 'scatter', x: etas, y: byEta.map((r) => r.finalSharpness as number | null) },
           { name: '2/η (GD)', kind: 'line', x: etas, y: etas.map((e) => 2 / e) },
-          { name: 'λ_single', kind: 'line', x: etas, y: byEta.map((r) => r.singleSharpness as number) },
-          { name: 'λ_min', kind: 'line', x: etas, y: byEta.map((r) => r.minSharpness as number) },
+          { name: 'λ_single', kind: 'line', x: etas, y: byEta.map((r) => r.singleSharpness as number | null) },
+          { name: 'λ_min', kind: 'line', x: etas, y: byEta.map((r) => r.minSharpness as number | null) },
         ],
       },
       notes,

@@ -1,10 +1,11 @@
 // Section 6 / Appendix F: the worst-case-return constant C_L as the root of the worst return for every depth, its
-// ratio C_L/2 to the classical bound h < 2/L, as a curve over depth; C₂ = 3√3 − 2 checks it.
+// ratio C_L/2 to the classical bound h < 2/L, as a curve over depth; C₂ = 3√3 − 2 checks it. Shown with runs
+// that start at the worst overshoot (Fig. 5), whose sign flips it checks against η_WCR.
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
-import { parseRuns } from './analysis-common';
+import { leadTarget, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { pathwayDepths } from './params';
 import { gdTheoryApplies } from './predictions';
-import { wcrConstant } from './theory';
+import { singlePathSharpness, wcrConstant } from './theory';
 
 const MIN_DEPTHS = 20;
 
@@ -16,14 +17,25 @@ export function wcrTable(maxDepth: number): { depth: number; constant: number; r
   });
 }
 
+/** GD runs of the deep chain started at its worst overshoot: the runs that exercise the threshold. */
+const worstCaseRuns = (runs: Parameters<AnalysisDefinition['run']>[0]): ParsedRun[] =>
+  parseRuns(runs).parsed.filter((r) => r.params.worstCaseStart && gdTheoryApplies(r.params) && r.run.status === 'done');
+
+/** The chain's first mode to cross zero is the one with the lowest η_WCR = C_L/(L s^{2−2/L}): the largest s. */
+const runEtaWcr = (r: ParsedRun): number => {
+  const L = pathwayDepths(r.params)[0];
+  return wcrConstant(L) / singlePathSharpness(L, leadTarget(r.params));
+};
+
 export const wcrAnalysis: AnalysisDefinition = {
   id: 'wcr-threshold',
   title: 'Worst-case-return threshold over depth (paper 002, §6)',
   description:
     'C_L = L · sup{h : f_h(max₍₀,₁₎ f_h) > 0} for the deep chain x ← x + h(1 − x^L)x^{L−1}, a root in h, for L = 2 … ' +
-    `max(${MIN_DEPTHS}, the runs' depths); η_WCR = C_L/(L s^{2−2/L}) and its ratio C_L/2 to the classical bound 2/(L s^{2−2/L}).`,
+    `max(${MIN_DEPTHS}, the runs' depths); η_WCR = C_L/(L s^{2−2/L}) and its ratio C_L/2 to the classical bound 2/(L s^{2−2/L}); ` +
+    'for sweeps with worst-overshoot starts (worstCaseStart), whether each run crosses zero exactly when η > η_WCR.',
   applies(runs) {
-    return parseRuns(runs).parsed.length > 0;
+    return worstCaseRuns(runs).length > 0;
   },
   run(runs) {
     const { parsed } = parseRuns(runs);
@@ -32,10 +44,19 @@ export const wcrAnalysis: AnalysisDefinition = {
     const rows = wcrTable(Math.max(MIN_DEPTHS, ...runDepths));
     const c2 = rows[0].constant;
     const increasing = rows.every((row, i) => i === 0 || row.ratio > rows[i - 1].ratio);
+    const started = worstCaseRuns(runs);
+    const knifeEdge = started.filter((r) => (summaryNumber(r.run, 'signFlipStep') !== null) === r.params.learningRate > runEtaWcr(r)).length;
     const checks: AnalysisResult['checks'] = [
       { name: 'C₂ against the closed form 3√3 − 2', value: c2, expected: 3 * Math.sqrt(3) - 2, tolerance: '±1e-9 relative', pass: Math.abs(c2 / (3 * Math.sqrt(3) - 2) - 1) <= 1e-9 },
       { name: 'smallest ratio η_WCR / classical bound over L (must exceed 1)', value: Math.min(...rows.map((r) => r.ratio)), expected: null, tolerance: '> 1', pass: rows.every((r) => r.ratio > 1) },
       { name: 'ratio increases with depth (Prop. 6.3, eq. 23)', value: increasing ? 1 : 0, expected: 1, tolerance: 'strictly increasing', pass: increasing },
+      {
+        name: 'worst-case-start runs that cross zero exactly when η > η_WCR (Fig. 5 knife edge)',
+        value: knifeEdge,
+        expected: started.length,
+        tolerance: 'all runs',
+        pass: knifeEdge === started.length,
+      },
     ];
     return {
       id: 'wcr-threshold',
