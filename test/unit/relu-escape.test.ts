@@ -296,8 +296,9 @@ describe('relu-escape family runs', () => {
     const ctx = transferringContext();
     const s = run({ experiment: 'mnist', depth: 6, hiddenWidth: 32, samples: 500, epochs: 40, records: 100 }, ctx);
     expect(ctx.series('trainLoss').y.length).toBe(100);
-    expect(ctx.chunks.filter((c) => c.metric === 'trainLoss').length).toBe(5); // streamed every 20 records
-    expect(ctx.series('sv/6/10').y.length).toBe(100);
+    // Streamed every 20 records: 10 loss anchors, each with its successor (which stores the weights' metrics only).
+    expect(ctx.chunks.filter((c) => c.metric === 'trainLoss').length).toBe(10);
+    expect(ctx.series('sv/6/10').y.length).toBe(200);
     expect(ctx.series('plateauEscapes').x[0]).toBe(s.firstEscapeStep);
     const levels = s.plateauLevels as number[];
     expect(relErr(levels[0], Math.log(10))).toBeLessThan(1e-3);

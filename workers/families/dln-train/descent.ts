@@ -9,7 +9,8 @@ import type { Matrix } from '../../numeric/matrix';
 import type { Recorder } from './observables';
 import type { DeviceObjective } from './task';
 import { deviceOptimizer, type DeviceOptimizer } from '../../compute/optimizers';
-import { assertFinite, recordSteps, type DescentOptions, type TrainResult } from './train';
+import { assertFinite, type DescentOptions, type TrainResult } from './train';
+import { recordSteps } from '../record-schedule';
 
 /** W_L ⋯ W₁ on a device with its products and gradients, ∇W_l = W_{L:l+1}ᵀ G W_{l−1:1}ᵀ (paper 001 §3.2). */
 export class DeviceNetwork {
@@ -68,7 +69,7 @@ export function* descentProgram(
   const optimizer = deviceOptimizer(be, net.layers, o.rule);
   const nL = initial[initial.length - 1].rows, n0 = initial[0].cols;
   const g = be.tensor(nL, n0), loss = be.tensor(1, 1);
-  const records = recordSteps(o.steps, o.recordEvery, o.perDecade, o.extraSteps);
+  const records = recordSteps({ first: 0, last: o.steps, every: o.recordEvery, perDecade: o.perDecade, extra: o.extraSteps });
   let next = 0;
   let layers: Matrix[] = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
   for (let step = 0; ; step++) {

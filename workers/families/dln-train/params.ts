@@ -174,7 +174,10 @@ export const dlnTrainParams = z
       .int()
       .min(1)
       .optional()
-      .describe('gd / sgd: record metrics every k steps, plus log-spaced points (20 per decade up to width 64). Default: about 300 records per run up to width 64, fewer for wider nets (each record costs an SVD).'),
+      .describe(
+        'gd / sgd: record metrics every k steps, plus log-spaced points (20 per decade up to width 64), each with the step after it (so a period-2 orbit keeps ' +
+          'both branches). Default: about 300 such steps (600 records) per run up to width 64, fewer for wider nets (each record costs an SVD).',
+      ),
     hessianTopK: z
       .number()
       .int()

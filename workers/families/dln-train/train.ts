@@ -33,14 +33,6 @@ export interface TrainResult {
   rhsEvaluations?: number;
 }
 
-/** Steps 0 … total at which metrics are recorded: every k-th, log-spaced, the last and `extra`. */
-export function recordSteps(total: number, every: number, perDecade: number, extra: readonly number[] = []): number[] {
-  const steps = new Set<number>([0, total, ...extra]);
-  for (let s = every; s < total; s += every) steps.add(s);
-  for (let j = 0; 10 ** (j / perDecade) < total; j++) steps.add(Math.round(10 ** (j / perDecade)));
-  return [...steps].sort((a, b) => a - b);
-}
-
 /** Times in [0, horizon] at which the flow is recorded: uniform, log-spaced from horizon·1e-4, and `extra`. */
 export function recordTimes(horizon: number, plan: RecordPlan, extra: readonly number[] = []): number[] {
   const times = new Set<number>(extra);

@@ -1,9 +1,11 @@
 // Everything a run records, whatever the model: pathway values a/p.k, residuals, flip rates,
-// pathway imbalance, loss and sharpness on a stride that doubles every `samples` points (dense
-// early, sparse late, so 10⁶ steps stay small), the phases of paper 002 §5 detected step by step,
-// and the summary with the outcome class.
+// pathway imbalance, loss and sharpness on the shared doubling schedule (record-schedule.ts: dense
+// early, sparse late, so 10⁶ steps stay small, each chosen step stored with the next so a period-2
+// orbit keeps both branches), the phases of paper 002 §5 detected step by step, and the summary
+// with the outcome class.
 import type { RunContext, RunSummary } from '../../family';
 import { classifyEnd, imbalance, minSharpnessAllocation, outcomeCode, rebalancingProgress, type Outcome } from './theory';
+import { isDoublingRecordStep } from '../record-schedule';
 import { SeriesLog } from '../series-log';
 
 export interface ObserverSetup {
@@ -15,6 +17,7 @@ export interface ObserverSetup {
    */
   threshold: number | null;
   tolerance: number;
+  /** Chosen steps per stride level of the doubling record schedule (isDoublingRecordStep). */
   samples: number;
   /** Gradient flow has no step size, hence no edge of stability (η only converts time to steps). */
   flow?: boolean;
@@ -42,8 +45,6 @@ export class Observer {
   private readonly P: number;
   private readonly names: string[];
   private readonly log: SeriesLog;
-  private stride = 1;
-  private sinceDoubling = 0;
   private lastRecorded = -1;
   private readonly optimalShares: number[][];
   private readonly lead: number;
@@ -80,7 +81,7 @@ export class Observer {
 
   /** Whether step x is a sampling point (the caller then supplies the sharpness). */
   due(x: number): boolean {
-    return x % this.stride === 0;
+    return isDoublingRecordStep(x, this.setup.samples);
   }
 
   /**
@@ -154,10 +155,6 @@ export class Observer {
     row.forEach((v, i) => this.log.put(this.names[i], v));
     this.flipsInWindow.fill(0);
     this.stepsInWindow = 0;
-    if (++this.sinceDoubling >= this.setup.samples) {
-      this.stride *= 2;
-      this.sinceDoubling = 0;
-    }
     this.log.flushIfDue();
   }
 

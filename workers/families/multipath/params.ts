@@ -106,7 +106,10 @@ const baseParams = z.object({
     .min(20)
     .max(100_000)
     .default(500)
-    .describe('Recorded points before the recording stride doubles (count): long runs keep about samples · log₂(steps/samples) points.'),
+    .describe(
+      'Recorded steps per stride level (count): the first `samples` steps are all recorded, then the stride doubles every `samples` chosen steps, each stored ' +
+        'with the next step so a period-2 orbit keeps both branches; a run of N steps keeps at most 2 · samples · ⌈log₂(N/samples + 1)⌉ records.',
+    ),
   targetBasis: z
     .enum(['aligned', 'random'])
     .default('random')

@@ -86,7 +86,16 @@ export const reluEscapeParams = z
       .describe('MNIST: cap ρ on the step, lr ≤ ρ‖θ‖/‖∇L‖ (not in the paper; it binds only at an escape, where c/‖θ‖^k would multiply the norm in one step). 1e6 = off.'),
     initStd: z.number().positive().max(1).default(1e-3).describe('MNIST: standard deviation of the Gaussian initial weights (paper: 1/1000).'),
     topSingular: z.number().int().min(1).max(50).default(10).describe('MNIST: singular values recorded per layer (paper: top 10).'),
-    records: z.number().int().min(20).max(5000).default(200).describe('MNIST: points recorded per metric (every ⌈total steps / records⌉ steps).'),
+    records: z
+      .number()
+      .int()
+      .min(20)
+      .max(5000)
+      .default(200)
+      .describe(
+        'MNIST: loss points recorded (every ⌈total steps / records⌉ steps, the mean minibatch loss since the previous one); the weight metrics are ' +
+          'also recorded at the step after each, so a period-2 orbit keeps both branches (up to 2 · records points).',
+      ),
     device: z
       .enum(['auto', 'cpu', 'gpu'])
       .default('auto')

@@ -12,6 +12,7 @@ import { layerSizes, randomWeights, squaredNorm, type Weights } from './network'
 import { hiddenWidths, type ReluEscapeParams } from './params';
 import { detectPlateaus, movingAverage } from './plateaus';
 import { TopSingularValues } from './top-singular';
+import { anchorSteps, pairSteps } from '../record-schedule';
 import { SeriesLog } from '../series-log';
 
 /**
@@ -74,7 +75,14 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
   const depth = weights.length;
   const stepsPerEpoch = Math.floor(p.samples / p.batchSize);
   const totalSteps = stepsPerEpoch * p.epochs;
+  // Anchors every ⌈total/records⌉ steps store the mean minibatch loss since the previous anchor;
+  // each is stored with the next step (the shared schedule), so the weights' metrics keep both
+  // branches of a period-2 orbit. The successors store no loss: one minibatch's loss is noise.
   const every = Math.max(1, Math.ceil(totalSteps / p.records));
+  const anchors = anchorSteps({ first: every, last: totalSteps, every });
+  const isAnchor = new Set(anchors);
+  const recordAt = pairSteps(anchors, every, totalSteps);
+  let nextRecord = 0;
   const trackers = weights.map(() => new TopSingularValues(p.topSingular, ctx.rng));
 
   // Records go out in chunks of FLUSH_RECORDS, so charts fill in while training runs.
@@ -83,9 +91,12 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
   let lossCount = 0, step = 0;
   let order = shuffled(p.samples, ctx);
 
-  const record = (lossSum: number): void => {
+  const record = (lossSum: number | null): void => {
     log.next(step);
-    log.put('trainLoss', lossSum / lossCount);
+    if (lossSum !== null) {
+      log.put('trainLoss', lossSum / lossCount);
+      lossCount = 0;
+    }
     log.put('paramNorm', Math.sqrt(squaredNorm(weights)));
     weights.forEach((w, l) => {
       const sv = trackers[l].of(w);
@@ -93,7 +104,6 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
       log.put(rankMetric(l), frob2 > 0 ? Math.max(0, 1 - sv[0] ** 2 / frob2) : 0);
       sv.forEach((s, i) => log.put(`sv/${l + 1}/${i + 1}`, s));
     });
-    lossCount = 0;
   };
 
   const mlp = new DeviceMlp(be, weights, p.batchSize);
@@ -108,12 +118,16 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
       be.axpy(1, mlp.loss, lossSum);
       lossCount++;
       step++;
-      if (step % every === 0 || step === totalSteps) {
+      if (step === recordAt[nextRecord]) {
+        nextRecord++;
+        const anchor = isAnchor.has(step);
         const [sum, ...w] = yield [lossSum, ...mlp.weights];
-        if (!Number.isFinite(sum[0])) throw new DivergedError(`non-finite training loss by step ${step}`);
-        be.scale(0, lossSum);
+        if (anchor) {
+          if (!Number.isFinite(sum[0])) throw new DivergedError(`non-finite training loss by step ${step}`);
+          be.scale(0, lossSum);
+        }
         w.forEach((data, l) => weights[l].data.set(data));
-        record(sum[0]);
+        record(anchor ? sum[0] : null);
         log.flushIfDue();
         ctx.progress((0.95 * step) / totalSteps);
       }
@@ -123,7 +137,10 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
   }
 
   log.flush();
-  const stepAxis = log.x, lossSeries = log.get('trainLoss'), rankSeries = weights.map((_, l) => log.get(rankMetric(l)));
+  // Plateaus are read on the anchors, the records that carry the loss.
+  const anchorRecords = log.x.flatMap((x, i) => (isAnchor.has(x) ? [i] : []));
+  const atAnchors = (column: readonly number[]): number[] => anchorRecords.map((i) => column[i]);
+  const stepAxis = atAnchors(log.x), lossSeries = atAnchors(log.get('trainLoss')), rankSeries = weights.map((_, l) => atAnchors(log.get(rankMetric(l))));
   const plateaus = detectPlateaus(movingAverage(lossSeries, SMOOTHING_HALF_WIDTH), PLATEAU_FLAT, PLATEAU_DROP, Math.max(3, Math.round(PLATEAU_MIN_SHARE * lossSeries.length)));
   const escapes = plateaus.flatMap((pl) => (pl.escape === null ? [] : [pl.escape]));
   ctx.emit({ metric: 'plateauEscapes', x: Float64Array.from(escapes, (k) => stepAxis[k]), y: Float64Array.from(escapes, (k) => lossSeries[k]) });

@@ -6,12 +6,13 @@
 import type { Matrix } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
 import { localizedLossAndGradient, randomWeights, scaled, squaredNorm, type Weights } from './network';
+import { recordSteps } from '../record-schedule';
 
 export interface DescentOptions {
   steps: number;
   stepSize: number;
   stepDecay: number;
-  /** Speed samples kept per run (evenly spaced steps, the last step included). */
+  /** Evenly spaced steps whose speed is kept, each with the next step (the shared record schedule), the last step included. */
   record: number;
   signal?: AbortSignal;
   /** Called with the fraction of steps done at every recorded step. */
@@ -35,13 +36,15 @@ export function onSphere(weights: Weights): Weights {
 export function projectedDescent(start: Weights, x: Matrix, g: Matrix, o: DescentOptions): DescentResult {
   const depth = start.length;
   const theta = onSphere(start);
-  const every = Math.max(1, Math.ceil(o.steps / o.record));
+  const recordAt = recordSteps({ first: 0, last: o.steps, every: Math.max(1, Math.ceil(o.steps / o.record)) });
+  let nextRecord = 0;
   const steps: number[] = [];
   const speeds: number[] = [];
   let aborted = false;
   for (let k = 0; ; k++) {
     const { loss, grad } = localizedLossAndGradient(theta, x, g);
-    if (k % every === 0 || k === o.steps) {
+    if (k === recordAt[nextRecord]) {
+      nextRecord++;
       steps.push(k);
       speeds.push(-loss);
       o.progress?.(k / o.steps);

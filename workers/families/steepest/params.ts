@@ -80,7 +80,7 @@ export const steepestParams = z
       .min(10)
       .max(5000)
       .default(300)
-      .describe('Metrics are stored at this many log-spaced steps plus every ⌈steps/recordPoints⌉ steps, so 10⁶ steps stay small.'),
+      .describe('Metrics are stored at this many log-spaced steps plus every ⌈steps/recordPoints⌉ steps, each with the step after it (so a period-2 orbit keeps both branches): about 4 · recordPoints records at most.'),
     hessianTopK: z
       .number()
       .int()
