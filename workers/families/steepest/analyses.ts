@@ -3,6 +3,7 @@
 // weight-decay grid of Table 4 (balance distance and ground-truth distance).
 import type { AnalysisDefinition, AnalysisResult, AnalysisRunInput } from '../../family';
 import { bregmanClass, bregmanLabel, coercivity, coupledRegularizer, decoupledRegularizer, metricExponent } from './geometry';
+import { DiagonalNetwork } from './network';
 import { effectiveQ, steepestParams, type SteepestParams } from './params';
 
 type Row = AnalysisResult['rows'][number];
@@ -57,8 +58,10 @@ export const geometryTable: AnalysisDefinition = {
         escapeStep: num(summary.escapeStep),
         escaped: num(summary.escaped) === 1,
         finalDistance: num(summary.finalDistance),
+        frozenAtStep: num(summary.frozenAtStep),
       };
     });
+    const frozen = rows.filter((r) => r.frozenAtStep !== null).length;
     const groups = new Map<string, TrainingRun[]>();
     for (const r of training) {
       if (r.p.optimizer !== 'steepest') continue;
@@ -100,6 +103,7 @@ export const geometryTable: AnalysisDefinition = {
         { key: 'escapeStep', label: 'escape step' },
         { key: 'escaped', label: 'escaped' },
         { key: 'finalDistance', label: '‖x − x*‖ (final)' },
+        { key: 'frozenAtStep', label: 'frozen after step' },
       ],
       rows,
       checks,
@@ -112,98 +116,215 @@ export const geometryTable: AnalysisDefinition = {
           { name: 'm = 1 (Bregman boundary)', kind: 'line' as const, x: [1, 16], y: [1, 1] },
         ],
       },
-      notes: ['Adam and SignGD runs are read with q = 1 (Adam ≃ SignGF, App. A).'],
+      notes: [
+        'Adam and SignGD runs are read with q = 1 (Adam ≃ SignGF, App. A).',
+        ...(frozen > 0 ? [`${frozen} run(s) froze: no weight changed after the step shown, so their final state is not where the dynamics lead (see each run’s warning).`] : []),
+      ],
     };
   },
 };
 
-/** Table 1 of paper 003 as printed: (L = 2, L = ∞) exponents, 0 standing for the logarithm. */
-const TABLE_1: { q: number; coupled: [number, number]; decoupled: [number, number] }[] = [
-  { q: 1, coupled: [1, 0], decoupled: [1.5, 1] },
-  { q: 1.5, coupled: [1, 0], decoupled: [1.25, 0.5] },
-  { q: 2, coupled: [1, 0], decoupled: [1, 0] },
+/** Table 1 of paper 003 as printed, L = 2 column: exponents of the coupled and decoupled M_reg. */
+const TABLE_1_L2: { q: number; coupled: number; decoupled: number }[] = [
+  { q: 1, coupled: 1, decoupled: 1.5 },
+  { q: 1.5, coupled: 1, decoupled: 1.25 },
+  { q: 2, coupled: 1, decoupled: 1 },
 ];
+
+/** Step size of the probe updates: small enough that first-order terms dominate (error ~ Lη/w). */
+const PROBE_STEP = 1e-8;
+/** Two points on the balanced manifold whose log–log slope gives an exponent. */
+const PROBE_X: [number, number] = [0.5, 2];
+/** Slope error of the probes: O(Lη/w) from the step, ~1e-16/(Lη) from cancellation in Δx. */
+const EXPONENT_TOLERANCE = 1e-4;
+
+/** Δx/η of one network update of a single λ-balanced (λ = 0) coordinate x > 0: every layer x^{1/L}. */
+function probeUpdate(q: number, depth: number, x: number, gradient: number, coupledDecay: number, decoupledDecay: number): number {
+  const net = new DiagonalNetwork(1, depth, { kind: 'steepest', q, learningRate: PROBE_STEP, coupledDecay, decoupledDecay, beta1: 0, beta2: 0, epsilon: 0 });
+  net.w.fill(x ** (1 / depth));
+  net.refreshProduct();
+  const before = net.x[0];
+  net.step(Float64Array.of(gradient));
+  return (net.x[0] - before) / PROBE_STEP;
+}
+
+/** Exponent e of |Δx| ∝ x^e, from the two probe points. */
+function probeSlope(update: (x: number) => number): number {
+  const [a, b] = PROBE_X;
+  return Math.log(Math.abs(update(b) / update(a))) / Math.log(b / a);
+}
+
+/**
+ * On-manifold regularizer exponents measured from the network's own update (Thm 4.16's argument,
+ * not its formula): ẋ = −L|x|^m·sign(∇f)|∇f|^{q−1} gives the metric exponent m; a decay that moves x
+ * as |ẋ| ∝ x^e is the mirror step of M_reg with M_reg′ ∝ x^{e−m}, so M_reg ∝ |x|^{1+e−m}. Coupled
+ * decay is a penalty on the weights, independent of q: it is read through gradient descent (q = 2).
+ */
+export function measuredRegularizerExponents(q: number, depth: number): { metric: number; decoupled: number; coupled: number } {
+  const metric = probeSlope((x) => probeUpdate(q, depth, x, 1, 0, 0));
+  const decoupledSpeed = probeSlope((x) => probeUpdate(q, depth, x, 0, 0, 1));
+  const gdMetric = probeSlope((x) => probeUpdate(2, depth, x, 1, 0, 0));
+  const coupledSpeed = probeSlope((x) => probeUpdate(2, depth, x, 0, 1, 0));
+  return { metric, decoupled: 1 + decoupledSpeed - metric, coupled: 1 + coupledSpeed - gdMetric };
+}
 
 export const table1: AnalysisDefinition = {
   id: 'table-1',
   title: 'Table 1: on-manifold regularizer of coupled and decoupled weight decay',
   description:
-    'M_reg for L = 2, L = ∞ and the depths of the runs: coupled decay gives Lα‖x‖_{2/L}^{2/L} for every q; decoupled decay gives ' +
-    'L/(L(2−q)+q)·Σ|xᵢ|^{2−m} (log when m = 2), Thm 4.16. Checks compare the exponents with Table 1 as printed.',
-  applies: (runs) => runs.length > 0,
+    'For the (q, L) of the runs with weight decay: the exponents of M_reg measured from the network’s own update on a balanced coordinate (metric exponent from a gradient step, ' +
+    'decay speed from a decay step), against Table 1 as printed where it has the entry (L = 2) and Thm 4.16 elsewhere: coupled decay Lα‖x‖_{2/L}^{2/L} for every q, decoupled ' +
+    'L/(L(2−q)+q)·Σ|xᵢ|^{2−m}.',
+  applies: (runs) => trainingRuns(runs).some((r) => r.p.coupledDecay > 0 || r.p.decoupledDecay > 0),
   run(runs) {
-    const training = trainingRuns(runs);
-    const qs = [...new Set([1, 1.5, 2, ...training.map((r) => effectiveQ(r.p))])].sort((a, b) => a - b);
-    const depths = [...new Set([2, ...training.map((r) => r.p.depth)])].sort((a, b) => a - b);
+    const settings = new Map<string, { q: number; depth: number }>();
+    for (const { p } of trainingRuns(runs)) {
+      if (p.coupledDecay === 0 && p.decoupledDecay === 0) continue;
+      const q = effectiveQ(p);
+      settings.set(`${q}/${p.depth}`, { q, depth: p.depth });
+    }
     const rows: Row[] = [];
-    for (const q of qs) {
-      for (const depth of [...depths, Infinity]) {
-        const c = coupledRegularizer(depth);
-        const d = decoupledRegularizer(q, depth);
-        rows.push({
-          q,
-          depth: Number.isFinite(depth) ? String(depth) : '∞',
-          metricExponent: Number.isFinite(depth) ? metricExponent(q, depth) : q,
-          coupled: c.label,
-          decoupled: d.label,
-          decoupledCoefficient: d.exponent === 0 ? null : d.coefficient,
+    const checks: Check[] = [];
+    for (const { q, depth } of [...settings.values()].sort((a, b) => a.q - b.q || a.depth - b.depth)) {
+      const measured = measuredRegularizerExponents(q, depth);
+      const printed = depth === 2 ? TABLE_1_L2.find((e) => e.q === q) : undefined;
+      const source = printed ? 'Table 1' : 'Thm 4.16';
+      const expected = { decoupled: printed?.decoupled ?? decoupledRegularizer(q, depth).exponent, coupled: printed?.coupled ?? coupledRegularizer(depth).exponent };
+      rows.push({
+        q,
+        depth,
+        metricExponent: metricExponent(q, depth),
+        measuredMetricExponent: measured.metric,
+        decoupled: decoupledRegularizer(q, depth).label,
+        measuredDecoupled: measured.decoupled,
+        coupled: coupledRegularizer(depth).label,
+        measuredCoupled: measured.coupled,
+        expectedFrom: source,
+      });
+      for (const kind of ['decoupled', 'coupled'] as const) {
+        checks.push({
+          name: `q = ${q}, L = ${depth}: ${kind} M_reg exponent measured from the network’s update against ${source}`,
+          value: measured[kind],
+          expected: expected[kind],
+          tolerance: String(EXPONENT_TOLERANCE),
+          pass: Math.abs(measured[kind] - expected[kind]) <= EXPONENT_TOLERANCE,
         });
       }
     }
-    const checks: Check[] = TABLE_1.flatMap((entry) =>
-      ([2, Infinity] as const).flatMap((depth, i): Check[] => [
-        {
-          name: `q = ${entry.q}, L = ${Number.isFinite(depth) ? depth : '∞'}: coupled exponent`,
-          value: coupledRegularizer(depth).exponent,
-          expected: entry.coupled[i],
-          tolerance: '1e-12',
-          pass: Math.abs(coupledRegularizer(depth).exponent - entry.coupled[i]) < 1e-12,
-        },
-        {
-          name: `q = ${entry.q}, L = ${Number.isFinite(depth) ? depth : '∞'}: decoupled exponent`,
-          value: decoupledRegularizer(entry.q, depth).exponent,
-          expected: entry.decoupled[i],
-          tolerance: '1e-12',
-          pass: Math.abs(decoupledRegularizer(entry.q, depth).exponent - entry.decoupled[i]) < 1e-12,
-        },
-      ]),
-    );
     return {
       id: 'table-1',
       title: 'Table 1: on-manifold regularizer of coupled and decoupled weight decay',
       columns: [
         { key: 'q', label: 'q' },
         { key: 'depth', label: 'L' },
-        { key: 'metricExponent', label: 'm' },
+        { key: 'metricExponent', label: 'm = q(L−1)/L' },
+        { key: 'measuredMetricExponent', label: 'm measured' },
+        { key: 'decoupled', label: 'decoupled (Thm 4.16)' },
+        { key: 'measuredDecoupled', label: 'decoupled exponent measured' },
         { key: 'coupled', label: 'coupled' },
-        { key: 'decoupled', label: 'decoupled' },
-        { key: 'decoupledCoefficient', label: 'decoupled coefficient L/(L(2−q)+q)' },
+        { key: 'measuredCoupled', label: 'coupled exponent measured' },
+        { key: 'expectedFrom', label: 'checked against' },
       ],
       rows,
       checks,
-      notes: ['Exponent 0 stands for the logarithmic regularizer Σ log|xᵢ|.'],
+      notes: ['Table 1’s L = ∞ column (log for coupled decay) is a limit and is not measured; at finite L the coupled exponent is 2/L.'],
     };
   },
 };
+
+/**
+ * Table 4 of paper 003 as printed, in its column order: L, α₁, α₂, Balance Dist., Groundtruth Dist.
+ * Its text calls α₁ decoupled and α₂ coupled (the reverse of its Algorithms 1–2), and its α₂ rows
+ * are the ones whose balance drifts, so rows are matched by what the decay does. Its "Groundtruth
+ * Dist." behaves like ‖x − x*‖₂² (L = 1: 6.0–7.7 over Gaussian designs against 7.1; the unsquared
+ * distance is about 2.6), so that is what it is compared with.
+ */
+const TABLE_4_PRINTED: [number, number, number, number, number][] = [
+  [1, 0, 1e-4, 0, 7.1],
+  [1, 1e-4, 0, 0, 7.0],
+  [1, 0, 1e-3, 0, 7.1],
+  [1, 1e-3, 0, 0, 5.8],
+  [1, 0, 1e-2, 0, 7.1],
+  [1, 1e-2, 0, 0, 1.0],
+  [1, 0, 0, 0, 7.1],
+  [2, 0, 1e-4, 5.3e-4, 4.8e-1],
+  [2, 1e-4, 0, 7.3e-5, 4.7e-1],
+  [2, 0, 1e-3, 5.1e-3, 4.7e-1],
+  [2, 1e-3, 0, 1.8e-3, 4.1e-1],
+  [2, 0, 1e-2, 3.5e-2, 4.7e-1],
+  [2, 1e-2, 0, 6.7e-4, 4.8e-1],
+  [2, 0, 0, 1.1e-4, 4.8e-1],
+  [10, 0, 1e-4, 1.2e-1, 2.5e-4],
+  [10, 1e-4, 0, 1.5e-4, 1.4e-4],
+  [10, 0, 1e-3, 3.9e-1, 2.9e-4],
+  [10, 1e-3, 0, 2.9e-4, 4.9e-5],
+  [10, 0, 1e-2, 7.8e-1, 3.0e-3],
+  [10, 1e-2, 0, 1.6e-3, 7.9e-6],
+  [10, 0, 0, 1.5e-4, 2.1e-4],
+];
+const TABLE_4 = TABLE_4_PRINTED.map(([depth, decoupled, coupled, balanceDistance, squaredDistance]) => ({ depth, coupled, decoupled, balanceDistance, squaredDistance }));
+
+/** App. I's setting of Table 4 (examples/steepest-weight-decay.json): only such runs are compared with its numbers. */
+const TABLE_4_SETTING: Partial<SteepestParams> = {
+  task: 'regression',
+  features: 100,
+  samples: 80,
+  support: 5,
+  optimizer: 'sign',
+  learningRate: 1e-4,
+  steps: 1_000_000,
+  init: 'saddle',
+  initScale: 0.1,
+};
+
+/**
+ * One Gaussian design against the paper's unknown one: over designs ‖x − x*‖₂² spreads by about
+ * 8× at L = 10 (1.7e-4–1.7e-3 against the printed 2.1e-4), so a row reproduces within a factor 3.
+ */
+const TABLE_4_FACTOR = 3;
+
+function table4Row(p: SteepestParams): (typeof TABLE_4)[number] | undefined {
+  const inSetting = p.batchSize === undefined && !p.groundTruth && Object.entries(TABLE_4_SETTING).every(([key, value]) => p[key as keyof SteepestParams] === value);
+  return inSetting ? TABLE_4.find((r) => r.depth === p.depth && r.coupled === p.coupledDecay && r.decoupled === p.decoupledDecay) : undefined;
+}
 
 export const weightDecayGrid: AnalysisDefinition = {
   id: 'weight-decay',
   title: 'Table 4: weight decay, balance distance and ground-truth distance',
   description:
     'Per run: depth, coupled α₁ and decoupled α₂ decay, the mean distance of the balance residuals |w₁|^q − |wⱼ|^q from their Lemma 4.5 prediction B(0)·exp(−qηα₂t) ' +
-    'at the end, and the distance to x*. Check: at equal depth (≥ 2) and equal strength, decoupled decay stays closer to the prediction than coupled decay.',
+    'at the end, and the squared distance ‖x − x*‖₂² (Table 4’s “Groundtruth Dist.”). Checks: at equal depth (≥ 2) and equal strength, decoupled decay stays closer to the prediction ' +
+    `than coupled decay; runs in Table 4’s setting (App. I) reproduce its ‖x − x*‖₂² within a factor ${TABLE_4_FACTOR}.`,
   applies: (runs) => trainingRuns(runs).some((r) => r.p.coupledDecay > 0 || r.p.decoupledDecay > 0),
   run(runs) {
     const training = trainingRuns(runs).sort((a, b) => a.p.depth - b.p.depth || a.p.coupledDecay - b.p.coupledDecay || a.p.decoupledDecay - b.p.decoupledDecay);
-    const rows: Row[] = training.map(({ p, summary }) => ({
-      depth: p.depth,
-      coupled: p.coupledDecay,
-      decoupled: p.decoupledDecay,
-      balanceDistance: num(summary.balanceDistance),
-      distance: num(summary.finalDistance),
-      distanceL1: num(summary.finalDistanceL1),
-    }));
     const checks: Check[] = [];
+    const rows: Row[] = training.map(({ p, summary }) => {
+      const distance = num(summary.finalDistance);
+      const squared = distance === null ? null : distance * distance;
+      const paper = table4Row(p);
+      const reproduces = paper !== undefined && squared !== null && Math.abs(Math.log(squared / paper.squaredDistance)) <= Math.log(TABLE_4_FACTOR);
+      if (paper) {
+        checks.push({
+          name: `L = ${p.depth}, coupled α₁ = ${p.coupledDecay}, decoupled α₂ = ${p.decoupledDecay}: ‖x − x*‖₂² against Table 4`,
+          value: squared,
+          expected: paper.squaredDistance,
+          tolerance: `within a factor ${TABLE_4_FACTOR}`,
+          pass: reproduces,
+        });
+      }
+      return {
+        depth: p.depth,
+        coupled: p.coupledDecay,
+        decoupled: p.decoupledDecay,
+        balanceDistance: num(summary.balanceDistance),
+        paperBalanceDistance: paper?.balanceDistance ?? null,
+        squaredDistance: squared,
+        paperSquaredDistance: paper?.squaredDistance ?? null,
+        table4: paper === undefined ? 'not in Table 4’s setting' : reproduces ? 'reproduces' : 'does not reproduce',
+        distanceL1: num(summary.finalDistanceL1),
+      };
+    });
     for (const a of training) {
       if (a.p.depth < 2 || a.p.decoupledDecay === 0 || a.p.coupledDecay !== 0) continue;
       const b = training.find((r) => r.p.depth === a.p.depth && r.p.decoupledDecay === 0 && r.p.coupledDecay === a.p.decoupledDecay);
@@ -226,13 +347,17 @@ export const weightDecayGrid: AnalysisDefinition = {
         { key: 'coupled', label: 'α₁ (coupled)' },
         { key: 'decoupled', label: 'α₂ (decoupled)' },
         { key: 'balanceDistance', label: 'balance distance' },
-        { key: 'distance', label: '‖x − x*‖₂' },
+        { key: 'paperBalanceDistance', label: 'Table 4 balance dist.' },
+        { key: 'squaredDistance', label: '‖x − x*‖₂²' },
+        { key: 'paperSquaredDistance', label: 'Table 4 groundtruth dist.' },
+        { key: 'table4', label: 'Table 4 row' },
         { key: 'distanceL1', label: '‖x − x*‖₁' },
       ],
       rows,
       checks,
       notes: [
-        'α₁/α₂ follow Algorithms 1–2 (α₁ coupled, α₂ decoupled). Table 4’s own text calls α₁ decoupled and α₂ coupled; its rows with large balance distance are the coupled ones.',
+        'α₁/α₂ follow Algorithms 1–2 (α₁ coupled, α₂ decoupled). Table 4’s own text calls α₁ decoupled and α₂ coupled; its rows with large balance distance are the coupled ones, and they are matched here by what they do.',
+        'Table 4’s “Groundtruth Dist.” is compared with the squared distance ‖x − x*‖₂², the quantity its values match; the unsquared ‖x − x*‖₂ is about 2.6 at L = 1 against the printed 7.1.',
       ],
     };
   },

@@ -78,7 +78,8 @@ export const family = defineFamily({
   ],
   params: steepestParams,
   metrics: [
-    { name: 'loss', label: 'loss f(x)', x: 'step' },
+    { name: 'loss', label: 'loss f(x) (0 where the exponential loss underflows: see logLoss)', x: 'step' },
+    { name: 'logLoss', label: 'log f(x), classification: finite where f underflows to 0', x: 'step' },
     { name: 'distance', label: '‖x − x*‖₂ (classification: of L∞-normalized directions)', x: 'step' },
     { name: 'l1Norm', label: '‖x‖₁', x: 'step' },
     { name: 'offSupport', label: '‖x‖₁ off the support of x*', x: 'step' },
@@ -95,6 +96,7 @@ export const family = defineFamily({
   ],
   charts: [
     { id: 'loss', title: 'Loss and saddle escape (Fig. 1)', x: { label: 'step', log: true }, y: { label: 'f(x)', log: true }, series: ['loss', 'escape'] },
+    { id: 'logLoss', title: 'Log-loss (classification: f underflows, log f does not)', x: { label: 'step', log: true }, y: { label: 'log f(x)', log: false }, series: ['logLoss'] },
     { id: 'distance', title: 'Distance to the ground truth', x: { label: 'step', log: true }, y: { label: '‖x − x*‖₂', log: true }, series: ['distance'] },
     { id: 'xHeatmap', title: 'x over time (features × steps)', kind: 'heatmap', x: { label: 'step', log: false }, y: { label: 'feature', log: false }, series: ['x/'] },
     { id: 'support', title: 'Support coordinates of x*', x: { label: 'step', log: true }, y: { label: 'xᵢ', log: false }, series: ['support/'], theory: ['groundTruth'] },

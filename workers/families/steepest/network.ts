@@ -77,8 +77,11 @@ export class DiagonalNetwork {
     }
   }
 
-  /** One update of every layer from h = ∇f(x); x is refreshed in the same pass. */
-  step(h: Float64Array): void {
+  /**
+   * One update of every layer from ∇f(x) = e^{logScale}·h; x is refreshed in the same pass. Returns
+   * whether any weight changed (false: the update is below the weights' rounding).
+   */
+  step(h: Float64Array, logScale = 0): boolean {
     const { n, depth, w, x, prefix } = this;
     const { kind, learningRate: eta, coupledDecay: a1, decoupledDecay: a2 } = this.opt;
     const q = kind === 'steepest' ? this.opt.q : 1;
@@ -91,13 +94,17 @@ export class DiagonalNetwork {
     const { beta1: b1, beta2: b2, epsilon: eps } = this.opt;
     const c1 = adam ? 1 / (1 - b1 ** this.t) : 1;
     const c2 = adam ? 1 / (1 - b2 ** this.t) : 1;
+    // sign(e^{logScale}·h) = sign(h): sign descent without coupled decay needs only h's direction,
+    // so it goes on where e^{logScale} underflows; the other updates need ∇f's magnitude.
+    const gradientScale = power === 0 && !adam && a1 === 0 ? 1 : Math.exp(logScale);
+    let moved = false;
     for (let c = 0; c < n; c++) {
       let p = 1;
       for (let i = 0; i < depth; i++) {
         prefix[i] = p;
         p *= w[i * n + c];
       }
-      const hc = h[c];
+      const hc = h[c] * gradientScale;
       let suffix = 1;
       let product = 1;
       for (let i = depth - 1; i >= 0; i--) {
@@ -124,10 +131,12 @@ export class DiagonalNetwork {
           u = d >= 0 ? d ** qm1 : -((-d) ** qm1);
         }
         const next = shrink * old - eta * u;
+        if (next !== old) moved = true;
         w[idx] = next;
         product *= next;
       }
       x[c] = product;
     }
+    return moved;
   }
 }

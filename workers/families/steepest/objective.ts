@@ -3,6 +3,12 @@
 // the recorded loss is always the residual form, exact down to the smallest losses.
 import type { Problem } from './problem';
 
+/** ∇f = e^{logScale}·(the gradient written), with log f over the same rows. */
+export interface ScaledGradient {
+  logScale: number;
+  logLoss: number;
+}
+
 export class Objective {
   private readonly residual: Float64Array;
 
@@ -16,9 +22,33 @@ export class Objective {
    */
   gradient(x: Float64Array, grad: Float64Array, batch: Int32Array | null): number {
     const pr = this.problem;
-    if (pr.task === 'classification') return this.exponential(x, grad, batch);
+    if (pr.task === 'classification') {
+      const { logScale, logLoss } = this.exponential(x, grad, batch);
+      const scale = Math.exp(logScale);
+      for (let c = 0; c < pr.n; c++) grad[c] *= scale;
+      return Math.exp(logLoss);
+    }
     if (batch === null && pr.gram && pr.gramRhs) return gramGradient(pr.gram, pr.gramRhs, pr.halfMeanSquare, x, grad, pr.n);
     return this.squared(x, grad, batch);
+  }
+
+  /**
+   * Writes ∇f(x)·e^{−logScale} into grad: the exponential loss's gradient divided by its largest
+   * sample weight e^{−min margin}, which stays finite where ∇f itself underflows (regression: scale 1).
+   */
+  scaledGradient(x: Float64Array, grad: Float64Array, batch: Int32Array | null): ScaledGradient {
+    if (this.problem.task === 'classification') return this.exponential(x, grad, batch);
+    return { logScale: 0, logLoss: Math.log(this.gradient(x, grad, batch)) };
+  }
+
+  /** Full-batch f(x) and log f(x); the logarithm stays finite where the exponential loss underflows to 0. */
+  lossWithLog(x: Float64Array, scratch: Float64Array): { loss: number; logLoss: number } {
+    if (this.problem.task === 'classification') {
+      const { logLoss } = this.exponential(x, scratch, null);
+      return { loss: Math.exp(logLoss), logLoss };
+    }
+    const loss = this.loss(x, scratch);
+    return { loss, logLoss: Math.log(loss) };
   }
 
   /**
@@ -27,7 +57,7 @@ export class Objective {
    * cannot show a loss below that.
    */
   loss(x: Float64Array, scratch: Float64Array): number {
-    if (this.problem.task === 'classification') return this.gradient(x, scratch, null);
+    if (this.problem.task === 'classification') return this.lossWithLog(x, scratch).loss;
     const { rows, targets, n, k } = this.problem;
     let sum = 0;
     for (let j = 0; j < k; j++) {
@@ -56,22 +86,31 @@ export class Objective {
     return sum / (2 * count);
   }
 
-  private exponential(x: Float64Array, grad: Float64Array, batch: Int32Array | null): number {
+  /**
+   * f = (1/k) Σⱼ e^{−μⱼ} = e^{−μ_min}·(1/k) Σⱼ e^{−(μⱼ − μ_min)}: every normalised weight is ≤ 1 and
+   * the nearest sample's is 1, so neither the sum nor the scaled gradient underflows or overflows.
+   */
+  private exponential(x: Float64Array, grad: Float64Array, batch: Int32Array | null): ScaledGradient {
     const { rows, n } = this.problem;
     const count = batch ? batch.length : this.problem.k;
-    const r = this.residual;
-    let sum = 0;
+    // Each sample's margin, then its weight in the scaled gradient.
+    const perSample = this.residual;
+    let minMargin = Infinity;
     for (let b = 0; b < count; b++) {
-      const j = batch ? batch[b] : b;
-      const o = j * n;
+      const o = (batch ? batch[b] : b) * n;
       let margin = 0;
       for (let c = 0; c < n; c++) margin += rows[o + c] * x[c];
-      const e = Math.exp(-margin);
-      r[b] = -e / count;
+      perSample[b] = margin;
+      minMargin = Math.min(minMargin, margin);
+    }
+    let sum = 0;
+    for (let b = 0; b < count; b++) {
+      const e = Math.exp(minMargin - perSample[b]);
+      perSample[b] = -e / count;
       sum += e;
     }
-    accumulateRows(rows, r, batch, count, n, grad);
-    return sum / count;
+    accumulateRows(rows, perSample, batch, count, n, grad);
+    return { logScale: -minMargin, logLoss: Math.log(sum / count) - minMargin };
   }
 }
 

@@ -44,6 +44,11 @@ export function geometrySummary(p: SteepestParams): RunSummary {
   };
 }
 
+/** Text of the run's warning when its last steps changed no weight. */
+function frozenWarning(frozenAtStep: number, steps: number): string {
+  return `frozen: no weight changed after step ${frozenAtStep} of ${steps} (every update below the weights’ rounding)`;
+}
+
 export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   ctx.progress(0);
   const problem = makeProblem(p, ctx.rng);
@@ -82,10 +87,12 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   let recorded = 0;
 
   /** Stores every metric of the state after `step` updates. */
-  const record = (step: number, loss: number): void => {
+  const record = (step: number, loss: number, logLoss: number): void => {
     for (let c = 0; c < n; c++) if (!Number.isFinite(x[c])) throw new DivergedError(`x[${c}] is ${x[c]} at step ${step}`);
     out.next(step);
     out.put('loss', loss);
+    // The exponential loss underflows to 0 long before training ends; its logarithm does not.
+    if (problem.task === 'classification') out.put('logLoss', logLoss);
     out.put('distance', groundTruthDistance(problem, x, 2));
     out.put('l1Norm', l1(x));
     let offSupport = 0;
@@ -114,28 +121,31 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   };
 
   let next = 0;
+  // Steps after which some weight last changed: a run whose update falls below rounding is frozen.
+  let lastMoveStep = 0;
   for (let t = 0; t < p.steps; t++) {
-    const loss = objective.gradient(x, grad, sampler ? sampler.next() : null);
-    if (!(Math.abs(loss) < Infinity)) throw new DivergedError(`loss is ${loss} at step ${t}`);
+    const { logScale, logLoss } = objective.scaledGradient(x, grad, sampler ? sampler.next() : null);
+    const loss = Math.exp(logLoss);
+    if (!(logLoss < Infinity)) throw new DivergedError(`loss is ${loss} at step ${t}`);
     // Full batch: the exact first step at or below the threshold. Mini-batch losses are noisy
     // estimates, so there the full loss is tested at the recorded steps below.
     if (escapeStep === null && !sampler && loss <= threshold) {
       escapeStep = t;
       escapeLoss = loss;
     }
-    net.step(grad);
+    if (net.step(grad, logScale)) lastMoveStep = t + 1;
     if ((t & (CHECK_EVERY - 1)) === 0) {
       if (ctx.signal.aborted) return {};
       ctx.progress(t / p.steps);
     }
     if (t + 1 !== schedule[next]) continue;
-    const full = objective.loss(x, scratch);
-    if (!(Math.abs(full) < Infinity)) throw new DivergedError(`loss is ${full} at step ${t + 1}`);
+    const { loss: full, logLoss: fullLogLoss } = objective.lossWithLog(x, scratch);
+    if (!(fullLogLoss < Infinity)) throw new DivergedError(`loss is ${full} at step ${t + 1}`);
     if (escapeStep === null && sampler && full <= threshold) {
       escapeStep = t + 1;
       escapeLoss = full;
     }
-    record(t + 1, full);
+    record(t + 1, full, fullLogLoss);
     next++;
     out.flushIfDue();
   }
@@ -149,13 +159,17 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
 
   const finalHessian = measuring ? measureDiagonalHessian(problem, objective, net.w, p.depth, spectrum, createRng(ctx.seed ^ HESSIAN_STREAM)) : null;
   const finalBalance = balanceResiduals(net.w, n, p.depth, q);
-  const finalLoss = objective.loss(x, scratch);
+  const final = objective.lossWithLog(x, scratch);
+  const frozenAtStep = lastMoveStep < p.steps ? lastMoveStep : null;
   return {
     ...geometrySummary(p),
+    frozenAtStep,
+    warning: frozenAtStep === null ? null : frozenWarning(frozenAtStep, p.steps),
     escapeStep,
     escaped: escapeStep === null ? 0 : 1,
     initialLoss,
-    finalLoss,
+    finalLoss: final.loss,
+    finalLogLoss: finite(final.logLoss),
     finalDistance: groundTruthDistance(problem, x, 2),
     finalDistanceL1: groundTruthDistance(problem, x, 1),
     finalL1Norm: l1(x),
