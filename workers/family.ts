@@ -76,7 +76,8 @@ export interface FamilyDefinition<P extends z.ZodType = z.ZodType> {
   metrics: MetricSpec[];
   charts: ChartSpec[];
   run(params: z.output<P>, ctx: RunContext): Promise<RunSummary> | RunSummary;
-  theory?(params: z.output<P>): TheorySeries[];
+  /** `seed` is the run's: overlays that depend on its random init rebuild it from the seed (absent: no run yet). */
+  theory?(params: z.output<P>, seed?: number): TheorySeries[];
   analyses?: AnalysisDefinition[];
 }
 

@@ -74,7 +74,7 @@ export async function runFamily(family: FamilyDefinition, task: RunTask): Promis
   const wall = new WallClock(outbox);
   try {
     const params = family.params.parse(task.params);
-    theory = family.theory?.(params) ?? [];
+    theory = family.theory?.(params, task.seed) ?? [];
     const summary = await family.run(params, createContext(task, abort.signal, wall, outbox));
     if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
     return { status: 'done', summary, theory };

@@ -54,6 +54,12 @@ export const theorySeries = z.object({
   y: z.array(z.number()),
   /** Index of the mode or series this belongs to, so colours can match the data. */
   index: z.number().int().optional(),
+  /**
+   * 'theory' (the default, also for overlays stored before roles existed): a prediction that holds within a
+   * stated tolerance. 'paper-claim': a paper's formula that the runs need not obey, drawn grey and dotted;
+   * its label names the paper and section ("paper 001 §7.2 claim: …").
+   */
+  role: z.enum(['theory', 'paper-claim']).optional(),
 });
 export type TheorySeries = z.infer<typeof theorySeries>;
 

@@ -90,8 +90,9 @@ describe.each(builtInFamilies.map((family) => [family.id, family] as const))('fa
     const drawn = new Set(family.charts.flatMap((chart) => chart.theory ?? []));
     if (drawn.size === 0) return;
     expect(family.theory, 'charts name theory overlays but the family has no theory()').toBeDefined();
-    const exampleParams = examplesOf(id).flatMap((spec) => planRuns(spec).map((run) => run.params));
-    const produced = new Set(exampleParams.flatMap((params) => family.theory!(family.params.parse(params)).map((series) => series.id)));
+    // With each run's seed: overlays that depend on the random init exist only for a seeded run.
+    const exampleRuns = examplesOf(id).flatMap((spec) => planRuns(spec));
+    const produced = new Set(exampleRuns.flatMap((run) => family.theory!(family.params.parse(run.params), run.seed).map((series) => series.id)));
     expect([...drawn].filter((theoryId) => !produced.has(theoryId))).toEqual([]);
   });
 });

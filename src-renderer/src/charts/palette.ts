@@ -4,6 +4,9 @@ export const palette = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '
 /** Theory drawn with no data series to match. */
 export const neutralColor = '#555555';
 
+/** A paper's claim that is not a prediction (TheorySeries role 'paper-claim'): lighter than any theory. */
+export const claimColor = '#999999';
+
 export function paletteColor(index: number): string {
   return palette[((index % palette.length) + palette.length) % palette.length];
 }

@@ -4,7 +4,7 @@ import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-
 import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
 import { plottable, plottableBand, plottablePoints } from './log-filter';
-import { neutralColor, paletteColor } from './palette';
+import { claimColor, neutralColor, paletteColor } from './palette';
 import { buildPanelModel, type Grouping, type ModelGroup, type ModelLine, type PanelModel, type PanelRun } from './panel-model';
 import type { BuiltOption, SeriesOption } from './types';
 import type { GridComponentOption, TitleComponentOption } from 'echarts/components';
@@ -108,7 +108,9 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
 }
 
 function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory: TheorySeries, position: number, style: Styling): SeriesOption {
-  const color = style.byGroup ? paletteColor(groupIndex) : theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
+  // A paper's claim is grey and dotted whatever it belongs to, so it never reads as a prediction.
+  const claim = theory.role === 'paper-claim';
+  const color = claim ? claimColor : style.byGroup ? paletteColor(groupIndex) : theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
   const base = {
     xAxisIndex: cell.index,
     yAxisIndex: cell.index,
@@ -126,13 +128,13 @@ function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory:
   });
   switch (theory.kind) {
     case 'line':
-      return { ...base, type: 'line', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), showSymbol: false, lineStyle: { type: 'dashed', width: 1.2 } };
+      return { ...base, type: 'line', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), showSymbol: false, lineStyle: { type: claim ? 'dotted' : 'dashed', width: 1.2 } };
     case 'marker':
       return { ...base, type: 'scatter', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), symbol: 'diamond', symbolSize: 8 };
     case 'vline':
       return { ...base, type: 'line', data: [], markLine: markLine(theory.x.filter((x) => plottable(x, style.logX)).map((x) => ({ xAxis: x })), 'dotted') };
     case 'hline':
-      return { ...base, type: 'line', data: [], markLine: markLine(theory.y.filter((y) => plottable(y, style.logY)).map((y) => ({ yAxis: y })), 'dashed') };
+      return { ...base, type: 'line', data: [], markLine: markLine(theory.y.filter((y) => plottable(y, style.logY)).map((y) => ({ yAxis: y })), claim ? 'dotted' : 'dashed') };
   }
 }
 

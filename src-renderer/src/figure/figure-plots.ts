@@ -3,12 +3,12 @@
 // on screen (overlay of several groups: by group; otherwise by metric).
 import type { TheorySeries } from '../../../src-main/contract/family-meta';
 import { plottable } from '../charts/log-filter';
-import { neutralColor, paletteColor } from '../charts/palette';
+import { claimColor, neutralColor, paletteColor } from '../charts/palette';
 import type { ModelGroup, PanelModel } from '../charts/panel-model';
 import type { PanelView } from '../charts/panel-option';
 
-/** 'compared': a line of a run compared from another experiment, dotted as on screen. */
-export type CurveStyle = 'line' | 'compared' | 'faint' | 'points' | 'theory' | 'marker';
+/** 'compared': a line of a run compared from another experiment, dotted as on screen; 'claim': a paper's claim (grey, dotted). */
+export type CurveStyle = 'line' | 'compared' | 'faint' | 'points' | 'theory' | 'claim' | 'marker';
 
 export interface FigureCurve {
   style: CurveStyle;
@@ -94,6 +94,7 @@ function groupCurves(group: ModelGroup, groupIndex: number, style: Styling): Fig
 }
 
 function theoryColor(theory: TheorySeries, groupIndex: number, style: Styling): string {
+  if (theory.role === 'paper-claim') return claimColor;
   if (style.byGroup) return paletteColor(groupIndex);
   return theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
 }
@@ -103,11 +104,13 @@ function addTheory(plot: FigurePlot, theory: TheorySeries, groupIndex: number, s
   if (theory.kind === 'vline' || theory.kind === 'hline') {
     const axis = theory.kind === 'vline' ? 'x' : 'y';
     const values = (axis === 'x' ? theory.x : theory.y).filter((value) => plottable(value, axis === 'x' ? style.logX : style.logY));
-    values.forEach((value) => plot.rules.push({ axis, value, color, dash: axis === 'x' ? 'dotted' : 'dashed', label: legendLabel(theory.label, style) }));
+    const dash = axis === 'x' || theory.role === 'paper-claim' ? 'dotted' : 'dashed';
+    values.forEach((value) => plot.rules.push({ axis, value, color, dash, label: legendLabel(theory.label, style) }));
     return;
   }
   const kept = filterPoints(theory.x, [theory.y], style);
-  plot.curves.push({ style: theory.kind === 'line' ? 'theory' : 'marker', label: legendLabel(theory.label, style), color, x: kept.x, y: kept.columns[0], band: null });
+  const lineStyle = theory.role === 'paper-claim' ? 'claim' : 'theory';
+  plot.curves.push({ style: theory.kind === 'line' ? lineStyle : 'marker', label: legendLabel(theory.label, style), color, x: kept.x, y: kept.columns[0], band: null });
 }
 
 function emptyPlot(model: PanelModel, view: PanelView, title: string | null): FigurePlot {

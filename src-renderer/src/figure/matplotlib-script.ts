@@ -46,6 +46,9 @@ function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
     case 'theory':
       lines.push(`ax.plot(${xy}, ${color}, linewidth=0.8, linestyle="--"${label})`);
       break;
+    case 'claim':
+      lines.push(`ax.plot(${xy}, ${color}, linewidth=0.8, linestyle=":"${label})`);
+      break;
     case 'points':
       lines.push(`ax.plot(${xy}, ${color}, linestyle="none", marker="o", markersize=3${label})`);
       break;

@@ -72,6 +72,7 @@ function curveLines(curve: FigureCurve, columns: CurveColumns, id: string): stri
     compared: [color, 'line width=0.9pt', 'densely dotted', 'mark=none'],
     faint: [color, 'line width=0.5pt', 'opacity=0.25', 'mark=none', 'forget plot'],
     theory: [color, 'line width=0.6pt', 'dashed', 'mark=none'],
+    claim: [color, 'line width=0.6pt', 'dotted', 'mark=none'],
     points: [color, 'only marks', 'mark=*', 'mark size=1pt'],
     marker: [color, 'only marks', 'mark=diamond*', 'mark size=1.5pt'],
   };

@@ -131,12 +131,72 @@ export const richToLazy: AnalysisDefinition = {
   },
 };
 
+/** How close a two-layer small-random run's escapes come to the prediction from its init (theory.ts linearizedEscapeTimes). */
+const ESCAPE_PREDICTION_TOLERANCE = 0.02;
+
+export const escapePrediction: AnalysisDefinition = {
+  id: 'escape-prediction',
+  title: 'Escapes from small random init: prediction and paper 001 §7.2’s claim',
+  description:
+    'Two-layer flow runs from small random init: each mode’s escape time (σ_α = s_α/2) against the prediction from the run’s ' +
+    'own init (the linearization at the rank-0 saddle, then the logistic), and against the gap timescale ' +
+    'τ_r = log(1/ε)/(s_r − s_{r+1}) that paper 001 §7.2 claims.',
+  applies: (runs) => finished(runs).some((r) => list(r.summary.predictedEscapeTimes).some((t) => t !== null)),
+  run(runs) {
+    const done = finished(runs).filter((r) => list(r.summary.predictedEscapeTimes).some((t) => t !== null));
+    const rows: Row[] = done.flatMap((r) => {
+      const measured = list(r.summary.escapeTimes), predicted = list(r.summary.predictedEscapeTimes), claimed = list(r.summary.paperClaimGapTimescales);
+      return measured.map((t, alpha) => {
+        const p = predicted[alpha] ?? null, c = claimed[alpha] ?? null;
+        return { run: r.runId, mode: alpha + 1, measured: t, predicted: p, error: t !== null && p !== null ? Math.abs(p - t) / t : null, claimed: c, claimRatio: t !== null && c !== null ? c / t : null };
+      });
+    });
+    const checks: Check[] = done.map((r) => {
+      const errors = rows.filter((row) => row.run === r.runId).map((row) => row.error as number | null);
+      const worst = errors.every((e) => e !== null) ? Math.max(...(errors as number[])) : null;
+      return {
+        name: `run ${r.runId}: every mode escapes where its init predicts`,
+        value: worst,
+        expected: 0,
+        tolerance: `≤ ${ESCAPE_PREDICTION_TOLERANCE * 100} % relative`,
+        pass: worst !== null && worst <= ESCAPE_PREDICTION_TOLERANCE,
+      };
+    });
+    const ratios = rows.map((row) => row.claimRatio as number | null).filter((v): v is number => v !== null);
+    const off = ratios.filter((v) => Math.abs(v - 1) > 0.1).length;
+    return {
+      id: 'escape-prediction',
+      title: 'Escapes from small random init: prediction and paper 001 §7.2’s claim',
+      columns: [
+        { key: 'run', label: 'run' },
+        { key: 'mode', label: 'mode' },
+        { key: 'measured', label: 't_esc measured' },
+        { key: 'predicted', label: 't_esc predicted from the init' },
+        { key: 'error', label: 'relative error' },
+        { key: 'claimed', label: 'paper 001 §7.2 claim τ_r' },
+        { key: 'claimRatio', label: 'claim / measured' },
+      ],
+      rows,
+      checks,
+      notes:
+        ratios.length > 0
+          ? [`Paper 001 §7.2's claim τ_r is ${Math.min(...ratios).toPrecision(3)}–${Math.max(...ratios).toPrecision(3)} times the measured escape; ${off} of ${ratios.length} escapes differ from it by more than 10 % (claim 001-16).`]
+          : [],
+    };
+  },
+};
+
+/** A completion run has fitted its observations when ‖P_Ω(W_eff − T)‖_F ≤ this × ‖P_Ω(T)‖_F. */
+const FIT_TOLERANCE = 1e-3;
+/** Paper 001 §8: two layers from small init reach the minimum nuclear norm as ε → 0; ε = 0.01 leaves about 1 % (seen 1.0098). */
+const DEPTH_TWO_RATIO_TOLERANCE = 0.02;
+
 export const completionDepth: AnalysisDefinition = {
   id: 'completion-depth',
   title: 'Matrix completion: learned vs minimum nuclear norm',
   description:
     'Completion runs by depth: nuclear norm of the learned W_eff against the minimum-nuclear-norm completion of the same ' +
-    'observations (ADMM, certified to a relative duality gap of 1e-7), effective rank and recovery error.',
+    'observations (ADMM, certified to a relative duality gap of 1e-7), how well the observations are fitted, effective rank and recovery error.',
   applies: (runs) => finished(runs).some((r) => r.params.task === 'completion'),
   run(runs) {
     const done = finished(runs)
@@ -148,6 +208,7 @@ export const completionDepth: AnalysisDefinition = {
       nuclear: num(r.summary.finalNuclearNorm),
       minNuclear: num(r.summary.minNuclearNorm),
       ratio: num(r.summary.nuclearNormRatio),
+      fitError: num(r.summary.observedFitError),
       effectiveRank: num(r.summary.finalEffectiveRank),
       recoveryError: num(r.summary.recoveryError),
       finalLoss: num(r.summary.finalLoss),
@@ -162,13 +223,26 @@ export const completionDepth: AnalysisDefinition = {
       const v = byDepth.get(d) ?? [];
       return v.reduce((a, b) => a + b, 0) / v.length;
     });
-    const checks: Check[] = rows.map((row) => ({
-      name: `run ${row.run} (L = ${row.depth}): ‖W_eff‖_* ≥ minimum nuclear norm`,
-      value: row.ratio as number | null,
-      expected: 1,
-      tolerance: '≥ 1 − 1e-6 (no interpolant has a smaller nuclear norm)',
-      pass: row.ratio !== null && (row.ratio as number) >= 1 - 1e-6,
-    }));
+    const checks: Check[] = rows.flatMap((row) => {
+      const fitError = row.fitError as number | null, ratio = row.ratio as number | null;
+      const fit: Check = {
+        name: `run ${row.run} (L = ${row.depth}): fits the observed entries, ‖P_Ω(W_eff − T)‖_F / ‖P_Ω(T)‖_F`,
+        value: fitError,
+        expected: 0,
+        tolerance: `≤ ${FIT_TOLERANCE}`,
+        pass: fitError !== null && fitError <= FIT_TOLERANCE,
+      };
+      // Deeper nets are biased towards Schatten-2/L, not the nuclear norm: their ratio is reported, not checked.
+      if (row.depth !== 2) return [fit];
+      const nearest: Check = {
+        name: `run ${row.run} (L = 2): ‖W_eff‖_* / minimum nuclear norm of the interpolants (paper 001 §8: the minimum, from small init)`,
+        value: ratio,
+        expected: 1,
+        tolerance: `within [1 − 1e-6, ${1 + DEPTH_TWO_RATIO_TOLERANCE}]`,
+        pass: ratio !== null && ratio >= 1 - 1e-6 && ratio <= 1 + DEPTH_TWO_RATIO_TOLERANCE,
+      };
+      return [fit, nearest];
+    });
     if (depths.length >= 2) {
       checks.push({ name: 'effective rank does not grow with depth', value: meanRank[meanRank.length - 1], expected: meanRank[0], tolerance: 'non-increasing in L', pass: monotone(meanRank, 'down') });
     }
@@ -181,6 +255,7 @@ export const completionDepth: AnalysisDefinition = {
         { key: 'nuclear', label: '‖W_eff‖_*' },
         { key: 'minNuclear', label: 'min ‖X‖_* (convex)' },
         { key: 'ratio', label: 'ratio' },
+        { key: 'fitError', label: '‖P_Ω(W − T)‖/‖P_Ω(T)‖' },
         { key: 'effectiveRank', label: 'effective rank' },
         { key: 'recoveryError', label: '‖W − T‖/‖T‖' },
         { key: 'finalLoss', label: 'final loss' },
@@ -196,7 +271,9 @@ export const completionDepth: AnalysisDefinition = {
           { name: '‖W_eff‖_* / min', kind: 'scatter', x: rows.map((row) => row.depth as number), y: rows.map((row) => row.ratio as number | null) },
         ],
       },
-      notes: ['The ratio holds only once the run has fitted the observations (final loss near 0); a larger ratio at depth ≥ 3 is the Schatten-2/L bias, not an error.'],
+      notes: [
+        'Paper 001 §8: two layers from small init converge to the minimum-nuclear-norm interpolant (checked at L = 2 once the observations are fitted); deeper nets are biased to Schatten-2/L, i.e. lower rank (their ratio is reported, the effective rank checked against depth).',
+      ],
     };
   },
 };

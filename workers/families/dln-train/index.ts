@@ -3,7 +3,7 @@
 // solution, the logistic and λ-balanced closed forms and the minimum-nuclear-norm completion drawn
 // or reported next to the data.
 import { defineFamily } from '../../family';
-import { completionDepth, plateauTable, richToLazy } from './analysis';
+import { completionDepth, escapePrediction, plateauTable, richToLazy } from './analysis';
 import { dlnTrainParams } from './params';
 import { runDlnTrain } from './run';
 import { theoryOverlays } from './theory';
@@ -42,7 +42,12 @@ export const family = defineFamily({
       tex: 'a_\\ell^2 = x + (\\ell - 1)\\lambda,\\quad a = \\textstyle\\prod_\\ell a_\\ell,\\quad \\dot x = 2a(s - a)',
       ref: 'papers/README.md, deep λ-balanced mode',
     },
-    { label: 'Gap timescale (random small init)', tex: '\\tau_r \\sim \\frac{\\log(1/\\varepsilon)}{s_r - s_{r+1}}', ref: 'paper 001 §7.2' },
+    {
+      label: 'Escape from small random init (L = 2): the init’s linearization, then the logistic',
+      tex: 't_\\alpha = \\frac{1}{2s_\\alpha}\\log\\left(\\frac{s_\\alpha}{a_\\alpha} - 1\\right),\\quad a_\\alpha = \\tfrac12\\|z_\\alpha^\\perp\\|^2,\\ z_\\alpha = \\tfrac{1}{\\sqrt2}(W_1 v_\\alpha + W_2^\\top u_\\alpha)',
+      ref: 'derived here (theory.ts); within 2 % of the runs',
+    },
+    { label: 'Paper 001 §7.2 claim, contradicted by the runs: gap timescale', tex: '\\tau_r \\sim \\frac{\\log(1/\\varepsilon)}{s_r - s_{r+1}}', ref: 'paper 001 §7.2 (claim 001-16)' },
     { label: 'Implicit bias', tex: '\\|W\\|_* = \\textstyle\\sum_\\alpha \\sigma_\\alpha \\ (L = 2),\\qquad \\sum_\\alpha \\sigma_\\alpha^{2/L}\\ (\\text{depth } L)', ref: 'paper 001 §8' },
   ],
   params: dlnTrainParams,
@@ -68,7 +73,7 @@ export const family = defineFamily({
     { name: 'checkpoint/', label: 'checkpoint/k/l: entries of W_l at the k-th checkpoint time, row-major', x: 'entry index' },
   ],
   charts: [
-    { id: 'sigma', title: 'Singular values of W_eff (the staircase)', x: { label: 't', log: false }, y: { label: 'σ_α', log: false }, series: ['sigma/', 'escape'], theory: ['theoryFlow', 'logistic', 'targets', 'saxeTimes', 'gapTimes'] },
+    { id: 'sigma', title: 'Singular values of W_eff (the staircase)', x: { label: 't', log: false }, y: { label: 'σ_α', log: false }, series: ['sigma/', 'escape'], theory: ['theoryFlow', 'logistic', 'targets', 'saxeTimes', 'escapePrediction', 'gapTimes'] },
     { id: 'sigmaMap', title: 'Spectrum of W_eff over time (heatmap)', kind: 'heatmap', x: { label: 't', log: false }, y: { label: 'mode α', log: false }, series: ['sigma/'], theory: [] },
     { id: 'loss', title: 'Loss with plateaus and escapes', x: { label: 't', log: false }, y: { label: 'ℓ', log: true }, series: ['loss', 'testLoss', 'plateau', 'escapeLoss'], theory: ['saddleLosses'] },
     { id: 'layers', title: 'Singular values of every layer', x: { label: 't', log: false }, y: { label: 'σ(W_l)', log: false }, series: ['layerSigma/'], theory: [] },
@@ -82,5 +87,5 @@ export const family = defineFamily({
   ],
   run: runDlnTrain,
   theory: theoryOverlays,
-  analyses: [plateauTable, richToLazy, completionDepth],
+  analyses: [plateauTable, richToLazy, escapePrediction, completionDepth],
 });

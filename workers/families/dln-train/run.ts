@@ -3,7 +3,7 @@
 // plateaus, compare with theory and summarize.
 import { runProgram, type SelectOptions } from '../../compute/index';
 import type { RunContext, RunSummary } from '../../family';
-import type { Matrix } from '../../numeric/matrix';
+import { type Matrix, zeros } from '../../numeric/matrix';
 import { minNuclearNormCompletion, type CompletionResult } from '../../numeric/nuclear-completion';
 import { singularValues } from '../../numeric/svd';
 import { createRng } from '../../numeric/rng';
@@ -13,8 +13,8 @@ import { initialLayers } from './network';
 import { Recorder } from './observables';
 import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
 import { segmentRun, type Segmentation } from './plateaus';
-import { gapTimescales, predictedSigmas, saxeTime, theoryKind } from './theory';
-import { buildTask, type Task } from './task';
+import { gapTimescales, hasLinearizedEscapes, linearizedEscapeTimes, predictedSigmas, saxeTime, theoryKind } from './theory';
+import { buildTask, referenceValues, type Task } from './task';
 import { descentProgram } from './descent';
 import type { UpdateRule } from '../../compute/optimizers';
 import { flow, recordPlan, type TrainResult } from './train';
@@ -25,12 +25,6 @@ const HESSIAN_STREAM = 0x4e55;
 /** The convex comparison costs an SVD per ADMM iteration: skipped above 64 × 64. */
 const MAX_COMPLETION_ENTRIES = 64 * 64;
 const COMPLETION_TOLERANCE = 1e-7;
-
-/** Singular values of the matrix the loss is minimized at (those above rounding of the largest). */
-function referenceValues(task: Task): number[] {
-  const s = Array.from(task.referenceSvd.s);
-  return s.filter((x) => x > 1e-9 * s[0]);
-}
 
 /**
  * The values escapes and plateaus are read against: the reference spectrum, except for completion and
@@ -110,7 +104,12 @@ function relativeChange(initial: readonly Matrix[], final: readonly Matrix[]): n
 
 function completionSummary(task: Task, recorder: Recorder, convex: CompletionResult | null): RunSummary {
   const nuclear = recorder.last('nuclearNorm');
+  const finalLoss = recorder.last('loss');
+  // ℓ = ½‖P_Ω(W_eff − T)‖², so √(ℓ(W_eff)/ℓ(0)) is the fit's error relative to the observations.
+  const { rows, cols } = task.reference;
+  const lossAtZero = task.lossAndGradient(zeros(rows, cols), zeros(rows, cols));
   return {
+    observedFitError: finalLoss !== null && lossAtZero > 0 ? Math.sqrt(finalLoss / lossAtZero) : null,
     observedEntries: task.mask ? task.mask.reduce((a, b) => a + b, 0) : null,
     minNuclearNorm: convex?.nuclearNorm ?? null,
     minNuclearNormLowerBound: convex?.lowerBound ?? null,
@@ -194,7 +193,9 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     plateauRanks: seg.plateaus.map((x) => x.rank),
     plateauLosses: seg.plateaus.map((x) => x.loss),
     saxeTimes: p.depth === 2 && theoryKind(p) === 'mode-flow' ? targets.map((s) => saxeTime(s, p.initScale ** 2)) : null,
-    gapTimescales: p.init === 'small-random' ? gapTimescales(targets, p.initScale) : null,
+    // The escapes the σ chart draws as theory for this run's init, and paper 001 §7.2's claim, which the runs contradict.
+    predictedEscapeTimes: hasLinearizedEscapes(p) ? linearizedEscapeTimes(task, initial) : null,
+    paperClaimGapTimescales: p.init === 'small-random' ? gapTimescales(targets, p.initScale) : null,
     theoryMaxRelativeError: theoryError(p, recorder, exactTwoLayerSigmas(p, task, initial, recorder.x, reference.length)),
     finalBalanceDefect: balance.length > 0 ? Math.max(...balance) : null,
     maxBalanceDrift: Math.max(...recorder.get('balanceDrift')),

@@ -304,6 +304,12 @@ function regressionTask(p: DlnTrainParams, teacher: { t: Matrix; u: Matrix; v: M
   };
 }
 
+/** Singular values of the matrix the loss is minimized at (those above rounding of the largest). */
+export function referenceValues(task: Task): number[] {
+  const s = Array.from(task.referenceSvd.s);
+  return s.filter((x) => x > 1e-9 * s[0]);
+}
+
 export function buildTask(p: DlnTrainParams, rng: Rng): Task {
   if (p.task === 'regression' && p.inputs) return regressionTask(p, null, rng);
   const target = buildTarget(p, rng);
