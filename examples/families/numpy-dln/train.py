@@ -1,8 +1,8 @@
 """Gradient descent on a deep linear network, in numpy: the dln-train staircase, independently.
 
 Loss ½‖W_L ⋯ W₁ − T‖²_F with T = diag(s), every layer starting at ε I (balanced, task-aligned).
-Records loss and the singular values of W_eff at t = η · step, and each mode's escape: the first
-t with σ_α ≥ s_α / 2 (linear interpolation between steps, as dln-train does).
+Records loss and the singular values of W_eff at t = η · step, and each mode's escape: the time
+η · step of the first step with σ_α ≥ s_α / 2, as dln-train reports it for gradient descent.
 """
 import numpy as np
 
@@ -24,20 +24,20 @@ def product(ws):
 
 
 escaped = [None] * n
-previous = None
+below = None  # modes that start under their level; the others have no escape
 for step in range(steps + 1):
     t = eta * step
     w_eff = product(layers)
     residual = w_eff - target
     sigma = np.linalg.svd(w_eff, compute_uv=False)
     lab.log(t, loss=0.5 * float(np.sum(residual * residual)), **{f"sigma/{a}": float(sigma[a]) for a in range(n)})
+    if below is None:
+        below = sigma < s / 2
     for a in range(n):
         half = s[a] / 2
-        if escaped[a] is None and previous is not None and previous[a] < half <= sigma[a]:
-            # Linear interpolation between the two steps around the crossing.
-            escaped[a] = t - eta * (sigma[a] - half) / (sigma[a] - previous[a])
-            lab.event("escape", escaped[a], half)
-    previous = sigma
+        if escaped[a] is None and below[a] and half <= sigma[a]:
+            escaped[a] = t
+            lab.event("escape", t, half)
     if not np.all(np.isfinite(w_eff)):
         lab.diverged(f"W_eff became non-finite at t = {t}")
     if step == steps:

@@ -69,6 +69,8 @@ export function* descentProgram(
   const optimizer = deviceOptimizer(be, net.layers, o.rule);
   const nL = initial[initial.length - 1].rows, n0 = initial[0].cols;
   const g = be.tensor(nL, n0), loss = be.tensor(1, 1);
+  // W_eff where the escape tracker last took the spectrum, and ‖W_eff − that‖²_F, measured on the device.
+  const anchor = be.tensor(nL, n0), moved = be.tensor(nL, n0), distance = be.tensor(1, 1);
   const records = recordSteps({ first: 0, last: o.steps, every: o.recordEvery, perDecade: o.perDecade, extra: o.extraSteps });
   let next = 0;
   let layers: Matrix[] = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
@@ -84,6 +86,17 @@ export function* descentProgram(
       layers = ls.map((data, l) => asMatrix(net.layers[l], data));
       recorder.record(step * o.learningRate, layers, asMatrix(weff, w), value);
       next++;
+    }
+    if (o.escapes && !o.escapes.done) {
+      // The escape step is the first step whose σ reaches the level, whatever steps are recorded.
+      if (step > 0) be.squaredResidual(weff, anchor, moved, distance);
+      const far = step === 0 || (yield [distance])[0][0] >= o.escapes.quietDistanceSquared;
+      if (far) {
+        const [w] = yield [weff];
+        if (step === 0) o.escapes.start(asMatrix(weff, w));
+        else for (const alpha of o.escapes.crossed(asMatrix(weff, w))) o.escapes.escaped(alpha, step * o.learningRate);
+        be.copy(weff, anchor);
+      }
     }
     if (step === o.steps) break;
     if (ctx.signal.aborted) return { status: 'aborted', layers, steps: step };

@@ -2,7 +2,9 @@
 // first reaches half of its reference value s_α; its drop spans the first crossings of 10% and 90%
 // of s_α. Overlapping drops (modes learned together) merge into one drop. The loss curve is then
 // cut into plateaus (between drops) and drops; each plateau gets the rank of W_eff on it (modes
-// past 90%), its duration and its loss level. Crossings are interpolated linearly between records.
+// past 90%), its duration and its loss level. Escape times come located on the trajectory
+// (escapes.ts) where the levels are known before the run; the other crossings, and escapes read
+// against the learned spectrum (completion, sensing), are interpolated linearly between records.
 
 export interface Drop {
   start: number;
@@ -28,7 +30,9 @@ export interface Segmentation {
   plateaus: Plateau[];
 }
 
-const LOW = 0.1, HALF = 0.5, HIGH = 0.9;
+const LOW = 0.1, HIGH = 0.9;
+/** Mode α escapes when σ_α first reaches this fraction of s_α. */
+export const ESCAPE_FRACTION = 0.5;
 
 /** First time y reaches level (from below), interpolated; null if never, 0 if it starts there. */
 export function firstCrossing(t: readonly number[], y: readonly number[], level: number): number | null {
@@ -49,15 +53,22 @@ function interpolate(t: readonly number[], y: readonly number[], at: number): nu
 /**
  * @param sigma recorded singular values of W_eff, sigma[α][record]
  * @param reference s_α, the values each mode heads for (modes with s_α = 0 are ignored)
+ * @param located escape times found on the trajectory (escapes.ts); absent: interpolated between records
  */
-export function segmentRun(t: readonly number[], loss: readonly number[], sigma: readonly (readonly number[])[], reference: readonly number[]): Segmentation {
+export function segmentRun(
+  t: readonly number[],
+  loss: readonly number[],
+  sigma: readonly (readonly number[])[],
+  reference: readonly number[],
+  located?: readonly (number | null)[],
+): Segmentation {
   const modes = reference.map((s, alpha) => ({ alpha, s, y: sigma[alpha] })).filter((m) => m.s > 0 && m.y);
   const escapeTimes = reference.map(() => null as number | null);
   const windows: Drop[] = [];
   let initialRank = 0;
   for (const { alpha, s, y } of modes) {
     if (y[0] >= HIGH * s) initialRank++;
-    const escape = y[0] >= HALF * s ? null : firstCrossing(t, y, HALF * s);
+    const escape = y[0] >= ESCAPE_FRACTION * s ? null : located ? (located[alpha] ?? null) : firstCrossing(t, y, ESCAPE_FRACTION * s);
     escapeTimes[alpha] = escape;
     const end = firstCrossing(t, y, HIGH * s);
     if (escape === null || end === null) continue;

@@ -12,12 +12,13 @@ import { exactTwoLayerProducts } from './exact-two-layer';
 import { initialLayers } from './network';
 import { Recorder } from './observables';
 import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
-import { segmentRun, type Segmentation } from './plateaus';
+import { ESCAPE_FRACTION, segmentRun, type Segmentation } from './plateaus';
 import { gapTimescales, hasLinearizedEscapes, linearizedEscapeTimes, predictedSigmas, saxeTime, theoryKind } from './theory';
 import { buildTask, referenceValues, type Task } from './task';
 import { descentProgram } from './descent';
 import type { UpdateRule } from '../../compute/optimizers';
 import { flow, recordPlan, type TrainResult } from './train';
+import { EscapeTracker } from './escapes';
 
 /** Seed offset of the Hessian measurements' random stream. */
 const HESSIAN_STREAM = 0x4e55;
@@ -146,9 +147,11 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   // GD / SGD export at the step nearest each requested time; time = step · η, as the records use.
   const checkpointSteps = (p.checkpoints ?? []).map((t) => Math.min(steps, Math.round(t / p.learningRate)));
   recorder.exportAt(p.optimizer === 'flow' ? (p.checkpoints ?? []) : checkpointSteps.map((s) => s * p.learningRate));
+  // Completion and sensing read escapes against the learned spectrum, known only at the end: between records there.
+  const escapes = task.kind === 'completion' || task.kind === 'sensing' ? null : new EscapeTracker(reference.map((s) => ESCAPE_FRACTION * s));
   let result: TrainResult;
   if (p.optimizer === 'flow') {
-    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan, extraTimes: p.checkpoints ?? [] }, recorder, ctx);
+    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan, extraTimes: p.checkpoints ?? [], escapes }, recorder, ctx);
   } else {
     const descent = {
       learningRate: p.learningRate,
@@ -158,6 +161,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
       perDecade: plan.perDecade,
       batchSize: p.optimizer === 'sgd' ? p.batchSize : null,
       extraSteps: checkpointSteps,
+      escapes,
     };
     const widest = Math.max(...widths);
     result = await runProgram(p.device, widest, ctx, (be) => descentProgram(be, task.onDevice(be), initial, descent, recorder, ctx), options);
@@ -167,7 +171,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
 
   const finalHessian = hessian.topK > 0 || hessian.traceProbes > 0 ? measureHessian(task, result.layers, hessian, createRng(ctx.seed ^ HESSIAN_STREAM)) : null;
   const levels = escapeLevels(task, recorder, reference);
-  const seg = segmentRun(recorder.x, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels);
+  const seg = segmentRun(recorder.x, recorder.get('loss'), levels.map((_, alpha) => recorder.get(`sigma/${alpha}`)), levels, escapes?.times);
   emitAnnotations(seg, recorder, levels, ctx);
   const sigma = reference.map((_, alpha) => recorder.get(`sigma/${alpha}`));
   const targets = sortedTargets(p);

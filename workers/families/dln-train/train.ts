@@ -6,6 +6,7 @@ import type { Matrix } from '../../numeric/matrix';
 import { integrate } from '../../numeric/ode';
 import { Backprop } from './network';
 import type { Recorder } from './observables';
+import { followFlowStep, type EscapeTracker } from './escapes';
 import type { UpdateRule } from '../../compute/optimizers';
 import type { Task } from './task';
 
@@ -56,6 +57,8 @@ export interface DescentOptions {
   batchSize: number | null;
   /** Steps recorded on top of the plan (checkpoints). */
   extraSteps: number[];
+  /** Follows every step for the escape times; null where the levels are known only at the end. */
+  escapes: EscapeTracker | null;
 }
 
 /** Matrices viewing consecutive pieces of one flat vector (no copies), shaped like `shapes`. */
@@ -74,6 +77,8 @@ export interface FlowOptions {
   records: RecordPlan;
   /** Times recorded on top of the plan (checkpoints). */
   extraTimes: number[];
+  /** Follows every step for the escape times; null where the levels are known only at the end. */
+  escapes: EscapeTracker | null;
 }
 
 export function flow(task: Task, initial: readonly Matrix[], widths: readonly number[], o: FlowOptions, recorder: Recorder, ctx: RunContext): TrainResult {
@@ -101,6 +106,7 @@ export function flow(task: Task, initial: readonly Matrix[], widths: readonly nu
   };
   const times = recordTimes(o.horizon, o.records, o.extraTimes);
   recordState(0, y0);
+  o.escapes?.start(bp.product(views(y0, initial)));
   let next = 1;
   const state = new Float64Array(size);
   let scale = 0;
@@ -111,11 +117,12 @@ export function flow(task: Task, initial: readonly Matrix[], widths: readonly nu
     atol: o.rtol * 1e-3 * (scale || 1),
     maxSteps: FLOW_MAX_STEPS,
     signal: ctx.signal,
-    onStep: (t, _y, step) => {
+    onStep: (t, y, step) => {
       while (next < times.length && times[next] <= t) {
         recordState(times[next], step.evaluate(times[next], state));
         next++;
       }
+      if (o.escapes) followFlowStep(o.escapes, step, y, (at) => bp.product(views(at, initial)));
       ctx.progress(t / o.horizon);
     },
   });
