@@ -22,9 +22,9 @@ import {
   scaled,
   squaredNorm,
 } from '../../workers/families/relu-escape/network';
-import { closedFormNorm, flowFromDirection, impliedSpeed, timeToGrow, unitSphereSpeed } from '../../workers/families/relu-escape/norm-flow';
+import { closedFormNorm, flowFromDirection, impliedSpeed, maxRelErrorToDoubling, timeToGrow, unitSphereSpeed } from '../../workers/families/relu-escape/norm-flow';
 import { reluEscapeParams } from '../../workers/families/relu-escape/params';
-import { detectPlateaus } from '../../workers/families/relu-escape/plateaus';
+import { detectPlateaus, lossPlateaus } from '../../workers/families/relu-escape/plateaus';
 import { buildProblem } from '../../workers/families/relu-escape/problem';
 import { projectedDescent, randomStart } from '../../workers/families/relu-escape/sphere-descent';
 import { widthSuccess } from '../../workers/families/relu-escape/width-success';
@@ -33,6 +33,12 @@ import { singularValues } from '../../workers/numeric/svd';
 import { TopSingularValues } from '../../workers/families/relu-escape/top-singular';
 import { createRng } from '../../workers/numeric/rng';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
+import { runProgram } from '../../workers/compute/index';
+import { DeviceMlp } from '../../workers/families/relu-escape/device-mlp';
+import { CLASSES, mnistTrainingSet, PIXELS } from '../../workers/families/relu-escape/mnist-data';
+import { trainingAccuracy } from '../../workers/families/relu-escape/run-mnist';
+import { output, type Weights } from '../../workers/families/relu-escape/network';
+import type { Matrix } from '../../workers/numeric/matrix';
 
 type Summary = Record<string, unknown>;
 const relErr = (a: number, b: number): number => Math.abs(a / b - 1);
@@ -193,6 +199,25 @@ describe('Prop. 2.2: norm growth on an escape direction', () => {
     }
   });
 
+  it('flow-vs-theory error up to the closed form doubling: ~δ for a theory δ slow, not the blow-up-amplified error', () => {
+    // Kink-free direction at L = 3 with exact speed s; the theory is given the speed s/(1 + δ). Up to the
+    // doubling time the norm error is δ/(1 − δ) ≈ δ; over the whole grid (growth 100) it is ≈ 25× larger.
+    const x = fromRows([[1, 2, 0.5], [0.3, 1, 2]]);
+    const g = fromRows([[-1, -1, -1]]);
+    const s = Math.hypot(3.5, 3.3);
+    const rho = rankOneDirection(layerSizes(2, [3, 3], 1), Math.atan2(3.3, 3.5), 1);
+    for (const delta of [0, 0.002, 0.1]) {
+      const flow = flowFromDirection(rho, x, g, circleProblem.cost, { loss: 'localized', norm0: 1e-2, growth: 100, steps: 2000, speed: s / (1 + delta) });
+      const wholeGrid = Math.max(...flow.norm.map((v, k) => relErr(v, flow.closedForm[k])));
+      const measured = maxRelErrorToDoubling(flow, 1e-2);
+      if (delta === 0) expect(measured).toBeLessThan(1e-9);
+      else {
+        expect(relErr(measured, delta / (1 - delta))).toBeLessThan(0.02);
+        expect(wholeGrid).toBeGreaterThan(5 * measured);
+      }
+    }
+  });
+
   it('stops, finite, where a direction faster than the stated speed blows up (L = 5)', () => {
     const x = fromRows([[1, 2, 0.5], [0.3, 1, 2]]);
     const g = fromRows([[-1, -1, -1]]);
@@ -258,6 +283,22 @@ describe('plateau detection', () => {
   });
 });
 
+describe('plateaus of a training-loss curve', () => {
+  it('finds a first plateau of 4 records in a 300-record run, so the first escape is the first drop', () => {
+    // log 10 for 4 records, a fall to 2.0 (±2% noise) for 200 records, then 1.4: escapes at records 4–6 and ~205.
+    const rng = createRng(3);
+    const loss = Array.from({ length: 300 }, (_, k) => (k < 4 ? Math.log(10) : k < 6 ? 2.15 : k < 206 ? 2 * (1 + 0.02 * rng.normal()) : 1.4));
+    const plateaus = lossPlateaus(loss);
+    expect(plateaus.length).toBe(3);
+    expect(relErr(plateaus[0].level, Math.log(10))).toBeLessThan(0.02); // the flat band: the smoothing mixes in the drop
+    expect(plateaus[0].escape as number).toBeGreaterThanOrEqual(4);
+    expect(plateaus[0].escape as number).toBeLessThanOrEqual(6);
+    expect(relErr(plateaus[1].level, 2)).toBeLessThan(0.01);
+    expect(Math.abs((plateaus[1].escape as number) - 205)).toBeLessThanOrEqual(2);
+    expect(plateaus[2].escape).toBeNull();
+  });
+});
+
 /** Like the pool host, transfers (detaches) every emitted array: reusing one after emitting it fails. */
 function transferringContext(signal?: AbortSignal): RecordingContext {
   const ctx = fakeRunContext(signal);
@@ -276,6 +317,7 @@ describe('relu-escape family runs', () => {
     expect((s.speeds as number[]).length).toBe(6);
     expect(s.fractionAboveRankOne as number).toBeGreaterThan(0);
     expect(relErr(s.flowImpliedSpeed as number, s.bestSpeed as number)).toBeLessThan(0.01);
+    expect(s.flowMaxRelErrorToDoubling as number).toBeLessThan(0.01); // the flow agrees; the blow-up does not amplify it
     expect(ctx.series('flow/norm').y.length).toBe(4001);
     expect(ctx.series('rankRatioWeights').y.length).toBe(3);
     expect(ctx.series('theoremBound').y.every((v) => v === 1)).toBe(true); // c² ≈ 1400 > L here
@@ -312,6 +354,42 @@ describe('relu-escape family runs', () => {
     expect(s.dataMean as number).toBeCloseTo(0.1307, 2); // MNIST's pixel mean and std (App. B normalization)
     expect(s.dataStd as number).toBeCloseTo(0.3081, 2);
   }, 60_000);
+
+  it('short first plateau (lrConstant 1e5): firstEscapeStep is the first drop below log 10, not a later escape', () => {
+    const ctx = transferringContext();
+    const s = run({ experiment: 'mnist', depth: 6, hiddenWidth: 16, samples: 500, epochs: 150, lrConstant: 1e5, records: 150, topSingular: 2 }, ctx);
+    const loss = ctx.series('trainLoss');
+    // Independently: the first record whose loss is 8% below log 10 (the detector smooths over ±2 records).
+    const firstDrop = loss.x[loss.y.findIndex((v) => v < 0.92 * Math.log(10))];
+    const every = loss.x[1] - loss.x[0];
+    expect(firstDrop).toBeLessThan(0.1 * (s.steps as number)); // the plateau is short: under 5% of the records it once needed
+    expect(Math.abs((s.firstEscapeStep as number) - firstDrop)).toBeLessThanOrEqual(2 * every);
+    expect(relErr((s.plateauLevels as number[])[0], Math.log(10))).toBeLessThan(0.02);
+  }, 60_000);
+
+  it('trainAccuracy equals an argmax recount from the weights; a rank-one output layer caps it at 2/K', () => {
+    const rng = createRng(5);
+    const set = mnistTrainingSet(600, rng);
+    const sizes = layerSizes(PIXELS, [16, 16], CLASSES);
+    const inputs: Matrix = { rows: PIXELS, cols: set.count, data: new Float64Array(PIXELS * set.count) };
+    for (let i = 0; i < set.count; i++) for (let q = 0; q < PIXELS; q++) inputs.data[q * set.count + i] = set.pixels[i * PIXELS + q];
+    const recount = (weights: Weights): number => {
+      const y = output(weights, inputs);
+      let hits = 0;
+      for (let j = 0; j < set.count; j++) {
+        let best = 0;
+        for (let k = 1; k < CLASSES; k++) if (y.data[k * set.count + j] > y.data[best * set.count + j]) best = k;
+        if (best === set.labels[j]) hits++;
+      }
+      return hits / set.count;
+    };
+    const onDevice = (weights: Weights): number =>
+      runProgram('cpu', 16, fakeRunContext(), (be) => trainingAccuracy(be, new DeviceMlp(be, weights, 32), set)) as number;
+    const full = randomWeights(sizes, rng, 0.1);
+    const rankOne = [...full.slice(0, -1), matmulNT(randomGaussian(CLASSES, 1, rng), randomGaussian(16, 1, rng))];
+    for (const weights of [full, rankOne]) expect(onDevice(weights)).toBe(recount(weights));
+    expect(onDevice(rankOne)).toBeLessThanOrEqual(2 / CLASSES);
+  });
 
   it('depth 1 (linear model): the best speed is ‖G Xᵀ‖ and the flow grows linearly (Prop. 2.2, L = 1)', () => {
     const s = run({ dataset: 'gaussian', gradient: 'mse', depth: 1, restarts: 2, steps: 500, flowSteps: 200 });

@@ -106,6 +106,17 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
 }
 
 /**
+ * Largest |‖θ(t)‖ / closed form − 1| while the closed form has at most doubled (the whole trace if
+ * it ends sooner). Later, near the finite-time blow-up (L > 2), a speed off by δ moves ‖θ‖ by a
+ * factor without bound; up to the doubling the error is about δ(2^{L−2} − 1)/(L − 2) (δ ln 2 at L = 2).
+ */
+export function maxRelErrorToDoubling(flow: FlowTrace, norm0: number): number {
+  let worst = 0;
+  for (let k = 0; k < flow.t.length && flow.closedForm[k] <= 2 * norm0; k++) worst = Math.max(worst, Math.abs(flow.norm[k] / flow.closedForm[k] - 1));
+  return worst;
+}
+
+/**
  * Def. 2.1's speed s implied by the norm growth, from R^{2−L} = R₀^{2−L} + (2 − L)L s₁ t (log R for
  * L = 2): a measure of the flow against Prop. 2.2 that stays well conditioned near the blow-up time,
  * where a speed off by ε moves ‖θ‖ by a factor that grows without bound.

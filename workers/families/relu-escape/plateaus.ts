@@ -32,6 +32,21 @@ export function detectPlateaus(loss: ArrayLike<number>, flat: number, drop: numb
   return plateaus;
 }
 
+/**
+ * The loss smoothed over 5 records must stay flat within ±2% for 3 records to start a plateau, and an
+ * escape is 8% below its level. The minimum is a count of records, not a share of the run: with a
+ * large lrConstant the first plateau spans a handful of records, and a share of a long run missed it.
+ */
+const LOSS_FLAT = 0.02;
+const LOSS_DROP = 0.08;
+const LOSS_MIN_RECORDS = 3;
+const LOSS_SMOOTHING_HALF_WIDTH = 2;
+
+/** Plateaus of a minibatch training-loss curve, one loss per record. */
+export function lossPlateaus(loss: ArrayLike<number>): Plateau[] {
+  return detectPlateaus(movingAverage(loss, LOSS_SMOOTHING_HALF_WIDTH), LOSS_FLAT, LOSS_DROP, LOSS_MIN_RECORDS);
+}
+
 /** Centered moving average over 2·half + 1 records (shorter at the ends). */
 export function movingAverage(values: ArrayLike<number>, half: number): Float64Array {
   const n = values.length;
