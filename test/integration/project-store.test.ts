@@ -149,6 +149,27 @@ describe('experiments', () => {
 });
 
 describe('runs', () => {
+  it("read a dln-train gap-timescale line stored as theory by earlier versions as paper 001's claim, and leave the rest as stored", () => {
+    const store = createStore();
+    const { id: dlnExperiment } = store.insertExperiment(spec({ family: 'dln-train' }));
+    const { id: otherExperiment } = store.insertExperiment(spec());
+    const [legacy, current] = store.insertRuns(dlnExperiment, [{ params: {}, seed: 0 }, { params: {}, seed: 1 }]);
+    const [other] = store.insertRuns(otherExperiment, [{ params: {}, seed: 0 }]);
+    const gap = theorySeries.parse({ id: 'gapTimes', label: 'τ_r = log(1/ε)/(s_r − s_{r+1}), r = 1', kind: 'vline', x: [6.9], y: [], index: 0 });
+    const prediction = theorySeries.parse({ id: 'escapePrediction', label: 'escape, mode 1', kind: 'vline', x: [0.8], y: [], index: 0 });
+    const claim = theorySeries.parse({ ...gap, label: 'paper 001 §7.2 claim: τ_1', role: 'paper-claim' });
+    const finish = (id: number, theory: unknown[]) => store.finishRun(id, { status: 'done', error: null, summary: {}, theory: theory as never, finishedAtMs: 1 });
+    finish(legacy, [gap, prediction]);
+    finish(current, [claim]);
+    finish(other, [gap]);
+    expect(store.getTheory(legacy)).toEqual([{ ...gap, role: 'paper-claim', label: `paper 001 §7.2 claim: ${gap.label}` }, prediction]);
+    expect(store.getTheory(current)).toEqual([claim]);
+    expect(store.getTheory(other)).toEqual([gap]);
+    const raw = new Database(store.path, { readonly: true });
+    expect(JSON.parse(raw.prepare('SELECT theoryJson FROM runs WHERE id = ?').pluck().get(legacy) as string)).toEqual([gap, prediction]);
+    raw.close();
+  });
+
   it('go from queued to running to done, with summaries flattened for SQL', () => {
     const store = createStore();
     const { id: experimentId } = store.insertExperiment(spec());

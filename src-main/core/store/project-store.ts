@@ -22,6 +22,7 @@ import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openP
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
 import { FamilySourceTable } from './family-sources';
+import { withLegacyOverlayRoles } from './legacy-overlays';
 
 export type FinishedStatus = Exclude<RunStatus, 'queued' | 'submitted' | 'running'>;
 export type ExperimentPatch = Partial<Pick<ExperimentSpec, 'name' | 'params' | 'sweep' | 'seeds' | 'notes' | 'tags'>>;
@@ -342,9 +343,9 @@ export class ProjectStore {
   }
 
   getTheory(runId: number): TheorySeries[] {
-    const row = this.sql('SELECT theoryJson FROM runs WHERE id = ?').get(runId) as { theoryJson: string | null } | undefined;
+    const row = this.sql('SELECT e.family, r.theoryJson FROM runs r JOIN experiments e ON e.id = r.experimentId WHERE r.id = ?').get(runId) as { family: string; theoryJson: string | null } | undefined;
     if (!row) throw missing('run', runId);
-    return row.theoryJson === null ? [] : parse<TheorySeries[]>(row.theoryJson);
+    return row.theoryJson === null ? [] : withLegacyOverlayRoles(row.family, parse<TheorySeries[]>(row.theoryJson));
   }
 
   // ── Series ────────────────────────────────────────────────────────────────────────────────
