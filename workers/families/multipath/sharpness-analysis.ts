@@ -5,10 +5,29 @@ import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { pathwayDepths, pathwayInitScales, stabilityThreshold } from './params';
 import { gdTheoryApplies, hasOffsets, linearTheoryApplies } from './predictions';
-import { outcomeAgrees, predictMode, reductionFactor, type Outcome } from './theory';
+import { minSharpnessAllocation, outcomeAgrees, predictMode, reductionFactor, type Outcome } from './theory';
 
 /** Relative slack on "final sharpness ≤ 2/η": the run stops at a tolerance, not at the minimum. */
 const SHARPNESS_SLACK = 1e-3;
+/** A converged run whose pathway imbalance ι is at most this ended at the flattest split (Thm 4.2 / Prop. 5.1). */
+const FLATTEST_SPLIT_IMBALANCE = 0.02;
+/**
+ * Allowed |measured / λ_min − 1| for such a run: the sharpness is quadratic about the flattest split,
+ * ≈ (L−1)(L−2)/L² · 2ι²(P−1)²/P above λ_min, under 1 % for ι ≤ 0.02 at every P ≤ 16, L ≤ 20.
+ */
+const FLATTEST_SHARPNESS_TOLERANCE = 1e-2;
+
+const ratioOrNull = (value: number | null, reference: number): number | null => (value === null ? null : value / reference);
+
+/** Converged linear-network runs from balanced pathways (P ≥ 2) that ended at the flattest split. */
+const endsAtFlattestSplit = (r: ParsedRun): boolean =>
+  linearTheoryApplies(r.params) &&
+  !hasOffsets(r.params) &&
+  pathwayDepths(r.params).length >= 2 &&
+  r.run.status === 'done' &&
+  summaryNumber(r.run, 'converged') === 1 &&
+  summaryNumber(r.run, 'finalSharpness') !== null &&
+  (summaryNumber(r.run, 'finalImbalance') ?? Infinity) <= FLATTEST_SPLIT_IMBALANCE;
 
 function row(r: ParsedRun): AnalysisResult['rows'][number] {
   const p = r.params;
@@ -41,6 +60,7 @@ function row(r: ParsedRun): AnalysisResult['rows'][number] {
     predictedProgress: gd ? (m?.progress ?? null) : null,
     observedProgress: summaryNumber(r.run, 'rebalancingProgress'),
     finalSharpness: summaryNumber(r.run, 'finalSharpness'),
+    finalOverSingle: m ? ratioOrNull(summaryNumber(r.run, 'finalSharpness'), m.singleSharpness) : null,
     threshold: stabilityThreshold(p),
   };
 }
@@ -59,14 +79,17 @@ export const sharpnessAnalysis: AnalysisDefinition = {
     const { parsed, skipped } = parseRuns(runs);
     const rows = parsed.map(row);
     const checks: AnalysisResult['checks'] = [];
-    const factorErrors = rows.filter((r) => r.factorClosedForm !== null).map((r) => Math.abs((r.factor as number) / (r.factorClosedForm as number) - 1));
-    if (factorErrors.length > 0) {
+    // Thm 4.2 is measured only where a run exercises it: its end point is the flattest split.
+    const flattest = parsed.filter(endsAtFlattestSplit);
+    if (flattest.length > 0) {
+      const offFlattest = (r: ParsedRun): number => (summaryNumber(r.run, 'finalSharpness') as number) / minSharpnessAllocation(pathwayDepths(r.params), leadTarget(r.params)).sharpness - 1;
+      const worst = Math.max(...flattest.map((r) => Math.abs(offFlattest(r))));
       checks.push({
-        name: 'numerical minimum sharpness / λ_single against P^{(2−L)/L} (Thm 4.2), worst run',
-        value: Math.max(...factorErrors),
+        name: `runs ending at the flattest split (imbalance ι ≤ ${FLATTEST_SPLIT_IMBALANCE}): measured final sharpness against λ_min = λ_single·P^{(2−L)/L} (Thm 4.2; Prop. 5.1 for mixed depths), worst run`,
+        value: worst,
         expected: 0,
-        tolerance: '≤ 1e-9 relative',
-        pass: Math.max(...factorErrors) <= 1e-9,
+        tolerance: `≤ ${FLATTEST_SHARPNESS_TOLERANCE} relative`,
+        pass: worst <= FLATTEST_SHARPNESS_TOLERANCE,
       });
     }
     const converged = parsed.filter(
@@ -88,6 +111,12 @@ export const sharpnessAnalysis: AnalysisDefinition = {
       ...(compared.length > 0 ? [`Predicted outcome (stopping boundary λ = 2/η, App. E.6) matches the observed class in ${agree} of ${compared.length} finished runs.`] : []),
       'ρ = (λ_single − λ_end)/(λ_single − λ_min) after the edge of stability: below 0.1 winner-takes-all, from 0.9 full re-balancing, partial between; without it the run ends at the flow\'s split; a blow-up is diverged, a bounded unconverged run oscillating (it met the edge of stability) or not-converged (no stable minimum is predicted for η > 2/λ_min: oscillating or diverged agree with it).',
     ];
+    notes.push(
+      flattest.length > 0
+        ? `${flattest.length} run(s) ended at the flattest split (ι ≤ ${FLATTEST_SPLIT_IMBALANCE}): their measured sharpness is checked against λ_min.`
+        : `No converged run ended at the flattest split (ι ≤ ${FLATTEST_SPLIT_IMBALANCE}), so Thm 4.2 is not checked on these runs.`,
+      'λ_single, λ_min, λ_min/λ_single and P^{(2−L)/L} are formulas of each run\'s parameters (the last two agree to rounding, tested in the suite); final sharpness and final sharpness/λ_single are measured.',
+    );
     if (parsed.some((r) => !linearTheoryApplies(r.params))) {
       notes.push(
         'MLP runs: no prediction for the MLP model (λ_single, λ_min, the window and the WCR ceiling are the linear network\'s); their final sharpness and 2/η are measured, and their class and ρ observed apply the linear zero-loss sharpness to the projections a_{p,k}, so they describe how the mode is split, not the MLP\'s own sharpness.',
@@ -112,8 +141,9 @@ export const sharpnessAnalysis: AnalysisDefinition = {
         { key: 'target', label: 's (lead mode)' },
         { key: 'singleSharpness', label: 'λ_single' },
         { key: 'minSharpness', label: 'λ_min' },
-        { key: 'factor', label: 'λ_min/λ_single' },
-        { key: 'factorClosedForm', label: 'P^{(2−L)/L}' },
+        { key: 'factor', label: 'λ_min/λ_single (formula)' },
+        { key: 'factorClosedForm', label: 'P^{(2−L)/L} (formula)' },
+        { key: 'finalOverSingle', label: 'final sharpness/λ_single (run)' },
         { key: 'etaLow', label: '2/λ_single' },
         { key: 'etaHigh', label: '2/λ_min' },
         { key: 'etaWcr', label: 'η_WCR' },

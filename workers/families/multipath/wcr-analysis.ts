@@ -1,6 +1,6 @@
 // Section 6 / Appendix F: the worst-case-return constant C_L as the root of the worst return for every depth, its
-// ratio C_L/2 to the classical bound h < 2/L, as a curve over depth; C₂ = 3√3 − 2 checks it. Shown with runs
-// that start at the worst overshoot (Fig. 5), whose sign flips it checks against η_WCR.
+// ratio C_L/2 to the classical bound h < 2/L, as a curve over depth (formulas, shown as such: the suite tests them,
+// e.g. C₂ = 3√3 − 2). Shown with runs that start at the worst overshoot (Fig. 5), whose sign flips it checks against η_WCR.
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { pathwayDepths } from './params';
@@ -44,12 +44,11 @@ export const wcrAnalysis: AnalysisDefinition = {
     const rows = wcrTable(Math.max(MIN_DEPTHS, ...runDepths));
     const c2 = rows[0].constant;
     const increasing = rows.every((row, i) => i === 0 || row.ratio > rows[i - 1].ratio);
+    const smallestRatio = Math.min(...rows.map((r) => r.ratio));
     const started = worstCaseRuns(runs);
     const knifeEdge = started.filter((r) => (summaryNumber(r.run, 'signFlipStep') !== null) === r.params.learningRate > runEtaWcr(r)).length;
+    // Only the runs are checked: the table is the same for any runs of these depths.
     const checks: AnalysisResult['checks'] = [
-      { name: 'C₂ against the closed form 3√3 − 2', value: c2, expected: 3 * Math.sqrt(3) - 2, tolerance: '±1e-9 relative', pass: Math.abs(c2 / (3 * Math.sqrt(3) - 2) - 1) <= 1e-9 },
-      { name: 'smallest ratio η_WCR / classical bound over L (must exceed 1)', value: Math.min(...rows.map((r) => r.ratio)), expected: null, tolerance: '> 1', pass: rows.every((r) => r.ratio > 1) },
-      { name: 'ratio increases with depth (Prop. 6.3, eq. 23)', value: increasing ? 1 : 0, expected: 1, tolerance: 'strictly increasing', pass: increasing },
       {
         name: 'worst-case-start runs that cross zero exactly when η > η_WCR (Fig. 5 knife edge)',
         value: knifeEdge,
@@ -81,6 +80,8 @@ export const wcrAnalysis: AnalysisDefinition = {
         ],
       },
       notes: [
+        `The table is computed from the chain map, not measured on the runs: C₂ = ${c2.toFixed(10)} (closed form 3√3 − 2 = ${(3 * Math.sqrt(3) - 2).toFixed(10)}); ` +
+          `the ratio η_WCR/(2/λ_single) is at least ${smallestRatio.toFixed(4)} and ${increasing ? 'increases' : 'does not increase'} with depth (Prop. 6.3, eq. 23).`,
         'h = η s^{2−2/L} normalizes the chain (App. F.2); overshoot starts at h = 1/L (η_onset = 1/λ_single), the classical linear bound is h = 2/L.',
         'The paper\'s table (82) and its asymptotic form (22) were lost in the text copy; the values here are computed, with C₂ = 3√3 − 2 as the closed-form check.',
       ],
