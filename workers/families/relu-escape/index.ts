@@ -3,6 +3,7 @@
 // counter-example (Example 1), the norm growth of Prop. 2.2, and small-initialization MNIST training.
 import { defineFamily, type ChartSpec } from '../../family';
 import { depthSpeed } from './depth-speed';
+import { mnistEscapes } from './mnist-escapes';
 import { reluEscapeParams } from './params';
 import { runReluEscape } from './run';
 import { theoryOverlays } from './theory';
@@ -94,5 +95,5 @@ export const family = defineFamily({
   ],
   run: runReluEscape,
   theory: theoryOverlays,
-  analyses: [widthSuccess, depthSpeed],
+  analyses: [widthSuccess, depthSpeed, mnistEscapes],
 });
