@@ -95,9 +95,6 @@ export function flowRhs(m: ReducedModel, w: Float64Array, dw: Float64Array, r: F
   }
 }
 
-let scratchC2 = new Float64Array(16);
-let scratchD = new Float64Array(16);
-
 /**
  * Top eigenvalue of the Hessian of ½ r² for one mode in the layer coordinates w_{p,l}, at a
  * depth-balanced point (every layer of pathway p equal to w_p). With g = ∂a/∂w (entries w_p^{L_p−1})
@@ -106,17 +103,13 @@ let scratchD = new Float64Array(16);
  * c_p = √L_p w_p^{L_p−1}, D_p = −r (L_p − 1) w_p^{L_p−2}, whose top eigenvalue is the largest root of
  * the secular equation 1 = Σ c_p²/(λ − D_p) (or max D where it has none above max D).
  * At zero loss this is Σ_p L_p a_p^{2−2/L_p} (Prop. 4.1 / 5.1).
+ * `scratch` (2P entries) lets a caller that asks every step reuse one buffer instead of allocating.
  */
-export function modeSharpness(depths: readonly number[], w: Float64Array, offset: number, r: number): number {
+export function modeSharpness(depths: readonly number[], w: Float64Array, offset: number, r: number, scratch = new Float64Array(2 * depths.length)): number {
   const P = depths.length;
   let top = -Infinity;
   let maxD = -Infinity, sumC2 = 0;
-  // Called every step: reuse scratch rather than allocate.
-  if (scratchC2.length < P) {
-    scratchC2 = new Float64Array(P);
-    scratchD = new Float64Array(P);
-  }
-  const c2 = scratchC2, D = scratchD;
+  const c2 = scratch.subarray(0, P), D = scratch.subarray(P, 2 * P);
   for (let p = 0; p < P; p++) {
     const L = depths[p];
     const wp = w[offset + p];
@@ -149,10 +142,10 @@ export function modeSharpness(depths: readonly number[], w: Float64Array, offset
 }
 
 /** The model's sharpness: the largest mode sharpness (the Hessian is block-diagonal across modes). */
-export function sharpness(m: ReducedModel, w: Float64Array, r: Float64Array): number {
+export function sharpness(m: ReducedModel, w: Float64Array, r: Float64Array, scratch = new Float64Array(2 * m.depths.length)): number {
   let top = -Infinity;
   const P = m.depths.length;
-  for (let k = 0; k < m.targets.length; k++) top = Math.max(top, modeSharpness(m.depths, w, k * P, r[k]));
+  for (let k = 0; k < m.targets.length; k++) top = Math.max(top, modeSharpness(m.depths, w, k * P, r[k], scratch));
   return top;
 }
 

@@ -42,13 +42,14 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
   const update = reducedStepper(model, updateRule(p), w.length);
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w.length);
+  const sharpnessScratch = new Float64Array(2 * model.depths.length);
   const limit = divergedLoss(model);
   let loss = residuals(model, w, r);
   let step = 0;
   let diverged = false;
   for (;;) {
     pathwayValues(model, w, a);
-    const lambda = sharpness(model, w, r);
+    const lambda = sharpness(model, w, r, sharpnessScratch);
     obs.step(step, a, r, lambda);
     // A per-layer scalar through zero flips the mode's singular vectors (Section 6); for even L
     // the pathway value a = w^L cannot show it.
@@ -96,11 +97,12 @@ export function runReducedFlow(p: MultipathParams, ctx: RunContext): RunSummary 
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w0.length);
   const y = new Float64Array(w0.length);
+  const sharpnessScratch = new Float64Array(2 * model.depths.length);
   const tEnd = p.learningRate * p.maxSteps;
   const observe = (t: number, state: Float64Array): number => {
     const loss = residuals(model, state, r);
     pathwayValues(model, state, a);
-    const lambda = sharpness(model, state, r);
+    const lambda = sharpness(model, state, r, sharpnessScratch);
     obs.step(t / p.learningRate, a, r, lambda);
     obs.record(t / p.learningRate, a, r, loss, lambda);
     return loss;
