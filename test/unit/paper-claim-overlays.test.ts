@@ -3,6 +3,7 @@
 // which the runs contradict (targets 10, 9, 1 at ε = 1e-3: escapes 0.77–0.83, 0.87–1.01, 6.9–9.2
 // against τ = 6.91, 0.86, 6.91), is drawn as that paper's claim — grey, dotted, named by paper and
 // section on screen and in figure exports — never as theory.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ChartSpec, TheorySeries } from '../../src-main/contract/family-meta';
 import { buildPanelModel } from '../../src-renderer/src/charts/panel-model';
@@ -16,6 +17,11 @@ import { createRng } from '../../workers/numeric/rng';
 import { fakeRunContext } from './fake-run-context';
 
 const ESCAPE_TOLERANCE = 0.02;
+
+function hierarchyParams(): Record<string, unknown> {
+  const example = JSON.parse(readFileSync(new URL('../../examples/dln-train-hierarchy.json', import.meta.url), 'utf8')) as { params: Record<string, unknown> };
+  return example.params;
+}
 const sigmaChart = family.charts.find((chart) => chart.id === 'sigma');
 
 async function runWithOverlays(raw: Record<string, unknown>, seed: number) {
@@ -32,6 +38,9 @@ describe('dln-train small-random init (L = 2, flow): what is drawn as theory hol
     ['targets 10, 9, 1 at ε = 1e-3 (paper 001 §7.2 example)', { depth: 2, targetSingularValues: [10, 9, 1], init: 'small-random', initScale: 1e-3, horizon: 14 }, [0, 1, 2, 3]],
     ['targets 3, 2, 1, random vectors, ε = 1e-2', { depth: 2, targetSingularValues: [3, 2, 1], singularVectors: 'random', init: 'small-random', initScale: 1e-2, horizon: 14 }, [0, 1, 2, 3]],
     ['targets 10, 9, 1, hidden width 6', { depth: 2, targetSingularValues: [10, 9, 1], hiddenWidth: 6, init: 'small-random', initScale: 1e-3, horizon: 14 }, [0, 1]],
+    // Repeated values: the init picks which direction of the shared subspace escapes first.
+    ['targets 4, 2, 2, 2, 1, random vectors, ε = 1e-3', { depth: 2, targetSingularValues: [4, 2, 2, 2, 1], singularVectors: 'random', init: 'small-random', initScale: 1e-3, horizon: 16 }, [0, 1, 2]],
+    ['the hierarchy target of examples/dln-train-hierarchy.json (√15, √7, √3 ×2, 1 ×4)', hierarchyParams(), [0, 1]],
   ];
   it.each(cases)('%s: every theory line on the σ chart sits within 2 %% of the escape it predicts', async (_name, raw, seeds) => {
     for (const seed of seeds) {

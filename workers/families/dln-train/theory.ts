@@ -12,6 +12,7 @@ import { solveFlow } from '../mode-flow/solver';
 import { integrate } from '../../numeric/ode';
 import { matmul, matmulTN, qr, zeros, type Matrix } from '../../numeric/matrix';
 import { createRng } from '../../numeric/rng';
+import { singularValues } from '../../numeric/svd';
 import { lambdaLayerValues } from './balanced-init';
 import { initialLayers } from './network';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
@@ -86,6 +87,8 @@ export function hasLinearizedEscapes(p: DlnTrainParams): boolean {
  * mode α is (v_α; u_α)/√2 at rate s_α: the mode starts as an aligned balanced mode of size a_α = ½‖z_α‖²,
  * z_α = (W₁v_α + W₂ᵀu_α)/√2, of which only the part orthogonal to the hidden directions of the faster modes
  * (larger s) survives (the QR of [z₁ … z_k]). From there the logistic gives t_α = log(s_α/a_α − 1)/(2s_α).
+ * Modes with one target value s grow together at the same rate, so the init decides which direction of
+ * their subspace escapes first: their sizes are the singular values of that group's diagonal block of R.
  * Within 2 % of the runs (test/unit/paper-claim-overlays.test.ts); null for a mode with no hidden direction
  * left or that starts past s_α/2.
  */
@@ -98,12 +101,28 @@ export function linearizedEscapeTimes(task: Task, layers: readonly Matrix[]): (n
     for (let alpha = 0; alpha < s.length; alpha++) z.data[h * s.length + alpha] = (fromInput.data[h * fromInput.cols + alpha] + fromOutput.data[h * fromOutput.cols + alpha]) / Math.SQRT2;
   }
   const { r } = qr(z);
+  const sizes = new Array<number | null>(s.length).fill(null);
+  for (let first = 0; first < s.length; ) {
+    let end = first + 1;
+    while (end < s.length && Math.abs(s[end] - s[first]) <= DEGENERATE * s[first]) end++;
+    const rows = Math.min(end, r.rows) - first;
+    if (rows > 0) {
+      const block = zeros(rows, end - first);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < end - first; j++) block.data[i * block.cols + j] = r.data[(first + i) * r.cols + first + j];
+      singularValues(block).forEach((value, i) => (sizes[first + i] = value));
+    }
+    first = end;
+  }
   return s.map((target, alpha) => {
-    if (alpha >= r.rows) return null;
-    const a0 = r.data[alpha * r.cols + alpha] ** 2 / 2;
+    const size = sizes[alpha];
+    if (size === null) return null;
+    const a0 = size ** 2 / 2;
     return a0 > 0 && a0 < target / 2 ? Math.log(target / a0 - 1) / (2 * target) : null;
   });
 }
+
+/** Target values this close (relative) are one repeated value: their modes share a subspace. */
+const DEGENERATE = 1e-9;
 
 /** linearizedEscapeTimes for the init that `seed` draws (the run's own); null where the prediction does not apply. */
 export function smallRandomEscapeTimes(p: DlnTrainParams, seed: number): (number | null)[] | null {
