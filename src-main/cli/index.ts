@@ -202,6 +202,7 @@ function printRunReport(
   for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   console.log(`${name}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
   for (const r of runs.filter((r) => r.status !== 'done')) console.log(`  run ${r.id} ${r.status}: ${r.error ?? ''}`);
+  for (const r of runs) if (typeof r.summary?.warning === 'string' && r.summary.warning) console.log(`  run ${r.id} warning: ${r.summary.warning}`);
   if (runs.length <= 10) {
     for (const r of runs) console.log(`  run ${r.id} ${JSON.stringify(r.params)} → ${JSON.stringify(r.summary)}`);
   }

@@ -31,6 +31,16 @@ describe('steepest through the CLI', () => {
     expect(analyses['geometry-table'].rows).toHaveLength(6);
   }, 120_000);
 
+  it('says so when a run stops moving: GD at a margin of ~10⁸ (steepest, q = 2) ends done with a warning in the report', async () => {
+    const dir = tempDir();
+    const spec = join(dir, 'frozen.json');
+    const params = { task: 'classification', features: 1, samples: 5, groundTruth: [1], depth: 8, init: 'balanced', initScale: 10, balanceConstant: 0, learningRate: 0.01, steps: 200, recordPoints: 20 };
+    writeFileSync(spec, JSON.stringify({ family: 'steepest', params: { ...params, optimizer: 'steepest', q: 2 } }));
+    const result = await runCli(['run', spec, '--project', join(dir, 'f.saddle')], env());
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/run 1 warning: .*step 0/);
+  }, 60_000);
+
   it('rejects q outside [1, 2] naming the field', async () => {
     const spec = join(tempDir(), 'bad.json');
     writeFileSync(spec, JSON.stringify({ family: 'steepest', params: { q: 3 } }));

@@ -7,7 +7,7 @@ import { formatCompact, formatDuration, formatNumber } from '../../src-renderer/
 import { appendPoints } from '../../src-renderer/src/logic/live-series';
 import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics';
 import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
-import { cellValue, filterRuns, parseTags, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
+import { cellValue, filterRuns, parseTags, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
 import { clickSelection } from '../../src-renderer/src/logic/selection';
 import { commandForKey, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
 
@@ -240,5 +240,15 @@ describe('CSV', () => {
     expect(toCsv(['a', 'b'], [['x,y', 'say "hi"'], [1, null], ['line\nbreak', [1, 2]]])).toBe(
       'a,b\r\n"x,y","say ""hi"""\r\n1,\r\n"line\nbreak","[1,2]"\r\n',
     );
+  });
+});
+
+describe('run warnings', () => {
+  it("shows a family's warning string and nothing for a run without one", () => {
+    const run = (summary: Record<string, unknown> | null) => ({ summary }) as unknown as Parameters<typeof runWarning>[0];
+    expect(runWarning(run({ warning: 'no weight changed after step 474 of 10000' }))).toBe('no weight changed after step 474 of 10000');
+    expect(runWarning(run({ warning: null }))).toBeNull();
+    expect(runWarning(run({ warning: '' }))).toBeNull();
+    expect(runWarning(run(null))).toBeNull();
   });
 });

@@ -81,3 +81,9 @@ export function filterRuns(runs: readonly Run[], columns: readonly TableColumn[]
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(/[\s,]+/).filter((tag) => tag !== ''))];
 }
+
+/** A family's warning about a run that ended `done` but not as it should read (e.g. it stopped moving). */
+export function runWarning(run: Run): string | null {
+  const warning = run.summary?.warning;
+  return typeof warning === 'string' && warning.length > 0 ? warning : null;
+}
