@@ -28,6 +28,11 @@ export type MetricSpec = z.infer<typeof metricSpec>;
 export const axisSpec = z.object({
   label: z.string(),
   log: z.boolean().default(false),
+  /**
+   * Parameters whose sweep makes this axis start logarithmic although `log` is false: e.g. t when
+   * initScale is swept, since the escape time ε^{-(L-2)} then spans decades across the runs.
+   */
+  logWhenSwept: z.array(z.string()).optional(),
 });
 export type AxisSpec = z.infer<typeof axisSpec>;
 

@@ -3,7 +3,7 @@
 import type { AnalysisResult } from '../../../src-main/contract/family-meta';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
 import { plottablePoints } from './log-filter';
-import { paletteColor } from './palette';
+import { classColor, isNamedClass, paletteColor } from './palette';
 import type { BuiltOption, SeriesOption } from './types';
 
 /**
@@ -15,7 +15,8 @@ export function buildAnalysisOption(result: AnalysisResult): BuiltOption | null 
   if (!chart) return null;
   const counters = { scatter: 0, line: 0 };
   const series: SeriesOption[] = chart.series.map((item, position) => {
-    const color = paletteColor(counters[item.kind]++);
+    // A series named by a class (an outcome of a phase diagram) takes that class's colour, as in the sweep map.
+    const color = item.kind === 'scatter' && isNamedClass(item.name) ? classColor(item.name) : paletteColor(counters[item.kind]++);
     const data = plottablePoints(item.x, item.y, chart.x.log, chart.y.log);
     const common = { id: `${item.kind}:${position}`, name: item.name, color, data };
     return item.kind === 'scatter'

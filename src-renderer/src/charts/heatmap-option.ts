@@ -8,7 +8,8 @@ import { formatNumber } from '../logic/format';
 import type { MetricSeries } from '../logic/live-series';
 import { chartMetrics, metricIndex } from '../logic/metrics';
 import { grid, tooltip } from './axes';
-import { paletteColor } from './palette';
+import { colourScale } from './colour-scale';
+import { classColor, viridis } from './palette';
 import type { BuiltOption } from './types';
 
 export interface HeatmapGrid {
@@ -69,25 +70,30 @@ export function seriesHeatmapGrid(series: readonly MetricSeries[], pattern: stri
   };
 }
 
-/** Symmetric colour range around 0 when values take both signs (signed weights), else min–max. */
-function colourRange(cells: readonly [number, number, number][]): { min: number; max: number; diverging: boolean } {
-  let [min, max] = [Infinity, -Infinity];
-  for (const [, , v] of cells) {
-    min = Math.min(min, v);
-    max = Math.max(max, v);
+interface ColourRange {
+  min: number;
+  max: number;
+  diverging: boolean;
+  /** Colours follow log10 of the value (positive values over three decades or more, or log-spaced). */
+  log: boolean;
+}
+
+/** Symmetric colour range around 0 when values take both signs (signed weights), else min–max, in log10 where the values call for it. */
+function colourRange(cells: readonly [number, number, number][]): ColourRange {
+  const values = cells.map(([, , v]) => v);
+  const scale = colourScale('', values);
+  if (!scale) return values.length > 0 ? { min: values[0], max: values[0] + 1, diverging: false, log: false } : { min: 0, max: 1, diverging: false, log: false };
+  if (scale.log) return { min: Math.log10(scale.min), max: Math.log10(scale.max), diverging: false, log: true };
+  if (scale.min < 0 && scale.max > 0) {
+    const bound = Math.max(-scale.min, scale.max);
+    return { min: -bound, max: bound, diverging: true, log: false };
   }
-  if (!Number.isFinite(min)) return { min: 0, max: 1, diverging: false };
-  if (min < 0 && max > 0) {
-    const bound = Math.max(-min, max);
-    return { min: -bound, max: bound, diverging: true };
-  }
-  return { min, max: max > min ? max : min + 1, diverging: false };
+  return { min: scale.min, max: scale.max, diverging: false, log: false };
 }
 
 const divergingColours = ['#2166ac', '#92c5de', '#f7f7f7', '#f4a582', '#b2182b'];
-const sequentialColours = ['#f7fbff', '#9ecae1', '#4292c6', '#08519c', '#08306b'];
 
-/** Colours of outcome classes: cell values are indices into `classes`. */
+/** Colours of classes, each bound to its name (palette.ts): cell values are indices into `classes`. */
 function classMap(classes: readonly string[]): VisualMapComponentOption {
   return {
     type: 'piecewise',
@@ -95,7 +101,7 @@ function classMap(classes: readonly string[]): VisualMapComponentOption {
     right: 4,
     top: 'middle',
     textStyle: { fontSize: 10 },
-    pieces: classes.map((label, value) => ({ value, label, color: paletteColor(value) })),
+    pieces: classes.map((label, value) => ({ value, label, color: classColor(label) })),
   };
 }
 
@@ -117,16 +123,18 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
         type: 'continuous',
         min: range.min,
         max: range.max,
+        // A log scale maps the fourth value of each cell, log10 of the third.
+        ...(range.log ? { dimension: 3 } : {}),
         calculable: true,
         orient: 'vertical',
         right: 4,
         top: 'middle',
         itemHeight: 160,
         textStyle: { fontSize: 10 },
-        formatter: (value: unknown) => (typeof value === 'number' ? formatNumber(value) : String(value)),
-        inRange: { color: range.diverging ? divergingColours : sequentialColours },
+        formatter: (value: unknown) => (typeof value === 'number' ? formatNumber(range.log ? 10 ** value : value) : String(value)),
+        inRange: { color: range.diverging ? divergingColours : [...viridis] },
       },
     ],
-    series: [{ type: 'heatmap', id: 'data:heatmap', name: axes.value, data: heatmap.cells, progressive: 0, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
+    series: [{ type: 'heatmap', id: 'data:heatmap', name: axes.value, data: range.log ? heatmap.cells.map((cell) => [...cell, Math.log10(cell[2])]) : heatmap.cells, progressive: 0, emphasis: { itemStyle: { borderColor: '#333', borderWidth: 1 } } }],
   };
 }

@@ -65,6 +65,8 @@ export interface ModelGroup {
   theory: TheorySeries[];
   /** The compared experiment the group's runs come from; null for the current experiment. */
   experiment: string | null;
+  /** Parameters of the group's first run: what a colour by parameter reads. */
+  params: Readonly<Record<string, unknown>>;
 }
 
 export interface PanelModel {
@@ -196,7 +198,7 @@ export function buildPanelModel(input: PanelModelInput): PanelModel {
       const mapped = mapTheory(original, xMode, shown);
       groupTheory = group.experiment === null ? mapped : mapped.map((series) => ({ ...series, label: `${group.experiment}: ${series.label}` }));
     }
-    groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory, experiment: group.experiment });
+    groups.push({ key: group.key, label: group.label, runIds: group.runs.map((run) => run.runId), lines, theory: groupTheory, experiment: group.experiment, params: group.runs[0].params });
   }
   return { chart, groups, referenceLines: input.referenceLines ?? [], notes: input.notes ?? [], unplaced: input.runs.length - placed.length };
 }

@@ -5,6 +5,7 @@ import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
 import { plottable, plottableBand, plottablePoints } from './log-filter';
 import { claimColor, neutralColor, paletteColor } from './palette';
+import { colourBar, colourBarWidth, colourScale, scaleColor, type ColourScale } from './colour-scale';
 import { buildPanelModel, type Grouping, type ModelGroup, type ModelLine, type PanelModel, type PanelRun } from './panel-model';
 import type { BuiltOption, SeriesOption } from './types';
 import type { GridComponentOption, TitleComponentOption } from 'echarts/components';
@@ -15,6 +16,11 @@ export interface PanelView {
   overlay: boolean;
   /** Replaces the chart's x label when the x axis shows something else (wall time, η·t, …). */
   xLabel?: string;
+  /**
+   * A numeric parameter that colours the groups of an overlay on a continuous scale, shown by a
+   * colour bar instead of one legend entry per group; absent or null: one palette colour per group.
+   */
+  colourBy?: string | null;
 }
 
 export interface PanelOptions extends PanelView {
@@ -33,16 +39,33 @@ export function multiplesGrid(count: number): { columns: number; rows: number } 
   return { columns, rows: Math.max(1, Math.ceil(count / columns)) };
 }
 
-/** Legend entries: groups in an overlay of several groups, else metrics; then theory labels. */
-function legendNames(model: PanelModel, overlay: boolean): string[] {
+/** The value a group is coloured by, when the overlay is coloured by a parameter and the group has a number for it. */
+function colourValue(group: ModelGroup, scale: ColourScale | null): number | null {
+  const value = scale ? group.params[scale.label] : null;
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** The continuous scale of an overlay of several groups coloured by `view.colourBy`; null otherwise. */
+export function panelColourScale(model: PanelModel, view: Pick<PanelView, 'overlay' | 'colourBy'>): ColourScale | null {
+  const key = view.colourBy;
+  if (!key || !view.overlay || model.groups.length < 2) return null;
+  return colourScale(key, model.groups.flatMap((group) => (typeof group.params[key] === 'number' ? [group.params[key] as number] : [])));
+}
+
+/**
+ * Legend entries: groups in an overlay of several groups (those the colour bar does not cover),
+ * else metrics; then theory labels.
+ */
+function legendNames(model: PanelModel, overlay: boolean, scale: ColourScale | null): string[] {
   const byGroup = overlay && model.groups.length > 1;
-  const names = model.groups.flatMap((group) => [...(byGroup ? [group.label] : group.lines.map((line) => line.metric)), ...group.theory.map((theory) => theory.label)]);
+  const groupEntries = (group: ModelGroup) => (colourValue(group, scale) !== null ? [] : [group.label]);
+  const names = model.groups.flatMap((group) => [...(byGroup ? groupEntries(group) : group.lines.map((line) => line.metric)), ...group.theory.map((theory) => theory.label)]);
   return [...new Set(names)];
 }
 
 /** Pixel height the panel needs: the plot (or grid of plots) plus its legend. */
-export function panelHeight(model: PanelModel, overlay: boolean): number {
-  const legendHeight = legendLayout(legendNames(model, overlay)).height;
+export function panelHeight(model: PanelModel, overlay: boolean, colourBy?: string | null): number {
+  const legendHeight = legendLayout(legendNames(model, overlay, panelColourScale(model, { overlay, colourBy }))).height;
   return legendHeight + (overlay ? overlayPlotHeight : multiplesGrid(model.groups.length).rows * cellHeight);
 }
 
@@ -66,11 +89,13 @@ interface Styling {
   byGroup: boolean;
   logX: boolean;
   logY: boolean;
+  /** The colour of a group's series and overlays when coloured by group. */
+  groupColor: (group: ModelGroup, groupIndex: number) => string;
 }
 
 function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: ModelLine, style: Styling): SeriesOption[] {
   const name = style.byGroup ? group.label : line.metric;
-  const color = paletteColor(style.byGroup ? groupIndex : line.colorIndex);
+  const color = style.byGroup ? style.groupColor(group, groupIndex) : paletteColor(line.colorIndex);
   const axes = { xAxisIndex: cell.index, yAxisIndex: cell.index };
   const id = `${cell.index}:${group.key}:${line.metric}`;
   if (line.points) {
@@ -110,7 +135,7 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
 function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory: TheorySeries, position: number, style: Styling): SeriesOption {
   // A paper's claim is grey and dotted whatever it belongs to, so it never reads as a prediction.
   const claim = theory.role === 'paper-claim';
-  const color = claim ? claimColor : style.byGroup ? paletteColor(groupIndex) : theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
+  const color = claim ? claimColor : style.byGroup ? style.groupColor(group, groupIndex) : theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
   const base = {
     xAxisIndex: cell.index,
     yAxisIndex: cell.index,
@@ -190,11 +215,16 @@ export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption
   const { chart, groups } = model;
   const multiples = !view.overlay && groups.length > 0;
   const cells: Cell[] = multiples ? groups.map((group, index) => ({ index, groups: [group] })) : [{ index: 0, groups }];
-  const style: Styling = { byGroup: view.overlay && groups.length > 1, logX: view.logX, logY: view.logY };
+  const scale = panelColourScale(model, view);
+  const groupColor = (group: ModelGroup, groupIndex: number) => {
+    const value = colourValue(group, scale);
+    return scale && value !== null ? scaleColor(scale, value) : paletteColor(groupIndex);
+  };
+  const style: Styling = { byGroup: view.overlay && groups.length > 1, logX: view.logX, logY: view.logY, groupColor };
   const { columns } = multiplesGrid(cells.length);
   // Axis names only on the outer plots: x on the last row, y on the first column.
   const lastRowStart = cells.length - (cells.length % columns || columns);
-  const names = legendNames(model, view.overlay);
+  const names = legendNames(model, view.overlay, scale);
   const legendBlock = legendLayout(names);
   // Theory coloured by group: its legend entry stands for all groups, so it gets a neutral icon.
   const theoryNames = new Set(groups.flatMap((group) => group.theory.map((theory) => theory.label)));
@@ -212,7 +242,7 @@ export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption
   };
   for (const cell of cells) {
     const rect = multiples ? cellRect(cell.index, cells.length, legendBlock.height) : null;
-    option.grid.push(rect?.grid ?? grid({ left: 8, right: 16, top: legendBlock.height + 6, bottom: 6 }));
+    option.grid.push(rect?.grid ?? grid({ left: 8, right: scale ? 16 + colourBarWidth : 16, top: legendBlock.height + 6, bottom: 6 }));
     if (rect) option.title.push({ ...rect.title, text: cell.groups[0].label });
     option.xAxis.push(xAxis({ label: view.xLabel ?? chart.x.label, log: view.logX, gridIndex: cell.index, showName: cell.index >= lastRowStart }));
     option.yAxis.push(yAxis({ label: chart.y.label, log: view.logY, gridIndex: cell.index, showName: cell.index % columns === 0 }));
@@ -222,6 +252,13 @@ export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption
       group.theory.forEach((theory, position) => option.series.push(theorySeries(cell, group, groupIndex, theory, position, style)));
     }
     option.series.push(...annotationSeries(cell, model.referenceLines, model.notes, style));
+  }
+  // An empty list, not none: the chart replaces its visual maps, so a bar switched off goes away.
+  option.visualMap = [];
+  if (scale) {
+    const bar = colourBar(scale, legendBlock.height, overlayPlotHeight);
+    option.visualMap.push(bar.visualMap);
+    option.title.push(bar.title);
   }
   return option;
 }

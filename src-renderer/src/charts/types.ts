@@ -25,6 +25,8 @@ export type BuiltOption = {
   legend: LegendComponentOption;
   tooltip: TooltipComponentOption;
   dataZoom: DataZoomComponentOption[];
+  /** The colour bar of a panel coloured by a parameter (a legend only: it maps no series). */
+  visualMap?: VisualMapComponentOption[];
   series: SeriesOption[];
 };
 

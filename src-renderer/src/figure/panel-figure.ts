@@ -49,6 +49,6 @@ export function panelFigure(chart: ChartSpec): PanelFigure {
     referenceLines: settings.referenceLines,
     notes: settings.notes,
   });
-  const view = { logX: settings.logX, logY: settings.logY, overlay: dashboard.mode === 'overlay', xLabel: xAxisLabel(settings.xMode, chart.x.label, metricLabel) };
+  const view = { logX: settings.logX, logY: settings.logY, overlay: dashboard.mode === 'overlay', xLabel: xAxisLabel(settings.xMode, chart.x.label, metricLabel), colourBy: dashboard.colourBy };
   return { model, view };
 }

@@ -2,6 +2,7 @@
 // the defensive reading of a saved one: unknown or malformed entries fall back to defaults, so a
 // layout saved by another version of the app never breaks the dashboard.
 import { z } from 'zod';
+import type { AxisSpec, ChartSpec } from '../../../src-main/contract/family-meta';
 import type { Smoothing } from './smoothing';
 import type { XMode } from './x-axis';
 
@@ -68,6 +69,8 @@ const layoutSchema = z.object({
   selectedRunIds: lenientList(z.number().int()).catch([]),
   /** Runs of other experiments drawn beside this one's (logic/comparison.ts). */
   compared: lenientList(comparedExperimentSchema).catch([]),
+  /** The parameter overlays are coloured by (colour bar); null: palette colours; absent: the default for the sweep. */
+  colourBy: z.string().nullable().optional().catch(undefined),
 });
 
 export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels'> & { panels: Record<string, PanelSettings> };
@@ -76,8 +79,14 @@ export function defaultPanel(logX = false, logY = false): PanelSettings {
   return { logX, logY, hiddenTheory: [], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] };
 }
 
+/** A chart's panel before the user changes it: log axes where the family declares them, or where it declares them for a parameter the experiment sweeps. */
+export function chartDefaultPanel(chart: ChartSpec, swept: ReadonlySet<string>): PanelSettings {
+  const startsLog = (axis: AxisSpec) => axis.log || (axis.logWhenSwept ?? []).some((key) => swept.has(key));
+  return defaultPanel(startsLog(chart.x), startsLog(chart.y));
+}
+
 export function defaultLayout(): DashboardLayout {
-  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [] };
+  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [], colourBy: undefined };
 }
 
 /** Only the compared runs of a layout record, read as leniently as the whole layout. */

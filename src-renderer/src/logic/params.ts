@@ -30,6 +30,22 @@ export function varyingKeys(paramSets: readonly Params[]): string[] {
   return keys.filter((key) => new Set(paramSets.map((params) => valueText(params, key))).size > 1);
 }
 
+/**
+ * The parameter a sweep's curves are coloured by unless the user chooses: of the varying keys whose
+ * values are all numbers, the one with the most distinct values (the ε logspace of a sweep over a
+ * few depths), the earlier on ties; null when none varies.
+ */
+export function defaultColourParam(paramSets: readonly Params[], varying: readonly string[]): string | null {
+  let best: { key: string; count: number } | null = null;
+  for (const key of varying) {
+    const values = paramSets.map((params) => params[key]);
+    if (!values.every((value) => typeof value === 'number')) continue;
+    const count = new Set(values).size;
+    if (!best || count > best.count) best = { key, count };
+  }
+  return best?.key ?? null;
+}
+
 export function paramsLabel(params: Params, keys: readonly string[]): string {
   return keys.map((key) => `${key}=${formatValue(params[key])}`).join(', ');
 }

@@ -30,6 +30,28 @@ export interface SweepMap {
   classes: string[];
 }
 
+/** What a map can be coloured by: the run status, then the summary keys with a number or a class, sorted. */
+export function sweepValueKeys(runs: readonly SweepRun[]): SweepValueKey[] {
+  const keys = new Set<string>();
+  for (const run of runs) for (const [key, value] of Object.entries(run.summary ?? {})) if (typeof value === 'number' || typeof value === 'string' || value === null) keys.add(key);
+  return ['status', ...[...keys].sort()];
+}
+
+/**
+ * The colour a map opens with: the status while runs are active (what is done, what is not), then
+ * a class summary such as an outcome, else the first numeric summary that differs between runs
+ * (a constant colours every cell alike), else the status.
+ */
+export function defaultSweepValue(runs: readonly SweepRun[], active: boolean): SweepValueKey {
+  if (active) return 'status';
+  const keys = sweepValueKeys(runs).filter((key) => key !== 'status');
+  const values = (key: string) => runs.map((run) => run.summary?.[key]);
+  const classKey = keys.find((key) => values(key).some((value) => typeof value === 'string'));
+  if (classKey) return classKey;
+  const varies = (key: string) => new Set(values(key).filter((value) => typeof value === 'number' && Number.isFinite(value))).size > 1;
+  return keys.find(varies) ?? 'status';
+}
+
 function coordinate(run: SweepRun, key: string): unknown {
   return key === 'seed' ? run.seed : run.params[key];
 }
@@ -84,15 +106,18 @@ export function buildSweepMap(runs: readonly SweepRun[], xKey: string, yKey: str
   return { xValues, yValues, cells, classes };
 }
 
-/** Half-way between two axis values: geometric for positive log-spaced axes, integral for integers. */
-export function midpoint(a: number, b: number, axis: readonly number[]): number | null {
-  let mid: number;
+/** Ascending positive values more evenly spaced in ratio than in difference (a logspace), at least three. */
+export function isLogSpaced(axis: readonly number[]): boolean {
   const positive = axis.every((v) => v > 0);
   const ratios = axis.slice(1).map((v, i) => v / axis[i]);
   const differences = axis.slice(1).map((v, i) => v - axis[i]);
   const spread = (values: number[]) => (values.length < 2 ? 0 : (Math.max(...values) - Math.min(...values)) / Math.abs(values[0]));
-  const geometric = positive && axis.length > 2 && spread(ratios) < spread(differences);
-  mid = geometric ? Math.sqrt(a * b) : (a + b) / 2;
+  return positive && axis.length > 2 && spread(ratios) < spread(differences);
+}
+
+/** Half-way between two axis values: geometric for positive log-spaced axes, integral for integers. */
+export function midpoint(a: number, b: number, axis: readonly number[]): number | null {
+  let mid = isLogSpaced(axis) ? Math.sqrt(a * b) : (a + b) / 2;
   if (Number.isInteger(a) && Number.isInteger(b) && axis.every(Number.isInteger)) mid = Math.round(mid);
   return mid === a || mid === b ? null : mid;
 }

@@ -12,8 +12,8 @@ import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
 import type { BandCentre, BandSpread } from '../logic/aggregate';
 import { comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../logic/comparison';
-import { defaultLayout, defaultPanel, readCompared, readLayout, type ComparedExperiment, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
-import { varyingKeys } from '../logic/params';
+import { chartDefaultPanel, defaultLayout, readCompared, readLayout, type ComparedExperiment, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
+import { defaultColourParam, varyingKeys } from '../logic/params';
 import { clickSelection, type ClickModifiers } from '../logic/selection';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
@@ -36,6 +36,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const bandSpread = ref<BandSpread>('minmax');
   const groupKeys = ref<string[] | null>(null);
   const panels = ref<Record<string, PanelSettings>>({});
+  /** The user's colour choice: a parameter, null for palette colours, undefined for the sweep's default. */
+  const colourChoice = ref<string | null | undefined>(undefined);
   /** New runs of the experiment join the selection, so a started sweep shows up live. */
   const followNewRuns = ref(true);
   /** The panel the user last touched: the target of "export panel" from the menu. */
@@ -64,6 +66,14 @@ export const useDashboardStore = defineStore('dashboard', () => {
     if (!aggregate.value) return null;
     return groupKeys.value ? groupKeys.value.filter((key) => varying.value.includes(key)) : varying.value;
   });
+  /** Parameters a colour scale can show: those that vary and are numbers in every run. */
+  const colourParams = computed(() => varying.value.filter((key) => runs.ofCurrent.every((run) => typeof run.params[key] === 'number')));
+  /** What overlays are coloured by: the user's choice, else the sweep's most finely swept numeric parameter. */
+  const colourBy = computed<string | null>(() => {
+    const choice = colourChoice.value;
+    if (choice === undefined) return defaultColourParam(runs.ofCurrent.map((run) => run.params), colourParams.value);
+    return choice !== null && colourParams.value.includes(choice) ? choice : null;
+  });
   const charts = computed<ChartSpec[]>(() => experiments.currentFamily?.charts ?? []);
   const series = useSeriesStore();
   /** Metrics the selected runs recorded, once any of their data is loaded (null before). */
@@ -89,8 +99,10 @@ export const useDashboardStore = defineStore('dashboard', () => {
     { immediate: true },
   );
 
+  /** The experiment's swept parameters: an axis the family marks `logWhenSwept` for one of them starts logarithmic. */
+  const swept = computed(() => new Set(Object.keys(experiments.current?.sweep ?? {})));
   function panelSettings(chart: ChartSpec): PanelSettings {
-    return panels.value[chart.id] ?? defaultPanel(chart.x.log, chart.y.log);
+    return panels.value[chart.id] ?? chartDefaultPanel(chart, swept.value);
   }
 
   function updatePanel(chart: ChartSpec, patch: Partial<PanelSettings>): void {
@@ -141,6 +153,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       panels: panels.value,
       selectedRunIds: [...selectedIds.value],
       compared: storedComparison(comparison.value),
+      colourBy: colourChoice.value,
     };
   }
 
@@ -154,6 +167,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     const known = new Set(runs.ofCurrent.map((run) => run.id));
     selectedIds.value = new Set(next.selectedRunIds.filter((id) => known.has(id)));
     compared.value = next.compared;
+    colourChoice.value = next.colourBy;
   }
 
   /** Stores the comparison in the experiment's record, one save after the other. */
@@ -260,6 +274,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
     bandSpread,
     groupKeys,
     panels,
+    colourChoice,
+    colourParams,
+    colourBy,
     followNewRuns,
     activePanelId,
     saved,

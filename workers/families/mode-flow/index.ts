@@ -6,6 +6,9 @@ import { modeFlowParams } from './params';
 import { runModeFlow } from './run';
 import { theoryOverlays } from './theory';
 
+/** t up to ε^{-(L-2)}: a sweep over ε or L spans decades, so its curves start on a log t axis. */
+const longHorizonTime = { label: 't', log: false, logWhenSwept: ['initScale', 'depth'] };
+
 const PAPER_000 = '000_0565a124a1704f1a.txt';
 const PAPER_001 = '001_2cc5679abbe45da9.txt';
 
@@ -68,10 +71,10 @@ export const family = defineFamily({
     { name: 'bregman', label: 'D_Φ(σ*, σ(t)), eq. (4)', x: 't' },
   ],
   charts: [
-    { id: 'sigma', title: 'Singular values σᵢ(t) (Fig. 1a)', x: { label: 't', log: false }, y: { label: 'σᵢ', log: false }, series: ['sigma/'], theory: ['tauLin', 'targets'] },
-    { id: 'barrier', title: 'Barrier coordinate bᵢ = β_L(σᵢ) (Fig. 1b)', x: { label: 't', log: false }, y: { label: 'bᵢ', log: false }, series: ['barrier/'], theory: ['deadZoneLine', 'tauLin'] },
-    { id: 'loss', title: 'Loss ℓ(t)', x: { label: 't', log: false }, y: { label: 'ℓ', log: true }, series: ['loss'], theory: [] },
-    { id: 'bregman', title: 'Bregman divergence D_Φ(σ*, σ(t))', x: { label: 't', log: false }, y: { label: 'D_Φ', log: true }, series: ['bregman'], theory: [] },
+    { id: 'sigma', title: 'Singular values σᵢ(t) (Fig. 1a)', x: longHorizonTime, y: { label: 'σᵢ', log: false }, series: ['sigma/'], theory: ['tauLin', 'targets'] },
+    { id: 'barrier', title: 'Barrier coordinate bᵢ = β_L(σᵢ) (Fig. 1b)', x: longHorizonTime, y: { label: 'bᵢ', log: false }, series: ['barrier/'], theory: ['deadZoneLine', 'tauLin'] },
+    { id: 'loss', title: 'Loss ℓ(t)', x: longHorizonTime, y: { label: 'ℓ', log: true }, series: ['loss'], theory: [] },
+    { id: 'bregman', title: 'Bregman divergence D_Φ(σ*, σ(t))', x: longHorizonTime, y: { label: 'D_Φ', log: true }, series: ['bregman'], theory: [] },
   ],
   run: runModeFlow,
   theory: theoryOverlays,
