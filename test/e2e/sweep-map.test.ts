@@ -59,3 +59,43 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     expect(pdf).toContain('(pathways) Tj');
   }, 240_000);
 });
+
+describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
+  beforeAll(async () => {
+    bench = await openWorkbench('e2e-sweep-views');
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('draws the Fig. 2 quick sweep on log t, coloured by ε with a colour bar, and maps the escape time', async () => {
+    const { page } = bench;
+    await page.goto(bench.url);
+    await newProject(page, 'sweep-views.saddle');
+    await createFromExample(page, 'mirror-descent-fig2', 'quick');
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toMatch(/\b30\b/);
+
+    // mode-flow marks t logarithmic when initScale or depth is swept: the panel opens on log t.
+    const sigma = page.locator('[data-testid="chart-panel"][data-chart-id="sigma"]');
+    await expect.poll(() => sigma.getAttribute('data-series-count'), { timeout: 30_000 }).toBe('30');
+    expect(await sigma.getByTestId('log-x').isChecked()).toBe(true);
+    // Six ε values over five depths: coloured by ε (a colour bar), not 30 paged legend entries.
+    expect(await page.getByTestId('colour-by').inputValue()).toBe('initScale');
+    await expect.poll(() => sigma.getAttribute('data-colour-bar')).toBe('initScale');
+
+    // Done: the sweep map shows the escape time (a summary that varies), not a block of 'done'.
+    const map = page.getByTestId('sweep-map');
+    await expect.poll(() => map.getByTestId('sweep-value').inputValue()).toBe('bottleneckEscapeTime');
+    await expect.poll(() => map.getAttribute('data-cells')).toBe('30');
+    await sigma.scrollIntoViewIfNeeded();
+    await bench.shot('3-fig2-colour-bar');
+    await map.scrollIntoViewIfNeeded();
+    await bench.shot('4-fig2-sweep-map');
+
+    // The user can go back to one legend entry per run.
+    await page.getByTestId('colour-by').selectOption('');
+    await expect.poll(() => sigma.getAttribute('data-colour-bar')).toBe('');
+  }, 240_000);
+});
