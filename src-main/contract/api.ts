@@ -300,7 +300,15 @@ export const events = {
   }),
   'project.changed': projectInfo.nullable(),
   'experiments.changed': z.object({}),
-  'analyses.changed': z.object({ experimentId: id }),
+  /**
+   * An experiment's analyses, pushed as they go: 'computing' when its last run has ended (or a
+   * recompute began), then 'stored' with every stored record, or 'failed' with the reason.
+   */
+  'analyses.changed': z.discriminatedUnion('state', [
+    z.object({ experimentId: id, state: z.literal('computing') }),
+    z.object({ experimentId: id, state: z.literal('stored'), records: z.array(analysisRecord) }),
+    z.object({ experimentId: id, state: z.literal('failed'), error: z.string() }),
+  ]),
   /** A menu command from the native shell, e.g. 'project.new' or 'export.panel'. */
   'menu.command': z.object({ command: z.string(), path: z.string().optional() }),
 } as const;

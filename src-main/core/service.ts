@@ -285,15 +285,24 @@ export class SaddleService {
     }
   }
 
+  /** Computes and stores an experiment's analyses, telling the windows when it starts, and the records or the error when it ends. */
   private async computeAnalyses(experimentId: number) {
     const store = this.requireStore();
     const experiment = store.getExperiment(experimentId);
-    const runs = store.listRuns(experimentId).map((r) => ({ runId: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary }));
-    const results = await this.requireScheduler().analyze({ family: experiment.family, source: this.families.find(experiment.family)?.source ?? undefined, runs });
-    if (this.store !== store) return [];
-    store.saveAnalyses(experimentId, results);
-    this.emit('analyses.changed', { experimentId });
-    return store.listAnalyses(experimentId);
+    this.emit('analyses.changed', { experimentId, state: 'computing' });
+    try {
+      const runs = store.listRuns(experimentId).map((r) => ({ runId: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary }));
+      const results = await this.requireScheduler().analyze({ family: experiment.family, source: this.families.find(experiment.family)?.source ?? undefined, runs });
+      if (this.store !== store) return [];
+      store.saveAnalyses(experimentId, results);
+      // The records travel with the event: a window busy with a sweep's data gets them without a round trip.
+      const records = store.listAnalyses(experimentId);
+      this.emit('analyses.changed', { experimentId, state: 'stored', records });
+      return records;
+    } catch (error) {
+      if (this.store === store) this.emit('analyses.changed', { experimentId, state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
   }
 
   /** A run in flight here is known by experiment without a store read: this is called for every progress report. */

@@ -11,8 +11,8 @@ import { figureData } from '../../src-renderer/src/figure/figure-data';
 import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
 import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
-import { comparedTheoryIds, comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../../src-renderer/src/logic/comparison';
-import { defaultLayout, readCompared, readLayout } from '../../src-renderer/src/logic/dashboard-layout';
+import { comparedTheoryIds, resolveComparison, splitDashboards, storedComparison, viewRecordName, withCompared } from '../../src-renderer/src/logic/comparison';
+import { defaultLayout, readLayout, readViewSettings } from '../../src-renderer/src/logic/dashboard-layout';
 import { commandForKey } from '../../src-renderer/src/logic/shortcuts';
 
 const lossChart: ChartSpec = { id: 'loss', title: 'Loss', kind: 'lines', x: { label: 't', log: false }, y: { label: 'loss', log: true }, series: ['loss'], theory: ['plateau'] };
@@ -162,9 +162,9 @@ describe('a stored comparison', () => {
 
   it('is kept in its own dashboard record, which is not one of the saved views', () => {
     const views = [{ id: 1, name: 'View 1', layout: {} }, { id: 3, name: 'log axes', layout: {} }];
-    const record = { id: 2, name: comparisonRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } };
-    expect(splitDashboards([views[0], record, views[1]])).toEqual({ views, comparisonRecord: record });
-    expect(splitDashboards(views).comparisonRecord).toBeNull();
+    const record = { id: 2, name: viewRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } };
+    expect(splitDashboards([views[0], record, views[1]])).toEqual({ views, viewRecord: record });
+    expect(splitDashboards(views).viewRecord).toBeNull();
   });
 
   it('survives a layout round trip', () => {
@@ -174,9 +174,9 @@ describe('a stored comparison', () => {
 
   it('drops malformed entries and ids, keeping the good ones', () => {
     const record = { compared: [{ experimentId: 2, runIds: [20, 'x', -1, 1.5, 21] }, { experimentId: 'two', runIds: [20] }, { runIds: [30] }, 7, null] };
-    expect(readCompared(record)).toEqual([{ experimentId: 2, runIds: [20, 21] }]);
-    expect(readCompared({ compared: 'all' })).toEqual([]);
-    expect(readCompared({})).toEqual([]);
+    expect(readViewSettings(record, defaultLayout()).compared).toEqual([{ experimentId: 2, runIds: [20, 21] }]);
+    expect(readViewSettings({ compared: 'all' }, defaultLayout()).compared).toEqual([]);
+    expect(readViewSettings({}, defaultLayout()).compared).toEqual([]);
     expect(readLayout({ compared: { experimentId: 2 } }).compared).toEqual([]);
   });
 
@@ -207,7 +207,7 @@ describe('a stored comparison', () => {
 
   it('reads "all" and lists of ids (the format written first) and drops other run choices', () => {
     const record = { compared: [{ experimentId: 2, runIds: 'all' }, { experimentId: 3, runIds: [30] }, { experimentId: 4, runIds: 'some' }, { experimentId: 5, runIds: null }] };
-    expect(readCompared(record)).toEqual([{ experimentId: 2, runIds: 'all' }, { experimentId: 3, runIds: [30] }]);
+    expect(readViewSettings(record, defaultLayout()).compared).toEqual([{ experimentId: 2, runIds: 'all' }, { experimentId: 3, runIds: [30] }]);
   });
 
   it('is changed per experiment: replaced in place, appended, or removed with no runs', () => {

@@ -1,12 +1,12 @@
 // The dashboard store against a fake API: a comparison chosen while the experiment's dashboard
 // records are still loading is what stays (the loaded record does not overwrite it), and it is
-// saved into that experiment's existing comparison record rather than a second one.
+// saved into that experiment's existing view record rather than a second one.
 import { createPinia, setActivePinia } from 'pinia';
 // The renderer's global types (window.saddle), which the stores read.
 import type {} from '../../src-renderer/env';
 import { nextTick } from 'vue';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { comparisonRecordName } from '../../src-renderer/src/logic/comparison';
+import { viewRecordName } from '../../src-renderer/src/logic/comparison';
 
 interface SaveCall {
   id?: number;
@@ -63,11 +63,11 @@ describe('comparing while the experiment\'s records load', () => {
     experiments.currentId = 1;
     await settle();
     const saving = dashboard.compareWith(3, 'all');
-    releaseList([{ id: 7, experimentId: 1, name: comparisonRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } }]);
+    releaseList([{ id: 7, experimentId: 1, name: viewRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } }]);
     await saving;
     await settle();
     expect(dashboard.comparison.map((group) => [group.experimentId, group.runs.map((item) => item.id)])).toEqual([[3, [30]]]);
-    expect(saves).toEqual([{ id: 7, experimentId: 1, name: comparisonRecordName, layout: { compared: [{ experimentId: 3, runIds: 'all' }] } }]);
+    expect(saves).toEqual([{ id: 7, experimentId: 1, name: viewRecordName, layout: expect.objectContaining({ compared: [{ experimentId: 3, runIds: 'all' }] }) }]);
   });
 
   it('without a choice meanwhile, the loaded record is shown', async () => {
@@ -75,7 +75,7 @@ describe('comparing while the experiment\'s records load', () => {
     const dashboard = useDashboardStore();
     experiments.currentId = 1;
     await settle();
-    releaseList([{ id: 7, experimentId: 1, name: comparisonRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } }]);
+    releaseList([{ id: 7, experimentId: 1, name: viewRecordName, layout: { compared: [{ experimentId: 2, runIds: [20] }] } }]);
     await settle();
     expect(dashboard.comparison.map((group) => [group.experimentId, group.runs.map((item) => item.id)])).toEqual([[2, [20]]]);
     expect(saves).toEqual([]);

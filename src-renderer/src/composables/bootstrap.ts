@@ -21,8 +21,9 @@ export function useBootstrap(): void {
   useDashboardStore();
 
   async function loadAll(): Promise<void> {
-    await Promise.all([app.loadInfo(), families.load(), experiments.loadExamples()]);
-    await project.refresh();
+    // The open project is asked for with the rest, not after it: a late answer (examples are slow
+    // on a busy machine) reloaded the project the user had created meanwhile, mid-sweep.
+    await Promise.all([app.loadInfo(), families.load(), experiments.loadExamples(), project.refresh()]);
   }
 
   onMounted(() => void loadAll());

@@ -6,14 +6,17 @@
 import type { ChartSpec } from '../../../src-main/contract/family-meta';
 import type { ComparedExperiment } from './dashboard-layout';
 
-/** Name of the dashboard record that keeps an experiment's comparison between sessions. */
-export const comparisonRecordName = '__comparison__';
+/**
+ * Name of the dashboard record that keeps an experiment's view as the user left it (autosaved),
+ * the comparison included; it is named for what it first held, so older projects keep theirs.
+ */
+export const viewRecordName = '__comparison__';
 
-/** An experiment's dashboard records: the views saved by name, and its comparison record (if any). */
-export function splitDashboards<D extends { name: string }>(records: readonly D[]): { views: D[]; comparisonRecord: D | null } {
+/** An experiment's dashboard records: the views saved by name, and its autosaved view record (if any). */
+export function splitDashboards<D extends { name: string }>(records: readonly D[]): { views: D[]; viewRecord: D | null } {
   return {
-    views: records.filter((record) => record.name !== comparisonRecordName),
-    comparisonRecord: records.find((record) => record.name === comparisonRecordName) ?? null,
+    views: records.filter((record) => record.name !== viewRecordName),
+    viewRecord: records.find((record) => record.name === viewRecordName) ?? null,
   };
 }
 

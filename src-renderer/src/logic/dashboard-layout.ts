@@ -89,11 +89,6 @@ export function defaultLayout(): DashboardLayout {
   return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [], colourBy: undefined };
 }
 
-/** Only the compared runs of a layout record, read as leniently as the whole layout. */
-export function readCompared(record: Record<string, unknown>): ComparedExperiment[] {
-  return layoutSchema.shape.compared.parse(record.compared);
-}
-
 export function readLayout(record: Record<string, unknown>): DashboardLayout {
   const layout = layoutSchema.parse(record);
   const panels: Record<string, PanelSettings> = {};
@@ -102,4 +97,24 @@ export function readLayout(record: Record<string, unknown>): DashboardLayout {
     if (panel.success) panels[chartId] = panel.data;
   }
   return { ...layout, panels };
+}
+
+/**
+ * What is autosaved per experiment (its view record): every setting of the layout but the run
+ * selection, which follows the runs table and the runs an experiment gains meanwhile.
+ */
+export type ViewSettings = Omit<DashboardLayout, 'selectedRunIds'>;
+
+export function viewSettingsOf(layout: DashboardLayout): ViewSettings {
+  const { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy } = layout;
+  return { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy };
+}
+
+/**
+ * An experiment's view record read over its defaults: what the record lacks (a record written when
+ * it held only the compared runs, or by another version) keeps the experiment's default.
+ */
+export function readViewSettings(record: Record<string, unknown>, defaults: DashboardLayout): ViewSettings {
+  const present = Object.fromEntries(Object.entries(record).filter(([key]) => key in layoutSchema.shape && key !== 'selectedRunIds'));
+  return viewSettingsOf(readLayout({ ...defaults, ...present }));
 }

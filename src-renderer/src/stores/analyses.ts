@@ -1,8 +1,10 @@
 // Analyses of the current experiment (fits across a sweep, with checks against theory). Main
-// computes them when a sweep's last run ends (for every host, the CLI included) and says so with
-// `analyses.changed`; this store only loads them, and recomputes when the user asks.
+// computes them when a sweep's last run ends (for every host, the CLI included) and pushes them
+// with `analyses.changed` (computing, then stored records or the error); this store keeps what it
+// is told per experiment, loads the stored ones when an experiment is chosen, and recomputes when
+// the user asks.
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { computed, reactive, ref, watch } from 'vue';
 import type { AnalysisRecord } from '../../../src-main/contract/api';
 import { saddle } from '../api/client';
 import { useAppStore } from './app';
@@ -15,7 +17,15 @@ export const useAnalysesStore = defineStore('analyses', () => {
   const experiments = useExperimentsStore();
 
   const records = ref<AnalysisRecord[]>([]);
-  const computing = ref(false);
+  /** Experiments whose analyses main is computing now (heard for every experiment, shown for the current one). */
+  const computingIds = reactive(new Set<number>());
+  /** The last computation's error, per experiment, until one succeeds. */
+  const failures = reactive(new Map<number, string>());
+  /** Counts pushed records, so a list reply that was read before a push does not replace it. */
+  let pushes = 0;
+
+  const computing = computed(() => experiments.currentId !== null && computingIds.has(experiments.currentId));
+  const error = computed(() => (experiments.currentId === null ? null : failures.get(experiments.currentId) ?? null));
 
   function isStale(experimentId: number): boolean {
     return experiments.currentId !== experimentId;
@@ -23,13 +33,13 @@ export const useAnalysesStore = defineStore('analyses', () => {
 
   async function compute(): Promise<void> {
     const experimentId = experiments.currentId;
-    if (experimentId === null || computing.value) return;
-    computing.value = true;
+    if (experimentId === null || computingIds.has(experimentId)) return;
+    computingIds.add(experimentId);
     try {
       const computed = await app.attempt('Computing analyses', () => saddle().analyses.compute({ experimentId }));
       if (computed && !isStale(experimentId)) records.value = computed;
     } finally {
-      computing.value = false;
+      computingIds.delete(experimentId);
     }
   }
 
@@ -39,14 +49,34 @@ export const useAnalysesStore = defineStore('analyses', () => {
       records.value = [];
       return;
     }
+    const pushesBefore = pushes;
     const loaded = await app.attempt('Loading analyses', () => saddle().analyses.list({ experimentId }));
-    if (loaded && !isStale(experimentId)) records.value = loaded;
+    if (loaded && !isStale(experimentId) && pushes === pushesBefore) records.value = loaded;
   }
 
   watch([() => experiments.currentId, () => project.generation], () => void load());
-  saddle().on('analyses.changed', ({ experimentId }) => {
-    if (!isStale(experimentId)) void load();
+  watch(
+    () => project.generation,
+    () => {
+      computingIds.clear();
+      failures.clear();
+    },
+  );
+  saddle().on('analyses.changed', (change) => {
+    const { experimentId } = change;
+    if (change.state === 'computing') {
+      computingIds.add(experimentId);
+      return;
+    }
+    computingIds.delete(experimentId);
+    if (change.state === 'failed') {
+      failures.set(experimentId, change.error);
+      return;
+    }
+    failures.delete(experimentId);
+    pushes += 1;
+    if (!isStale(experimentId)) records.value = change.records;
   });
 
-  return { records, computing, load, compute };
+  return { records, computing, error, load, compute };
 });

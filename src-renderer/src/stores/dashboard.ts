@@ -1,8 +1,9 @@
 // What the dashboard shows for the current experiment: the selected runs (driven by the runs
 // table), overlay or small multiples, grouping (centre line and band), per-panel axes, smoothing,
 // theory toggles, reference lines and notes, runs of other experiments compared with these, and
-// saved layouts (`dashboards.save` / `list`). The comparison is also kept on its own, in a
-// dashboard record of the experiment, so reopening the project shows it again.
+// saved layouts (`dashboards.save` / `list`). The view as the user left it (every setting but the
+// run selection) is autosaved, debounced, in a dashboard record of its own per experiment, so
+// looking at another experiment or reopening the project shows it again.
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Dashboard } from '../../../src-main/contract/api';
@@ -11,8 +12,18 @@ import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
 import type { Grouping } from '../charts/panel-model';
 import type { BandCentre, BandSpread } from '../logic/aggregate';
-import { comparisonRecordName, resolveComparison, splitDashboards, storedComparison, withCompared } from '../logic/comparison';
-import { chartDefaultPanel, defaultLayout, readCompared, readLayout, type ComparedExperiment, type DashboardLayout, type LayoutMode, type PanelSettings } from '../logic/dashboard-layout';
+import { resolveComparison, splitDashboards, storedComparison, viewRecordName, withCompared } from '../logic/comparison';
+import {
+  chartDefaultPanel,
+  defaultLayout,
+  readLayout,
+  readViewSettings,
+  type ComparedExperiment,
+  type DashboardLayout,
+  type LayoutMode,
+  type PanelSettings,
+  type ViewSettings,
+} from '../logic/dashboard-layout';
 import { defaultColourParam, varyingKeys } from '../logic/params';
 import { clickSelection, type ClickModifiers } from '../logic/selection';
 import { useAppStore } from './app';
@@ -21,6 +32,9 @@ import { useProjectStore } from './project';
 import { useRunsStore } from './runs';
 import { useSeriesStore } from './series';
 import { chartMetrics } from '../logic/metrics';
+
+/** A view change is saved once the user has paused this long (a dragged slider is one save). */
+const viewSaveDelayMs = 400;
 
 export const useDashboardStore = defineStore('dashboard', () => {
   const app = useAppStore();
@@ -49,13 +63,21 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const compared = ref<ComparedExperiment[]>([]);
   /** The "Compare with…" popover (also the C key). */
   const compareOpen = ref(false);
-  /** Each experiment's comparison record, by experiment id. */
-  const comparisonRecordIds = new Map<number, number>();
-  let comparisonSaving = Promise.resolve();
-  /** The current experiment's records loading: its comparison record's id is known once it settles. */
+  /** Each experiment's view record, by experiment id. */
+  const viewRecordIds = new Map<number, number>();
+  let viewSaving = Promise.resolve();
+  /** The current experiment's records loading: its view record's id is known once it settles. */
   let recordsLoading = Promise.resolve();
-  /** Counts the user's changes of the comparison, so a record that loads after one does not undo it. */
-  let comparisonEdits = 0;
+  /**
+   * The view as last applied or saved (JSON), and the experiment it belongs to: any other value is
+   * the user's change of that experiment's view, even when noticed after another was chosen.
+   */
+  let settled: { experimentId: number | null; json: string } = { experimentId: null, json: '' };
+  /** Counts the user's view changes, so a record that loads after one does not undo it. */
+  let viewEdits = 0;
+  /** A changed view waiting for the user to pause, with the experiment it belongs to. */
+  let pendingView: { experimentId: number; settings: ViewSettings; loaded: Promise<void> } | null = null;
+  let viewTimer: ReturnType<typeof setTimeout> | null = null;
 
   const selectedRuns = computed(() => runs.ofCurrent.filter((run) => selectedIds.value.has(run.id)));
   const comparison = computed(() => resolveComparison(compared.value, experiments.currentId, experiments.list, runs.all));
@@ -157,51 +179,97 @@ export const useDashboardStore = defineStore('dashboard', () => {
     };
   }
 
-  function apply(next: DashboardLayout): void {
+  /**
+   * The autosaved part of the view. The comparison as chosen, not as resolved: runs may not be
+   * loaded yet, and this must not be recomputed on every run update of a sweep.
+   */
+  const viewJson = computed(() => {
+    const settings: ViewSettings = {
+      mode: mode.value,
+      aggregate: aggregate.value,
+      bandCentre: bandCentre.value,
+      bandSpread: bandSpread.value,
+      groupKeys: groupKeys.value,
+      panels: panels.value,
+      compared: compared.value,
+      colourBy: colourChoice.value,
+    };
+    return JSON.stringify(settings);
+  });
+
+  function applySettings(next: ViewSettings): void {
     mode.value = next.mode;
     aggregate.value = next.aggregate;
     bandCentre.value = next.bandCentre;
     bandSpread.value = next.bandSpread;
     groupKeys.value = next.groupKeys;
     panels.value = next.panels;
-    const known = new Set(runs.ofCurrent.map((run) => run.id));
-    selectedIds.value = new Set(next.selectedRunIds.filter((id) => known.has(id)));
     compared.value = next.compared;
     colourChoice.value = next.colourBy;
   }
 
-  /** Stores the comparison in the experiment's record, one save after the other. */
-  function saveComparison(): Promise<void> {
-    const experimentId = experiments.currentId;
-    if (experimentId === null) return comparisonSaving;
-    const layout = { compared: compared.value };
-    // Saving before the experiment's records have loaded would write a second comparison record.
-    const loaded = recordsLoading;
-    comparisonSaving = comparisonSaving.then(() => loaded).then(async () => {
-      const id = comparisonRecordIds.get(experimentId);
-      const record = await app.attempt('Saving the comparison', () => saddle().dashboards.save({ id, experimentId, name: comparisonRecordName, layout }));
-      if (record) comparisonRecordIds.set(experimentId, record.id);
-    });
-    return comparisonSaving;
+  function apply(next: DashboardLayout): void {
+    applySettings(next);
+    const known = new Set(runs.ofCurrent.map((run) => run.id));
+    selectedIds.value = new Set(next.selectedRunIds.filter((id) => known.has(id)));
   }
+
+  /** The current experiment's defaults: several seeds show their mean and spread. */
+  function experimentDefaults(): DashboardLayout {
+    return { ...defaultLayout(), aggregate: (experiments.current?.seeds.length ?? 1) > 1, selectedRunIds: runs.ofCurrent.map((run) => run.id) };
+  }
+
+  /** A view the user changed is queued for saving in its experiment's record once they pause. */
+  function noteViewChange(): void {
+    const { experimentId } = settled;
+    const json = viewJson.value;
+    if (experimentId === null || json === settled.json) return;
+    settled = { experimentId, json };
+    viewEdits += 1;
+    // Saving before the experiment's records have loaded would write a second view record.
+    pendingView = { experimentId, settings: JSON.parse(json) as ViewSettings, loaded: recordsLoading };
+    if (viewTimer) clearTimeout(viewTimer);
+    viewTimer = setTimeout(() => void saveViewNow(), viewSaveDelayMs);
+  }
+
+  /** Saves the queued view now, one save after the other; resolves when it is stored. */
+  function saveViewNow(): Promise<void> {
+    if (viewTimer) clearTimeout(viewTimer);
+    viewTimer = null;
+    const pending = pendingView;
+    pendingView = null;
+    if (!pending) return viewSaving;
+    const { experimentId, settings, loaded } = pending;
+    viewSaving = viewSaving.then(() => loaded).then(async () => {
+      const id = viewRecordIds.get(experimentId);
+      const record = await app.attempt('Saving the dashboard view', () => saddle().dashboards.save({ id, experimentId, name: viewRecordName, layout: { ...settings } }));
+      if (record) viewRecordIds.set(experimentId, record.id);
+    });
+    return viewSaving;
+  }
+
+  watch(viewJson, noteViewChange);
 
   /** Draws `runIds` of experiment `experimentId` beside the current runs ("all": also its later runs; none: stops comparing it). */
   function compareWith(experimentId: number, runIds: readonly number[] | 'all'): Promise<void> {
-    comparisonEdits += 1;
     compared.value = withCompared(storedComparison(comparison.value), experimentId, runIds);
-    return saveComparison();
+    noteViewChange();
+    return saveViewNow();
   }
 
   async function loadSaved(): Promise<void> {
     const experimentId = experiments.currentId;
-    const editsBefore = comparisonEdits;
+    const editsBefore = viewEdits;
     const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
-    const { views, comparisonRecord } = splitDashboards(records);
-    if (comparisonRecord && experimentId !== null) comparisonRecordIds.set(experimentId, comparisonRecord.id);
+    const { views, viewRecord } = splitDashboards(records);
+    if (viewRecord && experimentId !== null) viewRecordIds.set(experimentId, viewRecord.id);
     if (experimentId !== experiments.currentId) return;
     saved.value = views;
-    // The user compared (or opened a view) while the records loaded: their choice wins, and is saved into this record.
-    if (comparisonRecord && comparisonEdits === editsBefore) compared.value = readCompared(comparisonRecord.layout);
+    // The user changed the view (or opened a saved one) while the records loaded: their choice wins, and is saved into this record.
+    if (viewRecord && viewEdits === editsBefore) {
+      applySettings(readViewSettings(viewRecord.layout, experimentDefaults()));
+      settled = { experimentId, json: viewJson.value };
+    }
   }
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
@@ -223,10 +291,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
   function open(id: number): void {
     const dashboard = saved.value.find((item) => item.id === id);
     if (!dashboard) return;
-    comparisonEdits += 1;
     apply(readLayout(dashboard.layout));
     savedId.value = id;
-    void saveComparison();
+    noteViewChange();
   }
 
   async function removeSaved(id: number): Promise<void> {
@@ -238,16 +305,23 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   watch(
     () => project.generation,
-    () => comparisonRecordIds.clear(),
+    () => {
+      // A view still queued belongs to the project that was closed.
+      if (viewTimer) clearTimeout(viewTimer);
+      pendingView = null;
+      viewRecordIds.clear();
+    },
   );
 
   watch(
     () => experiments.currentId,
     () => {
-      const runIds = runs.ofCurrent.map((run) => run.id);
-      seenRunIds = new Set(runIds);
-      // Several seeds: show their mean and spread by default.
-      apply({ ...defaultLayout(), aggregate: (experiments.current?.seeds.length ?? 1) > 1, selectedRunIds: runIds });
+      // The view left behind is saved at once, into its own experiment's record.
+      noteViewChange();
+      if (project.isOpen) void saveViewNow();
+      seenRunIds = new Set(runs.ofCurrent.map((run) => run.id));
+      apply(experimentDefaults());
+      settled = { experimentId: experiments.currentId, json: viewJson.value };
       anchor.value = null;
       savedId.value = null;
       recordsLoading = loadSaved();

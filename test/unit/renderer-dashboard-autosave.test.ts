@@ -1,0 +1,131 @@
+// The dashboard store against a fake project: the view as the user left it (log axes, smoothing,
+// reference lines, x mode, combined runs) comes back after looking at another experiment and after
+// reopening the project, without "Save view"; quick changes are one save; one record per experiment.
+import { createPinia, setActivePinia } from 'pinia';
+// The renderer's global types (window.saddle), which the stores read.
+import type {} from '../../src-renderer/env';
+import { nextTick } from 'vue';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ChartSpec } from '../../src-main/contract/family-meta';
+import { viewRecordName } from '../../src-renderer/src/logic/comparison';
+import { defaultLayout, readViewSettings, viewSettingsOf } from '../../src-renderer/src/logic/dashboard-layout';
+
+interface DashboardRecord {
+  id: number;
+  experimentId: number | null;
+  name: string;
+  layout: Record<string, unknown>;
+}
+
+/** The project file: its dashboard records outlive the stores, as a reopened project's do. */
+const records: DashboardRecord[] = [];
+let saveCount = 0;
+
+const fakeApi = {
+  on: () => () => undefined,
+  dashboards: {
+    list: ({ experimentId }: { experimentId: number }) => Promise.resolve(structuredClone(records.filter((record) => record.experimentId === experimentId))),
+    save: (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
+      saveCount += 1;
+      const record = { ...structuredClone(input), id: input.id ?? records.length + 1 };
+      const at = records.findIndex((item) => item.id === record.id);
+      if (at >= 0) records[at] = record;
+      else records.push(record);
+      return Promise.resolve(record);
+    },
+  },
+  runs: { series: () => Promise.resolve([]), theory: () => Promise.resolve([]) },
+};
+const connection = { status: () => ({ state: 'open', retryAtMs: null, openCount: 1 }), onStatus: () => () => undefined, retryNow: () => undefined };
+vi.mock('../../src-renderer/src/api/client', () => ({ saddle: () => fakeApi, saddleClient: () => ({ api: fakeApi, connection }) }));
+
+const { useDashboardStore } = await import('../../src-renderer/src/stores/dashboard');
+const { useExperimentsStore } = await import('../../src-renderer/src/stores/experiments');
+const { useProjectStore } = await import('../../src-renderer/src/stores/project');
+
+const lossChart = { id: 'loss', title: 'loss', series: ['loss'], x: { label: 't', log: false }, y: { label: 'loss', log: false } } as unknown as ChartSpec;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 8; i += 1) await nextTick();
+}
+
+/** A fresh window on the project (new stores), showing experiment `id`. */
+async function openProjectAt(id: number) {
+  setActivePinia(createPinia());
+  useProjectStore().info = { path: '/tmp/autosave.saddle' } as unknown as ReturnType<typeof useProjectStore>['info'];
+  const experiments = useExperimentsStore();
+  experiments.list = [
+    { id: 1, name: 'sweep', family: 'dln-train', seeds: [0] },
+    { id: 2, name: 'seeds', family: 'dln-train', seeds: [0, 1, 2] },
+  ] as unknown as typeof experiments.list; // only the fields the dashboard reads
+  const dashboard = useDashboardStore();
+  experiments.currentId = id;
+  await settle();
+  return { experiments, dashboard };
+}
+
+describe('the dashboard view is autosaved per experiment', () => {
+  beforeEach(() => {
+    records.length = 0;
+    saveCount = 0;
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('comes back after another experiment and after reopening the project', async () => {
+    const { experiments, dashboard } = await openProjectAt(1);
+    dashboard.toggleLog(lossChart, 'logX');
+    dashboard.updatePanel(lossChart, { smoothing: { kind: 'ema', weight: 0.8 }, xMode: { kind: 'wall' }, referenceLines: [{ axis: 'y', value: 0.5, label: 'half' }] });
+    dashboard.aggregate = true;
+    await settle();
+
+    experiments.currentId = 2;
+    await settle();
+    // Experiment 2 shows its own defaults (several seeds: combined), not experiment 1's view.
+    expect(dashboard.panelSettings(lossChart).logX).toBe(false);
+    expect(dashboard.aggregate).toBe(true);
+    dashboard.aggregate = false;
+    experiments.currentId = 1;
+    await settle();
+    const expected = { logX: true, smoothing: { kind: 'ema', weight: 0.8 }, xMode: { kind: 'wall' }, referenceLines: [{ axis: 'y', value: 0.5, label: 'half' }] };
+    expect(dashboard.panelSettings(lossChart)).toMatchObject(expected);
+    expect(dashboard.aggregate).toBe(true);
+
+    const reopened = await openProjectAt(1);
+    expect(reopened.dashboard.panelSettings(lossChart)).toMatchObject(expected);
+    expect(reopened.dashboard.aggregate).toBe(true);
+    const second = await openProjectAt(2);
+    expect(second.dashboard.aggregate).toBe(false);
+    // One view record per experiment, never a named view.
+    expect(records.map((record) => [record.experimentId, record.name])).toEqual([[1, viewRecordName], [2, viewRecordName]]);
+    expect(second.dashboard.saved).toEqual([]);
+  });
+
+  it('saves a burst of changes once, after the user pauses, and opening an experiment saves nothing', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { dashboard } = await openProjectAt(1);
+    for (const weight of [0.5, 0.6, 0.7]) {
+      dashboard.updatePanel(lossChart, { smoothing: { kind: 'ema', weight } });
+      await settle();
+    }
+    expect(saveCount).toBe(0);
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(saveCount).toBe(1);
+    expect(records[0].layout.panels).toMatchObject({ loss: { smoothing: { kind: 'ema', weight: 0.7 } } });
+    await openProjectAt(1);
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(saveCount).toBe(1);
+  });
+
+  it('reads a record that holds only the compared runs (older projects) over the experiment\'s defaults', () => {
+    const defaults = { ...defaultLayout(), aggregate: true };
+    const settings = readViewSettings({ compared: [{ experimentId: 3, runIds: 'all' }] }, defaults);
+    expect(settings).toEqual(viewSettingsOf({ ...defaults, compared: [{ experimentId: 3, runIds: 'all' }] }));
+    // Malformed values fall back field by field; the selection is never read from it.
+    expect(readViewSettings({ aggregate: 'yes', mode: 'smallMultiples', selectedRunIds: [1] }, defaults)).toMatchObject({ aggregate: false, mode: 'smallMultiples' });
+    expect(readViewSettings({ selectedRunIds: [1] }, defaults)).not.toHaveProperty('selectedRunIds');
+  });
+});
