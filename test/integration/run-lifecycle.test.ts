@@ -76,6 +76,34 @@ describe('run outcomes are checked on arrival', () => {
   });
 });
 
+describe('a sweep\'s analyses are pushed to the windows', () => {
+  async function sweepEvents(seeds: number[]) {
+    const dir = tempDir();
+    const service = testService({ workerFile, poolSize: 1, recent: new RecentProjects(dir) });
+    closeLater = () => service.close();
+    const events: unknown[] = [];
+    service.on((event, payload) => {
+      if (event === 'analyses.changed') events.push(payload);
+      if (event === 'run.status' && ['done', 'failed', 'cancelled'].includes((payload as { status: string }).status)) events.push('run ended');
+    });
+    await service.dispatch('projects', 'new', { path: join(dir, 'analyses.saddle') });
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'mode-flow', name: 'a', params: {}, sweep: {}, seeds } })) as { id: number };
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    return { events, experimentId: experiment.id };
+  }
+
+  it('computing when the last run has ended, then the stored records with the event', async () => {
+    const { events, experimentId } = await sweepEvents([1, 2]);
+    expect(events).toEqual(['run ended', 'run ended', { experimentId, state: 'computing' }, { experimentId, state: 'stored', records: [] }]);
+  });
+
+  it('a failed analysis is announced with its reason, and the sweep still finishes', async () => {
+    const { events, experimentId } = await sweepEvents([1, 555_555]);
+    expect(events.slice(2)).toEqual([{ experimentId, state: 'computing' }, { experimentId, state: 'failed', error: expect.stringContaining('no fit: the runs disagree') }]);
+  });
+});
+
 describe('cancelling queued runs', () => {
   // Before the fix each queued run waited 5 s for a port that never opened: this test timed out.
   it('ends many queued runs at once, without touching the one running', { timeout: 3000 }, async () => {
