@@ -20,14 +20,16 @@ interface DashboardRecord {
 /** The project file: its dashboard records outlive the stores, as a reopened project's do. */
 const records: DashboardRecord[] = [];
 let saveCount = 0;
+/** As over the wire: plain JSON, never the caller's (reactive) objects. */
+const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const fakeApi = {
   on: () => () => undefined,
   dashboards: {
-    list: ({ experimentId }: { experimentId: number }) => Promise.resolve(structuredClone(records.filter((record) => record.experimentId === experimentId))),
+    list: ({ experimentId }: { experimentId: number }) => Promise.resolve(copy(records.filter((record) => record.experimentId === experimentId))),
     save: (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
       saveCount += 1;
-      const record = { ...structuredClone(input), id: input.id ?? records.length + 1 };
+      const record = { ...copy(input), id: input.id ?? records.length + 1 };
       const at = records.findIndex((item) => item.id === record.id);
       if (at >= 0) records[at] = record;
       else records.push(record);
@@ -118,6 +120,24 @@ describe('the dashboard view is autosaved per experiment', () => {
     vi.advanceTimersByTime(1000);
     await settle();
     expect(saveCount).toBe(1);
+  });
+
+  it('keeps named views working beside it: saved, listed and opened', async () => {
+    const { experiments, dashboard } = await openProjectAt(1);
+    dashboard.toggleLog(lossChart, 'logY');
+    await dashboard.save('log y');
+    dashboard.toggleLog(lossChart, 'logY');
+    await settle();
+    expect(dashboard.panelSettings(lossChart).logY).toBe(false);
+    dashboard.open(dashboard.saved[0].id);
+    expect(dashboard.panelSettings(lossChart).logY).toBe(true);
+    await dashboard.save(viewRecordName);
+    experiments.currentId = 2;
+    await settle();
+    const reopened = await openProjectAt(1);
+    expect(reopened.dashboard.saved.map((view) => view.name)).toEqual(['log y']);
+    // The opened view is also the view as last left.
+    expect(reopened.dashboard.panelSettings(lossChart).logY).toBe(true);
   });
 
   it('reads a record that holds only the compared runs (older projects) over the experiment\'s defaults', () => {

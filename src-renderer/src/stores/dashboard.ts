@@ -274,8 +274,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
 
   /** Saves the current view under `name` (overwriting the loaded one when the name matches). */
   async function save(name: string): Promise<void> {
-    if (name === comparisonRecordName) {
-      app.report(new ApiError({ kind: 'expected', message: `View name: "${name}" is where the app keeps the compared runs; choose another name.` }), 'Saving the dashboard');
+    if (name === viewRecordName) {
+      app.report(new ApiError({ kind: 'expected', message: `View name: "${name}" is where the app keeps the view as last left; choose another name.` }), 'Saving the dashboard');
       return;
     }
     const experimentId = experiments.currentId;
