@@ -7,7 +7,7 @@ import { formatCompact, formatDuration, formatNumber } from '../../src-renderer/
 import { appendPoints } from '../../src-renderer/src/logic/live-series';
 import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics';
 import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
-import { cellValue, filterRuns, parseTags, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
+import { cellValue, filterRuns, parseRunFilter, parseTags, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
 import { clickSelection } from '../../src-renderer/src/logic/selection';
 import { commandForKey, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
 
@@ -145,12 +145,39 @@ describe('runs table', () => {
     expect(sortRuns(runs, columns, { columnId: 'summary:escapeTime', descending: true }).map((run) => run.id)).toEqual([1, 3, 2]);
   });
 
+  const filtered = (rows: readonly Run[], query: string): number[] => {
+    const columns = tableColumns(rows, true);
+    const parsed = parseRunFilter(query, columns);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return filterRuns(rows, columns, parsed.terms).map((run) => run.id);
+  };
+
   it('filters on cells, tags and notes', () => {
-    const columns = tableColumns(runs, false);
-    expect(filterRuns(runs, columns, 'slow').map((run) => run.id)).toEqual([2]);
-    expect(filterRuns(runs, columns, 'fig.').map((run) => run.id)).toEqual([3]);
-    expect(filterRuns(runs, columns, 'depth=10').map((run) => run.id)).toEqual([3]);
-    expect(filterRuns(runs, columns, '  ')).toHaveLength(3);
+    expect(filtered(runs, 'slow')).toEqual([2]);
+    expect(filtered(runs, 'fig.')).toEqual([3]);
+    expect(filtered(runs, 'depth=10')).toEqual([3]);
+    expect(filtered(runs, 'status=done')).toEqual([1, 2, 3]);
+    expect(filtered(runs, '  ')).toEqual([1, 2, 3]);
+  });
+
+  it('compares numbers: = and != within 1e-9 relative, <, >, <=, >=', () => {
+    const scales = [0.01, 0.0166, 0.1 * 0.1, 0.010000001].map((initScale, i) => makeRun(i + 1, { initScale, depth: i + 2 }));
+    // The substring "0.01" is in 0.0166 and 0.010000001 too; the number is not.
+    expect(filtered(scales, 'initScale=0.01')).toEqual([1, 3]);
+    expect(filtered(scales, 'initscale!=0.01')).toEqual([2, 4]);
+    expect(filtered(scales, 'depth>3')).toEqual([3, 4]);
+    expect(filtered(scales, 'depth>=3')).toEqual([2, 3, 4]);
+    expect(filtered(scales, 'depth<3')).toEqual([1]);
+    expect(filtered(scales, 'depth<=3 initScale<0.012')).toEqual([1]);
+    expect(filtered(runs, 'escapeTime<5')).toEqual([3]);
+    expect(filtered(runs, 'escapeTime!=3')).toEqual([1, 2]);
+  });
+
+  it('names the word and the fix in a malformed filter', () => {
+    const columns = tableColumns(runs, true);
+    expect(parseRunFilter('depth>abc', columns)).toEqual({ ok: false, message: '"depth>abc": > needs a number after it, e.g. depth>3' });
+    expect(parseRunFilter('depth<=', columns)).toMatchObject({ ok: false, message: expect.stringContaining('"depth<=": <= needs a number') });
+    expect(parseRunFilter('width>3', columns)).toMatchObject({ ok: false, message: expect.stringContaining('no column "width" (columns: #, status, seed, depth') });
   });
 
   it('parses tags', () => {

@@ -1,5 +1,5 @@
 // The runs table as data: its columns (fixed, parameters, summary values), cell values,
-// sorting and the text filter.
+// sorting and the filter (text and numeric comparisons).
 import type { Run } from '../../../src-main/contract/api';
 import { formatCompact } from './format';
 import { compareValues, varyingKeys } from './params';
@@ -66,14 +66,79 @@ export function sortRuns(runs: readonly Run[], columns: readonly TableColumn[], 
   });
 }
 
-/** Case-insensitive match of every word against the row's cells, tags and notes. */
-export function filterRuns(runs: readonly Run[], columns: readonly TableColumn[], query: string): Run[] {
-  const words = query.toLowerCase().split(/\s+/).filter((word) => word !== '');
-  if (words.length === 0) return [...runs];
+export type CompareOp = '=' | '!=' | '<' | '>' | '<=' | '>=';
+
+/** One word of the filter: text found anywhere in the row, or a column compared with a number. */
+export type FilterTerm = { kind: 'text'; text: string } | { kind: 'compare'; key: string; op: CompareOp; value: number };
+
+export type ParsedFilter = { ok: true; terms: FilterTerm[] } | { ok: false; message: string };
+
+// Two-character operators first, so "depth>=3" is not read as "depth>" "=3".
+const comparison = /^([^\s<>=!]+)(<=|>=|!=|=|<|>)(.*)$/;
+/** Equal within this relative difference: 0.01 typed matches 0.010000000000000002 computed. */
+const equalRelative = 1e-9;
+
+/**
+ * "depth>3 initScale=0.01 slow": `key=v`, `key!=v` (numbers equal within 1e-9 relative), `key<v`,
+ * `key>v`, `key<=v`, `key>=v` compare a column; `status=done` (not a number) and plain words match
+ * text anywhere in the row. Every term must hold.
+ */
+export function parseRunFilter(query: string, columns: readonly TableColumn[]): ParsedFilter {
+  const terms: FilterTerm[] = [];
+  for (const word of query.split(/\s+/).filter((part) => part !== '')) {
+    const match = comparison.exec(word);
+    if (!match) {
+      terms.push({ kind: 'text', text: word.toLowerCase() });
+      continue;
+    }
+    const [, key, op, valueText] = match as unknown as [string, string, CompareOp, string];
+    const value = Number(valueText);
+    const numeric = valueText.trim() !== '' && Number.isFinite(value);
+    if (!numeric && op === '=') {
+      terms.push({ kind: 'text', text: word.toLowerCase() });
+      continue;
+    }
+    if (!numeric) return { ok: false, message: `"${word}": ${op} needs a number after it, e.g. ${key}${op}3` };
+    const column = columns.find((candidate) => candidate.label.toLowerCase() === key.toLowerCase());
+    if (!column) return { ok: false, message: `"${word}": no column "${key}" (columns: ${columns.map((c) => c.label).join(', ')})` };
+    terms.push({ kind: 'compare', key: column.label, op, value });
+  }
+  return { ok: true, terms };
+}
+
+function numbersEqual(a: number, b: number): boolean {
+  return a === b || Math.abs(a - b) <= equalRelative * Math.max(Math.abs(a), Math.abs(b));
+}
+
+function compares(cell: unknown, op: CompareOp, value: number): boolean {
+  if (typeof cell !== 'number') return op === '!=';
+  switch (op) {
+    case '=':
+      return numbersEqual(cell, value);
+    case '!=':
+      return !numbersEqual(cell, value);
+    case '<':
+      return cell < value;
+    case '>':
+      return cell > value;
+    case '<=':
+      return cell <= value || numbersEqual(cell, value);
+    case '>=':
+      return cell >= value || numbersEqual(cell, value);
+  }
+}
+
+/** The runs for which every term holds; text is matched case-insensitively against cells, tags and notes. */
+export function filterRuns(runs: readonly Run[], columns: readonly TableColumn[], terms: readonly FilterTerm[]): Run[] {
+  if (terms.length === 0) return [...runs];
   return runs.filter((run) => {
     const cells = columns.map((column) => `${column.label}=${formatCompact(cellValue(run, column), Infinity)}`);
     const haystack = [...cells, ...run.tags, run.notes, run.error ?? ''].join(' ').toLowerCase();
-    return words.every((word) => haystack.includes(word));
+    return terms.every((term) => {
+      if (term.kind === 'text') return haystack.includes(term.text);
+      const column = columns.find((candidate) => candidate.label === term.key);
+      return column !== undefined && compares(cellValue(run, column), term.op, term.value);
+    });
   });
 }
 

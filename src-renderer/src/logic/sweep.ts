@@ -1,6 +1,6 @@
 // Sweep axes as the spec defines them (a list, {linspace:[a,b,n]} or {logspace:[a,b,n]} in
 // decades), their expansion, the run count of an experiment, and the seeds field's syntax.
-import type { SweepAxis } from '../../../src-main/contract/spec';
+import type { FieldIssue, SweepAxis } from '../../../src-main/contract/spec';
 import { formatValue } from './format';
 
 export type SweepKind = 'list' | 'linspace' | 'logspace';
@@ -48,6 +48,26 @@ export function convertAxis(axis: SweepAxis, kind: SweepKind): SweepAxis {
   const decade = (value: number, fallback: number) => (value > 0 ? Math.round(Math.log10(value) * 1000) / 1000 : fallback);
   const lowDecade = decade(low, -3);
   return { logspace: [lowDecade, decade(high, lowDecade + 1), count] };
+}
+
+export interface SweepValueIssue {
+  /** Position of the value in the expanded axis. */
+  index: number;
+  value: unknown;
+  /** The path the CLI prints too, e.g. `sweep.depth[1]`. */
+  path: string;
+  message: string;
+}
+
+/** The issues about single values of axis `name` (paths `sweep.name[i]…`), each with the value it names. */
+export function sweepValueIssues(name: string, axis: SweepAxis, issues: readonly FieldIssue[]): SweepValueIssue[] {
+  const prefix = `sweep.${name}[`;
+  const values = expandAxis(axis);
+  return issues.flatMap((issue) => {
+    if (!issue.path.startsWith(prefix)) return [];
+    const index = Number.parseInt(issue.path.slice(prefix.length), 10);
+    return Number.isInteger(index) ? [{ index, value: values[index], path: issue.path, message: issue.message }] : [];
+  });
 }
 
 /** A new axis that starts from the parameter's current value. */

@@ -31,9 +31,9 @@ function draftOf(experiment: Experiment): ExperimentDraft {
   return { name, params, sweep, seeds, notes, tags };
 }
 
-/** Issues at `path` or below it ("params.targets" covers "params.targets.1"). */
+/** Issues at `path` or below it ("params.targets" covers "params.targets.1", "sweep.depth" covers "sweep.depth[1]"). */
 export function issuesAt(issues: readonly FieldIssue[], path: string): FieldIssue[] {
-  return issues.filter((issue) => issue.path === path || issue.path.startsWith(`${path}.`));
+  return issues.filter((issue) => issue.path === path || issue.path.startsWith(`${path}.`) || issue.path.startsWith(`${path}[`));
 }
 
 export const useExperimentsStore = defineStore('experiments', () => {
