@@ -47,6 +47,20 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     expect(tableText).toMatch(/slope/i);
     await shot('2-fig2-results');
 
+    // The runs filter compares numbers: five depths × six scales, none of the scales exactly 0.01
+    // (the old substring match selected the six runs at 0.0166).
+    const filter = page.getByTestId('runs-filter');
+    await filter.fill('depth>4');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(12);
+    await filter.fill('depth=3 initScale<0.01');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(2);
+    await filter.fill('initScale=0.01');
+    await expect.poll(() => page.getByTestId('run-row').count()).toBe(0);
+    await filter.fill('depth>four');
+    await expect.poll(() => page.getByTestId('runs-filter-issue').textContent()).toContain('"depth>four": > needs a number');
+    await shot('2b-runs-filter-issue');
+    await filter.fill('');
+
     const [download] = await Promise.all([page.waitForEvent('download'), analysis.getByTestId('export-svg').first().click()]);
     const svgPath = join(artifacts, 'e2e-fig2.svg');
     await download.saveAs(svgPath);
@@ -64,5 +78,14 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 30_000 }).toMatch(/\b30\b/);
     await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
     await shot('3-reopened');
+
+    // A swept value out of range (mode-flow's depth ≤ 12): the value is marked and named as the CLI names it.
+    const editor = page.getByTestId('experiment-editor');
+    if ((await editor.locator('details').getAttribute('open')) === null) await editor.locator('summary').click();
+    await editor.locator('[data-sweep="depth"] input.values').fill('2, 13');
+    await expect.poll(() => editor.getByTestId('sweep-value-issue').textContent()).toMatch(/sweep\.depth\[1\] = 13: .*12/);
+    await expect.poll(() => editor.locator('[data-sweep="depth"] [data-bad-value]').allTextContents()).toEqual(['13']);
+    expect(await page.getByTestId('run-start').isDisabled()).toBe(true);
+    await shot('4-sweep-value-out-of-range');
   }, 180_000);
 });

@@ -9,7 +9,9 @@ import {
   parseSeeds,
   runCount,
   sweepKind,
+  sweepValueIssues,
 } from '../../src-renderer/src/logic/sweep';
+import { issuesAt } from '../../src-renderer/src/stores/experiments';
 
 describe('sweep axes', () => {
   it('expands lists, linspace and logspace (in decades)', () => {
@@ -82,5 +84,25 @@ describe('list axis text', () => {
     expect(parseNumberList('0.01, 0.02 1e-3;4')).toEqual({ ok: true, value: [0.01, 0.02, 0.001, 4] });
     expect(parseNumberList('1, x').ok).toBe(false);
     expect(parseNumberList(' ').ok).toBe(false);
+  });
+});
+
+describe('issues of single sweep values', () => {
+  // What the host's validation returns for depth: [2, 13] in mode-flow (depth ≤ 12), as the CLI prints it.
+  const issues = [
+    { path: 'sweep.depth[1]', message: 'Too big: expected number to be <=12' },
+    { path: 'sweep.depthScale', message: 'not a parameter' },
+    { path: 'params.initScale', message: 'too small' },
+  ];
+
+  it('are found under the axis path, not under a longer name', () => {
+    expect(issuesAt(issues, 'sweep.depth').map((issue) => issue.path)).toEqual(['sweep.depth[1]']);
+  });
+
+  it('name the value they are about, in lists and ranges', () => {
+    expect(sweepValueIssues('depth', [2, 13], issues)).toEqual([{ index: 1, value: 13, path: 'sweep.depth[1]', message: 'Too big: expected number to be <=12' }]);
+    const range = [{ path: 'sweep.initScale[2]', message: 'must be < 1' }];
+    expect(sweepValueIssues('initScale', { linspace: [0, 2, 3] }, range)).toMatchObject([{ index: 2, value: 2 }]);
+    expect(sweepValueIssues('initScale', [0.5], issues)).toEqual([]);
   });
 });
