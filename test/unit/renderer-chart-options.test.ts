@@ -295,3 +295,16 @@ describe('analysis chart', () => {
     expect(analysisCsv(result)).toBe('N,fitted slope\r\n2,-1.01\r\n3,-2.02\r\n');
   });
 });
+
+describe('TeX in chart labels', () => {
+  it('axis names and legend entries read as Unicode; series keep their names', () => {
+    const chart: ChartSpec = { ...sigmaChart, title: 'Pathway values a_{p,k}', y: { label: 'a_{p,k}', log: false }, x: { label: '\\tau', log: false } };
+    const theory = new Map([[1, [{ id: 'tauLin', label: 's_{r+1} level', kind: 'hline' as const, x: [], y: [1] }]]]);
+    const option = buildPanelOption(chart, [run(1, { depth: 2 }, 0)], theory, view);
+    expect(option.yAxis[0].name).toBe('aₚ,ₖ');
+    expect(option.xAxis[0].name).toBe('τ');
+    const legend = option.legend as { formatter: (name: string) => string };
+    expect(legend.formatter('s_{r+1} level')).toBe('sᵣ₊₁ level');
+    expect(option.series.some((series) => series.name === 's_{r+1} level')).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components';
 import { formatNumber } from '../logic/format';
+import { texToUnicode } from '../logic/tex-label';
 
 const legendRowHeight = 17;
 const maxLegendRows = 4;
@@ -57,11 +58,11 @@ const logBounds = {
 };
 
 export function xAxis({ label, log, gridIndex, showName }: AxisInput): XAXisComponentOption {
-  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 24 };
+  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? texToUnicode(label) : '', nameGap: 24 };
 }
 
 export function yAxis({ label, log, gridIndex, showName }: AxisInput): YAXisComponentOption {
-  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? label : '', nameGap: 38 };
+  return { ...axisCommon, ...(log ? logBounds : {}), type: log ? 'log' : 'value', gridIndex, name: showName ? texToUnicode(label) : '', nameGap: 38 };
 }
 
 /** A plot area whose tick labels and axis names stay inside the given rectangle. */
@@ -80,7 +81,7 @@ export function legend(layout: LegendLayout, entries?: NeutralEntries): LegendCo
   const data = entries?.names.map((name) =>
     entries.neutral.has(name) ? { name, itemStyle: { color: entries.color }, lineStyle: { color: entries.color, type: 'dashed' as const } } : { name },
   );
-  return { type: layout.scroll ? 'scroll' : 'plain', top: 4, left: 'center', width: '94%', itemWidth: 18, itemHeight: 8, itemGap: 8, textStyle: { fontSize: 11 }, data };
+  return { type: layout.scroll ? 'scroll' : 'plain', top: 4, left: 'center', width: '94%', itemWidth: 18, itemHeight: 8, itemGap: 8, textStyle: { fontSize: 11 }, data, formatter: texToUnicode };
 }
 
 export function tooltip(trigger: 'axis' | 'item'): TooltipComponentOption {

@@ -5,6 +5,7 @@ import type { HeatmapSeriesOption } from 'echarts/charts';
 import type { VisualMapComponentOption } from 'echarts/components';
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts';
 import { formatNumber } from '../logic/format';
+import { texToUnicode } from '../logic/tex-label';
 import type { MetricSeries } from '../logic/live-series';
 import { chartMetrics, metricIndex } from '../logic/metrics';
 import { grid, tooltip } from './axes';
@@ -113,8 +114,8 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
     animation: false,
     title: [],
     grid: [grid({ left: 8, right: classes ? 150 : 70, top: 12, bottom: 6 })],
-    xAxis: [{ ...category, data: heatmap.xLabels, name: axes.x, nameGap: 24 }],
-    yAxis: [{ ...category, data: heatmap.yLabels, name: axes.y, nameGap: 30 }],
+    xAxis: [{ ...category, data: heatmap.xLabels, name: texToUnicode(axes.x), nameGap: 24 }],
+    yAxis: [{ ...category, data: heatmap.yLabels, name: texToUnicode(axes.y), nameGap: 30 }],
     legend: { show: false },
     tooltip: tooltip('item'),
     dataZoom: [],

@@ -3,6 +3,7 @@
 import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-meta';
 import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
+import { texToUnicode } from '../logic/tex-label';
 import { plottable, plottableBand, plottablePoints } from './log-filter';
 import { claimColor, neutralColor, paletteColor } from './palette';
 import { colourBar, colourBarWidth, colourScale, scaleColor, type ColourScale } from './colour-scale';
@@ -243,7 +244,7 @@ export function optionFromModel(model: PanelModel, view: PanelView): BuiltOption
   for (const cell of cells) {
     const rect = multiples ? cellRect(cell.index, cells.length, legendBlock.height) : null;
     option.grid.push(rect?.grid ?? grid({ left: 8, right: scale ? 16 + colourBarWidth : 16, top: legendBlock.height + 6, bottom: 6 }));
-    if (rect) option.title.push({ ...rect.title, text: cell.groups[0].label });
+    if (rect) option.title.push({ ...rect.title, text: texToUnicode(cell.groups[0].label) });
     option.xAxis.push(xAxis({ label: view.xLabel ?? chart.x.label, log: view.logX, gridIndex: cell.index, showName: cell.index >= lastRowStart }));
     option.yAxis.push(yAxis({ label: chart.y.label, log: view.logY, gridIndex: cell.index, showName: cell.index % columns === 0 }));
     for (const group of cell.groups) {
