@@ -61,6 +61,18 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await shot('2b-runs-filter-issue');
     await filter.fill('');
 
+    // L acts on the panel holding keyboard focus, not on the one clicked last.
+    const panels = page.locator('[data-testid="chart-panel"]:has([data-testid="log-log"])');
+    const [clicked, focused] = [panels.nth(0), panels.nth(1)];
+    const logAxes = async (panel: typeof clicked) => [await panel.getByTestId('log-x').isChecked(), await panel.getByTestId('log-y').isChecked()];
+    const [clickedBefore, focusedBefore] = [await logAxes(clicked), await logAxes(focused)];
+    const logLog = !(focusedBefore[0] && focusedBefore[1]);
+    await clicked.locator('h3').click();
+    await focused.focus();
+    await page.keyboard.press('l');
+    await expect.poll(() => logAxes(focused)).toEqual([logLog, logLog]);
+    expect(await logAxes(clicked)).toEqual(clickedBefore);
+
     const [download] = await Promise.all([page.waitForEvent('download'), analysis.getByTestId('export-svg').first().click()]);
     const svgPath = join(artifacts, 'e2e-fig2.svg');
     await download.saveAs(svgPath);

@@ -9,7 +9,7 @@ import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics'
 import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
 import { cellValue, filterRuns, parseRunFilter, parseTags, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
 import { clickSelection } from '../../src-renderer/src/logic/selection';
-import { commandForKey, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
+import { commandForKey, commandPanelId, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
 
 describe('number and value formatting', () => {
   it('keeps four significant digits and switches to exponents at the extremes', () => {
@@ -228,6 +228,15 @@ describe('keyboard shortcuts', () => {
   it('ignores plain keys while typing', () => {
     expect(commandForKey(key('?', { shiftKey: true }), 'serve', false, false)).toBe('help.shortcuts');
     expect(commandForKey(key('?', { shiftKey: true }), 'serve', false, true)).toBeNull();
+  });
+
+  it('acts on the focused panel before the one last clicked, then the first', () => {
+    const panels = ['sigma', 'loss', 'barrier'];
+    expect(commandPanelId('loss', 'sigma', panels)).toBe('loss');
+    expect(commandPanelId(null, 'sigma', panels)).toBe('sigma');
+    // Focus on an analysis panel (no log axes to toggle), or a panel gone since it was clicked.
+    expect(commandPanelId('analysis:fit', 'gone', panels)).toBe('sigma');
+    expect(commandPanelId(null, null, [])).toBeNull();
   });
 
   it('recognizes menu command strings', () => {

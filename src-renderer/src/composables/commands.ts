@@ -2,11 +2,16 @@
 import { onBeforeUnmount, onMounted } from 'vue';
 import { saddle } from '../api/client';
 import { panelExporter } from '../export/panel-exporter';
-import { commandForKey, isAppCommand, type AppCommand } from '../logic/shortcuts';
+import { commandForKey, commandPanelId, isAppCommand, type AppCommand } from '../logic/shortcuts';
 import { useAppStore } from '../stores/app';
 import { useDashboardStore } from '../stores/dashboard';
 import { useProjectStore } from '../stores/project';
 import { useRunsStore } from '../stores/runs';
+
+/** The dashboard panel holding keyboard focus (the panel itself or a control inside it). */
+function focusedPanelId(): string | null {
+  return document.activeElement?.closest<HTMLElement>('[data-panel-id]')?.dataset.panelId ?? null;
+}
 
 function useCommandRunner(): (command: AppCommand, path?: string) => Promise<void> {
   const app = useAppStore();
@@ -27,7 +32,7 @@ function useCommandRunner(): (command: AppCommand, path?: string) => Promise<voi
       case 'project.close':
         return project.close();
       case 'export.panel': {
-        const exporter = panelExporter(dashboard.activePanelId);
+        const exporter = panelExporter(focusedPanelId() ?? dashboard.activePanelId);
         if (exporter) await exporter('png').catch((error: unknown) => app.report(error, 'Exporting PNG'));
         return;
       }
@@ -43,7 +48,8 @@ function useCommandRunner(): (command: AppCommand, path?: string) => Promise<voi
         dashboard.mode = 'smallMultiples';
         return;
       case 'view.logLog': {
-        const chart = dashboard.charts.find((c) => c.id === dashboard.activePanelId) ?? dashboard.charts[0];
+        const id = commandPanelId(focusedPanelId(), dashboard.activePanelId, dashboard.charts.map((c) => c.id));
+        const chart = dashboard.charts.find((c) => c.id === id);
         if (chart) dashboard.toggleLogLog(chart);
         return;
       }

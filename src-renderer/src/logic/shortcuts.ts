@@ -41,9 +41,9 @@ export const shortcuts: readonly Shortcut[] = [
   { keys: 'Mod+.', description: 'Cancel all queued and running runs', command: 'run.cancelAll', hosts: anyHost, match: { key: '.', mod: true } },
   { keys: 'Mod+1', description: 'Dashboard: overlay', command: 'view.overlay', hosts: anyHost, match: { key: '1', mod: true } },
   { keys: 'Mod+2', description: 'Dashboard: small multiples', command: 'view.smallMultiples', hosts: anyHost, match: { key: '2', mod: true } },
-  { keys: 'L', description: 'Active panel: log–log on / off', command: 'view.logLog', hosts: anyHost, match: { key: 'l', mod: false } },
+  { keys: 'L', description: 'Focused panel: log–log on / off', command: 'view.logLog', hosts: anyHost, match: { key: 'l', mod: false } },
   { keys: 'C', description: 'Dashboard: compare with another experiment', command: 'view.compare', hosts: anyHost, match: { key: 'c', mod: false } },
-  { keys: 'Mod+E', description: 'Export the active panel as PNG', command: 'export.panel', hosts: anyHost, match: { key: 'e', mod: true } },
+  { keys: 'Mod+E', description: 'Export the focused panel as PNG', command: 'export.panel', hosts: anyHost, match: { key: 'e', mod: true } },
   { keys: 'Mod+O', description: 'Open the project at the typed path', command: 'project.open', hosts: browserOnly, match: { key: 'o', mod: true } },
   { keys: 'Mod+S', description: 'Save the project as the typed path', command: 'project.saveAs', hosts: browserOnly, match: { key: 's', mod: true } },
   { keys: '?', description: 'Show these shortcuts', command: 'help.shortcuts', hosts: anyHost, match: { key: '?', mod: false } },
@@ -51,6 +51,12 @@ export const shortcuts: readonly Shortcut[] = [
   // ECharts handles this one itself (its `zoomOnMouseWheel: 'ctrl'`), on every platform.
   { keys: 'Ctrl+Wheel', description: 'Zoom a chart along x; drag to pan', command: null, hosts: anyHost, match: { key: '', mod: true } },
 ];
+
+/** The panel a panel command (L) acts on: the one holding keyboard focus, else the one last clicked, else the first. */
+export function commandPanelId(focusedId: string | null, lastClickedId: string | null, panelIds: readonly string[]): string | null {
+  for (const id of [focusedId, lastClickedId]) if (id !== null && panelIds.includes(id)) return id;
+  return panelIds[0] ?? null;
+}
 
 export interface KeyInput {
   key: string;
