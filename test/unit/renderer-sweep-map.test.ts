@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSweepMap, midpoint, refinePoints, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
+import { buildSweepMap, midpoint, refinePoints, roundPoint, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
 
 // η × P grid: outcome flips from 'wta' to 'rebalance' between η = 0.1 and 0.2 for P = 2 only.
 function runs(): SweepRun[] {
@@ -43,10 +43,22 @@ describe('sweep map', () => {
   });
 
   it('takes geometric midpoints on log-spaced axes, integers on integer axes, none between neighbours', () => {
-    expect(midpoint(1e-3, 1e-2, [1e-3, 1e-2, 1e-1])).toBeCloseTo(Math.sqrt(1e-5), 15);
+    expect(midpoint(1e-3, 1e-2, [1e-3, 1e-2, 1e-1])).toBeCloseTo(Math.sqrt(1e-5), 14);
     expect(midpoint(0.1, 0.2, [0.1, 0.2, 0.3])).toBeCloseTo(0.15, 15);
     expect(midpoint(2, 6, [2, 6, 10])).toBe(4);
     expect(midpoint(2, 3, [2, 3, 4])).toBeNull();
+  });
+
+  it('stores new points as the shortest decimal at 12 significant digits', () => {
+    // A linspace value 0.8999999999999999 (0.5 + 4 × 0.1) next to 0.7: the exact half-way point is 0.7999999999999999.
+    expect((0.7 + 0.8999999999999999) / 2).toBe(0.7999999999999999);
+    expect(midpoint(0.7, 0.8999999999999999, [0.5, 0.7, 0.8999999999999999, 1.1])).toBe(0.8);
+    expect((0.01 + 0.05) / 2).toBe(0.030000000000000002);
+    expect(midpoint(0.01, 0.05, [0.01, 0.05, 0.09])).toBe(0.03);
+    expect(String(midpoint(1e-3, 1e-2, [1e-3, 1e-2, 1e-1]))).toBe('0.00316227766017');
+    expect(roundPoint(0.1 + 0.2)).toBe(0.3);
+    expect(roundPoint(123456.789012345)).toBe(123456.789012);
+    expect(roundPoint(-2.5e-17 - 1e-21)).toBe(-2.5001e-17);
   });
 
   it('offers nothing to refine for numeric colours', () => {

@@ -115,10 +115,21 @@ export function isLogSpaced(axis: readonly number[]): boolean {
   return positive && axis.length > 2 && spread(ratios) < spread(differences);
 }
 
-/** Half-way between two axis values: geometric for positive log-spaced axes, integral for integers. */
+/** Significant digits a new sweep point keeps: far beyond what a sweep resolves, short enough to read. */
+const pointDigits = 12;
+
+/** The shortest decimal within `pointDigits` significant digits: 0.7999999999999999 → 0.8. */
+export function roundPoint(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(pointDigits)) : value;
+}
+
+/**
+ * Half-way between two axis values: geometric for positive log-spaced axes, integral for integers;
+ * rounded (roundPoint) so the stored parameter reads as typed.
+ */
 export function midpoint(a: number, b: number, axis: readonly number[]): number | null {
-  let mid = isLogSpaced(axis) ? Math.sqrt(a * b) : (a + b) / 2;
-  if (Number.isInteger(a) && Number.isInteger(b) && axis.every(Number.isInteger)) mid = Math.round(mid);
+  const exact = isLogSpaced(axis) ? Math.sqrt(a * b) : (a + b) / 2;
+  const mid = Number.isInteger(a) && Number.isInteger(b) && axis.every(Number.isInteger) ? Math.round(exact) : roundPoint(exact);
   return mid === a || mid === b ? null : mid;
 }
 
