@@ -9,9 +9,10 @@ import { describeIssues, ExpectedError } from '../core/errors';
 import { runSlurmTask } from '../core/slurm/task-runner';
 
 export const clusterUsage = `  submit SPEC.json --project FILE --slurm [--partition NAME] [--time HH:MM:SS] [--cpus-per-task N]
-         [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--family-path DIR]… [--json]
+         [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--family-path DIR]… [--again] [--json]
       Send the sweep to Slurm as one array job (one task per run, or --runs-per-task); the runs are
-      recorded in the project as submitted. --array-max: most tasks running at once.
+      recorded in the project as submitted. --array-max: most tasks running at once. A sweep whose
+      points (parameters and seed) already have runs in the project is refused unless --again.
   collect --project FILE [--family-path DIR]… [--json]
       Bring finished Slurm tasks' runs into the project; mark runs Slurm killed; show progress.
       (--family-path as for submit: the experiment's analyses need the family.)
@@ -101,6 +102,7 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
       // A script or code family outside the user's and the project's folders: the tasks load it from this path.
       'family-path': { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      again: { type: 'boolean' },
     },
     true,
   );
@@ -135,10 +137,13 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
     const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number; name: string };
     let job: { jobId: string; runIds: number[]; folder: string };
     try {
-      job = (await service.dispatch('slurm', 'submit', { experimentId: experiment.id, options: options.data })) as typeof job;
+      job = (await service.dispatch('slurm', 'submit', { experimentId: experiment.id, options: options.data, again: values.again === true })) as typeof job;
     } catch (error) {
-      // sbatch refused it: the project keeps no experiment that never ran.
+      // Refused (by sbatch, or as a repeat): the project keeps no experiment that never ran.
       await service.dispatch('experiments', 'delete', { id: experiment.id });
+      if (error instanceof ExpectedError && error.issues.some((issue) => issue.path === 'again')) {
+        throw new ExpectedError(`${error.message}; nothing was submitted: add --again to run them again`, error.issues);
+      }
       throw error;
     }
     if (values.json) console.log(JSON.stringify({ type: 'job', experimentId: experiment.id, ...job }));

@@ -214,7 +214,12 @@ export const api = {
   slurm: {
     status: method(none, slurmAvailability),
     submit: method(
-      z.object({ experimentId: id, options: slurmOptions.default({ cpusPerTask: 1, runsPerTask: 1, sbatchArgs: [] }) }).strict(),
+      z.object({
+        experimentId: id,
+        options: slurmOptions.default({ cpusPerTask: 1, runsPerTask: 1, sbatchArgs: [] }),
+        /** Submit even where runs of the project already stand for some of the points (otherwise refused, issue path 'again'). */
+        again: z.boolean().default(false),
+      }).strict(),
       z.object({ jobId: z.string(), runIds: z.array(id), folder: z.string() }),
     ),
     /** Merges ended tasks' runs into the project, marks what Slurm killed, updates live progress. */

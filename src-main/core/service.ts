@@ -442,7 +442,7 @@ export class SaddleService {
       },
       slurm: {
         status: () => this.cluster.status(),
-        submit: ({ experimentId, options }) => this.cluster.submit(experimentId, options),
+        submit: ({ experimentId, options, again }) => this.cluster.submit(experimentId, options, again),
         collect: () => this.cluster.collect(),
         cancel: ({ jobId }) => this.cluster.cancel(jobId),
         jobs: ({ experimentId }) => this.cluster.jobs(experimentId),

@@ -41,6 +41,17 @@ describe.runIf(haveChromium && slurmHere)('Run on Slurm from the workbench', () 
     await expect.poll(() => page.locator('[data-testid="queue-row"][data-status="submitted"] [data-testid="queue-slurm"]').textContent()).toContain(`Slurm job ${jobId}, task 0`);
     await bench.shot('1-submitted');
 
+    // Submit again: the point has a run in the project, so the app asks first; declined, nothing is sent.
+    let asked = '';
+    page.once('dialog', (dialog) => {
+      asked = dialog.message();
+      void dialog.dismiss();
+    });
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => asked).toContain('1 of 1 runs repeat points (parameters and seed) that already have runs in this project');
+    await expect.poll(() => page.getByTestId('run-start').isEnabled()).toBe(true);
+    expect(await page.getByTestId('slurm-job').count()).toBe(1);
+
     await expect.poll(() => execFileSync('squeue', ['-h', '-j', jobId], { encoding: 'utf8' }).trim(), { timeout: 30_000, interval: 500 }).toBe('');
     await page.getByTestId('project-path-input').fill(projectPath);
     await page.getByTestId('project-open').click();

@@ -222,10 +222,22 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no Slurm job 99999999 in this project');
 
+    // The same spec again: its point has a run (done) in the project, so nothing is submitted
+    // without --again, and the refused experiment is not kept.
+    const beforeRepeat = dump(project);
+    const repeat = await runCli(['submit', specFile, '--project', project, '--slurm'], env());
+    expect(repeat.code).toBe(2);
+    expect(repeat.stderr).toContain('1 of 1 runs repeat points (parameters and seed) that already have runs in this project (experiment 1)');
+    expect(repeat.stderr).toContain('add --again');
+    expect(dump(project)).toBe(beforeRepeat);
+    const again = await runCli(['submit', specFile, '--project', project, '--slurm', '--again', '--json'], env());
+    expect(again.code).toBe(0);
+    execFileSync('scancel', [(JSON.parse(again.stdout) as { jobId: string }).jobId]);
+
     const badSpec = join(dir, 'bad.json');
     writeFileSync(badSpec, JSON.stringify({ family: 'dln-train', params: { depth: 0 } }));
     const invalid = await runCli(['submit', badSpec, '--project', project, '--slurm'], env());
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('params.depth');
-  }, 60_000);
+  }, 90_000);
 });

@@ -11,6 +11,7 @@ import { requireValidSpec } from '../spec-validation';
 import { planRuns } from '../run-plan';
 import { ExpectedError } from '../errors';
 import { collectJob } from './collect';
+import { describeRepeatedPoints, repeatedPoints } from './repeated-points';
 import { planFormat, splitIntoTasks, writeJobFolder, type CliCommand } from './job-folder';
 import { sbatch, sbatchAvailable, scancel } from './slurm-commands';
 
@@ -41,11 +42,21 @@ export class ClusterService {
     return sbatchAvailable();
   }
 
-  async submit(experimentId: number, options: SlurmOptions): Promise<{ jobId: string; runIds: number[]; folder: string }> {
+  async submit(experimentId: number, options: SlurmOptions, again = false): Promise<{ jobId: string; runIds: number[]; folder: string }> {
     const store = this.deps.store();
     const experiment = store.getExperiment(experimentId);
     const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds, notes: experiment.notes, tags: experiment.tags });
-    const tasks = splitIntoTasks(planRuns(spec), options.runsPerTask);
+    const planned = planRuns(spec);
+    if (!again) {
+      const sameFamily = new Set(store.listExperiments().filter((other) => other.family === spec.family).map((other) => other.id));
+      const repeated = repeatedPoints(planned, store.listRuns().filter((run) => sameFamily.has(run.experimentId)));
+      if (repeated.count > 0) {
+        const message = describeRepeatedPoints(repeated, planned.length);
+        // The issue names the input field that submits anyway.
+        throw new ExpectedError(message, [{ path: 'again', message }]);
+      }
+    }
+    const tasks = splitIntoTasks(planned, options.runsPerTask);
     const { folder, script } = writeJobFolder({
       projectPath: store.path,
       experimentId,

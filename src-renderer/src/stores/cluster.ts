@@ -46,14 +46,21 @@ export const useClusterStore = defineStore('cluster', () => {
     };
   }
 
-  /** Sends the current experiment (its draft saved first) to Slurm. */
+  /** Sends the current experiment (its draft saved first) to Slurm; asks before repeating points that have runs. */
   async function submit(): Promise<void> {
     const experimentId = experiments.currentId;
     if (experimentId === null || busy.value) return;
     busy.value = true;
     try {
       if (!(await experiments.flush())) throw new ApiError({ kind: 'expected', message: 'Fix the highlighted fields before submitting.' });
-      await saddle().slurm.submit({ experimentId, options: options() });
+      try {
+        await saddle().slurm.submit({ experimentId, options: options() });
+      } catch (error) {
+        // Points that have runs in the project already: the user decides whether to run them again.
+        if (!(error instanceof ApiError && error.issues.some((issue) => issue.path === 'again'))) throw error;
+        if (!window.confirm(`${error.message}. Submit them to Slurm again?`)) return;
+        await saddle().slurm.submit({ experimentId, options: options(), again: true });
+      }
       await load();
     } catch (error) {
       app.report(error, 'Submitting to Slurm');
