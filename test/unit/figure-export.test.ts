@@ -15,10 +15,16 @@ import { captionDraft } from '../../src-renderer/src/figure/figure-caption';
 import { figureData } from '../../src-renderer/src/figure/figure-data';
 import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
-import { latexText, pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
+import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
 import { stampPng } from '../../src-renderer/src/figure/png-metadata';
 import { printOption } from '../../src-renderer/src/figure/print-option';
 import { figureSvg } from '../../src-renderer/src/figure/svg-figure';
+import { decadeText, decadeTicks, tickText } from '../../src-renderer/src/figure/axis-ticks';
+import { vectorFigure } from '../../src-renderer/src/figure/vector-figure';
+import type { FigureSource } from '../../src-renderer/src/figure/figure-sources';
+import { legendEntries, placeLegend, type LegendEntry } from '../../src-renderer/src/figure/legend-strip';
+import { panelGrid } from '../../src-renderer/src/figure/panel-grid';
+import { latexText, mathtextLabel } from '../../src-renderer/src/figure/tex-label';
 
 const chart: ChartSpec = {
   id: 'loss',
@@ -125,7 +131,17 @@ describe('scripts', () => {
     expect(tex).toContain('fill between[of=p0c0hi and p0c0lo]');
     expect(tex).toContain('\\addlegendentry{escape time}');
     expect(tex).toContain('%   Differing parameters: depth ∈ {2, 3}.');
-    expect(latexText('σ_i & 5%')).toBe('$\\sigma$\\_i \\& 5\\%');
+  });
+
+  it('labels with TeX-style scripts become math, the rest escaped text', () => {
+    expect(latexText('τ_lin/t_esc − 1')).toBe('${\\tau}_{\\mathrm{lin}}$/$t_{\\mathrm{esc}}$ $-$ 1');
+    expect(latexText('a_{p,k} & 5%')).toBe('$a_{p,k}$ \\& 5\\%');
+    expect(latexText('σᵢ')).toBe('$\\sigma_{i}$');
+    expect(latexText('W_lW_lᵀ')).toBe('$W_{l}W_{l}^{T}$');
+    expect(mathtextLabel('η_WCR costs 5$')).toBe('${\\eta}_{\\mathrm{WCR}}$ costs 5\\$');
+    const tex = pgfplotsCode({ ...input, plots: input.plots.map((plot) => ({ ...plot, yLabel: 'τ_lin' })), dataFile: 'loss.csv' });
+    expect(tex).toContain('ylabel={${\\tau}_{\\mathrm{lin}}$}');
+    expect(tex).not.toContain('\\_lin');
   });
 
   it('small multiples share their axis names: once per row or column, as on screen', () => {
@@ -205,21 +221,30 @@ describe('scripts', () => {
 
 describe('vector figure', () => {
   const option = optionFromModel(model(['depth']), view);
-  const printed = printOption(option, settings, 320);
+  const cell = { width: settings.widthIn * 72, height: settings.heightIn * 72, topMargin: 4 };
+  const printed = printOption(option, settings, 320, cell);
 
-  it('print styling sets the font family and pt sizes on axes, legend and titles, drops interaction and scrolling legends', () => {
+  it('print styling sets the embedded font and pt sizes on axes and titles, drops interaction and the per-panel legend', () => {
     const axis = (printed.xAxis as Record<string, Record<string, unknown>>[])[0];
-    expect(axis.nameTextStyle).toMatchObject({ fontFamily: 'Helvetica, Arial, sans-serif', fontSize: 8 });
+    expect(axis.nameTextStyle).toMatchObject({ fontFamily: 'DejaVu Sans', fontSize: 8, fontWeight: 'normal' });
     expect(axis.axisLabel).toMatchObject({ fontSize: 7 });
-    expect((printed.legend as Record<string, unknown>[])[0]).toMatchObject({ type: 'plain', textStyle: { fontSize: 7 } });
-    const crowded = printOption({ ...option, legend: { ...option.legend, type: 'scroll' } }, settings, 320);
-    expect((crowded.legend as Record<string, unknown>[])[0]).toMatchObject({ show: false });
+    // The figure draws one shared legend (legend-strip.ts) instead.
+    expect((printed.legend as Record<string, unknown>[])[0]).toMatchObject({ show: false });
     expect(printed.dataZoom).toEqual([]);
+  });
+
+  it('log axes are ticked on decades from the data (1 … 16 → 10⁰, 10¹, 10²), labelled as powers of ten', () => {
+    const axis = (printed.xAxis as Record<string, Record<string, unknown>>[])[0];
+    expect((axis.axisLabel as { customValues: number[] }).customValues).toEqual([1, 10, 100]);
+    expect((axis.axisTick as { customValues: number[] }).customValues).toEqual([1, 10, 100]);
+    const svg = optionSvg(printed, cell.width, cell.height);
+    for (const label of ['10⁰', '10¹', '10²', '10⁻²']) expect(svg).toContain(`>${label}</text>`);
+    expect(svg).not.toMatch(/>1e\d/);
   });
 
   it('small multiples are fitted into the print height, each plot below its title', () => {
     const multiples = optionFromModel(model(null), { ...view, overlay: false });
-    const fitted = printOption(multiples, settings, panelHeight(model(null), false));
+    const fitted = printOption(multiples, settings, panelHeight(model(null), false), cell);
     const grids = fitted.grid as { top: number; height: number }[];
     const titles = fitted.title as { top: number }[];
     expect(grids).toHaveLength(3);
@@ -229,7 +254,7 @@ describe('vector figure', () => {
 
   it('the SVG is valid XML at the physical size with the caption in <desc> and <metadata>, axis names and legend text', () => {
     const width = settings.widthIn * 72;
-    const svg = figureSvg([{ svg: optionSvg(printed, width, 180), height: 180 }], settings, { title: 'Loss', caption, creator: 'Saddle Lab 0.1.0', source: '/tmp/study.saddle' });
+    const svg = figureSvg([{ svg: optionSvg(printed, width, 180), x: 0, y: 0 }], '', settings, { title: 'Loss', caption, creator: 'Saddle Lab 0.1.0', source: '/tmp/study.saddle' });
     const errors: string[] = [];
     const doc = new DOMParser({ errorHandler: (level: string, message: unknown) => errors.push(`${level}: ${String(message)}`) }).parseFromString(svg, 'image/svg+xml');
     expect(errors).toEqual([]);
@@ -239,6 +264,76 @@ describe('vector figure', () => {
     expect(root.getElementsByTagName('desc')[0].textContent).toContain('Differing parameters: depth ∈ {2, 3}.');
     expect(root.getElementsByTagName('dc:source')[0].textContent).toBe('/tmp/study.saddle');
     const texts = Array.from({ length: root.getElementsByTagName('text').length }, (_, i) => root.getElementsByTagName('text')[i].textContent);
-    expect(texts).toEqual(expect.arrayContaining(['training time t', 'loss L(t)', 'depth=2 (N=2)', 'plateau level']));
+    expect(texts).toEqual(expect.arrayContaining(['training time t', 'loss L(t)']));
+  });
+});
+
+describe('tick labels', () => {
+  it('print powers of ten with superscripts, plain numbers between 10⁻³ and 10⁴', () => {
+    expect(tickText(1e4)).toBe('10⁴');
+    expect(tickText(1e8)).toBe('10⁸');
+    expect(tickText(1e-5)).toBe('10⁻⁵');
+    expect(tickText(2.5e-5)).toBe('2.5×10⁻⁵');
+    expect(tickText(-3e6)).toBe('−3×10⁶');
+    expect(tickText(1234)).toBe('1234');
+    expect(tickText(0.5)).toBe('0.5');
+    expect(tickText(0)).toBe('0');
+    expect(decadeText(1)).toBe('10⁰');
+    expect(decadeText(1e-12)).toBe('10⁻¹²');
+  });
+
+  it('log axes tick every decade, or every 2nd, 3rd, 5th… when more would not fit', () => {
+    expect(decadeTicks(1e-3, 50, 6)).toEqual([1e-3, 1e-2, 1e-1, 1, 10, 100]);
+    // Ten decades, room for six labels: every second decade, evenly.
+    expect(decadeTicks(1, 1e10, 6)).toEqual([1, 1e2, 1e4, 1e6, 1e8, 1e10]);
+    expect(decadeTicks(3, 7, 6)).toEqual([1, 10]);
+  });
+});
+
+describe('multi-panel figure', () => {
+  it('panels go into a grid of plot-shaped cells with (a), (b)… labels', () => {
+    // The double-column preset, 7 × 3.2 in, four panels: 2 × 2 cells, not four 57 pt strips.
+    const cells = panelGrid(4, 504, 230.4);
+    expect(cells.map((cell) => [cell.x, cell.y, cell.width, cell.height])).toEqual([
+      [0, 0, 252, 115.2],
+      [252, 0, 252, 115.2],
+      [0, 115.2, 252, 115.2],
+      [252, 115.2, 252, 115.2],
+    ]);
+    expect(cells.map((cell) => cell.label)).toEqual(['(a)', '(b)', '(c)', '(d)']);
+    expect(panelGrid(2, 504, 230.4).map((cell) => cell.x)).toEqual([0, 252]);
+    expect(panelGrid(1, 241, 180, 20)).toEqual([{ x: 0, y: 20, width: 241, height: 180, label: null }]);
+  });
+
+  const entries: LegendEntry[] = Array.from({ length: 30 }, (_, i) => ({ name: `initScale=0.${i} depth=${i}`, color: '#123456', mark: 'solid' }));
+  const measure = (text: string) => 7 * 0.55 * text.length;
+
+  it('a legend too long for three rows keeps what fits and says how many more there are', () => {
+    const placed = placeLegend(entries, { width: 490, fontSize: 7, fontFamily: 'DejaVu Sans', maxRows: 3, measure });
+    expect(Math.max(...placed.map((item) => item.row))).toBe(2);
+    const more = placed.at(-1)!;
+    expect(more.entry).toBeNull();
+    const kept = placed.length - 1;
+    expect(kept).toBeGreaterThan(5);
+    expect(more.text).toBe(`+${30 - kept} more`);
+    // Nothing runs past the strip's right edge.
+    for (const item of placed) expect(item.x + (item.entry ? 17 : 0) + measure(item.text)).toBeLessThanOrEqual(490);
+    expect(placeLegend(entries.slice(0, 3), { width: 490, fontSize: 7, fontFamily: 'DejaVu Sans', maxRows: 3, measure })).toHaveLength(3);
+  });
+
+  it('a dashboard figure: four panels in a 2 × 2 grid under one shared legend, each name once', () => {
+    const option = optionFromModel(model(['depth']), view);
+    expect(legendEntries(option).map((entry) => entry.name)).toEqual(expect.arrayContaining(['depth=2 (N=2)', 'depth=3 (N=1)']));
+    const source = (id: string): FigureSource => ({ chartId: id, title: () => id, option: () => option, screenHeight: () => 320, figure: () => null, runIds: () => [1, 2, 3] });
+    const svg = vectorFigure(
+      { settings: { ...settings, widthIn: 7, heightIn: 3.2 }, sources: ['a', 'b', 'c', 'd'].map(source), meta: { title: 'Board', caption, creator: 'Saddle Lab', source: 'x' } },
+      measure,
+    );
+    const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+    const texts = Array.from({ length: doc.getElementsByTagName('text').length }, (_, i) => doc.getElementsByTagName('text')[i].textContent);
+    expect(texts.filter((text) => text === 'depth=2 (N=2)')).toHaveLength(1);
+    for (const label of ['(a)', '(b)', '(c)', '(d)']) expect(texts).toContain(label);
+    const offsets = svg.match(/<g transform="translate\([\d.]+ [\d.]+\)">/g)!.slice(0, 5);
+    expect(offsets.slice(1)).toEqual(expect.arrayContaining([expect.stringContaining('translate(252 ')]));
   });
 });

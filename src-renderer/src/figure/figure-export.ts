@@ -2,18 +2,18 @@
 // sidecar, or a matplotlib/pgfplots script with its data CSV and caption sidecar.
 import type { FigureSettings } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
-import { optionSvg } from '../export/echarts-runtime';
 import { bytesToBase64, type ExportFile, type Sidecar } from '../export/save-file';
 import { figureData } from './figure-data';
+import { loadFigureFont, textMeasure } from './figure-font';
 import { figurePlots } from './figure-plots';
-import { sizeInPoints } from './figure-settings';
+import { fontSizes } from './figure-settings';
 import type { FigureSource } from './figure-sources';
 import { matplotlibScript } from './matplotlib-script';
 import { figurePdf } from './pdf-figure';
 import { pgfplotsCode } from './pgfplots-code';
 import { figurePng } from './png-figure';
-import { printOption } from './print-option';
-import { figureSvg, type FigureMeta } from './svg-figure';
+import type { FigureMeta } from './svg-figure';
+import { nothingToExport, vectorFigure, type FigureContent } from './vector-figure';
 
 export type FigureFormat = 'pdf' | 'svg' | 'png' | 'matplotlib' | 'pgfplots';
 
@@ -25,13 +25,10 @@ export const figureFormats: readonly { id: FigureFormat; label: string }[] = [
   { id: 'pgfplots', label: 'pgfplots/TikZ + CSV' },
 ];
 
-export interface FigureRequest {
+export interface FigureRequest extends FigureContent {
   format: FigureFormat;
-  settings: FigureSettings;
-  sources: readonly FigureSource[];
   /** File name without extension. */
   stem: string;
-  meta: FigureMeta;
 }
 
 export interface FigureFiles {
@@ -39,25 +36,6 @@ export interface FigureFiles {
   sidecars: Sidecar[];
 }
 
-function nothingToExport(): ApiError {
-  return new ApiError({ kind: 'expected', message: 'There is no chart to export yet: select runs with data.' });
-}
-
-/** The panels stacked into one SVG, each given a share of the height in proportion to its screen height. */
-function vectorFigure(request: FigureRequest): string {
-  const drawn = request.sources.flatMap((source) => {
-    const option = source.option();
-    return option ? [{ option, screenHeight: source.screenHeight() }] : [];
-  });
-  if (drawn.length === 0) throw nothingToExport();
-  const { width, height } = sizeInPoints(request.settings);
-  const total = drawn.reduce((sum, panel) => sum + panel.screenHeight, 0);
-  const panels = drawn.map((panel) => {
-    const share = (height * panel.screenHeight) / total;
-    return { svg: optionSvg(printOption(panel.option, request.settings, panel.screenHeight), width, share), height: share };
-  });
-  return figureSvg(panels, request.settings, request.meta);
-}
 
 function scriptFiles(request: FigureRequest): FigureFiles {
   const figures = request.sources.flatMap((source) => source.figure() ?? []);
@@ -78,14 +56,15 @@ function scriptFiles(request: FigureRequest): FigureFiles {
 export async function figureFiles(request: FigureRequest): Promise<FigureFiles> {
   if (request.format === 'matplotlib' || request.format === 'pgfplots') return scriptFiles(request);
   const caption: Sidecar = { suffix: '.caption.txt', data: `${request.meta.caption}\n`, encoding: 'utf8', mimeType: 'text/plain' };
-  const svg = vectorFigure(request);
+  const font = await loadFigureFont(request.settings.fontFamily);
+  const svg = vectorFigure(request, textMeasure(font, fontSizes(request.settings).small));
   const name = `${request.stem}.${request.format}`;
   switch (request.format) {
     case 'svg':
       return { main: { name, data: svg, encoding: 'utf8', mimeType: 'image/svg+xml' }, sidecars: [caption] };
     case 'pdf':
-      return { main: { name, data: bytesToBase64(await figurePdf(svg, request.settings, request.meta)), encoding: 'base64', mimeType: 'application/pdf' }, sidecars: [caption] };
+      return { main: { name, data: bytesToBase64(await figurePdf(svg, request.settings, request.meta, font)), encoding: 'base64', mimeType: 'application/pdf' }, sidecars: [caption] };
     case 'png':
-      return { main: { name, data: bytesToBase64(await figurePng(svg, request.settings, request.meta)), encoding: 'base64', mimeType: 'image/png' }, sidecars: [caption] };
+      return { main: { name, data: bytesToBase64(await figurePng(svg, request.settings, request.meta, font)), encoding: 'base64', mimeType: 'image/png' }, sidecars: [caption] };
   }
 }

@@ -13,11 +13,15 @@ export const builtInPresets: readonly (FigureSettings & { name: string })[] = [
 
 export const fontFamilies: readonly FigureFontFamily[] = ['Helvetica', 'Times', 'Courier'];
 
-/** CSS font stacks whose first name is a standard PDF font, so PDF text stays plain Helvetica/Times/Courier. */
-export const cssFontStack: Record<FigureFontFamily, string> = {
-  Helvetica: 'Helvetica, Arial, sans-serif',
-  Times: 'Times, "Times New Roman", serif',
-  Courier: 'Courier, "Courier New", monospace',
+/**
+ * The font all figure text is laid out and drawn in, per family choice: DejaVu (bundled, free to
+ * embed, has σᵢ, ℓ and superscript digits). The standard PDF fonts cannot be embedded from here and
+ * the browser would measure them with another font's metrics, so labels collided in the PDF.
+ */
+export const figureFontName: Record<FigureFontFamily, string> = {
+  Helvetica: 'DejaVu Sans',
+  Times: 'DejaVu Serif',
+  Courier: 'DejaVu Sans Mono',
 };
 
 export interface FontSizes {

@@ -6,6 +6,7 @@ import { multiplesGrid } from '../charts/panel-option';
 import type { CurveColumns, FigureData } from './figure-data';
 import { sharedAxisNames, type FigureCurve, type FigurePlot, type FigureRule } from './figure-plots';
 import { fontSizes } from './figure-settings';
+import { mathtextLabel } from './tex-label';
 
 export interface ScriptInput {
   title: string;
@@ -17,6 +18,8 @@ export interface ScriptInput {
 
 /** A JSON string is also a valid Python string literal. */
 const py = (text: string) => JSON.stringify(text);
+/** A label as a Python string, its TeX-style scripts (τ_lin) as mathtext. */
+const pyLabel = (text: string) => py(mathtextLabel(text));
 
 /** Preferred first; the DejaVu fonts ship with matplotlib and supply glyphs the others lack (σᵢ, ℓ). */
 const fontNames: Record<FigureSettings['fontFamily'], string[]> = {
@@ -27,7 +30,7 @@ const fontNames: Record<FigureSettings['fontFamily'], string[]> = {
 
 function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
   const xy = `col(${py(columns.x)}), col(${py(columns.y)})`;
-  const label = curve.label === null ? '' : `, label=${py(curve.label)}`;
+  const label = curve.label === null ? '' : `, label=${pyLabel(curve.label)}`;
   const color = `color=${py(curve.color)}`;
   const lines: string[] = [];
   if (curve.band && columns.band) {
@@ -61,7 +64,7 @@ function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
 
 function ruleLine(rule: FigureRule): string {
   const call = rule.axis === 'x' ? 'axvline' : 'axhline';
-  const label = rule.label === null ? '' : `, label=${py(rule.label)}`;
+  const label = rule.label === null ? '' : `, label=${pyLabel(rule.label)}`;
   return `ax.${call}(${rule.value}, color=${py(rule.color)}, linewidth=0.8, linestyle=${py(rule.dash === 'dotted' ? ':' : '--')}${label})`;
 }
 
@@ -77,13 +80,12 @@ function plotBlock(plot: FigurePlot, columns: readonly CurveColumns[], place: Pl
   const lines = [`ax = axes[${Math.floor(place.index / place.columns)}][${place.index % place.columns}]`];
   plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c])));
   lines.push(...plot.rules.map(ruleLine));
-  for (const note of plot.notes) lines.push(`ax.annotate(${py(note.text)}, (${note.x}, ${note.y}), fontsize=SMALL)`);
+  for (const note of plot.notes) lines.push(`ax.annotate(${pyLabel(note.text)}, (${note.x}, ${note.y}), fontsize=SMALL)`);
   if (plot.logX) lines.push('ax.set_xscale("log")');
   if (plot.logY) lines.push('ax.set_yscale("log")');
-  if (place.xName) lines.push(`ax.set_xlabel(${py(plot.xLabel)})`);
-  if (place.yName) lines.push(`ax.set_ylabel(${py(plot.yLabel)})`);
-  if (plot.title !== null) lines.push(`ax.set_title(${py(plot.title)})`);
-  if (plot.curves.some((curve) => curve.label !== null) || plot.rules.some((rule) => rule.label !== null)) lines.push('ax.legend(frameon=False)');
+  if (place.xName) lines.push(`ax.set_xlabel(${pyLabel(plot.xLabel)})`);
+  if (place.yName) lines.push(`ax.set_ylabel(${pyLabel(plot.yLabel)})`);
+  if (plot.title !== null) lines.push(`ax.set_title(${pyLabel(plot.title)})`);
   return lines;
 }
 
@@ -109,6 +111,7 @@ export function matplotlibScript(input: ScriptInput): string {
     'from pathlib import Path',
     '',
     'import matplotlib',
+    'import matplotlib.patches',
     '',
     'matplotlib.use("Agg")',
     'import matplotlib.pyplot as plt  # noqa: E402',
@@ -140,6 +143,8 @@ export function matplotlibScript(input: ScriptInput): string {
     '    "font.size": LABEL, "axes.labelsize": LABEL, "axes.titlesize": LABEL,',
     '    "xtick.labelsize": SMALL, "ytick.labelsize": SMALL, "legend.fontsize": SMALL,',
     '    "axes.linewidth": 0.6, "pdf.fonttype": 42, "svg.fonttype": "none",',
+    '    # Offsets and scientific ticks as ×10⁸, not 1e8.',
+    '    "axes.formatter.use_mathtext": True,',
     '})',
     `fig, axes = plt.subplots(${grid.rows}, ${grid.columns}, figsize=(WIDTH_IN, HEIGHT_IN), squeeze=False, constrained_layout=True)`,
     '',
@@ -150,6 +155,23 @@ export function matplotlibScript(input: ScriptInput): string {
     }),
     `for unused in axes.flat[${plots.length}:]:`,
     '    unused.set_axis_off()',
+    '',
+    '# One legend above the plots, each name once; what does not fit in three rows is summed up.',
+    'handles = {}',
+    'for ax in axes.flat:',
+    '    for handle, label in zip(*ax.get_legend_handles_labels()):',
+    '        handles.setdefault(label, handle)',
+    'if handles:',
+    '    names = list(handles)',
+    '    columns = max(1, int(WIDTH_IN * 72 // (SMALL * 0.6 * max(len(name) for name in names) + SMALL * 3)))',
+    '    shown = names if len(names) <= 3 * columns else names[: 3 * columns - 1]',
+    '    entries = [handles[name] for name in shown]',
+    '    if len(shown) < len(names):',
+    '        entries.append(matplotlib.patches.Patch(visible=False))',
+    '        shown.append(f"+{len(names) - len(shown)} more")',
+    '    rows = -(-len(shown) // columns)',
+    '    fig.legend(entries, shown, loc="upper center", ncol=min(columns, len(shown)), frameon=False)',
+    '    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - rows * SMALL * 1.6 / (HEIGHT_IN * 72)))',
     '',
     'output = Path(sys.argv[1]) if len(sys.argv) > 1 else script.with_suffix(".pdf")',
     'kind = output.suffix.lower().lstrip(".")',

@@ -5,6 +5,7 @@ import { multiplesGrid } from '../charts/panel-option';
 import type { CurveColumns, FigureData } from './figure-data';
 import { sharedAxisNames, type FigureCurve, type FigurePlot, type FigureRule } from './figure-plots';
 import { fontSizes } from './figure-settings';
+import { latexText } from './tex-label';
 
 export interface PgfplotsInput {
   title: string;
@@ -13,33 +14,6 @@ export interface PgfplotsInput {
   data: FigureData;
   settings: FigureSettings;
   dataFile: string;
-}
-
-/** Symbols pdflatex cannot typeset from UTF-8 text, as math; others pass through (fine for lualatex). */
-const mathSymbols: Record<string, string> = {
-  α: '\\alpha', β: '\\beta', γ: '\\gamma', δ: '\\delta', ε: '\\epsilon', ζ: '\\zeta', η: '\\eta', θ: '\\theta', ι: '\\iota',
-  κ: '\\kappa', λ: '\\lambda', μ: '\\mu', ν: '\\nu', ξ: '\\xi', π: '\\pi', ρ: '\\rho', σ: '\\sigma', τ: '\\tau', φ: '\\phi',
-  χ: '\\chi', ψ: '\\psi', ω: '\\omega', Γ: '\\Gamma', Δ: '\\Delta', Θ: '\\Theta', Λ: '\\Lambda', Π: '\\Pi', Σ: '\\Sigma',
-  Φ: '\\Phi', Ψ: '\\Psi', Ω: '\\Omega', ℓ: '\\ell', '·': '\\cdot', '×': '\\times', '−': '-', '≈': '\\approx', '∈': '\\in',
-  '≤': '\\leq', '≥': '\\geq', '∞': '\\infty', '→': '\\to', '∂': '\\partial', '±': '\\pm', '∗': '\\ast', '√': '\\surd',
-};
-const subscripts: Record<string, string> = { ᵢ: 'i', ⱼ: 'j', ₖ: 'k', ₗ: 'l', ₙ: 'n', ₜ: 't', '₀': '0', '₁': '1', '₂': '2', '₃': '3', '₄': '4', '₅': '5', '₆': '6', '₇': '7', '₈': '8', '₉': '9' };
-const superscripts: Record<string, string> = { '⁰': '0', '¹': '1', '²': '2', '³': '3', '⁴': '4', '⁵': '5', '⁶': '6', '⁷': '7', '⁸': '8', '⁹': '9', '⁻': '-', ⁿ: 'n' };
-const specials: Record<string, string> = {
-  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', '%': '\\%', _: '\\_', '^': '\\^{}', '~': '\\~{}',
-};
-
-/** Text safe for LaTeX: specials escaped; Greek letters, symbols, sub- and superscripts as math. */
-export function latexText(text: string): string {
-  return [...text]
-    .map((char) => {
-      if (specials[char]) return specials[char];
-      if (mathSymbols[char]) return `$${mathSymbols[char]}$`;
-      if (subscripts[char]) return `$_{${subscripts[char]}}$`;
-      if (superscripts[char]) return `$^{${superscripts[char]}}$`;
-      return char;
-    })
-    .join('');
 }
 
 /** Gaps between small multiples, room for the axis names and titles between them. */

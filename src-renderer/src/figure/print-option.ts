@@ -1,9 +1,11 @@
 // A panel's on-screen ECharts option restyled for print at a physical size: every text in the
-// figure's font family and pt size, no interactive parts, the whole legend shown with the plots
-// right below it, and small multiples' rows fitted to the chosen height. 1 px of the result is 1 pt.
+// figure's font and pt size, ticks as a paper prints them (axis-ticks.ts), no interactive parts, no
+// legend (the figure draws one shared legend: legend-strip.ts), and small multiples' rows fitted to
+// the cell the panel gets. 1 px of the result is 1 pt.
 import type { FigureSettings } from '../../../src-main/contract/api';
 import type { ChartOption } from '../charts/types';
-import { cssFontStack, fontSizes, sizeInPoints } from './figure-settings';
+import { decadeText, decadeTicks, tickText } from './axis-ticks';
+import { figureFontName, fontSizes } from './figure-settings';
 
 type Component = Record<string, unknown>;
 
@@ -16,44 +18,20 @@ function list(value: unknown): Component[] {
 }
 
 function withText(style: unknown, fontFamily: string, fontSize: number): Component {
-  return { ...(style as Component | undefined), fontFamily, fontSize };
-}
-
-/** Legend entry names: its explicit data, else every named series once (as ECharts does). */
-function legendNames(legend: Component, series: Component[]): string[] {
-  const data = list(legend.data).map((entry) => (typeof entry === 'string' ? entry : String(entry.name)));
-  return data.length > 0 ? data : [...new Set(series.map((item) => item.name).filter((name): name is string => typeof name === 'string'))];
-}
-
-/** Height of the legend block at print size: entries packed into rows, as ECharts lays them out. */
-function legendHeight(names: readonly string[], width: number, fontSize: number): number {
-  const available = width * 0.96 - 10;
-  const gap = 8;
-  let rows = 1;
-  let used = 0;
-  for (const name of names) {
-    // Icon, its gap, then the text at about 0.55 em per character.
-    const entry = 18 + 5 + 0.55 * fontSize * name.length;
-    if (used > 0 && used + gap + entry > available) {
-      rows += 1;
-      used = 0;
-    }
-    used += (used > 0 ? gap : 0) + entry;
-  }
-  // Top offset and padding, rows of text and the gaps between them.
-  return 4 + 10 + rows * fontSize * 1.25 + (rows - 1) * gap;
+  // One weight: the figure embeds a single font file (figure-font.ts).
+  return { ...(style as Component | undefined), fontFamily, fontSize, fontWeight: 'normal' };
 }
 
 /**
- * The plots start below the legend, at pixel offsets made for the screen legend and height: move
- * them below the print legend and scale the rest (rows of small multiples) to fill `height`.
+ * The plots start below the screen legend, at pixel offsets made for the screen height: move them
+ * up to `topMargin` and scale the rest (rows of small multiples) to fill `height`.
  */
-function fitPlots(grids: Component[], titles: Component[], legendBottom: number, screenHeight: number, height: number, titleSize: number): { grids: Component[]; titles: Component[] } {
+function fitPlots(grids: Component[], titles: Component[], topMargin: number, screenHeight: number, height: number, titleSize: number): { grids: Component[]; titles: Component[] } {
   const tops = [...titles, ...grids].map((item) => item.top).filter((top): top is number => typeof top === 'number');
   if (tops.length === 0) return { grids, titles };
   const screenTop = Math.min(...tops);
-  const scale = (height - legendBottom) / (screenHeight - screenTop);
-  const moved = (value: unknown) => (typeof value === 'number' ? legendBottom + (value - screenTop) * scale : value);
+  const scale = (height - topMargin) / (screenHeight - screenTop);
+  const moved = (value: unknown) => (typeof value === 'number' ? topMargin + (value - screenTop) * scale : value);
   const placedTitles = titles.map((title) => ({ ...title, top: moved(title.top), padding: 0 }));
   const placedGrids = grids.map((grid, index) => {
     const top = moved(grid.top);
@@ -67,17 +45,51 @@ function fitPlots(grids: Component[], titles: Component[], legendBottom: number,
   return { grids: placedGrids, titles: placedTitles };
 }
 
-export function printOption(option: ChartOption, settings: FigureSettings, screenHeight: number): ChartOption {
-  const fontFamily = cssFontStack[settings.fontFamily];
+/** Data values a series draws on its x (0) or y (1) axis; stacked series (band spreads) hold differences, not values. */
+function seriesValues(series: Component, dimension: 0 | 1): number[] {
+  if (series.stack !== undefined || !Array.isArray(series.data)) return [];
+  return (series.data as unknown[]).flatMap((point) => {
+    const pair = Array.isArray(point) ? point : (point as Component | null)?.value;
+    const value = Array.isArray(pair) ? Number(pair[dimension]) : Number.NaN;
+    return Number.isFinite(value) && value > 0 ? [value] : [];
+  });
+}
+
+/** Labelled decades for a log axis, from the data of the series drawn on it. */
+function logTicks(series: Component[], dimension: 0 | 1, axisIndex: number, maxLabels: number): number[] | null {
+  const indexKey = dimension === 0 ? 'xAxisIndex' : 'yAxisIndex';
+  const values = series.filter((item) => (item[indexKey] ?? 0) === axisIndex).flatMap((item) => seriesValues(item, dimension));
+  if (values.length === 0) return null;
+  return decadeTicks(Math.min(...values), Math.max(...values), maxLabels);
+}
+
+export interface PrintCell {
+  width: number;
+  height: number;
+  /** Room left above the plots (for the panel's (a)/(b) label). */
+  topMargin: number;
+}
+
+export function printOption(option: ChartOption, settings: FigureSettings, screenHeight: number, cell: PrintCell): ChartOption {
+  const fontFamily = figureFontName[settings.fontFamily];
   const sizes = fontSizes(settings);
   const source = option as Component;
-  const axis = (component: Component): Component => ({
-    ...component,
-    axisLabel: withText(component.axisLabel, fontFamily, sizes.small),
-    nameTextStyle: withText(component.nameTextStyle, fontFamily, sizes.label),
-    // Axis names sit clear of the tick labels, whose size changes with the figure's font.
-    nameGap: typeof component.nameGap === 'number' ? (component.nameGap * sizes.small) / screenTickFontSize : component.nameGap,
-  });
+  const sourceSeries = list(source.series);
+  const axis = (dimension: 0 | 1) => (component: Component, index: number): Component => {
+    // Labels about 4 em apart across, 2.5 em up; a log axis gets decades only.
+    const length = dimension === 0 ? cell.width : cell.height;
+    const ticks = component.type === 'log' ? logTicks(sourceSeries, dimension, index, Math.max(2, Math.floor(length / (sizes.small * (dimension === 0 ? 4 : 2.5))))) : null;
+    const numeric = component.type === 'value' || component.type === 'log';
+    const labelStyle = { ...withText(component.axisLabel, fontFamily, sizes.small), ...(numeric ? { formatter: tickText } : {}), ...(ticks ? { customValues: ticks, formatter: decadeText, hideOverlap: false } : {}) };
+    return {
+      ...component,
+      axisLabel: labelStyle,
+      ...(ticks ? { axisTick: { ...(component.axisTick as Component | undefined), customValues: ticks }, minorTick: { show: true } } : {}),
+      nameTextStyle: withText(component.nameTextStyle, fontFamily, sizes.label),
+      // Axis names sit clear of the tick labels, whose size changes with the figure's font.
+      nameGap: typeof component.nameGap === 'number' ? (component.nameGap * sizes.small) / screenTickFontSize : component.nameGap,
+    };
+  };
   const series = list(source.series).map((item) => {
     const markLine = item.markLine as Component | undefined;
     const label = item.label as Component | undefined;
@@ -87,15 +99,7 @@ export function printOption(option: ChartOption, settings: FigureSettings, scree
       ...(markLine?.label ? { markLine: { ...markLine, label: withText(markLine.label, fontFamily, sizes.small) } } : {}),
     };
   });
-  // A legend that scrolls on screen has too many entries for paper: left out (the caption draft
-  // lists the parameters); the others are drawn whole.
-  const legend = list(source.legend).map((item) =>
-    item.type === 'scroll' ? { ...item, show: false } : { ...item, width: '96%', textStyle: withText(item.textStyle, fontFamily, sizes.small) },
-  );
-  const { width, height } = sizeInPoints(settings);
-  const shown = list(source.legend).find((item) => item.type !== 'scroll' && item.show !== false);
-  const legendBottom = shown ? legendHeight(legendNames(shown, series), width, sizes.small) : 4;
-  const { grids, titles } = legend.length > 0 ? fitPlots(list(source.grid), list(source.title), legendBottom, screenHeight, height, sizes.label) : { grids: list(source.grid), titles: list(source.title) };
+  const { grids, titles } = fitPlots(list(source.grid), list(source.title), cell.topMargin, screenHeight, cell.height, sizes.label);
   const printed: Component = {
     ...source,
     animation: false,
@@ -103,9 +107,9 @@ export function printOption(option: ChartOption, settings: FigureSettings, scree
     textStyle: { fontFamily, fontSize: sizes.small },
     grid: grids,
     title: titles.map((title) => ({ ...title, textStyle: withText(title.textStyle, fontFamily, sizes.label) })),
-    xAxis: list(source.xAxis).map(axis),
-    yAxis: list(source.yAxis).map(axis),
-    legend,
+    xAxis: list(source.xAxis).map(axis(0)),
+    yAxis: list(source.yAxis).map(axis(1)),
+    legend: list(source.legend).map((item) => ({ ...item, show: false })),
     series,
     tooltip: { show: false },
     dataZoom: [],

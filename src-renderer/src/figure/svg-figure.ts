@@ -1,5 +1,5 @@
 // SVG figures at a physical size, carrying their caption draft (<title>, <desc> and Dublin Core
-// <metadata>) so the file can be traced back to its runs; several panels stack into one figure.
+// <metadata>) so the file can be traced back to its runs; several panels placed on one page.
 import { sizeInPoints } from './figure-settings';
 import type { FigureSettings } from '../../../src-main/contract/api';
 
@@ -30,17 +30,12 @@ function svgBody(svg: string): string {
 }
 
 /**
- * One figure from panel SVGs rendered at the figure's width in points, stacked top to bottom
- * (heights in points), sized in inches with a viewBox in points.
+ * One figure from panel SVGs placed at their offsets in points, plus figure-level elements (the
+ * shared legend, panel labels), sized in inches with a viewBox in points.
  */
-export function figureSvg(panels: readonly { svg: string; height: number }[], settings: FigureSettings, meta: FigureMeta): string {
+export function figureSvg(panels: readonly { svg: string; x: number; y: number }[], overlay: string, settings: FigureSettings, meta: FigureMeta): string {
   const { width, height } = sizeInPoints(settings);
-  let top = 0;
-  const groups = panels.map((panel) => {
-    const group = `<g transform="translate(0 ${top})">${svgBody(panel.svg)}</g>`;
-    top += panel.height;
-    return group;
-  });
+  const groups = panels.map((panel) => `<g transform="translate(${panel.x} ${panel.y})">${svgBody(panel.svg)}</g>`);
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" ` +
@@ -48,6 +43,7 @@ export function figureSvg(panels: readonly { svg: string; height: number }[], se
     metadataBlock(meta) +
     `<rect width="${width}" height="${height}" fill="#fff"/>` +
     groups.join('') +
+    overlay +
     '</svg>\n'
   );
 }
