@@ -1,8 +1,10 @@
 // End to end: publication figures from the serve host in Debian's Chromium. Runs the Fig. 2
 // example, exports a panel as a vector PDF with the figure dialog and checks the downloaded file
-// (valid PDF, axis labels and legend text in Helvetica, caption draft in the metadata), saves a
-// size preset in the project, exports the matplotlib script and runs it, a PNG at a DPI, and the
-// whole dashboard as one SVG. Screenshots are kept in test-artifacts/.
+// (valid PDF, one embedded subset font, axis labels, 10ⁿ ticks and legend as text, caption draft in
+// the metadata), saves a size preset in the project, exports the matplotlib script and runs it, a
+// PNG at a DPI, and the whole dashboard as one PDF with the built-in double-column preset (2 × 2
+// panels labelled (a)–(d)) and as SVG. PDFs are rendered with pdftoppm into test-artifacts/ to be
+// looked at, as are the screenshots and the matplotlib output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,6 +14,35 @@ import { artifacts, createFromExample, exportDownloads, haveChromium, newProject
 import { tempDir } from '../helpers/paths';
 
 const python = '/usr/bin/python3';
+
+/** poppler-utils' tools (CI installs them: .ci/run). */
+function poppler(tool: string, args: readonly string[]): string {
+  return execFileSync(tool, args, { encoding: 'utf8' });
+}
+
+/** The fonts `pdffonts` lists: name, whether embedded and whether subset. */
+function pdfFonts(file: string): { name: string; embedded: boolean; subset: boolean }[] {
+  return poppler('pdffonts', [file])
+    .trim()
+    .split('\n')
+    .slice(2)
+    .map((line) => {
+      const columns = line.trim().split(/\s+/);
+      // name type... encoding emb sub uni object ID: the flags are the 5th and 4th columns from the end.
+      return { name: columns[0], embedded: columns.at(-5) === 'yes', subset: columns.at(-4) === 'yes' };
+    });
+}
+
+/** Checks an exported PDF: one font, embedded as a subset, size under `maxBytes`; renders it for looking at. */
+function checkPdf(file: string, maxBytes: number, render: string): string {
+  expect(readFileSync(file).length).toBeLessThan(maxBytes);
+  const fonts = pdfFonts(file);
+  expect(fonts).toHaveLength(1);
+  expect(fonts[0]).toMatchObject({ embedded: true, subset: true });
+  expect(fonts[0].name).toMatch(/^[A-Z]{6}\+DejaVuSans$/);
+  poppler('pdftoppm', ['-r', '150', '-png', '-singlefile', file, join(artifacts, render)]);
+  return poppler('pdftotext', ['-layout', file, '-']);
+}
 
 let bench: Workbench;
 let page: Page;
@@ -52,6 +83,9 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     await expect.poll(() => panel.getAttribute('data-series-count'), { timeout: 30_000 }).not.toBe('0');
     await expect.poll(() => panel.getAttribute('data-chart-id')).toBe('sigma');
 
+    // Log t (the runs escape from t ≈ 10 to t ≈ 2500): the PDF's ticks are decades, printed 10ⁿ.
+    await panel.getByTestId('log-x').check();
+    await expect.poll(() => panel.getByTestId('log-x').isChecked()).toBe(true);
     await panel.getByTestId('figure-export').click();
     const dialog = page.getByTestId('figure-dialog');
     await dialog.getByTestId('figure-width').fill('7');
@@ -79,11 +113,11 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     expect(text).toMatch(/trailer\s*<<[^]*\/Root/);
     // 7 in × 3 in in points.
     expect(text).toMatch(/\/MediaBox \[0 0 504\.? 216\.?\]/);
-    // Latin text in plain Helvetica (searchable): the x axis name and the legend; σᵢ in embedded DejaVu.
-    expect(text).toContain('/BaseFont /Helvetica');
-    expect(text).toContain('(t) Tj');
-    for (const depth of [2, 3, 4, 5, 6]) expect(text).toContain(`(depth=${depth}) Tj`);
-    expect(text).toMatch(/\/BaseFont \/[A-Z]*\+?DejaVuSans/);
+    // One small panel: one embedded subset font (was Helvetica unembedded plus DejaVu twice, 320–380 kB).
+    const pdfText = checkPdf(files.get(pdfName!)!, 120_000, 'e2e-figure-panel-pdf');
+    // Searchable text: the axis names, the legend, log ticks as powers of ten (not 1e4).
+    for (const label of ['σᵢ', 'depth=2', 'depth=6', '10¹', '10²', '10³']) expect(pdfText).toContain(label);
+    expect(pdfText).not.toMatch(/\de[+-]?\d/);
     expect(pdfInfo(text, 'Subject')).toContain('Differing parameters: depth ∈ {2, 3, 4, 5, 6}.');
     const caption = readFileSync(files.get(captionName!)!, 'utf8');
     expect(caption).toContain('Differing parameters: depth ∈ {2, 3, 4, 5, 6}.');
@@ -118,8 +152,20 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     const phys = png.indexOf('pHYs');
     expect(png.readUInt32BE(phys + 4)).toBe(Math.round(300 / 0.0254));
 
-    // The whole dashboard as one SVG: every line panel's axis names, the caption in <desc>.
+    // The whole dashboard with the built-in double-column preset (7 × 3.2 in) as PDF: four panels in a
+    // 2 × 2 grid labelled (a)–(d) under one legend.
     const board = page.getByTestId('dashboard-figure');
+    await board.getByTestId('figure-export').click();
+    await board.getByTestId('figure-preset').selectOption({ label: 'Double column (7.0 in)' });
+    await expect.poll(() => board.getByTestId('figure-height').inputValue()).toBe('3.2');
+    await board.getByTestId('figure-format').selectOption('pdf');
+    const boardPdfFiles = await exportDownloads(page, 2, dir);
+    const boardText = checkPdf([...boardPdfFiles.values()].find((file) => file.endsWith('.pdf'))!, 200_000, 'e2e-figure-dashboard-pdf');
+    for (const label of ['(a)', '(b)', '(c)', '(d)', 'depth=2', 'depth=6']) expect(boardText).toContain(label);
+    // The shared legend names each depth once, not once per panel.
+    expect(boardText.match(/depth=2/g)).toHaveLength(1);
+
+    // The same dashboard as one SVG: every line panel's axis names, the caption in <desc>.
     await board.getByTestId('figure-export').click();
     // The preset saved in the project sets 7 in × 3 in; then a taller figure for four panels.
     await expect.poll(() => board.getByTestId('figure-preset').locator('option', { hasText: /^Double column$/ }).count()).toBe(1);

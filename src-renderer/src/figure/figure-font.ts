@@ -42,7 +42,7 @@ export function embedFigureFont(svg: Element, pdf: jsPDF, font: FigureFont): voi
   pdf.addFileToVFS(file, font.dataUrl.slice(font.dataUrl.indexOf(',') + 1));
   pdf.addFont(file, pdfName, 'normal');
   for (const text of svg.querySelectorAll('text, tspan')) {
-    for (const [property, value] of [['font-family', pdfName], ['font-weight', 'normal']]) {
+    for (const [property, value] of [['font-family', `"${pdfName}"`], ['font-weight', 'normal']]) {
       text.setAttribute(property, value);
       (text as SVGElement).style?.setProperty(property, value);
     }

@@ -84,7 +84,7 @@ export function printOption(option: ChartOption, settings: FigureSettings, scree
     return {
       ...component,
       axisLabel: labelStyle,
-      ...(ticks ? { axisTick: { ...(component.axisTick as Component | undefined), customValues: ticks }, minorTick: { show: true } } : {}),
+      ...(ticks ? { axisTick: { ...(component.axisTick as Component | undefined), customValues: ticks } } : {}),
       nameTextStyle: withText(component.nameTextStyle, fontFamily, sizes.label),
       // Axis names sit clear of the tick labels, whose size changes with the figure's font.
       nameGap: typeof component.nameGap === 'number' ? (component.nameGap * sizes.small) / screenTickFontSize : component.nameGap,
