@@ -179,5 +179,33 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     expect(svg).toMatch(/<desc>[^<]*Differing parameters: depth/);
     for (const label of ['σᵢ', 'bᵢ', 'ℓ', 'D_Φ']) expect(svg).toContain(`>${label}</text>`);
     await bench.shot('2-exported');
-  }, 180_000);
+
+    // The escape-time scaling fit (an analysis chart) in every format the dialog offers.
+    const analysis = page.locator('[data-testid="analysis-panel"][data-analysis-id="escape-time-scaling"]');
+    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
+    const exportAnalysis = async (format: string, count: number) => {
+      await analysis.getByTestId('figure-export').click();
+      await dialog.getByTestId('figure-preset').selectOption({ label: 'Single column (3.35 in)' });
+      await dialog.getByTestId('figure-format').selectOption(format);
+      return exportDownloads(page, count, dir);
+    };
+    const fitPdf = [...(await exportAnalysis('pdf', 2)).values()].find((file) => file.endsWith('.pdf'))!;
+    const fitText = checkPdf(fitPdf, 120_000, 'e2e-figure-analysis-pdf');
+    expect(fitText).toMatch(/10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+/);
+    const fitSvg = [...(await exportAnalysis('svg', 2)).values()].find((file) => file.endsWith('.svg'))!;
+    expect(readFileSync(fitSvg, 'utf8')).toMatch(/<svg [^>]*width="3.35in"/);
+    const fitPng = readFileSync([...(await exportAnalysis('png', 2)).values()].find((file) => file.endsWith('.png'))!);
+    expect(fitPng.readUInt32BE(16)).toBe(Math.round(3.35 * 300));
+    const fitScript = await exportAnalysis('matplotlib', 3);
+    const fitPy = [...fitScript.values()].find((file) => file.endsWith('.py'))!;
+    expect(readFileSync(fitPy, 'utf8')).toContain('marker="o"');
+    if (hasMatplotlib) {
+      const out = join(artifacts, 'e2e-figure-analysis-matplotlib.png');
+      execFileSync(python, [fitPy, out], { stdio: 'pipe' });
+      expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+    }
+    const fitTex = readFileSync([...(await exportAnalysis('pgfplots', 3)).values()].find((file) => file.endsWith('.tex'))!, 'utf8');
+    expect(fitTex).toContain('xmode=log, ymode=log');
+    expect(fitTex).toContain('only marks');
+  }, 240_000);
 });

@@ -13,7 +13,7 @@ import { optionFromModel, panelHeight, type PanelView } from '../../src-renderer
 import { optionSvg } from '../../src-renderer/src/export/echarts-runtime';
 import { captionDraft } from '../../src-renderer/src/figure/figure-caption';
 import { figureData } from '../../src-renderer/src/figure/figure-data';
-import { figurePlots } from '../../src-renderer/src/figure/figure-plots';
+import { analysisPlot, figurePlots } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
 import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
 import { stampPng } from '../../src-renderer/src/figure/png-metadata';
@@ -102,6 +102,27 @@ describe('plots from the panel model', () => {
     const plots = figurePlots(model(null), { ...view, overlay: false });
     expect(plots.map((plot) => plot.title)).toEqual(['depth=2, seed=0', 'depth=2, seed=1', 'depth=3, seed=0']);
     expect(plots.map((plot) => plot.curves[0].label)).toEqual(['loss', null, null]);
+  });
+
+  it('an analysis chart: measured points and fitted lines share colours by order, missing and non-positive values dropped on log axes', () => {
+    const plot = analysisPlot({
+      title: 'Escape time',
+      x: { label: 'initScale', log: true },
+      y: { label: 't_esc', log: true },
+      series: [
+        { name: 'depth=2', kind: 'scatter', x: [0.01, 0.1, 1], y: [100, null, 1] },
+        { name: 'fit depth=2', kind: 'line', x: [0, 0.01, 1], y: [5, 100, 1] },
+        { name: 'depth=3', kind: 'scatter', x: [0.01], y: [1000] },
+      ],
+    });
+    expect(plot.curves.map((curve) => [curve.style, curve.label, curve.x, curve.y])).toEqual([
+      ['points', 'depth=2', [0.01, 1], [100, 1]],
+      ['line', 'fit depth=2', [0.01, 1], [100, 1]],
+      ['points', 'depth=3', [0.01], [1000]],
+    ]);
+    expect(plot.curves[0].color).toBe(plot.curves[1].color);
+    expect(plot.curves[2].color).not.toBe(plot.curves[0].color);
+    expect(pgfplotsCode({ title: 'Fit', caption, plots: [plot], data: figureData([plot]), settings, dataFile: 'fit.csv' })).toContain('ylabel={$t_{\\mathrm{esc}}$}');
   });
 
   it('the data CSV has a column pair per curve, padded with nan', () => {
@@ -324,7 +345,7 @@ describe('multi-panel figure', () => {
   it('a dashboard figure: four panels in a 2 × 2 grid under one shared legend, each name once', () => {
     const option = optionFromModel(model(['depth']), view);
     expect(legendEntries(option).map((entry) => entry.name)).toEqual(expect.arrayContaining(['depth=2 (N=2)', 'depth=3 (N=1)']));
-    const source = (id: string): FigureSource => ({ chartId: id, title: () => id, option: () => option, screenHeight: () => 320, figure: () => null, runIds: () => [1, 2, 3] });
+    const source = (id: string): FigureSource => ({ chartId: id, title: () => id, option: () => option, screenHeight: () => 320, plots: () => null, runIds: () => [1, 2, 3] });
     const svg = vectorFigure(
       { settings: { ...settings, widthIn: 7, heightIn: 3.2 }, sources: ['a', 'b', 'c', 'd'].map(source), meta: { title: 'Board', caption, creator: 'Saddle Lab', source: 'x' } },
       measure,

@@ -8,6 +8,7 @@ import { optionSvg } from '../export/echarts-runtime';
 import { registerPanelExporter, type ExportFormat, type PanelExporter } from '../export/panel-exporter';
 import { fileStem, saveExport } from '../export/save-file';
 import { registerFigureSource, type FigureSource } from '../figure/figure-sources';
+import { figurePlots, type FigurePlot } from '../figure/figure-plots';
 import { panelFigure } from '../figure/panel-figure';
 import { useAppStore } from '../stores/app';
 import { useDashboardStore } from '../stores/dashboard';
@@ -23,23 +24,29 @@ export interface PanelContent {
   option: () => ChartOption | null;
   height: () => number;
   csv: () => string;
+  /** Plots for the script exports of a chart that is not a dashboard line chart (analysis charts). */
+  plots?: () => FigurePlot[] | null;
 }
 
 export function usePanelExport(panelId: () => string, chart: Ref<ChartHandle | null>, content: PanelContent): PanelExporter {
   const app = useAppStore();
   const dashboard = useDashboardStore();
   const spec = () => dashboard.charts.find((candidate) => candidate.id === panelId()) ?? null;
+  const lineFigure = () => {
+    const chartSpec = spec();
+    return chartSpec && chartSpec.kind === 'lines' ? panelFigure(chartSpec) : null;
+  };
   const source: FigureSource = {
     chartId: panelId(),
     title: () => spec()?.title ?? panelId(),
     option: () => content.option(),
     screenHeight: () => content.height(),
-    figure: () => {
-      const chartSpec = spec();
-      return chartSpec && chartSpec.kind === 'lines' ? panelFigure(chartSpec) : null;
+    plots: () => {
+      const figure = lineFigure();
+      return figure ? figurePlots(figure.model, figure.view) : (content.plots?.() ?? null);
     },
     runIds: () => {
-      const figure = source.figure();
+      const figure = lineFigure();
       return figure ? figure.model.groups.flatMap((group) => group.runIds) : dashboard.selectedRuns.map((run) => run.id);
     },
   };

@@ -1,18 +1,14 @@
 // One export request → the files to save: a vector or raster figure with its caption draft as a
 // sidecar, or a matplotlib/pgfplots script with its data CSV and caption sidecar.
-import type { FigureSettings } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
 import { bytesToBase64, type ExportFile, type Sidecar } from '../export/save-file';
 import { figureData } from './figure-data';
 import { loadFigureFont, textMeasure } from './figure-font';
-import { figurePlots } from './figure-plots';
 import { fontSizes } from './figure-settings';
-import type { FigureSource } from './figure-sources';
 import { matplotlibScript } from './matplotlib-script';
 import { figurePdf } from './pdf-figure';
 import { pgfplotsCode } from './pgfplots-code';
 import { figurePng } from './png-figure';
-import type { FigureMeta } from './svg-figure';
 import { nothingToExport, vectorFigure, type FigureContent } from './vector-figure';
 
 export type FigureFormat = 'pdf' | 'svg' | 'png' | 'matplotlib' | 'pgfplots';
@@ -38,9 +34,9 @@ export interface FigureFiles {
 
 
 function scriptFiles(request: FigureRequest): FigureFiles {
-  const figures = request.sources.flatMap((source) => source.figure() ?? []);
-  if (figures.length === 0) throw new ApiError({ kind: 'expected', message: 'Scripts are written for line charts; export this panel as PDF, SVG or PNG.' });
-  const plots = figures.flatMap((figure) => figurePlots(figure.model, figure.view));
+  const offered = request.sources.map((source) => source.plots());
+  if (offered.every((plots) => plots === null)) throw new ApiError({ kind: 'expected', message: 'Scripts are written for line and analysis charts; export this heatmap as PDF, SVG or PNG.' });
+  const plots = offered.flatMap((sourcePlots) => sourcePlots ?? []);
   if (plots.every((plot) => plot.curves.length === 0)) throw nothingToExport();
   const data = figureData(plots);
   const common = { title: request.meta.title, caption: request.meta.caption, plots, data, settings: request.settings };

@@ -1,7 +1,7 @@
 // A panel model flattened into plots for the script exports (matplotlib, pgfplots): each plot is one
 // set of axes with its curves and rules, named and coloured exactly as panel-option.ts draws them
 // on screen (overlay of several groups: by group; otherwise by metric).
-import type { TheorySeries } from '../../../src-main/contract/family-meta';
+import type { AnalysisResult, TheorySeries } from '../../../src-main/contract/family-meta';
 import { plottable } from '../charts/log-filter';
 import { claimColor, neutralColor, paletteColor } from '../charts/palette';
 import type { ModelGroup, PanelModel } from '../charts/panel-model';
@@ -138,6 +138,21 @@ export function figurePlots(model: PanelModel, view: PanelView): FigurePlot[] {
     plot.notes.push(...model.notes.filter((note) => plottable(note.x, view.logX) && plottable(note.y, view.logY)));
     return plot;
   });
+}
+
+/**
+ * An analysis chart (analysis-option.ts) as one plot: measured points and fitted or predicted
+ * lines, the k-th of each sharing a colour as on screen.
+ */
+export function analysisPlot(chart: NonNullable<AnalysisResult['chart']>): FigurePlot {
+  const style: Styling = { byGroup: false, logX: chart.x.log, logY: chart.y.log, named: new Set() };
+  const counters = { scatter: 0, line: 0 };
+  const curves = chart.series.map((series): FigureCurve => {
+    const color = paletteColor(counters[series.kind]++);
+    const kept = filterPoints(series.x, [series.y.map((value) => value ?? Number.NaN)], style);
+    return { style: series.kind === 'scatter' ? 'points' : 'line', label: legendLabel(series.name, style), color, x: kept.x, y: kept.columns[0], band: null };
+  });
+  return { title: null, xLabel: chart.x.label, yLabel: chart.y.label, logX: chart.x.log, logY: chart.y.log, curves, rules: [], notes: [] };
 }
 
 /** Axis names that every plot shares: drawn once per row or column (as on screen), not on every plot. */

@@ -1,7 +1,7 @@
 // What each mounted panel offers to figure export, by chart id, so a dialog can export one panel or
 // every panel of the dashboard as one figure.
 import type { ChartOption } from '../charts/types';
-import type { PanelFigure } from './panel-figure';
+import type { FigurePlot } from './figure-plots';
 
 export interface FigureSource {
   chartId: string;
@@ -10,8 +10,8 @@ export interface FigureSource {
   option(): ChartOption | null;
   /** On-screen height in px, which small-multiple rows are laid out for. */
   screenHeight(): number;
-  /** Line charts: the model and view the scripts are written from; null for heatmaps. */
-  figure(): PanelFigure | null;
+  /** Line and analysis charts: the plots the scripts are written from; null for heatmaps. */
+  plots(): FigurePlot[] | null;
   /** Runs the panel draws, for the caption. */
   runIds(): number[];
 }
