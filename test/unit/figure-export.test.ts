@@ -345,6 +345,9 @@ describe('multi-panel figure', () => {
   it('a dashboard figure: four panels in a 2 × 2 grid under one shared legend, each name once', () => {
     const option = optionFromModel(model(['depth']), view);
     expect(legendEntries(option).map((entry) => entry.name)).toEqual(expect.arrayContaining(['depth=2 (N=2)', 'depth=3 (N=1)']));
+    // Legend names as the screen shows them: TeX scripts as Unicode.
+    const texNamed = { ...option, series: [{ type: 'line', name: 'τ_{lin}', color: '#000000', data: [] }], legend: { ...(option.legend as object), data: undefined } } as typeof option;
+    expect(legendEntries(texNamed)).toEqual([{ name: 'τₗᵢₙ', color: '#000000', mark: 'solid' }]);
     const source = (id: string): FigureSource => ({ chartId: id, title: () => id, option: () => option, screenHeight: () => 320, plots: () => null, runIds: () => [1, 2, 3] });
     const svg = vectorFigure(
       { settings: { ...settings, widthIn: 7, heightIn: 3.2 }, sources: ['a', 'b', 'c', 'd'].map(source), meta: { title: 'Board', caption, creator: 'Saddle Lab', source: 'x' } },

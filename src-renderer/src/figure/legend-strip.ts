@@ -31,11 +31,13 @@ export function legendEntries(option: ChartOption): LegendEntry[] {
   const series = list(source.series).filter((item) => typeof item.name === 'string');
   const explicit = list(legend.data).map((entry) => (typeof entry === 'string' ? entry : String(entry.name)));
   const names = explicit.length > 0 ? explicit : [...new Set(series.map((item) => String(item.name)))];
+  // The screen legend's formatter (TeX labels as Unicode) applies on paper too.
+  const shown = typeof legend.formatter === 'function' ? (legend.formatter as (name: string) => string) : (name: string) => name;
   return names.flatMap((name) => {
     const drawn = series.find((item) => item.name === name);
     if (!drawn) return [];
     const color = drawn.color ?? (drawn.lineStyle as Component | undefined)?.color ?? (drawn.itemStyle as Component | undefined)?.color;
-    return [{ name, color: typeof color === 'string' ? color : '#333333', mark: seriesMark(drawn) }];
+    return [{ name: shown(name), color: typeof color === 'string' ? color : '#333333', mark: seriesMark(drawn) }];
   });
 }
 
