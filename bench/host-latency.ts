@@ -28,7 +28,8 @@ export async function benchHostLatency(root: string): Promise<BenchFigure[]> {
   service.on((event, payload) => {
     events++;
     eventBytes += JSON.stringify({ event, payload }).length;
-    if (event === 'run.status' && finishedStatuses.includes((payload as { status: RunStatus }).status)) finished.push((payload as { runId: number }).runId);
+    if (event !== 'run.statuses') return;
+    for (const change of (payload as { changes: { runId: number; status: RunStatus }[] }).changes) if (finishedStatuses.includes(change.status)) finished.push(change.runId);
   });
   const call = (ns: string, method: string, input: unknown = {}) => service.dispatch(ns, method, input);
   try {

@@ -116,7 +116,7 @@ async function runCommand(args: string[]): Promise<number> {
     const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
     const progress = json ? null : new ProgressLine(runIds.length);
     service.on((event, payload) => {
-      if (event === 'run.status' && progress) progress.update(payload as { status: string });
+      if (event === 'run.statuses' && progress) for (const change of (payload as { changes: { status: string }[] }).changes) progress.update(change);
     });
     await service.waitForExperiment(experiment.id);
     progress?.end();

@@ -287,16 +287,21 @@ export type SaddleApi = {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 };
 
+/** One run's status as it changed: progress and ETA while it runs, error and summary once it ends. */
+export const runStatusChange = z.object({
+  runId: id,
+  experimentId: id,
+  status: runStatus,
+  progress: z.number(),
+  etaMs: z.number().nullable(),
+  error: z.string().nullable(),
+  summary: runSummary.nullable(),
+});
+export type RunStatusChange = z.output<typeof runStatusChange>;
+
 export const events = {
-  'run.status': z.object({
-    runId: id,
-    experimentId: id,
-    status: runStatus,
-    progress: z.number(),
-    etaMs: z.number().nullable(),
-    error: z.string().nullable(),
-    summary: runSummary.nullable(),
-  }),
+  /** The status changes of one tick of the host, in order: a fast sweep ends many runs at once. */
+  'run.statuses': z.object({ changes: z.array(runStatusChange) }),
   'run.points': z.object({
     runId: id,
     metric: z.string(),

@@ -1,6 +1,8 @@
 // Compact live updates for the windows: metric points are gathered per run and metric and sent a
-// few times a second, downsampled, so a fast sweep cannot flood the renderer.
+// few times a second, downsampled, and run-status changes are gathered per tick and sent as one
+// event, so a fast sweep cannot flood the renderer.
 import { downsample } from '../../workers/numeric/downsample';
+import type { RunStatusChange } from '../contract/api';
 
 export interface LivePoints {
   runId: number;
@@ -48,5 +50,36 @@ export class LiveFeed {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.pending.clear();
+  }
+}
+
+/**
+ * Run-status changes of one tick of the host, sent together and in order: runs of a sweep end in
+ * bursts, and a window pays per message, not per change.
+ */
+export class StatusBatch {
+  private pending: RunStatusChange[] = [];
+  private tick: NodeJS.Immediate | null = null;
+
+  constructor(private readonly send: (changes: RunStatusChange[]) => void) {}
+
+  push(change: RunStatusChange): void {
+    this.pending.push(change);
+    this.tick ??= setImmediate(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.tick) clearImmediate(this.tick);
+    this.tick = null;
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    this.send(changes);
+  }
+
+  dispose(): void {
+    if (this.tick) clearImmediate(this.tick);
+    this.tick = null;
+    this.pending = [];
   }
 }

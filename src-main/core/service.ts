@@ -18,7 +18,7 @@ import { ProjectStore } from './store/project-store';
 import { Scheduler, type FinishedOutcome } from './scheduler';
 import { defaultPoolSize } from './run-pool';
 import { ChunkWriter } from './chunk-writer';
-import { LiveFeed } from './live-feed';
+import { LiveFeed, StatusBatch } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
 import { FamilyRegistry, projectFamiliesDir } from './family-registry';
@@ -74,6 +74,7 @@ export class SaddleService {
   private gpuProbe: Promise<GpuProbe> | null = null;
   private readonly writer = new ChunkWriter(() => this.requireStore());
   private readonly live: LiveFeed;
+  private readonly statuses = new StatusBatch((changes) => this.emit('run.statuses', { changes }));
   private readonly listeners = new Set<EventListener>();
   private readonly recent: RecentProjects;
   /** Runs not yet finished, per experiment; when a set empties the sweep's analyses run. */
@@ -155,6 +156,7 @@ export class SaddleService {
     await this.scheduler?.close();
     this.scheduler = null;
     this.live.dispose();
+    this.statuses.dispose();
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -216,6 +218,8 @@ export class SaddleService {
     }
     this.writer.flush();
     this.saveProgress();
+    // Runs cancelled by the close are announced before the project goes away.
+    this.statuses.flush();
     this.store.close();
     this.store = null;
   }
@@ -309,7 +313,7 @@ export class SaddleService {
   private emitStatus(runId: number, status: RunStatus, progress: number, etaMs: number | null, error: string | null, summary: Run['summary'] = null): void {
     if (!this.store) return;
     const experimentId = this.experimentOfRun.get(runId) ?? this.store.getRun(runId).experimentId;
-    this.emit('run.status', { runId, experimentId, status, progress, etaMs, error, summary });
+    this.statuses.push({ runId, experimentId, status, progress, etaMs, error, summary });
   }
 
   private createHandlers(): Handlers {

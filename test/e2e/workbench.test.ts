@@ -1,12 +1,15 @@
 // End to end: Playwright drives Debian's Chromium against the serve host, as a researcher would:
 // create a project, open the Fig. 2 example (its quick variant: 30 runs, the same five depths and
 // fits), run it, see five curves and the fit table, export SVG, reopen the project and see the
-// runs again. Screenshots are kept in test-artifacts/.
+// runs again. A full 125-run sweep ends on the page with the host's count, drawn 40 runs at a time
+// until "show all", and Cancel on a running sweep leaves the page and the project agreeing.
+// Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { artifacts, createFromExample, haveChromium, openWorkbench, type Workbench } from '../helpers/e2e';
+import type { Run } from '../../src-main/contract/api';
+import { artifacts, createFromExample, haveChromium, hostCall, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
 import { tempDir } from '../helpers/paths';
 
 let bench: Workbench;
@@ -100,4 +103,74 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     expect(await page.getByTestId('run-start').isDisabled()).toBe(true);
     await shot('4-sweep-value-out-of-range');
   }, 180_000);
+
+  /** Each run's status as the runs table shows it and as the project holds it, by run id. */
+  async function statusesOnPageAndHost(experimentId: number) {
+    const rows = await page.getByTestId('run-row').evaluateAll((trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.runId), (tr as HTMLElement).dataset.status]));
+    const onPage = Object.fromEntries(rows.sort((a, b) => Number(a[0]) - Number(b[0])));
+    const runs = await hostCall<Run[]>(url, 'runs', 'list', { experimentId });
+    const onHost = Object.fromEntries(runs.map((run) => [run.id, run.status]));
+    return { onPage, onHost, hostRuns: runs };
+  }
+
+  it('a 125-run sweep ends on the page with the host\'s count, 40 runs drawn until "show all"', async () => {
+    await page.goto(url);
+    await newProject(page, 'sweep125.saddle');
+    await createFromExample(page, 'mirror-descent-fig2');
+    await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
+    const experimentId = Number(await page.getByTestId('experiment-item').getAttribute('data-experiment-id'));
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('125');
+    // The host's count, and each run's status, are what the page shows.
+    await expect.poll(async () => {
+      const { onPage, onHost } = await statusesOnPageAndHost(experimentId);
+      return JSON.stringify(onPage) === JSON.stringify(onHost);
+    }, { timeout: 30_000 }).toBe(true);
+    const { hostRuns } = await statusesOnPageAndHost(experimentId);
+    expect(hostRuns.filter((run) => run.status === 'done')).toHaveLength(125);
+    await expect(page.getByTestId('run-cancel').count()).resolves.toBe(0);
+
+    const panel = page.getByTestId('chart-panel').first();
+    await expect.poll(() => panel.getByTestId('draw-cap').textContent()).toMatch(/showing 40 of 125 runs/);
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    const capped = Number(await panel.getAttribute('data-series-count'));
+    await shot('4-sweep-125-capped');
+    await panel.getByTestId('draw-all').click();
+    await expect.poll(() => panel.getByTestId('draw-cap').count()).toBe(0);
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 60_000 }).toBeGreaterThan(capped);
+    await shot('5-sweep-125-all');
+  }, 240_000);
+
+  it('Cancel on a running sweep: the page and the project agree on every run', async () => {
+    await page.goto(url);
+    await newProject(page, 'cancel.saddle');
+    // Slow runs (10⁶ GD steps each, seconds), created beside the page as the CLI or another window would.
+    const spec = {
+      family: 'dln-train',
+      name: 'slow sweep',
+      params: { depth: 3, targetSingularValues: [3, 1], optimizer: 'gd', learningRate: 0.001, horizon: 1000 },
+      sweep: { initScale: { logspace: [-2, -1, 40] } },
+      seeds: [0],
+    };
+    const experiment = await hostCall<{ id: number }>(url, 'experiments', 'create', { spec });
+    await page.locator(`[data-testid="experiment-item"][data-experiment-id="${experiment.id}"]`).click();
+    await page.getByTestId('run-start').click();
+    await expect.poll(() => page.getByTestId('sweep-progress').count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(async () => Number(await page.getByTestId('runs-done-count').textContent()), { timeout: 120_000 }).toBeGreaterThan(0);
+    await shot('6-sweep-running');
+    await page.getByTestId('run-cancel').click();
+
+    await expect.poll(async () => (await hostCall<Run[]>(url, 'runs', 'list', { experimentId: experiment.id })).filter((run) => run.status === 'queued' || run.status === 'running').length, { timeout: 60_000 }).toBe(0);
+    await expect.poll(async () => {
+      const { onPage, onHost } = await statusesOnPageAndHost(experiment.id);
+      return JSON.stringify(onPage) === JSON.stringify(onHost);
+    }, { timeout: 30_000 }).toBe(true);
+    const { hostRuns } = await statusesOnPageAndHost(experiment.id);
+    const done = hostRuns.filter((run) => run.status === 'done').length;
+    expect(hostRuns.filter((run) => run.status === 'cancelled').length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe(String(done));
+    await expect.poll(() => page.getByTestId('run-cancel').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('sweep-progress').count()).toBe(0);
+    await shot('7-sweep-cancelled');
+  }, 240_000);
 });

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 import { cliBin, repoRoot, requireBuild, tempDir } from './paths';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -116,4 +117,30 @@ export async function exportDownloads(page: Page, count: number, dir: string): P
     files.set(download.suggestedFilename(), target);
   }
   return files;
+}
+
+/**
+ * Calls the serve host's API directly, beside the page (a second client on the same token): what
+ * the project holds, to compare with what the page shows.
+ */
+export async function hostCall<T>(serveUrl: string, ns: string, method: string, input: unknown = {}): Promise<T> {
+  const url = new URL(serveUrl);
+  const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
+  try {
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    return await new Promise<T>((resolve, reject) => {
+      socket.on('message', (data) => {
+        const reply = JSON.parse(String(data)) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
+        if (reply.id !== 1) return;
+        if (reply.ok) resolve(reply.result as T);
+        else reject(new Error(`${ns}.${method}: ${reply.error?.message}`));
+      });
+      socket.send(JSON.stringify({ id: 1, ns, method, input }));
+    });
+  } finally {
+    socket.close();
+  }
 }

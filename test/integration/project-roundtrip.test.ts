@@ -8,6 +8,7 @@ import { toApiError } from '../../src-main/core/errors';
 import { exampleFile, exampleSpec, type Run } from '../../src-main/contract';
 import { examplesDir, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { statusChanges } from '../helpers/events';
 
 // The full example as a plain spec (its run time and quick variant are for the CLI and the picker).
 const fig2 = exampleSpec(exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, 'mirror-descent-fig2.json'), 'utf8'))));
@@ -69,9 +70,8 @@ describe('a project through the real pool', () => {
     let done = 0;
     let cancelled = false;
     s.on((event, payload) => {
-      if (event !== 'run.status' || (payload as { status: string }).status !== 'done') return;
-      done++;
-      if (done === 3 && !cancelled) {
+      done += statusChanges(event, payload).filter((change) => change.status === 'done').length;
+      if (done >= 3 && !cancelled) {
         cancelled = true;
         void s.dispatch('runs', 'cancel', { experimentId: experiment.id });
       }

@@ -7,6 +7,7 @@ import { Scheduler, type FinishedOutcome } from '../../src-main/core/scheduler';
 import { RecentProjects } from '../../src-main/core/recent';
 import { tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { statusChanges } from '../helpers/events';
 
 const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
 
@@ -57,11 +58,11 @@ describe('run outcomes are checked on arrival', () => {
     const statuses: string[] = [];
     const deviceAtStart: (string | null)[] = [];
     service.on((event, payload) => {
-      if (event !== 'run.status') return;
-      const { runId, status } = payload as { runId: number; status: string };
-      statuses.push(status);
-      // Not guessed at the start: the worker has not said which device it uses yet.
-      if (status === 'running') deviceAtStart.push(service.project!.getRun(runId).device);
+      for (const { runId, status } of statusChanges(event, payload)) {
+        statuses.push(status);
+        // Not guessed at the start: the worker has not said which device it uses yet.
+        if (status === 'running') deviceAtStart.push(service.project!.getRun(runId).device);
+      }
     });
     await service.dispatch('projects', 'new', { path: join(dir, 'nan.saddle') });
     const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'mode-flow', name: 'nan', params: {}, sweep: {}, seeds: [1, 999_999] } })) as { id: number };
@@ -129,7 +130,7 @@ describe('cancelling queued runs', () => {
     closeLater = () => service.close();
     let running = false;
     service.on((event, payload) => {
-      if (event === 'run.status' && (payload as { status: string }).status === 'running') running = true;
+      if (statusChanges(event, payload).some((change) => change.status === 'running')) running = true;
     });
     await service.dispatch('projects', 'new', { path: join(dir, 'close.saddle') });
     const seeds = [777_777, ...Array.from({ length: 30 }, (_, i) => i + 1)];

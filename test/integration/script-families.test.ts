@@ -9,6 +9,7 @@ import type { SaddleService } from '../../src-main/core/service';
 import type { FamilyCheck, FamilyInfo, FamilyProblem, Run, RunSource } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { statusChanges } from '../helpers/events';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay');
 
@@ -62,7 +63,7 @@ beforeAll(async () => {
       const p = payload as { runId: number; x: number[] };
       points.set(p.runId, (points.get(p.runId) ?? 0) + p.x.length);
     }
-    if (event === 'run.status') statuses.push(payload as { runId: number; status: string });
+    statuses.push(...statusChanges(event, payload));
   });
   projectPath = join(tempDir(), 'user-families.saddle');
   await service.dispatch('projects', 'new', { path: projectPath });

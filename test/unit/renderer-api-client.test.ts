@@ -63,8 +63,8 @@ describe('typed proxy', () => {
       return () => undefined;
     });
     expect((api as unknown as { then?: unknown }).then).toBeUndefined();
-    api.on('run.status', () => undefined);
-    expect(events).toEqual(['run.status']);
+    api.on('run.statuses', () => undefined);
+    expect(events).toEqual(['run.statuses']);
   });
 });
 

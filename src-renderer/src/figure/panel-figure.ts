@@ -25,7 +25,7 @@ export function panelFigure(chart: ChartSpec): PanelFigure {
   const families = useFamiliesStore();
   const settings = dashboard.panelSettings(chart);
   const panelRun = (run: Run, experiment?: string): PanelRun => ({ runId: run.id, params: run.params, summary: run.summary, seed: run.seed, series: series.get(run.id, settings.logX)?.series ?? [], experiment });
-  const own = dashboard.selectedRuns.map((run) => panelRun(run));
+  const own = dashboard.drawnRuns.map((run) => panelRun(run));
   const runs = [...own, ...dashboard.comparedRuns.map(({ run, experiment }) => panelRun(run, experiment))];
   const theory = new Map<number, readonly TheorySeries[]>();
   for (const run of runs) {

@@ -1,6 +1,6 @@
 // Sweeps on a Slurm cluster: whether this host can submit, where the next run goes ("this machine"
 // or Slurm, with the sbatch options), the project's jobs and their states. Main collects finished
-// tasks on its own while a job is live; the run.status events it sends keep this list fresh.
+// tasks on its own while a job is live; the run.statuses events it sends keep this list fresh.
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, watch } from 'vue';
 import type { Output } from '../../../src-main/contract/api';
@@ -80,8 +80,8 @@ export const useClusterStore = defineStore('cluster', () => {
   }
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
-  saddle().on('run.status', (event) => {
-    if (!taskOfRun.value.has(event.runId)) return;
+  saddle().on('run.statuses', ({ changes }) => {
+    if (!changes.some((change) => taskOfRun.value.has(change.runId))) return;
     reloadTimer ??= setTimeout(() => {
       reloadTimer = null;
       void load();

@@ -32,6 +32,7 @@ import { useProjectStore } from './project';
 import { useRunsStore } from './runs';
 import { useSeriesStore } from './series';
 import { chartMetrics } from '../logic/metrics';
+import { defaultDrawCap, spreadSubset } from '../logic/draw-cap';
 
 /** A view change is saved once the user has paused this long (a dragged slider is one save). */
 const viewSaveDelayMs = 400;
@@ -80,6 +81,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
   let viewTimer: ReturnType<typeof setTimeout> | null = null;
 
   const selectedRuns = computed(() => runs.ofCurrent.filter((run) => selectedIds.value.has(run.id)));
+  /** Every selected run drawn, not an evenly spread `defaultDrawCap` of them (bands always use all). */
+  const drawAll = ref(false);
+  const drawnRuns = computed(() => (drawAll.value || aggregate.value ? selectedRuns.value : spreadSubset(selectedRuns.value, defaultDrawCap)));
   const comparison = computed(() => resolveComparison(compared.value, experiments.currentId, experiments.list, runs.all));
   const comparedRuns = computed(() => comparison.value.flatMap((group) => group.runs.map((run) => ({ run, experiment: group.name }))));
   const comparable = computed(() => experiments.list.filter((experiment) => experiment.id !== experiments.currentId));
@@ -116,7 +120,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     return recorded === null ? charts.value : charts.value.filter((chart) => chartMetrics(chart.series, [...recorded]).length > 0);
   });
   watch(
-    [selectedRuns, comparedRuns],
+    [drawnRuns, comparedRuns],
     ([selected, others]) => void series.ensure([...selected.map((run) => run.id), ...others.map(({ run }) => run.id)], false),
     { immediate: true },
   );
@@ -324,6 +328,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       settled = { experimentId: experiments.currentId, json: viewJson.value };
       anchor.value = null;
       savedId.value = null;
+      drawAll.value = false;
       recordsLoading = loadSaved();
     },
     { immediate: true },
@@ -356,6 +361,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
     saved,
     savedId,
     selectedRuns,
+    drawAll,
+    drawnRuns,
     comparison,
     compareOpen,
     comparedRuns,

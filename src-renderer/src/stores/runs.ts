@@ -1,30 +1,32 @@
-// Runs of the open project with their live status (`run.status` events: progress, ETA, errors),
-// and the actions on them: start an experiment, cancel, tag, annotate, delete.
+// Runs of the open project with their live status (`run.statuses` events: progress, ETA, errors),
+// and the actions on them: start an experiment, cancel, tag, annotate, delete. Runs are plain
+// objects in a shallow ref, replaced as a whole map once per frame with the changes of that frame:
+// a sweep of hundreds of runs costs one table update per frame, not one per event.
 import { defineStore } from 'pinia';
-import { computed, ref, watch } from 'vue';
-import type { Run, RunStatus } from '../../../src-main/contract/api';
+import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
+import type { Run, RunStatus, RunStatusChange } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
+import { applyStatusChanges, everyMs, FrameBatch, isActive, sweepEtaMs } from '../logic/live-batch';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
 import { useProjectStore } from './project';
 
-const activeStatuses: readonly RunStatus[] = ['queued', 'running'];
 /** How often progress bars and ETAs of running runs move. */
 const progressApplyMs = 250;
 
-export function isActive(run: Pick<Run, 'status'>): boolean {
-  return activeStatuses.includes(run.status);
-}
+export { isActive };
 
 export const useRunsStore = defineStore('runs', () => {
   const app = useAppStore();
   const project = useProjectStore();
   const experiments = useExperimentsStore();
 
-  const byId = ref(new Map<number, Run>());
+  const byId = shallowRef(new Map<number, Run>());
   /** Latest ETA from the scheduler, per running run. */
-  const etaMs = ref(new Map<number, number | null>());
+  const etaMs = shallowRef(new Map<number, number | null>());
+  /** When this window saw each run of an experiment finish, per experiment, for the sweep's ETA. */
+  const finishedAtMs = shallowRef(new Map<number, number[]>());
   const starting = ref(false);
 
   // Runs of an experiment just deleted disappear at once, before the reload confirms it.
@@ -34,9 +36,25 @@ export const useRunsStore = defineStore('runs', () => {
   const ofCurrent = computed(() => all.value.filter((run) => run.experimentId === experiments.currentId));
   const doneOfCurrent = computed(() => ofCurrent.value.filter((run) => run.status === 'done').length);
   const activeOfCurrent = computed(() => ofCurrent.value.filter(isActive).length);
+  /** The current experiment's sweep: runs finished of all, and time left at the rate they finish. */
+  const sweepOfCurrent = computed(() => {
+    const finished = ofCurrent.value.filter((run) => !isActive(run) && run.status !== 'submitted').length;
+    const seen = experiments.currentId === null ? [] : (finishedAtMs.value.get(experiments.currentId) ?? []);
+    return { finished, total: ofCurrent.value.length, etaMs: activeOfCurrent.value > 0 ? sweepEtaMs(seen, activeOfCurrent.value) : null };
+  });
 
+  /** Changes that arrived before this read are older than it: applied first, so they cannot undo it. */
+  function applyPending(): void {
+    void statusBatch.flush();
+    void progressBatch.flush();
+  }
+
+  /** Runs as read from main (the truth as of the read). */
   function put(runs: readonly Run[]): void {
-    for (const run of runs) byId.value.set(run.id, run);
+    applyPending();
+    const next = new Map(byId.value);
+    for (const run of runs) next.set(run.id, run);
+    byId.value = next;
   }
 
   async function load(): Promise<void> {
@@ -45,7 +63,9 @@ export const useRunsStore = defineStore('runs', () => {
       return;
     }
     const runs = await app.attempt('Loading runs', () => saddle().runs.list({}));
-    if (runs) byId.value = new Map(runs.map((run) => [run.id, run]));
+    if (!runs) return;
+    applyPending();
+    byId.value = new Map(runs.map((run) => [run.id, run]));
   }
 
   async function loadExperiment(experimentId: number): Promise<void> {
@@ -72,9 +92,12 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
+  /** Cancels, then reads the runs back: the host may have finished some meanwhile, and its word is final. */
   async function cancel(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
     await app.attempt('Cancelling runs', () => saddle().runs.cancel({ runIds }));
+    const experimentIds = new Set(runIds.map((id) => byId.value.get(id)?.experimentId));
+    for (const experimentId of experimentIds) if (experimentId !== undefined) await loadExperiment(experimentId);
   }
 
   const cancelAll = () => cancel(active.value.map((run) => run.id));
@@ -88,7 +111,10 @@ export const useRunsStore = defineStore('runs', () => {
   async function remove(runIds: number[]): Promise<void> {
     if (runIds.length === 0) return;
     const removed = await app.attempt('Deleting runs', () => saddle().runs.delete({ runIds }));
-    if (removed) for (const id of runIds) byId.value.delete(id);
+    if (!removed) return;
+    const next = new Map(byId.value);
+    for (const id of runIds) next.delete(id);
+    byId.value = next;
   }
 
   let reloadTimer: ReturnType<typeof setTimeout> | null = null;
@@ -99,38 +125,44 @@ export const useRunsStore = defineStore('runs', () => {
     }, 200);
   }
 
-  /** Progress of running runs, applied a few times a second: each change redraws the runs table. */
-  const progressDue = new Map<number, { progress: number; etaMs: number | null }>();
-  let progressTimer: ReturnType<typeof setTimeout> | null = null;
-  function applyProgress(): void {
-    progressTimer = null;
-    for (const [runId, { progress, etaMs: eta }] of progressDue) {
-      const run = byId.value.get(runId);
-      if (!run || run.status !== 'running') continue;
-      run.progress = progress;
-      etaMs.value.set(runId, eta);
-    }
-    progressDue.clear();
-  }
-
-  saddle().on('run.status', (event) => {
-    const run = byId.value.get(event.runId);
+  function applyStatuses(changes: RunStatusChange[]): void {
+    const applied = applyStatusChanges(byId.value, changes);
     // Runs started elsewhere (another window, the CLI) are not known yet.
-    if (!run) return reloadSoon();
-    if (event.status === 'running' && run.status === 'running') {
-      progressDue.set(event.runId, { progress: event.progress, etaMs: event.etaMs });
-      progressTimer ??= setTimeout(applyProgress, progressApplyMs);
-      return;
+    if (applied.unknown.length > 0) reloadSoon();
+    const now = Date.now();
+    for (const runId of applied.finished) {
+      const experimentId = applied.runs.get(runId)!.experimentId;
+      finishedAtMs.value.set(experimentId, [...(finishedAtMs.value.get(experimentId) ?? []), now]);
     }
-    progressDue.delete(event.runId);
-    run.status = event.status;
-    run.progress = event.progress;
-    run.error = event.error;
-    if (event.summary) run.summary = event.summary;
-    if (isActive(event)) etaMs.value.set(event.runId, event.etaMs);
-    else etaMs.value.delete(event.runId);
+    for (const change of changes) {
+      if (isActive(change)) etaMs.value.set(change.runId, change.etaMs);
+      else etaMs.value.delete(change.runId);
+    }
+    byId.value = applied.runs;
+    triggerRef(etaMs);
+    if (applied.finished.length > 0) triggerRef(finishedAtMs);
+  }
+  const statusBatch = new FrameBatch<RunStatusChange>(applyStatuses);
+  /** Progress of running runs, applied a few times a second: each change redraws the runs table. */
+  const progressBatch = new FrameBatch<RunStatusChange>(
+    (changes) => applyStatuses(changes.filter((change) => byId.value.get(change.runId)?.status === 'running')),
+    everyMs(progressApplyMs),
+  );
+  saddle().on('run.statuses', ({ changes }) => {
+    for (const change of changes) {
+      const progressOnly = change.status === 'running' && byId.value.get(change.runId)?.status === 'running';
+      (progressOnly ? progressBatch : statusBatch).push(change);
+    }
   });
 
+  watch(
+    () => project.generation,
+    () => {
+      statusBatch.clear();
+      progressBatch.clear();
+      finishedAtMs.value = new Map();
+    },
+  );
   watch(() => project.generation, () => void load());
   // Deleting an experiment deletes its runs in main.
   saddle().on('experiments.changed', reloadSoon);
@@ -138,6 +170,7 @@ export const useRunsStore = defineStore('runs', () => {
   return {
     byId,
     etaMs,
+    sweepOfCurrent,
     starting,
     all,
     active,

@@ -1,6 +1,6 @@
 // Metric series and theory overlays of runs, fetched downsampled (`runs.series`) and cached per
 // run and x scale; live `run.points` are appended while a run goes, and the run is refetched once
-// it finishes. Refetches and overlay requests are gathered for a moment, so a sweep whose runs
+// it finishes (points are applied once per frame). Refetches and overlay requests are gathered for a moment, so a sweep whose runs
 // finish together costs a few calls, not a few per run. Cached entries are frozen so Vue does not
 // wrap thousands of numbers in proxies.
 import { defineStore } from 'pinia';
@@ -8,6 +8,7 @@ import { shallowReactive, watch } from 'vue';
 import type { RunStatus, SeriesData } from '../../../src-main/contract/api';
 import type { TheorySeries } from '../../../src-main/contract/family-meta';
 import { saddle } from '../api/client';
+import { FrameBatch, joinPoints, type LivePoints } from '../logic/live-batch';
 import { appendPoints, type MetricSeries } from '../logic/live-series';
 import { useAppStore } from './app';
 import { useProjectStore } from './project';
@@ -142,29 +143,34 @@ export const useSeriesStore = defineStore('series', () => {
     for (const [key, entry] of cache) if (!keep.has(entry.runId)) cache.delete(key);
   }
 
-  saddle().on('run.points', ({ runId, metric, x, y }) => {
-    for (const logX of [false, true]) {
-      const key = cacheKey(runId, logX);
-      const entry = cache.get(key);
-      // Runs nobody looks at are not accumulated; a fetch under way merges what arrives meanwhile.
-      if (!entry && !inFlight.has(key)) continue;
-      const series = entry?.series ?? [];
-      const index = series.findIndex((item) => item.metric === metric);
-      const updated = appendPoints(series[index], metric, x, y, liveCap);
-      const next = index >= 0 ? series.map((item, i) => (i === index ? updated : item)) : [...series, updated];
-      cache.set(key, frozen(runId, logX, next));
+  /** A frame's live points, joined per run and metric so each cached series is rebuilt once. */
+  function applyPoints(batches: LivePoints[]): void {
+    for (const { runId, metric, x, y } of joinPoints(batches)) {
+      for (const logX of [false, true]) {
+        const key = cacheKey(runId, logX);
+        const entry = cache.get(key);
+        // Runs nobody looks at are not accumulated; a fetch under way merges what arrives meanwhile.
+        if (!entry && !inFlight.has(key)) continue;
+        const series = entry?.series ?? [];
+        const index = series.findIndex((item) => item.metric === metric);
+        const updated = appendPoints(series[index], metric, x, y, liveCap);
+        const next = index >= 0 ? series.map((item, i) => (i === index ? updated : item)) : [...series, updated];
+        cache.set(key, frozen(runId, logX, next));
+      }
     }
-  });
+  }
+  const pointsBatch = new FrameBatch<LivePoints>(applyPoints);
+  saddle().on('run.points', (points) => pointsBatch.push(points));
 
-  saddle().on('run.status', ({ runId, status }) => {
-    if (!isFinished(status)) return;
-    refetchDue.add(runId);
-    refetchTimer ??= setTimeout(refetchFinished, gatherMs);
+  saddle().on('run.statuses', ({ changes }) => {
+    for (const { runId, status } of changes) if (isFinished(status)) refetchDue.add(runId);
+    if (refetchDue.size > 0) refetchTimer ??= setTimeout(refetchFinished, gatherMs);
   });
 
   watch(
     () => project.generation,
     () => {
+      pointsBatch.clear();
       cache.clear();
       theory.clear();
       theoryAsked.clear();

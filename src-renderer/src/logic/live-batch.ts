@@ -1,0 +1,156 @@
+// Live events gathered and applied once per animation frame: the page's cost then follows the
+// frame rate, not the rate at which runs report. The folding is pure; `FrameBatch` only decides
+// when a batch is applied.
+import type { EventPayload, Run, RunStatus, RunStatusChange } from '../../../src-main/contract/api';
+
+export type LivePoints = EventPayload<'run.points'>;
+
+const activeStatuses: readonly RunStatus[] = ['queued', 'running'];
+
+export function isActive(run: Pick<Run, 'status'>): boolean {
+  return activeStatuses.includes(run.status);
+}
+
+/**
+ * Applies status changes, in order, to the runs they name. Also says which runs went from queued
+ * or running to an end here (for the sweep's rate) and which runs are not known (started elsewhere).
+ */
+export function applyStatusChanges(
+  runs: ReadonlyMap<number, Run>,
+  changes: readonly RunStatusChange[],
+): { runs: Map<number, Run>; finished: number[]; unknown: number[] } {
+  const next = new Map(runs);
+  const finished: number[] = [];
+  const unknown: number[] = [];
+  for (const change of changes) {
+    const run = next.get(change.runId);
+    if (!run) {
+      unknown.push(change.runId);
+      continue;
+    }
+    if (isActive(run) && !isActive(change) && change.status !== 'submitted') finished.push(change.runId);
+    next.set(change.runId, {
+      ...run,
+      status: change.status,
+      progress: change.progress,
+      error: change.error,
+      summary: change.summary ?? run.summary,
+    });
+  }
+  return { runs: next, finished, unknown };
+}
+
+/** Points of the same run and metric joined in arrival order, so each series is updated once. */
+export function joinPoints(batches: readonly LivePoints[]): LivePoints[] {
+  const joined = new Map<string, { runId: number; metric: string; x: number[]; y: number[] }>();
+  for (const { runId, metric, x, y } of batches) {
+    const key = `${runId}\u0000${metric}`;
+    const entry = joined.get(key);
+    if (entry) {
+      entry.x.push(...x);
+      entry.y.push(...y);
+    } else joined.set(key, { runId, metric, x: [...x], y: [...y] });
+  }
+  return [...joined.values()];
+}
+
+/**
+ * A sweep's time left from the rate at which its runs have been finishing (over the last `window`
+ * finishes seen), or null before two have finished.
+ */
+export function sweepEtaMs(finishedAtMs: readonly number[], remaining: number, window = 20): number | null {
+  if (remaining <= 0) return 0;
+  const recent = finishedAtMs.slice(-window);
+  if (recent.length < 2) return null;
+  const spanMs = recent[recent.length - 1] - recent[0];
+  return (spanMs / (recent.length - 1)) * remaining;
+}
+
+export interface FrameScheduler {
+  /** Calls back once, on the first frame at least `delayMs` from now; the returned function cancels. */
+  request(callback: () => void, delayMs: number): () => void;
+  now(): number;
+}
+
+/** Where frames stop (a hidden window), a batch still lands within this many milliseconds. */
+const hiddenFallbackMs = 250;
+
+/** Animation frames of the page. */
+export const animationFrames: FrameScheduler = {
+  request(callback, delayMs) {
+    let frame = 0;
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(fallback);
+      callback();
+    };
+    const fallback = setTimeout(once, delayMs + hiddenFallbackMs);
+    const delay = setTimeout(() => (frame = requestAnimationFrame(once)), delayMs);
+    return () => {
+      done = true;
+      clearTimeout(delay);
+      clearTimeout(fallback);
+      cancelAnimationFrame(frame);
+    };
+  },
+  now: () => performance.now(),
+};
+
+/** A fixed delay instead of frames: for changes that need not move more than a few times a second. */
+export function everyMs(intervalMs: number): FrameScheduler {
+  return {
+    request(callback, delayMs) {
+      const timer = setTimeout(callback, Math.max(intervalMs, delayMs));
+      return () => clearTimeout(timer);
+    },
+    now: () => performance.now(),
+  };
+}
+
+/**
+ * Items gathered until the next frame and handed over together, in arrival order. Applying a batch
+ * (with the page update it sets off, up to the next microtask checkpoint) may take at most about
+ * 1/`costFactor` of the main thread: after a batch that cost c ms the next waits (costFactor − 1)·c
+ * ms, so a page swamped with events applies bigger batches less often instead of falling behind.
+ */
+export class FrameBatch<T> {
+  private items: T[] = [];
+  private cancel: (() => void) | null = null;
+  private readyAtMs = -Infinity;
+
+  constructor(
+    private readonly apply: (items: T[]) => void,
+    private readonly frames: FrameScheduler = animationFrames,
+    private readonly costFactor = 4,
+  ) {}
+
+  push(...items: T[]): void {
+    this.items.push(...items);
+    this.cancel ??= this.frames.request(() => this.flush(), Math.max(0, this.readyAtMs - this.frames.now()));
+  }
+
+  /** Applies what was gathered now; resolves once the page update it set off has run. */
+  async flush(): Promise<void> {
+    this.cancel?.();
+    this.cancel = null;
+    if (this.items.length === 0) return;
+    const items = this.items;
+    this.items = [];
+    const started = this.frames.now();
+    this.apply(items);
+    // Vue's update runs in the microtask queued by the first change; this one comes after it.
+    await Promise.resolve();
+    const ended = this.frames.now();
+    this.readyAtMs = ended + (this.costFactor - 1) * (ended - started);
+  }
+
+  /** Forgets what was gathered (the project changed under it). */
+  clear(): void {
+    this.cancel?.();
+    this.cancel = null;
+    this.items = [];
+  }
+}

@@ -1,0 +1,154 @@
+// Live events reach the page in batches: status changes folded into the runs in order, points
+// joined per run and metric, a batch applied once per frame and spaced by what the last one cost,
+// the sweep's time left from the rate its runs finish, and big sweeps drawn as an even subset.
+import { describe, expect, it } from 'vitest';
+import type { Run, RunStatusChange } from '../../src-main/contract/api';
+import { defaultDrawCap, spreadSubset } from '../../src-renderer/src/logic/draw-cap';
+import { applyStatusChanges, FrameBatch, joinPoints, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
+
+function run(id: number, status: Run['status']): Run {
+  return { id, experimentId: 1, status, progress: 0, error: null, summary: null } as Run;
+}
+
+function change(runId: number, status: Run['status'], extra: Partial<RunStatusChange> = {}): RunStatusChange {
+  return { runId, experimentId: 1, status, progress: status === 'done' ? 1 : 0.5, etaMs: null, error: null, summary: null, ...extra };
+}
+
+/** Frames by hand: `frame()` runs what was requested, with the delay it was requested with. */
+function manualFrames() {
+  let clock = 0;
+  const requests: { callback: () => void; delayMs: number; cancelled: boolean }[] = [];
+  const frames: FrameScheduler = {
+    request(callback, delayMs) {
+      const request = { callback, delayMs, cancelled: false };
+      requests.push(request);
+      return () => (request.cancelled = true);
+    },
+    now: () => clock,
+  };
+  return {
+    frames,
+    requests,
+    advance: (ms: number) => (clock += ms),
+    frame: () => requests.filter((request) => !request.cancelled).splice(0).forEach((request) => ((request.cancelled = true), request.callback())),
+  };
+}
+
+describe('applyStatusChanges', () => {
+  it('applies changes in order, keeps untouched runs as they were, and names finished and unknown runs', () => {
+    const before = new Map([1, 2, 3].map((id) => [id, run(id, 'queued')]));
+    const summary = { escapeTime: 12 };
+    const { runs, finished, unknown } = applyStatusChanges(before, [
+      change(1, 'running'),
+      change(1, 'done', { summary }),
+      change(2, 'running'),
+      change(9, 'running'),
+    ]);
+    expect(runs.get(1)).toMatchObject({ status: 'done', progress: 1, summary });
+    expect(runs.get(2)?.status).toBe('running');
+    expect(runs.get(3)).toBe(before.get(3));
+    expect(before.get(1)?.status).toBe('queued');
+    expect(finished).toEqual([1]);
+    expect(unknown).toEqual([9]);
+  });
+
+  it('does not count a run that was already finished, nor one sent to Slurm', () => {
+    const before = new Map([run(1, 'done'), run(2, 'queued')].map((r) => [r.id, r]));
+    expect(applyStatusChanges(before, [change(1, 'done'), change(2, 'submitted')]).finished).toEqual([]);
+  });
+});
+
+describe('joinPoints', () => {
+  it('joins points of one run and metric in arrival order and keeps the others apart', () => {
+    const joined = joinPoints([
+      { runId: 1, metric: 'loss', x: [1, 2], y: [10, 9] },
+      { runId: 2, metric: 'loss', x: [1], y: [5] },
+      { runId: 1, metric: 'loss', x: [3], y: [8] },
+      { runId: 1, metric: 'sigma', x: [1], y: [0.1] },
+    ]);
+    expect(joined).toEqual([
+      { runId: 1, metric: 'loss', x: [1, 2, 3], y: [10, 9, 8] },
+      { runId: 2, metric: 'loss', x: [1], y: [5] },
+      { runId: 1, metric: 'sigma', x: [1], y: [0.1] },
+    ]);
+  });
+});
+
+describe('FrameBatch', () => {
+  it('hands over everything pushed before a frame once, in order, and asks for one frame per batch', () => {
+    const { frames, requests, frame } = manualFrames();
+    const applied: number[][] = [];
+    const batch = new FrameBatch<number>((items) => applied.push(items), frames);
+    batch.push(1);
+    batch.push(2, 3);
+    batch.push(4);
+    expect(requests).toHaveLength(1);
+    expect(applied).toEqual([]);
+    frame();
+    expect(applied).toEqual([[1, 2, 3, 4]]);
+    frame();
+    expect(applied).toHaveLength(1);
+  });
+
+  it('waits (costFactor − 1) times what the last batch cost before the next', async () => {
+    const { frames, requests, advance, frame } = manualFrames();
+    const batch = new FrameBatch<number>(() => advance(30), frames, 4);
+    batch.push(1);
+    expect(requests[0].delayMs).toBe(0);
+    frame();
+    await Promise.resolve();
+    batch.push(2);
+    expect(requests.at(-1)?.delayMs).toBe(90);
+    advance(50);
+    batch.flush();
+    await Promise.resolve();
+    advance(200);
+    batch.push(3);
+    // The last batch ended 200 ms ago, well past its 90 ms wait.
+    expect(requests.at(-1)?.delayMs).toBe(0);
+  });
+
+  it('flush applies at once and clear forgets, both cancelling the frame asked for', () => {
+    const { frames, requests } = manualFrames();
+    const applied: number[][] = [];
+    const batch = new FrameBatch<number>((items) => applied.push(items), frames);
+    batch.push(1);
+    void batch.flush();
+    expect(applied).toEqual([[1]]);
+    expect(requests[0].cancelled).toBe(true);
+    batch.push(2);
+    batch.clear();
+    expect(requests[1].cancelled).toBe(true);
+    void batch.flush();
+    expect(applied).toEqual([[1]]);
+  });
+});
+
+describe('sweepEtaMs', () => {
+  it('is the mean gap between recent finishes times the runs left', () => {
+    expect(sweepEtaMs([1000, 1200, 1400, 1600], 10)).toBe(2000);
+    // Only the last `window` finishes count: the rate after a slow start.
+    expect(sweepEtaMs([0, 10_000, 10_100, 10_200], 5, 3)).toBe(500);
+  });
+
+  it('is unknown before two runs have finished, and zero when none are left', () => {
+    expect(sweepEtaMs([], 5)).toBeNull();
+    expect(sweepEtaMs([1000], 5)).toBeNull();
+    expect(sweepEtaMs([1000], 0)).toBe(0);
+  });
+});
+
+describe('spreadSubset', () => {
+  it('keeps a selection that fits, and spreads a bigger one evenly with both ends', () => {
+    const few = [1, 2, 3];
+    expect(spreadSubset(few, defaultDrawCap)).toBe(few);
+    const sweep = Array.from({ length: 250 }, (_, i) => i);
+    const drawn = spreadSubset(sweep, 40);
+    expect(drawn).toHaveLength(40);
+    expect(drawn[0]).toBe(0);
+    expect(drawn.at(-1)).toBe(249);
+    expect(new Set(drawn).size).toBe(40);
+    const gaps = drawn.slice(1).map((value, i) => value - drawn[i]);
+    expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
+  });
+});
