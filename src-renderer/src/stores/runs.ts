@@ -4,7 +4,7 @@
 // a sweep of hundreds of runs costs one table update per frame, not one per event.
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
-import type { Run, RunStatus, RunStatusChange } from '../../../src-main/contract/api';
+import type { Run, RunStatusChange } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
 import { applyStatusChanges, everyMs, FrameBatch, isActive, sweepEtaMs } from '../logic/live-batch';
