@@ -160,6 +160,8 @@ export class SaddleService {
   }
 
   private emit<E extends EventName>(event: E, payload: EventPayload<E>): void {
+    // Status changes wait for the end of the tick, but never behind a later event: order is kept.
+    if (event !== 'run.statuses') this.statuses.flush();
     if (event === 'run.points' && this.options.liveEvents === false) return;
     // Checked for its listeners; with none (the CLI's --json) there is no one to protect.
     if (this.listeners.size === 0) return;

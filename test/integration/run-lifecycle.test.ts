@@ -85,7 +85,7 @@ describe('a sweep\'s analyses are pushed to the windows', () => {
     const events: unknown[] = [];
     service.on((event, payload) => {
       if (event === 'analyses.changed') events.push(payload);
-      if (event === 'run.status' && ['done', 'failed', 'cancelled'].includes((payload as { status: string }).status)) events.push('run ended');
+      for (const change of statusChanges(event, payload)) if (['done', 'failed', 'cancelled'].includes(change.status)) events.push('run ended');
     });
     await service.dispatch('projects', 'new', { path: join(dir, 'analyses.saddle') });
     const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'mode-flow', name: 'a', params: {}, sweep: {}, seeds } })) as { id: number };

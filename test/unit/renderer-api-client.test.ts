@@ -94,11 +94,11 @@ describe('WebSocket transport', () => {
     const transport = new SocketTransport('ws://x/api', server.open);
     server.last.handlers.open();
     const seen: unknown[] = [];
-    const unsubscribe = transport.subscribe('run.status', (payload) => seen.push(payload));
-    server.reply({ event: 'run.status', payload: { runId: 1 } });
+    const unsubscribe = transport.subscribe('run.statuses', (payload) => seen.push(payload));
+    server.reply({ event: 'run.statuses', payload: { runId: 1 } });
     server.reply({ event: 'run.points', payload: { runId: 1 } });
     unsubscribe();
-    server.reply({ event: 'run.status', payload: { runId: 2 } });
+    server.reply({ event: 'run.statuses', payload: { runId: 2 } });
     expect(seen).toEqual([{ runId: 1 }]);
   });
 
