@@ -5,12 +5,14 @@ export interface BenchFigure {
   /** What the ratio is measured against, in the same run. */
   baseline?: string;
   ratio?: number;
+  /** The wait ended by its time-out: the figure is at least `value`. */
+  atLeast?: boolean;
 }
 
 export function printFigures(title: string, figures: BenchFigure[]): void {
   console.log(`\n${title}`);
   for (const f of figures) {
-    const value = `${Number(f.value.toPrecision(4))} ${f.unit}`.trim();
+    const value = `${f.atLeast ? '> ' : ''}${Number(f.value.toPrecision(4))} ${f.unit}`.trim();
     const ratio = f.ratio === undefined ? '' : `   ×${Number(f.ratio.toPrecision(3))} vs ${f.baseline}`;
     const note = f.ratio === undefined && f.baseline ? `   (${f.baseline})` : '';
     console.log(`  ${f.name.padEnd(58)} ${value.padStart(14)}${ratio}${note}`);

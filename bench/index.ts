@@ -14,6 +14,7 @@ import { benchScriptFamilies } from './script-families';
 import { benchSlurm } from './slurm';
 import { benchSteepest } from './steepest';
 import { benchStorage } from './storage';
+import { benchUi } from './ui';
 import { enableRelaxedSimd } from '../workers/numeric/relaxed-simd';
 
 enableRelaxedSimd(); // as the app's scheduler does, so the CPU backend is the one users get
@@ -25,6 +26,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['storage', 'Storage', () => benchStorage()],
   ['host-latency', 'Host latency while a 55-run multipath sweep finishes (serve host, pool of 2)', () => benchHostLatency(root)],
   ['panels', 'Comparison panel', () => benchPanels(root)],
+  ['ui', 'The window against the engine: Fig. 2-style sweeps run from Chromium on the serve host', () => benchUi(root)],
   ['linalg', 'Dense linear algebra (workers/numeric/matrix.ts, svd.ts)', () => benchLinalg()],
   ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],
   ['compute-families', 'Compute backends in the families: dln-train GD and paper-004 MLP steps, WebGPU float32 vs CPU float64', () => benchComputeFamilies()],

@@ -1,0 +1,293 @@
+// Whether the window keeps up with the runs (issue 19): Fig. 2-style mode-flow sweeps of 125, 250
+// and 1000 runs, each started with the Run button of the app in Debian's Chromium against the serve
+// host (default pool), as a researcher would. Measured per sweep: the host's own compute time (its
+// stored start and finish times), how long after the host's last run the page shows "N / N done",
+// input-to-paint latency of key presses while the runs stream, and how long after the analyses were
+// stored their panels appear. With the 250 runs drawn: the log-x toggle; at 1000 runs: the page's
+// JS heap. Every wait ends by itself (SADDLE_BENCH_UI_TIMEOUT_S, default 300 s per sweep) and is
+// then reported as "> N s".
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { WebSocket } from 'ws';
+import type { AnalysisRecord, Experiment, Run } from '../src-main/contract/api';
+import { ProjectStore } from '../src-main/core/store/project-store';
+import type { BenchFigure } from './figures';
+
+const chromiumPath = '/usr/bin/chromium';
+const target = { doneLagMs: 1000, inputP90Ms: 100, analysisMs: 1000, logXMs: 200 };
+/** initScale points per depth (5 depths): 125, 250 and 1000 runs. */
+const sweeps = [{ scales: 25 }, { scales: 50, logX: true }, { scales: 200, memory: true }];
+const keyPressGapMs = 100;
+const logXToggles = 4;
+
+interface HostTimes {
+  /** First run started to last run finished, from the store; null while runs are unfinished. */
+  computeMs: number | null;
+  lastFinishedAtMs: number | null;
+  analysesStoredAtMs: number | null;
+}
+
+/** What the page watcher (installed per sweep) saw, in the page's Date.now(). */
+interface PageSeen {
+  doneAtMs: number | null;
+  analysesAtMs: Record<string, number>;
+}
+
+type HostCall = <T>(ns: string, method: string, input?: unknown) => Promise<T>;
+
+export async function benchUi(root: string): Promise<BenchFigure[]> {
+  if (!existsSync(chromiumPath)) return [{ name: `skipped: ${chromiumPath} not installed`, value: 0, unit: '' }];
+  const timeoutMs = Number(process.env.SADDLE_BENCH_UI_TIMEOUT_S ?? 300) * 1000;
+  const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-ui-'));
+  const projectPath = join(dir, 'ui.saddle');
+  ProjectStore.create(projectPath, 'bench').close();
+  const server = spawn(process.execPath, [join(root, 'bin', 'saddle-lab.mjs'), 'serve', '--port', '0', '--project', projectPath], {
+    env: { ...process.env, SADDLE_LAB_CONFIG_DIR: dir },
+  });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+  try {
+    const url = await serveUrl(server);
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(url);
+    await page.waitForFunction(() => /^v\d/.test(document.querySelector('.version')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    await page.evaluate(recordInputToPaint);
+    const base = JSON.parse(readFileSync(join(root, 'examples', 'mirror-descent-fig2.json'), 'utf8')) as Record<string, unknown>;
+    delete base.quick;
+    const figures: BenchFigure[] = [];
+    for (const sweep of sweeps) {
+      const spec = { ...base, name: `Fig. 2, ${sweep.scales} scales`, sweep: { depth: [2, 3, 4, 5, 6], initScale: { logspace: [-2.3, -1, sweep.scales] } } };
+      figures.push(...(await measureSweep(page, url, spec, sweep.scales * 5, timeoutMs)));
+      if (sweep.logX) figures.push(await measureLogX(page, sweep.scales * 5, timeoutMs));
+      if (sweep.memory) figures.push(...(await measureMemory(page, sweep.scales * 5)));
+    }
+    return figures;
+  } finally {
+    await browser.close();
+    server.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measureSweep(page: Page, url: string, spec: Record<string, unknown>, runs: number, timeoutMs: number): Promise<BenchFigure[]> {
+  const experiment = await withHost(url, (call) => call<Experiment>('experiments', 'create', { spec }));
+  const item = page.locator(`[data-testid="experiment-item"][data-experiment-id="${experiment.id}"]`);
+  await item.click({ timeout: timeoutMs });
+  await page.waitForFunction(
+    (id) => document.querySelector(`[data-testid="experiment-item"][data-experiment-id="${id}"]`)?.classList.contains('current') && !document.querySelector('[data-testid="analysis-panel"]'),
+    experiment.id,
+    { timeout: timeoutMs },
+  );
+  await page.evaluate(watchSweep, runs);
+  const deadline = Date.now() + timeoutMs;
+  await page.getByTestId('run-start').click({ timeout: timeoutMs });
+  // Key presses go to a field whose edits change nothing else (the view name), until the page shows done.
+  await page.getByLabel('View name').focus({ timeout: timeoutMs });
+  await page.evaluate(() => (window as unknown as BenchWindow).saddleInputLatencies.splice(0));
+  const typing = { stop: false };
+  const typed = (async () => {
+    for (let i = 0; !typing.stop && Date.now() < deadline; i++) {
+      await page.keyboard.press(i % 2 === 0 ? 'x' : 'Backspace');
+      await new Promise((resolve) => setTimeout(resolve, keyPressGapMs));
+    }
+  })();
+  await page.waitForFunction(() => (window as unknown as BenchWindow).saddleSweepSeen.doneAtMs !== null, undefined, { polling: 250, timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+  typing.stop = true;
+  await typed;
+  const latencies = (await page.evaluate(() => (window as unknown as BenchWindow).saddleInputLatencies.splice(0))).sort((a, b) => a - b);
+  const host = await hostTimes(url, experiment.id, deadline);
+  if (host.analysesStoredAtMs !== null) {
+    await page
+      .waitForFunction(() => Object.keys((window as unknown as BenchWindow).saddleSweepSeen.analysesAtMs).length > 0, undefined, { polling: 250, timeout: Math.max(1, deadline - Date.now()) })
+      .catch(() => undefined);
+  }
+  const seen = await page.evaluate(() => {
+    const { doneAtMs, analysesAtMs, stop } = (window as unknown as BenchWindow).saddleSweepSeen;
+    stop();
+    return { doneAtMs, analysesAtMs };
+  });
+  return sweepFigures(runs, host, seen, latencies, timeoutMs);
+}
+
+function sweepFigures(runs: number, host: HostTimes, seen: PageSeen, latencies: number[], timeoutMs: number): BenchFigure[] {
+  const label = `${runs} runs`;
+  const timeoutS = timeoutMs / 1000;
+  if (host.computeMs === null || host.lastFinishedAtMs === null) {
+    return [{ name: `${label}: the host had not finished its runs`, value: timeoutS, unit: 's', atLeast: true }];
+  }
+  const hostCompute = `host compute ${(host.computeMs / 1000).toFixed(1)} s`;
+  const doneName = `${label}: page shows done, after the host (≤ 1 s)`;
+  const figures: BenchFigure[] = [{ name: `${label}: host compute, first start to last end`, value: host.computeMs, unit: 'ms' }];
+  figures.push(
+    seen.doneAtMs === null
+      ? { name: doneName, value: timeoutS, unit: 's', atLeast: true }
+      : { name: doneName, value: seen.doneAtMs - host.lastFinishedAtMs, unit: 'ms', baseline: hostCompute, ratio: (seen.doneAtMs - host.lastFinishedAtMs) / host.computeMs },
+  );
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  if (latencies.length === 0) figures.push({ name: `${label}: key press to paint: none painted`, value: timeoutS, unit: 's', atLeast: true });
+  else {
+    const presses = `${latencies.length} key presses; ${target.inputP90Ms} ms target`;
+    figures.push({ name: `${label}: key press to paint while runs stream, p50`, value: at(0.5), unit: 'ms', baseline: presses, ratio: at(0.5) / target.inputP90Ms });
+    figures.push({ name: `${label}: key press to paint, p90 (≤ 100 ms)`, value: at(0.9), unit: 'ms', baseline: presses, ratio: at(0.9) / target.inputP90Ms });
+  }
+  const analysisName = `${label}: analysis shown, after it was stored (≤ 1 s)`;
+  const shown = Object.values(seen.analysesAtMs);
+  if (host.analysesStoredAtMs === null) figures.push({ name: `${label}: the host stored no analysis`, value: 0, unit: '' });
+  else if (shown.length === 0) figures.push({ name: analysisName, value: timeoutS, unit: 's', atLeast: true });
+  else figures.push({ name: analysisName, value: Math.max(...shown) - host.analysesStoredAtMs, unit: 'ms', baseline: `${target.analysisMs} ms target`, ratio: (Math.max(...shown) - host.analysesStoredAtMs) / target.analysisMs });
+  return figures;
+}
+
+/** Median ms from a click on the loss panel's log-x box until that panel has drawn again, all `runs` selected. */
+async function measureLogX(page: Page, runs: number, timeoutMs: number): Promise<BenchFigure> {
+  const name = `log-x toggle, ${runs} runs drawn, median of ${logXToggles} (≤ 200 ms)`;
+  const panel = '[data-testid="chart-panel"][data-chart-id="loss"]';
+  try {
+    await page.getByTestId('select-all-runs').click({ timeout: timeoutMs });
+    await page.waitForFunction(([selector, count]) => document.querySelector(selector)?.getAttribute('data-series-count') === String(count), [panel, runs] as const, {
+      timeout: timeoutMs,
+    });
+    const times: number[] = [];
+    for (let i = 0; i < logXToggles; i++) {
+      const draws = Number((await page.locator(`${panel} .echart`).getAttribute('data-draws', { timeout: timeoutMs })) ?? 0);
+      const start = performance.now();
+      await page.locator(panel).getByTestId('log-x').click({ timeout: timeoutMs });
+      await page.waitForFunction(
+        ([selector, before]) => Number(document.querySelector<HTMLElement>(`${selector} .echart`)?.dataset.draws ?? 0) > before,
+        [panel, draws] as const,
+        { polling: 'raf', timeout: timeoutMs },
+      );
+      times.push(performance.now() - start);
+    }
+    const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    return { name, value: median, unit: 'ms', baseline: `${target.logXMs} ms target`, ratio: median / target.logXMs };
+  } catch {
+    return { name, value: timeoutMs / 1000, unit: 's', atLeast: true };
+  }
+}
+
+/** The page's JS heap as Chromium counts it (CDP Performance.getMetrics), then after a full GC. */
+async function measureMemory(page: Page, runs: number): Promise<BenchFigure[]> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const heap = async () => (await cdp.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'JSHeapUsedSize')?.value ?? Number.NaN;
+  const used = await heap();
+  await cdp.send('HeapProfiler.collectGarbage');
+  const retained = await heap();
+  await cdp.detach();
+  const mib = 1024 * 1024;
+  return [
+    { name: `renderer JS heap at ${runs} runs`, value: used / mib, unit: 'MiB' },
+    { name: `renderer JS heap at ${runs} runs, after a full GC`, value: retained / mib, unit: 'MiB' },
+  ];
+}
+
+/** The host's own times for the experiment, from the store, once its analyses are stored (or by `deadline`). */
+async function hostTimes(url: string, experimentId: number, deadline: number): Promise<HostTimes> {
+  return withHost(url, async (call) => {
+    for (;;) {
+      const runs = await call<Run[]>('runs', 'list', { experimentId });
+      const analyses = await call<AnalysisRecord[]>('analyses', 'list', { experimentId });
+      const finished = runs.every((run) => run.finishedAtMs !== null);
+      if ((finished && analyses.length > 0) || Date.now() > deadline) {
+        const lastFinishedAtMs = finished ? Math.max(...runs.map((run) => run.finishedAtMs ?? 0)) : null;
+        const firstStartedAtMs = Math.min(...runs.map((run) => run.startedAtMs ?? Number.POSITIVE_INFINITY));
+        return {
+          computeMs: lastFinishedAtMs === null ? null : lastFinishedAtMs - firstStartedAtMs,
+          lastFinishedAtMs,
+          analysesStoredAtMs: analyses.length > 0 ? Math.max(...analyses.map((analysis) => analysis.computedAtMs)) : null,
+        };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  });
+}
+
+/**
+ * A second WebSocket client of the serve host, open only while `work` runs: it would otherwise
+ * receive (and make the host serialise) every event of the sweep a second time.
+ */
+async function withHost<T>(pageUrl: string, work: (call: HostCall) => Promise<T>): Promise<T> {
+  const { host, searchParams } = new URL(pageUrl);
+  const socket = new WebSocket(`ws://${host}/api?token=${searchParams.get('token')}`);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  socket.on('message', (data) => {
+    const reply = JSON.parse(String(data)) as { id?: number | null; ok?: boolean; result?: unknown; error?: { message: string } };
+    if (typeof reply.id !== 'number') return; // an event
+    const waiter = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) waiter?.resolve(reply.result);
+    else waiter?.reject(new Error(reply.error?.message ?? 'host call failed'));
+  });
+  let nextId = 0;
+  const call: HostCall = (ns, method, input = {}) =>
+    new Promise((resolve, reject) => {
+      const id = ++nextId;
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      socket.send(JSON.stringify({ id, ns, method, input }));
+    });
+  try {
+    return await work(call);
+  } finally {
+    socket.close();
+  }
+}
+
+function serveUrl(server: ReturnType<typeof spawn>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      const match = /serving on (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    server.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+  });
+}
+
+interface BenchWindow {
+  saddleInputLatencies: number[];
+  saddleSweepSeen: PageSeen & { stop(): void };
+}
+
+/** In the page: each key press's time from the event (as the browser took it) to the next animation frame. */
+function recordInputToPaint(): void {
+  const latencies: number[] = [];
+  (window as unknown as BenchWindow).saddleInputLatencies = latencies;
+  window.addEventListener(
+    'keydown',
+    (event) => {
+      const pressedAt = event.timeStamp;
+      requestAnimationFrame(() => latencies.push(performance.now() - pressedAt));
+    },
+    true,
+  );
+}
+
+/** In the page: every frame, notes when the run bar first shows `runs` of `runs` done and when each analysis panel first appears. */
+function watchSweep(runs: number): void {
+  let watching = true;
+  const seen: PageSeen = { doneAtMs: null, analysesAtMs: {} };
+  (window as unknown as BenchWindow).saddleSweepSeen = Object.assign(seen, { stop: () => (watching = false) });
+  const frame = () => {
+    if (!watching) return;
+    const count = document.querySelector('[data-testid="runs-done-count"]');
+    const bar = count?.parentElement?.textContent?.replace(/\s+/g, ' ') ?? '';
+    if (seen.doneAtMs === null && count?.textContent?.trim() === String(runs) && bar.includes(`/ ${runs} done`)) seen.doneAtMs = Date.now();
+    for (const panel of Array.from(document.querySelectorAll<HTMLElement>('[data-testid="analysis-panel"]'))) {
+      const id = panel.dataset.analysisId ?? '';
+      seen.analysesAtMs[id] ??= Date.now();
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
