@@ -124,7 +124,7 @@ async function measureSweep(root: string, page: Page, url: string, spec: Record<
       .catch(() => undefined);
   }
   // What the researcher sees at the end of the wait, for the lead to look at.
-  await page.screenshot({ path: join(root, 'test-artifacts', `bench-ui-${runs}-runs.png`), timeout: left() }).catch(() => undefined);
+  await page.screenshot({ path: join(root, 'test-artifacts', `bench-ui-${runs}-runs.png`), timeout: 30_000 }).catch(() => undefined);
   const seen = await page.evaluate(() => {
     const { doneAtMs, analysesAtMs, stop } = (window as unknown as BenchWindow).saddleSweepSeen;
     stop();
