@@ -12,6 +12,7 @@ type Listener = (payload: unknown) => void;
 const listeners = new Map<string, Listener[]>();
 let releaseList: (records: AnalysisRecord[]) => void = () => undefined;
 let listCalls = 0;
+const listedIds: number[] = [];
 
 const fakeApi = {
   on: (event: string, listener: Listener) => {
@@ -19,8 +20,9 @@ const fakeApi = {
     return () => undefined;
   },
   analyses: {
-    list: () => {
+    list: ({ experimentId }: { experimentId: number }) => {
       listCalls += 1;
+      listedIds.push(experimentId);
       return new Promise<AnalysisRecord[]>((resolve) => (releaseList = resolve));
     },
   },
@@ -52,6 +54,7 @@ describe('analyses pushed by the host', () => {
   beforeEach(async () => {
     listeners.clear();
     listCalls = 0;
+    listedIds.length = 0;
     setActivePinia(createPinia());
     useProjectStore().info = { path: '/tmp/a.saddle' } as unknown as ReturnType<typeof useProjectStore>['info'];
     useAnalysesStore();
@@ -100,5 +103,17 @@ describe('analyses pushed by the host', () => {
     releaseList([]);
     await settle();
     expect(analyses.records.map((item) => item.result.rows[0].slope)).toEqual([-4]);
+  });
+
+  it('another project opened: nothing is asked about the closed project\'s experiment ids (they name other experiments there)', async () => {
+    const project = useProjectStore();
+    const experiments = useExperimentsStore();
+    const asked = listCalls;
+    project.info = { path: '/tmp/b.saddle' } as unknown as ReturnType<typeof useProjectStore>['info'];
+    project.generation += 1;
+    await settle();
+    expect(experiments.currentId).toBeNull();
+    expect(listedIds.slice(asked)).not.toContain(1);
+    expect(useAnalysesStore().records).toEqual([]);
   });
 });

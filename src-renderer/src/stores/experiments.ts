@@ -234,7 +234,25 @@ export const useExperimentsStore = defineStore('experiments', () => {
     }
   }
 
-  watch(() => project.generation, () => void load());
+  /** The project file the list belongs to: experiment ids name other experiments in another file. */
+  let listPath: string | null = null;
+  watch(
+    () => project.generation,
+    () => {
+      const path = project.info?.path ?? null;
+      if (path !== listPath) {
+        // Edits still queued belong to the closed project's experiment; nothing may write them into this one.
+        if (saveTimer) clearTimeout(saveTimer);
+        saveTimer = null;
+        edits = savedEdits = 0;
+        listPath = path;
+        list.value = [];
+        currentId.value = null;
+        draft.value = null;
+      }
+      void load();
+    },
+  );
   saddle().on('experiments.changed', () => void load());
 
   return {
