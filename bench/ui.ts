@@ -173,9 +173,13 @@ async function measureLogX(page: Page, runs: number, timeoutMs: number): Promise
   const times: number[] = [];
   try {
     await page.getByTestId('select-all-runs').click({ timeout: left() });
-    await page.waitForFunction(([selector, count]) => document.querySelector(selector)?.getAttribute('data-series-count') === String(count), [panel, runs] as const, {
+    // Big sweeps draw a subset until "show all" is pressed.
+    await page.waitForFunction(([selector, count]) => document.querySelector(selector)?.getAttribute('data-series-count') === String(count) || document.querySelector(`${selector} [data-testid="draw-all"]`) !== null, [panel, runs] as const, {
       timeout: left(),
     });
+    const showAll = page.locator(panel).getByTestId('draw-all');
+    if ((await showAll.count()) > 0) await showAll.click({ timeout: left() });
+    await page.waitForFunction(([selector, count]) => document.querySelector(selector)?.getAttribute('data-series-count') === String(count), [panel, runs] as const, { timeout: left() });
     while (times.length < logXToggles) {
       const draws = Number((await page.locator(`${panel} .echart`).getAttribute('data-draws', { timeout: left() })) ?? 0);
       const start = performance.now();
