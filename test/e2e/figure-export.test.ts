@@ -12,13 +12,9 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { artifacts, createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
 import { tempDir } from '../helpers/paths';
+import { pdfText, poppler } from '../helpers/pdf';
 
 const python = '/usr/bin/python3';
-
-/** poppler-utils' tools (CI installs them: .ci/run). */
-function poppler(tool: string, args: readonly string[]): string {
-  return execFileSync(tool, args, { encoding: 'utf8' });
-}
 
 /** The fonts `pdffonts` lists: name, whether embedded and whether subset. */
 function pdfFonts(file: string): { name: string; embedded: boolean; subset: boolean }[] {
@@ -41,7 +37,7 @@ function checkPdf(file: string, maxBytes: number, render: string): string {
   expect(fonts[0]).toMatchObject({ embedded: true, subset: true });
   expect(fonts[0].name).toMatch(/^[A-Z]{6}\+DejaVuSans$/);
   poppler('pdftoppm', ['-r', '150', '-png', '-singlefile', file, join(artifacts, render)]);
-  return poppler('pdftotext', ['-layout', file, '-']);
+  return pdfText(file);
 }
 
 let bench: Workbench;
