@@ -94,6 +94,10 @@ describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
     await bench.shot('3-fig2-colour-bar');
     await map.scrollIntoViewIfNeeded();
     await bench.shot('4-fig2-sweep-map');
+    // Coloured by the swept ε itself: a log colour bar named after the parameter.
+    await map.getByTestId('sweep-value').selectOption('param:initScale');
+    await expect.poll(() => map.getAttribute('data-colour-bar')).toBe('initScale (log)');
+    await bench.shot('5-fig2-sweep-map-by-eps');
 
     // The user can go back to one legend entry per run.
     await page.getByTestId('colour-by').selectOption('');

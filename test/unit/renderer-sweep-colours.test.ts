@@ -11,7 +11,7 @@ import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/pa
 import { optionFromModel } from '../../src-renderer/src/charts/panel-option';
 import { chartDefaultPanel } from '../../src-renderer/src/logic/dashboard-layout';
 import { defaultColourParam } from '../../src-renderer/src/logic/params';
-import { buildSweepMap, defaultSweepValue, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
+import { buildSweepMap, defaultSweepValue, paramValueKey, sweepValueKeys, sweepValueLabel, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
 
 /** Relative luminance (sRGB, ITU-R BT.709 weights on linearised channels). */
 function luminance(hex: string): number {
@@ -152,6 +152,25 @@ describe('the sweep map opens on what says most', () => {
     const numeric = [run(1, 'done', { bottleneckMode: 0, escapeTime: 10 }), run(2, 'done', { bottleneckMode: 0, escapeTime: 1e4 })];
     expect(defaultSweepValue(numeric, false)).toBe('escapeTime');
     expect(defaultSweepValue([run(1, 'failed', null)], false)).toBe('status');
+  });
+
+  it('offers the swept parameters as colours: a third one on neither axis gets its own log colour bar', () => {
+    // depth × seed on the axes, ε (a logspace 1e-3 … 1e-1) swept across them.
+    const eps = [1e-3, 1e-2, 1e-1];
+    const runs: SweepRun[] = eps.flatMap((initScale, i) => [2, 3].map((depth) => ({ id: 10 * i + depth, params: { depth, initScale }, seed: i, status: 'done', summary: { initScale: 'a summary of that name' } })));
+    expect(sweepValueKeys(runs, ['depth', 'initScale'])).toEqual(['status', 'initScale', 'param:depth', 'param:initScale']);
+    const key = paramValueKey('initScale');
+    expect(sweepValueLabel(key)).toBe('initScale');
+    const map = buildSweepMap(runs, 'depth', 'seed', key);
+    expect(map.classes).toEqual([]);
+    // The parameter, not the summary of the same name: cell (depth, seed i) holds ε_i.
+    expect(map.cells.map((cell) => cell.value)).toEqual([1e-3, 1e-3, 1e-2, 1e-2, 1e-1, 1e-1]);
+    const cells = map.cells.map((cell): [number, number, number] => [cell.column, cell.row, cell.value as number]);
+    const option = heatmapOption({ xLabels: ['2', '3'], yLabels: ['0', '1', '2'], cells }, { x: 'depth', y: 'seed', value: sweepValueLabel(key) });
+    expect(option.visualMap[0]).toMatchObject({ type: 'continuous', dimension: 3, inRange: { color: viridis } });
+    expect((option.visualMap[0] as { min: number }).min).toBeCloseTo(-3, 12);
+    expect((option.visualMap[0] as { max: number }).max).toBeCloseTo(-1, 12);
+    expect(option.title).toEqual([expect.objectContaining({ text: 'initScale (log)' })]);
   });
 
   it('colours a numeric summary over decades on a log colour bar', () => {

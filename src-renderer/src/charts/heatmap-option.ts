@@ -112,7 +112,8 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
   const category = { type: 'category', nameLocation: 'middle', nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10, hideOverlap: true }, splitArea: { show: false } } as const;
   return {
     animation: false,
-    title: [],
+    // The colour bar names what it stands for (a summary or a swept parameter), as the panels' bar does.
+    title: classes ? [] : [{ text: texToUnicode(range.log ? `${axes.value} (log)` : axes.value), right: 4, top: 4, textStyle: { fontSize: 10, fontWeight: 'normal' } }],
     grid: [grid({ left: 8, right: classes ? 150 : 70, top: 12, bottom: 6 })],
     xAxis: [{ ...category, data: heatmap.xLabels, name: texToUnicode(axes.x), nameGap: 24 }],
     yAxis: [{ ...category, data: heatmap.yLabels, name: texToUnicode(axes.y), nameGap: 30 }],

@@ -1,6 +1,6 @@
 // A two-parameter view of a sweep: runs placed on a grid by two swept parameters, each cell
-// coloured by a summary value (mean of a number, or the most common class such as an outcome),
-// and the points a "refine" adds half-way between neighbouring cells of different classes.
+// coloured by a summary value or a swept parameter (mean of a number, or the most common class
+// such as an outcome), and the points a "refine" adds half-way between neighbouring cells of different classes.
 import { compareValues, stableStringify } from './params';
 
 export interface SweepRun {
@@ -11,8 +11,20 @@ export interface SweepRun {
   summary: Readonly<Record<string, unknown>> | null;
 }
 
-/** 'seed' and 'status' are offered next to the parameters and summary keys. */
+/** 'status', a summary key, or a swept parameter as `param:<name>` (a summary may share its name). */
 export type SweepValueKey = string;
+
+const paramPrefix = 'param:';
+
+/** The value key that colours cells by the swept parameter `name`. */
+export function paramValueKey(name: string): SweepValueKey {
+  return paramPrefix + name;
+}
+
+/** What a value key names, for the colour bar and the menu: the parameter or summary name. */
+export function sweepValueLabel(key: SweepValueKey): string {
+  return key.startsWith(paramPrefix) ? key.slice(paramPrefix.length) : key;
+}
 
 export interface SweepCell {
   column: number;
@@ -30,11 +42,14 @@ export interface SweepMap {
   classes: string[];
 }
 
-/** What a map can be coloured by: the run status, then the summary keys with a number or a class, sorted. */
-export function sweepValueKeys(runs: readonly SweepRun[]): SweepValueKey[] {
+/**
+ * What a map can be coloured by: the run status, the summary keys with a number or a class
+ * (sorted), then the swept parameters (`swept`, e.g. a third one that is on neither axis).
+ */
+export function sweepValueKeys(runs: readonly SweepRun[], swept: readonly string[] = []): SweepValueKey[] {
   const keys = new Set<string>();
   for (const run of runs) for (const [key, value] of Object.entries(run.summary ?? {})) if (typeof value === 'number' || typeof value === 'string' || value === null) keys.add(key);
-  return ['status', ...[...keys].sort()];
+  return ['status', ...[...keys].sort(), ...swept.map(paramValueKey)];
 }
 
 /**
@@ -58,6 +73,7 @@ function coordinate(run: SweepRun, key: string): unknown {
 
 function valueOf(run: SweepRun, key: SweepValueKey): unknown {
   if (key === 'status') return run.status;
+  if (key.startsWith(paramPrefix)) return run.params[key.slice(paramPrefix.length)];
   return run.summary?.[key];
 }
 
