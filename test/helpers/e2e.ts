@@ -5,10 +5,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { cliBin, repoRoot, requireBuild, tempDir } from './paths';
+import { artifacts, cliBin, repoRoot, requireBuild, tempDir } from './paths';
+
+export { artifacts };
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const artifacts = join(repoRoot, 'test-artifacts');
 export const haveChromium = existsSync(chromiumPath);
 if (!haveChromium && process.env.CI) throw new Error(`Chromium is required in CI (looked at ${chromiumPath}); .ci/run installs it`);
 

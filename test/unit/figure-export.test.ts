@@ -13,7 +13,7 @@ import { optionFromModel, panelHeight, type PanelView } from '../../src-renderer
 import { optionSvg } from '../../src-renderer/src/export/echarts-runtime';
 import { captionDraft } from '../../src-renderer/src/figure/figure-caption';
 import { figureData } from '../../src-renderer/src/figure/figure-data';
-import { analysisPlot, figurePlots } from '../../src-renderer/src/figure/figure-plots';
+import { analysisPlot, figurePlots, labelledPanels } from '../../src-renderer/src/figure/figure-plots';
 import { matplotlibScript } from '../../src-renderer/src/figure/matplotlib-script';
 import { pgfplotsCode } from '../../src-renderer/src/figure/pgfplots-code';
 import { stampPng } from '../../src-renderer/src/figure/png-metadata';
@@ -25,6 +25,7 @@ import type { FigureSource } from '../../src-renderer/src/figure/figure-sources'
 import { legendEntries, placeLegend, type LegendEntry } from '../../src-renderer/src/figure/legend-strip';
 import { panelGrid } from '../../src-renderer/src/figure/panel-grid';
 import { latexText, mathtextLabel } from '../../src-renderer/src/figure/tex-label';
+import { artifacts } from '../helpers/paths';
 
 const chart: ChartSpec = {
   id: 'loss',
@@ -61,6 +62,17 @@ function model(grouping: readonly string[] | null) {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-figure-'));
+fs.mkdirSync(artifacts, { recursive: true });
+const python = '/usr/bin/python3';
+const hasMatplotlib = (() => {
+  try {
+    execFileSync(python, ['-c', 'import matplotlib'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const noMatplotlib = hasMatplotlib ? '' : ' (skipped: /usr/bin/python3 lacks matplotlib; apt-get install python3-matplotlib)';
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('caption draft', () => {
@@ -199,17 +211,6 @@ describe('scripts', () => {
     expect(fs.readFileSync(path.join(dir, 'paper.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
-  const python = '/usr/bin/python3';
-  const hasMatplotlib = (() => {
-    try {
-      execFileSync(python, ['-c', 'import matplotlib'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const noMatplotlib = hasMatplotlib ? '' : ' (skipped: /usr/bin/python3 lacks matplotlib; apt-get install python3-matplotlib)';
-
   it.skipIf(!hasMatplotlib)(`the matplotlib script runs and writes a PDF and a PNG${noMatplotlib}`, () => {
     const script = matplotlibScript(input);
     expect(script).toContain('#   Differing parameters: depth ∈ {2, 3}.');
@@ -237,6 +238,75 @@ describe('scripts', () => {
     fs.writeFileSync(target, stamped);
     const out = execFileSync(python, ['-c', `from PIL import Image; im = Image.open(${JSON.stringify(target)}); im.load(); print(round(im.info["dpi"][0]))`]);
     expect(out.toString().trim()).toBe('600');
+  });
+});
+
+describe('scripts of an overlay coloured by a parameter (as on screen)', () => {
+  // Five ε values in a logspace 1e-3 … 1e-1: the screen colours them on a log colour bar.
+  const eps = [1e-3, 3.16e-3, 1e-2, 3.16e-2, 1e-1];
+  const epsRuns: PanelRun[] = eps.map((initScale, i) => ({ runId: i + 1, params: { initScale }, seed: 0, series: [{ metric: 'loss', x: [1, 10, 100], y: [1, initScale * 10, initScale] }] }));
+  const epsModel = buildPanelModel({ chart, runs: epsRuns, theory: new Map(), grouping: null, hiddenTheory: [] });
+  const epsView: PanelView = { ...view, colourBy: 'initScale' };
+  const plots = figurePlots(epsModel, epsView);
+  const data = figureData(plots);
+  const input = { title: 'Loss by ε', caption, plots, data, settings };
+
+  it('the plot carries the screen\'s log colour scale, each curve its ε and no legend entry', () => {
+    expect(plots).toHaveLength(1);
+    expect(plots[0].colourScale).toEqual({ label: 'initScale', min: 1e-3, max: 0.1, log: true });
+    expect(plots[0].curves.map((curve) => curve.colourValue)).toEqual(eps);
+    expect(plots[0].curves.every((curve) => curve.label === null)).toBe(true);
+    // The same colours as the screen draws.
+    const screen = optionFromModel(epsModel, epsView).series.filter((series) => String(series.id).startsWith('data:')).map((series) => series.color);
+    expect(plots[0].curves.map((curve) => curve.color)).toEqual(screen);
+  });
+
+  it('matplotlib colours by viridis(LogNorm(ε)) with a colour bar; pgfplots with a viridis colorbar over log10 ε', () => {
+    const script = matplotlibScript(input);
+    expect(script).toContain('norm = matplotlib.colors.LogNorm(vmin=0.001, vmax=0.1)');
+    expect(script).toContain('color=VIRIDIS(norm(0.01))');
+    expect(script).toContain('fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=VIRIDIS), ax=ax, label="initScale")');
+    const linear = matplotlibScript({ ...input, plots: plots.map((plot) => ({ ...plot, colourScale: { ...plot.colourScale!, log: false } })) });
+    expect(linear).toContain('norm = matplotlib.colors.Normalize(vmin=0.001, vmax=0.1)');
+    const tex = pgfplotsCode({ ...input, dataFile: 'eps.csv' });
+    expect(tex).toContain('colorbar, colormap/viridis, point meta min=-3, point meta max=-1');
+    expect(tex).toContain('ytick={-3,-2,-1}, yticklabels={{$10^{-3}$},{$10^{-2}$},{$10^{-1}$}}');
+    expect(tex).not.toContain('\\addlegendentry');
+  });
+
+  it.skipIf(!hasMatplotlib)(`the coloured script runs and draws its colour bar${noMatplotlib}`, () => {
+    fs.writeFileSync(path.join(dir, 'eps.py'), matplotlibScript(input));
+    fs.writeFileSync(path.join(dir, 'eps.csv'), data.csv);
+    const out = path.join(artifacts, 'unit-figure-colour-by.png');
+    execFileSync(python, [path.join(dir, 'eps.py'), out], { stdio: 'pipe' });
+    expect(fs.readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
+
+describe('multi-panel scripts', () => {
+  const plotsOf = (grouping: readonly string[] | null, overlay: boolean) => figurePlots(model(grouping), { ...view, overlay });
+  // Panel (a) is one overlay; panel (b) three small multiples, labelled once.
+  const plots = labelledPanels([plotsOf(['depth'], true), plotsOf(null, false)]);
+  const input = { title: 'Board', caption, plots, data: figureData(plots), settings: { ...settings, widthIn: 7, heightIn: 3.2 } };
+
+  it('label the first plot of each panel (a), (b)… as the PDF and SVG grid do; a single panel gets none', () => {
+    expect(plots.map((plot) => plot.panelLabel)).toEqual(['(a)', '(b)', null, null]);
+    expect(labelledPanels([plotsOf(null, false)]).map((plot) => plot.panelLabel)).toEqual([null, null, null]);
+    const script = matplotlibScript(input);
+    expect(script.match(/loc="left"/g)).toHaveLength(2);
+    expect(script).toContain('ax.set_title("(a)", loc="left")');
+    expect(script).toContain('ax.set_title("(b)", loc="left")');
+    const tex = pgfplotsCode({ ...input, dataFile: 'board.csv' });
+    expect(tex).toContain('at (rel axis cs:0,1) {(a)};');
+    expect(tex).toContain('at (rel axis cs:0,1) {(b)};');
+  });
+
+  it.skipIf(!hasMatplotlib)(`the labelled two-panel script runs${noMatplotlib}`, () => {
+    fs.writeFileSync(path.join(dir, 'board.py'), matplotlibScript(input));
+    fs.writeFileSync(path.join(dir, 'board.csv'), input.data.csv);
+    const out = path.join(artifacts, 'unit-figure-panels.png');
+    execFileSync(python, [path.join(dir, 'board.py'), out], { stdio: 'pipe' });
+    expect(fs.readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
   });
 });
 

@@ -41,7 +41,7 @@ export function multiplesGrid(count: number): { columns: number; rows: number } 
 }
 
 /** The value a group is coloured by, when the overlay is coloured by a parameter and the group has a number for it. */
-function colourValue(group: ModelGroup, scale: ColourScale | null): number | null {
+export function colourValue(group: ModelGroup, scale: ColourScale | null): number | null {
   const value = scale ? group.params[scale.label] : null;
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }

@@ -3,6 +3,7 @@
 import { ApiError } from '../api/api-error';
 import { bytesToBase64, type ExportFile, type Sidecar } from '../export/save-file';
 import { figureData } from './figure-data';
+import { labelledPanels } from './figure-plots';
 import { loadFigureFont, textMeasure } from './figure-font';
 import { fontSizes } from './figure-settings';
 import { matplotlibScript } from './matplotlib-script';
@@ -34,9 +35,12 @@ export interface FigureFiles {
 
 
 function scriptFiles(request: FigureRequest): FigureFiles {
-  const offered = request.sources.map((source) => source.plots());
-  if (offered.every((plots) => plots === null)) throw new ApiError({ kind: 'expected', message: 'Scripts are written for line and analysis charts; export this heatmap as PDF, SVG or PNG.' });
-  const plots = offered.flatMap((sourcePlots) => sourcePlots ?? []);
+  const offered = request.sources.flatMap((source) => {
+    const panelPlots = source.plots();
+    return panelPlots ? [panelPlots] : [];
+  });
+  if (offered.length === 0) throw new ApiError({ kind: 'expected', message: 'Scripts are written for line and analysis charts; export this heatmap as PDF, SVG or PNG.' });
+  const plots = labelledPanels(offered);
   if (plots.every((plot) => plot.curves.length === 0)) throw nothingToExport();
   const data = figureData(plots);
   const common = { title: request.meta.title, caption: request.meta.caption, plots, data, settings: request.settings };

@@ -1,11 +1,13 @@
 // A panel model flattened into plots for the script exports (matplotlib, pgfplots): each plot is one
 // set of axes with its curves and rules, named and coloured exactly as panel-option.ts draws them
-// on screen (overlay of several groups: by group; otherwise by metric).
+// on screen (overlay of several groups: by group, or by a parameter on a colour scale; otherwise by metric).
 import type { AnalysisResult, TheorySeries } from '../../../src-main/contract/family-meta';
+import { scaleColor, type ColourScale } from '../charts/colour-scale';
 import { plottable } from '../charts/log-filter';
 import { claimColor, neutralColor, paletteColor } from '../charts/palette';
 import type { ModelGroup, PanelModel } from '../charts/panel-model';
-import type { PanelView } from '../charts/panel-option';
+import { colourValue, panelColourScale, type PanelView } from '../charts/panel-option';
+import { panelLabel } from './panel-grid';
 
 /** 'compared': a line of a run compared from another experiment, dotted as on screen; 'claim': a paper's claim (grey, dotted). */
 export type CurveStyle = 'line' | 'compared' | 'faint' | 'points' | 'theory' | 'claim' | 'marker';
@@ -15,6 +17,8 @@ export interface FigureCurve {
   /** Legend entry; null when an earlier curve already stands for it. */
   label: string | null;
   color: string;
+  /** Where the curve sits on its plot's colour scale (its group's parameter value); null when palette-coloured. */
+  colourValue: number | null;
   x: number[];
   y: number[];
   /** Min–max (or other spread) band under a line, index-aligned with x. */
@@ -44,10 +48,15 @@ export interface FigurePlot {
   curves: FigureCurve[];
   rules: FigureRule[];
   notes: FigureNote[];
+  /** The colour bar of an overlay coloured by a parameter, as on screen; null otherwise. */
+  colourScale: ColourScale | null;
+  /** "(a)", "(b)"… on the first plot of each panel of a multi-panel figure; null otherwise. */
+  panelLabel: string | null;
 }
 
 interface Styling {
   byGroup: boolean;
+  scale: ColourScale | null;
   logX: boolean;
   logY: boolean;
   /** Legend names already given, so each appears once per plot. */
@@ -75,32 +84,40 @@ function filterPoints(x: readonly number[], columns: readonly (readonly number[]
   return kept;
 }
 
+/** A group's colour when coloured by group: its place on the colour scale, else its palette colour. */
+function groupColour(group: ModelGroup, groupIndex: number, style: Styling): { color: string; colourValue: number | null } {
+  const value = colourValue(group, style.scale);
+  return style.scale && value !== null ? { color: scaleColor(style.scale, value), colourValue: value } : { color: paletteColor(groupIndex), colourValue: null };
+}
+
 function groupCurves(group: ModelGroup, groupIndex: number, style: Styling): FigureCurve[] {
   const curves: FigureCurve[] = [];
   for (const line of group.lines) {
     const name = style.byGroup ? group.label : line.metric;
-    const color = paletteColor(style.byGroup ? groupIndex : line.colorIndex);
+    const { color, colourValue: value } = style.byGroup ? groupColour(group, groupIndex, style) : { color: paletteColor(line.colorIndex), colourValue: null };
     if (line.raw) {
       const raw = filterPoints(line.raw.x, [line.raw.y], style);
-      curves.push({ style: 'faint', label: null, color, x: raw.x, y: raw.columns[0], band: null });
+      curves.push({ style: 'faint', label: null, color, colourValue: value, x: raw.x, y: raw.columns[0], band: null });
     }
     const columns = line.band ? [line.y, line.band.min, line.band.max] : [line.y];
     const kept = filterPoints(line.x, columns, style);
     const band = line.band ? { lower: kept.columns[1], upper: kept.columns[2] } : null;
     const lineStyle = group.experiment === null ? 'line' : 'compared';
-    curves.push({ style: line.points ? 'points' : lineStyle, label: legendLabel(name, style), color, x: kept.x, y: kept.columns[0], band });
+    // A group the colour bar covers has no legend entry, as on screen.
+    const label = value === null ? legendLabel(name, style) : null;
+    curves.push({ style: line.points ? 'points' : lineStyle, label, color, colourValue: value, x: kept.x, y: kept.columns[0], band });
   }
   return curves;
 }
 
-function theoryColor(theory: TheorySeries, groupIndex: number, style: Styling): string {
-  if (theory.role === 'paper-claim') return claimColor;
-  if (style.byGroup) return paletteColor(groupIndex);
-  return theory.index !== undefined ? paletteColor(theory.index) : neutralColor;
+function theoryColour(theory: TheorySeries, group: ModelGroup, groupIndex: number, style: Styling): { color: string; colourValue: number | null } {
+  if (theory.role === 'paper-claim') return { color: claimColor, colourValue: null };
+  if (style.byGroup) return groupColour(group, groupIndex, style);
+  return { color: theory.index !== undefined ? paletteColor(theory.index) : neutralColor, colourValue: null };
 }
 
-function addTheory(plot: FigurePlot, theory: TheorySeries, groupIndex: number, style: Styling): void {
-  const color = theoryColor(theory, groupIndex, style);
+function addTheory(plot: FigurePlot, theory: TheorySeries, group: ModelGroup, groupIndex: number, style: Styling): void {
+  const { color, colourValue: value } = theoryColour(theory, group, groupIndex, style);
   if (theory.kind === 'vline' || theory.kind === 'hline') {
     const axis = theory.kind === 'vline' ? 'x' : 'y';
     const values = (axis === 'x' ? theory.x : theory.y).filter((value) => plottable(value, axis === 'x' ? style.logX : style.logY));
@@ -110,12 +127,12 @@ function addTheory(plot: FigurePlot, theory: TheorySeries, groupIndex: number, s
   }
   const kept = filterPoints(theory.x, [theory.y], style);
   const lineStyle = theory.role === 'paper-claim' ? 'claim' : 'theory';
-  plot.curves.push({ style: theory.kind === 'line' ? lineStyle : 'marker', label: legendLabel(theory.label, style), color, x: kept.x, y: kept.columns[0], band: null });
+  plot.curves.push({ style: theory.kind === 'line' ? lineStyle : 'marker', label: legendLabel(theory.label, style), color, colourValue: value, x: kept.x, y: kept.columns[0], band: null });
 }
 
-function emptyPlot(model: PanelModel, view: PanelView, title: string | null): FigurePlot {
+function emptyPlot(model: PanelModel, view: PanelView, title: string | null, scale: ColourScale | null): FigurePlot {
   const { chart } = model;
-  return { title, xLabel: view.xLabel ?? chart.x.label, yLabel: chart.y.label, logX: view.logX, logY: view.logY, curves: [], rules: [], notes: [] };
+  return { title, xLabel: view.xLabel ?? chart.x.label, yLabel: chart.y.label, logX: view.logX, logY: view.logY, curves: [], rules: [], notes: [], colourScale: scale, panelLabel: null };
 }
 
 /** One plot in overlay mode, else one per group (small multiples). */
@@ -123,13 +140,14 @@ export function figurePlots(model: PanelModel, view: PanelView): FigurePlot[] {
   const multiples = !view.overlay && model.groups.length > 0;
   const cells = multiples ? model.groups.map((group) => [group]) : [model.groups];
   // One legend for the panel, as on screen: a name is labelled on the first plot that draws it.
-  const style: Styling = { byGroup: view.overlay && model.groups.length > 1, logX: view.logX, logY: view.logY, named: new Set() };
+  const scale = panelColourScale(model, view);
+  const style: Styling = { byGroup: view.overlay && model.groups.length > 1, scale, logX: view.logX, logY: view.logY, named: new Set() };
   return cells.map((groups) => {
-    const plot = emptyPlot(model, view, multiples ? groups[0].label : null);
+    const plot = emptyPlot(model, view, multiples ? groups[0].label : null, scale);
     for (const group of groups) {
       const groupIndex = model.groups.indexOf(group);
       plot.curves.push(...groupCurves(group, groupIndex, style));
-      group.theory.forEach((theory) => addTheory(plot, theory, groupIndex, style));
+      group.theory.forEach((theory) => addTheory(plot, theory, group, groupIndex, style));
     }
     for (const line of model.referenceLines) {
       if (!plottable(line.value, line.axis === 'x' ? view.logX : view.logY)) continue;
@@ -145,14 +163,19 @@ export function figurePlots(model: PanelModel, view: PanelView): FigurePlot[] {
  * lines, the k-th of each sharing a colour as on screen.
  */
 export function analysisPlot(chart: NonNullable<AnalysisResult['chart']>): FigurePlot {
-  const style: Styling = { byGroup: false, logX: chart.x.log, logY: chart.y.log, named: new Set() };
+  const style: Styling = { byGroup: false, scale: null, logX: chart.x.log, logY: chart.y.log, named: new Set() };
   const counters = { scatter: 0, line: 0 };
   const curves = chart.series.map((series): FigureCurve => {
     const color = paletteColor(counters[series.kind]++);
     const kept = filterPoints(series.x, [series.y.map((value) => value ?? Number.NaN)], style);
-    return { style: series.kind === 'scatter' ? 'points' : 'line', label: legendLabel(series.name, style), color, x: kept.x, y: kept.columns[0], band: null };
+    return { style: series.kind === 'scatter' ? 'points' : 'line', label: legendLabel(series.name, style), color, colourValue: null, x: kept.x, y: kept.columns[0], band: null };
   });
-  return { title: null, xLabel: chart.x.label, yLabel: chart.y.label, logX: chart.x.log, logY: chart.y.log, curves, rules: [], notes: [] };
+  return { title: null, xLabel: chart.x.label, yLabel: chart.y.label, logX: chart.x.log, logY: chart.y.log, curves, rules: [], notes: [], colourScale: null, panelLabel: null };
+}
+
+/** The plots of several panels in one figure, the first of each labelled (a), (b)… as in the PDF and SVG grid. */
+export function labelledPanels(panels: readonly (readonly FigurePlot[])[]): FigurePlot[] {
+  return panels.flatMap((plots, panel) => plots.map((plot, index) => (panels.length > 1 && index === 0 ? { ...plot, panelLabel: panelLabel(panel) } : plot)));
 }
 
 /** Axis names that every plot shares: drawn once per row or column (as on screen), not on every plot. */

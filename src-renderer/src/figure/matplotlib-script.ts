@@ -28,10 +28,11 @@ const fontNames: Record<FigureSettings['fontFamily'], string[]> = {
   Courier: ['Courier', 'Courier New', 'Liberation Mono', 'DejaVu Sans Mono'],
 };
 
-function curveLines(curve: FigureCurve, columns: CurveColumns): string[] {
+/** `colour`: a Python expression for the curve's colour. */
+function curveLines(curve: FigureCurve, columns: CurveColumns, colour: string): string[] {
   const xy = `col(${py(columns.x)}), col(${py(columns.y)})`;
   const label = curve.label === null ? '' : `, label=${pyLabel(curve.label)}`;
-  const color = `color=${py(curve.color)}`;
+  const color = `color=${colour}`;
   const lines: string[] = [];
   if (curve.band && columns.band) {
     lines.push(`ax.fill_between(col(${py(columns.x)}), col(${py(columns.band.lower)}), col(${py(columns.band.upper)}), ${color}, alpha=0.18, linewidth=0)`);
@@ -78,7 +79,12 @@ interface Placement {
 
 function plotBlock(plot: FigurePlot, columns: readonly CurveColumns[], place: Placement): string[] {
   const lines = [`ax = axes[${Math.floor(place.index / place.columns)}][${place.index % place.columns}]`];
-  plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c])));
+  const scale = plot.colourScale;
+  // Coloured by a parameter as on screen: viridis over its values, log-normalised where the screen's bar is log.
+  if (scale) lines.push(`norm = matplotlib.colors.${scale.log ? 'LogNorm' : 'Normalize'}(vmin=${scale.min}, vmax=${scale.max})`);
+  const colour = (curve: FigureCurve) => (scale && curve.colourValue !== null ? `VIRIDIS(norm(${curve.colourValue}))` : py(curve.color));
+  plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c], colour(curve))));
+  if (scale) lines.push(`fig.colorbar(matplotlib.cm.ScalarMappable(norm=norm, cmap=VIRIDIS), ax=ax, label=${pyLabel(scale.label)})`);
   lines.push(...plot.rules.map(ruleLine));
   for (const note of plot.notes) lines.push(`ax.annotate(${pyLabel(note.text)}, (${note.x}, ${note.y}), fontsize=SMALL)`);
   if (plot.logX) lines.push('ax.set_xscale("log")');
@@ -86,6 +92,7 @@ function plotBlock(plot: FigurePlot, columns: readonly CurveColumns[], place: Pl
   if (place.xName) lines.push(`ax.set_xlabel(${pyLabel(plot.xLabel)})`);
   if (place.yName) lines.push(`ax.set_ylabel(${pyLabel(plot.yLabel)})`);
   if (plot.title !== null) lines.push(`ax.set_title(${pyLabel(plot.title)})`);
+  if (plot.panelLabel !== null) lines.push(`ax.set_title(${py(plot.panelLabel)}, loc="left")`);
   return lines;
 }
 
@@ -111,6 +118,8 @@ export function matplotlibScript(input: ScriptInput): string {
     'from pathlib import Path',
     '',
     'import matplotlib',
+    'import matplotlib.cm',
+    'import matplotlib.colors',
     'import matplotlib.patches',
     '',
     'matplotlib.use("Agg")',
@@ -123,6 +132,8 @@ export function matplotlibScript(input: ScriptInput): string {
     `CAPTION = ${py(input.caption)}`,
     `WIDTH_IN, HEIGHT_IN, DPI = ${settings.widthIn}, ${settings.heightIn}, ${settings.dpi}`,
     `LABEL, SMALL = ${sizes.label}, ${sizes.small}  # font sizes in pt`,
+    '# The colour map of curves coloured by a parameter.',
+    'VIRIDIS = matplotlib.colormaps["viridis"]',
     '',
     '# Found by name, so the script and its data can be renamed together.',
     'script = Path(__file__).resolve()',

@@ -13,6 +13,11 @@ const preferredAspect = 1.4;
 /** Cost of an empty cell, in units of |log(aspect / preferred)|. */
 const emptyCellCost = 0.5;
 
+/** The label of the `index`-th panel of a multi-panel figure: (a), (b)… */
+export function panelLabel(index: number): string {
+  return `(${String.fromCharCode(97 + (index % 26))})`;
+}
+
 export function panelGrid(count: number, width: number, height: number, top = 0): PanelCell[] {
   let best = { columns: 1, cost: Number.POSITIVE_INFINITY };
   for (let columns = 1; columns <= count; columns++) {
@@ -27,6 +32,6 @@ export function panelGrid(count: number, width: number, height: number, top = 0)
     x: (index % best.columns) * cell.width,
     y: top + Math.floor(index / best.columns) * cell.height,
     ...cell,
-    label: count > 1 ? `(${String.fromCharCode(97 + (index % 26))})` : null,
+    label: count > 1 ? panelLabel(index) : null,
   }));
 }

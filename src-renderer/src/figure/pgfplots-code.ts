@@ -3,6 +3,8 @@
 import type { FigureSettings } from '../../../src-main/contract/api';
 import { multiplesGrid } from '../charts/panel-option';
 import type { CurveColumns, FigureData } from './figure-data';
+import type { ColourScale } from '../charts/colour-scale';
+import { tickText } from './axis-ticks';
 import { sharedAxisNames, type FigureCurve, type FigurePlot, type FigureRule } from './figure-plots';
 import { fontSizes } from './figure-settings';
 import { latexText } from './tex-label';
@@ -67,17 +69,34 @@ function ruleLines(rule: FigureRule): string[] {
   return lines;
 }
 
-function plotLines(plot: FigurePlot, index: number, columns: readonly CurveColumns[], shared: { x: boolean; y: boolean }, noteFont: string): string[] {
+/**
+ * The colour bar of a plot coloured by a parameter: viridis over its values, as on screen. A log
+ * scale runs over log10 of the values, ticked on the decades inside it (else at its ends).
+ */
+function colourBarOptions(scale: ColourScale): string[] {
+  const label = `ylabel={${latexText(scale.label)}}`;
+  if (!scale.log) return ['colorbar', 'colormap/viridis', `point meta min=${scale.min}`, `point meta max=${scale.max}`, `colorbar style={${label}}`];
+  const [low, high] = [Math.log10(scale.min), Math.log10(scale.max)];
+  const decades = Array.from({ length: Math.floor(high + 1e-9) - Math.ceil(low - 1e-9) + 1 }, (_, i) => Math.ceil(low - 1e-9) + i);
+  const ticks = decades.length >= 2 ? decades : [low, high];
+  const tickLabels = decades.length >= 2 ? decades.map((exponent) => `$10^{${exponent}}$`) : [scale.min, scale.max].map((value) => latexText(tickText(value)));
+  return ['colorbar', 'colormap/viridis', `point meta min=${low}`, `point meta max=${high}`, `colorbar style={${label}, ytick={${ticks.join(',')}}, yticklabels={${tickLabels.map((text) => `{${text}}`).join(',')}}}`];
+}
+
+function plotLines(plot: FigurePlot, index: number, columns: readonly CurveColumns[], shared: { x: boolean; y: boolean }, noteFont: string, labelFont: string): string[] {
   const options: string[] = [];
   if (!shared.x) options.push(`xlabel={${latexText(plot.xLabel)}}`);
   if (!shared.y) options.push(`ylabel={${latexText(plot.yLabel)}}`);
   if (plot.title !== null) options.push(`title={${latexText(plot.title)}}`);
   if (plot.logX) options.push('xmode=log');
   if (plot.logY) options.push('ymode=log');
+  if (plot.colourScale) options.push(...colourBarOptions(plot.colourScale));
   const lines = [`\\nextgroupplot[${options.join(', ')}]`];
   plot.curves.forEach((curve, c) => lines.push(...curveLines(curve, columns[c], `p${index}c${c}`)));
   plot.rules.forEach((rule) => lines.push(...ruleLines(rule)));
   for (const note of plot.notes) lines.push(`\\node[anchor=south, font=${noteFont}] at (axis cs:${note.x},${note.y}) {${latexText(note.text)}};`);
+  // The panel's (a)/(b) label above its top-left corner, as in the PDF and SVG grid.
+  if (plot.panelLabel !== null) lines.push(`\\node[anchor=south east, font=${labelFont}] at (rel axis cs:0,1) {${plot.panelLabel}};`);
   return lines;
 }
 
@@ -116,7 +135,7 @@ export function pgfplotsCode(input: PgfplotsInput): string {
     '  legend cell align=left,',
     ...sharedNames,
     ']',
-    ...plots.flatMap((plot, index) => plotLines(plot, index, input.data.columns[index], shared, font(sizes.small))),
+    ...plots.flatMap((plot, index) => plotLines(plot, index, input.data.columns[index], shared, font(sizes.small), font(sizes.label))),
     '\\end{groupplot}',
     '\\end{tikzpicture}',
     '',
