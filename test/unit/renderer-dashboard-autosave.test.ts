@@ -27,14 +27,21 @@ const fakeApi = {
   on: () => () => undefined,
   dashboards: {
     list: ({ experimentId }: { experimentId: number }) => Promise.resolve(copy(records.filter((record) => record.experimentId === experimentId))),
-    save: (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
+    save: async (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
+      // Saves take a round trip, as over the wire.
+      await Promise.resolve();
       saveCount += 1;
       const record = { ...copy(input), id: input.id ?? records.length + 1 };
       const at = records.findIndex((item) => item.id === record.id);
       if (at >= 0) records[at] = record;
       else records.push(record);
-      return Promise.resolve(record);
+      return record;
     },
+  },
+  projects: {
+    close: () => Promise.resolve(null),
+    open: ({ path }: { path: string }) => Promise.resolve({ path }),
+    recent: () => Promise.resolve([]),
   },
   runs: { series: () => Promise.resolve([]), theory: () => Promise.resolve([]) },
 };
@@ -138,6 +145,35 @@ describe('the dashboard view is autosaved per experiment', () => {
     expect(reopened.dashboard.saved.map((view) => view.name)).toEqual(['log y']);
     // The opened view is also the view as last left.
     expect(reopened.dashboard.panelSettings(lossChart).logY).toBe(true);
+  });
+
+  it('keeps "show all" of a big sweep with the view: per experiment and after reopening', async () => {
+    const { experiments, dashboard } = await openProjectAt(1);
+    expect(dashboard.drawAll).toBe(false);
+    dashboard.drawAll = true;
+    await settle();
+    experiments.currentId = 2;
+    await settle();
+    expect(dashboard.drawAll).toBe(false);
+    experiments.currentId = 1;
+    await settle();
+    expect(dashboard.drawAll).toBe(true);
+    expect((await openProjectAt(1)).dashboard.drawAll).toBe(true);
+    expect((await openProjectAt(2)).dashboard.drawAll).toBe(false);
+  });
+
+  it.each(['close', 'open'] as const)('saves a change made just before the project %ss, not 400 ms later into nothing', async (action) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { dashboard } = await openProjectAt(1);
+    const project = useProjectStore();
+    dashboard.toggleLog(lossChart, 'logY');
+    await settle();
+    // No time passes: the debounced save has not fired when the user closes or opens another project.
+    expect(saveCount).toBe(0);
+    await (action === 'close' ? project.close() : project.open('/tmp/other.saddle'));
+    expect(records).toHaveLength(1);
+    expect(records[0].layout.panels).toMatchObject({ loss: { logY: true } });
+    expect((await openProjectAt(1)).dashboard.panelSettings(lossChart).logY).toBe(true);
   });
 
   it('reads a record that holds only the compared runs (older projects) over the experiment\'s defaults', () => {

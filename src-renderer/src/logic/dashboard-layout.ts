@@ -71,6 +71,8 @@ const layoutSchema = z.object({
   compared: lenientList(comparedExperimentSchema).catch([]),
   /** The parameter overlays are coloured by (colour bar); null: palette colours; absent: the default for the sweep. */
   colourBy: z.string().nullable().optional().catch(undefined),
+  /** A big sweep's line charts draw every selected run, not the default spread subset (logic/draw-cap.ts). */
+  drawAll: z.boolean().catch(false),
 });
 
 export type DashboardLayout = Omit<z.infer<typeof layoutSchema>, 'panels'> & { panels: Record<string, PanelSettings> };
@@ -86,7 +88,7 @@ export function chartDefaultPanel(chart: ChartSpec, swept: ReadonlySet<string>):
 }
 
 export function defaultLayout(): DashboardLayout {
-  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [], colourBy: undefined };
+  return { mode: 'overlay', aggregate: false, bandCentre: 'mean', bandSpread: 'minmax', groupKeys: null, panels: {}, selectedRunIds: [], compared: [], colourBy: undefined, drawAll: false };
 }
 
 export function readLayout(record: Record<string, unknown>): DashboardLayout {
@@ -106,8 +108,8 @@ export function readLayout(record: Record<string, unknown>): DashboardLayout {
 export type ViewSettings = Omit<DashboardLayout, 'selectedRunIds'>;
 
 export function viewSettingsOf(layout: DashboardLayout): ViewSettings {
-  const { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy } = layout;
-  return { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy };
+  const { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy, drawAll } = layout;
+  return { mode, aggregate, bandCentre, bandSpread, groupKeys, panels, compared, colourBy, drawAll };
 }
 
 /**

@@ -180,6 +180,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       selectedRunIds: [...selectedIds.value],
       compared: storedComparison(comparison.value),
       colourBy: colourChoice.value,
+      drawAll: drawAll.value,
     };
   }
 
@@ -197,6 +198,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
       panels: panels.value,
       compared: compared.value,
       colourBy: colourChoice.value,
+      drawAll: drawAll.value,
     };
     return JSON.stringify(settings);
   });
@@ -210,6 +212,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     panels.value = next.panels;
     compared.value = next.compared;
     colourChoice.value = next.colourBy;
+    drawAll.value = next.drawAll;
   }
 
   function apply(next: DashboardLayout): void {
@@ -253,6 +256,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   }
 
   watch(viewJson, noteViewChange);
+  // A change made just before the project closes (or another opens) is saved into it first.
+  project.flushBeforeSwitch(saveViewNow);
 
   /** Draws `runIds` of experiment `experimentId` beside the current runs ("all": also its later runs; none: stops comparing it). */
   function compareWith(experimentId: number, runIds: readonly number[] | 'all'): Promise<void> {
@@ -328,7 +333,6 @@ export const useDashboardStore = defineStore('dashboard', () => {
       settled = { experimentId: experiments.currentId, json: viewJson.value };
       anchor.value = null;
       savedId.value = null;
-      drawAll.value = false;
       recordsLoading = loadSaved();
     },
     { immediate: true },

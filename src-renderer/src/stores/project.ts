@@ -20,6 +20,17 @@ export const useProjectStore = defineStore('project', () => {
   /** Bumps whenever the project's contents must be reloaded: another project, or a reconnect. */
   const generation = ref(0);
   const isOpen = computed(() => info.value !== null);
+  /** Writes other stores still owe the open project (the dashboard's queued view), done before it closes or another opens. */
+  const pendingWrites = new Set<() => Promise<void>>();
+
+  /** Registers `flush` (of a store that lives as long as the window) to run before the project closes or another opens. */
+  function flushBeforeSwitch(flush: () => Promise<void>): void {
+    pendingWrites.add(flush);
+  }
+
+  async function flushPendingWrites(): Promise<void> {
+    await Promise.all([...pendingWrites].map((flush) => flush()));
+  }
 
   function setCurrent(next: ProjectInfo | null): void {
     info.value = next;
@@ -52,6 +63,7 @@ export const useProjectStore = defineStore('project', () => {
     try {
       const path = await choosePath(mode, explicit);
       if (path === null) return;
+      await flushPendingWrites();
       setCurrent(await action(path));
       await loadRecent();
     } catch (error) {
@@ -67,6 +79,7 @@ export const useProjectStore = defineStore('project', () => {
 
   async function close(): Promise<void> {
     if (!info.value) return;
+    await flushPendingWrites();
     const closed = await app.attempt('Closing the project', () => saddle().projects.close());
     if (closed) setCurrent(null);
   }
@@ -77,5 +90,5 @@ export const useProjectStore = defineStore('project', () => {
     else setCurrent(next);
   });
 
-  return { info, recent, pathDraft, busy, generation, isOpen, refresh, create, open, saveAs, close };
+  return { info, recent, pathDraft, busy, generation, isOpen, flushBeforeSwitch, refresh, create, open, saveAs, close };
 });
