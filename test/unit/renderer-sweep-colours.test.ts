@@ -8,7 +8,7 @@ import { colourScale, scaleColor, scalePosition } from '../../src-renderer/src/c
 import { heatmapOption } from '../../src-renderer/src/charts/heatmap-option';
 import { classColor, viridis, viridisColor } from '../../src-renderer/src/charts/palette';
 import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
-import { optionFromModel } from '../../src-renderer/src/charts/panel-option';
+import { optionFromModel, panelHeight } from '../../src-renderer/src/charts/panel-option';
 import { chartDefaultPanel } from '../../src-renderer/src/logic/dashboard-layout';
 import { defaultColourParam } from '../../src-renderer/src/logic/params';
 import { buildSweepMap, defaultSweepValue, paramValueKey, sweepValueKeys, sweepValueLabel, type SweepRun } from '../../src-renderer/src/logic/sweep-map';
@@ -123,6 +123,11 @@ describe('a sweep overlay coloured by a swept parameter', () => {
     expect(option.visualMap).toHaveLength(1);
     expect(option.visualMap![0]).toMatchObject({ min: Math.log10(0.005), max: -1, seriesIndex: [] });
     expect(option.title.some((title) => title.text === 'initScale (log)')).toBe(true);
+    // The legend is empty: no row is kept for it above the plot.
+    expect(option.grid[0].top).toBe(6);
+    // The overlay plot's 290 px alone; with ten legend entries it needs more.
+    expect(panelHeight(model, true, 'initScale')).toBe(290);
+    expect(panelHeight(model, true, null)).toBeGreaterThan(290);
   });
 
   it('falls back to one legend entry per run without a colour parameter', () => {

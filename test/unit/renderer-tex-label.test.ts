@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { texToUnicode } from '../../src-renderer/src/logic/tex-label';
+import { tooltipHtml } from '../../src-renderer/src/charts/axes';
+import { proseParts, texToUnicode } from '../../src-renderer/src/logic/tex-label';
 
 describe('TeX labels as Unicode text', () => {
   // Labels the families ship (multipath, dln-train, relu-escape, steepest) and what a reader should see.
@@ -24,5 +25,45 @@ describe('TeX labels as Unicode text', () => {
     for (const text of ['t_esc measured', 'η_WCR / η_onset', 'M_reg coupled', '10^−1.5', 'loss', 'a_', '\\frac{1}{2}']) {
       expect(texToUnicode(text)).toBe(text);
     }
+  });
+});
+
+describe('prose with TeX-style scripts (a family summary)', () => {
+  it('gives the scripted words to KaTeX, word-long subscripts upright, and keeps the rest as text', () => {
+    // From the multipath family's summary.
+    expect(proseParts('split with sharpness L s^{2−2/L}; GD with 2/λ_single < η, at L_p.')).toEqual([
+      { tex: false, text: 'split with sharpness L ' },
+      { tex: true, text: 's^{2−2/L}' },
+      { tex: false, text: '; GD with ' },
+      { tex: true, text: '2/λ_{\\mathrm{single}}' },
+      { tex: false, text: ' < η, at ' },
+      { tex: true, text: 'L_p' },
+      { tex: false, text: '.' },
+    ]);
+    expect(proseParts('(the |wᵢ|^q law)')).toEqual([{ tex: false, text: '(the ' }, { tex: true, text: '|wᵢ|^q' }, { tex: false, text: ' law)' }]);
+    expect(proseParts('No scripts here, W₁ ⋯ W₂.')).toEqual([{ tex: false, text: 'No scripts here, W₁ ⋯ W₂.' }]);
+  });
+});
+
+describe('chart tooltips name series as the legend does', () => {
+  const marker = '<span class="dot"></span>';
+
+  it('shows TeX series names as Unicode, the y of each [x, y] point, numbers formatted, names escaped', () => {
+    const html = tooltipHtml([
+      { seriesName: 'L s^{2−2/L}', seriesType: 'line', marker, value: [100, 0.25], axisValue: 100 },
+      { seriesName: 'a_{p,k} <b>', seriesType: 'line', marker, value: [100, 1e-7], axisValue: 100 },
+    ], 'axis');
+    expect(html).toContain('<span>L s^(2−2/L)</span>');
+    expect(html).toContain('<span>aₚ,ₖ &lt;b&gt;</span>');
+    expect(html).not.toContain('{');
+    expect(html).toContain('>0.25</span>');
+    expect(html).toContain(marker);
+    expect(html.startsWith('<div>100</div>')).toBe(true);
+  });
+
+  it('heads an item tooltip with the series name; a heatmap row shows the cell value', () => {
+    const html = tooltipHtml({ seriesName: '\\tau_{lin}', seriesType: 'heatmap', name: '', marker, value: [1, 2, 0.5] }, 'item');
+    expect(html.startsWith('<div>τₗᵢₙ</div>')).toBe(true);
+    expect(html).toContain('>0.5</span>');
   });
 });

@@ -16,8 +16,10 @@ export interface LegendLayout {
   scroll: boolean;
 }
 
-/** Legend rows estimated from the entry names (about 6 px per character plus the icon). */
+/** Legend rows estimated from the entry names (about 6 px per character plus the icon); none for no names. */
 export function legendLayout(names: readonly string[]): LegendLayout {
+  // Nothing in the legend (a colour bar stands for every run): no row kept for it.
+  if (names.length === 0) return { height: 0, scroll: false };
   const width = names.reduce((sum, name) => sum + 30 + 6 * name.length, 0);
   const rows = Math.max(1, Math.ceil(width / assumedLegendWidth));
   return rows > maxLegendRows ? { height: legendRowHeight + 10, scroll: true } : { height: rows * legendRowHeight + 10, scroll: false };
@@ -84,6 +86,44 @@ export function legend(layout: LegendLayout, entries?: NeutralEntries): LegendCo
   return { type: layout.scroll ? 'scroll' : 'plain', top: 4, left: 'center', width: '94%', itemWidth: 18, itemHeight: 8, itemGap: 8, textStyle: { fontSize: 11 }, data, formatter: texToUnicode };
 }
 
+/** What ECharts passes a tooltip formatter for one series (the fields read here). */
+interface TooltipItem {
+  seriesName?: string;
+  seriesType?: string;
+  name?: string;
+  marker?: unknown;
+  value?: unknown;
+  axisValue?: unknown;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[char]};`);
+
+/** The value a row shows: y of an [x, y] point on an axis tooltip, the cell's value of a heatmap, else all of it. */
+function shownValue(item: TooltipItem, trigger: 'axis' | 'item'): unknown {
+  const { value } = item;
+  if (!Array.isArray(value)) return value;
+  if (item.seriesType === 'heatmap') return value[2];
+  return trigger === 'axis' ? value[1] : value;
+}
+
+function tooltipRow(item: TooltipItem, label: string, trigger: 'axis' | 'item'): string {
+  const marker = typeof item.marker === 'string' ? item.marker : '';
+  return `<div>${marker}<span>${escapeHtml(label)}</span><span style="float:right;margin-left:16px;font-weight:bold">${escapeHtml(formatTooltipValue(shownValue(item, trigger)))}</span></div>`;
+}
+
+/**
+ * Tooltips laid out as ECharts does, with series names (TeX labels such as `s^{2−2/L}`) as
+ * Unicode, as the legend shows them.
+ */
+export function tooltipHtml(params: TooltipItem | TooltipItem[], trigger: 'axis' | 'item'): string {
+  const items = Array.isArray(params) ? params : [params];
+  if (items.length === 0) return '';
+  const seriesLabel = (item: TooltipItem) => texToUnicode(item.seriesName ?? '');
+  if (trigger === 'axis') return `<div>${escapeHtml(formatTooltipValue(items[0].axisValue))}</div>${items.map((item) => tooltipRow(item, seriesLabel(item), trigger)).join('')}`;
+  const [item] = items;
+  return `<div>${escapeHtml(seriesLabel(item))}</div>${tooltipRow(item, texToUnicode(item.name ?? ''), trigger)}`;
+}
+
 export function tooltip(trigger: 'axis' | 'item'): TooltipComponentOption {
-  return { trigger, confine: true, valueFormatter: formatTooltipValue, textStyle: { fontSize: 11 } };
+  return { trigger, confine: true, formatter: (params) => tooltipHtml(params as TooltipItem | TooltipItem[], trigger), textStyle: { fontSize: 11 } };
 }

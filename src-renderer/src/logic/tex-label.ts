@@ -1,6 +1,7 @@
 // Labels written in simple TeX (`a_{p,k}`, `s_{r+1}`, `\tau`) as plain Unicode text, for places
 // that cannot render KaTeX: chart titles, legends and axis names drawn on a canvas, and the toggles
-// beside them. Formulas shown as HTML keep KaTeX (FormulaCard.vue).
+// beside them. Formulas shown as HTML keep KaTeX (FormulaCard.vue), and so do the scripted words
+// of prose such as a family's summary (proseParts).
 
 const commands: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ',
@@ -86,4 +87,39 @@ export function texToUnicode(text: string): string {
     .replace(/\\(?:mathrm|text|mathit|operatorname)\{([^{}]*)\}/g, '$1')
     .replace(/\\([A-Za-z]+)/g, (whole, name: string) => commands[name] ?? whole);
   return convertScripts(words);
+}
+
+export interface ProsePart {
+  /** True: a word with TeX-style scripts, for KaTeX; false: plain text. */
+  tex: boolean;
+  text: string;
+}
+
+/** A word carrying a sub- or superscript (`s^{2−2/L}`, `λ_single`, `|wᵢ|^q`), without the punctuation that ends a clause. */
+const scriptedWord = /^([([]?)(\S*[_^]\S+?)([,.;:)\]]*)$/;
+
+/**
+ * Prose with TeX-style scripts in it, split into plain text and the scripted words as TeX for
+ * KaTeX, a word-long subscript upright (λ_single → λ_{\mathrm{single}}, as in the script exports).
+ */
+export function proseParts(text: string): ProsePart[] {
+  const parts: ProsePart[] = [];
+  const push = (tex: boolean, piece: string) => {
+    const last = parts[parts.length - 1];
+    if (piece === '') return;
+    if (last && last.tex === tex && !tex) last.text += piece;
+    else parts.push({ tex, text: piece });
+  };
+  for (const token of text.split(/(\s+)/)) {
+    const match = scriptedWord.exec(token);
+    if (!match) {
+      push(false, token);
+      continue;
+    }
+    const [, before, word, after] = match;
+    push(false, before);
+    push(true, word.replace(/_([A-Za-z]{2,})/g, '_{\\mathrm{$1}}'));
+    push(false, after);
+  }
+  return parts;
 }
