@@ -203,5 +203,22 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     const fitTex = readFileSync([...(await exportAnalysis('pgfplots', 3)).values()].find((file) => file.endsWith('.tex'))!, 'utf8');
     expect(fitTex).toContain('xmode=log, ymode=log');
     expect(fitTex).toContain('only marks');
+
+    // All 30 runs, coloured by ε on screen: the dashboard's matplotlib script colours them by ε
+    // (LogNorm, a colour bar) and labels its panels (a), (b)… as the PDF does.
+    await page.getByTestId('runs-filter').fill('');
+    await page.getByTestId('select-all-runs').click();
+    await expect.poll(() => panel.getAttribute('data-colour-bar')).toBe('initScale');
+    await board.getByTestId('figure-export').click();
+    await board.getByTestId('figure-format').selectOption('matplotlib');
+    const boardScript = [...(await exportDownloads(page, 3, dir)).values()].find((file) => file.endsWith('.py'))!;
+    const boardPy = readFileSync(boardScript, 'utf8');
+    expect(boardPy).toContain('matplotlib.colors.LogNorm(');
+    expect(boardPy).toContain('ax.set_title("(b)", loc="left")');
+    if (hasMatplotlib) {
+      const out = join(artifacts, 'e2e-figure-dashboard-matplotlib.png');
+      execFileSync(python, [boardScript, out], { stdio: 'pipe' });
+      expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
+    }
   }, 240_000);
 });

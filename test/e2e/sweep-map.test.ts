@@ -33,6 +33,8 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     await expect.poll(() => map.getByTestId('sweep-value').inputValue()).toBe('outcome');
     await map.getByTestId('sweep-x').selectOption('learningRate');
     await map.getByTestId('sweep-y').selectOption('pathways');
+    // The family card sets the summary's scripted words (L_p, s^{2−2/L}, λ_single) with KaTeX.
+    expect(await page.getByTestId('family-summary').locator('.katex').count()).toBeGreaterThanOrEqual(3);
     await bench.shot('1-map');
 
     // A click in the middle of the plot lands on one cell: its one run becomes the selection.
