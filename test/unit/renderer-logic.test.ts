@@ -264,8 +264,9 @@ describe('saved dashboard layouts', () => {
         sigma: { logX: true, logY: false, hiddenTheory: ['tauLin'], xMode: { kind: 'native' }, smoothing: { kind: 'none' }, referenceLines: [], notes: [] },
       },
       selectedRunIds: [1, 3],
-      // A layout saved before comparisons existed compares nothing.
+      // A layout saved before comparisons existed compares nothing; one saved before "show all" draws the default subset.
       compared: [],
+      drawAll: false,
     });
     expect(readLayout({ mode: 'grid' })).toMatchObject({ mode: 'overlay', aggregate: false, groupKeys: null });
   });
