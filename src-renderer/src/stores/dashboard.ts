@@ -132,7 +132,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
   }
 
   function updatePanel(chart: ChartSpec, patch: Partial<PanelSettings>): void {
-    panels.value = { ...panels.value, [chart.id]: { ...panelSettings(chart), ...patch } };
+    // Set in place: only this panel's readers update (a new record would redraw every panel).
+    panels.value[chart.id] = { ...panelSettings(chart), ...patch };
   }
 
   function toggleLog(chart: ChartSpec, axis: 'logX' | 'logY'): void {
