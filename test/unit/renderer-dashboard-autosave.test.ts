@@ -4,7 +4,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 // The renderer's global types (window.saddle), which the stores read.
 import type {} from '../../src-renderer/env';
-import { nextTick } from 'vue';
+import { computed, nextTick } from 'vue';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ChartSpec } from '../../src-main/contract/family-meta';
 import { viewRecordName } from '../../src-renderer/src/logic/comparison';
@@ -174,6 +174,25 @@ describe('the dashboard view is autosaved per experiment', () => {
     expect(records).toHaveLength(1);
     expect(records[0].layout.panels).toMatchObject({ loss: { logY: true } });
     expect((await openProjectAt(1)).dashboard.panelSettings(lossChart).logY).toBe(true);
+  });
+
+  it("changes one panel's settings without touching another panel's (which would redraw it)", async () => {
+    const { dashboard } = await openProjectAt(1);
+    const gradChart = { ...lossChart, id: 'grad' } as ChartSpec;
+    let gradReads = 0;
+    const gradLogX = computed(() => {
+      gradReads += 1;
+      return dashboard.panelSettings(gradChart).logX;
+    });
+    expect(gradLogX.value).toBe(false);
+    dashboard.toggleLog(lossChart, 'logX');
+    dashboard.toggleLog(lossChart, 'logY');
+    expect(gradLogX.value).toBe(false);
+    expect(gradReads).toBe(1);
+    expect(dashboard.panelSettings(lossChart)).toMatchObject({ logX: true, logY: true });
+    // A change to the other panel itself is still seen.
+    dashboard.toggleLog(gradChart, 'logX');
+    expect(gradLogX.value).toBe(true);
   });
 
   it('reads a record that holds only the compared runs (older projects) over the experiment\'s defaults', () => {
