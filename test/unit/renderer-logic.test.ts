@@ -7,7 +7,7 @@ import { formatCompact, formatDuration, formatNumber } from '../../src-renderer/
 import { appendPoints } from '../../src-renderer/src/logic/live-series';
 import { chartMetrics, metricIndex } from '../../src-renderer/src/logic/metrics';
 import { paramsLabel, stableStringify, varyingKeys } from '../../src-renderer/src/logic/params';
-import { cellValue, filterRuns, parseRunFilter, parseTags, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
+import { cellValue, filterRuns, parseRunFilter, parseTags, rowWindow, runWarning, sortRuns, tableColumns } from '../../src-renderer/src/logic/runs-table';
 import { clickSelection } from '../../src-renderer/src/logic/selection';
 import { commandForKey, commandPanelId, isAppCommand } from '../../src-renderer/src/logic/shortcuts';
 
@@ -287,5 +287,23 @@ describe('run warnings', () => {
     expect(runWarning(run({ warning: null }))).toBeNull();
     expect(runWarning(run({ warning: '' }))).toBeNull();
     expect(runWarning(run(null))).toBeNull();
+  });
+});
+
+describe('a big runs table draws the rows in view', () => {
+  it('draws tables of up to 200 rows whole, and any table whole before a row was measured', () => {
+    expect(rowWindow(200, 0, 360, 20, 18)).toEqual({ first: 0, end: 200, padTop: 0, padBottom: 0 });
+    expect(rowWindow(1000, 0, 360, 0, 18)).toEqual({ first: 0, end: 1000, padTop: 0, padBottom: 0 });
+  });
+
+  it('draws the rows in view and a screenful either side; the spacers keep the full height', () => {
+    // 18 rows of 20 px in view from row 500; 18 more either side.
+    const at = rowWindow(1000, 500 * 20, 360, 20, 18);
+    expect(at).toEqual({ first: 482, end: 536, padTop: 482 * 20, padBottom: (1000 - 536) * 20 });
+    expect(at.padTop + (at.end - at.first) * 20 + at.padBottom).toBe(1000 * 20);
+    expect(rowWindow(1000, 0, 360, 20, 18)).toMatchObject({ first: 0, end: 36, padTop: 0 });
+    // Scrolled to the bottom (and past it, as a shrinking table may be): the last rows, no bottom spacer.
+    expect(rowWindow(1000, 1000 * 20 - 360, 360, 20, 18)).toMatchObject({ first: 964, end: 1000, padBottom: 0 });
+    expect(rowWindow(300, 1e6, 360, 20, 18)).toEqual({ first: 300, end: 300, padTop: 6000, padBottom: 0 });
   });
 });

@@ -152,3 +152,28 @@ export function runWarning(run: Run): string | null {
   const warning = run.summary?.warning;
   return typeof warning === 'string' && warning.length > 0 ? warning : null;
 }
+
+/** Tables up to this many rows are drawn whole; bigger ones only around what is scrolled into view. */
+export const windowedFromRows = 200;
+
+export interface RowWindow {
+  /** Index of the first row drawn. */
+  first: number;
+  /** Index after the last row drawn. */
+  end: number;
+  /** Heights in px standing in for the rows above and below those drawn. */
+  padTop: number;
+  padBottom: number;
+}
+
+/**
+ * The rows of a `total`-row table to draw for a viewport `viewportPx` high scrolled to
+ * `scrollTopPx`, with `overscan` rows either side: a 1000-run sweep's table laid out whole at
+ * every status change took the page's main thread.
+ */
+export function rowWindow(total: number, scrollTopPx: number, viewportPx: number, rowPx: number, overscan: number): RowWindow {
+  if (total <= windowedFromRows || rowPx <= 0) return { first: 0, end: total, padTop: 0, padBottom: 0 };
+  const first = Math.min(total, Math.max(0, Math.floor(scrollTopPx / rowPx) - overscan));
+  const end = Math.min(total, Math.ceil((scrollTopPx + viewportPx) / rowPx) + overscan);
+  return { first, end: Math.max(first, end), padTop: first * rowPx, padBottom: (total - Math.max(first, end)) * rowPx };
+}
