@@ -50,6 +50,11 @@ const outboxMaxAgeMs = 50;
 /** ...or until this many points are waiting, so a long run's memory stays bounded. */
 const outboxMaxPoints = 1 << 16;
 
+/** Answers once the thread has loaded its modules: a host closing an unused pool waits for it (run-pool.ts). */
+export function ready(): boolean {
+  return true;
+}
+
 export default async function runTask(task: RunTask): Promise<RunOutcome> {
   return runFamily(await resolveFamily(task.family, task.source), task);
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { releaseEarlyRunPool } from '../core/run-pool';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { describeIssues, ExpectedError, toApiError } from '../core/errors';
@@ -305,20 +306,22 @@ async function serveCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
+function reportFailure(error: unknown): void {
+  if (error instanceof UsageError) {
+    console.error(`saddle-lab: ${error.message}\n\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
+  const shaped = toApiError(error);
+  console.error(`saddle-lab: ${shaped.message}`);
+  for (const issue of shaped.issues) console.error(`  ${issue.path}: ${issue.message}`);
+  if (shaped.kind === 'bug' && error instanceof Error) console.error(error.stack);
+  process.exitCode = shaped.kind === 'bug' ? 70 : 2;
+}
+
+main(process.argv.slice(2))
+  .then((code) => {
     process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      console.error(`saddle-lab: ${error.message}\n\n${usage}`);
-      process.exitCode = 2;
-      return;
-    }
-    const shaped = toApiError(error);
-    console.error(`saddle-lab: ${shaped.message}`);
-    for (const issue of shaped.issues) console.error(`  ${issue.path}: ${issue.message}`);
-    if (shaped.kind === 'bug' && error instanceof Error) console.error(error.stack);
-    process.exitCode = shaped.kind === 'bug' ? 70 : 2;
-  },
-);
+  }, reportFailure)
+  // `run` starts a pool thread before the CLI loads; one that no run took must end cleanly.
+  .finally(releaseEarlyRunPool);

@@ -49,6 +49,22 @@ export function takeRunPool(workerFile: string, poolSize: number): Piscina {
   const taken = early;
   early = null;
   if (taken && taken.workerFile === workerFile && taken.poolSize === poolSize) return taken.pool;
-  if (taken) void taken.pool.destroy();
+  if (taken) void closeLoadedPool(taken.pool);
   return createRunPool(workerFile, poolSize);
+}
+
+/** Closes a pool started early that nothing took (e.g. the spec was invalid), before the process ends. */
+export async function releaseEarlyRunPool(): Promise<void> {
+  const taken = early;
+  early = null;
+  if (taken) await closeLoadedPool(taken.pool);
+}
+
+/**
+ * Lets the pool's thread finish loading its modules, then closes the pool: Node 20 aborts the whole
+ * process (v8 "IsGraphAsync … instantiated module") when a thread is ended while it loads ESM.
+ */
+async function closeLoadedPool(pool: Piscina): Promise<void> {
+  await pool.run(undefined, { name: 'ready' }).catch(() => undefined);
+  await pool.destroy();
 }
