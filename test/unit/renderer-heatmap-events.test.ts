@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChartSpec } from '../../src-main/contract/family-meta';
-import { columnCentres, heatmapOption, seriesHeatmapGrid } from '../../src-renderer/src/charts/heatmap-option';
+import { categoryLabelInterval, columnCentres, heatmapOption, seriesHeatmapGrid } from '../../src-renderer/src/charts/heatmap-option';
 import { buildPanelModel } from '../../src-renderer/src/charts/panel-model';
 import { optionFromModel } from '../../src-renderer/src/charts/panel-option';
 
@@ -61,5 +61,20 @@ describe('event metrics are drawn as markers', () => {
     const option = optionFromModel(model, { logX: false, logY: true, overlay: true });
     const types = option.series.filter((s) => String(s.id).startsWith('data:')).map((s) => s.type);
     expect(types).toEqual(['line', 'scatter']);
+  });
+});
+
+describe('heatmap axis labels', () => {
+  it('print at most 16 rows and 12 columns of a big sweep, evenly spaced, and every label of a small one', () => {
+    expect(categoryLabelInterval(5, 12)).toBe(0);
+    expect(categoryLabelInterval(16, 16)).toBe(0);
+    expect(categoryLabelInterval(17, 16)).toBe(1);
+    expect(categoryLabelInterval(200, 16)).toBe(12);
+    // interval k prints every (k + 1)-th label: never more than the most asked for.
+    for (const count of [1, 15, 16, 17, 31, 32, 33, 200, 1000]) expect(Math.ceil(count / (categoryLabelInterval(count, 16) + 1))).toBeLessThanOrEqual(16);
+    const yLabels = Array.from({ length: 200 }, (_, i) => String(i));
+    const option = heatmapOption({ xLabels: ['2', '3'], yLabels, cells: [[0, 0, 1]] } as Parameters<typeof heatmapOption>[0], { x: 'depth', y: 'initScale', value: 't' });
+    expect((option.yAxis[0].axisLabel as { interval: number }).interval).toBe(12);
+    expect((option.xAxis[0].axisLabel as { interval: number }).interval).toBe(0);
   });
 });

@@ -106,17 +106,28 @@ function classMap(classes: readonly string[]): VisualMapComponentOption {
   };
 }
 
+/** Category labels a heatmap axis prints at most; ECharts' own 'auto' spacing keeps the spacing it chose for
+ * the first few rows of a growing sweep, so 200 ε values came out as overlapping text. */
+const MOST_X_LABELS = 12;
+const MOST_Y_LABELS = 16;
+
+/** ECharts' axisLabel.interval: how many categories to skip between printed labels. */
+export function categoryLabelInterval(count: number, most: number): number {
+  return Math.max(0, Math.ceil(count / most) - 1);
+}
+
 /** `classes`: the values are class indices (categorical colours), else a continuous scale. */
 export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string; value: string }, classes?: readonly string[]): HeatmapOption {
   const range = colourRange(heatmap.cells);
-  const category = { type: 'category', nameLocation: 'middle', nameTextStyle: { fontSize: 11 }, axisLabel: { fontSize: 10, hideOverlap: true }, splitArea: { show: false } } as const;
+  const category = { type: 'category', nameLocation: 'middle', nameTextStyle: { fontSize: 11 }, splitArea: { show: false } } as const;
+  const labels = (count: number, most: number) => ({ fontSize: 10, hideOverlap: true, interval: categoryLabelInterval(count, most) });
   return {
     animation: false,
     // The colour bar names what it stands for (a summary or a swept parameter), as the panels' bar does.
     title: classes ? [] : [{ text: texToUnicode(range.log ? `${axes.value} (log)` : axes.value), right: 4, top: 4, textStyle: { fontSize: 10, fontWeight: 'normal' } }],
     grid: [grid({ left: 8, right: classes ? 150 : 70, top: 12, bottom: 6 })],
-    xAxis: [{ ...category, data: heatmap.xLabels, name: texToUnicode(axes.x), nameGap: 24 }],
-    yAxis: [{ ...category, data: heatmap.yLabels, name: texToUnicode(axes.y), nameGap: 30 }],
+    xAxis: [{ ...category, data: heatmap.xLabels, axisLabel: labels(heatmap.xLabels.length, MOST_X_LABELS), name: texToUnicode(axes.x), nameGap: 24 }],
+    yAxis: [{ ...category, data: heatmap.yLabels, axisLabel: labels(heatmap.yLabels.length, MOST_Y_LABELS), name: texToUnicode(axes.y), nameGap: 30 }],
     legend: { show: false },
     tooltip: tooltip('item'),
     dataZoom: [],
