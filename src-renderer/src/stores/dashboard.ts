@@ -170,7 +170,8 @@ export const useDashboardStore = defineStore('dashboard', () => {
     selectedIds.value = new Set(runIds);
   }
 
-  function layout(): DashboardLayout {
+  /** The view's settings with the given comparison: resolved for a named view, as chosen for the autosave. */
+  function settingsWith(comparedRuns: ViewSettings['compared']): ViewSettings {
     return {
       mode: mode.value,
       aggregate: aggregate.value,
@@ -178,31 +179,21 @@ export const useDashboardStore = defineStore('dashboard', () => {
       bandSpread: bandSpread.value,
       groupKeys: groupKeys.value,
       panels: panels.value,
-      selectedRunIds: [...selectedIds.value],
-      compared: storedComparison(comparison.value),
+      compared: comparedRuns,
       colourBy: colourChoice.value,
       drawAll: drawAll.value,
     };
+  }
+
+  function layout(): DashboardLayout {
+    return { ...settingsWith(storedComparison(comparison.value)), selectedRunIds: [...selectedIds.value] };
   }
 
   /**
    * The autosaved part of the view. The comparison as chosen, not as resolved: runs may not be
    * loaded yet, and this must not be recomputed on every run update of a sweep.
    */
-  const viewJson = computed(() => {
-    const settings: ViewSettings = {
-      mode: mode.value,
-      aggregate: aggregate.value,
-      bandCentre: bandCentre.value,
-      bandSpread: bandSpread.value,
-      groupKeys: groupKeys.value,
-      panels: panels.value,
-      compared: compared.value,
-      colourBy: colourChoice.value,
-      drawAll: drawAll.value,
-    };
-    return JSON.stringify(settings);
-  });
+  const viewJson = computed(() => JSON.stringify(settingsWith(compared.value)));
 
   function applySettings(next: ViewSettings): void {
     mode.value = next.mode;
