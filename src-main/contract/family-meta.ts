@@ -78,6 +78,15 @@ export const analysisCheck = z.object({
   expected: z.number().nullable(),
   tolerance: z.string(),
   pass: z.boolean(),
+  /** The paper claim this check judges (`../claims` ids such as "000-5"); absent for checks of no claim. */
+  claim: z.string().regex(/^\d{3}-\d+$/, 'must be a claim id such as "000-5"').optional(),
+  /**
+   * The paper's own number where it differs from `expected` (the true value, computed exactly): the
+   * check then judges Saddle Lab against the truth (`pass`) and the paper against it (`paperHolds`).
+   */
+  paperValue: z.union([z.number(), z.string()]).nullable().optional(),
+  /** False when exact computation contradicts the paper's number beyond the tolerance: verdict paper-wrong. */
+  paperHolds: z.boolean().optional(),
 });
 
 export const analysisChart = z.object({

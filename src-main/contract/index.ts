@@ -2,3 +2,4 @@ export * from './api';
 export * from './family-meta';
 export * from './spec';
 export * from './slurm';
+export * from './claims';
