@@ -184,6 +184,7 @@ function analyzeGroup(g: ScalingGroup): GroupAnalysis {
   if (depth >= 3) {
     checks.push({
       name: `${label}: log–log slope (free fit, ε ≤ 10^−1.5)`,
+      claim: '000-5',
       value: fit.slope,
       expected: fit.expectedSlope,
       tolerance: `±${SLOPE_TOLERANCE}`,
@@ -191,6 +192,7 @@ function analyzeGroup(g: ScalingGroup): GroupAnalysis {
     });
     checks.push({
       name: `${label}: constant with slope fixed at −(L−2), vs 1/((L−2)σ*)`,
+      claim: '000-6',
       value: fit.fixedConstant,
       expected: fit.theoryConstant,
       tolerance: `±${percent(CONSTANT_TOLERANCE)}`,
@@ -205,6 +207,7 @@ function analyzeGroup(g: ScalingGroup): GroupAnalysis {
   } else if (depth === 2) {
     checks.push({
       name: `${label}: slope of t_esc against |log ε| (ε ≤ 10^−1.5), vs 1/σ*`,
+      claim: '000-7',
       value: fit.slope,
       expected: fit.expectedSlope,
       tolerance: `±${percent(LOG_SLOPE_TOLERANCE)}`,
