@@ -24,7 +24,7 @@ async function seriesNames(page: Page, chartId: string): Promise<string[]> {
 
 async function runExperiment(page: Page, runs: number): Promise<void> {
   await page.getByTestId('run-start').click();
-  await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe(String(runs));
+  await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe(String(runs));
 }
 
 describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments on one dashboard', () => {
@@ -55,7 +55,7 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     await runExperiment(page, 1);
     // One run of its own: the loss chart names its metrics.
-    await expect.poll(() => seriesNames(page, 'loss'), { timeout: 30_000 }).toContain('loss');
+    await expect.poll(() => seriesNames(page, 'loss')).toContain('loss');
 
     // C opens the picker; the other experiment is preselected with all its runs.
     await page.getByTestId('run-start').focus();
@@ -65,7 +65,7 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     await expect.poll(() => page.getByTestId('compare-chip').textContent()).toMatch(/numpy-dln \(2\)/);
 
     // Overlay of two experiments: series named by run, the compared ones with their experiment's name (and seed).
-    await expect.poll(() => seriesNames(page, 'loss'), { timeout: 30_000 }).toEqual([expect.stringMatching(/^run \d+$/), 'numpy-dln: seed=0', 'numpy-dln: seed=1']);
+    await expect.poll(() => seriesNames(page, 'loss')).toEqual([expect.stringMatching(/^run \d+$/), 'numpy-dln: seed=0', 'numpy-dln: seed=1']);
     await expect.poll(() => seriesNames(page, 'sigma')).toContain('numpy-dln: seed=1');
     // Its family's own overlays for the σ chart, named by the experiment (dashed like every overlay).
     const theoryNames = async () => JSON.parse((await page.locator('[data-testid="chart-panel"][data-chart-id="sigma"]').getAttribute('data-theory-names')) ?? '[]') as string[];
@@ -91,7 +91,7 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     expect(script).toMatch(/linestyle=":", label="numpy-dln: seed=0"/);
     expect(script).toContain('Compared with experiment "numpy-dln" (family numpy-dln)');
     await bench.shot('compared');
-  }, 60_000);
+  });
 
   it('"Chosen" draws only the ticked run of the other experiment', async () => {
     const { page } = bench;
@@ -119,7 +119,7 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
       expect(Math.round((await page.getByTestId('save-view').boundingBox())?.y ?? -1)).toBe(await top('Saved views'));
       await page.locator('.dashboard-toolbar').screenshot({ path: join(artifacts, `e2e-compare-toolbar-${width}.png`) });
     }
-  }, 30_000);
+  });
 
   it('shows the comparison again when the project is reopened, and removes it with ✕', async () => {
     const { page } = bench;
@@ -130,10 +130,10 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     // The last experiment (dln-train's staircase) opens; its comparison comes back with it.
     await expect.poll(() => page.getByTestId('compare-chip').textContent()).toMatch(/numpy-dln \(1\)/);
-    await expect.poll(() => seriesNames(page, 'loss'), { timeout: 30_000 }).toEqual([expect.stringMatching(/^run \d+$/), expect.stringMatching(/^numpy-dln: run \d+$/)]);
+    await expect.poll(() => seriesNames(page, 'loss')).toEqual([expect.stringMatching(/^run \d+$/), expect.stringMatching(/^numpy-dln: run \d+$/)]);
 
     await page.getByTestId('compare-remove').click();
     await expect.poll(() => page.getByTestId('compare-chip').count()).toBe(0);
     await expect.poll(() => seriesNames(page, 'loss')).toContain('loss');
-  }, 60_000);
+  });
 });

@@ -69,14 +69,14 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
     await createFromExample(page, 'mirror-descent-fig2', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b30\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toMatch(/\b30\b/);
 
     // Five runs (one per depth): a legend that fits on paper.
     await page.getByTestId('runs-filter').fill('initScale=0.1');
     await page.getByTestId('select-all-runs').click();
     // The singular-value panel (x label t, y label σᵢ).
     const panel = page.locator('[data-testid="chart-panel"]:not([data-series-count="0"])').filter({ has: page.locator('[data-testid="log-y"]') }).first();
-    await expect.poll(() => panel.getAttribute('data-series-count'), { timeout: 30_000 }).not.toBe('0');
+    await expect.poll(() => panel.getAttribute('data-series-count')).not.toBe('0');
     await expect.poll(() => panel.getAttribute('data-chart-id')).toBe('sigma');
 
     // Log t (the runs escape from t ≈ 10 to t ≈ 2500): the PDF's ticks are decades, printed 10ⁿ.
@@ -178,7 +178,7 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
 
     // The escape-time scaling fit (an analysis chart) in every format the dialog offers.
     const analysis = page.locator('[data-testid="analysis-panel"][data-analysis-id="escape-time-scaling"]');
-    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
+    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count')).toBe('5');
     const exportAnalysis = async (format: string, count: number) => {
       await analysis.getByTestId('figure-export').click();
       await dialog.getByTestId('figure-preset').selectOption({ label: 'Single column (3.35 in)' });
@@ -220,5 +220,5 @@ describe.runIf(haveChromium)('publication figures in Chromium against the serve 
       execFileSync(python, [boardScript, out], { stdio: 'pipe' });
       expect(readFileSync(out).subarray(1, 4).toString()).toBe('PNG');
     }
-  }, 240_000);
+  });
 });

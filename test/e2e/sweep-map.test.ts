@@ -26,7 +26,7 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     // The quick variant: a 6 × 3 grid of the same η × P plane.
     await createFromExample(page, 'multipath-phase-diagram', 'quick');
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('18');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('18');
 
     const map = page.getByTestId('sweep-map');
     await expect.poll(() => map.getAttribute('data-cells')).toBe('18');
@@ -48,7 +48,7 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     const added = Number(/\((\d+)\)/.exec((await refine.textContent()) ?? '')?.[1]);
     expect(added).toBeGreaterThan(0);
     await refine.click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe(String(18 + added));
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe(String(18 + added));
     await expect.poll(() => map.getAttribute('data-cells')).not.toBe('18');
     await bench.shot('2-refined');
 
@@ -60,7 +60,7 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
     const text = pdfText(pdfPath!);
     expect(text).toContain('learningRate');
     expect(text).toContain('pathways');
-  }, 240_000);
+  });
 });
 
 describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
@@ -78,11 +78,11 @@ describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
     await newProject(page, 'sweep-views.saddle');
     await createFromExample(page, 'mirror-descent-fig2', 'quick');
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toMatch(/\b30\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toMatch(/\b30\b/);
 
     // mode-flow marks t logarithmic when initScale or depth is swept: the panel opens on log t.
     const sigma = page.locator('[data-testid="chart-panel"][data-chart-id="sigma"]');
-    await expect.poll(() => sigma.getAttribute('data-series-count'), { timeout: 30_000 }).toBe('30');
+    await expect.poll(() => sigma.getAttribute('data-series-count')).toBe('30');
     expect(await sigma.getByTestId('log-x').isChecked()).toBe(true);
     // Six ε values over five depths: coloured by ε (a colour bar), not 30 paged legend entries.
     expect(await page.getByTestId('colour-by').inputValue()).toBe('initScale');
@@ -104,5 +104,5 @@ describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
     // The user can go back to one legend entry per run.
     await page.getByTestId('colour-by').selectOption('');
     await expect.poll(() => sigma.getAttribute('data-colour-bar')).toBe('');
-  }, 240_000);
+  });
 });

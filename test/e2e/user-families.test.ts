@@ -35,19 +35,19 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await page.getByTestId('create-experiment').click();
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toBe('1');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('1');
     const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
-    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count'))).toBeGreaterThan(0);
     // The manifest's overlays, computed for the run: the toggle shows the label once they are loaded.
     const toggle = panel.locator('[data-theory-id="halfLife"]');
-    await expect.poll(async () => (await toggle.textContent())?.trim(), { timeout: 30_000 }).toBe('half-life ln 2 / r');
+    await expect.poll(async () => (await toggle.textContent())?.trim()).toBe('half-life ln 2 / r');
     // What produced the run: the stored copy's hash, as installed, and the stderr it kept.
     const source = page.getByTestId('run-source');
-    await expect.poll(() => source.getAttribute('data-installed'), { timeout: 30_000 }).toBe('same');
+    await expect.poll(() => source.getAttribute('data-installed')).toBe('same');
     await source.locator('summary').click();
     await expect.poll(() => page.getByTestId('run-stderr').textContent()).toContain("toy-decay starting with {'rate': 0.5");
     await bench.shot('toy-decay');
-  }, 120_000);
+  });
 
   it('reopened where the family is not installed: shows its runs and chart, runs nothing, restores only when asked', async () => {
     await bench.page.getByTestId('project-close').click();
@@ -58,11 +58,11 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await page.getByTestId('project-path-input').fill(projectPath);
     await page.getByTestId('project-open').click();
     const warning = page.locator('[data-testid="family-warning"][data-state="missing"]');
-    await expect.poll(() => warning.textContent(), { timeout: 30_000 }).toMatch(/toy-decay is not installed here: its runs and data are shown; nothing runs/);
+    await expect.poll(() => warning.textContent()).toMatch(/toy-decay is not installed here: its runs and data are shown; nothing runs/);
     expect(await page.getByTestId('family-picker').locator('option[value="toy-decay"]').count()).toBe(0);
     await page.getByTestId('experiment-item').first().click();
     const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
-    await expect.poll(async () => Number(await panel.getAttribute('data-series-count')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => Number(await panel.getAttribute('data-series-count'))).toBeGreaterThan(0);
     await bench.shot('missing');
     // Declining the question changes nothing; accepting restores the stored copy into the project's folder.
     page.once('dialog', (dialog) => void dialog.dismiss());
@@ -70,7 +70,7 @@ describe.runIf(haveChromium)('a user family in the app', () => {
     await expect.poll(() => warning.count()).toBe(1);
     page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('family-restore').click();
-    await expect.poll(() => warning.count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => warning.count()).toBe(0);
     await expect.poll(() => page.getByTestId('family-picker').locator('option[value="toy-decay"]').textContent()).toContain('(project)');
-  }, 120_000);
+  });
 });

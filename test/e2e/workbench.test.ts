@@ -41,10 +41,10 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await shot('1-experiment');
 
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 60_000 }).toMatch(/\b30\b/);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toMatch(/\b30\b/);
 
     const analysis = page.locator('[data-testid="analysis-panel"][data-analysis-id="escape-time-scaling"]');
-    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
+    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count')).toBe('5');
     await expect.poll(() => analysis.locator('[data-testid="analysis-table"] tbody tr').count()).toBeGreaterThanOrEqual(5);
     const tableText = await analysis.getByTestId('analysis-table').textContent();
     expect(tableText).toMatch(/slope/i);
@@ -90,8 +90,8 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await page.getByTestId('project-open').click();
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('e2e.saddle');
     await page.getByTestId('experiment-item').first().click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 30_000 }).toMatch(/\b30\b/);
-    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count'), { timeout: 30_000 }).toBe('5');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toMatch(/\b30\b/);
+    await expect.poll(() => analysis.getByTestId('analysis-chart').getAttribute('data-series-count')).toBe('5');
     await shot('3-reopened');
 
     // A swept value out of range (mode-flow's depth ≤ 12): the value is marked and named as the CLI names it.
@@ -102,7 +102,7 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => editor.locator('[data-sweep="depth"] [data-bad-value]').allTextContents()).toEqual(['13']);
     expect(await page.getByTestId('run-start').isDisabled()).toBe(true);
     await shot('4-sweep-value-out-of-range');
-  }, 180_000);
+  });
 
   /** Each run's status as the runs table shows it and as the project holds it, by run id. */
   async function statusesOnPageAndHost(experimentId: number) {
@@ -120,12 +120,12 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
     const experimentId = Number(await page.getByTestId('experiment-item').getAttribute('data-experiment-id'));
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('runs-done-count').textContent(), { timeout: 120_000 }).toBe('125');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('125');
     // The host's count, and each run's status, are what the page shows.
     await expect.poll(async () => {
       const { onPage, onHost } = await statusesOnPageAndHost(experimentId);
       return JSON.stringify(onPage) === JSON.stringify(onHost);
-    }, { timeout: 30_000 }).toBe(true);
+    }).toBe(true);
     const { hostRuns } = await statusesOnPageAndHost(experimentId);
     expect(hostRuns.filter((run) => run.status === 'done')).toHaveLength(125);
     await expect(page.getByTestId('run-cancel').count()).resolves.toBe(0);
@@ -134,13 +134,13 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     // Runs drawn: the distinct run labels ("depth=2, initScale=0.005012") among the panel's series.
     const runsDrawn = async () => new Set((JSON.parse((await panel.getAttribute('data-series-names')) ?? '[]') as string[]).filter((name) => /initScale=/.test(name))).size;
     await expect.poll(() => panel.getByTestId('draw-cap').textContent()).toMatch(/showing 40 of 125 runs/);
-    await expect.poll(runsDrawn, { timeout: 30_000 }).toBe(40);
+    await expect.poll(runsDrawn).toBe(40);
     await shot('4-sweep-125-capped');
     await panel.getByTestId('draw-all').click();
     await expect.poll(() => panel.getByTestId('draw-cap').count()).toBe(0);
-    await expect.poll(runsDrawn, { timeout: 60_000 }).toBe(125);
+    await expect.poll(runsDrawn).toBe(125);
     await shot('5-sweep-125-all');
-  }, 240_000);
+  });
 
   it('Cancel on a running sweep: the page and the project agree on every run', async () => {
     await page.goto(url);
@@ -156,16 +156,16 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     const experiment = await hostCall<{ id: number }>(url, 'experiments', 'create', { spec });
     await page.locator(`[data-testid="experiment-item"][data-experiment-id="${experiment.id}"]`).click();
     await page.getByTestId('run-start').click();
-    await expect.poll(() => page.getByTestId('sweep-progress').count(), { timeout: 60_000 }).toBe(1);
-    await expect.poll(async () => Number(await page.getByTestId('runs-done-count').textContent()), { timeout: 120_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('sweep-progress').count()).toBe(1);
+    await expect.poll(async () => Number(await page.getByTestId('runs-done-count').textContent())).toBeGreaterThan(0);
     await shot('6-sweep-running');
     await page.getByTestId('run-cancel').click();
 
-    await expect.poll(async () => (await hostCall<Run[]>(url, 'runs', 'list', { experimentId: experiment.id })).filter((run) => run.status === 'queued' || run.status === 'running').length, { timeout: 60_000 }).toBe(0);
+    await expect.poll(async () => (await hostCall<Run[]>(url, 'runs', 'list', { experimentId: experiment.id })).filter((run) => run.status === 'queued' || run.status === 'running').length).toBe(0);
     await expect.poll(async () => {
       const { onPage, onHost } = await statusesOnPageAndHost(experiment.id);
       return JSON.stringify(onPage) === JSON.stringify(onHost);
-    }, { timeout: 30_000 }).toBe(true);
+    }).toBe(true);
     const { hostRuns } = await statusesOnPageAndHost(experiment.id);
     const done = hostRuns.filter((run) => run.status === 'done').length;
     expect(hostRuns.filter((run) => run.status === 'cancelled').length).toBeGreaterThan(0);
@@ -173,5 +173,5 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => page.getByTestId('run-cancel').count()).toBe(0);
     await expect.poll(() => page.getByTestId('sweep-progress').count()).toBe(0);
     await shot('7-sweep-cancelled');
-  }, 240_000);
+  });
 });

@@ -60,6 +60,8 @@ export async function openWorkbench(prefix: string, serveArgs: readonly string[]
   }
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
   page.on('pageerror', (error) => console.error(`[page] ${error.message}`));
+  // Waits end on what they wait for; the limit only ends a hang (Playwright's 30 s failed on a loaded machine).
+  page.setDefaultTimeout(180_000);
   return {
     url,
     page,
@@ -80,10 +82,10 @@ export async function openWorkbench(prefix: string, serveArgs: readonly string[]
  */
 export async function newProject(page: Page, name: string): Promise<string> {
   const projectPath = join(tempDir(), name);
-  await page.waitForFunction(() => /^v\d/.test(document.querySelector('.version')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => /^v\d/.test(document.querySelector('.version')?.textContent ?? ''), undefined);
   await page.getByTestId('project-path-input').fill(projectPath);
   await page.getByTestId('project-new').click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name, { timeout: 60_000 });
+  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name);
   return projectPath;
 }
 

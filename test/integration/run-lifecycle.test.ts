@@ -108,10 +108,11 @@ describe('a sweep\'s analyses are pushed to the windows', () => {
 });
 
 describe('cancelling queued runs', () => {
-  // Before the fix each queued run waited 5 s for a port that never opened: this test timed out.
-  it('ends many queued runs at once, without touching the one running', { timeout: 3000 }, async () => {
+  // Before the fix each queued run waited 5 s for a port that never opened (200 s for 40): the
+  // queued runs must all end while the running one (sleeping far longer) is still running.
+  it('ends many queued runs at once, without touching the one running', async () => {
     const h = scheduler(1);
-    const slow = h.s.submit({ runId: 1, family: 'x', params: { sleepMs: 30_000 }, seed: 0 });
+    const slow = h.s.submit({ runId: 1, family: 'x', params: { sleepMs: 3_600_000 }, seed: 0 });
     const queuedIds = Array.from({ length: 40 }, (_, i) => i + 2);
     const queued = queuedIds.map((runId) => h.s.submit({ runId, family: 'x', params: {}, seed: runId }));
     while (!h.started.includes(1)) await new Promise((r) => setTimeout(r, 10));
@@ -125,8 +126,9 @@ describe('cancelling queued runs', () => {
     expect(h.finished.get(1)?.status).toBe('cancelled');
   });
 
-  // Before the fix closing waited 5 s for every queued run; now only the running one's grace period (2 s).
-  it('closing a project with many queued runs ends them at once', { timeout: 4500 }, async () => {
+  // Before the fix closing waited 5 s for every queued run (150 s here); now only the running one's
+  // grace period (2 s). The limit separates the two with room for a loaded machine.
+  it('closing a project with many queued runs ends them at once', { timeout: 60_000 }, async () => {
     const dir = tempDir();
     const service = testService({ workerFile, poolSize: 1, recent: new RecentProjects(dir) });
     closeLater = () => service.close();

@@ -168,7 +168,7 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     const jobs = await runCli(['jobs', '--project', project], env());
     expect(jobs.code).toBe(0);
     expect(jobs.stdout).toContain(`job ${job.jobId} COMPLETED+CANCELLED (ended)`);
-  }, 120_000);
+  });
 
   it('bad input exits 2 and names the flag; where Slurm cannot be asked, collect changes nothing; cancel scancels', async () => {
     const dir = tempDir('saddle-slurm-');
@@ -239,5 +239,5 @@ describe.skipIf(!slurmHere)('sweeps on Slurm', () => {
     const invalid = await runCli(['submit', badSpec, '--project', project, '--slurm'], env());
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('params.depth');
-  }, 90_000);
+  });
 });

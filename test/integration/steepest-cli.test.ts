@@ -29,7 +29,7 @@ describe('steepest through the CLI', () => {
     // No run has weight decay, so Table 1's analysis is not attached.
     expect(Object.keys(analyses)).toEqual(['geometry-table']);
     expect(analyses['geometry-table'].rows).toHaveLength(6);
-  }, 120_000);
+  });
 
   it('says so when a run stops moving: GD at a margin of ~10⁸ (steepest, q = 2) ends done with a warning in the report', async () => {
     const dir = tempDir();
@@ -39,7 +39,7 @@ describe('steepest through the CLI', () => {
     const result = await runCli(['run', spec, '--project', join(dir, 'f.saddle')], env());
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/run 1 warning: .*step 0/);
-  }, 60_000);
+  });
 
   it('rejects q outside [1, 2] naming the field', async () => {
     const spec = join(tempDir(), 'bad.json');

@@ -40,7 +40,7 @@ describe('stored records keep both phases of an oscillation', () => {
     expect(Math.min(...late.map((p) => p.r))).toBeCloseTo(-0.172, 3);
     // The run's last step is stored whatever the schedule; every other record has its neighbour.
     expect(unpaired(stored.x)).toEqual([steps]);
-  }, 30_000);
+  });
 
   it('multipath depth-3 reduced, targets [10, 9.5, 2], ε = 0.1, η = 0.032: σ₁ is stored on both branches 11.2779 and 8.4511', async () => {
     const ctx = await runFamily(multipath, { model: 'reduced', pathways: 1, depth: 3, targets: [10, 9.5, 2], initScale: 0.1, learningRate: 0.032 });
@@ -50,7 +50,7 @@ describe('stored records keep both phases of an oscillation', () => {
     const near = (value: number): boolean => lateSigma1.some((s) => Math.abs(s - value) < 1e-4);
     expect(near(11.2779)).toBe(true);
     expect(near(8.4511)).toBe(true);
-  }, 30_000);
+  });
 
   it('dln-train GD stores consecutive step pairs', async () => {
     const eta = 0.01;

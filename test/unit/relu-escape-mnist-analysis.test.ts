@@ -80,5 +80,5 @@ describe('relu-escape MNIST analysis', () => {
     const checks = checksOf([{ runId: 1, params, seed: 0, status: 'done', summary }]);
     expect(checks.length).toBe(3);
     for (const c of checks) expect(c.pass, `${c.name}: ${String(c.value)}`).toBe(true);
-  }, 120_000);
+  });
 });

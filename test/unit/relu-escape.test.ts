@@ -353,7 +353,7 @@ describe('relu-escape family runs', () => {
     }
     expect(s.dataMean as number).toBeCloseTo(0.1307, 2); // MNIST's pixel mean and std (App. B normalization)
     expect(s.dataStd as number).toBeCloseTo(0.3081, 2);
-  }, 60_000);
+  });
 
   it('short first plateau (lrConstant 1e5): firstEscapeStep is the first drop below log 10, not a later escape', () => {
     const ctx = transferringContext();
@@ -365,7 +365,7 @@ describe('relu-escape family runs', () => {
     expect(firstDrop).toBeLessThan(0.1 * (s.steps as number)); // the plateau is short: under 5% of the records it once needed
     expect(Math.abs((s.firstEscapeStep as number) - firstDrop)).toBeLessThanOrEqual(2 * every);
     expect(relErr((s.plateauLevels as number[])[0], Math.log(10))).toBeLessThan(0.02);
-  }, 60_000);
+  });
 
   it('trainAccuracy equals an argmax recount from the weights; a rank-one output layer caps it at 2/K', () => {
     const rng = createRng(5);
