@@ -186,6 +186,10 @@ describe('scripts', () => {
     expect(script.match(/ax\.set_xlabel/g)).toHaveLength(2);
     const tex = pgfplotsCode({ ...input, plots: multiples, data: multipleData, dataFile: 'loss.csv' });
     expect(tex).toContain('xlabels at=edge bottom, ylabels at=edge left');
+    // One legend above the grid, each name once (inside a small plot it covered the data).
+    expect(tex.match(/\\addlegendentry\{/g)).toHaveLength(new Set(multiples.flatMap((plot) => [...plot.curves, ...plot.rules].flatMap((item) => (item.label === null ? [] : [item.label])))).size);
+    expect(tex).toContain('legend to name=saddlelegend');
+    expect(tex).toContain('\\pgfplotslegendfromname{saddlelegend}');
     expect(tex.match(/xlabel=\{training time t\}/g)).toHaveLength(1);
   });
 
@@ -198,17 +202,26 @@ describe('scripts', () => {
     }
   })();
 
-  it.skipIf(!hasPdflatex)(`the pgfplots code compiles with pdflatex${hasPdflatex ? '' : ' (skipped: no pdflatex here; CI installs no TeX)'}`, () => {
-    const tex = pgfplotsCode({ ...input, dataFile: 'figure.csv' });
-    fs.writeFileSync(path.join(dir, 'figure.tex'), tex);
-    fs.writeFileSync(path.join(dir, 'figure.csv'), data.csv);
+  it.skipIf(!hasPdflatex)(`the pgfplots code compiles with pdflatex, one plot and small multiples${hasPdflatex ? '' : ' (skipped: no pdflatex here; CI installs no TeX)'}`, () => {
+    const multiples = figurePlots(model(null), { ...view, overlay: false });
+    const figures = [
+      { name: 'figure', tex: pgfplotsCode({ ...input, dataFile: 'figure.csv' }), csv: data.csv },
+      { name: 'multiples', tex: pgfplotsCode({ ...input, plots: multiples, data: figureData(multiples), dataFile: 'multiples.csv' }), csv: figureData(multiples).csv },
+    ];
+    for (const figure of figures) {
+      fs.writeFileSync(path.join(dir, `${figure.name}.tex`), figure.tex);
+      fs.writeFileSync(path.join(dir, `${figure.name}.csv`), figure.csv);
+    }
     fs.writeFileSync(
       path.join(dir, 'paper.tex'),
       '\\documentclass{article}\\usepackage{pgfplots}\\usepgfplotslibrary{groupplots,fillbetween}\\pgfplotsset{compat=1.17}' +
-        '\\begin{document}\\input{figure.tex}\\end{document}\n',
+        '\\begin{document}\\input{figure.tex}\\par\\input{multiples.tex}\\end{document}\n',
     );
     execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, stdio: 'pipe' });
-    expect(fs.readFileSync(path.join(dir, 'paper.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    const pdf = fs.readFileSync(path.join(dir, 'paper.pdf'));
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // Kept for a look (pdftoppm): the compiled figures as a reader of the paper sees them.
+    fs.writeFileSync(path.join(artifacts, 'unit-figure-pgfplots.pdf'), pdf);
   });
 
   it.skipIf(!hasMatplotlib)(`the matplotlib script runs and writes a PDF and a PNG${noMatplotlib}`, () => {
