@@ -1,6 +1,7 @@
 // The mode-flow family: the decoupled singular-value channels of a balanced, task-aligned deep
 // linear network (paper 000 eq. (2); paper 001 §5), in σ and in the barrier coordinate.
 import { defineFamily } from '../../family';
+import { channelGeometry } from './channel-geometry';
 import { escapeTimeScaling } from './escape-time-scaling';
 import { modeFlowParams } from './params';
 import { runModeFlow } from './run';
@@ -78,5 +79,5 @@ export const family = defineFamily({
   ],
   run: runModeFlow,
   theory: theoryOverlays,
-  analyses: [escapeTimeScaling],
+  analyses: [escapeTimeScaling, channelGeometry],
 });

@@ -1,6 +1,7 @@
 // One mode-flow run: solve every channel, record the metrics on an arclength grid, summarize.
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { bottleneckMode, initialSigmas, type ModeFlowParams } from './params';
+import { basinRate, deadZoneLine, dissipationRatio } from './measurements';
 import { arclengthTimes, evaluateFlow, type FlowSamples } from './sampling';
 import { solveFlow, type FlowSolution } from './solver';
 import { activeBasinRate, asymptoticEscapeTime, linearizedEscapeTime, twoPhaseTime } from './theory';
@@ -32,9 +33,10 @@ function emitSamples(samples: FlowSamples, ctx: RunContext): void {
   }
 }
 
-function summarize(p: ModeFlowParams, initial: number[], flow: FlowSolution, finalLoss: number): RunSummary {
+function summarize(p: ModeFlowParams, initial: number[], flow: FlowSolution, samples: FlowSamples): RunSummary {
   const bottleneck = bottleneckMode(p.targets, initial);
   const escapeTimes = flow.modes.map((m) => m.escapeTime);
+  const lines = p.targets.map((s, i) => deadZoneLine(samples.t, samples.sigma[i], samples.barrier[i], s));
   return {
     escapeTimes,
     escapeTimesLinearized: p.targets.map((s, i) => linearizedEscapeTime(p.depth, s, initial[i])),
@@ -44,7 +46,12 @@ function summarize(p: ModeFlowParams, initial: number[], flow: FlowSolution, fin
     totalTimeTwoPhase: twoPhaseTime(p.depth, p.targets[bottleneck], initial[bottleneck], p.tolerance),
     bottleneckMode: bottleneck,
     bottleneckEscapeTime: escapeTimes[bottleneck],
-    finalLoss,
+    // Measured from the recorded series (measurements.ts), for the fig1-geometry analysis.
+    deadZoneSlopes: lines.map((l) => l?.slope ?? null),
+    deadZoneResiduals: lines.map((l) => l?.residual ?? null),
+    measuredBasinRates: p.targets.map((s, i) => basinRate(samples.t, samples.sigma[i], s)),
+    dissipationRatio: dissipationRatio(samples.t, samples.bregman, samples.loss),
+    finalLoss: samples.loss[samples.loss.length - 1],
     horizon: flow.horizon,
     solverSteps: flow.stats.acceptedSteps,
     solverRejectedSteps: flow.stats.rejectedSteps,
@@ -79,5 +86,5 @@ export function runModeFlow(p: ModeFlowParams, ctx: RunContext): RunSummary {
   assertFinite(samples);
   ctx.progress(0.8);
   emitSamples(samples, ctx);
-  return summarize(p, initial, flow, samples.loss[samples.loss.length - 1]);
+  return summarize(p, initial, flow, samples);
 }
