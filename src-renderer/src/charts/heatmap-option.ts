@@ -125,7 +125,9 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
     animation: false,
     // The colour bar names what it stands for (a summary or a swept parameter), as the panels' bar does.
     title: classes ? [] : [{ text: texToUnicode(range.log ? `${axes.value} (log)` : axes.value), right: 4, top: 4, textStyle: { fontSize: 10, fontWeight: 'normal' } }],
-    grid: [grid({ left: 8, right: classes ? 150 : 70, top: 12, bottom: 6 })],
+    // A continuous bar's title sits above the cells and its value labels beside the bar, both clear of
+    // the cells (at 70 px and top 12 a long summary name and the top value were drawn over them).
+    grid: [grid({ left: 8, right: classes ? 150 : 100, top: classes ? 12 : 30, bottom: 6 })],
     xAxis: [{ ...category, data: heatmap.xLabels, axisLabel: labels(heatmap.xLabels.length, MOST_X_LABELS), name: texToUnicode(axes.x), nameGap: 24 }],
     yAxis: [{ ...category, data: heatmap.yLabels, axisLabel: labels(heatmap.yLabels.length, MOST_Y_LABELS), name: texToUnicode(axes.y), nameGap: 30 }],
     legend: { show: false },
