@@ -9,6 +9,8 @@ import { theoryOverlays } from './predictions';
 import { runMultipath } from './run';
 import { sharpnessAnalysis } from './sharpness-analysis';
 import { wcrAnalysis } from './wcr-analysis';
+import { eosAnalysis } from './eos-analysis';
+import { zeroLossAnalysis } from './zero-loss-analysis';
 
 const PAPER_002 = '002_00a9da165048bd48.txt';
 
@@ -68,5 +70,5 @@ export const family = defineFamily({
   ],
   run: runMultipath,
   theory: theoryOverlays,
-  analyses: [sharpnessAnalysis, phaseDiagram, wcrAnalysis, mlpAnalysis],
+  analyses: [sharpnessAnalysis, phaseDiagram, wcrAnalysis, mlpAnalysis, zeroLossAnalysis, eosAnalysis],
 });

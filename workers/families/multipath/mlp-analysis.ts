@@ -5,6 +5,7 @@
 import type { AnalysisDefinition, AnalysisResult } from '../../family';
 import { leadTarget, observedOutcome, parseRuns, summaryNumber, type ParsedRun } from './analysis-common';
 import { stabilityThreshold } from './params';
+import { singlePathSharpness } from './theory';
 
 /** Share of the lead mode the leading pathway must carry for "one pathway carries the mode". */
 const WINNER_SHARE = 0.99;
@@ -12,6 +13,30 @@ const WINNER_SHARE = 0.99;
 const SHARE_GROWTH = 1.5;
 /** Band of final sharpness / (2/η) for converged runs past the edge of stability ("just below 2/η"). */
 const PINNED_LOW = 0.9;
+
+/** "Slightly larger" step sizes: the MLP's onset over the linear network's, at most this. */
+const SLIGHTLY_LARGER = 1.5;
+
+/**
+ * Where the MLP's transition starts: η_MLP = 2/λ_WTA with λ_WTA the largest measured final sharpness
+ * of its runs that never reached 2/η (its winner-takes-all minima), against the linear network's
+ * 2/λ_single = 2/(L s^{2−2/L}) of the same depth and target.
+ */
+function onsetCheck(stable: { run: number; finalSharpness: number | null }[], parsed: ParsedRun[]): AnalysisResult['checks'][number] {
+  const sharp = stable.map((r) => r.finalSharpness).filter((v): v is number => v !== null);
+  const first = parsed[0];
+  const linear = first ? 2 / singlePathSharpness(first.params.depth, leadTarget(first.params)) : null;
+  const ratio = sharp.length > 0 && linear !== null ? 2 / Math.max(...sharp) / linear : null;
+  return {
+    name: 'onset step size of the MLP, 2/λ_WTA (largest measured final sharpness of its winner-takes-all runs), over the linear network\'s 2/λ_single',
+    value: ratio,
+    expected: null,
+    tolerance: `in (1, ${SLIGHTLY_LARGER}] (needs a run that stays below 2/η)`,
+    pass: ratio !== null && ratio > 1 && ratio <= SLIGHTLY_LARGER,
+    claim: '002-6',
+    paperValue: 'slightly higher rates (Fig. 7)',
+  };
+}
 
 /** Share of the lead mode carried by all but the largest pathway (negative projections count as 0). */
 function minorShare(r: ParsedRun): number | null {
@@ -78,6 +103,7 @@ export const mlpAnalysis: AnalysisDefinition = {
         expected: null,
         tolerance: `≥ ${WINNER_SHARE} (needs a run that stays below 2/η)`,
         pass: leadShare !== null && leadShare >= WINNER_SHARE,
+        claim: '002-6',
       },
       {
         name: 'converged runs past the edge of stability: smallest ratio of the minor pathways\' share to the same seed\'s at the smallest η (weight moves to the other pathway)',
@@ -85,6 +111,7 @@ export const mlpAnalysis: AnalysisDefinition = {
         expected: null,
         tolerance: `≥ ${SHARE_GROWTH} (needs a converged run past 2/η)`,
         pass: growth !== null && growth >= SHARE_GROWTH,
+        claim: '002-6',
       },
       {
         name: 'converged runs past the edge of stability: smallest final sharpness / (2/η) (pinned just below 2/η)',
@@ -92,7 +119,9 @@ export const mlpAnalysis: AnalysisDefinition = {
         expected: 1,
         tolerance: `≥ ${PINNED_LOW} (needs a converged run past 2/η; ≤ 1 is the sharpness-theory check)`,
         pass: pinned !== null && pinned >= PINNED_LOW,
+        claim: '002-6',
       },
+      onsetCheck(stable, parsed),
     ];
     const byEta = [...rows].sort((a, b) => a.eta - b.eta);
     return {

@@ -58,6 +58,8 @@ export class Observer {
   private lastSharpness = Number.NaN;
   private totalFlips = 0;
   private totalSteps = 0;
+  /** The pathway leading the lead mode when symmetry broke (Fig. 4: the shallow one). */
+  private symmetryBreakingLeader: number | null = null;
 
   constructor(private readonly setup: ObserverSetup, private readonly ctx: RunContext) {
     this.K = setup.targets.length;
@@ -115,7 +117,12 @@ export class Observer {
     for (let p = 0; p < this.P; p++) learned += values[k * this.P + p];
     const isLearned = learned >= 0.5 * s;
     if (isLearned) this.peakImbalance = Math.max(this.peakImbalance, iota);
-    if (isLearned && iota >= SYMMETRY_BROKEN) this.mark('symmetryBreaking', x);
+    if (isLearned && iota >= SYMMETRY_BROKEN && !this.events.has('symmetryBreaking')) {
+      this.mark('symmetryBreaking', x);
+      let leader = 0;
+      for (let p = 1; p < this.P; p++) if (values[k * this.P + p] > values[k * this.P + leader]) leader = p;
+      this.symmetryBreakingLeader = leader;
+    }
     if (!Number.isNaN(sharpness)) {
       this.peakSharpness = Math.max(this.peakSharpness, sharpness);
       if (!this.setup.flow && this.setup.threshold !== null && sharpness > this.setup.threshold) this.mark('edgeOfStability', x);
@@ -201,6 +208,7 @@ export class Observer {
       finalValues: Array.from(values, (v) => (Number.isFinite(v) ? v : null)),
       leadFlipRate: this.totalSteps > 0 ? this.totalFlips / this.totalSteps : 0,
       symmetryBreakingStep: at('symmetryBreaking'),
+      symmetryBreakingLeader: this.symmetryBreakingLeader,
       edgeOfStabilityStep: at('edgeOfStability'),
       rebalancingStep: at('rebalancing'),
       convergedStep: at('converged'),

@@ -92,6 +92,24 @@ const baseParams = z.object({
     .boolean()
     .default(false)
     .describe('Reduced model, one pathway only: start each mode at the worst overshoot point, the maximizer of the chain map f_h on [0, 1] (Section 6, Fig. 5).'),
+  warmupSteps: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(0)
+    .describe(
+      'Reduced model, GD only: linear learning-rate warm-up over this many steps, η_t = η · min(1, (t + 1)/warmupSteps) (count; 0 = none, §6 "a mechanism ' +
+        'for warm-up"). With warm-up the run stops only after it and only at a linearly stable point (sharpness ≤ 2/η): during the warm-up GD settles on the ' +
+        'winner-takes-all point, which turns unstable once η_t passes 2/λ_single, and the rounding-level residual there takes many steps to grow.',
+    ),
+  wcrSearch: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Reduced model, one pathway (a deep chain): the run also finds the largest step size at which GD returns from every overshoot without crossing zero, ' +
+        'by bisection on η over GD runs of the chain from 2000 starts on the positive branch (64 steps each); summary wcrEtaFound (§6, Def. 6.1).',
+    ),
   learningRate: z.number().positive().max(100).default(0.75).describe('Step size η of gd / momentum / adam (in loss units⁻¹); the flow runs to t = η · maxSteps.'),
   maxSteps: z.number().int().min(1).max(10_000_000).default(20_000).describe('Most GD steps (count); the flow runs to t = η · maxSteps.'),
   tolerance: z
@@ -159,6 +177,12 @@ export const multipathParams = baseParams.superRefine((p, ctx) => {
   }
   if (p.worstCaseStart && (p.model !== 'reduced' || p.pathways !== 1)) {
     ctx.addIssue({ code: 'custom', path: ['worstCaseStart'], message: 'the worst-overshoot start is defined for the reduced model with one pathway (a deep chain)' });
+  }
+  if (p.wcrSearch && (p.model !== 'reduced' || p.pathways !== 1)) {
+    ctx.addIssue({ code: 'custom', path: ['wcrSearch'], message: 'the return-threshold search runs the deep chain: use the reduced model with one pathway' });
+  }
+  if (p.warmupSteps > 0 && (p.model !== 'reduced' || p.dynamics !== 'gd' || p.optimizer !== 'gd')) {
+    ctx.addIssue({ code: 'custom', path: ['warmupSteps'], message: 'the learning-rate warm-up is implemented for plain GD on the reduced model: use model "reduced", dynamics "gd", optimizer "gd", or warmupSteps 0' });
   }
   if (p.worstCaseStart) {
     const L = p.depths?.[0] ?? p.depth;

@@ -103,6 +103,32 @@ export function projectPathways(outputs: readonly Matrix[], basis: TargetBasis, 
 }
 
 /**
+ * Distance from the depth-balanced manifold (Prop. B.4): the largest ‖W_{l+1}ᵀW_{l+1} − W_l W_lᵀ‖_F
+ * relative to ‖W_l W_lᵀ‖_F over adjacent layers of every pathway (0 on the manifold).
+ */
+export function depthImbalance(shape: NetShape, theta: Float64Array): number {
+  const offsets = layerOffsets(shape);
+  let worst = 0;
+  shape.depths.forEach((L, p) => {
+    const layer = (l: number): Matrix => {
+      const [rows, cols] = layerSize(shape, L, l);
+      return { rows, cols, data: theta.subarray(offsets[p][l], offsets[p][l] + rows * cols) };
+    };
+    for (let l = 0; l + 1 < L; l++) {
+      const lower = layer(l), upper = layer(l + 1);
+      const outer = matmulNT(lower, lower), inner = matmulTN(upper, upper);
+      let diff = 0, scale = 0;
+      for (let i = 0; i < outer.data.length; i++) {
+        diff += (inner.data[i] - outer.data[i]) ** 2;
+        scale += outer.data[i] ** 2;
+      }
+      if (scale > 0) worst = Math.max(worst, Math.sqrt(diff / scale));
+    }
+  });
+  return worst;
+}
+
+/**
  * GD on the backend the `device` parameter selects (reported to the host): synchronously on the
  * CPU, so a CPU run stays a plain call. `options` lets tests substitute the WebGPU provider.
  */
@@ -170,7 +196,7 @@ function* matrixProgram(be: ComputeBackend, p: MultipathParams, ctx: RunContext)
     }
     obs.step(step, values, r, lambda);
     if (due || last) obs.record(step, values, r, loss, lambda, [offDiagonal]);
-    if (last) return { ...obs.finish(step, values, r, loss, lambda, blewUp, converged), finalOffDiagonal: offDiagonal };
+    if (last) return { ...obs.finish(step, values, r, loss, lambda, blewUp, converged), finalOffDiagonal: offDiagonal, finalDepthImbalance: depthImbalance(shape, theta) };
     optimizer.step(layers, grads);
     if (ctx.signal.aborted) return {};
     if (step % PROGRESS_EVERY === 0) ctx.progress(step / p.maxSteps);

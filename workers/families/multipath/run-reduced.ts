@@ -3,7 +3,8 @@ import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { integrate } from '../../numeric/ode';
 import { Observer } from './observer';
 import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, stabilityThreshold, updateRule, type MultipathParams } from './params';
-import { flowRhs, pathwayValues, reducedStepper, residuals, sharpness, type ReducedModel } from './reduced';
+import { flowRhs, gdStep, pathwayValues, reducedStepper, residuals, sharpness, type ReducedModel } from './reduced';
+import { BalancingGap, flowInvariants, invariantDrift, layerHessianTop, returnThresholdByGd } from './run-measures';
 import { worstOvershoot } from './theory';
 import { transverseGrowth } from './full-network-check';
 
@@ -37,13 +38,21 @@ function divergedLoss(model: ReducedModel): number {
 
 export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
   const model: ReducedModel = { targets: p.targets, depths: pathwayDepths(p) };
-  const obs = new Observer({ targets: p.targets, depths: model.depths, threshold: stabilityThreshold(p), tolerance: p.tolerance, samples: p.samples }, ctx);
+  const threshold = stabilityThreshold(p);
+  const obs = new Observer({ targets: p.targets, depths: model.depths, threshold, tolerance: p.tolerance, samples: p.samples }, ctx);
   const w = initialWeights(p, model);
-  const update = reducedStepper(model, updateRule(p), w.length);
+  const plainUpdate = reducedStepper(model, updateRule(p), w.length);
+  // Linear warm-up η_t = η·min(1, (t+1)/T) (GD only, checked by the params).
+  const update: (x: Float64Array, res: Float64Array, t: number) => void =
+    p.warmupSteps > 0 ? (x, res, t) => gdStep(model, x, res, p.learningRate * Math.min(1, (t + 1) / p.warmupSteps)) : plainUpdate;
   const r = new Float64Array(p.targets.length);
   const a = new Float64Array(w.length);
   const sharpnessScratch = new Float64Array(2 * model.depths.length);
   const limit = divergedLoss(model);
+  const P = model.depths.length;
+  const lead = p.targets.indexOf(Math.max(...p.targets));
+  const invariantsAtStart = flowInvariants(model.depths, w, lead * P);
+  const gap = new BalancingGap(model.depths, lead * P);
   let loss = residuals(model, w, r);
   let step = 0;
   let diverged = false;
@@ -51,21 +60,25 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
     pathwayValues(model, w, a);
     const lambda = sharpness(model, w, r, sharpnessScratch);
     obs.step(step, a, r, lambda);
+    gap.observe(w, gapPhase(obs, a, lead * P, P, p.targets[lead]));
     // A per-layer scalar through zero flips the mode's singular vectors (Section 6); for even L
     // the pathway value a = w^L cannot show it.
     for (let i = 0; i < w.length; i++) if (w[i] < 0) obs.mark('signFlip', step);
     if (obs.due(step)) obs.record(step, a, r, loss, lambda);
     if (!Number.isFinite(loss)) throw new DivergedError(`non-finite loss at step ${step}`);
     diverged = loss > limit;
-    if (diverged || obs.converged(r) || step >= p.maxSteps) {
+    // After a warm-up GD may sit on the winner-takes-all point it settled on while η_t was small:
+    // that point only counts as the end once it is linearly stable at the full η.
+    const settled = obs.converged(r) && (p.warmupSteps === 0 || (step >= p.warmupSteps && threshold !== null && lambda <= threshold));
+    if (diverged || settled || step >= p.maxSteps) {
       obs.record(step, a, r, loss, lambda);
-      const converged = !diverged && obs.converged(r);
-      const summary = obs.finish(step, a, r, loss, lambda, diverged, converged);
+      const converged = !diverged && settled;
+      const summary = { ...obs.finish(step, a, r, loss, lambda, diverged, converged), ...endMeasures(p, model, w, lead, invariantsAtStart, converged), ...gap.summary() };
       // The cross-mode check linearizes GD's map; the other rules carry state it does not follow.
       const checked = !diverged && !converged && p.optimizer === 'gd';
       return checked ? { ...summary, ...crossModeCheck(model, w, p.learningRate) } : { ...summary, crossModeGrowth: null };
     }
-    update(w, r);
+    update(w, r, step);
     loss = residuals(model, w, r);
     step++;
     if (step % PROGRESS_EVERY === 0) {
@@ -73,6 +86,29 @@ export function runReducedGd(p: MultipathParams, ctx: RunContext): RunSummary {
       ctx.progress(step / p.maxSteps);
     }
   }
+}
+
+/** Which balancing-gap accumulator a step feeds: the edge-of-stability phase, the learned phase before it, or none. */
+function gapPhase(obs: Observer, a: Float64Array, offset: number, P: number, target: number): 'eos' | 'before' | null {
+  if (P < 2) return null;
+  if (obs.events.has('edgeOfStability')) return 'eos';
+  let learned = 0;
+  for (let q = 0; q < P; q++) learned += a[offset + q];
+  return learned >= 0.5 * target ? 'before' : null;
+}
+
+/** Summary fields measured at the end point for paper 002's claims (lead mode). */
+function endMeasures(p: MultipathParams, model: ReducedModel, w: Float64Array, lead: number, invariantsAtStart: number[] | null, converged: boolean): RunSummary {
+  const P = model.depths.length;
+  const mode = w.subarray(lead * P, (lead + 1) * P);
+  const hessian = converged ? layerHessianTop(model.depths, mode, p.targets[lead]) : null;
+  const search = p.wcrSearch ? returnThresholdByGd(model.depths[0], p.targets[lead]) : null;
+  return {
+    flowInvariantDrift: invariantDrift(invariantsAtStart, flowInvariants(model.depths, mode, 0)),
+    finalLayerHessianTop: hessian?.top ?? null,
+    finalLayerHessianSecond: hessian?.second ?? null,
+    ...(search ? { wcrEtaFound: search.eta, wcrEtaBracketLow: search.bracket[0], wcrEtaBracketHigh: search.bracket[1] } : {}),
+  };
 }
 
 /**
@@ -140,5 +176,7 @@ export function runReducedFlow(p: MultipathParams, ctx: RunContext): RunSummary 
   if (!result.success) throw new Error(`multipath flow integration failed (${result.status}): ${result.message}`);
   const loss = observe(result.t, result.y);
   const lambda = sharpness(model, result.y, r);
-  return obs.finish(result.t / p.learningRate, a, r, loss, lambda, false, result.status === 'event');
+  const P = model.depths.length, lead = p.targets.indexOf(Math.max(...p.targets));
+  const drift = invariantDrift(flowInvariants(model.depths, w0, lead * P), flowInvariants(model.depths, result.y, lead * P));
+  return { ...obs.finish(result.t / p.learningRate, a, r, loss, lambda, false, result.status === 'event'), flowInvariantDrift: drift };
 }

@@ -78,7 +78,7 @@ export function minSharpnessAllocation(depths: readonly number[], target: number
  * Gradient-flow potential φ_L(w) with dφ/dt = r along ẇ = r w^{L−1}: w^{2−L}/(2−L), or log w at
  * L = 2. Differences φ_{L_p}(w_p) − φ_{L_q}(w_q) are conserved (README: w_p^{2−L} − w_q^{2−L}).
  */
-function flowPotential(L: number, w: number): number {
+export function flowPotential(L: number, w: number): number {
   return L === 2 ? Math.log(w) : w ** (2 - L) / (2 - L);
 }
 
@@ -305,20 +305,45 @@ export function chainMap(depth: number, h: number, x: number): number {
   return x + h * (1 - x ** depth) * x ** (depth - 1);
 }
 
-/** max over x ∈ [0, 1] of f_h and where it is attained: grid, then golden-section refinement. */
+/**
+ * max over x ∈ [0, 1] of f_h and where it is attained: a grid uniform in u = x^L (the maximizer sits
+ * within O(1/L) of 1, so a grid uniform in x would miss it for deep chains), then golden-section refinement in x.
+ */
 export function worstOvershoot(depth: number, h: number): { x: number; value: number } {
   const N = 2000;
+  const at = (i: number): number => (i / N) ** (1 / depth);
   let best = 0;
-  for (let i = 1; i <= N; i++) if (chainMap(depth, h, i / N) > chainMap(depth, h, best / N)) best = i;
-  let a = Math.max(0, (best - 1) / N), b = Math.min(1, (best + 1) / N);
+  for (let i = 1; i <= N; i++) if (chainMap(depth, h, at(i)) > chainMap(depth, h, at(best))) best = i;
+  let a = at(Math.max(0, best - 1)), b = at(Math.min(N, best + 1));
   const g = (Math.sqrt(5) - 1) / 2;
-  for (let i = 0; i < 100 && b - a > 1e-15; i++) {
+  for (let i = 0; i < 200 && b - a > 1e-16; i++) {
     const c = b - g * (b - a), d = a + g * (b - a);
     if (chainMap(depth, h, c) >= chainMap(depth, h, d)) b = d;
     else a = c;
   }
   const x = 0.5 * (a + b);
   return { x, value: chainMap(depth, h, x) };
+}
+
+/** Principal branch of the Lambert W function for x ≥ 0 (Newton on w e^w = x). */
+export function lambertW(x: number): number {
+  let w = Math.log1p(x);
+  for (let i = 0; i < 100; i++) {
+    const e = Math.exp(w);
+    const step = (w * e - x) / (e * (w + 1));
+    w -= step;
+    if (Math.abs(step) <= 1e-15 * Math.max(1, Math.abs(w))) break;
+  }
+  return w;
+}
+
+/**
+ * Leading-order large-depth form of the WCR constant, derived here (paper 002's (83)–(87) were lost):
+ * with h = C/L and u = x^L, max f_h = 1 + δ/L, δ = max_u[ln u + C u(1 − u)] ≈ C/4 − ln 2, and the worst
+ * return f_h(max f_h) > 0 ⇔ C e^δ(e^δ − 1) < L + δ, so C e^{C/2} ≈ 4L, i.e. C_L ≈ 2 W(2L).
+ */
+export function wcrConstantAsymptotic(depth: number): number {
+  return 2 * lambertW(2 * depth);
 }
 
 /** f_h(max f_h): the image of the worst overshoot; positive iff h is return-safe (Lemma F.2). */
