@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analysisResult } from '../../src-main/contract/family-meta';
 import { exampleFile, exampleSpec } from '../../src-main/contract/spec';
+import { judgeClaims, loadClaimCatalog } from '../../src-main/core/claims';
 import { expandSweep } from '../../src-main/core/sweep';
 import type { AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/multipath';
@@ -92,7 +93,14 @@ describe('examples/multipath-mlp-fig3.json', () => {
     const result = analysisResult.parse(mlpAnalysis?.run(runs));
     for (const check of result.checks) expect(check.pass, check.name).toBe(true);
     const values = result.checks.map((c) => c.value as number);
-    for (const [i, expected] of [leadShareStable, shareGrowth, lowestRatio].entries()) expect(Math.abs(values[i] - expected)).toBeLessThan(1e-12);
+    // The onset: 2/λ_WTA of the MLP's own winner-takes-all runs over the linear network's 2/λ_single = 2/3 (L = 3, s = 1).
+    const onset = 2 / Math.max(...stable.map((r) => r.summary?.finalSharpness as number)) / (2 / 3);
+    for (const [i, expected] of [leadShareStable, shareGrowth, lowestRatio, onset].entries()) expect(Math.abs(values[i] - expected)).toBeLessThan(1e-12);
+    expect(onset).toBeGreaterThan(1);
+    // Claim 002-6 judged from these runs through the ledger.
+    const catalog = loadClaimCatalog(join(examplesDir, 'claims')).filter((p) => p.paper === '002');
+    const verdicts = judgeClaims(catalog, [{ experimentId: 1, experimentName: 'multipath-mlp-fig3', records: [{ experimentId: 1, computedAtMs: 0, result }] }]);
+    expect(verdicts.find((v) => v.claim.id === '002-6')?.verdict).toBe('pass');
   });
 
   it('the same sweep at the square width h = d never reaches 2/η (minima too flat), and the checks say so', async () => {
