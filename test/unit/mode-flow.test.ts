@@ -370,11 +370,11 @@ describe('mode-flow params', () => {
       properties: Record<string, { description?: string; default?: unknown }>;
     };
     expect(schema.type).toBe('object');
-    const keys = ['depth', 'targets', 'initScale', 'initialValues', 'horizonMode', 'horizonTime', 'tolerance', 'rtol', 'samples'];
+    const keys = ['depth', 'targets', 'initScale', 'initialValues', 'design', 'activation', 'horizonMode', 'horizonTime', 'tolerance', 'rtol', 'samples'];
     expect(Object.keys(schema.properties).sort()).toEqual([...keys].sort());
     for (const key of keys) {
       expect(schema.properties[key].description, key).toBeTruthy();
-      if (key !== 'initialValues') expect(schema.properties[key].default, key).toBeDefined();
+      if (key !== 'initialValues' && key !== 'design') expect(schema.properties[key].default, key).toBeDefined();
     }
   });
 });

@@ -4,6 +4,7 @@
 // or reported next to the data.
 import { defineFamily } from '../../family';
 import { completionDepth, escapePrediction, plateauTable, richToLazy } from './analysis';
+import { channelReduction } from './channel-reduction';
 import { dlnTrainParams } from './params';
 import { runDlnTrain } from './run';
 import { theoryOverlays } from './theory';
@@ -87,5 +88,5 @@ export const family = defineFamily({
   ],
   run: runDlnTrain,
   theory: theoryOverlays,
-  analyses: [plateauTable, richToLazy, escapePrediction, completionDepth],
+  analyses: [plateauTable, richToLazy, escapePrediction, completionDepth, channelReduction],
 });

@@ -3,6 +3,7 @@
 import { defineFamily } from '../../family';
 import { channelGeometry } from './channel-geometry';
 import { escapeTimeScaling } from './escape-time-scaling';
+import { implicitBias } from './implicit-bias';
 import { modeFlowParams } from './params';
 import { runModeFlow } from './run';
 import { theoryOverlays } from './theory';
@@ -79,5 +80,5 @@ export const family = defineFamily({
   ],
   run: runModeFlow,
   theory: theoryOverlays,
-  analyses: [escapeTimeScaling, channelGeometry],
+  analyses: [escapeTimeScaling, channelGeometry, implicitBias],
 });

@@ -36,6 +36,22 @@ export const modeFlowParams = z
       .max(64)
       .optional()
       .describe('Explicit initial singular values σᵢ(0) (units of σ*), one per target; when given, initScale is ignored.'),
+    design: z
+      .array(z.array(z.number().finite('design entries must be finite numbers').min(-1e6).max(1e6)).min(1).max(64))
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'A design matrix A (rows of one entry per target, dimensionless): the loss becomes ½‖Aσ − y‖² with y = Aσ*, the modes couple, and with ' +
+          'fewer rows than targets the zero-loss set is not a point (paper 000 §3.3: the flow picks the Bregman minimizer). Absent: the decoupled channels.',
+      ),
+    activation: z
+      .enum(['linear', 'tanh'])
+      .default('linear')
+      .describe(
+        '"linear": the deep linear network channels (2); "tanh": each target learned by a scalar tanh chain f = w_L tanh(w_{L−1} ⋯ tanh(w₁)), ' +
+          'every w_l(0) = ε, gradient flow on ½(f − σ*)² (paper 000 §4.4: the escape law of smooth nonlinear networks).',
+      ),
     horizonMode: z
       .enum(['converged', 'time'])
       .default('converged')
@@ -72,6 +88,19 @@ export const modeFlowParams = z
         code: 'custom',
         path: ['initialValues'],
         message: `needs one value per target: ${p.targets.length} targets, ${p.initialValues.length} initial values`,
+      });
+      return;
+    }
+    if (p.design && p.activation === 'tanh') {
+      ctx.addIssue({ code: 'custom', path: ['activation'], message: 'a design matrix couples linear channels only: use activation "linear" with design' });
+      return;
+    }
+    const rowLength = p.design?.findIndex((row) => row.length !== p.targets.length) ?? -1;
+    if (p.design && rowLength >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['design', rowLength],
+        message: `needs one entry per target: ${p.targets.length} targets, ${p.design[rowLength].length} entries`,
       });
       return;
     }

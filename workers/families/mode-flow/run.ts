@@ -1,6 +1,8 @@
 // One mode-flow run: solve every channel, record the metrics on an arclength grid, summarize.
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { bottleneckMode, initialSigmas, type ModeFlowParams } from './params';
+import { solveDesignFlow } from './design-flow';
+import { solveTanhChains } from './tanh-chain';
 import { basinRate, deadZoneLine, dissipationRatio } from './measurements';
 import { arclengthTimes, evaluateFlow, type FlowSamples } from './sampling';
 import { solveFlow, type FlowSolution } from './solver';
@@ -59,9 +61,59 @@ function summarize(p: ModeFlowParams, initial: number[], flow: FlowSolution, sam
   };
 }
 
+/** The coupled flow of a design matrix (design-flow.ts): σ, b and ℓ recorded, the final point summarized. */
+function runDesignFlow(p: ModeFlowParams, design: number[][], initial: number[], ctx: RunContext): RunSummary {
+  const horizon = p.horizonMode === 'converged' ? 'converged' : p.horizonTime;
+  const flow = solveDesignFlow({ depth: p.depth, design, targets: p.targets, initial, tolerance: p.tolerance, horizon, rtol: p.rtol, samples: p.samples }, ctx.signal);
+  if (!flow.ok) {
+    if (flow.status === 'aborted') return {};
+    if (flow.status === 'non-finite') throw new DivergedError(flow.message);
+    throw new Error(`mode-flow integration with a design matrix failed (${flow.status}): ${flow.message}`);
+  }
+  ctx.progress(0.8);
+  flow.sigma.forEach((y, i) => ctx.emit({ metric: `sigma/${i}`, x: flow.t.slice(), y }));
+  flow.barrier.forEach((y, i) => ctx.emit({ metric: `barrier/${i}`, x: flow.t.slice(), y }));
+  ctx.emit({ metric: 'loss', x: flow.t, y: flow.loss });
+  ctx.progress(1);
+  return {
+    finalSigmas: flow.finalSigma,
+    finalLoss: flow.finalLoss,
+    horizon: flow.horizon,
+    solverSteps: flow.stats.acceptedSteps,
+    solverRejectedSteps: flow.stats.rejectedSteps,
+    rhsEvaluations: flow.stats.rhsEvaluations,
+  };
+}
+
+/** One scalar tanh chain per target (tanh-chain.ts): its output f recorded as sigma/<i>. */
+function runTanhChains(p: ModeFlowParams, initial: number[], ctx: RunContext): RunSummary {
+  const horizon = p.horizonMode === 'converged' ? 'converged' : p.horizonTime;
+  const chains = solveTanhChains({ depth: p.depth, targets: p.targets, initial, tolerance: p.tolerance, horizon, rtol: p.rtol, samples: p.samples }, ctx.signal);
+  if (!chains.ok) {
+    if (chains.status === 'aborted') return {};
+    if (chains.status === 'non-finite') throw new DivergedError(chains.message);
+    throw new Error(`tanh chain integration failed (${chains.status}): ${chains.message}`);
+  }
+  ctx.progress(0.8);
+  chains.outputs.forEach((y, i) => ctx.emit({ metric: `sigma/${i}`, x: chains.t.slice(), y }));
+  ctx.emit({ metric: 'loss', x: chains.t, y: chains.loss });
+  ctx.progress(1);
+  return {
+    escapeTimes: chains.escapeTimes,
+    timesToTolerance: chains.toleranceTimes,
+    finalLoss: chains.loss[chains.loss.length - 1],
+    horizon: chains.horizon,
+    solverSteps: chains.stats.acceptedSteps,
+    solverRejectedSteps: chains.stats.rejectedSteps,
+    rhsEvaluations: chains.stats.rhsEvaluations,
+  };
+}
+
 export function runModeFlow(p: ModeFlowParams, ctx: RunContext): RunSummary {
   const initial = initialSigmas(p);
   ctx.progress(0);
+  if (p.design) return runDesignFlow(p, p.design, initial, ctx);
+  if (p.activation === 'tanh') return runTanhChains(p, initial, ctx);
   const flow = solveFlow(
     {
       depth: p.depth,

@@ -29,7 +29,7 @@ export interface FlowFailure {
 /** The dead-zone step cap applies below this fraction of σ*, where the drift is within 1/8 of σ*. */
 const DEEP_DEAD_ZONE = 1 / 8;
 /** Fraction of the remaining dead-zone drift time one capped step may cover. */
-const DEAD_ZONE_STEP = 0.9;
+const DEAD_ZONE_STEP = 0.5;
 
 interface TrajectoryPiece {
   /** 'barrier': y = b; 'basin': y = log|d| with d = b − b* of fixed sign. */

@@ -36,13 +36,17 @@ export function twoPhaseTime(depth: number, target: number, sigma0: number, delt
  * dead-zone line b(0) + σ* t in barrier coordinates (Fig. 1b) and the τ_lin marker of eq. (6).
  */
 export function theoryOverlays(p: ModeFlowParams): TheorySeries[] {
+  // With a design matrix the modes couple: no per-mode dead-zone line, escape time or target level applies.
+  if (p.design) return [];
+  // A tanh chain's output has no barrier coordinate: only its target levels are drawn.
+  const levelsOnly = p.activation === 'tanh';
   const initial = initialSigmas(p);
   return p.targets.flatMap((target, index): TheorySeries[] => {
     const series: TheorySeries[] = [
       { id: 'targets', label: `σ* and σ*/2, mode ${index}`, kind: 'hline', x: [], y: [target, target / 2], index },
     ];
     const tauLin = linearizedEscapeTime(p.depth, target, initial[index]);
-    if (tauLin === null) return series;
+    if (tauLin === null || levelsOnly) return series;
     const b0 = barrier(p.depth, initial[index]);
     // Drawn until it reaches the target level β(σ*), past which the mode has saturated.
     const tLine = (barrier(p.depth, target) - b0) / target;
