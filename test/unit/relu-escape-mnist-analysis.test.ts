@@ -1,8 +1,9 @@
 // Issue 18 item 8: examples/relu-escape-mnist.json printed no checks. The family's MNIST analysis
-// checks, per run, what the runs show (docs/relu-escape.md): the escape from log 10 and a rank-one
-// last layer in every run, and for runs long enough for it (c × steps ≥ 2·10⁹) the late rank-two
-// escape. Synthetic summaries copy the CLI runs of both variants (seed 0); the quick variant also
-// runs here in-process.
+// checks, per run of depth ≥ 6, what the runs show (docs/relu-escape.md): the escape from the log 10
+// plateau, two plateaus, one dominant singular value per layer after the first escape and a rank-one
+// last layer, and for runs long enough for it (c × steps ≥ 2·10⁹) the late rank-two escape. Synthetic
+// summaries copy the CLI runs of both variants (seed 0); relu-escape-claims-quick.test.ts runs the
+// quick variant in-process and judges claim 004-8 from it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +12,6 @@ import { exampleFile, exampleSpec } from '../../src-main/contract/spec';
 import type { AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/relu-escape';
 import { examplesDir } from '../helpers/paths';
-import { fakeRunContext } from './fake-run-context';
 
 const example = exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, 'relu-escape-mnist.json'), 'utf8')));
 const mnist = () => family.analyses?.find((a) => a.id === 'mnist-escapes');
@@ -56,8 +56,9 @@ describe('relu-escape MNIST analysis', () => {
     expect(mnist()?.applies([input('quick', QUICK)])).toBe(true);
     const quick = checksOf([input('quick', QUICK)]);
     const full = checksOf([input('full', FULL)]);
-    expect(quick.length).toBe(3);
-    expect(full.length).toBe(5);
+    expect(quick.length).toBe(7);
+    expect(full.length).toBe(9);
+    expect(quick.filter((c) => c.claim === '004-8').length).toBe(6);
     for (const c of [...quick, ...full]) expect(c.pass, c.name).toBe(true);
     expect(full.find((c) => c.name.includes('second singular value'))?.value).toBeCloseTo(0.0906, 4);
   });
@@ -74,11 +75,20 @@ describe('relu-escape MNIST analysis', () => {
     expect(stuck[1]).toContain('second singular value');
   });
 
-  it('the quick variant, run in-process, passes its checks', async () => {
-    const params = family.params.parse(exampleSpec(example, 'quick')?.params);
-    const summary = await family.run(params, fakeRunContext());
-    const checks = checksOf([{ runId: 1, params, seed: 0, status: 'done', summary }]);
-    expect(checks.length).toBe(3);
-    for (const c of checks) expect(c.pass, `${c.name}: ${String(c.value)}`).toBe(true);
+  it('fails a run whose first plateau is not log 10, that shows one plateau, or whose deep layers stay high-rank', () => {
+    expect(failing([input('quick', { ...QUICK, plateauLevels: [2.2] })]).map((n) => n.replace(/^run \d+ \([^)]*\): /, ''))).toEqual([
+      'the first plateau sits at log 10 (its level)',
+      'two saddles, i.e. at least two plateaus (levels 2.200)',
+    ]);
+    const blurred = failing([input('quick', { ...QUICK, rankRatiosAfterFirstEscape: [0.3, 0.2, 0.1, 0.05, 0.03, 0.01] })]);
+    expect(blurred).toHaveLength(2);
+    expect(blurred[0]).toContain('deep layers 4–6');
+  });
+
+  it('lists runs shallower than Fig. 1’s depth 6 without checking them', () => {
+    const shallow = { ...input('quick', { ...QUICK, depth: 4 }), params: { ...exampleSpec(example, 'quick')?.params, depth: 4 } };
+    const result = analysisResult.parse(mnist()?.run([shallow]));
+    expect(result.rows).toHaveLength(1);
+    expect(result.checks).toEqual([]);
   });
 });

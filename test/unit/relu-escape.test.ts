@@ -27,7 +27,7 @@ import { reluEscapeParams } from '../../workers/families/relu-escape/params';
 import { detectPlateaus, lossPlateaus } from '../../workers/families/relu-escape/plateaus';
 import { buildProblem } from '../../workers/families/relu-escape/problem';
 import { projectedDescent, randomStart } from '../../workers/families/relu-escape/sphere-descent';
-import { widthSuccess } from '../../workers/families/relu-escape/width-success';
+import { largestDropInSe, trendZ, widthSuccess } from '../../workers/families/relu-escape/width-success';
 import { diagonal, fromRows, matmul, matmulNT, qr, randomGaussian } from '../../workers/numeric/matrix';
 import { singularValues } from '../../workers/numeric/svd';
 import { TopSingularValues } from '../../workers/families/relu-escape/top-singular';
@@ -434,7 +434,14 @@ describe('registration, charts and examples', () => {
     family.charts.forEach((c) => chartSpec.parse(c));
   });
 
-  for (const file of ['relu-escape-circle.json', 'relu-escape-mnist.json', 'relu-escape-depth.json']) {
+  for (const file of [
+    'relu-escape-circle.json',
+    'relu-escape-mnist.json',
+    'relu-escape-depth.json',
+    'relu-escape-rank-one.json',
+    'relu-escape-init-scale.json',
+    'relu-escape-mnist-depth.json',
+  ]) {
     it(`examples/${file} is a valid experiment of this family`, () => {
       const spec = exampleFile.parse(JSON.parse(readFileSync(new URL(`../../examples/${file}`, import.meta.url), 'utf8')));
       expect(spec.family).toBe('relu-escape');
@@ -448,15 +455,35 @@ describe('sweep analyses', () => {
 
   it('width-success pools restarts per width and checks the trend of Fig. 2 (right)', () => {
     const runs = [
-      input(1, { hiddenWidth: 4 }, { speeds: [0.41, 0.41, 0.3] }),
-      input(2, { hiddenWidth: 32 }, { speeds: [0.499, 0.41, 0.498] }),
-      input(3, { hiddenWidth: 32 }, { speeds: [0.497] }),
+      input(1, { hiddenWidth: 4 }, { speeds: [0.41, 0.41421, 0.3], restartMaxRankRatios: [0, 1e-9, 0.4] }),
+      input(2, { hiddenWidth: 32 }, { speeds: [0.499, 0.41, 0.498], restartMaxRankRatios: [0.5, 1e-6, 0.49] }),
+      input(3, { hiddenWidth: 32 }, { speeds: [0.497], restartMaxRankRatios: [0.5] }),
     ];
     expect(widthSuccess.applies(runs)).toBe(true);
     const result = widthSuccess.run(runs);
     expect(result.rows.map((r) => [r.width, r.restarts, r.fraction])).toEqual([[4, 3, 0], [32, 4, 0.75]]);
-    expect(result.checks.every((c) => c.pass)).toBe(true);
+    expect(result.checks.map((c) => [c.claim, c.pass])).toEqual([['004-13', true], ['004-13', true], ['004-11', true], ['004-11', true]]);
+    // Trend z by hand: N = 7, p = 3/7, Σnx = 26, Σnx² = 112 (x = log₂ width = 2, 5).
+    const p = 3 / 7;
+    expect(result.checks[0].value).toBeCloseTo((2 * (0 - 3 * p) + 5 * (3 - 4 * p)) / Math.sqrt(p * (1 - p) * (112 - 26 ** 2 / 7)), 12);
+    expect(result.checks[2].value).toBe(0.41421);
     expect(widthSuccess.applies([runs[0]])).toBe(false);
+    // A rank-one restart above √2 − 1 or a best speed short of 1/2 fails 004-11.
+    const wrong = widthSuccess.run([input(1, { hiddenWidth: 4 }, { speeds: [0.43], restartMaxRankRatios: [0] }), runs[1]]);
+    expect(wrong.checks.filter((c) => c.claim === '004-11').map((c) => c.pass)).toEqual([false, true]);
+  });
+
+  it('width-success: the trend test is the Pearson χ² of a 2 × 2 table, and a drop beyond 2 standard errors fails', () => {
+    // Two groups of 10, none then all succeed: χ² = N(ad − bc)²/(r₁r₂c₁c₂) = 20, so z = √20.
+    expect(trendZ([{ n: 10, k: 0, x: 0 }, { n: 10, k: 10, x: 1 }])).toBeCloseTo(Math.sqrt(20), 12);
+    expect(trendZ([{ n: 10, k: 0, x: 0 }, { n: 10, k: 0, x: 1 }])).toBeNull();
+    // 5/10 then 2/10: drop 0.3, pooled p = 0.35, SE = √(0.35·0.65·0.2).
+    expect(largestDropInSe([{ n: 10, k: 5 }, { n: 10, k: 2 }])).toBeCloseTo(0.3 / Math.sqrt(0.35 * 0.65 * 0.2), 12);
+    const falling = widthSuccess.run([
+      input(1, { hiddenWidth: 4 }, { speeds: Array(10).fill(0.49), restartMaxRankRatios: Array(10).fill(0.5) }),
+      input(2, { hiddenWidth: 8 }, { speeds: [...Array(5).fill(0.41), ...Array(5).fill(0.3)], restartMaxRankRatios: Array(10).fill(0) }),
+    ]);
+    expect(falling.checks.filter((c) => c.claim === '004-13').map((c) => c.pass)).toEqual([false, false]);
   });
 
   it('depth-speed flags a decrease of the best speed with depth (Prop. 3.2)', () => {

@@ -13,6 +13,8 @@ export interface Problem {
   x: Matrix;
   g: Matrix;
   cost: Cost;
+  /** ‖X − uvᵀ‖_F of near-rank-one data (Prop. 3.3's ε); absent for other data. */
+  noise?: number;
 }
 
 /**

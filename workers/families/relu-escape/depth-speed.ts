@@ -63,6 +63,7 @@ export const depthSpeed: AnalysisDefinition = {
           expected: 0,
           tolerance: `≤ ${TOLERANCE}`,
           pass: worst <= TOLERANCE,
+          claim: '004-6',
         },
       ],
       chart: {

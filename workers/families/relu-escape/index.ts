@@ -3,6 +3,11 @@
 // counter-example (Example 1), the norm growth of Prop. 2.2, and small-initialization MNIST training.
 import { defineFamily, type ChartSpec } from '../../family';
 import { depthSpeed } from './depth-speed';
+import { escapeFlowChecks } from './escape-flow-checks';
+import { initScale } from './init-scale';
+import { lowRankBounds } from './low-rank-bounds';
+import { plateauDistinctness } from './plateau-distinctness';
+import { rankOneCurve } from './rank-one-curve';
 import { mnistEscapes } from './mnist-escapes';
 import { reluEscapeParams } from './params';
 import { runReluEscape } from './run';
@@ -73,6 +78,9 @@ export const family = defineFamily({
     { name: 'flow/norm', label: '‖θ(t)‖, gradient flow from the best direction', x: 't' },
     { name: 'flow/closedForm', label: '‖θ(t)‖, Prop. 2.2 closed form', x: 't' },
     { name: 'flowLoss', label: 'loss along the flow (L₀ or C − C(0))', x: 't' },
+    { name: 'initFlow/speed', label: 'speed −L₀(√L θ̄) of the direction along the flow from α·θ̂₀', x: 'q' },
+    { name: 'initFlow/normOverScale', label: '‖θ‖/α along the flow from α·θ̂₀', x: 'q' },
+    { name: 'initFlow/time', label: 't along the flow from α·θ̂₀', x: 'q' },
     { name: 'trainLoss', label: 'MNIST training loss (cross-entropy, mean over the steps of a record)', x: 'step' },
     { name: 'paramNorm', label: '‖θ‖', x: 'step' },
     { name: 'plateauEscapes', label: 'detected escapes from loss plateaus', x: 'step', style: 'points' },
@@ -87,6 +95,9 @@ export const family = defineFamily({
     { id: 'sv-activations', title: 'Singular values of Z_ℓ^σ, best direction', x: { label: 'i', log: false }, y: { label: 's_i(Z_ℓ^σ)', log: false }, series: ['svActivations/'] },
     { id: 'norm-flow', title: 'Norm growth on the escape direction (Prop. 2.2)', x: { label: 't', log: false }, y: { label: '‖θ(t)‖', log: true }, series: ['flow/norm', 'flow/closedForm'] },
     { id: 'flow-loss', title: 'Loss along the flow', x: { label: 't', log: false }, y: { label: 'loss', log: false }, series: ['flowLoss'] },
+    { id: 'init-flow-speed', title: 'Flow from α·θ̂₀: speed of the direction in q-time (§2.1, independent of α)', x: { label: 'q', log: false }, y: { label: 's', log: false }, series: ['initFlow/speed'] },
+    { id: 'init-flow-norm', title: 'Flow from α·θ̂₀: ‖θ‖/α in q-time (§2.1)', x: { label: 'q', log: false }, y: { label: '‖θ‖/α', log: true }, series: ['initFlow/normOverScale'] },
+    { id: 'init-flow-time', title: 'Flow from α·θ̂₀: time t against q (t ∝ α^{2−L} at a given q)', x: { label: 'q', log: false }, y: { label: 't', log: false }, series: ['initFlow/time'] },
     { id: 'train-loss', title: 'MNIST: training loss and detected escapes (Fig. 1, left)', x: { label: 'step', log: false }, y: { label: 'cross-entropy', log: false }, series: ['trainLoss', 'plateauEscapes'] },
     { id: 'train-rank', title: 'MNIST: rank ratio per layer (deeper layers turn rank-one first)', x: { label: 'step', log: false }, y: { label: 'Σ_{i≥2}s_i²/Σs_i²', log: false }, series: ['rankRatio/'] },
     { id: 'train-rank-map', kind: 'heatmap', title: 'MNIST: rank ratio, layer × step', x: { label: 'step', log: false }, y: { label: 'layer', log: false }, series: ['rankRatio/'] },
@@ -95,5 +106,5 @@ export const family = defineFamily({
   ],
   run: runReluEscape,
   theory: theoryOverlays,
-  analyses: [widthSuccess, depthSpeed, mnistEscapes],
+  analyses: [widthSuccess, rankOneCurve, depthSpeed, escapeFlowChecks, lowRankBounds, initScale, mnistEscapes, plateauDistinctness],
 });

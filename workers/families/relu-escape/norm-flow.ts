@@ -6,7 +6,7 @@
 // Classical RK4 on a grid uniform in log ‖θ‖ of the closed form: the right-hand side jumps where a
 // pre-activation crosses zero (the optima sit on ReLU kinks), which stalls an adaptive integrator's
 // error control, while fixed steps scaled to the local time scale stay accurate.
-import type { Matrix } from '../../numeric/matrix';
+import { frobenius, type Matrix } from '../../numeric/matrix';
 import type { Cost } from './datasets';
 import { backward, forward, scaled, squaredNorm, traceInner, type Weights } from './network';
 
@@ -48,14 +48,29 @@ export interface FlowTrace {
   closedForm: Float64Array;
   /** L₀(θ(t)) or C(Y_θ(t)) − C(0). */
   loss: Float64Array;
+  /** ‖Y_θ(t)‖_F, the output size whose first passage through r is the escape time t₁(r) (§2.2). */
+  outputNorm: Float64Array;
 }
 
-function negativeGradient(theta: Weights, x: Matrix, g: Matrix, cost: Cost, loss: FlowOptions['loss']): { dtheta: Weights; value: number } {
+/** −∇ of L₀ or of C at θ, the loss value and the outputs Y_θ. */
+export function negativeGradient(theta: Weights, x: Matrix, g: Matrix, cost: Cost, loss: FlowOptions['loss']): { dtheta: Weights; value: number; y: Matrix } {
   const pass = forward(theta, x);
   const y = pass.pre[pass.pre.length - 1];
   const dY = loss === 'localized' ? g : cost.gradient(y);
   const grad = backward(theta, pass, dY);
-  return { dtheta: scaled(grad, -1), value: loss === 'localized' ? traceInner(g, y) : cost.value(y) };
+  return { dtheta: scaled(grad, -1), value: loss === 'localized' ? traceInner(g, y) : cost.value(y), y };
+}
+
+/** One classical RK4 step of θ′ = −∇L(θ) of size h, from the derivative f1 at θ. */
+export function rk4Step(theta: Weights, f1: Weights, h: number, x: Matrix, g: Matrix, cost: Cost, loss: FlowOptions['loss']): Weights {
+  const f2 = negativeGradient(plus(theta, f1, h / 2), x, g, cost, loss).dtheta;
+  const f3 = negativeGradient(plus(theta, f2, h / 2), x, g, cost, loss).dtheta;
+  const f4 = negativeGradient(plus(theta, f3, h), x, g, cost, loss).dtheta;
+  return theta.map((m, l) => ({
+    rows: m.rows,
+    cols: m.cols,
+    data: m.data.map((v, i) => v + (h / 6) * (f1[l].data[i] + 2 * f2[l].data[i] + 2 * f3[l].data[i] + f4[l].data[i])),
+  }));
 }
 
 function plus(a: Weights, b: Weights, h: number): Weights {
@@ -71,6 +86,7 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
   const norm = new Float64Array(n + 1);
   const closedForm = new Float64Array(n + 1);
   const loss = new Float64Array(n + 1);
+  const outputNorm = new Float64Array(n + 1);
   const unitSpeed = unitSphereSpeed(o.speed, depth);
   for (let k = 0; k <= n; k++) t[k] = timeToGrow(o.norm0, depth, unitSpeed, o.growth ** (k / n));
   let last = n;
@@ -79,19 +95,12 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
     norm[k] = Math.sqrt(squaredNorm(theta));
     closedForm[k] = closedFormNorm(o.norm0, depth, unitSpeed, t[k]);
     loss[k] = f1.value;
+    outputNorm[k] = frobenius(f1.y);
     if (k === n || o.signal?.aborted) {
       last = k;
       break;
     }
-    const h = t[k + 1] - t[k];
-    const f2 = negativeGradient(plus(theta, f1.dtheta, h / 2), x, g, cost, o.loss).dtheta;
-    const f3 = negativeGradient(plus(theta, f2, h / 2), x, g, cost, o.loss).dtheta;
-    const f4 = negativeGradient(plus(theta, f3, h), x, g, cost, o.loss).dtheta;
-    const next = theta.map((m, l) => ({
-      rows: m.rows,
-      cols: m.cols,
-      data: m.data.map((v, i) => v + (h / 6) * (f1.dtheta[l].data[i] + 2 * f2[l].data[i] + 2 * f3[l].data[i] + f4[l].data[i])),
-    }));
+    const next = rk4Step(theta, f1.dtheta, t[k + 1] - t[k], x, g, cost, o.loss);
     // A direction faster than s reaches the localized flow's finite-time blow-up (L > 2) before
     // the grid ends: stop where the norm leaves the range the grid resolves.
     const nextNorm = Math.sqrt(squaredNorm(next));
@@ -102,7 +111,7 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
     theta = next;
   }
   const cut = (a: Float64Array): Float64Array => a.slice(0, last + 1);
-  return { t: cut(t), norm: cut(norm), closedForm: cut(closedForm), loss: cut(loss) };
+  return { t: cut(t), norm: cut(norm), closedForm: cut(closedForm), loss: cut(loss), outputNorm: cut(outputNorm) };
 }
 
 /**
@@ -124,4 +133,35 @@ export function maxRelErrorToDoubling(flow: FlowTrace, norm0: number): number {
 export function impliedSpeed(norm0: number, depth: number, norm: number, t: number): number {
   const unit = depth === 2 ? Math.log(norm / norm0) / (2 * t) : (norm ** (2 - depth) - norm0 ** (2 - depth)) / ((2 - depth) * depth * t);
   return unit * depth ** (depth / 2);
+}
+
+/**
+ * §2.2's lower bound on the escape time t₁(r) − t₀ from ‖θ(t₀)‖ = norm0 at unit-sphere speed s₁:
+ * the time the closed form needs to reach the norm radius(r) that outputs of size r require. The
+ * paper's radius is √L r^{1/L}; ‖Y‖ ≤ (‖θ‖/√L)^L ‖X‖_F makes the true one √L (r/‖X‖_F)^{1/L}.
+ */
+export function escapeTimeBound(norm0: number, depth: number, unitSpeed: number, radius: number): number {
+  if (depth === 2) return Math.log(radius / norm0) / (2 * unitSpeed);
+  return (norm0 ** (2 - depth) - radius ** (2 - depth)) / ((depth - 2) * depth * unitSpeed);
+}
+
+/**
+ * The smallest t₁(r)/bound(r) over the localized flow's records, r = ‖Y_θ(t)‖_F at each record where
+ * the output reaches a new maximum (its first passage) and the bound is positive; null when none is.
+ * The bound takes the largest unit-sphere speed −L₀(θ̄) seen along the flow, so it is a bound on this
+ * trajectory whatever small drift of direction the flow makes; `inputNorm` null gives the printed bound.
+ */
+export function escapeTimeBoundRatio(flow: FlowTrace, norm0: number, depth: number, inputNorm: number | null): number | null {
+  let unitSpeed = 0;
+  flow.loss.forEach((l, k) => (unitSpeed = Math.max(unitSpeed, -l / flow.norm[k] ** depth)));
+  if (!(unitSpeed > 0)) return null;
+  let worst: number | null = null, reached = 0;
+  flow.outputNorm.forEach((r, k) => {
+    if (!(r > reached)) return;
+    reached = r;
+    const radius = Math.sqrt(depth) * (inputNorm === null ? r : r / inputNorm) ** (1 / depth);
+    const bound = escapeTimeBound(norm0, depth, unitSpeed, radius);
+    if (bound > 0) worst = Math.min(worst ?? Infinity, flow.t[k] / bound);
+  });
+  return worst;
 }

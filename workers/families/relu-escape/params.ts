@@ -8,13 +8,27 @@ const row = z.array(z.number().min(-1e6).max(1e6));
 export const reluEscapeParams = z
   .object({
     experiment: z
-      .enum(['escape', 'mnist'])
+      .enum(['escape', 'init-flow', 'mnist'])
       .default('escape')
-      .describe('"escape": escape directions at the origin by projected gradient descent on the sphere ‖θ‖² = L (§2–4); "mnist": small-initialization training on MNIST digits (§3.3, App. B).'),
+      .describe(
+        '"escape": escape directions at the origin by projected gradient descent on the sphere ‖θ‖² = L (§2–4); "init-flow": gradient flow from a ' +
+          'small random start α·θ̂₀ (§2.1: the direction in q-time does not depend on α; §5: weak balancedness); "mnist": small-initialization ' +
+          'training on MNIST digits (§3.3, App. B).',
+      ),
     dataset: z
-      .enum(['circle', 'gaussian', 'custom'])
+      .enum(['circle', 'gaussian', 'rank-one', 'custom'])
       .default('circle')
-      .describe('Escape data X: "circle" = N points x_j = (sin 2πj/N, cos 2πj/N) (Example 1); "gaussian" = i.i.d. N(0, 1) inputs (seeded); "custom" = the points in `inputs`.'),
+      .describe(
+        'Escape data X: "circle" = N points x_j = (sin 2πj/N, cos 2πj/N) (Example 1); "gaussian" = i.i.d. N(0, 1) inputs (seeded); ' +
+          '"rank-one" = X = uvᵀ + E with u, v ≥ 0 (|N(0, 1)| entries, seeded) and ‖E‖_F = `noise`·‖uvᵀ‖_F, near rank one as in Prop. 3.3 ' +
+          '(with "mse" its targets are wvᵀ, w ≥ 0, so G is aligned with v and Theorem 3.1 is not vacuous); "custom" = the points in `inputs`.',
+      ),
+    noise: z
+      .number()
+      .min(0)
+      .max(10)
+      .default(0.02)
+      .describe('"rank-one" data: the size of the full-rank part E relative to ‖uvᵀ‖_F (Prop. 3.3’s ε = noise·‖uvᵀ‖_F).'),
     points: z.number().int().min(2).max(2000).default(8).describe('Number of data points N (circle, gaussian).'),
     inputDim: z.number().int().min(1).max(1000).default(4).describe('Input dimension d_in of the gaussian data set.'),
     outputDim: z
@@ -61,10 +75,31 @@ export const reluEscapeParams = z
     flowLoss: z
       .enum(['localized', 'actual'])
       .default('localized')
-      .describe('Gradient flow started on the best escape direction (Prop. 2.2): on the localized loss L₀ (exact closed form) or on the actual cost C(Y_θ) (follows it until the escape).'),
+      .describe(
+        'Gradient flow started on the best escape direction (Prop. 2.2), or from α·θ̂₀ (init-flow): on the localized loss L₀ (exact closed form) ' +
+          'or on the actual cost C(Y_θ) (follows it until the escape).',
+      ),
+    initScale: z
+      .number()
+      .min(1e-12)
+      .max(10)
+      .default(1e-3)
+      .describe('init-flow: the scale α of the start α·θ̂₀, θ̂₀ a seeded Gaussian direction with ‖θ̂₀‖ = 1.'),
+    flowQ: z
+      .number()
+      .positive()
+      .max(1e4)
+      .default(40)
+      .describe('init-flow: how long the flow runs in the time q of §2.1, dq = ‖θ‖^{L−2} dt (the same q for every α).'),
     flowInitNorm: z.number().min(1e-8).max(1).default(1e-2).describe('‖θ(0)‖ of the flow: a small multiple of the found direction.'),
     flowGrowth: z.number().min(1.5).max(1e6).default(100).describe('The flow runs until the closed-form norm has grown by this factor.'),
-    flowSteps: z.number().int().min(100).max(1_000_000).default(4000).describe('RK4 steps of the flow, spaced uniformly in log ‖θ‖ of the closed form.'),
+    flowSteps: z
+      .number()
+      .int()
+      .min(100)
+      .max(1_000_000)
+      .default(4000)
+      .describe('RK4 steps of the flow: spaced uniformly in log ‖θ‖ of the closed form (escape), uniformly in q (init-flow).'),
     samples: z.number().int().min(20).max(8630).default(1000).describe('MNIST: training digits (class-balanced, from the `mnist` package, which ships at least 863 per class; the paper uses all 60 000).'),
     batchSize: z.number().int().min(1).max(1024).default(32).describe('MNIST: minibatch size (paper: 32).'),
     epochs: z.number().int().min(1).max(10_000).default(40).describe('MNIST: passes over the training digits (paper: 1000 on the full set).'),
@@ -121,7 +156,7 @@ export const reluEscapeParams = z
       if (bad >= 0) return issue('inputs', `point ${bad} has ${p.inputs[bad].length} coordinates, point 0 has ${d}`);
     }
     const n = pointCount(p);
-    if (p.gradient === 'alternating' && p.dataset === 'gaussian' && p.outputDim !== 1) issue('outputDim', 'alternating gradients have one output (d_out = 1)');
+    if (p.gradient === 'alternating' && (p.dataset === 'gaussian' || p.dataset === 'rank-one') && p.outputDim !== 1) issue('outputDim', 'alternating gradients have one output (d_out = 1)');
     if (p.gradient === 'cross-entropy' && p.outputDim < 2) issue('outputDim', 'cross-entropy needs at least 2 classes');
     if (p.gradient === 'mse' && p.dataset === 'custom') checkRows(p.targets, 'targets', n, issue);
     if (p.gradient === 'direct') checkRows(p.gradientMatrix, 'gradientMatrix', n, issue);

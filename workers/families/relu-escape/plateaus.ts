@@ -59,3 +59,25 @@ export function movingAverage(values: ArrayLike<number>, half: number): Float64A
   }
   return out;
 }
+
+/** A record is on a plateau when the smoothed loss moves less than this fraction across its window. */
+const PLATEAU_FLAT = 0.03;
+/** Half-width of that window, as a share of the records (3 records of 200). */
+const PLATEAU_WINDOW_SHARE = 0.015;
+
+/**
+ * How distinct a loss curve's plateaus are (paper 004 §5, Fig. 4 against Fig. 1): the share of the
+ * records at which the smoothed loss changes by less than 3 % across a window of ±1.5 % of the run.
+ * A staircase of flat plateaus and sudden drops gives nearly 1; a loss that keeps falling gives less.
+ * Null for a curve too short for one window.
+ */
+export function plateauDistinctness(loss: ArrayLike<number>): number | null {
+  const smooth = movingAverage(loss, LOSS_SMOOTHING_HALF_WIDTH);
+  const half = Math.max(1, Math.round(PLATEAU_WINDOW_SHARE * smooth.length));
+  let flat = 0, counted = 0;
+  for (let k = half; k + half < smooth.length; k++) {
+    counted++;
+    if (Math.abs(smooth[k + half] - smooth[k - half]) < PLATEAU_FLAT * smooth[k]) flat++;
+  }
+  return counted > 0 ? flat / counted : null;
+}

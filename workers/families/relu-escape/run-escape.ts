@@ -2,9 +2,12 @@
 // of the best direction found (Theorem 3.1), and the flow started on it (Prop. 2.2).
 import { DivergedError, type RunContext, type RunSummary } from '../../family';
 import { RANK_ONE_SPEED } from './circle';
-import { flowFromDirection, impliedSpeed, maxRelErrorToDoubling } from './norm-flow';
-import { layerStats, theoremBound, theoremConstant } from './layer-stats';
-import { layerSizes } from './network';
+import { frobenius } from '../../numeric/matrix';
+import { singularValues } from '../../numeric/svd';
+import { eulerResidual, homogeneityResidual } from './identities';
+import { escapeTimeBoundRatio, flowFromDirection, type FlowTrace, impliedSpeed, maxRelErrorToDoubling, unitSphereSpeed } from './norm-flow';
+import { layerStats, rankRatio, theoremBound, theoremConstant } from './layer-stats';
+import { layerSizes, type Weights } from './network';
 import { hiddenWidths, isCircleExample, type ReluEscapeParams } from './params';
 import { buildProblem } from './problem';
 import { type DescentResult, projectedDescent, randomStart } from './sphere-descent';
@@ -22,8 +25,16 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   ctx.progress(0);
 
   const results: DescentResult[] = [];
+  // Euler's identity and homogeneity (004-1) at every point the run visits and keeps.
+  let eulerMax = 0, homogeneityMax = 0;
+  const identitiesAt = (w: Weights): void => {
+    eulerMax = Math.max(eulerMax, eulerResidual(w, x, g));
+    homogeneityMax = Math.max(homogeneityMax, homogeneityResidual(w, x, g));
+  };
   for (let r = 0; r < p.restarts; r++) {
-    const result = projectedDescent(randomStart(sizes, ctx.rng), x, g, {
+    const start = randomStart(sizes, ctx.rng);
+    identitiesAt(start);
+    const result = projectedDescent(start, x, g, {
       steps: p.steps,
       stepSize: p.stepSize,
       stepDecay: p.stepDecay,
@@ -33,6 +44,7 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     });
     if (result.aborted) return {};
     if (!Number.isFinite(result.speed)) throw new DivergedError(`restart ${r}: non-finite speed ${result.speed}`);
+    identitiesAt(result.weights);
     results.push(result);
     ctx.emit({ metric: `restartSpeed/${r}`, x: result.steps, y: result.speeds });
     ctx.progress((DESCENT_SHARE * (r + 1)) / p.restarts);
@@ -53,7 +65,15 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   const c = best.speed > 0 ? theoremConstant(x, g, best.speed) : null;
   if (c !== null) ctx.emit({ metric: 'theoremBound', x: range(depth), y: range(depth).map((l) => theoremBound(c, l)) });
 
-  let flowError: { maxToDoubling: number; time: number; impliedSpeed: number } | null = null;
+  let flowError: {
+    maxToDoubling: number;
+    time: number;
+    impliedSpeed: number;
+    rateConstant: number;
+    boundRatio: number | null;
+    printedBoundRatio: number | null;
+    speedSpread: number | null;
+  } | null = null;
   if (best.speed > 0) {
     const flow = flowFromDirection(best.weights, x, g, problem.cost, {
       loss: p.flowLoss,
@@ -66,10 +86,16 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     if (ctx.signal.aborted) return {};
     if (!flow.norm.every(Number.isFinite)) throw new DivergedError('non-finite norm in the gradient flow');
     const last = flow.t.length - 1;
+    const implied = impliedSpeed(p.flowInitNorm, depth, flow.norm[last], flow.t[last]);
+    const localized = p.flowLoss === 'localized';
     flowError = {
       maxToDoubling: maxRelErrorToDoubling(flow, p.flowInitNorm),
       time: flow.t[last],
-      impliedSpeed: impliedSpeed(p.flowInitNorm, depth, flow.norm[last], flow.t[last]),
+      impliedSpeed: implied,
+      rateConstant: unitSphereSpeed(implied, depth),
+      boundRatio: localized ? escapeTimeBoundRatio(flow, p.flowInitNorm, depth, frobenius(x)) : null,
+      printedBoundRatio: localized ? escapeTimeBoundRatio(flow, p.flowInitNorm, depth, null) : null,
+      speedSpread: localized ? speedSpread(flow, depth) : null,
     };
     // Each chunk owns its arrays: the host transfers (detaches) them.
     ctx.emit({ metric: 'flow/norm', x: flow.t.slice(), y: flow.norm });
@@ -78,11 +104,17 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   }
   ctx.progress(1);
 
+  identitiesAt(best.weights);
   const circle = isCircleExample(p);
+  const rankOneNetwork = hiddenWidths(p).every((w) => w === 1) && x.rows === 2;
   return {
     bestSpeed: best.speed,
     meanSpeed: speeds.reduce((a, b) => a + b, 0) / speeds.length,
     speeds,
+    /** Per restart, the largest rank ratio Σ_{i≥2}s_i²/Σs_i² over its layers W_ℓ (≈ 0: a rank-one direction). */
+    restartMaxRankRatios: results.map((r) => Math.max(...r.weights.map((w) => rankRatio(singularValues(w))))),
+    /** Width-1 networks on 2-d data: per restart, the angle φ of W₁ = ‖W₁‖(cos φ, sin φ) (App. D.1), in [0, 2π). */
+    restartFirstLayerAngles: rankOneNetwork ? results.map((r) => firstLayerAngle(r.weights)) : null,
     fractionAboveRankOne: circle ? speeds.filter((s) => s > RANK_ONE_SPEED).length / speeds.length : null,
     depth,
     hiddenWidth: depth > 1 ? Math.min(...sizes.slice(1, -1)) : null,
@@ -91,10 +123,41 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     nonlinearityRatios: stats.nonlinearity,
     theoremConstant: c,
     theoremMinLayer: c === null ? null : c * c,
+    inputNorm: frobenius(x),
+    gradientNorm: frobenius(g),
+    /** Σ_{i≥2}s_i²/Σs_i² of X = Z₀^σ (Prop. 3.4 counts layers ℓ = 0 … L − 1). */
+    inputRankRatio: rankRatio(singularValues(x)),
+    /** ‖X − uvᵀ‖_F of the near-rank-one data (Prop. 3.3's ε); null for other data. */
+    dataNoise: problem.noise ?? null,
+    /** Largest |⟨θ, ∇L₀⟩ − L·L₀|/(‖θ‖‖∇L₀‖) over every restart's start and end (Euler, eq. (1)). */
+    eulerMaxResidual: eulerMax,
+    /** Largest |L₀(2θ) − 2^L L₀(θ)|/(2^L Σ|G||Y|) over the same points (degree-L homogeneity). */
+    homogeneityMaxResidual: homogeneityMax,
     /** Norm against Prop. 2.2 while the closed form at most doubles; later the blow-up amplifies any speed error. */
     flowMaxRelErrorToDoubling: flowError?.maxToDoubling ?? null,
     flowTime: flowError?.time ?? null,
     /** Speed implied by the flow's norm at its end (Prop. 2.2 inverted); equals bestSpeed on an exact escape direction. */
     flowImpliedSpeed: flowError?.impliedSpeed ?? null,
+    /** κ = (‖θ‖^{2−L} − ‖θ₀‖^{2−L})/((2−L)L t) at the flow's end: the rate constant Prop. 2.2's formula needs (s₁ = s·L^{−L/2}). */
+    flowRateConstant: flowError?.rateConstant ?? null,
+    /** (max − min)/first of the unit-sphere speed −L₀(θ̄(t)) along the localized flow: 0 on an exact escape direction. */
+    flowSpeedSpread: flowError?.speedSpread ?? null,
+    /** Smallest t₁(r)/bound(r) along the localized flow, bound with r/‖X‖_F (§2.2, corrected); ≥ 1 when the bound holds. */
+    escapeTimeBoundRatio: flowError?.boundRatio ?? null,
+    /** The same with the printed bound (r in place of r/‖X‖_F). */
+    escapeTimeBoundRatioPrinted: flowError?.printedBoundRatio ?? null,
   };
+}
+
+/** How much the direction's unit-sphere speed −L₀(θ̄) = −L₀(θ)/‖θ‖^L changes along the flow, relative to its start. */
+function speedSpread(flow: FlowTrace, depth: number): number {
+  const speeds = Array.from(flow.loss, (l, k) => -l / flow.norm[k] ** depth);
+  return (Math.max(...speeds) - Math.min(...speeds)) / speeds[0];
+}
+
+/** Angle of the first layer's (only) row in [0, 2π). */
+function firstLayerAngle(weights: Weights): number {
+  const [a, b] = weights[0].data;
+  const phi = Math.atan2(b, a);
+  return phi < 0 ? phi + 2 * Math.PI : phi;
 }

@@ -10,7 +10,7 @@ import { CLASSES, mnistTrainingSet, type MnistSet, PIXELS } from './mnist-data';
 import { DeviceMlp } from './device-mlp';
 import { layerSizes, randomWeights, squaredNorm, type Weights } from './network';
 import { hiddenWidths, type ReluEscapeParams } from './params';
-import { lossPlateaus } from './plateaus';
+import { lossPlateaus, plateauDistinctness } from './plateaus';
 import { TopSingularValues } from './top-singular';
 import { anchorSteps, pairSteps } from '../record-schedule';
 import { SeriesLog } from '../series-log';
@@ -151,6 +151,8 @@ function* train(be: ComputeBackend, p: ReluEscapeParams, set: MnistSet, weights:
     trainAccuracy,
     plateauCount: plateaus.length,
     plateauLevels: plateaus.map((pl) => pl.level),
+    /** Share of the records on a plateau (plateaus.ts): how distinct the plateaus are, Fig. 4 against Fig. 1. */
+    plateauDistinctness: plateauDistinctness(lossSeries),
     escapeSteps: escapes.map((k) => stepAxis[k]),
     firstEscapeStep: first === undefined ? null : stepAxis[first],
     rankRatiosAfterFirstEscape: first === undefined ? null : rankSeries.map((r) => r[first]),
