@@ -315,7 +315,9 @@ export const escapeTimeScaling: AnalysisDefinition = {
   description:
     'Bottleneck escape time t_esc (first σ = σ*/2) against ε per depth, with τ_lin of eq. (6). L ≥ 3: log–log slope over ' +
     'ε ≤ 10^−1.5 against −(L−2) (±0.03) and the constant against 1/((L−2)σ*) (±2%), from a free fit and a fit with ' +
-    'the slope fixed. L = 2: slope of t_esc against |log ε| against 1/σ*.',
+    'the slope fixed. L = 2: slope of t_esc against |log ε| against 1/σ*. Also the Fig. 2 caption\'s "τ_lin within 2%" against ' +
+    'the exact escape time by quadrature, and Cor. 5\'s T_δ against the measured time to tolerance as ε → 0. Tanh chains ' +
+    '(activation "tanh") are fitted on their own, slope only (§4.4).',
   applies(runs) {
     // Needs at least two initialization scales at one depth.
     return collectGroups(runs).groups.some((g) => new Set(g.points.map((pt) => pt.eps)).size >= 2);
