@@ -8,9 +8,9 @@ if (!existsSync(cli)) {
   console.error('saddle-lab: the app is not built yet; run `npm run build` in the Saddle Lab folder first.');
   process.exit(2);
 }
-// `run` with the default pool: start the pool's first thread before the CLI loads (src-main/cli/prestart.ts).
+// `run` and `claims` with the default pool: start the pool's first thread before the CLI loads (src-main/cli/prestart.ts).
 const [command, ...options] = process.argv.slice(2);
-if (command === 'run' && !options.some((option) => option.startsWith('--pool'))) {
+if ((command === 'run' || command === 'claims') && !options.some((option) => option.startsWith('--pool'))) {
   (await import(new URL('../dist/main/prestart.js', import.meta.url).href)).prestart();
 }
 await import(cli);

@@ -1,15 +1,16 @@
 // `saddle-lab`: run experiments and sweeps, list families, export data and serve the workbench,
 // all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { releaseEarlyRunPool } from '../core/run-pool';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
-import { describeIssues, ExpectedError, toApiError } from '../core/errors';
+import { ExpectedError, toApiError } from '../core/errors';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
-import { exampleFile, exampleSpec, type FamilyInfo, type FamilyProblem, type Run } from '../contract';
+import { ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
+import { claimsCommand, claimsUsage } from './claims-command';
+import { exampleFile, exampleSpec, type AnalysisResult, type FamilyInfo, type FamilyProblem, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
 
@@ -26,6 +27,7 @@ Commands:
       their parameters; families that fail to load are listed with the reason.
   export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|spec] [--out FILE] [--max-points N]
       Export runs' series as CSV, or an experiment as a spec file.
+${claimsUsage}
   serve [--port N] [--project FILE] [--family-path DIR]…
       Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
   --family-path DIR adds a folder of script and code families (docs/script-families.md) to the
@@ -59,6 +61,31 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'serve':
       return serveCommand(rest);
+    case 'claims': {
+      const { values } = parse(rest, {
+        paper: { type: 'string', multiple: true },
+        claim: { type: 'string', multiple: true },
+        quick: { type: 'boolean' },
+        json: { type: 'boolean' },
+        project: { type: 'string' },
+        report: { type: 'string' },
+        pool: { type: 'string' },
+        ...familyPathOption,
+      });
+      return claimsCommand(
+        {
+          papers: (values.paper as string[] | undefined) ?? [],
+          claims: (values.claim as string[] | undefined) ?? [],
+          quick: Boolean(values.quick),
+          json: Boolean(values.json),
+          project: values.project as string | undefined,
+          report: values.report as string | undefined,
+          poolSize: positiveInt(values.pool as string | undefined, '--pool'),
+          familyPaths: values['family-path'] as string[] | undefined,
+        },
+        { newService, examplesDir: paths.examplesDir, appVersion: __APP_VERSION__ },
+      );
+    }
     default:
       if ((clusterCommands as readonly string[]).includes(command)) {
         return runClusterCommand(command as ClusterCommand, rest, { newService, appVersion: __APP_VERSION__, workerFile: paths.workerFile });
@@ -106,36 +133,22 @@ async function runCommand(args: string[]): Promise<number> {
   const json = Boolean(values.json);
   const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
   service.warmUp();
-  const temp = values.project ? null : mkdtempSync(join(tmpdir(), 'saddle-lab-'));
-  const projectPath = resolve((values.project as string | undefined) ?? join(temp as string, 'run.saddle'));
+  const project = ProjectFile.at(values.project as string | undefined);
   try {
-    const validation = (await service.dispatch('experiments', 'validate', { spec })) as { ok: boolean; issues: { path: string; message: string }[] };
-    if (!validation.ok) throw new ExpectedError(`invalid spec ${specFile}: ${describeIssues(validation.issues)}`, validation.issues);
-    if (existsSync(projectPath)) await service.dispatch('projects', 'open', { path: projectPath });
-    else await service.dispatch('projects', 'new', { path: projectPath });
-    const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number; name: string };
-    const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
-    const progress = json ? null : new ProgressLine(runIds.length);
-    service.on((event, payload) => {
-      if (event === 'run.statuses' && progress) for (const change of (payload as { changes: { status: string }[] }).changes) progress.update(change);
-    });
-    await service.waitForExperiment(experiment.id);
-    progress?.end();
-    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
-    const analyses = (await service.dispatch('analyses', 'list', { experimentId: experiment.id })) as {
-      result: { id: string; title: string; checks: { name: string; value: number | null; expected: number | null; tolerance: string; pass: boolean }[]; notes: string[] };
-    }[];
+    await requireValidSpecFile(service, spec, specFile);
+    await project.load(service);
+    const { experiment, runs, analyses } = await runExperiment(service, spec, !json);
     if (json) {
       for (const r of runs) console.log(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
-      for (const a of analyses) console.log(JSON.stringify({ type: 'analysis', name: a.result.id, result: a.result }));
+      for (const a of analyses) console.log(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
     } else {
-      printRunReport(experiment.name, runs, analyses.map((a) => a.result));
-      console.log(temp ? '\n(no --project given: these results were not kept)' : `\nSaved in ${projectPath}`);
+      printRunReport(experiment.name, runs, analyses);
+      console.log(project.temporary ? '\n(no --project given: these results were not kept)' : `\nSaved in ${project.path}`);
     }
     return runs.every((r) => r.status === 'done') ? 0 : 1;
   } finally {
     await service.close();
-    if (temp) rmSync(temp, { recursive: true, force: true });
+    project.removeIfTemporary();
   }
 }
 
@@ -172,33 +185,7 @@ function formatDuration(seconds: number): string {
   return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
-class ProgressLine {
-  private finished = 0;
-  private readonly startedMs = Date.now();
-  private readonly tty = process.stderr.isTTY;
-
-  constructor(private readonly total: number) {}
-
-  update(payload: { status: string }): void {
-    if (['done', 'failed', 'diverged', 'cancelled'].includes(payload.status)) this.finished++;
-    if (!this.tty) return;
-    const elapsed = (Date.now() - this.startedMs) / 1000;
-    const eta = this.finished > 0 ? (elapsed * (this.total - this.finished)) / this.finished : NaN;
-    const bar = '#'.repeat(Math.round((20 * this.finished) / this.total)).padEnd(20, '.');
-    process.stderr.write(`\r[${bar}] ${this.finished}/${this.total} runs  ${elapsed.toFixed(1)} s  ETA ${Number.isNaN(eta) ? '?' : eta.toFixed(1)} s `);
-  }
-
-  end(): void {
-    if (this.tty) process.stderr.write('\n');
-    console.error(`${this.total} runs in ${((Date.now() - this.startedMs) / 1000).toFixed(2)} s`);
-  }
-}
-
-function printRunReport(
-  name: string,
-  runs: Run[],
-  analyses: { title: string; checks: { name: string; value: number | null; expected: number | null; tolerance: string; pass: boolean }[]; notes: string[] }[],
-): void {
+function printRunReport(name: string, runs: Run[], analyses: AnalysisResult[]): void {
   const counts = new Map<string, number>();
   for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   console.log(`${name}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);

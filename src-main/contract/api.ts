@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { analysisResult, familyCheck, familyInfo, familyProblem, runSource, runSummary, theorySeries } from './family-meta';
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
 import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
+import { claimId, claimsOverview, claimsReportFormat } from './claims';
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
@@ -269,6 +270,18 @@ export const api = {
         .strict(),
       z.object({ path: z.string().nullable() }),
     ),
+  },
+  /** The papers' claims (examples/claims/) and their verdicts, judged from the open project's stored analyses. */
+  claims: {
+    /** The catalog and every claim's status; with no project open every desktop claim is not-run. */
+    list: method(none, claimsOverview),
+    /** Creates an experiment from each example the claim names (its quick variant where it has one, or full) and starts its runs. */
+    reproduce: method(
+      z.object({ claimId, variant: z.enum(['quick', 'full']).default('quick') }).strict(),
+      z.object({ experimentIds: z.array(id) }),
+    ),
+    /** Every claim with its verdict, Saddle Lab's and the paper's numbers and the tolerance, with the app version and date. */
+    report: method(z.object({ format: claimsReportFormat }).strict(), z.object({ filename: z.string(), content: z.string() })),
   },
 } as const;
 

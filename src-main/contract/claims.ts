@@ -64,5 +64,33 @@ export const claimStatus = z.object({
   claim: claimSpec,
   verdict: claimVerdict,
   evidence: z.array(claimEvidence),
+  /** The check whose verdict is the claim's (the latest experiment's among them); null when not run or not here. */
+  decisive: claimEvidence.nullable(),
 });
 export type ClaimStatus = z.infer<typeof claimStatus>;
+
+/** A paper of the catalog, without its claims. */
+export const paperInfo = z.object({ paper: z.string(), title: z.string(), authors: z.string(), families: z.array(z.string()) });
+export type PaperInfo = z.infer<typeof paperInfo>;
+
+/** A claim's verdict read as numbers (core/claims-report.ts `claimNumbers`), for a page to show as they are. */
+export const claimNumbers = z.object({
+  /** Saddle Lab's number, from the deciding check. */
+  saddleLab: z.number().nullable(),
+  /** The paper's number or form: the check's where it names one, else the catalog's. */
+  paper: z.string().nullable(),
+  /** What the check compared with: the true value (exact computation) where the paper is wrong, else the paper's or closed-form value. */
+  expected: z.number().nullable(),
+  /** Paper-wrong: how far the paper's number is from the true one ("+4.6 %"); null otherwise. */
+  gap: z.string().nullable(),
+  /** The deciding check's tolerance, else the catalog's (with its reason). */
+  tolerance: z.string(),
+});
+export type ClaimNumbers = z.infer<typeof claimNumbers>;
+
+/** `claims.list`: the catalog and every claim's verdict, judged from the open project's stored analyses. */
+export const claimsOverview = z.object({ papers: z.array(paperInfo), claims: z.array(claimStatus.extend({ numbers: claimNumbers })) });
+export type ClaimsOverview = z.infer<typeof claimsOverview>;
+
+export const claimsReportFormat = z.enum(['md', 'tex', 'csv']);
+export type ClaimsReportFormat = z.infer<typeof claimsReportFormat>;

@@ -11,6 +11,7 @@ export const apiMethods = {
   analyses: ['list', 'compute'],
   dashboards: ['list', 'save', 'delete'],
   exports: ['csv', 'listPresets', 'savePreset', 'deletePreset', 'saveFile'],
+  claims: ['list', 'reproduce', 'report'],
 } as const;
 
 /** IPC channel names: the only strings the bridge speaks. */

@@ -8,7 +8,13 @@ import { paperClaims, type AnalysisRecord, type ClaimEvidence, type ClaimStatus,
 
 /** Every paper's claims, validated; a broken file is an error that names the file and the field. */
 export function loadClaimCatalog(dir: string): PaperClaims[] {
-  const files = readdirSync(dir).filter((f) => /^\d{3}\.json$/.test(f)).sort();
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    throw new ExpectedError(`cannot read the claims catalog ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const files = names.filter((f) => /^\d{3}\.json$/.test(f)).sort();
   const papers = files.map((file) => {
     let raw: unknown;
     try {
@@ -41,6 +47,7 @@ export interface ExperimentAnalyses {
 /**
  * Each claim's verdict from the checks that name it: fail if any fails, paper-wrong if Saddle Lab's
  * number is right and the paper's contradicts it, pass if every check passes; not-run without checks.
+ * `experiments` in the order they were made (ids ascending).
  */
 export function judgeClaims(catalog: PaperClaims[], experiments: ExperimentAnalyses[]): ClaimStatus[] {
   const evidenceByClaim = new Map<string, ClaimEvidence[]>();
@@ -67,7 +74,10 @@ export function judgeClaims(catalog: PaperClaims[], experiments: ExperimentAnaly
   return catalog.flatMap((paper) =>
     paper.claims.map((claim) => {
       const evidence = evidenceByClaim.get(claim.id) ?? [];
-      return { paper: paper.paper, claim, verdict: verdictOf(claim.notHere, evidence), evidence };
+      const verdict = verdictOf(claim.notHere, evidence);
+      // Experiments come in id order: the last check with the claim's verdict is the latest that decides it.
+      const decisive = evidence.findLast((e) => e.verdict === verdict) ?? null;
+      return { paper: paper.paper, claim, verdict, evidence, decisive };
     }),
   );
 }

@@ -11,6 +11,7 @@ import {
   type Namespace,
   type Output,
   type ParsedInput,
+  type ClaimsOverview,
   type Run,
   type RunStatus,
 } from '../contract';
@@ -24,6 +25,8 @@ import { familyCatalog } from './family-catalog';
 import { FamilyRegistry, projectFamiliesDir } from './family-registry';
 import { checkProjectFamilies, recordRunSource, restoreFamily, runSourceOf, storedFamilyEntries } from './family-provenance';
 import { loadExamples } from './examples';
+import { judgeClaims, loadClaimCatalog } from './claims';
+import { claimNumbers, claimsReport } from './claims-report';
 import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec } from './spec-validation';
 import { downsample } from '../../workers/numeric/downsample';
@@ -491,7 +494,47 @@ export class SaddleService {
           return { ok: true as const };
         },
       },
+      claims: {
+        list: () => this.claimsOverview(),
+        reproduce: ({ claimId, variant }) => this.reproduceClaim(claimId, variant),
+        report: ({ format }) => {
+          const { papers, claims } = this.claimsOverview();
+          const source = this.store ? `the stored analyses of ${this.store.path}` : 'no project: none open, nothing run';
+          return claimsReport(papers, claims, { format, appVersion: o.appVersion, date: new Date(), source });
+        },
+      },
     };
+  }
+
+  /** The claims catalog, read afresh (examples/claims/), judged from every experiment's stored analyses. */
+  private claimsOverview(): ClaimsOverview {
+    const catalog = loadClaimCatalog(join(this.options.examplesDir, 'claims'));
+    const store = this.store;
+    const experiments = store
+      ? store.listExperiments().map((e) => ({ experimentId: e.id, experimentName: e.name, records: store.listAnalyses(e.id) }))
+      : [];
+    const claims = judgeClaims(catalog, experiments).map((status) => ({ ...status, numbers: claimNumbers(status) }));
+    return { papers: catalog.map(({ claims: _claims, ...paper }) => paper), claims };
+  }
+
+  /** An experiment from each example the claim names, named after the claim, with its runs started. */
+  private reproduceClaim(claimId: string, variant: 'quick' | 'full'): { experimentIds: number[] } {
+    const store = this.requireStore();
+    const status = this.claimsOverview().claims.find((c) => c.claim.id === claimId);
+    if (!status) throw new ExpectedError(`no claim ${claimId} in the catalog`, [{ path: 'claimId', message: 'unknown claim' }]);
+    if (status.claim.notHere !== null) throw new ExpectedError(`claim ${claimId} is not reproducible here: ${status.claim.notHere}`, [{ path: 'claimId', message: 'not reproducible here' }]);
+    const examples = loadExamples(this.options.examplesDir);
+    const specs = status.claim.examples.map((name) => {
+      const example = examples.find((e) => e.file === `${name}.json`);
+      if (!example) throw new ExpectedError(`claim ${claimId} names example ${name}, which is not among the examples (examples/${name}.json)`);
+      // An example without a quick variant is small already (examples over a minute must have one).
+      const spec = variant === 'quick' ? (example.quick ?? example.spec) : example.spec;
+      return requireValidSpec({ ...spec, name: `${claimId} · ${spec.name}` });
+    });
+    const experimentIds = specs.map((spec) => store.insertExperiment(spec).id);
+    this.emit('experiments.changed', {});
+    for (const experimentId of experimentIds) this.startExperiment(experimentId);
+    return { experimentIds };
   }
 
   /** Stored series reduced for display: small reads inline, large ones in the pool's view thread. */

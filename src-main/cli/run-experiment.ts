@@ -1,0 +1,85 @@
+// The CLI's one run path, shared by `run` and `claims`: the project a command runs into, and an
+// experiment created, run to its end and read back with its analyses.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { SaddleService } from '../core/service';
+import { describeIssues, ExpectedError } from '../core/errors';
+import type { AnalysisRecord, AnalysisResult, Experiment, Run } from '../contract';
+
+/** The project a command runs into: the one named, or a temporary one removed afterwards. */
+export class ProjectFile {
+  private constructor(
+    readonly path: string,
+    private readonly tempDir: string | null,
+  ) {}
+
+  static at(named: string | undefined): ProjectFile {
+    if (named) return new ProjectFile(resolve(named), null);
+    const temp = mkdtempSync(join(tmpdir(), 'saddle-lab-'));
+    return new ProjectFile(join(temp, 'run.saddle'), temp);
+  }
+
+  get temporary(): boolean {
+    return this.tempDir !== null;
+  }
+
+  async load(service: SaddleService): Promise<void> {
+    await service.dispatch('projects', existsSync(this.path) ? 'open' : 'new', { path: this.path });
+  }
+
+  removeIfTemporary(): void {
+    if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
+  }
+}
+
+export async function requireValidSpecFile(service: SaddleService, spec: unknown, source: string): Promise<void> {
+  const validation = (await service.dispatch('experiments', 'validate', { spec })) as { ok: boolean; issues: { path: string; message: string }[] };
+  if (!validation.ok) throw new ExpectedError(`invalid spec ${source}: ${describeIssues(validation.issues)}`, validation.issues);
+}
+
+/**
+ * The CLI's one run path (`run` and `claims`): creates the experiment in the open project, starts
+ * its runs, waits until they have ended and their analyses are stored, and reads both back.
+ */
+export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean): Promise<{ experiment: Experiment; runs: Run[]; analyses: AnalysisResult[]; seconds: number }> {
+  const startedMs = Date.now();
+  const experiment = (await service.dispatch('experiments', 'create', { spec })) as Experiment;
+  const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
+  const progress = showProgress ? new ProgressLine(runIds.length) : null;
+  const stopListening = service.on((event, payload) => {
+    if (event !== 'run.statuses' || !progress) return;
+    for (const change of (payload as { changes: { experimentId: number; status: string }[] }).changes) if (change.experimentId === experiment.id) progress.update(change);
+  });
+  try {
+    await service.waitForExperiment(experiment.id);
+  } finally {
+    stopListening();
+  }
+  progress?.end();
+  const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+  const analyses = ((await service.dispatch('analyses', 'list', { experimentId: experiment.id })) as AnalysisRecord[]).map((a) => a.result);
+  return { experiment, runs, analyses, seconds: (Date.now() - startedMs) / 1000 };
+}
+
+class ProgressLine {
+  private finished = 0;
+  private readonly startedMs = Date.now();
+  private readonly tty = process.stderr.isTTY;
+
+  constructor(private readonly total: number) {}
+
+  update(payload: { status: string }): void {
+    if (['done', 'failed', 'diverged', 'cancelled'].includes(payload.status)) this.finished++;
+    if (!this.tty) return;
+    const elapsed = (Date.now() - this.startedMs) / 1000;
+    const eta = this.finished > 0 ? (elapsed * (this.total - this.finished)) / this.finished : NaN;
+    const bar = '#'.repeat(Math.round((20 * this.finished) / this.total)).padEnd(20, '.');
+    process.stderr.write(`\r[${bar}] ${this.finished}/${this.total} runs  ${elapsed.toFixed(1)} s  ETA ${Number.isNaN(eta) ? '?' : eta.toFixed(1)} s `);
+  }
+
+  end(): void {
+    if (this.tty) process.stderr.write('\n');
+    console.error(`${this.total} runs in ${((Date.now() - this.startedMs) / 1000).toFixed(2)} s`);
+  }
+}
