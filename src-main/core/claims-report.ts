@@ -40,7 +40,8 @@ export function claimFinding(status: ClaimStatus): string {
   const against = n.paper !== null ? `paper ${n.paper}` : `expected ${formatNumber(n.expected)}`;
   const reference = n.paper !== null && n.expected !== null && n.paper !== formatNumber(n.expected) ? `; expected ${formatNumber(n.expected)}` : '';
   const gap = n.gap ? `, paper off by ${n.gap}` : '';
-  return `Saddle Lab ${formatNumber(n.saddleLab)} vs ${against} (${n.tolerance})${reference}${gap}`;
+  const checks = status.evidence.length > 1 ? `, 1 of ${status.evidence.length} checks` : '';
+  return `Saddle Lab ${formatNumber(n.saddleLab)} vs ${against} (${n.tolerance})${reference}${gap} [${status.decisive?.name}${checks}]`;
 }
 
 /** `PASS        000-5   Prop. 4: Saddle Lab -1.0113 vs paper -1 (±0.03)`: the CLI's line. */

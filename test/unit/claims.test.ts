@@ -127,7 +127,7 @@ describe('judgeClaims', () => {
     const numbers = claimNumbers(byId.get('000-2')!);
     // (0.98 − 0.956) / 0.956 = +2.51 %
     expect(numbers).toEqual({ saddleLab: 0.956, paper: '0.98', expected: 0.956, gap: '+2.51 %', tolerance: '±1e-3' });
-    expect(claimLine(byId.get('000-2')!)).toBe('PAPER-WRONG  000-2   §000-2: Saddle Lab 0.956 vs paper 0.98 (±1e-3); expected 0.956, paper off by +2.51 %');
+    expect(claimLine(byId.get('000-2')!)).toBe('PAPER-WRONG  000-2   §000-2: Saddle Lab 0.956 vs paper 0.98 (±1e-3); expected 0.956, paper off by +2.51 % [check of 000-2, 1 of 2 checks]');
     expect(claimLine(byId.get('000-4')!)).toBe('NOT-HERE     000-4   §000-4: not reproducible here: needs GPU-days');
     expect(claimLine(byId.get('000-5')!)).toMatch(/^NOT-RUN {6}000-5 {3}§000-5: no stored check yet \(run mirror-descent-fig2\)$/);
   });
