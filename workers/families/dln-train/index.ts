@@ -5,6 +5,9 @@
 import { defineFamily } from '../../family';
 import { completionDepth, escapePrediction, plateauTable, richToLazy } from './analysis';
 import { channelReduction } from './channel-reduction';
+import { balanceLaw, initDefect } from './conservation-analyses';
+import { bottleneckLoss, saddleIndex } from './landscape-analyses';
+import { depthTimescale, modeLaw, saxeTimes, timescaleRatio, transitionWidth } from './mode-law-analyses';
 import { dlnTrainParams } from './params';
 import { runDlnTrain } from './run';
 import { theoryOverlays } from './theory';
@@ -88,5 +91,20 @@ export const family = defineFamily({
   ],
   run: runDlnTrain,
   theory: theoryOverlays,
-  analyses: [plateauTable, richToLazy, escapePrediction, completionDepth, channelReduction],
+  analyses: [
+    plateauTable,
+    richToLazy,
+    escapePrediction,
+    completionDepth,
+    bottleneckLoss,
+    saddleIndex,
+    balanceLaw,
+    initDefect,
+    modeLaw,
+    saxeTimes,
+    timescaleRatio,
+    transitionWidth,
+    depthTimescale,
+    channelReduction,
+  ],
 });

@@ -3,8 +3,8 @@
 // norm and Σσ^{2/L}. Records are kept (the summary and the plateau detector read them) and
 // streamed to the host in chunks.
 import type { RunContext } from '../../family';
-import { clone, frobenius, identity, type Matrix, matmulNT, matmulTN, scaleInPlace, subInPlace } from '../../numeric/matrix';
-import { singularValues, svd } from '../../numeric/svd';
+import { axpy, clone, frobenius, identity, type Matrix, matmul, matmulNT, matmulTN, scaleInPlace, subInPlace, zeros } from '../../numeric/matrix';
+import { singularValues, svd, type SVD } from '../../numeric/svd';
 import { topSingularValues, type SpectrumSettings } from '../../numeric/lanczos';
 import { createRng, type Rng } from '../../numeric/rng';
 import { measureHessian } from './hessian';
@@ -53,6 +53,33 @@ function alignment(weff: { U: Matrix; V: Matrix }, ref: { U: Matrix; V: Matrix }
   for (let r = 0; r < weff.U.rows; r++) du += column(weff.U, i, r) * column(ref.U, i, r);
   for (let r = 0; r < weff.V.rows; r++) dv += column(weff.V, i, r) * column(ref.V, i, r);
   return du * dv;
+}
+
+/**
+ * σ̇_α = u_αᵀẆ_eff v_α under gradient flow for the first `modes` singular triplets of W_eff, with
+ * Ẇ_eff = −Σ_l S_l ∇W_l P_l, ∇W_l = S_lᵀGP_lᵀ, S_l = W_{L:l+1}, P_l = W_{l−1:1} (paper 001 §3.3).
+ */
+export function sigmaVelocities(task: Task, layers: readonly Matrix[], weff: Matrix, d: SVD, modes: number): number[] {
+  const depth = layers.length;
+  const g = zeros(weff.rows, weff.cols);
+  task.lossAndGradient(weff, g);
+  const prefix: Matrix[] = [identity(layers[0].cols)];
+  for (let l = 0; l < depth - 1; l++) prefix.push(matmul(layers[l], prefix[l]));
+  const suffix: Matrix[] = new Array<Matrix>(depth);
+  suffix[depth - 1] = identity(weff.rows);
+  for (let l = depth - 1; l >= 1; l--) suffix[l - 1] = matmul(suffix[l], layers[l]);
+  const velocity = zeros(weff.rows, weff.cols);
+  for (let l = 0; l < depth; l++) {
+    const gradient = matmulNT(matmulTN(suffix[l], g), prefix[l]);
+    axpy(-1, matmul(matmul(suffix[l], gradient), prefix[l]), velocity);
+  }
+  return Array.from({ length: Math.min(modes, d.s.length) }, (_, alpha) => {
+    let sum = 0;
+    for (let i = 0; i < velocity.rows; i++) {
+      for (let j = 0; j < velocity.cols; j++) sum += column(d.U, alpha, i) * velocity.data[i * velocity.cols + j] * column(d.V, alpha, j);
+    }
+    return sum;
+  });
 }
 
 export class Recorder extends SeriesLog {
@@ -130,9 +157,22 @@ export class Recorder extends SeriesLog {
   /** Start vectors of the Lanczos spectra of wide networks. */
   private readonly spectrumRng = createRng(0x5bd1);
 
+  /** Per record, σ̇_α of the reference modes (kept for the summary, not streamed); null when not tracked. */
+  private velocities: number[][] | null = null;
+
+  /** Keep σ̇_α at every record (full-spectrum widths only): the run's summary reads them. */
+  trackSigmaVelocities(): void {
+    this.velocities = [];
+  }
+
+  get sigmaVelocityRecords(): readonly number[][] | null {
+    return this.velocities;
+  }
+
   /** σ(W_eff) by a full SVD: the singular values, alignment, nuclear and Schatten norms, effective rank. */
-  private recordSpectrum(weff: Matrix): void {
+  private recordSpectrum(weff: Matrix, layers: readonly Matrix[]): void {
     const d = svd(weff);
+    if (this.velocities) this.velocities.push(sigmaVelocities(this.task, layers, weff, d, this.modes));
     const s = d.s;
     for (let i = 0; i < Math.min(s.length, MAX_SERIES); i++) this.put(`sigma/${i}`, s[i]);
     for (let i = 0; i < Math.min(this.modes, s.length, MAX_SERIES); i++) this.put(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
@@ -155,7 +195,7 @@ export class Recorder extends SeriesLog {
     if (Math.max(weff.rows, weff.cols) > MAX_FULL_SPECTRUM_WIDTH) {
       // A full SVD is ~25 s at d = 1024: only the top singular values, by Lanczos on W_effᵀW_eff.
       topSingularValues(weff, Math.min(MAX_SERIES, weff.rows, weff.cols), this.spectrumRng).forEach((x, i) => this.put(`sigma/${i}`, x));
-    } else this.recordSpectrum(weff);
+    } else this.recordSpectrum(weff, layers);
     if (this.task.testLoss) this.put('testLoss', this.task.testLoss(weff));
     if (this.task.kind === 'completion' || this.task.kind === 'sensing') this.put('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
     if (layers.every((w) => Math.max(w.rows, w.cols) <= MAX_LAYER_SPECTRUM_WIDTH)) {

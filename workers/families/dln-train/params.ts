@@ -11,6 +11,10 @@ import { lambdaModeValues } from './balanced-init';
 export const MAX_STEPS = 10_000_000;
 /** Widths past 512 record only W_eff's top singular values (observables.ts); layers of 2048² doubles are 32 MB each. */
 const MAX_WIDTH = 2048;
+/** saddleIndex: the dense Hessian has (Σ n_l n_{l−1})² entries, kept so its Jacobi sweeps take well under a second. */
+export const MAX_SADDLE_PARAMETERS = 160;
+/** saddleIndex enumerates the 2^k − 1 proper subsets of at most this many modes. */
+export const MAX_SADDLE_MODES = 5;
 /** Sensing holds m × n_Ln₀ doubles (32 MB). */
 const MAX_SENSING_ENTRIES = 4_000_000;
 
@@ -196,6 +200,14 @@ export const dlnTrainParams = z
       .default(0)
       .describe('Rademacher probes of Hutchinson’s estimator of the Hessian trace (series hessianTrace, summary finalHessianTrace). 0: off.'),
     hessianEvery: z.number().int().min(1).max(1_000_000).default(10).describe('Measure the Hessian at every k-th record (records, count).'),
+    saddleIndex: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Target task, no bottleneck: also measure every saddle of the loss (paper 001 §2.2–2.3), the balanced representative of each proper subset S ' +
+          'of T’s modes, with its loss, gradient norm and Hessian index (negative eigenvalues of the exact dense Hessian). At most ' +
+          `${MAX_SADDLE_MODES} target values and ${MAX_SADDLE_PARAMETERS} parameters.`,
+      ),
     checkpoints: z
       .array(z.number().min(0))
       .max(100)
@@ -271,6 +283,17 @@ export const dlnTrainParams = z
       } catch (error) {
         ctx.addIssue({ code: 'custom', path: ['init'], message: (error as Error).message });
       }
+    }
+    if (p.saddleIndex) {
+      const k = sortedTargets(p).length, parameters = w.slice(1).reduce((n, width, l) => n + width * w[l], 0);
+      const problem =
+        p.task !== 'target' ? 'needs task "target"'
+        : p.depth < 2 ? 'needs depth ≥ 2 (a depth-1 loss has no saddles)'
+        : Math.min(...w.slice(1, -1)) < k ? `needs every hidden width ≥ the ${k} target values (no bottleneck)`
+        : k > MAX_SADDLE_MODES ? `enumerates 2^k − 1 saddles: at most ${MAX_SADDLE_MODES} target values, got ${k}`
+        : parameters > MAX_SADDLE_PARAMETERS ? `builds the dense Hessian: at most ${MAX_SADDLE_PARAMETERS} parameters, got ${parameters}`
+        : null;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['saddleIndex'], message: problem });
     }
     if (p.init === 'file' && p.initFile === undefined) {
       ctx.addIssue({ code: 'custom', path: ['initFile'], message: 'init "file" needs initFile, the path of a JSON file of layer matrices' });

@@ -10,10 +10,13 @@ import { createRng } from '../../numeric/rng';
 import { measureHessian } from './hessian';
 import { exactTwoLayerProducts } from './exact-two-layer';
 import { initialLayers } from './network';
-import { Recorder } from './observables';
+import { balanceMatrices, MAX_FULL_SPECTRUM_WIDTH, Recorder } from './observables';
+import { bernoulliReading, linearFlowError, maxRelativeGap, plateauSpectrumErrors, positiveValueAt, ratioPeak, valueAt } from './claim-measures';
+import { measureSaddles } from './saddle-index';
+import { frobenius, matmul } from '../../numeric/matrix';
 import { layerWidths, sortedTargets, stepCount, type DlnTrainParams } from './params';
 import { ESCAPE_FRACTION, segmentRun, type Segmentation } from './plateaus';
-import { gapTimescales, hasLinearizedEscapes, linearizedEscapeTimes, predictedSigmas, saxeTime, theoryKind } from './theory';
+import { gapTimescales, hasLinearizedEscapes, linearizedEscapeTimes, logisticMode, predictedSigmas, saxeTime, theoryKind } from './theory';
 import { buildTask, referenceValues, type Task } from './task';
 import { descentProgram } from './descent';
 import type { UpdateRule } from '../../compute/optimizers';
@@ -120,6 +123,42 @@ function completionSummary(task: Task, recorder: Recorder, convex: CompletionRes
   };
 }
 
+/** The 10 % and 90 % crossings of every mode, located on the flow's trajectory like the escapes. */
+const TRANSITION_FRACTIONS = [0.1, 0.9] as const;
+
+/** What paper 001's checks read of a run's series (examples/claims/001.json; claim-measures.ts). */
+function paperClaimSummary(p: DlnTrainParams, task: Task, initial: readonly Matrix[], final: readonly Matrix[], recorder: Recorder, seg: Segmentation, reference: number[], crossings: EscapeTracker[]): RunSummary {
+  const times = recorder.x;
+  const sigma = reference.map((_, alpha) => recorder.get(`sigma/${alpha}`));
+  const target = p.task === 'target';
+  const velocities = recorder.sigmaVelocityRecords;
+  const bernoulli = velocities ? bernoulliReading(p.depth, reference, sigma, velocities) : null;
+  const firstEscape = seg.escapeTimes[0] ?? null;
+  const peak = reference.length >= 2 ? ratioPeak(times, sigma[0], sigma[1]) : null;
+  const finalProduct = final.slice(1).reduce((acc, w) => matmul(w, acc), final[0]);
+  const saddles = p.saddleIndex ? measureSaddles(task, layerWidths(p), reference) : null;
+  return {
+    initialBalanceDefects: p.depth >= 2 ? balanceMatrices(initial).map(frobenius) : null,
+    linearFlowError: p.depth === 1 && target ? linearFlowError(task.reference, initial[0], final[0], times, sigma) : null,
+    logisticMaxRelativeError: p.depth === 2 && theoryKind(p) === 'mode-flow' ? maxRelativeGap(times, sigma, (alpha, t) => logisticMode(reference[alpha], p.initScale ** 2, t)) : null,
+    transitionStarts: crossings.length > 0 ? crossings[0].times : null,
+    transitionEnds: crossings.length > 0 ? crossings[1].times : null,
+    halfwayB: bernoulli?.halfwayB ?? null,
+    halfwayBDot: bernoulli?.halfwayBDot ?? null,
+    bernoulliResidual: bernoulli?.residual ?? null,
+    sigmasAtFirstModeEscape: firstEscape !== null ? sigma.map((y) => positiveValueAt(times, y, firstEscape)) : null,
+    ratioPeakTime: peak?.time ?? null,
+    ratioPeakGap: peak?.gap ?? null,
+    alignmentAtEscapes: target ? seg.escapeTimes.map((t, alpha) => (t === null || recorder.get(`alignment/${alpha}`).length === 0 ? null : valueAt(times, recorder.get(`alignment/${alpha}`), t))) : null,
+    plateauSpectrumErrors: target ? plateauSpectrumErrors(seg.plateaus, times, sigma, reference) : null,
+    finalSpectrum: task.kind === 'completion' ? Array.from(singularValues(finalProduct)) : null,
+    saddleSubsets: saddles?.map((m) => m.subset) ?? null,
+    saddleLosses: saddles?.map((m) => m.loss) ?? null,
+    saddleGradientNorms: saddles?.map((m) => m.gradientNorm) ?? null,
+    saddleIndices: saddles?.map((m) => m.negativeEigenvalues) ?? null,
+  };
+}
+
 function updateRule(p: DlnTrainParams): UpdateRule {
   if (p.optimizer === 'momentum') return { kind: 'momentum', learningRate: p.learningRate, momentum: p.momentum };
   if (p.optimizer === 'adam') return { kind: 'adam', learningRate: p.learningRate, beta1: p.beta1, beta2: p.beta2, epsilon: p.epsilon };
@@ -149,9 +188,12 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
   recorder.exportAt(p.optimizer === 'flow' ? (p.checkpoints ?? []) : checkpointSteps.map((s) => s * p.learningRate));
   // Completion and sensing read escapes against the learned spectrum, known only at the end: between records there.
   const escapes = task.kind === 'completion' || task.kind === 'sensing' ? null : new EscapeTracker(reference.map((s) => ESCAPE_FRACTION * s));
+  const crossings = p.optimizer === 'flow' && task.kind === 'target' ? TRANSITION_FRACTIONS.map((f) => new EscapeTracker(reference.map((s) => f * s))) : [];
+  // The network's own σ̇_α, for the Bernoulli form of the aligned mode law (paper 001 §5.3).
+  if (p.optimizer === 'flow' && p.depth >= 2 && theoryKind(p) === 'mode-flow' && Math.max(...widths) <= MAX_FULL_SPECTRUM_WIDTH) recorder.trackSigmaVelocities();
   let result: TrainResult;
   if (p.optimizer === 'flow') {
-    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan, extraTimes: p.checkpoints ?? [], escapes }, recorder, ctx);
+    result = flow(task, initial, widths, { horizon: p.horizon, rtol: p.rtol, records: plan, extraTimes: p.checkpoints ?? [], escapes, crossings }, recorder, ctx);
   } else {
     const descent = {
       learningRate: p.learningRate,
@@ -211,6 +253,7 @@ export async function runDlnTrain(p: DlnTrainParams, ctx: RunContext, options: S
     checkpointTimes: p.checkpoints ? recorder.checkpointTimes : null,
     finalHessianTop: finalHessian && hessian.topK > 0 ? Array.from(finalHessian.top) : null,
     finalHessianTrace: finalHessian?.trace ?? null,
+    ...paperClaimSummary(p, task, initial, result.layers, recorder, seg, reference, crossings),
     ...(task.kind === 'completion' ? completionSummary(task, recorder, convex) : {}),
     ...(task.kind === 'sensing' ? { recoveryError: recorder.last('recoveryError') } : {}),
   };

@@ -49,7 +49,8 @@ export function saxeTime(s: number, a0: number): number {
 export function gapTimescales(targets: readonly number[], eps: number): (number | null)[] {
   return targets.map((s, r) => {
     const gap = s - (targets[r + 1] ?? 0);
-    return gap > 0 ? Math.log(1 / eps) / gap : null;
+    // A repeated value (equal to rounding, e.g. √3 twice from an SVD) has no gap.
+    return gap > DEGENERATE * s ? Math.log(1 / eps) / gap : null;
   });
 }
 

@@ -79,6 +79,8 @@ export interface FlowOptions {
   extraTimes: number[];
   /** Follows every step for the escape times; null where the levels are known only at the end. */
   escapes: EscapeTracker | null;
+  /** Further levels located on the trajectory the same way (the 10 % and 90 % crossings of a transition). */
+  crossings?: EscapeTracker[];
 }
 
 export function flow(task: Task, initial: readonly Matrix[], widths: readonly number[], o: FlowOptions, recorder: Recorder, ctx: RunContext): TrainResult {
@@ -106,7 +108,8 @@ export function flow(task: Task, initial: readonly Matrix[], widths: readonly nu
   };
   const times = recordTimes(o.horizon, o.records, o.extraTimes);
   recordState(0, y0);
-  o.escapes?.start(bp.product(views(y0, initial)));
+  const trackers = [...(o.escapes ? [o.escapes] : []), ...(o.crossings ?? [])];
+  for (const tracker of trackers) tracker.start(bp.product(views(y0, initial)));
   let next = 1;
   const state = new Float64Array(size);
   let scale = 0;
@@ -122,7 +125,7 @@ export function flow(task: Task, initial: readonly Matrix[], widths: readonly nu
         recordState(times[next], step.evaluate(times[next], state));
         next++;
       }
-      if (o.escapes) followFlowStep(o.escapes, step, y, (at) => bp.product(views(at, initial)));
+      for (const tracker of trackers) followFlowStep(tracker, step, y, (at) => bp.product(views(at, initial)));
       ctx.progress(t / o.horizon);
     },
   });
