@@ -4,7 +4,7 @@
 // ε = 0.01 (ratio 1.0098) passes. Before, the check was ‖W_eff‖_* ≥ (1 − 1e-6)·min, true of every interpolant.
 // Depth's "lower rank" is judged against depth 2: effective rank at most 95 % of it and Σσ^{2/L} not larger.
 import { describe, expect, it } from 'vitest';
-import type { AnalysisRunInput } from '../../workers/family';
+import type { AnalysisRunInput, RunSummary } from '../../workers/family';
 import { family } from '../../workers/families/dln-train';
 import { completionDepth } from '../../workers/families/dln-train/analysis';
 import { dlnTrainParams } from '../../workers/families/dln-train/params';
@@ -12,7 +12,7 @@ import { fakeRunContext } from './fake-run-context';
 
 const base = { task: 'completion', dim: 10, targetSingularValues: [3, 2], singularVectors: 'random', observedFraction: 0.5, init: 'small-random', initScale: 0.01, optimizer: 'gd', learningRate: 0.05, horizon: 300 };
 
-function row(runId: number, depth: number, summary: Record<string, unknown>): AnalysisRunInput {
+function row(runId: number, depth: number, summary: RunSummary): AnalysisRunInput {
   return { runId, params: { ...base, depth }, seed: 0, status: 'done', summary };
 }
 
