@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/mode-flow';
-import { bregmanMinimizer } from '../../workers/families/mode-flow/bregman-minimizer';
+import { bregmanMinimizer, vertexMinimizer } from '../../workers/families/mode-flow/bregman-minimizer';
 import { implicitBias } from '../../workers/families/mode-flow/implicit-bias';
 import { tanhChain } from '../../workers/families/mode-flow/tanh-chain';
 import { fakeRunContext } from './fake-run-context';
@@ -65,6 +65,17 @@ describe('flow with a design matrix and the implicit-bias analysis (000-10)', ()
     const third = runs.map((r) => (r.summary?.finalSigmas as number[])[2]);
     expect(third[0]).toBeGreaterThan(third[1]);
     expect(third[1]).toBeGreaterThan(third[2]);
+  });
+
+  it('small init selects the ℓ¹ minimizer (1, 1, 0), not the ℓ^{2/3} minimizer (0, 0, 2.4) (Σσ^{2/3}: 2 against 1.79)', () => {
+    const l1 = vertexMinimizer(A, TEACHER, 1) as number[];
+    const quasi = vertexMinimizer(A, TEACHER, 2 / 3) as number[];
+    [1, 1, 0].forEach((v, i) => expect(l1[i]).toBeCloseTo(v, 12));
+    [0, 0, 2.4].forEach((v, i) => expect(quasi[i]).toBeCloseTo(v, 12));
+    const small = implicitBias.run([designRun(3, 0.03)]);
+    expect(small.checks[0].pass).toBe(true);
+    expect(small.rows[0].toL1 as number).toBeLessThan(0.01);
+    expect(small.rows[0].toQuasiNorm as number).toBeGreaterThan(0.9);
   });
 
   it('fails a limit that is another zero-loss point (the teacher)', () => {

@@ -11,7 +11,7 @@ const MAX_ITERATIONS = 200;
 const FEASIBILITY = 1e-14;
 
 /** Solves the square system Mx = v by Householder QR (M = QR, x = R⁻¹Qᵀv). */
-function solveSquare(rows: number[][], v: number[]): number[] {
+export function solveSquare(rows: number[][], v: number[]): number[] {
   const { q, r } = qr(fromRows(rows));
   const m = v.length;
   const qtv = Array.from({ length: m }, (_, i) => v.reduce((acc, vk, k) => acc + q.data[k * m + i] * vk, 0));
@@ -70,4 +70,42 @@ export function bregmanMinimizer(depth: number, design: readonly (readonly numbe
     point = next;
   }
   return { sigma: point.sigma, feasibility: norm(point.gradient) / scale, iterations: MAX_ITERATIONS, converged: false };
+}
+
+/** Subsets of {0 … n−1} of size k, in lexicographic order. */
+function* subsets(n: number, k: number, start = 0, chosen: number[] = []): Generator<number[]> {
+  if (chosen.length === k) {
+    yield [...chosen];
+    return;
+  }
+  for (let j = start; j <= n - (k - chosen.length); j++) yield* subsets(n, k, j + 1, [...chosen, j]);
+}
+
+/** Most bases tried by vertexMinimizer (C(n, m) grows fast). */
+const MAX_BASES = 20_000;
+
+/**
+ * argmin Σᵢ σᵢ^p over {Aσ = y, σ ≥ 0} for 0 < p ≤ 1 (p = 1: ℓ¹, an LP): a concave objective on a polytope
+ * is minimized at a vertex, so every basic feasible solution is tried. Null when there are too many
+ * bases or none is feasible.
+ */
+export function vertexMinimizer(design: readonly (readonly number[])[], targets: readonly number[], p: number): number[] | null {
+  const m = design.length, n = targets.length;
+  const y = design.map((row) => row.reduce((acc, a, j) => acc + a * targets[j], 0));
+  let count = 1;
+  for (let k = 0; k < m; k++) count = (count * (n - k)) / (k + 1);
+  if (m > n || count > MAX_BASES) return null;
+  let best: { value: number; sigma: number[] } | null = null;
+  for (const basis of subsets(n, m)) {
+    const x = solveSquare(design.map((row) => basis.map((j) => row[j])), y);
+    if (!x.every(Number.isFinite) || x.some((v) => v < -1e-12)) continue;
+    const sigma = new Array<number>(n).fill(0);
+    basis.forEach((j, k) => (sigma[j] = Math.max(0, x[k])));
+    // A singular basis can return a finite x that does not solve the system.
+    const residual = Math.hypot(...design.map((row, i) => row.reduce((acc, a, j) => acc + a * sigma[j], 0) - y[i]));
+    if (residual > 1e-9 * Math.hypot(...y)) continue;
+    const value = sigma.reduce((acc, v) => acc + v ** p, 0);
+    if (best === null || value < best.value) best = { value, sigma };
+  }
+  return best?.sigma ?? null;
 }
