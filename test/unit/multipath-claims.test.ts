@@ -127,6 +127,17 @@ describe('paper 002 checks read the runs', () => {
     expect(check(noFlip)?.pass).toBe(false);
   });
 
+  it('stopping boundary: a run settling 3 % inside 2/η makes the paper wrong, one above 2/η fails (002-5)', async () => {
+    const runs = await runExample('multipath-fig2', 'quick');
+    const check = (input: AnalysisRunInput[]) => analysisResult.parse(eosAnalysis.run(input)).checks.find((c) => c.claim === '002-5' && c.name.includes('stopping boundary'));
+    expect(check(runs)).toMatchObject({ pass: true, paperHolds: true, expected: 0 });
+    const at = (ratio: number) =>
+      runs.map((r) => (r.params.learningRate === 0.75 ? { ...r, summary: { ...r.summary, finalSharpness: (ratio * 2) / 0.75 } } : r));
+    expect(check(at(0.97))).toMatchObject({ pass: true, paperHolds: false, paperValue: 0 });
+    expect(check(at(0.97))?.value).toBeCloseTo(0.03, 12);
+    expect(check(at(1.01))?.pass).toBe(false);
+  });
+
   it('rank-k: a mode reported re-balanced below its threshold fails (24)', async () => {
     const runs = await runExample('multipath-rank-k', 'quick');
     const check = (input: AnalysisRunInput[]) => analysisResult.parse(eosAnalysis.run(input)).checks.find((c) => c.claim === '002-14');

@@ -110,6 +110,7 @@ export const phaseDiagram: AnalysisDefinition = {
           expected: 1,
           tolerance: `≥ ${AGREEMENT}`,
           pass: agreement !== null && agreement >= AGREEMENT,
+          claim: '002-5',
         },
       ],
       chart: {
