@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/mode-flow';
 import { bregmanMinimizer, vertexMinimizer } from '../../workers/families/mode-flow/bregman-minimizer';
+import { escapeTimeScaling } from '../../workers/families/mode-flow/escape-time-scaling';
 import { implicitBias } from '../../workers/families/mode-flow/implicit-bias';
 import { tanhChain } from '../../workers/families/mode-flow/tanh-chain';
 import { fakeRunContext } from './fake-run-context';
@@ -101,6 +102,27 @@ describe('scalar tanh chain (000-11)', () => {
       down[l] -= 1e-6;
       expect(gradient[l]).toBeCloseTo((tanhChain(up) - tanhChain(down)) / 2e-6, 8);
     });
+  });
+
+  it('the slope follows r, the layers at scale ε, not L: L = 4 with one layer at 1 has slope −1 (000-11)', () => {
+    const runs: AnalysisRunInput[] = [];
+    for (const unitLayers of [0, 1]) {
+      for (const initScale of [0.005, 0.008, 0.013, 0.02, 0.03]) {
+        const params = { depth: 4, unitLayers, targets: [1], activation: 'tanh', initScale };
+        runs.push({ runId: runs.length + 1, params, seed: 0, status: 'done', summary: family.run(family.params.parse(params), fakeRunContext()) as AnalysisRunInput['summary'] });
+      }
+    }
+    const checks = escapeTimeScaling.run(runs).checks.filter((c) => c.claim === '000-11');
+    expect(checks.map((c) => c.expected)).toEqual([-2, -1]);
+    checks.forEach((c) => expect(c.pass, `${c.name}: ${c.value}`).toBe(true));
+  });
+
+  it('refuses unit layers that leave fewer than 2 at scale ε, or on the linear channels, naming the field', () => {
+    for (const params of [{ depth: 3, unitLayers: 2, activation: 'tanh' }, { depth: 4, unitLayers: 1 }]) {
+      const parsed = family.params.safeParse(params);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error?.issues[0].path).toEqual(['unitLayers']);
+    }
   });
 
   it('depth 1 is linear: escape at t = ln((s − a₀)/(s/2))', () => {

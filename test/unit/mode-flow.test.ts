@@ -370,7 +370,7 @@ describe('mode-flow params', () => {
       properties: Record<string, { description?: string; default?: unknown }>;
     };
     expect(schema.type).toBe('object');
-    const keys = ['depth', 'targets', 'initScale', 'initialValues', 'design', 'activation', 'horizonMode', 'horizonTime', 'tolerance', 'rtol', 'samples'];
+    const keys = ['depth', 'targets', 'initScale', 'initialValues', 'design', 'activation', 'unitLayers', 'horizonMode', 'horizonTime', 'tolerance', 'rtol', 'samples'];
     expect(Object.keys(schema.properties).sort()).toEqual([...keys].sort());
     for (const key of keys) {
       expect(schema.properties[key].description, key).toBeTruthy();

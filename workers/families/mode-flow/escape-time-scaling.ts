@@ -38,6 +38,8 @@ interface ScalingGroup {
   target: number;
   /** 'tanh': scalar tanh chains (paper 000 §4.4), judged on the slope only; eq. (6)–(9) are the linear law's. */
   activation: 'linear' | 'tanh';
+  /** r: the layers at scale ε (L for the linear channels; L − unitLayers for a tanh chain), whose escape is ε^−(r−2). */
+  bottleneckLayers: number;
   points: ScalingPoint[];
 }
 
@@ -61,8 +63,8 @@ function collectGroups(runs: AnalysisRunInput[]): { groups: ScalingGroup[]; skip
     const escapes = run.summary.escapeTimes;
     const escape = Array.isArray(escapes) ? (escapes[b] ?? null) : null;
     const tolerances = run.summary.timesToTolerance;
-    const key = `${p.activation}:${p.depth}:${target}`;
-    const group = groups.get(key) ?? { depth: p.depth, target, activation: p.activation, points: [] };
+    const key = `${p.activation}:${p.depth}:${p.unitLayers}:${target}`;
+    const group = groups.get(key) ?? { depth: p.depth, target, activation: p.activation, bottleneckLayers: p.depth - p.unitLayers, points: [] };
     group.points.push({
       eps: p.initialValues ? initial[b] ** (1 / p.depth) : p.initScale,
       escape,
@@ -73,7 +75,9 @@ function collectGroups(runs: AnalysisRunInput[]): { groups: ScalingGroup[]; skip
     });
     groups.set(key, group);
   }
-  const sorted = [...groups.values()].sort((a, b) => a.activation.localeCompare(b.activation) || a.depth - b.depth || a.target - b.target);
+  const sorted = [...groups.values()].sort(
+    (a, b) => a.activation.localeCompare(b.activation) || a.depth - b.depth || b.bottleneckLayers - a.bottleneckLayers || a.target - b.target,
+  );
   sorted.forEach((g) => g.points.sort((a, b) => a.eps - b.eps));
   return { groups: sorted, skipped };
 }
@@ -83,6 +87,7 @@ type AnalysisCheck = AnalysisResult['checks'][number];
 
 const COLUMNS: AnalysisResult['columns'] = [
   { key: 'depth', label: 'L' },
+  { key: 'bottleneckLayers', label: 'r (layers at scale ε)' },
   { key: 'target', label: 'σ* (bottleneck)' },
   { key: 'branch', label: 'scaling' },
   { key: 'fitted', label: 'runs fitted (ε ≤ 10^−1.5)' },
@@ -170,9 +175,11 @@ const ratio = (value: number | null, reference: number | null): number | null =>
   value === null || reference === null ? null : value / reference;
 
 function analyzeGroup(g: ScalingGroup): GroupAnalysis {
-  const { depth, target } = g;
+  const { target } = g;
   const tanh = g.activation === 'tanh';
-  const label = `L = ${depth}, σ* = ${target}${tanh ? ', tanh chain' : ''}`;
+  // The fits and checks read the escape law's order r (= L for the linear channels).
+  const depth = g.bottleneckLayers;
+  const label = tanh ? `L = ${g.depth}, r = ${depth}, σ* = ${target}, tanh chain` : `L = ${depth}, σ* = ${target}`;
   const escaped = g.points.filter((pt): pt is ScalingPoint & { escape: number } => pt.escape !== null && pt.escape > 0);
   const window = escaped.filter((pt) => pt.eps <= FIT_MAX_EPS);
   const fit = depth >= 3 ? polynomialFit(depth, target, window) : depth === 2 ? logarithmicFit(target, window) : NO_FIT;
@@ -182,7 +189,8 @@ function analyzeGroup(g: ScalingGroup): GroupAnalysis {
   const errorLargest = finiteOrNull(tauLinError(largest));
   const errorSmallest = finiteOrNull(tauLinError(smallest));
   const row: Row = {
-    depth,
+    depth: g.depth,
+    bottleneckLayers: depth,
     target,
     branch: depth >= 3 ? 'ε^−(L−2)' : depth === 2 ? '|log ε|' : 'none',
     fitted: window.length,
@@ -296,15 +304,16 @@ function twoPhaseLimit(label: string, window: ScalingPoint[]): AnalysisCheck[] {
 }
 
 function chartOf(groups: ScalingGroup[]): NonNullable<AnalysisResult['chart']> {
-  const depthCounts = new Map<number, number>();
-  groups.forEach((g) => depthCounts.set(g.depth, (depthCounts.get(g.depth) ?? 0) + 1));
+  const base = (g: ScalingGroup): string => (g.activation === 'tanh' ? `tanh L = ${g.depth}, r = ${g.bottleneckLayers}` : `L = ${g.depth}`);
+  const baseCounts = new Map<string, number>();
+  groups.forEach((g) => baseCounts.set(base(g), (baseCounts.get(base(g)) ?? 0) + 1));
   const series = groups.flatMap((g) => {
-    const name = (depthCounts.get(g.depth) ?? 0) > 1 ? `L = ${g.depth}, σ* = ${g.target}` : `L = ${g.depth}`;
+    const name = (baseCounts.get(base(g)) ?? 0) > 1 ? `${base(g)}, σ* = ${g.target}` : base(g);
     const x = g.points.map((pt) => pt.eps);
-    return [
-      { name: `${name}: t_esc`, kind: 'scatter' as const, x, y: g.points.map((pt) => pt.escape) },
-      { name: `${name}: τ_lin (6)`, kind: 'line' as const, x, y: g.points.map((pt) => pt.tauLin) },
-    ];
+    const measured = { name: `${name}: t_esc`, kind: 'scatter' as const, x, y: g.points.map((pt) => pt.escape) };
+    // τ_lin (6) is the linear channels' prediction; a tanh chain has none.
+    if (g.activation === 'tanh') return [measured];
+    return [measured, { name: `${name}: τ_lin (6)`, kind: 'line' as const, x, y: g.points.map((pt) => pt.tauLin) }];
   });
   return { title: 'Escape time of the bottleneck mode against ε', x: { label: 'ε', log: true }, y: { label: 't_esc', log: true }, series };
 }

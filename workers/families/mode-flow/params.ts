@@ -52,6 +52,16 @@ export const modeFlowParams = z
         '"linear": the deep linear network channels (2); "tanh": each target learned by a scalar tanh chain f = w_L tanh(w_{L−1} ⋯ tanh(w₁)), ' +
           'every w_l(0) = ε, gradient flow on ½(f − σ*)² (paper 000 §4.4: the escape law of smooth nonlinear networks).',
       ),
+    unitLayers: z
+      .number()
+      .int()
+      .min(0)
+      .max(11)
+      .default(0)
+      .describe(
+        'Tanh chains only: how many of the top layers start at w = 1 instead of ε (count). The other r = L − unitLayers layers are the ' +
+          'bottleneck-scale layers of paper 000 §4.4, whose escape time is Θ(ε^−(r−2)); r must be at least 2.',
+      ),
     horizonMode: z
       .enum(['converged', 'time'])
       .default('converged')
@@ -93,6 +103,18 @@ export const modeFlowParams = z
     }
     if (p.design && p.activation === 'tanh') {
       ctx.addIssue({ code: 'custom', path: ['activation'], message: 'a design matrix couples linear channels only: use activation "linear" with design' });
+      return;
+    }
+    if (p.unitLayers > 0 && p.activation !== 'tanh') {
+      ctx.addIssue({ code: 'custom', path: ['unitLayers'], message: 'only tanh chains have layers at scale 1: use activation "tanh" or unitLayers 0' });
+      return;
+    }
+    if (p.depth - p.unitLayers < 2 && p.unitLayers > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unitLayers'],
+        message: `leaves r = ${p.depth - p.unitLayers} layer(s) at scale ε of ${p.depth}; the escape law needs r ≥ 2 (at most ${Math.max(0, p.depth - 2)} unit layers)`,
+      });
       return;
     }
     const rowLength = p.design?.findIndex((row) => row.length !== p.targets.length) ?? -1;

@@ -88,7 +88,7 @@ function runDesignFlow(p: ModeFlowParams, design: number[][], initial: number[],
 /** One scalar tanh chain per target (tanh-chain.ts): its output f recorded as sigma/<i>. */
 function runTanhChains(p: ModeFlowParams, initial: number[], ctx: RunContext): RunSummary {
   const horizon = p.horizonMode === 'converged' ? 'converged' : p.horizonTime;
-  const chains = solveTanhChains({ depth: p.depth, targets: p.targets, initial, tolerance: p.tolerance, horizon, rtol: p.rtol, samples: p.samples }, ctx.signal);
+  const chains = solveTanhChains({ depth: p.depth, targets: p.targets, initial, unitLayers: p.unitLayers, tolerance: p.tolerance, horizon, rtol: p.rtol, samples: p.samples }, ctx.signal);
   if (!chains.ok) {
     if (chains.status === 'aborted') return {};
     if (chains.status === 'non-finite') throw new DivergedError(chains.message);

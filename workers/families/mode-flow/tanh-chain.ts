@@ -1,8 +1,8 @@
 // Paper 000 §4.4 (Rawal and DeWeese): smooth nonlinear networks escape their saddle in
 // Θ(ε^{−(r−2)}), r the number of layers at scale ε. The smallest such network: a scalar tanh chain
-// f(w) = w_L tanh(w_{L−1} tanh(⋯ tanh(w₁x))), x = 1, every w_l(0) = ε (r = L), trained by gradient
-// flow on ½(f − σ*)². One chain per target, integrated by DOP853 in w; the escape is the first
-// f = ½σ*, event-located as for the linear channels.
+// f(w) = w_L tanh(w_{L−1} tanh(⋯ tanh(w₁x))), x = 1, the lower r layers at w(0) = ε and the top
+// L − r at w(0) = 1, trained by gradient flow on ½(f − σ*)². One chain per target, integrated by
+// DOP853 in w; the escape is the first f = ½σ*, event-located as for the linear channels.
 import { integrate, type SolverStats } from '../../numeric/ode';
 
 /** f and ∂f/∂w_l of the chain at input 1. */
@@ -50,8 +50,10 @@ export interface ChainFailure {
 export interface ChainProblem {
   depth: number;
   targets: readonly number[];
-  /** f(0) of each chain: w_l(0) = f(0)^{1/L} before the tanh (ε^L for initScale ε). */
+  /** Per chain: the bottleneck layers start at w = initial^{1/L} (ε for initScale ε). */
   initial: readonly number[];
+  /** The top layers that start at w = 1 instead (r = L − unitLayers layers at scale ε). */
+  unitLayers: number;
   tolerance: number;
   horizon: number | 'converged';
   rtol: number;
@@ -67,7 +69,7 @@ export function solveTanhChains(problem: ChainProblem, signal?: AbortSignal): Ch
   for (let i = 0; i < targets.length; i++) {
     const s = targets[i];
     const scratch = new Float64Array(depth);
-    const w0 = new Float64Array(depth).fill(problem.initial[i] ** (1 / depth));
+    const w0 = Float64Array.from({ length: depth }, (_, l) => (l >= depth - problem.unitLayers ? 1 : problem.initial[i] ** (1 / depth)));
     const result = integrate(
       (_t, w, dwdt) => {
         const r = tanhChain(w, scratch) - s;
