@@ -97,5 +97,8 @@ describe('paper 001: every claim judged from the quick variants', () => {
     const gap = evidence('001-16', /mode 1: escape time/);
     expect(gap?.paperValue as number).toBeCloseTo(Math.log(1e3), 6);
     expect(gap?.value as number).toBeLessThan(1);
+    const separation = evidence('001-16', /mode 2 separates from mode 1/);
+    expect([separation?.verdict, separation?.paperValue as number]).toEqual(['paper-wrong', Math.log(1e3)]);
+    expect(separation?.value as number).toBeLessThan(0.5);
   }, 120_000);
 });

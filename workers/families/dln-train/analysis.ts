@@ -366,6 +366,26 @@ export const escapePrediction: AnalysisDefinition = {
         paperHolds: claimed / predicted <= GAP_CLAIM_FACTOR && predicted / claimed <= GAP_CLAIM_FACTOR,
       });
     }
+    // The notes' worked example (s = 10, 9, 1; ε = 1e-3): mode 2 takes log(1/ε)/(s₁ − s₂) ≈ 6.9 to separate from mode 1.
+    for (const r of done.filter((x) => startsAtOrigin(x) && sortedTargets(x.params).length >= 2)) {
+      const [s1, s2] = sortedTargets(r.params);
+      const [m1, m2] = [1, 2].map((mode) => rows.find((row) => row.run === r.runId && row.mode === mode));
+      if (!m1 || !m2 || m1.predicted === null || m2.predicted === null || (m2.predicted as number) > r.params.horizon || s1 <= s2 * (1 + 1e-9)) continue;
+      const predicted = (m2.predicted as number) - (m1.predicted as number);
+      const measured = m1.measured !== null && m2.measured !== null ? (m2.measured as number) - (m1.measured as number) : null;
+      if (predicted <= 0) continue;
+      const claimed = Math.log(1 / r.params.initScale) / (s1 - s2);
+      checks.push({
+        name: `run ${r.runId}: mode 2 separates from mode 1 after t₂ − t₁, next to the notes’ log(1/ε)/(s₁ − s₂)`,
+        value: measured,
+        expected: predicted,
+        tolerance: `${ESCAPE_PREDICTION_TOLERANCE * 100} % of t₂ relative; the notes' time holds within a factor ${GAP_CLAIM_FACTOR}`,
+        pass: measured !== null && Math.abs(measured - predicted) <= ESCAPE_PREDICTION_TOLERANCE * (m2.predicted as number),
+        claim: '001-16',
+        paperValue: claimed,
+        paperHolds: claimed / predicted <= GAP_CLAIM_FACTOR && predicted / claimed <= GAP_CLAIM_FACTOR,
+      });
+    }
     const ratios = rows.map((row) => row.claimRatio as number | null).filter((v): v is number => v !== null);
     const off = ratios.filter((v) => Math.abs(v - 1) > 0.1).length;
     return {
