@@ -3,6 +3,7 @@
 import { onMounted, watch } from 'vue';
 import { useAnalysesStore } from '../stores/analyses';
 import { useAppStore } from '../stores/app';
+import { useClaimsStore } from '../stores/claims';
 import { useDashboardStore } from '../stores/dashboard';
 import { useExperimentsStore } from '../stores/experiments';
 import { useFamiliesStore } from '../stores/families';
@@ -19,11 +20,12 @@ export function useBootstrap(): void {
   useSeriesStore();
   useAnalysesStore();
   useDashboardStore();
+  const claims = useClaimsStore();
 
   async function loadAll(): Promise<void> {
     // The open project is asked for with the rest, not after it: a late answer (examples are slow
     // on a busy machine) reloaded the project the user had created meanwhile, mid-sweep.
-    await Promise.all([app.loadInfo(), families.load(), experiments.loadExamples(), project.refresh()]);
+    await Promise.all([app.loadInfo(), families.load(), experiments.loadExamples(), project.refresh(), claims.refresh()]);
   }
 
   onMounted(() => void loadAll());

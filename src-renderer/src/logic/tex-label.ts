@@ -123,3 +123,11 @@ export function proseParts(text: string): ProsePart[] {
   }
   return parts;
 }
+
+/** A claim's statement, inline math between $…$ (written for KaTeX) apart from the words around it. */
+export function inlineMathParts(text: string): ProsePart[] {
+  return text
+    .split(/\$([^$]+)\$/)
+    .map((piece, i) => ({ tex: i % 2 === 1, text: piece }))
+    .filter((part) => part.text !== '');
+}

@@ -25,6 +25,8 @@ export const useAppStore = defineStore('app', () => {
   const connection = shallowRef<ConnectionStatus>(saddleClient().connection.status());
   const errors = ref<BannerError[]>([]);
   const helpOpen = ref(false);
+  /** The window's main view: the experiment workbench, or the papers' claims. */
+  const view = ref<'workbench' | 'papers'>('workbench');
   let nextErrorId = 1;
 
   saddleClient().connection.onStatus((status) => {
@@ -66,5 +68,5 @@ export const useAppStore = defineStore('app', () => {
     saddleClient().connection.retryNow();
   }
 
-  return { info, gpu, host, connection, errors, helpOpen, report, dismiss, attempt, loadInfo, retryConnection };
+  return { info, gpu, host, connection, errors, helpOpen, view, report, dismiss, attempt, loadInfo, retryConnection };
 });
