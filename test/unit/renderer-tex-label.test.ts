@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tooltipHtml } from '../../src-renderer/src/charts/axes';
-import { proseParts, texToUnicode } from '../../src-renderer/src/logic/tex-label';
+import { inlineMathParts, proseParts, texToUnicode } from '../../src-renderer/src/logic/tex-label';
 
 describe('TeX labels as Unicode text', () => {
   // Labels the families ship (multipath, dln-train, relu-escape, steepest) and what a reader should see.
@@ -65,5 +65,23 @@ describe('chart tooltips name series as the legend does', () => {
     const html = tooltipHtml({ seriesName: '\\tau_{lin}', seriesType: 'heatmap', name: '', marker, value: [1, 2, 0.5] }, 'item');
     expect(html.startsWith('<div>τₗᵢₙ</div>')).toBe(true);
     expect(html).toContain('>0.5</span>');
+  });
+});
+
+describe('a claim statement: inline math between $…$ for KaTeX, the words around it as text', () => {
+  it('splits at the dollars and keeps every character', () => {
+    const statement = 'For $L \\ge 3$ the escape time scales as $\\varepsilon^{-(L-2)}$.';
+    expect(inlineMathParts(statement)).toEqual([
+      { tex: false, text: 'For ' },
+      { tex: true, text: 'L \\ge 3' },
+      { tex: false, text: ' the escape time scales as ' },
+      { tex: true, text: '\\varepsilon^{-(L-2)}' },
+      { tex: false, text: '.' },
+    ]);
+  });
+
+  it('leaves text without math, and a lone dollar, as text', () => {
+    expect(inlineMathParts('no math here')).toEqual([{ tex: false, text: 'no math here' }]);
+    expect(inlineMathParts('costs $5')).toEqual([{ tex: false, text: 'costs $5' }]);
   });
 });
