@@ -12,7 +12,15 @@ import { balanceDrift, balanceMatrices, balanceRates, eulerResidual, homogeneity
 import { initScale } from '../../workers/families/relu-escape/init-scale';
 import { lowRankBounds } from '../../workers/families/relu-escape/low-rank-bounds';
 import { layerSizes, localizedLossAndGradient, randomWeights, scaled, type Weights } from '../../workers/families/relu-escape/network';
-import { closedFormNorm, escapeTimeBound, escapeTimeBoundRatio, flowFromDirection, timeToGrow } from '../../workers/families/relu-escape/norm-flow';
+import {
+  closedFormNorm,
+  doublingIndex,
+  escapeTimeBound,
+  escapeTimeBoundRatio,
+  flowFromDirection,
+  impliedSpeed,
+  timeToGrow,
+} from '../../workers/families/relu-escape/norm-flow';
 import { reluEscapeParams } from '../../workers/families/relu-escape/params';
 import { plateauDistinctness as plateauDistinctnessAnalysis } from '../../workers/families/relu-escape/plateau-distinctness';
 import { plateauDistinctness } from '../../workers/families/relu-escape/plateaus';
@@ -30,6 +38,7 @@ const run = (runId: number, params: Record<string, unknown>, summary: Record<str
   summary: summary as AnalysisRunInput['summary'],
 });
 const checks = (result: unknown) => analysisResult.parse(result).checks;
+const relErr = (a: number, b: number): number => Math.abs(a / b - 1);
 
 describe('identities of the ReLU network at random points (004-1, 004-14)', () => {
   const rng = createRng(5);
@@ -93,6 +102,25 @@ describe('the escape-time bound of §2.2 (004-4)', () => {
     expect(escapeTimeBoundRatio(flow, norm0, depth, frobenius(x))).toBeCloseTo(expected, 5);
     expect(expected).toBeGreaterThan(1);
     expect(escapeTimeBoundRatio(flow, norm0, depth, null)).toBeLessThan(1);
+  });
+});
+
+describe('the flow against Prop. 2.2 (004-3)', () => {
+  it('a flow that outruns its time grid (L = 6) stops while resolved, and the rate it implies is its own, not the grid’s', () => {
+    const x = fromRows([[1, 2, 0.5], [0.3, 1, 2]]);
+    const g = fromRows([[-1, -1, -1]]);
+    const s = Math.hypot(3.5, 3.3), depth = 6, norm0 = 0.01;
+    const rho = rankOneDirection(layerSizes(2, [3, 3, 3, 3, 3], 1), Math.atan2(3.3, 3.5), 1);
+    // The grid is built for a speed 5 % too slow; the flow runs at the true s and outruns it.
+    const flow = flowFromDirection(rho, x, g, quadraticCost(g), { loss: 'localized', norm0, growth: 100, steps: 4000, speed: s / 1.05 });
+    const k = doublingIndex(flow, norm0);
+    expect(relErr(impliedSpeed(norm0, depth, flow.norm[k], flow.t[k]), s)).toBeLessThan(1e-3);
+    // It stops where one step outgrows the grid, before a coarse step could throw θ into a dead network
+    // (whose frozen norm, read near the blow-up time, would imply the grid's speed whatever the flow did).
+    const last = flow.t.length - 1;
+    expect(last).toBeLessThan(4000);
+    expect(flow.loss[last]).toBeLessThan(0);
+    expect(relErr(impliedSpeed(norm0, depth, flow.norm[last], flow.t[last]), s)).toBeLessThan(1e-3);
   });
 });
 

@@ -32,7 +32,8 @@ export const family = defineFamily({
   summary:
     'Deep bias-free ReLU networks near the origin: escape directions as minimizers of the localized loss Tr[GᵀY_θ] on the ' +
     'sphere ‖θ‖² = L, their speeds and per-layer low-rank structure, the circle example where a rank-two direction beats ' +
-    'every rank-one one, the norm growth along an escape direction, and small-initialization training on MNIST digits.',
+    'every rank-one one, the norm growth along an escape direction, the flow from a small random start (its direction does not depend ' +
+    'on the scale; weak balancedness), and small-initialization training on MNIST digits.',
   references: [
     { label: 'Bantzis, Simon, Jacot: saddle-to-saddle dynamics in deep ReLU networks', paper: PAPER, section: '§2–4, App. A, B, D' },
   ],
@@ -48,6 +49,16 @@ export const family = defineFamily({
       label: 'Norm growth on an escape direction (Prop. 2.2)',
       tex: '\\|\\theta(t)\\| = \\big(\\|\\theta_0\\|^{2-L} + (2-L)Ls\\,t\\big)^{\\frac{1}{2-L}}\\ (L \\ne 2),\\quad \\|\\theta_0\\|e^{2st}\\ (L = 2)',
       ref: 'paper 004 Prop. 2.2 / A.2',
+    },
+    {
+      label: 'Direction in q-time (§2.1, Prop. A.1)',
+      tex: 'dq = \\|\\theta\\|^{L-2}dt,\\quad \\partial_q\\bar\\theta = -(I - \\bar\\theta\\bar\\theta^\\top)\\nabla\\mathcal L_0(\\bar\\theta),\\quad \\|\\theta(q)\\| = \\alpha\\,C(q)',
+      ref: 'paper 004 §2.1',
+    },
+    {
+      label: 'Weak balancedness (§5)',
+      tex: '\\tfrac{d}{dt}\\operatorname{diag}\\big(W_{\\ell+1}^\\top W_{\\ell+1} - W_\\ell W_\\ell^\\top\\big) = 0',
+      ref: 'paper 004 §5 (3)',
     },
     {
       label: 'Low-rank bias (Theorem 3.1)',

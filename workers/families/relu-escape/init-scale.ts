@@ -27,15 +27,10 @@ function scaleGroups(runs: ReluRun[]): ReluRun[][] {
 
 function angleBetween(a: number[], b: number[]): number | null {
   if (a.length === 0 || a.length !== b.length) return null;
-  let dot = 0, na = 0, nb = 0;
-  a.forEach((v, i) => {
-    dot += v * b[i];
-    na += v * v;
-    nb += b[i] * b[i];
-  });
-  // atan2 of the cross and dot parts keeps small angles accurate (acos loses them near 1).
-  const cross = Math.sqrt(Math.max(0, na * nb - dot * dot));
-  return Math.atan2(cross, dot);
+  const na = Math.hypot(...a), nb = Math.hypot(...b);
+  // 2 asin(‖â − b̂‖/2) keeps small angles accurate (acos of the dot product loses them near 1).
+  const chord = Math.hypot(...a.map((v, i) => v / na - b[i] / nb));
+  return 2 * Math.asin(Math.min(1, chord / 2));
 }
 
 const relSpread = (values: number[]): number => (Math.max(...values) - Math.min(...values)) / Math.abs(values[0]);

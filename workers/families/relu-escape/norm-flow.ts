@@ -12,6 +12,12 @@ import { backward, forward, scaled, squaredNorm, traceInner, type Weights } from
 
 /** The flow stops once ‖θ‖ exceeds this multiple of the closed form's final norm. */
 const BLOW_UP_FACTOR = 10;
+/**
+ * ... or once one step changes ‖θ‖ by more than this many times the closed form's growth per step:
+ * the grid no longer resolves the flow (a faster direction nearing its blow-up), and a coarse RK4
+ * step there can throw θ across every kink into a dead network, which then sits still.
+ */
+const UNRESOLVED_STEP_FACTOR = 10;
 
 /** s₁ = −L₀(θ/‖θ‖) from Def. 2.1's s = −L₀(ρ), ‖ρ‖ = √L. */
 export function unitSphereSpeed(speed: number, depth: number): number {
@@ -89,6 +95,7 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
   const outputNorm = new Float64Array(n + 1);
   const unitSpeed = unitSphereSpeed(o.speed, depth);
   for (let k = 0; k <= n; k++) t[k] = timeToGrow(o.norm0, depth, unitSpeed, o.growth ** (k / n));
+  const maxStepGrowth = UNRESOLVED_STEP_FACTOR * (o.growth ** (1 / n) - 1);
   let last = n;
   for (let k = 0; k <= n; k++) {
     const f1 = negativeGradient(theta, x, g, cost, o.loss);
@@ -104,7 +111,7 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
     // A direction faster than s reaches the localized flow's finite-time blow-up (L > 2) before
     // the grid ends: stop where the norm leaves the range the grid resolves.
     const nextNorm = Math.sqrt(squaredNorm(next));
-    if (!(nextNorm < BLOW_UP_FACTOR * o.growth * o.norm0)) {
+    if (!(nextNorm < BLOW_UP_FACTOR * o.growth * o.norm0) || !(Math.abs(nextNorm / norm[k] - 1) <= maxStepGrowth)) {
       last = k;
       break;
     }
@@ -114,6 +121,13 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
   return { t: cut(t), norm: cut(norm), closedForm: cut(closedForm), loss: cut(loss), outputNorm: cut(outputNorm) };
 }
 
+/** The last record at which the closed form has at most doubled (the last record if the trace ends sooner). */
+export function doublingIndex(flow: FlowTrace, norm0: number): number {
+  let k = 0;
+  while (k + 1 < flow.t.length && flow.closedForm[k + 1] <= 2 * norm0) k++;
+  return k;
+}
+
 /**
  * Largest |‖θ(t)‖ / closed form − 1| while the closed form has at most doubled (the whole trace if
  * it ends sooner). Later, near the finite-time blow-up (L > 2), a speed off by δ moves ‖θ‖ by a
@@ -121,14 +135,15 @@ export function flowFromDirection(direction: Weights, x: Matrix, g: Matrix, cost
  */
 export function maxRelErrorToDoubling(flow: FlowTrace, norm0: number): number {
   let worst = 0;
-  for (let k = 0; k < flow.t.length && flow.closedForm[k] <= 2 * norm0; k++) worst = Math.max(worst, Math.abs(flow.norm[k] / flow.closedForm[k] - 1));
+  for (let k = 0; k <= doublingIndex(flow, norm0); k++) worst = Math.max(worst, Math.abs(flow.norm[k] / flow.closedForm[k] - 1));
   return worst;
 }
 
 /**
  * Def. 2.1's speed s implied by the norm growth, from R^{2−L} = R₀^{2−L} + (2 − L)L s₁ t (log R for
- * L = 2): a measure of the flow against Prop. 2.2 that stays well conditioned near the blow-up time,
- * where a speed off by ε moves ‖θ‖ by a factor that grows without bound.
+ * L = 2). Read it where R^{2−L} still differs from R₀^{2−L} by a good share (the doubling: 1 − 2^{2−L}):
+ * near the blow-up R^{2−L} → 0 and the value depends on t alone (at 100-fold growth and L = 6 the final
+ * norm enters with weight 1e-8), so it would equal the speed the time grid was built from.
  */
 export function impliedSpeed(norm0: number, depth: number, norm: number, t: number): number {
   const unit = depth === 2 ? Math.log(norm / norm0) / (2 * t) : (norm ** (2 - depth) - norm0 ** (2 - depth)) / ((2 - depth) * depth * t);

@@ -5,7 +5,7 @@ import { RANK_ONE_SPEED } from './circle';
 import { frobenius } from '../../numeric/matrix';
 import { singularValues } from '../../numeric/svd';
 import { eulerResidual, homogeneityResidual } from './identities';
-import { escapeTimeBoundRatio, flowFromDirection, type FlowTrace, impliedSpeed, maxRelErrorToDoubling, unitSphereSpeed } from './norm-flow';
+import { doublingIndex, escapeTimeBoundRatio, flowFromDirection, type FlowTrace, impliedSpeed, maxRelErrorToDoubling, unitSphereSpeed } from './norm-flow';
 import { layerStats, rankRatio, theoremBound, theoremConstant } from './layer-stats';
 import { layerSizes, type Weights } from './network';
 import { hiddenWidths, isCircleExample, type ReluEscapeParams } from './params';
@@ -86,7 +86,8 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     if (ctx.signal.aborted) return {};
     if (!flow.norm.every(Number.isFinite)) throw new DivergedError('non-finite norm in the gradient flow');
     const last = flow.t.length - 1;
-    const implied = impliedSpeed(p.flowInitNorm, depth, flow.norm[last], flow.t[last]);
+    const doubled = doublingIndex(flow, p.flowInitNorm);
+    const implied = impliedSpeed(p.flowInitNorm, depth, flow.norm[doubled], flow.t[doubled]);
     const localized = p.flowLoss === 'localized';
     flowError = {
       maxToDoubling: maxRelErrorToDoubling(flow, p.flowInitNorm),
@@ -95,7 +96,7 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
       rateConstant: unitSphereSpeed(implied, depth),
       boundRatio: localized ? escapeTimeBoundRatio(flow, p.flowInitNorm, depth, frobenius(x)) : null,
       printedBoundRatio: localized ? escapeTimeBoundRatio(flow, p.flowInitNorm, depth, null) : null,
-      speedSpread: localized ? speedSpread(flow, depth) : null,
+      speedSpread: localized ? speedSpread(flow, depth, doubled) : null,
     };
     // Each chunk owns its arrays: the host transfers (detaches) them.
     ctx.emit({ metric: 'flow/norm', x: flow.t.slice(), y: flow.norm });
@@ -136,11 +137,11 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
     /** Norm against Prop. 2.2 while the closed form at most doubles; later the blow-up amplifies any speed error. */
     flowMaxRelErrorToDoubling: flowError?.maxToDoubling ?? null,
     flowTime: flowError?.time ?? null,
-    /** Speed implied by the flow's norm at its end (Prop. 2.2 inverted); equals bestSpeed on an exact escape direction. */
+    /** Def. 2.1 speed implied by the norm where the closed form has doubled (Prop. 2.2 inverted); bestSpeed on an exact escape direction. */
     flowImpliedSpeed: flowError?.impliedSpeed ?? null,
-    /** κ = (‖θ‖^{2−L} − ‖θ₀‖^{2−L})/((2−L)L t) at the flow's end: the rate constant Prop. 2.2's formula needs (s₁ = s·L^{−L/2}). */
+    /** κ = (‖θ‖^{2−L} − ‖θ₀‖^{2−L})/((2−L)L t) at the same point: the rate constant Prop. 2.2's formula needs (s₁ = s·L^{−L/2}). */
     flowRateConstant: flowError?.rateConstant ?? null,
-    /** (max − min)/first of the unit-sphere speed −L₀(θ̄(t)) along the localized flow: 0 on an exact escape direction. */
+    /** (max − min)/first of the unit-sphere speed −L₀(θ̄(t)) along the localized flow up to the doubling: 0 on an exact escape direction. */
     flowSpeedSpread: flowError?.speedSpread ?? null,
     /** Smallest t₁(r)/bound(r) along the localized flow, bound with r/‖X‖_F (§2.2, corrected); ≥ 1 when the bound holds. */
     escapeTimeBoundRatio: flowError?.boundRatio ?? null,
@@ -149,9 +150,9 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   };
 }
 
-/** How much the direction's unit-sphere speed −L₀(θ̄) = −L₀(θ)/‖θ‖^L changes along the flow, relative to its start. */
-function speedSpread(flow: FlowTrace, depth: number): number {
-  const speeds = Array.from(flow.loss, (l, k) => -l / flow.norm[k] ** depth);
+/** How much the direction's unit-sphere speed −L₀(θ̄) = −L₀(θ)/‖θ‖^L changes over records 0 … upTo, relative to its start. */
+function speedSpread(flow: FlowTrace, depth: number, upTo: number): number {
+  const speeds = Array.from(flow.loss.subarray(0, upTo + 1), (l, k) => -l / flow.norm[k] ** depth);
   return (Math.max(...speeds) - Math.min(...speeds)) / speeds[0];
 }
 
