@@ -84,7 +84,8 @@ function regimeChecks(runs: ParsedRun[]): Check[] {
       pass: ordered === window.length,
       claim: '002-4',
     });
-    const eos = window.filter((r) => has(r, 'edgeOfStabilityStep'));
+    // The stopping boundary is predicted where GD cannot stay at the flow's own end point: λ_flow > 2/η.
+    const eos = window.filter((r) => has(r, 'edgeOfStabilityStep') && prediction(r).flowSharpness > 2 / r.params.learningRate);
     if (eos.length > 0) {
       const ratios = eos.map((r) => (summaryNumber(r.run, 'finalSharpness') as number) * r.params.learningRate / 2);
       const gap = Math.max(...ratios.map((x) => Math.abs(x - 1))), highest = Math.max(...ratios);
