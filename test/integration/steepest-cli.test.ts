@@ -26,8 +26,8 @@ describe('steepest through the CLI', () => {
       expect(run.summary.metricExponent).toBeCloseTo(((run.params.optimizer === 'steepest' ? 2 : 1) * (run.params.depth - 1)) / run.params.depth, 12);
     }
     const analyses = Object.fromEntries(lines.filter((l) => l.type === 'analysis').map((a) => [a.name, a.result]));
-    // No run has weight decay, so Table 1's analysis is not attached.
-    expect(Object.keys(analyses)).toEqual(['geometry-table']);
+    // No run has weight decay, so Table 1's analysis is not attached; the metric and the margins are.
+    expect(Object.keys(analyses)).toEqual(['geometry-table', 'metric', 'margins']);
     expect(analyses['geometry-table'].rows).toHaveLength(6);
   });
 

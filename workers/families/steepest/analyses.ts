@@ -9,22 +9,29 @@ import { effectiveQ, steepestParams, type SteepestParams } from './params';
 type Row = AnalysisResult['rows'][number];
 type Check = AnalysisResult['checks'][number];
 
-interface TrainingRun {
+export interface TrainingRun {
   p: SteepestParams;
   summary: Record<string, unknown>;
+  seed: number;
 }
 
-function trainingRuns(runs: AnalysisRunInput[]): TrainingRun[] {
+/** The finished regression and classification runs, with their parsed parameters. */
+export function trainingRuns(runs: AnalysisRunInput[]): TrainingRun[] {
   const out: TrainingRun[] = [];
   for (const run of runs) {
     const parsed = steepestParams.safeParse(run.params);
     if (run.status !== 'done' || !run.summary || !parsed.success || parsed.data.task === 'scalar-flow') continue;
-    out.push({ p: parsed.data, summary: run.summary });
+    out.push({ p: parsed.data, summary: run.summary, seed: run.seed });
   }
   return out;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+export const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** A numeric array of a summary (null entries dropped), or null. */
+export function numbers(v: unknown): number[] | null {
+  return Array.isArray(v) ? v.filter((e): e is number => typeof e === 'number' && Number.isFinite(e)) : null;
+}
 
 /** Everything but q: runs that differ only in q form one comparison group. */
 function groupKey(p: SteepestParams): string {
@@ -81,6 +88,7 @@ export const geometryTable: AnalysisDefinition = {
         expected: null,
         tolerance: 'ordering',
         pass: monotone,
+        claim: '003-7',
       });
     }
     const qs = [...new Set(training.map((r) => effectiveQ(r.p)))].sort((a, b) => a - b);
@@ -208,6 +216,7 @@ export const table1: AnalysisDefinition = {
           expected: expected[kind],
           tolerance: String(EXPONENT_TOLERANCE),
           pass: Math.abs(measured[kind] - expected[kind]) <= EXPONENT_TOLERANCE,
+          claim: '003-9',
         });
       }
     }
@@ -288,6 +297,69 @@ function table4Row(p: SteepestParams): (typeof TABLE_4)[number] | undefined {
   return inSetting ? TABLE_4.find((r) => r.depth === p.depth && r.coupled === p.coupledDecay && r.decoupled === p.decoupledDecay) : undefined;
 }
 
+/** Decoupled decay keeps Lemma 4.5's law to within this share of |B(0)| (sign descent breaks it by η per zero crossing). */
+export const LEMMA_45_HOLDS = 1e-2;
+/** Coupled decay breaks the law: its balance distance is at least this share of |B(0)|. */
+export const LEMMA_45_BROKEN = 0.1;
+
+/** Lemma 4.5: the balance distance relative to |B(0)|, small under decoupled decay alone, large under coupled decay alone. */
+function lemma45Checks(training: TrainingRun[]): Check[] {
+  const checks: Check[] = [];
+  for (const { p, summary } of training) {
+    const decoupledOnly = p.decoupledDecay > 0 && p.coupledDecay === 0;
+    const coupledOnly = p.coupledDecay > 0 && p.decoupledDecay === 0;
+    const distance = num(summary.balanceDistance);
+    const scale = num(summary.initialBalanceScale);
+    if (p.depth < 2 || p.optimizer === 'adam' || (!decoupledOnly && !coupledOnly) || distance === null || scale === null || scale === 0) continue;
+    const relativeDistance = distance / scale;
+    checks.push(
+      decoupledOnly
+        ? {
+            name: `L = ${p.depth}, decoupled α₂ = ${p.decoupledDecay}: |B(T) − B(0)e^{−qηα₂T}| relative to |B(0)| (Lemma 4.5 holds)`,
+            value: relativeDistance,
+            expected: 0,
+            tolerance: `≤ ${LEMMA_45_HOLDS}`,
+            pass: relativeDistance <= LEMMA_45_HOLDS,
+            claim: '003-5',
+          }
+        : {
+            name: `L = ${p.depth}, coupled α₁ = ${p.coupledDecay}: |B(T) − B(0)| relative to |B(0)| (coupled decay breaks Lemma 4.5)`,
+            value: relativeDistance,
+            expected: LEMMA_45_BROKEN,
+            tolerance: 'value ≥ expected',
+            pass: relativeDistance >= LEMMA_45_BROKEN,
+            claim: '003-5',
+          },
+    );
+  }
+  return checks;
+}
+
+/** Table 4's other reading: at equal decay, deeper networks end closer to x*. */
+function depthOrderChecks(training: TrainingRun[]): Check[] {
+  const groups = new Map<string, TrainingRun[]>();
+  for (const r of training) {
+    if (r.p.coupledDecay > 0) continue;
+    const key = JSON.stringify({ ...r.p, depth: null, seed: r.seed });
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const checks: Check[] = [];
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const sorted = [...group].sort((a, b) => a.p.depth - b.p.depth);
+    const distances = sorted.map((r) => num(r.summary.finalDistance) ?? Infinity);
+    checks.push({
+      name: `decoupled α₂ = ${sorted[0].p.decoupledDecay}: ‖x − x*‖₂ decreases with depth (L = ${sorted.map((r) => r.p.depth).join(', ')}: ${distances.map((d) => d.toPrecision(3)).join(', ')})`,
+      value: distances.at(-1) ?? null,
+      expected: null,
+      tolerance: 'ordering',
+      pass: distances.every((d, i) => i === 0 || d < distances[i - 1]),
+      claim: '003-15',
+    });
+  }
+  return checks;
+}
+
 export const weightDecayGrid: AnalysisDefinition = {
   id: 'weight-decay',
   title: 'Table 4: weight decay, balance distance and ground-truth distance',
@@ -311,6 +383,7 @@ export const weightDecayGrid: AnalysisDefinition = {
           expected: paper.squaredDistance,
           tolerance: `within a factor ${TABLE_4_FACTOR}`,
           pass: reproduces,
+          claim: '003-15',
         });
       }
       return {
@@ -337,8 +410,10 @@ export const weightDecayGrid: AnalysisDefinition = {
         expected: dCoupled,
         tolerance: 'value < expected',
         pass: dDecoupled < dCoupled,
+        claim: '003-15',
       });
     }
+    checks.push(...lemma45Checks(training), ...depthOrderChecks(training));
     return {
       id: 'weight-decay',
       title: 'Table 4: weight decay, balance distance and ground-truth distance',

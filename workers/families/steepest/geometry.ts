@@ -40,8 +40,10 @@ export function maxBregmanDepth(q: number): number {
  * Coercivity constant μ (Def. 4.1). Saddle init w₁ = 0, wᵢ = λ is λ^q-L_p-balanced with
  * μ = λ^{q(L−1)} (Cor. 4.10); a c-L_p-balanced init has μ = c^{L−1} (Cor. 4.9). Null for random inits.
  */
-export function coercivity(init: 'saddle' | 'balanced' | 'random', q: number, depth: number, initScale: number, balanceConstant: number): number | null {
+export function coercivity(init: 'saddle' | 'balanced' | 'random' | 'two-zero', q: number, depth: number, initScale: number, balanceConstant: number): number | null {
   if (init === 'saddle') return initScale ** (q * (depth - 1));
+  // Two vanishing factors: every product Π_{j≠i} wⱼ has a zero, so the inverse metric is 0 there.
+  if (init === 'two-zero') return 0;
   if (init === 'balanced') return balanceConstant ** (depth - 1);
   return null;
 }

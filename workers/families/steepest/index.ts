@@ -4,6 +4,14 @@
 import type { RunContext, RunSummary } from '../../family';
 import { defineFamily } from '../../family';
 import { geometryTable, table1, weightDecayGrid } from './analyses';
+import { balanceCurveAnalysis } from './balance-analysis';
+import { escapeAnalysis } from './escape-analysis';
+import { adamSignAnalysis, saddleSetAnalysis } from './identity-analyses';
+import { implicitBiasAnalysis } from './implicit-bias-analysis';
+import { marginAnalysis } from './margin-analysis';
+import { metricAnalysis } from './metric-analysis';
+import { recoveryAnalysis } from './recovery-analysis';
+import { scalarFlowAnalysis } from './scalar-analysis';
 import { steepestParams, type SteepestParams } from './params';
 import { runTraining } from './run';
 import { runScalarFlow } from './scalar-flow';
@@ -110,5 +118,18 @@ export const family = defineFamily({
   ],
   run: runSteepest,
   theory: theoryOverlays,
-  analyses: [geometryTable, table1, weightDecayGrid],
+  analyses: [
+    geometryTable,
+    table1,
+    weightDecayGrid,
+    metricAnalysis,
+    scalarFlowAnalysis,
+    escapeAnalysis,
+    balanceCurveAnalysis,
+    recoveryAnalysis,
+    marginAnalysis,
+    implicitBiasAnalysis,
+    saddleSetAnalysis,
+    adamSignAnalysis,
+  ],
 });

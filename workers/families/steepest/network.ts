@@ -26,7 +26,7 @@ function powerKind(q: number): PowerKind {
   return 3;
 }
 
-export type InitKind = 'saddle' | 'balanced' | 'random';
+export type InitKind = 'saddle' | 'balanced' | 'random' | 'two-zero';
 
 export class DiagonalNetwork {
   /** Layer-major weights: w[i·n + c] is layer i (0-based), feature c. */
@@ -52,17 +52,19 @@ export class DiagonalNetwork {
 
   /**
    * saddle: w₁ = 0, wᵢ = λ (Cor. 4.10); balanced: w₁ = λ, wᵢ = (λ^q + c)^{1/q} (Def. 4.6, with
-   * |wᵢ|^q − |w₁|^q = c); random: λ·N(0, 1) entries. Depth 1 starts at x = 0 (saddle, balanced).
+   * |wᵢ|^q − |w₁|^q = c); random: λ·N(0, 1) entries; two-zero: w₁ = w₂ = 0, wᵢ = λ (Thm 4.3's saddle
+   * set). Depth 1 starts at x = 0 (saddle, balanced).
    */
   initialize(kind: InitKind, scale: number, balanceConstant: number, q: number, rng: Rng): void {
     const { n, depth, w } = this;
     if (kind === 'random') {
       for (let i = 0; i < w.length; i++) w[i] = scale * rng.normal();
     } else {
-      const first = kind === 'saddle' ? 0 : scale;
-      const others = kind === 'saddle' ? scale : (scale ** q + balanceConstant) ** (1 / q);
+      const first = kind === 'balanced' ? scale : 0;
+      const others = kind === 'balanced' ? (scale ** q + balanceConstant) ** (1 / q) : scale;
       w.fill(first, 0, n);
       w.fill(others, n);
+      if (kind === 'two-zero') w.fill(0, 0, Math.min(2, depth) * n);
       if (depth === 1) w.fill(0);
     }
     this.refreshProduct();

@@ -55,11 +55,11 @@ export const steepestParams = z
     beta2: z.number().min(0).max(0.999999).default(0.999).describe('Adam second-moment decay β₂ (Algorithm 1).'),
     epsilon: z.number().min(0).max(1).default(1e-8).describe('Adam ε in m̂/(√v̂ + ε); ε = 0 and β₁ = β₂ = 0 give SignGD (App. A).'),
     init: z
-      .enum(['saddle', 'balanced', 'random'])
+      .enum(['saddle', 'balanced', 'random', 'two-zero'])
       .default('saddle')
       .describe(
         'saddle: w₁ = 0, wᵢ = λ for i ≥ 2 (Cor. 4.10, λ^q-L_p-balanced, next to the saddle set S); balanced: |w₁| = λ, |wᵢ|^q − |w₁|^q = c (Def. 4.6); ' +
-          'random: wᵢ entries λ·N(0, 1).',
+          'random: wᵢ entries λ·N(0, 1); two-zero: w₁ = w₂ = 0, wᵢ = λ for i ≥ 3, a point of the saddle set S itself (Thm 4.3; needs depth ≥ 2).',
       ),
     initScale: z.number().min(0).max(10).default(0.1).describe('Initialization scale λ (paper: 0.1).'),
     balanceConstant: z
@@ -113,6 +113,9 @@ export const steepestParams = z
     }
     if (!p.groundTruth && p.support > p.features) {
       ctx.addIssue({ code: 'custom', path: ['support'], message: `support ${p.support} exceeds the number of features ${p.features}` });
+    }
+    if (p.init === 'two-zero' && p.depth < 2) {
+      ctx.addIssue({ code: 'custom', path: ['init'], message: 'two-zero needs depth ≥ 2 (two factors that vanish)' });
     }
     if (p.batchSize !== undefined && p.batchSize > p.samples) {
       ctx.addIssue({ code: 'custom', path: ['batchSize'], message: `batch size ${p.batchSize} exceeds the number of samples ${p.samples}` });

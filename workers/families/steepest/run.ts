@@ -10,6 +10,7 @@ import { DiagonalNetwork } from './network';
 import { Objective } from './objective';
 import { effectiveQ, type SteepestParams } from './params';
 import { groundTruthDistance, l1, linfMargin } from './measures';
+import { MetricSampler } from './metric-samples';
 import { makeProblem } from './problem';
 import { recordSteps } from './schedule';
 import { SeriesLog } from '../series-log';
@@ -20,6 +21,8 @@ const HESSIAN_STREAM = 0x4e55;
 const CHECK_EVERY = 4096;
 /** Support coordinates drawn on their own chart at most. */
 const MAX_SUPPORT_SERIES = 32;
+/** The final x is kept in the summary (for the analyses' margin and interpolant solves) up to this many features. */
+const MAX_FINAL_X = 1000;
 
 const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
@@ -66,7 +69,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   });
   net.initialize(p.init, p.initScale, p.balanceConstant, q, ctx.rng);
   const objective = new Objective(problem);
-  const sampler = p.batchSize === undefined ? null : new BatchSampler(problem.k, p.batchSize, ctx.rng);
+  const batches = p.batchSize === undefined ? null : new BatchSampler(problem.k, p.batchSize, ctx.rng);
   const grad = new Float64Array(n);
   const scratch = new Float64Array(n);
   const x = net.x;
@@ -74,6 +77,16 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const initialLoss = objective.loss(x, scratch);
   const threshold = p.escapeFraction * initialLoss;
   const initialBalance = balanceResiduals(net.w, n, p.depth, q);
+  // The metric is the map from ∇f to ẋ: weight decay adds a velocity of its own, Adam has no metric.
+  const sampler = p.optimizer !== 'adam' && p.coupledDecay === 0 && p.decoupledDecay === 0 ? new MetricSampler(n, q, p.learningRate) : null;
+  // Weight-space path length until the escape (Fig. 3's path along the balance curve).
+  const wBefore = new Float64Array(net.w.length);
+  let escapePath = 0;
+  // Largest |B(t) − B(0)·e^{−qηα₂t}| over the recorded steps, layer pairs and features (Lemma 4.5).
+  let maxBalanceDrift = 0;
+  // Thm 4.2's quantities: η Σₜ ‖∇f(xₜ)‖² and B = maxₜ maxᵢ |∂ᵢf(xₜ)|.
+  let gradientEnergy = 0;
+  let maxGradientEntry = 0;
   const support = [...problem.groundTruth.keys()].filter((c) => problem.groundTruth[c] !== 0).slice(0, MAX_SUPPORT_SERIES);
   const schedule = recordSteps(p.steps, p.recordPoints);
   // ~100 series (one per feature): chunks at most once a second, every chunk is a row to store.
@@ -103,7 +116,10 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     out.put('offSupport', offSupport);
     support.forEach((c, j) => out.put(`support/${j}`, x[c]));
     if (p.depth > 1) {
-      const balance = balanceSummaries(balanceResiduals(net.w, n, p.depth, q), initialBalance, n);
+      const residuals = balanceResiduals(net.w, n, p.depth, q);
+      const factor = balanceDecayFactor(q, p.learningRate, p.decoupledDecay, step);
+      for (let i = 0; i < residuals.length; i++) maxBalanceDrift = Math.max(maxBalanceDrift, Math.abs(residuals[i] - initialBalance[i] * factor));
+      const balance = balanceSummaries(residuals, initialBalance, n);
       balance.mean.forEach((v, j) => out.put(`balance/${j + 1}`, v));
       balance.ratio.forEach((v, j) => {
         if (Number.isFinite(v)) out.put(`balanceRatio/${j + 1}`, v);
@@ -124,16 +140,34 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   // Steps after which some weight last changed: a run whose update falls below rounding is frozen.
   let lastMoveStep = 0;
   for (let t = 0; t < p.steps; t++) {
-    const { logScale, logLoss } = objective.scaledGradient(x, grad, sampler ? sampler.next() : null);
+    const { logScale, logLoss } = objective.scaledGradient(x, grad, batches ? batches.next() : null);
     const loss = Math.exp(logLoss);
     if (!(logLoss < Infinity)) throw new DivergedError(`loss is ${loss} at step ${t}`);
     // Full batch: the exact first step at or below the threshold. Mini-batch losses are noisy
     // estimates, so there the full loss is tested at the recorded steps below.
-    if (escapeStep === null && !sampler && loss <= threshold) {
+    if (escapeStep === null && !batches && loss <= threshold) {
       escapeStep = t;
       escapeLoss = loss;
     }
+    const scale = Math.exp(logScale);
+    let squared = 0;
+    for (let c = 0; c < n; c++) {
+      const g = Math.abs(grad[c]) * scale;
+      squared += g * g;
+      if (g > maxGradientEntry) maxGradientEntry = g;
+    }
+    gradientEnergy += p.learningRate * squared;
+    const sampling = sampler !== null && (t === 0 || t + 1 === schedule[next]);
+    if (sampling) sampler.hold(x);
+    const onPath = escapeStep === null;
+    if (onPath) wBefore.set(net.w);
     if (net.step(grad, logScale)) lastMoveStep = t + 1;
+    if (sampling) sampler.observe(x, grad, logScale, t === 0);
+    if (onPath) {
+      let s = 0;
+      for (let i = 0; i < wBefore.length; i++) s += (net.w[i] - wBefore[i]) ** 2;
+      escapePath += Math.sqrt(s);
+    }
     if ((t & (CHECK_EVERY - 1)) === 0) {
       if (ctx.signal.aborted) return {};
       ctx.progress(t / p.steps);
@@ -141,7 +175,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     if (t + 1 !== schedule[next]) continue;
     const { loss: full, logLoss: fullLogLoss } = objective.lossWithLog(x, scratch);
     if (!(fullLogLoss < Infinity)) throw new DivergedError(`loss is ${full} at step ${t + 1}`);
-    if (escapeStep === null && sampler && full <= threshold) {
+    if (escapeStep === null && batches && full <= threshold) {
       escapeStep = t + 1;
       escapeLoss = full;
     }
@@ -175,6 +209,13 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     finalL1Norm: l1(x),
     finalOffSupportL1: problem.groundTruth.reduce((s, g, c) => (g === 0 ? s + Math.abs(x[c]) : s), 0),
     balanceDistance: balanceDistance(finalBalance, initialBalance, balanceDecayFactor(q, p.learningRate, p.decoupledDecay, p.steps)),
+    initialBalanceScale: initialBalance.length === 0 ? null : initialBalance.reduce((s, b) => s + Math.abs(b), 0) / initialBalance.length,
+    maxBalanceDrift: p.depth > 1 ? maxBalanceDrift : null,
+    escapePathLength: escapeStep === null ? null : escapePath,
+    gradientEnergy: finite(gradientEnergy),
+    maxGradientEntry: finite(maxGradientEntry),
+    finalX: n <= MAX_FINAL_X ? Array.from(x) : null,
+    ...(sampler ? sampler.summary() : {}),
     finalMargin: finite(problem.task === 'classification' ? linfMargin(problem, x) : NaN),
     recordedSteps: schedule.length,
     finalHessianTop: finalHessian && spectrum.topK > 0 ? Array.from(finalHessian.top) : null,
