@@ -13,7 +13,7 @@ import { DivergedError, type AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/multipath';
 import { eosAnalysis, shallowStoppingShare } from '../../workers/families/multipath/eos-analysis';
 import { initialTheta, depthImbalance, targetMatrix } from '../../workers/families/multipath/run-matrix';
-import { BalancingGap, flowInvariants, invariantDrift, layerHessianTop, returnThresholdByGd } from '../../workers/families/multipath/run-measures';
+import { BalancingGap, flowInvariants, invariantDrift, layerHessianTop, leafVariance, returnThresholdByGd } from '../../workers/families/multipath/run-measures';
 import { lambertW, minSharpnessAllocation, wcrConstant, wcrConstantAsymptotic, zeroLossSharpness } from '../../workers/families/multipath/theory';
 import { flattestSplitByHessian, gdCurvatureMultiplier } from '../../workers/families/multipath/zero-loss-analysis';
 import { createRng } from '../../workers/numeric/rng';
@@ -78,6 +78,9 @@ describe('paper 002 measurements against known answers', () => {
     expect(flowInvariants([2, 2], [1, Math.E], 0)?.[0]).toBeCloseTo(1, 14);
     expect(flowInvariants([3, 3], [0.5, -0.1], 0)).toBeNull();
     expect(invariantDrift([-2], [-2.2])).toBeCloseTo(0.1, 14);
+    // Leaf coordinates {0, −2}: variance 1; the balanced leaf has 0.
+    expect(leafVariance([3, 3], [0.5, 0.25], 0)).toBe(1);
+    expect(leafVariance([3, 3, 3], [0.4, 0.4, 0.4], 0)).toBe(0);
     expect(invariantDrift([0], [0.1])).toBeNull();
     // Depth 2, w₁ = w₀ e^{d}: the gap (variance of {0, d}) is d²/4; halving d² every two steps gives factor 1/2.
     const gap = new BalancingGap([2, 2], 0);
@@ -86,6 +89,10 @@ describe('paper 002 measurements against known answers', () => {
     expect(summary.gapTwoStepFactorEos).toBeCloseTo(0.5, 12);
     expect(summary.gapContractingShareEos).toBe(1);
     expect(summary.gapWindowsBefore).toBe(0);
+    // A window never spans two phases: two 'before' steps then 'eos' steps start afresh.
+    const split = new BalancingGap([2, 2], 0);
+    for (let t = 0; t < 4; t++) split.observe([1, Math.exp(2 ** -(t / 4))], t < 2 ? 'before' : 'eos');
+    expect(split.summary()).toMatchObject({ gapWindowsBefore: 0, gapWindowsEos: 0 });
   });
 
   it('the depth-balanced SVS initialization has zero layer imbalance; a random one does not', () => {

@@ -57,6 +57,15 @@ export function invariantDrift(initial: number[] | null, final: number[] | null)
   return Math.max(...initial.map((q, i) => Math.abs(final[i] - q))) / scale;
 }
 
+/** Variance over the pathways of the leaf coordinates φ_{L_p}(w_p) of one mode: 0 on the balanced leaf (null once a w is not positive). */
+export function leafVariance(depths: readonly number[], w: ArrayLike<number>, offset: number): number | null {
+  const phi = flowInvariants(depths, w, offset);
+  if (phi === null) return null;
+  const all = [0, ...phi];
+  const mean = all.reduce((a, b) => a + b, 0) / all.length;
+  return all.reduce((a, b) => a + (b - mean) ** 2, 0) / all.length;
+}
+
 /**
  * The pathway balancing gap G = variance over p of the leaf coordinates φ_{L_p}(w_p) of one mode
  * (conserved up to a common shift by gradient flow, so G is fixed along the flow), followed step by
@@ -65,20 +74,18 @@ export function invariantDrift(initial: number[] | null, final: number[] | null)
  */
 export class BalancingGap {
   private readonly history: number[] = [];
+  private phase: 'eos' | 'before' | null = null;
   private readonly phases = { eos: { logSum: 0, windows: 0, contracting: 0 }, before: { logSum: 0, windows: 0, contracting: 0 } };
 
   constructor(private readonly depths: readonly number[], private readonly offset: number) {}
 
   /** `phase`: which accumulator this step belongs to, or null to skip it (and break the window). */
   observe(w: ArrayLike<number>, phase: 'eos' | 'before' | null): void {
-    const phi = flowInvariants(this.depths, w, this.offset);
-    if (phase === null || phi === null) {
-      this.history.length = 0;
-      return;
-    }
-    const all = [0, ...phi];
-    const mean = all.reduce((a, b) => a + b, 0) / all.length;
-    const gap = all.reduce((a, b) => a + (b - mean) ** 2, 0) / all.length;
+    const gap = phase === null ? null : leafVariance(this.depths, w, this.offset);
+    // A window lies within one phase: a skipped step or a phase change starts a new one.
+    if (phase === null || gap === null || phase !== this.phase) this.history.length = 0;
+    this.phase = phase;
+    if (phase === null || gap === null) return;
     this.history.push(gap);
     if (this.history.length > 3) this.history.shift();
     if (this.history.length === 3 && this.history[0] > 0 && gap > 0) {

@@ -4,7 +4,7 @@ import { integrate } from '../../numeric/ode';
 import { Observer } from './observer';
 import { DIVERGENCE_FACTOR, pathwayDepths, pathwayInitScales, stabilityThreshold, updateRule, type MultipathParams } from './params';
 import { flowRhs, gdStep, pathwayValues, reducedStepper, residuals, sharpness, type ReducedModel } from './reduced';
-import { BalancingGap, flowInvariants, invariantDrift, layerHessianTop, returnThresholdByGd } from './run-measures';
+import { BalancingGap, flowInvariants, invariantDrift, layerHessianTop, leafVariance, returnThresholdByGd } from './run-measures';
 import { worstOvershoot } from './theory';
 import { transverseGrowth } from './full-network-check';
 
@@ -105,6 +105,7 @@ function endMeasures(p: MultipathParams, model: ReducedModel, w: Float64Array, l
   const search = p.wcrSearch ? returnThresholdByGd(model.depths[0], p.targets[lead]) : null;
   return {
     flowInvariantDrift: invariantDrift(invariantsAtStart, flowInvariants(model.depths, mode, 0)),
+    finalLeafVariance: P >= 2 ? leafVariance(model.depths, mode, 0) : null,
     finalLayerHessianTop: hessian?.top ?? null,
     finalLayerHessianSecond: hessian?.second ?? null,
     ...(search ? { wcrEtaFound: search.eta, wcrEtaBracketLow: search.bracket[0], wcrEtaBracketHigh: search.bracket[1] } : {}),
