@@ -21,6 +21,8 @@ const HESSIAN_STREAM = 0x4e55;
 const CHECK_EVERY = 4096;
 /** Support coordinates drawn on their own chart at most. */
 const MAX_SUPPORT_SERIES = 32;
+/** Networks with at most this many weights record their weight-space path until the escape. */
+const MAX_PATH_WEIGHTS = 64;
 /** The final x is kept in the summary (for the analyses' margin and interpolant solves) up to this many features. */
 const MAX_FINAL_X = 1000;
 
@@ -79,8 +81,10 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const initialBalance = balanceResiduals(net.w, n, p.depth, q);
   // The metric is the map from ∇f to ẋ: weight decay adds a velocity of its own, Adam has no metric.
   const sampler = p.optimizer !== 'adam' && p.coupledDecay === 0 && p.decoupledDecay === 0 ? new MetricSampler(n, q, p.learningRate) : null;
-  // Weight-space path length until the escape (Fig. 3's path along the balance curve).
-  const wBefore = new Float64Array(net.w.length);
+  // Weight-space path length until the escape (Fig. 3's path along the balance curve); small
+  // networks only, where copying the weights each step costs little next to the step itself.
+  const tracksPath = net.w.length <= MAX_PATH_WEIGHTS;
+  const wBefore = new Float64Array(tracksPath ? net.w.length : 0);
   let escapePath = 0;
   // Largest |B(t) − B(0)·e^{−qηα₂t}| over the recorded steps, layer pairs and features (Lemma 4.5).
   let maxBalanceDrift = 0;
@@ -159,7 +163,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     gradientEnergy += p.learningRate * squared;
     const sampling = sampler !== null && (t === 0 || t + 1 === schedule[next]);
     if (sampling) sampler.hold(x);
-    const onPath = escapeStep === null;
+    const onPath = tracksPath && escapeStep === null;
     if (onPath) wBefore.set(net.w);
     if (net.step(grad, logScale)) lastMoveStep = t + 1;
     if (sampling) sampler.observe(x, grad, logScale, t === 0);
@@ -211,7 +215,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     balanceDistance: balanceDistance(finalBalance, initialBalance, balanceDecayFactor(q, p.learningRate, p.decoupledDecay, p.steps)),
     initialBalanceScale: initialBalance.length === 0 ? null : initialBalance.reduce((s, b) => s + Math.abs(b), 0) / initialBalance.length,
     maxBalanceDrift: p.depth > 1 ? maxBalanceDrift : null,
-    escapePathLength: escapeStep === null ? null : escapePath,
+    escapePathLength: tracksPath && escapeStep !== null ? escapePath : null,
     gradientEnergy: finite(gradientEnergy),
     maxGradientEntry: finite(maxGradientEntry),
     finalX: n <= MAX_FINAL_X ? Array.from(x) : null,
