@@ -6,12 +6,14 @@
 // the page), and how long after the analyses were stored their panels appear. With the 250 runs
 // drawn: the log-x toggle; at 1000 runs: the page's JS heap. Every wait ends by itself
 // (SADDLE_BENCH_UI_TIMEOUT_S, default 300 s per sweep) and is then reported as "> N s". The page at
-// the end of each sweep's wait: test-artifacts/bench-ui-*.png.
+// the end of each sweep's wait: test-artifacts/bench-ui-*.png. With SADDLE_BENCH_UI_PROFILE=1 the
+// page's CPU profile of each sweep (Run to analysis shown) and of the log-x toggles is written next
+// to them (test-artifacts/bench-ui-*.cpuprofile, for Chromium's DevTools Performance panel).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import type { AnalysisRecord, Experiment, Run } from '../src-main/contract/api';
 import { ProjectStore } from '../src-main/core/store/project-store';
@@ -64,13 +66,13 @@ export async function benchUi(root: string): Promise<BenchFigure[]> {
     const figures: BenchFigure[] = [];
     for (const sweep of sweeps) {
       const spec = { ...base, name: `Fig. 2, ${sweep.scales} scales`, sweep: { depth: [2, 3, 4, 5, 6], initScale: { logspace: [-2.3, -1, sweep.scales] } } };
-      const measured = await measureSweep(root, page, url, spec, sweep.scales * 5, timeoutMs);
+      const measured = await profiled(root, page, `${sweep.scales * 5}-runs`, () => measureSweep(root, page, url, spec, sweep.scales * 5, timeoutMs));
       if (measured === null) {
         figures.push({ name: `${sweep.scales * 5} runs: the page did not open the new experiment`, value: timeoutMs / 1000, unit: 's', atLeast: true });
         continue;
       }
       figures.push(...measured);
-      if (sweep.logX) figures.push(await measureLogX(page, sweep.scales * 5, timeoutMs));
+      if (sweep.logX) figures.push(await profiled(root, page, `log-x-${sweep.scales * 5}-runs`, () => measureLogX(page, sweep.scales * 5, timeoutMs)));
       if (sweep.memory) figures.push(...(await measureMemory(page, sweep.scales * 5)));
     }
     return figures;
@@ -78,6 +80,29 @@ export async function benchUi(root: string): Promise<BenchFigure[]> {
     await browser.close();
     server.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `work`; with SADDLE_BENCH_UI_PROFILE set, records the page's CPU profile meanwhile in test-artifacts/bench-ui-NAME.cpuprofile. */
+async function profiled<T>(root: string, page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  if (!process.env.SADDLE_BENCH_UI_PROFILE) return work();
+  if (process.env.SADDLE_BENCH_UI_PROFILE === 'trace') {
+    await page.context().browser()!.startTracing(page, { path: join(root, 'test-artifacts', `bench-ui-${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] });
+    try {
+      return await work();
+    } finally {
+      await page.context().browser()!.stopTracing();
+    }
+  }
+  const cdp: CDPSession = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(join(root, 'test-artifacts', `bench-ui-${name}.cpuprofile`), JSON.stringify(profile));
+    await cdp.detach();
   }
 }
 

@@ -64,6 +64,11 @@ export const seriesData = z.object({
   y: z.array(z.number()),
   /** Points stored; x/y may hold fewer after downsampling for display. */
   totalPoints: z.number().int(),
+  /**
+   * Asked with `alsoLogX`: the reduction for a logarithmic x axis (buckets even in log x). Absent
+   * where it equals x/y: a series of at most `maxPoints` points is sent whole for both axes.
+   */
+  logX: z.object({ x: z.array(z.number()), y: z.array(z.number()) }).optional(),
 });
 export type SeriesData = z.infer<typeof seriesData>;
 
@@ -184,8 +189,11 @@ export const api = {
           metrics: z.array(z.string()).optional(),
           maxPoints: z.number().int().min(2).max(1_000_000).default(2000),
           logX: z.boolean().default(false),
+          /** Both reductions in one reply (x/y linear, `logX` for a log axis): a window toggles its axis without asking again. */
+          alsoLogX: z.boolean().default(false),
         })
-        .strict(),
+        .strict()
+        .refine((input) => !(input.logX && input.alsoLogX), { path: ['alsoLogX'], message: 'alsoLogX adds the log-x reduction to the linear one: leave logX false' }),
       z.array(z.object({ runId: id, series: z.array(seriesData) })),
     ),
     /** Closed-form overlays stored with finished runs, many runs per call (a sweep's panel asks once). */

@@ -414,7 +414,7 @@ export class SaddleService {
           return { cancelled: this.scheduler?.cancel([...ids]) ?? 0 };
         },
         list: ({ experimentId }) => this.requireStore().listRuns(experimentId),
-        series: ({ runIds, metrics, maxPoints, logX }) => this.readSeries(runIds, metrics, maxPoints, logX),
+        series: ({ runIds, metrics, maxPoints, logX, alsoLogX }) => this.readSeries(runIds, metrics, maxPoints, logX, alsoLogX),
         theory: ({ runIds }) => {
           const store = this.requireStore();
           return runIds.map((runId) => ({ runId, theory: store.getTheory(runId) }));
@@ -537,19 +537,32 @@ export class SaddleService {
     return { experimentIds };
   }
 
-  /** Stored series reduced for display: small reads inline, large ones in the pool's view thread. */
-  private async readSeries(runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean) {
+  /**
+   * Stored series reduced for display: small reads inline, large ones in the pool's view thread.
+   * With `alsoLogX`, series longer than `maxPoints` are reduced for a log x axis too.
+   */
+  private async readSeries(runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean, alsoLogX: boolean) {
     const store = this.requireStore();
     this.writer.flush();
     const read = runIds.flatMap((runId) => store.readSeries(runId, metrics).map((series) => ({ runId, ...series })));
-    const totalPoints = read.reduce((sum, s) => sum + s.x.length, 0);
     const lengths = read.map((s) => s.x.length);
-    const reduced = totalPoints <= inlineDownsamplePoints
-      ? read.map(({ x, y }) => downsample(x, y, maxPoints, { logX }))
-      : await this.requireScheduler().downsample({ series: read.map(({ x, y }) => ({ x, y })), maxPoints, logX });
+    const longer = alsoLogX ? read.filter((s) => s.x.length > maxPoints) : [];
+    const reduce = async (list: typeof read, logAxis: boolean) => {
+      const totalPoints = list.reduce((sum, s) => sum + s.x.length, 0);
+      if (totalPoints <= inlineDownsamplePoints) return list.map(({ x, y }) => downsample(x, y, maxPoints, { logX: logAxis }));
+      // The view thread takes the arrays it is given: those reduced again for log x go as copies.
+      const again = new Set(logAxis ? [] : longer);
+      return this.requireScheduler().downsample({ series: list.map((s) => (again.has(s) ? { x: s.x.slice(), y: s.y.slice() } : { x: s.x, y: s.y })), maxPoints, logX: logAxis });
+    };
+    const reduced = await reduce(read, logX);
+    const logReduced = new Map((longer.length > 0 ? await reduce(longer, true) : []).map((xy, i) => [longer[i], xy]));
     return runIds.map((runId) => ({
       runId,
-      series: read.flatMap((s, i) => (s.runId === runId ? [{ metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: lengths[i] }] : [])),
+      series: read.flatMap((s, i) => {
+        if (s.runId !== runId) return [];
+        const log = logReduced.get(s);
+        return [{ metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: lengths[i], ...(log ? { logX: { x: Array.from(log.x), y: Array.from(log.y) } } : {}) }];
+      }),
     }));
   }
 

@@ -159,6 +159,36 @@ describe('a project through the real pool', () => {
     }
   });
 
+  it('sends both reductions in one reply when asked: log x only where the series was reduced', async () => {
+    const path = join(tempDir(), 'both.saddle');
+    const s = service();
+    open.push(s);
+    await s.dispatch('projects', 'new', { path });
+    const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
+    const [longRun, shortRun] = s.project!.insertRuns(experiment.id, [{ params: {}, seed: 0 }, { params: {}, seed: 1 }]);
+    // 300 000 points go through the view thread, which takes its inputs: the log-x pass needs its own copies.
+    const n = 300_000;
+    const x = Float64Array.from({ length: n }, (_, i) => i + 1);
+    const y = Float64Array.from({ length: n }, (_, i) => (i === 42 ? -5 : Math.cos(i / 700)));
+    const shortX = Float64Array.from([1, 2, 3]);
+    const shortY = Float64Array.from([0.5, 0.25, 0.125]);
+    s.project!.appendChunks([{ runId: longRun, metric: 'loss', x: x.slice(), y: y.slice() }, { runId: shortRun, metric: 'loss', x: shortX, y: shortY }]);
+    type Reply = { runId: number; series: { x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
+    const replies = (await s.dispatch('runs', 'series', { runIds: [longRun, shortRun], maxPoints: 1000, alsoLogX: true })) as Reply;
+    const [long, short] = replies.map((reply) => reply.series[0]);
+    const linear = downsample(x, y, 1000);
+    const log = downsample(x, y, 1000, { logX: true });
+    expect(long.x).toEqual(Array.from(linear.x));
+    expect(long.y).toEqual(Array.from(linear.y));
+    expect(long.logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+    // Buckets even in log x crowd the start: the two reductions differ, and each keeps the early dip.
+    expect(long.logX!.x).not.toEqual(long.x);
+    expect(Math.min(...long.y)).toBe(-5);
+    expect(Math.min(...long.logX!.y)).toBe(-5);
+    expect(short).toEqual({ metric: 'loss', x: [1, 2, 3], y: [0.5, 0.25, 0.125], totalPoints: 3 });
+    await expect(s.dispatch('runs', 'series', { runIds: [longRun], logX: true, alsoLogX: true })).rejects.toThrow(/alsoLogX/);
+  });
+
   it('probes the GPU once, in a worker thread, and says why when there is none', async () => {
     const s = service();
     open.push(s);

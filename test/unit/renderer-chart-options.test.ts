@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult, ChartSpec, TheorySeries } from '../../src-main/contract/family-meta';
 import { buildAnalysisOption, countScatterSeries } from '../../src-renderer/src/charts/analysis-option';
 import { analysisCsv, panelCsv } from '../../src-renderer/src/charts/csv';
-import { plottableBand, plottablePoints } from '../../src-renderer/src/charts/log-filter';
+import { dataPairs, plottableBand, plottablePoints } from '../../src-renderer/src/charts/log-filter';
 import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
 import { buildPanelOption, countDataSeries, multiplesGrid, optionFromModel, panelHeight } from '../../src-renderer/src/charts/panel-option';
 import type { SeriesOption } from '../../src-renderer/src/charts/types';
@@ -43,15 +43,22 @@ describe('log axes drop what they cannot show', () => {
   it('drops non-positive values on log axes only', () => {
     const x = [-1, 0, 1, 2, 3];
     const y = [1, 1, 0, -2, 5];
-    expect(plottablePoints(x, y, false, false)).toHaveLength(5);
-    expect(plottablePoints(x, y, true, false)).toEqual([[1, 0], [2, -2], [3, 5]]);
-    expect(plottablePoints(x, y, true, true)).toEqual([[3, 5]]);
-    expect(plottablePoints(x, y, false, true)).toEqual([[-1, 1], [0, 1], [3, 5]]);
+    expect(dataPairs(plottablePoints(x, y, false, false))).toHaveLength(5);
+    expect(dataPairs(plottablePoints(x, y, true, false))).toEqual([[1, 0], [2, -2], [3, 5]]);
+    expect(dataPairs(plottablePoints(x, y, true, true))).toEqual([[3, 5]]);
+    expect(dataPairs(plottablePoints(x, y, false, true))).toEqual([[-1, 1], [0, 1], [3, 5]]);
+  });
+
+  it('hands ECharts the points as one typed array x₀, y₀, x₁, y₁, … (no array per point)', () => {
+    const points = plottablePoints([1, 2, 3], [10, null, 30], false, false);
+    expect(points).toBeInstanceOf(Float64Array);
+    expect(Array.from(points)).toEqual([1, 10, 3, 30]);
+    expect(dataPairs([[1, 2], { value: [3, 4] }])).toEqual([[1, 2], [3, 4]]);
   });
 
   it('drops subnormal values on log axes (an underflowing loss), keeps them on linear ones', () => {
-    expect(plottablePoints([1, 2, 3], [1e-300, 1.5e-323, 0.5], false, true)).toEqual([[1, 1e-300], [3, 0.5]]);
-    expect(plottablePoints([1, 2], [1.5e-323, 1], false, false)).toHaveLength(2);
+    expect(dataPairs(plottablePoints([1, 2, 3], [1e-300, 1.5e-323, 0.5], false, true))).toEqual([[1, 1e-300], [3, 0.5]]);
+    expect(dataPairs(plottablePoints([1, 2], [1.5e-323, 1], false, false))).toHaveLength(2);
   });
 
   it('draws a log axis over 300 decades (a loss that decays to 1e-304) without breaking', () => {
@@ -64,7 +71,7 @@ describe('log axes drop what they cannot show', () => {
   });
 
   it('drops NaN, Infinity and nulls on any axis', () => {
-    expect(plottablePoints([1, 2, 3, 4], [NaN, Infinity, null, 2], false, false)).toEqual([[4, 2]]);
+    expect(dataPairs(plottablePoints([1, 2, 3, 4], [NaN, Infinity, null, 2], false, false))).toEqual([[4, 2]]);
   });
 
   it('keeps band edges index-aligned when one edge is not plottable', () => {
@@ -84,7 +91,7 @@ describe('log axes drop what they cannot show', () => {
     expect(option.xAxis[0].type).toBe('log');
     expect(option.yAxis[0].type).toBe('log');
     const sigma0 = option.series.find((item) => String(item.id).endsWith('sigma/0'));
-    expect(sigma0?.data).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(dataPairs(sigma0?.data)).toEqual([[1, 1], [2, 2], [3, 3]]);
     const vline = option.series.find((item) => String(item.id).includes('tauLin'));
     expect(vline?.markLine?.data).toEqual([{ xAxis: 2 }]);
     const hline = option.series.find((item) => String(item.id).includes('targets'));
@@ -279,8 +286,8 @@ describe('analysis chart', () => {
     expect(option.xAxis[0].type).toBe('log');
     expect(option.yAxis[0].type).toBe('log');
     expect(countScatterSeries(option)).toBe(2);
-    expect(option.series[0].data).toEqual([[0.01, 100], [0.1, 10]]);
-    expect(option.series[2].data).toEqual([[0.1, 50]]);
+    expect(dataPairs(option.series[0].data)).toEqual([[0.01, 100], [0.1, 10]]);
+    expect(dataPairs(option.series[2].data)).toEqual([[0.1, 50]]);
     expect(option.series[0].color).toBe(option.series[1].color);
     expect(option.series[2].color).toBe(option.series[3].color);
     expect(option.series[0].color).not.toBe(option.series[2].color);

@@ -2,7 +2,7 @@
 // log–log axes) → ECharts option. Pure.
 import type { AnalysisResult } from '../../../src-main/contract/family-meta';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
-import { plottablePoints } from './log-filter';
+import { pointSeries } from './log-filter';
 import { classColor, isNamedClass, paletteColor } from './palette';
 import type { BuiltOption, SeriesOption } from './types';
 
@@ -17,8 +17,7 @@ export function buildAnalysisOption(result: AnalysisResult): BuiltOption | null 
   const series: SeriesOption[] = chart.series.map((item, position) => {
     // A series named by a class (an outcome of a phase diagram) takes that class's colour, as in the sweep map.
     const color = item.kind === 'scatter' && isNamedClass(item.name) ? classColor(item.name) : paletteColor(counters[item.kind]++);
-    const data = plottablePoints(item.x, item.y, chart.x.log, chart.y.log);
-    const common = { id: `${item.kind}:${position}`, name: item.name, color, data };
+    const common = { id: `${item.kind}:${position}`, name: item.name, color, ...pointSeries(item.x, item.y, chart.x.log, chart.y.log) };
     return item.kind === 'scatter'
       ? { ...common, type: 'scatter', symbolSize: 7, z: 3 }
       : { ...common, type: 'line', showSymbol: false, lineStyle: { width: 1.4 }, z: 2 };

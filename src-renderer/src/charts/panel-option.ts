@@ -4,7 +4,7 @@ import type { ChartSpec, TheorySeries } from '../../../src-main/contract/family-
 import type { PinnedNote, ReferenceLine } from '../logic/dashboard-layout';
 import { grid, legend, legendLayout, tooltip, xAxis, yAxis } from './axes';
 import { texToUnicode } from '../logic/tex-label';
-import { plottable, plottableBand, plottablePoints } from './log-filter';
+import { plottable, plottableBand, pointSeries } from './log-filter';
 import { claimColor, neutralColor, paletteColor } from './palette';
 import { colourBar, colourBarWidth, colourScale, scaleColor, type ColourScale } from './colour-scale';
 import { buildPanelModel, type Grouping, type ModelGroup, type ModelLine, type PanelModel, type PanelRun } from './panel-model';
@@ -100,7 +100,7 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
   const axes = { xAxisIndex: cell.index, yAxisIndex: cell.index };
   const id = `${cell.index}:${group.key}:${line.metric}`;
   if (line.points) {
-    return [{ ...axes, type: 'scatter', id: `data:${id}`, name, color, data: plottablePoints(line.x, line.y, style.logX, style.logY), symbol: 'circle', symbolSize: 7, z: 4 }];
+    return [{ ...axes, type: 'scatter', id: `data:${id}`, name, color, ...pointSeries(line.x, line.y, style.logX, style.logY), symbol: 'circle', symbolSize: 7, z: 4 }];
   }
   const series: SeriesOption[] = [
     {
@@ -109,7 +109,7 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
       id: `data:${id}`,
       name,
       color,
-      data: plottablePoints(line.x, line.y, style.logX, style.logY),
+      ...pointSeries(line.x, line.y, style.logX, style.logY),
       showSymbol: false,
       // More points than pixel columns: ECharts keeps each column's min and max, so spikes survive.
       sampling: 'minmax',
@@ -121,7 +121,7 @@ function dataSeries(cell: Cell, group: ModelGroup, groupIndex: number, line: Mod
   ];
   if (line.raw) {
     // Same name as the smoothed line, so the legend toggles both; faint and out of the tooltip.
-    series.push({ ...axes, type: 'line', id: `raw:${id}`, name, color, data: plottablePoints(line.raw.x, line.raw.y, style.logX, style.logY), showSymbol: false, sampling: 'minmax', silent: true, tooltip: { show: false }, lineStyle: { width: 1, opacity: 0.25 }, z: 2 });
+    series.push({ ...axes, type: 'line', id: `raw:${id}`, name, color, ...pointSeries(line.raw.x, line.raw.y, style.logX, style.logY), showSymbol: false, sampling: 'minmax', silent: true, tooltip: { show: false }, lineStyle: { width: 1, opacity: 0.25 }, z: 2 });
   }
   if (line.band) {
     const { lower, spread } = plottableBand(line.x, line.band.min, line.band.max, style.logX, style.logY);
@@ -154,9 +154,9 @@ function theorySeries(cell: Cell, group: ModelGroup, groupIndex: number, theory:
   });
   switch (theory.kind) {
     case 'line':
-      return { ...base, type: 'line', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), showSymbol: false, lineStyle: { type: claim ? 'dotted' : 'dashed', width: 1.2 } };
+      return { ...base, type: 'line', ...pointSeries(theory.x, theory.y, style.logX, style.logY), showSymbol: false, lineStyle: { type: claim ? 'dotted' : 'dashed', width: 1.2 } };
     case 'marker':
-      return { ...base, type: 'scatter', data: plottablePoints(theory.x, theory.y, style.logX, style.logY), symbol: 'diamond', symbolSize: 8 };
+      return { ...base, type: 'scatter', ...pointSeries(theory.x, theory.y, style.logX, style.logY), symbol: 'diamond', symbolSize: 8 };
     case 'vline':
       return { ...base, type: 'line', data: [], markLine: markLine(theory.x.filter((x) => plottable(x, style.logX)).map((x) => ({ xAxis: x })), 'dotted') };
     case 'hline':

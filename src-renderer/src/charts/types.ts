@@ -12,7 +12,13 @@ import type {
 } from 'echarts/components';
 import type { ComposeOption } from 'echarts/core';
 
-export type SeriesOption = LineSeriesOption | ScatterSeriesOption;
+/**
+ * ECharts reads a typed array [x₀, y₀, x₁, y₁, …] as series data as it is (echarts/lib/data/Source.js,
+ * SOURCE_FORMAT_TYPED_ARRAY; no copy, no array per point), which its option types leave out.
+ */
+type WithTypedData<S extends { data?: unknown }> = Omit<S, 'data'> & { data?: S['data'] | Float64Array };
+
+export type SeriesOption = WithTypedData<LineSeriesOption> | WithTypedData<ScatterSeriesOption>;
 
 // A type alias, not an interface: ECharts' option type has an index signature.
 export type BuiltOption = {

@@ -3,6 +3,7 @@
 // legend (the figure draws one shared legend: legend-strip.ts), and small multiples' rows fitted to
 // the cell the panel gets. 1 px of the result is 1 pt.
 import type { FigureSettings } from '../../../src-main/contract/api';
+import { dataPairs } from '../charts/log-filter';
 import type { ChartOption } from '../charts/types';
 import { decadeText, decadeTicks, tickText } from './axis-ticks';
 import { figureFontName, fontSizes } from './figure-settings';
@@ -47,12 +48,8 @@ function fitPlots(grids: Component[], titles: Component[], topMargin: number, sc
 
 /** Data values a series draws on its x (0) or y (1) axis; stacked series (band spreads) hold differences, not values. */
 function seriesValues(series: Component, dimension: 0 | 1): number[] {
-  if (series.stack !== undefined || !Array.isArray(series.data)) return [];
-  return (series.data as unknown[]).flatMap((point) => {
-    const pair = Array.isArray(point) ? point : (point as Component | null)?.value;
-    const value = Array.isArray(pair) ? Number(pair[dimension]) : Number.NaN;
-    return Number.isFinite(value) && value > 0 ? [value] : [];
-  });
+  if (series.stack !== undefined) return [];
+  return dataPairs(series.data).flatMap((pair) => (Number.isFinite(pair[dimension]) && pair[dimension] > 0 ? [pair[dimension]] : []));
 }
 
 /** Labelled decades for a log axis, from the data of the series drawn on it. */

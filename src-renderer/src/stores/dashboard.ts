@@ -107,7 +107,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     let loaded = false;
     const metrics = new Set<string>();
     for (const run of selectedRuns.value) {
-      const cached = series.get(run.id, false) ?? series.get(run.id, true);
+      const cached = series.get(run.id, false);
       if (!cached) continue;
       loaded = true;
       for (const item of cached.series) if (item.x.length > 0) metrics.add(item.metric);
@@ -121,7 +121,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
   });
   watch(
     [drawnRuns, comparedRuns],
-    ([selected, others]) => void series.ensure([...selected.map((run) => run.id), ...others.map(({ run }) => run.id)], false),
+    ([selected, others]) => void series.ensure([...selected.map((run) => run.id), ...others.map(({ run }) => run.id)]),
     { immediate: true },
   );
 

@@ -1,8 +1,9 @@
 // Metric series and theory overlays of runs, fetched downsampled (`runs.series`) and cached per
-// run and x scale; live `run.points` are appended while a run goes, and the run is refetched once
-// it finishes (points are applied once per frame). Refetches and overlay requests are gathered for a moment, so a sweep whose runs
-// finish together costs a few calls, not a few per run. Cached entries are frozen so Vue does not
-// wrap thousands of numbers in proxies.
+// run, both reductions at once (linear and log x: toggling an axis asks nothing of main); live
+// `run.points` are appended while a run goes, and the run is refetched once it finishes (points
+// are applied once per frame). Refetches and overlay requests are gathered for a moment, so a
+// sweep whose runs finish together costs a few calls, not a few per run. Cached entries are frozen
+// so Vue does not wrap thousands of numbers in proxies.
 import { defineStore } from 'pinia';
 import { shallowReactive, watch } from 'vue';
 import type { RunStatus, SeriesData } from '../../../src-main/contract/api';
@@ -12,6 +13,8 @@ import { FrameBatch, joinPoints, type LivePoints } from '../logic/live-batch';
 import { appendPoints, type MetricSeries } from '../logic/live-series';
 import { useAppStore } from './app';
 import { useProjectStore } from './project';
+
+type FetchedRun = { runId: number; series: readonly SeriesData[] };
 
 export interface CachedRunSeries {
   readonly runId: number;
@@ -40,8 +43,10 @@ export function isFinished(status: RunStatus): boolean {
   return finished.includes(status);
 }
 
-function cacheKey(runId: number, logX: boolean): string {
-  return `${runId}:${logX ? 'log' : 'lin'}`;
+/** A run's series reduced for each x axis; the two share the series that needed no reduction. */
+interface CachedRun {
+  readonly linear: CachedRunSeries;
+  readonly log: CachedRunSeries;
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -52,12 +57,16 @@ function frozen(runId: number, logX: boolean, series: readonly MetricSeries[]): 
   return Object.freeze({ runId, logX, series: Object.freeze(series.map((item) => Object.freeze(item))) });
 }
 
+function cachedRun(runId: number, linear: readonly MetricSeries[], log: readonly MetricSeries[]): CachedRun {
+  return Object.freeze({ linear: frozen(runId, false, linear), log: frozen(runId, true, log) });
+}
+
 export const useSeriesStore = defineStore('series', () => {
   const app = useAppStore();
   const project = useProjectStore();
-  const cache = shallowReactive(new Map<string, CachedRunSeries>());
+  const cache = shallowReactive(new Map<number, CachedRun>());
   const theory = shallowReactive(new Map<number, readonly TheorySeries[]>());
-  const inFlight = new Set<string>();
+  const inFlight = new Set<number>();
   /** Requested or on their way, so each run's overlays are asked for once. */
   const theoryAsked = new Set<number>();
   const theoryDue = new Set<number>();
@@ -66,40 +75,57 @@ export const useSeriesStore = defineStore('series', () => {
   let refetchTimer: ReturnType<typeof setTimeout> | null = null;
 
   function get(runId: number, logX: boolean): CachedRunSeries | undefined {
-    return cache.get(cacheKey(runId, logX));
+    const entry = cache.get(runId);
+    return logX ? entry?.log : entry?.linear;
   }
 
   /** Stores fetched data, keeping live points that arrived after main read it. */
-  function storeFetched(runId: number, logX: boolean, fetched: readonly SeriesData[]): void {
-    const previous = get(runId, logX)?.series ?? [];
-    const merged: MetricSeries[] = fetched.map(({ metric, x, y }) => ({ metric, x, y }));
-    for (const old of previous) {
-      const index = merged.findIndex((item) => item.metric === old.metric);
-      if (index < 0) merged.push(old);
-      else merged[index] = appendPoints(merged[index], old.metric, old.x, old.y, liveCap);
-    }
-    cache.set(cacheKey(runId, logX), frozen(runId, logX, merged));
+  function storeFetched(runId: number, fetched: readonly SeriesData[]): void {
+    const merged = (axis: 'linear' | 'log') => {
+      const series: MetricSeries[] = fetched.map(({ metric, x, y, logX }) => (axis === 'log' && logX ? { metric, ...logX } : { metric, x, y }));
+      for (const old of cache.get(runId)?.[axis].series ?? []) {
+        const index = series.findIndex((item) => item.metric === old.metric);
+        if (index < 0) series.push(old);
+        else series[index] = appendPoints(series[index], old.metric, old.x, old.y, liveCap);
+      }
+      return series;
+    };
+    cache.set(runId, cachedRun(runId, merged('linear'), merged('log')));
   }
 
-  async function fetchRuns(runIds: readonly number[], logX: boolean): Promise<void> {
-    const keys = runIds.map((runId) => cacheKey(runId, logX));
-    keys.forEach((key) => inFlight.add(key));
+  /** Replies that arrived in one frame, stored together: the panels then redraw once for them all. */
+  const fetchedBatch = new FrameBatch<FetchedRun>((replies) => {
+    for (const { runId, series } of replies) {
+      storeFetched(runId, series);
+      inFlight.delete(runId);
+    }
+  });
+
+  async function fetchRuns(runIds: readonly number[]): Promise<void> {
+    runIds.forEach((runId) => inFlight.add(runId));
+    // A run stays in flight until its reply is stored (live points meanwhile are kept for it).
+    const waiting = new Set(runIds);
     try {
       for (const batch of chunks(runIds, batchSize)) {
-        const replies = await saddle().runs.series({ runIds: batch, maxPoints, logX });
-        for (const reply of replies) storeFetched(reply.runId, logX, reply.series);
+        const replies = await saddle().runs.series({ runIds: batch, maxPoints, alsoLogX: true });
+        fetchedBatch.push(...replies);
+        const replied = new Set(replies.map((reply) => reply.runId));
+        for (const runId of batch) {
+          waiting.delete(runId);
+          if (!replied.has(runId)) inFlight.delete(runId);
+        }
       }
     } catch (error) {
       app.report(error, 'Loading run data');
     } finally {
-      keys.forEach((key) => inFlight.delete(key));
+      waiting.forEach((runId) => inFlight.delete(runId));
     }
   }
 
   /** Fetches what is not cached or on its way. */
-  function ensure(runIds: readonly number[], logX: boolean): Promise<void> {
-    const missing = runIds.filter((runId) => !cache.has(cacheKey(runId, logX)) && !inFlight.has(cacheKey(runId, logX)));
-    return missing.length > 0 ? fetchRuns(missing, logX) : Promise.resolve();
+  function ensure(runIds: readonly number[]): Promise<void> {
+    const missing = runIds.filter((runId) => !cache.has(runId) && !inFlight.has(runId));
+    return missing.length > 0 ? fetchRuns(missing) : Promise.resolve();
   }
 
   /** Overlays of finished runs (callers pass only those: a running run has none stored yet), asked for once. */
@@ -129,34 +155,30 @@ export const useSeriesStore = defineStore('series', () => {
   /** The live points were a preview: cached finished runs are read again, together. */
   function refetchFinished(): void {
     refetchTimer = null;
-    const runIds = [...refetchDue];
+    const cached = [...refetchDue].filter((runId) => cache.has(runId));
     refetchDue.clear();
-    for (const logX of [false, true]) {
-      const cached = runIds.filter((runId) => cache.has(cacheKey(runId, logX)));
-      for (const batch of chunks(cached, refetchBatch)) void fetchRuns(batch, logX);
-    }
+    for (const batch of chunks(cached, refetchBatch)) void fetchRuns(batch);
   }
 
   /** Drops cached runs not in `keep` once the cache grows past its bound. */
   function prune(keep: ReadonlySet<number>): void {
     if (cache.size <= maxCached) return;
-    for (const [key, entry] of cache) if (!keep.has(entry.runId)) cache.delete(key);
+    for (const runId of cache.keys()) if (!keep.has(runId)) cache.delete(runId);
   }
 
   /** A frame's live points, joined per run and metric so each cached series is rebuilt once. */
   function applyPoints(batches: LivePoints[]): void {
     for (const { runId, metric, x, y } of joinPoints(batches)) {
-      for (const logX of [false, true]) {
-        const key = cacheKey(runId, logX);
-        const entry = cache.get(key);
-        // Runs nobody looks at are not accumulated; a fetch under way merges what arrives meanwhile.
-        if (!entry && !inFlight.has(key)) continue;
-        const series = entry?.series ?? [];
+      const entry = cache.get(runId);
+      // Runs nobody looks at are not accumulated; a fetch under way merges what arrives meanwhile.
+      if (!entry && !inFlight.has(runId)) continue;
+      // Live points are not reduced: both axes get the same ones.
+      const appended = (series: readonly MetricSeries[]) => {
         const index = series.findIndex((item) => item.metric === metric);
         const updated = appendPoints(series[index], metric, x, y, liveCap);
-        const next = index >= 0 ? series.map((item, i) => (i === index ? updated : item)) : [...series, updated];
-        cache.set(key, frozen(runId, logX, next));
-      }
+        return index >= 0 ? series.map((item, i) => (i === index ? updated : item)) : [...series, updated];
+      };
+      cache.set(runId, cachedRun(runId, appended(entry?.linear.series ?? []), appended(entry?.log.series ?? [])));
     }
   }
   const pointsBatch = new FrameBatch<LivePoints>(applyPoints);
@@ -171,7 +193,9 @@ export const useSeriesStore = defineStore('series', () => {
     () => project.generation,
     () => {
       pointsBatch.clear();
+      fetchedBatch.clear();
       cache.clear();
+      inFlight.clear();
       theory.clear();
       theoryAsked.clear();
       theoryDue.clear();
