@@ -94,10 +94,10 @@ describe('linear programs and interpolants on hand-solved problems', () => {
 describe('verdicts on summaries built to pass or fail', () => {
   const regression = { task: 'regression', features: 4, samples: 3, support: 1, depth: 2, optimizer: 'sign' };
 
-  it('Lemma 4.5: decoupled decay within 1 % of |B(0)| passes, 5 % fails; coupled decay must break it', () => {
+  it('Lemma 4.5: decoupled decay within 2 % of |B(0)| passes, 5 % fails; coupled decay must break it', () => {
     const verdict = (decay: Record<string, number>, distance: number) =>
       weightDecayGrid.run([asRun({ ...regression, ...decay }, { balanceDistance: distance, initialBalanceScale: 0.1, finalDistance: 1 })]).checks.find((c) => c.claim === '003-5')?.pass;
-    expect(verdict({ decoupledDecay: 0.01 }, 0.0005)).toBe(true);
+    expect(verdict({ decoupledDecay: 0.01 }, 0.0019)).toBe(true);
     expect(verdict({ decoupledDecay: 0.01 }, 0.005)).toBe(false);
     expect(verdict({ coupledDecay: 0.01 }, 0.05)).toBe(true);
     expect(verdict({ coupledDecay: 0.01 }, 0.005)).toBe(false);

@@ -30,4 +30,15 @@ describe('steepest regression loss near the minimum', () => {
     // At x* itself only the dot products' rounding is left: ~(n·ε·|y|)², far below the Gram floor.
     expect(objective.loss(Float64Array.from(problem.groundTruth), scratch)).toBeLessThan(1e-28 * f0);
   });
+
+  it('the Gram form the gradient step uses is never negative at an interpolating x (rounding cancels to ±1e-16·f(0))', () => {
+    // A negative loss from the cancellation read as log f = NaN and stopped a converged run as diverged.
+    const p = steepestParams.parse({ task: 'regression', features: 30, samples: 20, support: 3 });
+    const grad = new Float64Array(p.features);
+    const losses = Array.from({ length: 40 }, (_, seed) => {
+      const problem = makeProblem(p, createRng(seed));
+      return new Objective(problem).gradient(Float64Array.from(problem.groundTruth), grad, null);
+    });
+    expect(Math.min(...losses)).toBeGreaterThanOrEqual(0);
+  });
 });

@@ -297,8 +297,12 @@ function table4Row(p: SteepestParams): (typeof TABLE_4)[number] | undefined {
   return inSetting ? TABLE_4.find((r) => r.depth === p.depth && r.coupled === p.coupledDecay && r.decoupled === p.decoupledDecay) : undefined;
 }
 
-/** Decoupled decay keeps Lemma 4.5's law to within this share of |B(0)| (sign descent breaks it by η per zero crossing). */
-export const LEMMA_45_HOLDS = 1e-2;
+/**
+ * Decoupled decay keeps Lemma 4.5's law to within this share of |B(0)|: discrete sign descent breaks
+ * it by up to 2η whenever a factor crosses zero, and Table 4 itself prints decoupled balance
+ * distances up to 1.6·10⁻³ = 1.6 % of |B(0)| = 0.1 (measured here: 1.3 % at L = 2, α₂ = 10⁻², 10⁶ steps).
+ */
+export const LEMMA_45_HOLDS = 2e-2;
 /** Coupled decay breaks the law: its balance distance is at least this share of |B(0)|. */
 export const LEMMA_45_BROKEN = 0.1;
 

@@ -156,5 +156,7 @@ function gramGradient(a: Float64Array, rhs: Float64Array, c0: number, x: Float64
     xh += x[c] * h[c];
     bx += rhs[c] * x[c];
   }
-  return 0.5 * xh - 0.5 * bx + c0;
+  // The loss is a square: at an interpolating x the three terms cancel to rounding, which can fall
+  // below zero, and its logarithm would read as a divergence.
+  return Math.max(0, 0.5 * xh - 0.5 * bx + c0);
 }
