@@ -25,7 +25,7 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   ctx.progress(0);
 
   const results: DescentResult[] = [];
-  // Euler's identity and homogeneity (004-1) at every point the run visits and keeps.
+  // Euler's identity and homogeneity (004-1) at every restart's start and end (the best direction among them).
   let eulerMax = 0, homogeneityMax = 0;
   const identitiesAt = (w: Weights): void => {
     eulerMax = Math.max(eulerMax, eulerResidual(w, x, g));
@@ -105,7 +105,6 @@ export function runEscape(p: ReluEscapeParams, ctx: RunContext): RunSummary {
   }
   ctx.progress(1);
 
-  identitiesAt(best.weights);
   const circle = isCircleExample(p);
   const rankOneNetwork = hiddenWidths(p).every((w) => w === 1) && x.rows === 2;
   return {
