@@ -83,6 +83,15 @@ export function hyperbolicEntropyInterpolant(problem: Regression, lambda: number
     }
     return x;
   };
+  const residualNorm = (x: Float64Array): number => {
+    let sum = 0;
+    for (let j = 0; j < k; j++) {
+      let r = -targets[j];
+      for (let c = 0; c < n; c++) r += rows[j * n + c] * x[c];
+      sum += r * r;
+    }
+    return Math.sqrt(sum);
+  };
   const dual = (v: Float64Array): number => {
     let f = 0;
     for (let c = 0; c < n; c++) {
@@ -111,14 +120,20 @@ export function hyperbolicEntropyInterpolant(problem: Regression, lambda: number
     const curvature = x.map((v) => Math.sqrt((lambda / 2) ** 2 + v * v));
     const step = choleskySolve(weightedGram(rows, curvature, k, n), residual, k);
     const f = dual(nu);
+    const merit = Math.hypot(...residual);
     let slope = 0;
     for (let j = 0; j < k; j++) slope -= residual[j] * step[j];
+    // A step is taken when it lowers the dual (far from the solution) or the residual (near it,
+    // where the dual, a sum of cosh terms, no longer resolves the decrease).
     let t = 1;
     let trial = nu.map((v, j) => v - step[j]);
-    while (dual(trial) > f + 0.25 * t * slope) {
+    // Negated tests: a step that overflows (NaN or ∞) is rejected too.
+    while (!(dual(trial) <= f + 0.25 * t * slope) && !(residualNorm(xOf(trial)) <= (1 - 0.25 * t) * merit)) {
       t /= 2;
-      // The dual's rounding (a sum of cosh terms) hides further descent: the residual is as small as it gets.
-      if (t < 1e-10) return x;
+      if (t < 1e-10) {
+        if (worst <= ROUNDING_FLOOR * scale) return x;
+        throw new Error(`hyperbolic-entropy interpolant: no descent at residual ${worst.toPrecision(3)}`);
+      }
       trial = nu.map((v, j) => v - t * step[j]);
     }
     nu.set(trial);
