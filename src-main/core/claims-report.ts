@@ -151,11 +151,52 @@ const latexSpecials: Record<string, string> = {
   '^': '\\textasciicircum{}',
 };
 
-/** Text for a LaTeX table cell: inline math ($…$, written for KaTeX) is kept, everything else escaped. */
+/** Math symbols the catalog and the checks write in Unicode, as TeX (pdflatex's UTF-8 input has no glyphs for them). */
+const mathSymbols: Record<string, string> = {
+  α: '\\alpha', β: '\\beta', γ: '\\gamma', δ: '\\delta', ε: '\\varepsilon', ζ: '\\zeta', η: '\\eta', θ: '\\theta',
+  ι: '\\iota', κ: '\\kappa', λ: '\\lambda', μ: '\\mu', ν: '\\nu', ξ: '\\xi', π: '\\pi', ρ: '\\rho', σ: '\\sigma',
+  τ: '\\tau', φ: '\\varphi', χ: '\\chi', ψ: '\\psi', ω: '\\omega', Γ: '\\Gamma', Δ: '\\Delta', Θ: '\\Theta',
+  Λ: '\\Lambda', Π: '\\Pi', Σ: '\\Sigma', Φ: '\\Phi', Ψ: '\\Psi', Ω: '\\Omega',
+  '±': '\\pm', '·': '\\cdot', '×': '\\times', '½': '\\tfrac12', '‖': '\\|', '′': "'", ℓ: '\\ell', ℤ: '\\mathbb{Z}',
+  '→': '\\to', '⇔': '\\Leftrightarrow', '∇': '\\nabla', '∈': '\\in', '−': '-', '√': '\\surd', '∞': '\\infty',
+  '∫': '\\int', '∼': '\\sim', '≈': '\\approx', '≤': '\\le', '≥': '\\ge', '⋯': '\\cdots', ȧ: '\\dot a', ḃ: '\\dot b',
+};
+/** Scripts, grouped when they follow each other: ⁻¹ → ^{-1}. */
+const superscripts: Record<string, string> = { ...Object.fromEntries([...'⁰¹²³⁴⁵⁶⁷⁸⁹'].map((c, i) => [c, String(i)])), '⁻': '-', ᵀ: '\\mathsf{T}' };
+const subscripts: Record<string, string> = { ...Object.fromEntries([...'₀₁₂₃₄₅₆₇₈₉'].map((c, i) => [c, String(i)])), ᵢ: 'i' };
+const unicodeMath = new RegExp(`[${[...Object.keys(mathSymbols), ...Object.keys(superscripts), ...Object.keys(subscripts)].join('')}]+`, 'gu');
+
+/** A run of Unicode math characters as TeX math (without the dollars). */
+function texOfRun(run: string): string {
+  let tex = '';
+  let mark: '^' | '_' | null = null;
+  let script = '';
+  for (const c of run) {
+    const next = c in superscripts ? '^' : c in subscripts ? '_' : null;
+    if (mark !== null && next !== mark) {
+      tex += `${mark}{${script}}`;
+      script = '';
+    }
+    if (next === null) tex += `{${mathSymbols[c]}}`;
+    else script += (next === '^' ? superscripts : subscripts)[c];
+    mark = next;
+  }
+  if (mark !== null) tex += `${mark}{${script}}`;
+  return tex;
+}
+
+/**
+ * Text for a LaTeX table cell that pdflatex compiles (with amsmath and amssymb): inline math
+ * ($…$, written for KaTeX) is kept, the rest escaped, and Unicode math symbols become TeX.
+ */
 export function latexText(text: string): string {
   return text
     .split(/(\$[^$]+\$)/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/[\\&%$#_{}~^]/g, (c) => latexSpecials[c])))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part.replace(unicodeMath, texOfRun)
+        : part.replace(/[\\&%$#_{}~^]/g, (c) => latexSpecials[c]).replace(unicodeMath, (run) => `\$${texOfRun(run)}\$`),
+    )
     .join('')
     .replace(/\s*\n\s*/g, ' ');
 }
@@ -163,7 +204,7 @@ export function latexText(text: string): string {
 function latexReport(groups: Groups, meta: ReportMeta): string {
   const lines = [
     `% Saddle Lab reproduction report: Saddle Lab ${meta.appVersion}, ${stamp(meta)}; verdicts judged from ${meta.source.replace(/%/g, '\\%')}.`,
-    '% Needs \\usepackage{longtable} (and a UTF-8 engine or inputenc for Greek letters and dashes).',
+    '% Needs \\usepackage{longtable,amsmath,amssymb}; compiles with pdflatex (UTF-8 input).',
     '\\begin{longtable}{@{}l p{2.2cm} l r p{3cm} r p{3.6cm}@{}}',
     '\\hline',
     'Claim & Where & Verdict & Saddle Lab & Paper & Expected & Tolerance \\\\',

@@ -2,6 +2,7 @@
 // field), the verdicts judged from stored checks (fail beats paper-wrong beats pass; not-here;
 // not-run), the reproduction report read back (CSV parsed, a Markdown row per claim, LaTeX escaped),
 // and the shipped catalog: it loads, and every example it names is shipped.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +64,17 @@ describe('loadClaimCatalog', () => {
     expect(() => loadClaimCatalog(join(tempDir(), 'missing'))).toThrow(/cannot read the claims catalog .*missing/);
   });
 });
+
+const hasPdflatex = (() => {
+  try {
+    execFileSync('pdflatex', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+// CI installs TeX and says so: there a missing pdflatex fails instead of skipping.
+const skipTex = !hasPdflatex && process.env.SADDLE_REQUIRE_TEX !== '1';
 
 function check(claimId: string, extra: Partial<AnalysisCheck> = {}): AnalysisCheck {
   return { name: `check of ${claimId}`, value: 1, expected: 1, tolerance: '±1e-3', pass: true, claim: claimId, ...extra };
@@ -211,6 +223,24 @@ describe('the reproduction report', () => {
     // Seven cells a row: no unescaped & inside a cell.
     for (const row of rows) expect(row.split(/(?<!\\)&/)).toHaveLength(7);
     expect(content).toMatch(/\\begin\{longtable\}[\s\S]*\\end\{longtable\}\n$/);
+  });
+
+  it('LaTeX: Unicode math becomes TeX, scripts grouped, inside math and out', () => {
+    expect(latexText('σ₁ ≤ ‖X‖⁻¹ for ℓ ∈ ℤ')).toBe('${\\sigma}_{1}$ ${\\le}$ ${\\|}$X${\\|}^{-1}$ for ${\\ell}$ ${\\in}$ ${\\mathbb{Z}}$');
+    expect(latexText('$a ≤ σ²$')).toBe('$a {\\le} {\\sigma}^{2}$');
+  });
+
+  it.skipIf(skipTex)(`LaTeX: the shipped catalog's report compiles with pdflatex, no character missing${skipTex ? ' (skipped: no pdflatex here)' : ''}`, () => {
+    const shipped = loadClaimCatalog(join(examplesDir, 'claims'));
+    // Every claim with a check whose name and tolerance use the symbols the families' checks use.
+    const checks = shipped.flatMap((p) => p.claims.map((c) => check(c.id, { name: 'L = 6, σ* = 1: log–log slope (ε ≤ 10^−1.5), ‖W₂W₁‖_F', tolerance: '±2 % of 1/((L−2)σ*)', paperValue: 'σ²ᵢ ≈ ½' })));
+    const statuses = judgeClaims(shipped, [experimentWith(1, checks)]);
+    const dir = tempDir('saddle-claims-tex-');
+    writeFileSync(join(dir, 'report.tex'), claimsReport(shipped, statuses, { ...meta, format: 'tex' }).content);
+    writeFileSync(join(dir, 'paper.tex'), '\\documentclass{article}\\usepackage{longtable,amsmath,amssymb}\\begin{document}\\input{report.tex}\\end{document}\n');
+    execFileSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, stdio: 'pipe' });
+    expect(readFileSync(join(dir, 'paper.pdf')).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(join(dir, 'paper.log'), 'latin1')).not.toMatch(/Missing character|Unicode character/);
   });
 });
 
