@@ -149,6 +149,10 @@ const latexSpecials: Record<string, string> = {
   '}': '\\}',
   '~': '\\textasciitilde{}',
   '^': '\\textasciicircum{}',
+  // The default (OT1) text font prints these three as —, ¡ and ¿.
+  '|': '\\textbar{}',
+  '<': '\\textless{}',
+  '>': '\\textgreater{}',
 };
 
 /** Math symbols the catalog and the checks write in Unicode, as TeX (pdflatex's UTF-8 input has no glyphs for them). */
@@ -195,7 +199,7 @@ export function latexText(text: string): string {
     .map((part, i) =>
       i % 2 === 1
         ? part.replace(unicodeMath, texOfRun)
-        : part.replace(/[\\&%$#_{}~^]/g, (c) => latexSpecials[c]).replace(unicodeMath, (run) => `\$${texOfRun(run)}\$`),
+        : part.replace(/[\\&%$#_{}~^|<>]/g, (c) => latexSpecials[c]).replace(unicodeMath, (run) => `\$${texOfRun(run)}\$`),
     )
     .join('')
     .replace(/\s*\n\s*/g, ' ');

@@ -211,13 +211,13 @@ describe('the reproduction report', () => {
   });
 
   it('LaTeX: & % _ # escaped outside math, inline math kept', () => {
-    expect(latexText('50 % & a_b #1 {x} ~ ^ \\ within $\\varepsilon_0$')).toBe(
-      '50 \\% \\& a\\_b \\#1 \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} within $\\varepsilon_0$',
+    expect(latexText('50 % & a_b #1 {x} ~ ^ \\ |gap| < 2 within $\\varepsilon_0 < |x|$')).toBe(
+      '50 \\% \\& a\\_b \\#1 \\{x\\} \\textasciitilde{} \\textasciicircum{} \\textbackslash{} \\textbar{}gap\\textbar{} \\textless{} 2 within $\\varepsilon_0 < |x|$',
     );
     const { filename, content } = claimsReport([tricky], statuses, { ...meta, format: 'tex' });
     expect(filename).toBe('saddle-lab-claims-2026-12-06.tex');
     expect(content).toContain('\\textbf{000: Rates \\& 50 \\% of\\_all}');
-    expect(content).toContain('a | b \\& 10 \\% within $\\varepsilon_0$');
+    expect(content).toContain('a \\textbar{} b \\& 10 \\% within $\\varepsilon_0$');
     const rows = content.split('\n').filter((line) => /^000-\d/.test(line));
     expect(rows).toHaveLength(5);
     // Seven cells a row: no unescaped & inside a cell.
