@@ -15,6 +15,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const configDir = mkdtempSync(join(tmpdir(), 'saddle-repro-'));
 const result = spawnSync(process.execPath, [join(root, 'bin', 'saddle-lab.mjs'), 'claims', ...process.argv.slice(2)], {
   stdio: 'inherit',
+  // npm runs scripts in the package folder; relative paths (--report, --project) are the caller's.
+  cwd: process.env.INIT_CWD ?? process.cwd(),
   env: { ...process.env, SADDLE_LAB_CONFIG_DIR: configDir },
 });
 rmSync(configDir, { recursive: true, force: true });
