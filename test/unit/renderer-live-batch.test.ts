@@ -1,10 +1,11 @@
 // Live events reach the page in batches: status changes folded into the runs in order, points
-// joined per run and metric, a batch applied once per frame and spaced by what the last one cost,
-// the sweep's time left from the rate its runs finish, and big sweeps drawn as an even subset.
-import { describe, expect, it } from 'vitest';
+// joined per run and metric, a batch applied once per frame (in a task just after it) and spaced
+// by what the last one cost, the sweep's time left from the rate its runs finish, and big sweeps
+// drawn as an even subset.
+import { describe, expect, it, vi } from 'vitest';
 import type { Run, RunStatusChange } from '../../src-main/contract/api';
 import { defaultDrawCap, spreadSubset } from '../../src-renderer/src/logic/draw-cap';
-import { applyStatusChanges, FrameBatch, joinPoints, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
+import { afterNextFrame, applyStatusChanges, FrameBatch, joinPoints, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
 
 function run(id: number, status: Run['status']): Run {
   return { id, experimentId: 1, status, progress: 0, error: null, summary: null } as Run;
@@ -121,6 +122,28 @@ describe('FrameBatch', () => {
     expect(requests[1].cancelled).toBe(true);
     void batch.flush();
     expect(applied).toEqual([[1]]);
+  });
+});
+
+describe('afterNextFrame', () => {
+  it('runs its work in a task of its own after the frame, not inside it; cancelling before or after the frame stops it', async () => {
+    const frameCallbacks: (() => void)[] = [];
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => frameCallbacks.push(callback));
+    vi.stubGlobal('cancelAnimationFrame', (handle: number) => (frameCallbacks[handle - 1] = () => undefined));
+    try {
+      const ran: string[] = [];
+      afterNextFrame(() => ran.push('work'));
+      const cancelledEarly = afterNextFrame(() => ran.push('cancelled before the frame'));
+      const cancelledLate = afterNextFrame(() => ran.push('cancelled after the frame'));
+      cancelledEarly();
+      frameCallbacks.forEach((callback) => callback());
+      cancelledLate();
+      ran.push('frame done');
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(ran).toEqual(['frame done', 'work']);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
 

@@ -75,25 +75,40 @@ export interface FrameScheduler {
 /** Where frames stop (a hidden window), a batch still lands within this many milliseconds. */
 const hiddenFallbackMs = 250;
 
-/** Animation frames of the page. */
+/**
+ * Calls back in a task of its own just after the next frame; the returned function cancels. Work
+ * done there is painted with the frame after, and a key press that arrives meanwhile is handled
+ * (and painted) first: inside the frame, as a requestAnimationFrame callback, it would hold up the
+ * paint of that key press.
+ */
+export function afterNextFrame(callback: () => void): () => void {
+  let task: ReturnType<typeof setTimeout> | null = null;
+  const frame = requestAnimationFrame(() => (task = setTimeout(callback, 0)));
+  return () => {
+    cancelAnimationFrame(frame);
+    if (task !== null) clearTimeout(task);
+  };
+}
+
+/** Animation frames of the page: a batch is applied just after a frame (`afterNextFrame`). */
 export const animationFrames: FrameScheduler = {
   request(callback, delayMs) {
-    let frame = 0;
+    let cancelFrame: (() => void) | null = null;
     let done = false;
     const once = () => {
       if (done) return;
       done = true;
-      cancelAnimationFrame(frame);
+      cancelFrame?.();
       clearTimeout(fallback);
       callback();
     };
     const fallback = setTimeout(once, delayMs + hiddenFallbackMs);
-    const delay = setTimeout(() => (frame = requestAnimationFrame(once)), delayMs);
+    const delay = setTimeout(() => (cancelFrame = afterNextFrame(once)), delayMs);
     return () => {
       done = true;
       clearTimeout(delay);
       clearTimeout(fallback);
-      cancelAnimationFrame(frame);
+      cancelFrame?.();
     };
   },
   now: () => performance.now(),
