@@ -2,7 +2,8 @@
 // create a project, open the Fig. 2 example (its quick variant: 30 runs, the same five depths and
 // fits), run it, see five curves and the fit table, export SVG, reopen the project and see the
 // runs again. A full 125-run sweep ends on the page with the host's count, drawn 40 runs at a time
-// until "show all", and Cancel on a running sweep leaves the page and the project agreeing.
+// until "show all", a chart out of view waits to be seen before it draws, and Cancel on a running
+// sweep leaves the page and the project agreeing.
 // Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -140,6 +141,28 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => panel.getByTestId('draw-cap').count()).toBe(0);
     await expect.poll(runsDrawn).toBe(125);
     await shot('5-sweep-125-all');
+  });
+
+  it('a chart out of view is drawn once scrolled into view, not while the runs stream', async () => {
+    await page.goto(url);
+    await newProject(page, 'out-of-view.saddle');
+    // A short window: the dashboard's second row of panels starts well below it.
+    await page.setViewportSize({ width: 1440, height: 300 });
+    try {
+      await createFromExample(page, 'mirror-descent-fig2', 'quick');
+      const bregman = page.locator('[data-testid="chart-panel"][data-chart-id="bregman"]');
+      const draws = async () => Number((await bregman.locator('.echart').getAttribute('data-draws')) ?? 0);
+      const drawsBefore = await draws();
+      await page.getByTestId('run-start').click();
+      await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toMatch(/\b30\b/);
+      // The panel below has its 30 runs in its option, and has not drawn them.
+      await expect.poll(() => bregman.getAttribute('data-series-count')).toBe('30');
+      expect(await draws()).toBe(drawsBefore);
+      await bregman.scrollIntoViewIfNeeded();
+      await expect.poll(draws).toBeGreaterThan(drawsBefore);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 
   it('Cancel on a running sweep: the page and the project agree on every run', async () => {
