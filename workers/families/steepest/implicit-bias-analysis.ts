@@ -18,8 +18,13 @@ export const INTERPOLANT_TOLERANCE = 0.02;
 export const SMALL_LAMBDA = 1e-3;
 export const LARGE_LAMBDA = 10;
 export const LIMIT_TOLERANCE = 0.05;
-/** A run interpolates (Thm 3.4's hypothesis) once its loss is below this fraction of the initial loss. */
-export const INTERPOLATING_LOSS = 1e-8;
+/**
+ * A run interpolates (Thm 3.4's hypothesis) once its loss is below this fraction of the initial loss:
+ * its residual ‖Zx − y‖ is then 10⁻³ of ‖y‖, far inside the 2 % judged on x (the full example's
+ * λ = 10⁻⁴ run ends at 1.9·10⁻⁷ and 0.16 % from the interpolant; Fig. 7's L = 2 GD run at 10⁶ steps
+ * of 10⁻⁴ is still at 8.5·10⁻⁵ and 3.3 % away).
+ */
+export const INTERPOLATING_LOSS = 1e-6;
 
 /** Solves the symmetric positive definite system A x = b (A row-major m × m) by Cholesky. */
 function choleskySolve(a: Float64Array, b: Float64Array, m: number): Float64Array {
@@ -207,7 +212,7 @@ export const implicitBiasAnalysis: AnalysisDefinition = {
   id: 'hyperbolic-entropy',
   title: 'Example 3.2: L = 2 gradient descent and the hyperbolic-entropy interpolant',
   description:
-    'Underdetermined regression, L = 2, GD, runs that interpolate (final loss ≤ 10⁻⁸ of the initial): the final x against argmin D_R(x, x₀) s.t. Zx = y for the hyperbolic entropy with λ = m₀² − w₀² (convex dual, damped Newton), ' +
+    'Underdetermined regression, L = 2, GD, runs that interpolate (final loss ≤ 10⁻⁶ of the initial): the final x against argmin D_R(x, x₀) s.t. Zx = y for the hyperbolic entropy with λ = m₀² − w₀² (convex dual, damped Newton), ' +
     `within ${INTERPOLANT_TOLERANCE} relative; at λ ≤ ${SMALL_LAMBDA} against the least-L₁ interpolant (LP), at λ ≥ ${LARGE_LAMBDA} against the least-L₂ one, within ${LIMIT_TOLERANCE}.`,
   applies: (runs) => trainingRuns(runs).some(l2Run),
   run(runs) {
