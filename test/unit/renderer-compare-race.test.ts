@@ -31,6 +31,9 @@ const fakeApi = {
 };
 const connection = { status: () => ({ state: 'open', retryAtMs: null, openCount: 1 }), onStatus: () => () => undefined, retryNow: () => undefined };
 vi.mock('../../src-renderer/src/api/client', () => ({ saddle: () => fakeApi, saddleClient: () => ({ api: fakeApi, connection }) }));
+// Frames in Node: a timer each (the series store applies replies once per frame; without them it threw after the test).
+vi.stubGlobal('requestAnimationFrame', (callback: () => void) => setTimeout(callback, 0));
+vi.stubGlobal('cancelAnimationFrame', (handle: ReturnType<typeof setTimeout>) => clearTimeout(handle));
 
 const { useDashboardStore } = await import('../../src-renderer/src/stores/dashboard');
 const { useExperimentsStore } = await import('../../src-renderer/src/stores/experiments');
