@@ -11,6 +11,7 @@ import { claimLine, claimNumbers, claimsReport, latexText } from '../../src-main
 import type { AnalysisCheck, PaperClaims } from '../../src-main/contract';
 import { appPaths } from '../../src-main/core/app-paths';
 import { examplesDir, repoRoot, tempDir } from '../helpers/paths';
+import { skipWithoutTex } from '../helpers/tex';
 
 function paper(id: string, claims: Record<string, unknown>[]): Record<string, unknown> {
   return { paper: id, title: `Paper ${id}`, authors: 'A. Author', families: ['mode-flow'], claims };
@@ -65,16 +66,7 @@ describe('loadClaimCatalog', () => {
   });
 });
 
-const hasPdflatex = (() => {
-  try {
-    execFileSync('pdflatex', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-// CI installs TeX and says so: there a missing pdflatex fails instead of skipping.
-const skipTex = !hasPdflatex && process.env.SADDLE_REQUIRE_TEX !== '1';
+const skipTex = skipWithoutTex();
 
 function check(claimId: string, extra: Partial<AnalysisCheck> = {}): AnalysisCheck {
   return { name: `check of ${claimId}`, value: 1, expected: 1, tolerance: '±1e-3', pass: true, claim: claimId, ...extra };

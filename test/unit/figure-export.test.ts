@@ -26,6 +26,7 @@ import { legendEntries, placeLegend, type LegendEntry } from '../../src-renderer
 import { panelGrid } from '../../src-renderer/src/figure/panel-grid';
 import { latexText, mathtextLabel } from '../../src-renderer/src/figure/tex-label';
 import { artifacts } from '../helpers/paths';
+import { skipWithoutTex } from '../helpers/tex';
 
 const chart: ChartSpec = {
   id: 'loss',
@@ -193,16 +194,7 @@ describe('scripts', () => {
     expect(tex.match(/xlabel=\{training time t\}/g)).toHaveLength(1);
   });
 
-  const hasPdflatex = (() => {
-    try {
-      execFileSync('pdflatex', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  // CI installs TeX and says so: there a missing pdflatex fails instead of skipping.
-  const skipTex = !hasPdflatex && process.env.SADDLE_REQUIRE_TEX !== '1';
+  const skipTex = skipWithoutTex();
 
   it.skipIf(skipTex)(`the pgfplots code compiles with pdflatex, one plot and small multiples${skipTex ? ' (skipped: no pdflatex here; .ci/run installs TeX)' : ''}`, () => {
     const multiples = figurePlots(model(null), { ...view, overlay: false });
