@@ -5,12 +5,13 @@
 // imported, and its families run, only once the user trusts that folder.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { builtInFamilies, setExternalFamilies } from '../../workers/families/index';
+import { builtInFamilies } from '../../workers/families/index';
 import { codeFamilyExtensions, importCodeFamily, readManifest, type FamilySource } from '../../workers/families/sources';
 import { scriptFamily } from '../../workers/script-family/script-family';
 import { manifestFileName } from '../contract/script-family';
 import type { FamilyDefinition } from '../../workers/family';
 import { defaultConfigDir } from './recent';
+import { ExpectedError } from './errors';
 
 export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project' | 'stored';
 
@@ -67,6 +68,18 @@ export class FamilyRegistry {
     return this.entries.find((entry) => entry.family.id === id);
   }
 
+  /** The definitions this registry lists: what specs are validated and planned against. */
+  definitions(): FamilyDefinition[] {
+    return this.entries.map((entry) => entry.family);
+  }
+
+  /** The family with this id, or the user's error naming the families listed here. */
+  require(id: string): FamilyDefinition {
+    const entry = this.find(id);
+    if (!entry) throw new ExpectedError(`unknown family "${id}" (known: ${this.entries.map((e) => e.family.id).join(', ')}): a script or code family must be installed in the user's folder, the project's <name>.families/ folder or named with --family-path`, [{ path: 'family', message: `unknown family "${id}"` }]);
+    return entry.family;
+  }
+
   /** Scans the folders again (the project's too, when one is open) and makes the result the one lookup. */
   async load(projectPath: string | null, trustProject = false): Promise<void> {
     const folders: { dir: string; origin: FamilyOrigin }[] = [
@@ -98,7 +111,6 @@ export class FamilyRegistry {
     }
     this.entries = entries;
     this.problems = problems;
-    setExternalFamilies(entries.filter((e) => e.origin !== 'built-in').map((e) => e.family));
   }
 
   private async loadOne(candidate: Candidate, origin: FamilyOrigin, trusted: boolean): Promise<FamilyEntry> {

@@ -2,14 +2,13 @@
 // by local starts and Slurm submissions, so both run exactly the same points.
 import type { z } from 'zod';
 import type { ExperimentSpec } from '../contract';
-import { getFamily } from '../../workers/families/index';
+import type { FamilyDefinition } from '../../workers/family';
 import { expandSweep, type PlannedRun } from './sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { unknownParamIssues } from './param-keys';
 
 /** The sweep's runs in expansion order; axes are validated one by one, so a combination can still break a cross-field rule. */
-export function planRuns(spec: Pick<ExperimentSpec, 'family' | 'params' | 'sweep' | 'seeds'>): PlannedRun[] {
-  const family = getFamily(spec.family);
+export function planRuns(spec: Pick<ExperimentSpec, 'params' | 'sweep' | 'seeds'>, family: FamilyDefinition): PlannedRun[] {
   return expandSweep(spec.params, spec.sweep, spec.seeds).map((p, i) => ({ ...p, params: parsePoint(family, p.params, `runs[${i}]`) }));
 }
 

@@ -34,7 +34,6 @@ import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
 import { writeSidecars } from './sidecars';
 import { ClusterService, cliCommandOf } from './slurm/cluster-service';
-import { getFamily } from '../../workers/families/index';
 import type { DeviceUsed } from '../../workers/family';
 import type { GpuProbe } from '../../workers/compute/select';
 
@@ -104,7 +103,7 @@ export class SaddleService {
       store: () => this.requireStore(),
       // The worker lives in <app>/dist/main, next to the CLI's bin/ two levels up.
       cli: cliCommandOf(join(dirname(options.workerFile), '..', '..')),
-      sourceOf: (familyId) => this.families.find(familyId)?.source ?? null,
+      families: () => this.families,
       analyze: (experimentId) => this.computeAnalyses(experimentId),
       changed: (runIds) => {
         for (const run of runIds.map((id) => this.requireStore().getRun(id))) this.emitStatus(run.id, run.status, run.progress, null, run.error, run.summary);
@@ -364,19 +363,19 @@ export class SaddleService {
       experiments: {
         list: () => this.requireStore().listExperiments(),
         create: ({ spec }) => {
-          const valid = requireValidSpec(spec);
+          const valid = requireValidSpec(spec, this.families.definitions());
           const experiment = this.requireStore().insertExperiment(valid);
           this.emit('experiments.changed', {});
           return experiment;
         },
         validate: ({ spec }) => {
-          const { ok, runCount, issues } = validateSpec(spec);
+          const { ok, runCount, issues } = validateSpec(spec, this.families.definitions());
           return { ok, runCount, issues };
         },
         update: ({ id, patch }) => {
           const store = this.requireStore();
           const current = store.getExperiment(id);
-          requireValidSpec({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags });
+          requireValidSpec({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags }, this.families.definitions());
           const updated = store.updateExperiment(id, patch);
           this.emit('experiments.changed', {});
           return updated;
@@ -529,7 +528,7 @@ export class SaddleService {
       if (!example) throw new ExpectedError(`claim ${claimId} names example ${name}, which is not among the examples (examples/${name}.json)`);
       // An example without a quick variant is small already (examples over a minute must have one).
       const spec = variant === 'quick' ? (example.quick ?? example.spec) : example.spec;
-      return requireValidSpec({ ...spec, name: `${claimId} · ${spec.name}` });
+      return requireValidSpec({ ...spec, name: `${claimId} · ${spec.name}` }, this.families.definitions());
     });
     const experimentIds = specs.map((spec) => store.insertExperiment(spec).id);
     this.emit('experiments.changed', {});
@@ -569,15 +568,15 @@ export class SaddleService {
   private startExperiment(experimentId: number): { runIds: number[] } {
     const store = this.requireStore();
     const experiment = store.getExperiment(experimentId);
-    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds });
-    const planned = planRuns(spec);
+    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds }, this.families.definitions());
+    const planned = planRuns(spec, this.families.require(spec.family));
     return this.submitRuns(experimentId, experiment.family, planned);
   }
 
   /** Runs at explicit points (overrides of the experiment's params), each validated and named on error. */
   private startPoints(experimentId: number, points: Record<string, unknown>[]): { runIds: number[] } {
     const experiment = this.requireStore().getExperiment(experimentId);
-    const family = getFamily(experiment.family);
+    const family = this.families.require(experiment.family);
     const planned = points.flatMap((point, i) => {
       const params = parsePoint(family, { ...experiment.params, ...point }, `points[${i}]`);
       return experiment.seeds.map((seed) => ({ params, seed }));

@@ -1,7 +1,8 @@
 // Validates an experiment spec against the contract and its family's parameter schema, and names
-// every bad field by its path in the spec (e.g. `params.depth`, `sweep.initScale[3]`).
+// every bad field by its path in the spec (e.g. `params.depth`, `sweep.initScale[3]`). The families
+// are those of the caller's registry: a family another service loaded is unknown here.
 import { experimentSpec, type ExperimentSpec, type FieldIssue } from '../contract';
-import { families } from '../../workers/families/index';
+import type { FamilyDefinition } from '../../workers/family';
 import { axisValues, countRuns, maxRunsPerExperiment } from './sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { paramNames, unknownParamIssues } from './param-keys';
@@ -13,7 +14,7 @@ export interface SpecValidation {
   spec?: ExperimentSpec;
 }
 
-export function validateSpec(raw: unknown): SpecValidation {
+export function validateSpec(raw: unknown, families: readonly FamilyDefinition[]): SpecValidation {
   const parsed = experimentSpec.safeParse(raw);
   if (!parsed.success) return { ok: false, runCount: 0, issues: issuesFromZod(parsed.error) };
   const spec = parsed.data;
@@ -49,8 +50,8 @@ export function validateSpec(raw: unknown): SpecValidation {
   return { ok: issues.length === 0, runCount, issues, spec };
 }
 
-export function requireValidSpec(raw: unknown): ExperimentSpec {
-  const result = validateSpec(raw);
+export function requireValidSpec(raw: unknown, families: readonly FamilyDefinition[]): ExperimentSpec {
+  const result = validateSpec(raw, families);
   if (!result.ok || !result.spec) {
     throw new ExpectedError(`invalid experiment: ${describeIssues(result.issues)}`, result.issues);
   }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateSpec } from '../../src-main/core/spec-validation';
+import { builtInFamilies } from '../../workers/families/index';
 import type { SaddleService } from '../../src-main/core/service';
 import { RecentProjects } from '../../src-main/core/recent';
 import { runCli } from '../helpers/cli';
@@ -24,7 +25,7 @@ describe('unknown parameters', () => {
   afterAll(() => service.close());
 
   it('spec validation names each one, with the parameters the family has', () => {
-    const result = validateSpec({ ...spec, params: { ...spec.params, nesterov: true } });
+    const result = validateSpec({ ...spec, params: { ...spec.params, nesterov: true } }, builtInFamilies);
     expect(result.ok).toBe(false);
     expect(result.issues.map((i) => i.path)).toEqual(['params.dropout', 'params.nesterov']);
     expect(result.issues[0].message).toMatch(/^"dropout" is not a parameter of dln-train \(known: .*learningRate/);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleFile, exampleSpec } from '../../src-main/contract';
 import { validateSpec } from '../../src-main/core/spec-validation';
+import { builtInFamilies } from '../../workers/families/index';
 import { examplesDir as dir } from '../helpers/paths';
 
 const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
@@ -16,7 +17,7 @@ describe('shipped examples', () => {
   it('exist', () => expect(files.length).toBeGreaterThan(0));
 
   it.each(files)('%s is a valid experiment of a known family', (file) => {
-    const result = validateSpec(exampleSpec(read(file)));
+    const result = validateSpec(exampleSpec(read(file)), builtInFamilies);
     expect(result.issues).toEqual([]);
     expect(result.runCount).toBeGreaterThan(0);
   });
@@ -29,8 +30,8 @@ describe('shipped examples', () => {
       expect(example.notes).toMatch(/\b\d+ (s|min)\b.*2[- ]core/);
     }
     if (!quick) return;
-    const result = validateSpec(quick);
+    const result = validateSpec(quick, builtInFamilies);
     expect(result.issues).toEqual([]);
-    expect(result.runCount).toBeLessThanOrEqual(validateSpec(exampleSpec(example)).runCount);
+    expect(result.runCount).toBeLessThanOrEqual(validateSpec(exampleSpec(example), builtInFamilies).runCount);
   });
 });

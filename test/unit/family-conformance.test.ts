@@ -27,7 +27,7 @@ const fastest: Record<string, { example: string; shorten: Record<string, unknown
 function firstRun(family: FamilyDefinition, example: string, shorten: Record<string, unknown>) {
   const spec = exampleSpec(exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, `${example}.json`), 'utf8'))))!;
   expect(spec.family).toBe(family.id);
-  const [run] = planRuns(spec);
+  const [run] = planRuns(spec, family);
   return { params: family.params.parse({ ...run.params, ...shorten }) as Record<string, unknown>, seed: run.seed };
 }
 
@@ -91,7 +91,7 @@ describe.each(builtInFamilies.map((family) => [family.id, family] as const))('fa
     if (drawn.size === 0) return;
     expect(family.theory, 'charts name theory overlays but the family has no theory()').toBeDefined();
     // With each run's seed: overlays that depend on the random init exist only for a seeded run.
-    const exampleRuns = examplesOf(id).flatMap((spec) => planRuns(spec));
+    const exampleRuns = examplesOf(id).flatMap((spec) => planRuns(spec, family));
     const produced = new Set(exampleRuns.flatMap((run) => family.theory!(family.params.parse(run.params), run.seed).map((series) => series.id)));
     expect([...drawn].filter((theoryId) => !produced.has(theoryId))).toEqual([]);
   });

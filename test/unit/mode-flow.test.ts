@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { chartSpec, theorySeries } from '../../src-main/contract/family-meta';
 import { exampleFile } from '../../src-main/contract/spec';
-import { families, getFamily } from '../../workers/families';
+import { builtInFamilies, getFamily } from '../../workers/families';
 import { family } from '../../workers/families/mode-flow';
 import { barrier, Channel, potential } from '../../workers/families/mode-flow/barrier';
 import {
@@ -392,7 +392,7 @@ describe('examples and registry', () => {
   });
 
   it('registers mode-flow and refuses unknown ids', () => {
-    expect(families.map((f) => f.id)).toContain('mode-flow');
+    expect(builtInFamilies.map((f) => f.id)).toContain('mode-flow');
     expect(getFamily('mode-flow')).toBe(family);
     expect(() => getFamily('no-such-family')).toThrow(/unknown family/);
   });

@@ -8,7 +8,7 @@ import { analysisResult, chartSpec, theorySeries } from '../../src-main/contract
 import { exampleFile } from '../../src-main/contract/spec';
 import { expandSweep } from '../../src-main/core/sweep';
 import type { AnalysisRunInput } from '../../workers/family';
-import { families, getFamily } from '../../workers/families';
+import { builtInFamilies, getFamily } from '../../workers/families';
 import { family } from '../../workers/families/multipath';
 import { topHessianEigenvalue } from '../../workers/families/multipath/hessian';
 import { MatrixNet, parameterCount } from '../../workers/families/multipath/matrix-net';
@@ -534,7 +534,7 @@ describe('parameters, metadata, analyses and examples', () => {
         (spec.sweep.learningRate as number[]).forEach((value, i) => expect(relErr(value, [0.98, 0.999, 1.001, 1.02][i] * eta)).toBeLessThan(1e-6));
       }
     }
-    expect(families.map((f) => f.id)).toContain('multipath');
+    expect(builtInFamilies.map((f) => f.id)).toContain('multipath');
     expect(getFamily('multipath')).toBe(family);
   });
 

@@ -49,7 +49,7 @@ async function quickExperiment(name: string, experimentId: number): Promise<Expe
   const spec = exampleSpec(exampleFile.parse(JSON.parse(readFileSync(join(examplesDir, `${name}.json`), 'utf8'))), 'quick');
   if (!spec) throw new Error(`${name} has no quick variant`);
   const runs: AnalysisRunInput[] = [];
-  for (const [i, planned] of planRuns(spec).entries()) {
+  for (const [i, planned] of planRuns(spec, family).entries()) {
     runs.push({ runId: i + 1, params: planned.params, seed: planned.seed, status: 'done', summary: await runOnce(planned.params, planned.seed) });
   }
   const records = (family.analyses ?? [])

@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlurmJobInfo, SlurmOptions } from '../../contract/slurm';
 import type { ProjectStore } from '../store/project-store';
-import type { FamilySource } from '../../../workers/families/sources';
+import type { FamilyRegistry } from '../family-registry';
 import { requireValidSpec } from '../spec-validation';
 import { planRuns } from '../run-plan';
 import { ExpectedError } from '../errors';
@@ -20,8 +20,8 @@ export interface ClusterDeps {
   store(): ProjectStore;
   /** This install's CLI, as a compute node starts it. */
   cli: CliCommand;
-  /** Where a script or code family lives (null: built in); the tasks load it from there. */
-  sourceOf(familyId: string): FamilySource | null;
+  /** The service's families: what a spec is validated against, and where a script or code family lives. */
+  families(): FamilyRegistry;
   /** Recomputes an experiment's analyses once new runs have come home. */
   analyze(experimentId: number): Promise<unknown>;
   /** Runs whose status or progress changed (the service tells its windows). */
@@ -45,8 +45,9 @@ export class ClusterService {
   async submit(experimentId: number, options: SlurmOptions, again = false): Promise<{ jobId: string; runIds: number[]; folder: string }> {
     const store = this.deps.store();
     const experiment = store.getExperiment(experimentId);
-    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds, notes: experiment.notes, tags: experiment.tags });
-    const planned = planRuns(spec);
+    const families = this.deps.families();
+    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds, notes: experiment.notes, tags: experiment.tags }, families.definitions());
+    const planned = planRuns(spec, families.require(spec.family));
     if (!again) {
       const sameFamily = new Set(store.listExperiments().filter((other) => other.family === spec.family).map((other) => other.id));
       const repeated = repeatedPoints(planned, store.listRuns().filter((run) => sameFamily.has(run.experimentId)));
@@ -60,7 +61,7 @@ export class ClusterService {
     const { folder, script } = writeJobFolder({
       projectPath: store.path,
       experimentId,
-      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: this.deps.sourceOf(spec.family), tasks },
+      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: families.find(spec.family)?.source ?? null, tasks },
       options,
       cli: this.deps.cli,
     });
