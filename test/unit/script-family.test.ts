@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { readManifest } from '../../workers/families/sources';
 import { LineReader, NonFiniteError, ProtocolError } from '../../workers/script-family/line-protocol';
 import { scriptFamily } from '../../workers/script-family/script-family';
+import { snapshotFolder } from '../../workers/script-family/snapshot';
 import { DivergedError } from '../../workers/family';
 import { fakeRunContext } from './fake-run-context';
 import { repoRoot } from '../helpers/paths';
@@ -175,6 +176,18 @@ describe('a Python script family, in-process', () => {
     abort.abort();
     await run;
     expect(ctx.series('loss').x.length).toBeLessThan(1000);
+  });
+
+  it("an editor's droppings beside the script leave the queued hash alone; an edit to the script fails the run", async () => {
+    const dir = fixtureWith(() => {});
+    const queuedHash = snapshotFolder(dir).hash;
+    const queued = scriptFamily(readManifest(dir), dir, { sdkDir, expectedHash: queuedHash });
+    // vim's swap file, emacs's lock, backup and autosave, as they appear while decay.py is open.
+    for (const name of ['.decay.py.swp', '.#decay.py', 'decay.py~', '#decay.py#']) writeFileSync(join(dir, name), 'editor state');
+    expect(snapshotFolder(dir).hash).toBe(queuedHash);
+    await expect(queued.run(queued.params.parse({ steps: 3 }), fakeRunContext())).resolves.toMatchObject({ half_life: Math.log(2) / 0.5 });
+    writeFileSync(join(dir, 'decay.py'), `${readFileSync(join(dir, 'decay.py'), 'utf8')}\n# edited\n`);
+    await expect(queued.run(queued.params.parse({ steps: 3 }), fakeRunContext())).rejects.toThrow(/changed after this run was queued/);
   });
 
   it('a missing program says which', async () => {

@@ -12,6 +12,15 @@ export interface FamilySnapshot {
 
 /** Generated or bulky folders that are not the family's code. */
 const skippedFolders = new Set(['__pycache__', 'node_modules', '.git', '.venv', 'venv']);
+
+/**
+ * Files that are not the family's code either: dot-files (vim's `.train.py.swp`, emacs's lock
+ * `.#train.py`, `.DS_Store`), backups `train.py~` and emacs's autosave `#train.py#`. An editor
+ * opened on a script mid-sweep must not change the hash every queued run is checked against.
+ */
+function isEditorDropping(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('~') || (name.length > 1 && name.startsWith('#') && name.endsWith('#'));
+}
 export const maxSnapshotBytes = 8 * 1024 * 1024;
 export const maxSnapshotFiles = 500;
 
@@ -22,7 +31,7 @@ export function snapshotFolder(dir: string): FamilySnapshot {
       const full = join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) walk(full);
-      } else if (entry.isFile()) {
+      } else if (entry.isFile() && !isEditorDropping(entry.name)) {
         paths.push(relative(dir, full).split(sep).join('/'));
         if (paths.length > maxSnapshotFiles) throw new Error(`${dir} holds more than ${maxSnapshotFiles} files: a family folder should hold only its code`);
       }
