@@ -15,7 +15,6 @@ On import, ``print`` is sent to stderr (kept with the run), because stdout carri
 
 import atexit
 import json
-import math
 import os
 import sys
 import time
@@ -103,13 +102,12 @@ def progress(fraction):
 
 
 def summary(**values):
-    """Scalars shown with the run (final loss, escape times); numbers, strings, None or lists of numbers."""
-    clean = {}
-    for key, value in values.items():
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
-        clean[key] = value
-    _write({"type": "summary", "values": clean})
+    """Scalars shown with the run (final loss, escape times); numbers, strings, None or lists of numbers.
+
+    None is "no value"; a NaN or an infinity ends the run as diverged (the app's one rule for
+    non-finite results), so send None for a value that does not exist.
+    """
+    _write({"type": "summary", "values": values})
 
 
 def _finish(status, message=None):

@@ -67,7 +67,7 @@ async function resolveFamily(id: string, source: FamilySource | undefined): Prom
   return family;
 }
 
-/** Runs one family run, turning NaN/Inf into `diverged` and a cancel message into `cancelled`. */
+/** Runs one family run, turning NaN/Inf in a metric into `diverged` and a cancel message into `cancelled`. */
 export async function runFamily(family: FamilyDefinition, task: RunTask): Promise<RunOutcome> {
   const abort = new AbortController();
   task.port.on('message', (message: HostMessage) => {
@@ -203,6 +203,10 @@ class WallClock {
 
 function createContext(task: RunTask, signal: AbortSignal, wall: WallClock, outbox: Outbox): RunContext {
   let lastProgress = -1;
+  const emitFinite = (metric: string, x: Float64Array, y: Float64Array) => {
+    if (x.length > 0) wall.mark(x);
+    outbox.chunk({ metric, x, y });
+  };
   return {
     seed: task.seed,
     rng: createRng(task.seed),
@@ -213,9 +217,13 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock, outb
     emit({ metric, x, y }) {
       if (x.length !== y.length) throw new Error(`metric ${metric}: x and y lengths differ (${x.length} vs ${y.length})`);
       const bad = firstNonFinite(y);
-      if (bad >= 0) throw new DivergedError(`${metric} became ${y[bad]} at x = ${x[bad]}`);
-      if (x.length > 0) wall.mark(x);
-      outbox.chunk({ metric, x, y });
+      if (bad >= 0) {
+        // The points before the first non-finite one are kept; the run ends there as diverged.
+        const [at, value] = [x[bad], y[bad]];
+        if (bad > 0) emitFinite(metric, x.slice(0, bad), y.slice(0, bad));
+        throw new DivergedError(`${metric} became ${value} at x = ${at}`);
+      }
+      emitFinite(metric, x, y);
     },
     keepLog(text) {
       task.port.postMessage({ type: 'log', text } satisfies WorkerMessage);

@@ -1,21 +1,24 @@
-// The worker's reply for one run, checked on arrival in the main thread: a summary or theory
-// overlay holding NaN or ±Infinity fails that run with a message naming the values, instead of
-// being stored as done and failing the `run.status` event later (which left the sweep unfinished).
+// The worker's reply for one run, checked on arrival in the main thread. The one rule for
+// non-finite results (docs/architecture.md): NaN or ±Infinity in a summary or a theory overlay
+// ends the run as `diverged`, naming the values, as a non-finite metric point does; the run keeps
+// no summary (and no overlay, if the overlay held it). A reply of the wrong shape fails the run.
 import { z } from 'zod';
 import { runSummary, theorySeries } from '../contract';
 import type { RunOutcome } from '../../workers/pool-worker';
 
+const theoryList = z.array(theorySeries);
 const outcomeSchema = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('done'), summary: runSummary, theory: z.array(theorySeries) }),
-  z.object({ status: z.enum(['diverged', 'cancelled']), error: z.string(), summary: z.null(), theory: z.array(theorySeries) }),
+  z.object({ status: z.literal('done'), summary: runSummary, theory: theoryList }),
+  z.object({ status: z.enum(['diverged', 'cancelled']), error: z.string(), summary: z.null(), theory: theoryList }),
 ]);
 
-/** The outcome as the contract types it; throws an Error naming every non-finite or malformed field. */
+/** The outcome as the contract types it (non-finite results: `diverged`); throws an Error naming every malformed field. */
 export function checkOutcome(raw: unknown): RunOutcome {
   const nonFinite = nonFiniteFields(raw);
   if (nonFinite.length > 0) {
     const listed = nonFinite.slice(0, 5).join(', ') + (nonFinite.length > 5 ? `, … (${nonFinite.length} in all)` : '');
-    throw new Error(`the run's results hold non-finite numbers: ${listed}`);
+    const theory = theoryList.safeParse((raw as { theory?: unknown }).theory);
+    return { status: 'diverged', error: `the run's results hold non-finite numbers: ${listed}`, summary: null, theory: theory.success ? theory.data : [] };
   }
   const parsed = outcomeSchema.safeParse(raw);
   if (!parsed.success) {

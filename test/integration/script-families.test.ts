@@ -108,12 +108,16 @@ describe('user families through the real pool', () => {
   });
 
   it('fails only the bad runs of a sweep, each naming its line or its cause', async () => {
-    const runs = await runExperiment({ family: 'toy-decay', name: 'bad', params: { steps: 10 }, sweep: { mode: ['ok', 'malformed', 'crash', 'nan', 'exit3'] } });
+    const runs = await runExperiment({ family: 'toy-decay', name: 'bad', params: { steps: 10 }, sweep: { mode: ['ok', 'malformed', 'crash', 'nan', 'nan-summary', 'exit3'] } });
     const byMode = new Map(runs.map((r) => [r.params.mode, r]));
     expect(byMode.get('ok')?.status).toBe('done');
     expect(byMode.get('malformed')).toMatchObject({ status: 'failed', error: expect.stringMatching(/stdout line \d+: not JSON .*"this is not json"/) });
     expect(byMode.get('crash')).toMatchObject({ status: 'failed', error: expect.stringMatching(/RuntimeError: boom at t = 3[\s\S]*Traceback/) });
-    expect(byMode.get('nan')).toMatchObject({ status: 'diverged', error: expect.stringMatching(/loss became NaN or ±Infinity at x = 3\.5/) });
+    expect(byMode.get('nan')).toMatchObject({ status: 'diverged', error: expect.stringMatching(/loss became NaN at x = 3\.5/) });
+    // The points before the NaN stay: t = 0 … 3, each loss = exp(−0.5 t).
+    expect(Array.from(service.project!.readSeries(byMode.get('nan')!.id, ['loss'])[0].x)).toEqual([0, 1, 2, 3]);
+    // The one non-finite rule: a NaN in the summary ends the run as diverged too, and it keeps no summary.
+    expect(byMode.get('nan-summary')).toMatchObject({ status: 'diverged', summary: null, error: expect.stringMatching(/stdout line \d+: summary value "final_loss" is NaN/) });
     expect(byMode.get('exit3')).toMatchObject({ status: 'failed', error: expect.stringMatching(/exited with code 3/) });
   });
 

@@ -100,11 +100,32 @@ describe('line protocol', () => {
     expect(() => again.push(`{"type":"progress","fraction":0}\n${line}\n`)).toThrow(message);
   });
 
-  it("reads Python's NaN and Infinity as non-finite values, naming metric, x and line", () => {
+  it("reads Python's NaN and Infinity as non-finite values, naming metric, value, x and line", () => {
     const { r } = reader();
     expect(() => r.push('{"type":"points","series":{"loss":{"x":[7],"y":[NaN]}}}\n')).toThrow(NonFiniteError);
     const { r: again } = reader();
-    expect(() => again.push('\n{"type":"points","series":{"loss":{"x":[7],"y":[-Infinity]}}}\n')).toThrow(/stdout line 2: loss became NaN or ±Infinity at x = 7/);
+    expect(() => again.push('\n{"type":"points","series":{"loss":{"x":[7],"y":[-Infinity]}}}\n')).toThrow(/stdout line 2: loss became -Infinity at x = 7/);
+    const { r: fromJs } = reader();
+    expect(() => fromJs.push('{"type":"points","series":{"loss":{"x":[7],"y":[null]}}}\n')).toThrow(/stdout line 1: loss became null \(NaN or ±Infinity\) at x = 7/);
+  });
+
+  it('a NaN in one field of a points line keeps every finite point before it, in that series and the others', () => {
+    const { r, got } = reader();
+    expect(() => r.push('{"type":"points","series":{"loss":{"x":[0,1,2],"y":[1,NaN,0.25]},"sigma/0":{"x":[0,1],"y":[2,3]}}}\n')).toThrow(/stdout line 1: loss became NaN at x = 1/);
+    expect(got).toEqual([
+      { metric: 'loss', x: [0], y: [1] },
+      { metric: 'sigma/0', x: [0, 1], y: [2, 3] },
+    ]);
+  });
+
+  it('a NaN or infinity in a summary value ends the run as diverged; null is "no value"; a "NaN" string is text', () => {
+    const summaries: unknown[] = [];
+    const r = new LineReader({ points: () => {}, progress: () => {}, summary: (values) => summaries.push(values), status: () => {} }, () => true);
+    r.push('{"type":"summary","values":{"escapeTimes":[1.5,null],"note":"NaN at step 3"}}\n');
+    expect(summaries).toEqual([{ escapeTimes: [1.5, null], note: 'NaN at step 3' }]);
+    expect(() => r.push('{"type":"summary","values":{"finalLoss":NaN}}\n')).toThrow(/stdout line 2: summary value "finalLoss" is NaN/);
+    const again = new LineReader({ points: () => {}, progress: () => {}, summary: () => {}, status: () => {} }, () => true);
+    expect(() => again.push('{"type":"summary","values":{"escapeTimes":[1.5,Infinity],"note":"Infinity"}}\n')).toThrow(/summary value "escapeTimes\[1\]" is Infinity/);
   });
 
   it('refuses output after the final status', () => {
@@ -143,7 +164,7 @@ describe('a Python script family, in-process', () => {
 
   it('a NaN ends the run as diverged, naming the line', async () => {
     await expect(family.run(family.params.parse({ mode: 'nan', steps: 10 }), fakeRunContext())).rejects.toThrow(DivergedError);
-    await expect(family.run(family.params.parse({ mode: 'nan', steps: 10 }), fakeRunContext())).rejects.toThrow(/stdout line \d+: loss became NaN or ±Infinity at x = 3\.5/);
+    await expect(family.run(family.params.parse({ mode: 'nan', steps: 10 }), fakeRunContext())).rejects.toThrow(/stdout line \d+: loss became NaN at x = 3\.5/);
   });
 
   it('a malformed line, a crash and a non-zero exit fail with what happened and the stderr', async () => {

@@ -10,10 +10,13 @@ export class ProtocolError extends Error {
   }
 }
 
-/** A line holding NaN or ±Infinity in a metric: the run ends as diverged, naming the line. */
+/**
+ * A line holding NaN or ±Infinity in a metric value or a summary value: the run ends as diverged
+ * (the one rule for non-finite results, docs/architecture.md), naming the line and the field.
+ */
 export class NonFiniteError extends Error {
-  constructor(lineNumber: number, metric: string, x: number, y: number | null) {
-    super(`stdout line ${lineNumber}: ${metric} became ${y === null ? 'NaN or ±Infinity' : y} at x = ${x}`);
+  constructor(lineNumber: number, what: string) {
+    super(`stdout line ${lineNumber}: ${what}`);
     this.name = 'NonFiniteError';
   }
 }
@@ -70,6 +73,9 @@ export class LineReader {
       if (!isRecord(message.values)) throw new ProtocolError(this.lineNumber, line, '"values" must be an object');
       for (const [key, value] of Object.entries(message.values)) {
         if (!isSummaryValue(value)) throw new ProtocolError(this.lineNumber, line, `summary value "${key}" must be a number, a string, null or a list of numbers and nulls`);
+        const items: unknown[] = Array.isArray(value) ? value : [value];
+        const bad = items.findIndex((item) => nonFiniteToken(item) !== null);
+        if (bad >= 0) throw new NonFiniteError(this.lineNumber, `summary value "${key}${Array.isArray(value) ? `[${bad}]` : ''}" is ${nonFiniteToken(items[bad])}`);
       }
       this.handlers.summary(message.values);
     } else if (type === 'status') {
@@ -80,23 +86,35 @@ export class LineReader {
     }
   }
 
+  /**
+   * Every series of the line is checked first (a malformed one fails the run before any point is
+   * kept); then each series' points before its first non-finite y are kept, and a non-finite y
+   * ends the run as diverged, naming the first one.
+   */
   private points(message: Record<string, unknown>, line: string): void {
     if (!isRecord(message.series)) throw new ProtocolError(this.lineNumber, line, '"series" must be an object of {"x": [...], "y": [...]}');
+    const checked: { metric: string; x: number[]; y: number[]; finite: number }[] = [];
     for (const [metric, series] of Object.entries(message.series)) {
       this.requireDeclared(metric, line);
       if (!isRecord(series) || !Array.isArray(series.x) || !Array.isArray(series.y)) throw new ProtocolError(this.lineNumber, line, `series "${metric}" needs arrays "x" and "y"`);
       const { x, y } = series as { x: unknown[]; y: unknown[] };
       if (x.length !== y.length) throw new ProtocolError(this.lineNumber, line, `series "${metric}": x has ${x.length} values, y has ${y.length}`);
+      let finite = -1;
       for (let i = 0; i < x.length; i++) {
         if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) throw new ProtocolError(this.lineNumber, line, `series "${metric}": x[${i}] is not a finite number`);
         const value = y[i];
-        if (typeof value !== 'number' || !Number.isFinite(value)) {
-          if (value === null || typeof value === 'number') throw new NonFiniteError(this.lineNumber, metric, x[i] as number, value);
-          throw new ProtocolError(this.lineNumber, line, `series "${metric}": y[${i}] is not a number`);
-        }
+        if (typeof value === 'number') continue;
+        // JavaScript's JSON.stringify writes NaN and ±Infinity as null.
+        if (value !== null && nonFiniteToken(value) === null) throw new ProtocolError(this.lineNumber, line, `series "${metric}": y[${i}] is not a number`);
+        if (finite < 0) finite = i;
       }
-      this.handlers.points(metric, x as number[], y as number[]);
+      checked.push({ metric, x: x as number[], y: y as number[], finite: finite < 0 ? x.length : finite });
     }
+    for (const { metric, x, y, finite } of checked) {
+      if (finite > 0) this.handlers.points(metric, finite === x.length ? x : x.slice(0, finite), finite === y.length ? y : y.slice(0, finite));
+    }
+    const diverged = checked.find((series) => series.finite < series.x.length);
+    if (diverged) throw new NonFiniteError(this.lineNumber, `${diverged.metric} became ${nonFiniteToken(diverged.y[diverged.finite]) ?? 'null (NaN or ±Infinity)'} at x = ${diverged.x[diverged.finite]}`);
   }
 
   private event(message: Record<string, unknown>, line: string): void {
@@ -104,8 +122,9 @@ export class LineReader {
     if (typeof metric !== 'string') throw new ProtocolError(this.lineNumber, line, '"metric" must be a string');
     this.requireDeclared(metric, line);
     if (typeof x !== 'number' || !Number.isFinite(x)) throw new ProtocolError(this.lineNumber, line, '"x" must be a finite number');
-    const value = y ?? 1;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ProtocolError(this.lineNumber, line, '"y" must be a finite number (or left out: 1)');
+    const value = y === undefined ? 1 : y;
+    if (value === null || nonFiniteToken(value) !== null) throw new NonFiniteError(this.lineNumber, `${metric} became ${nonFiniteToken(value) ?? 'null (NaN or ±Infinity)'} at x = ${x}`);
+    if (typeof value !== 'number') throw new ProtocolError(this.lineNumber, line, '"y" must be a finite number (or left out: 1)');
     this.handlers.points(metric, [x], [value]);
   }
 
@@ -122,13 +141,23 @@ export class LineReader {
   }
 }
 
-/** JSON.parse, except that Python's NaN / Infinity tokens read as null so they can be reported as such. */
+/** What Python's json writes for NaN and ±Infinity (outside strings), read as a marker object. */
+const nonFiniteTokens = /"(?:[^"\\]|\\.)*"|-?\bInfinity\b|\bNaN\b/g;
+const nonFiniteKey = '$nonFinite';
+
+/** 'NaN', 'Infinity' or '-Infinity' for a value Python wrote as such; null for anything else. */
+function nonFiniteToken(value: unknown): string | null {
+  if (isRecord(value) && typeof value[nonFiniteKey] === 'string' && Object.keys(value).length === 1) return value[nonFiniteKey];
+  return null;
+}
+
+/** JSON.parse, except that Python's NaN / Infinity tokens read as markers, so they can be named. */
 function parseLine(line: string, lineNumber: number): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(line);
   } catch (error) {
-    const lenient = line.replace(/-?\bInfinity\b|\bNaN\b/g, 'null');
+    const lenient = line.replace(nonFiniteTokens, (token) => (token.startsWith('"') ? token : `{"${nonFiniteKey}":"${token}"}`));
     if (lenient === line) throw new ProtocolError(lineNumber, line, `not JSON (${(error as Error).message})`);
     try {
       parsed = JSON.parse(lenient);
@@ -140,10 +169,11 @@ function parseLine(line: string, lineNumber: number): Record<string, unknown> {
   return parsed;
 }
 
-/** NaN / Infinity read as null here (see parseLine): a summary may hold them as "no value". */
+/** null is "no value"; NaN / Infinity markers (see parseLine) are accepted here and end the run as diverged. */
 function isSummaryValue(value: unknown): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'number') return true;
-  return Array.isArray(value) && value.every((item) => item === null || typeof item === 'number');
+  const scalar = (item: unknown) => item === null || typeof item === 'number' || nonFiniteToken(item) !== null;
+  if (typeof value === 'string' || scalar(value)) return true;
+  return Array.isArray(value) && value.every(scalar);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
