@@ -1,10 +1,42 @@
-// Lint, including the layer rules of ARCHITECTURE.md: the renderer imports only types from the
-// main side, workers stay free of Electron, DOM and SQLite, and only src-main/electron needs Electron.
+// Lint, including the layer rules of ARCHITECTURE.md: the renderer imports only from the contract
+// (which it bundles, so the contract is pure TypeScript), workers stay free of Electron, DOM and
+// SQLite, core never reaches up into its hosts, and only src-main/electron needs Electron. The
+// path rules (import-x/no-restricted-paths) resolve every import to a file, `import type` and
+// dynamic `import()` included; test/unit/layer-lint.test.ts breaks each rule once.
 import tseslint from 'typescript-eslint';
 import vue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 const nodeOnly = ['electron', 'better-sqlite3', 'piscina', 'ws', 'node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads'];
+const nodeOnlyPackages = ['electron', 'better-sqlite3', 'piscina', 'ws'];
+
+/**
+ * Packages the `files` may not import, statically or by import(). Named, not resolved to paths:
+ * Electron is an optional dependency and often absent, and node_modules may be a link elsewhere.
+ */
+function forbidPackages(files, names, message) {
+  const dynamic = new RegExp(`^(?:${names.join('|')})(?:$|\\x2F)`).source;
+  return {
+    files,
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: names.map((name) => `${name}/*`), message }] }],
+      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${dynamic}/]`, message }],
+    },
+  };
+}
+
+/** Which folder may not reach which: `target` files may not import anything under `from` (bar `except`). */
+const layerZones = [
+  { target: './src-renderer', from: './src-main', except: ['./contract'], message: 'The renderer may import only from src-main/contract.' },
+  { target: './src-renderer', from: './workers', message: 'The renderer may import only from src-main/contract.' },
+  { target: './src-main/contract', from: ['./src-main/core', './src-main/serve', './src-main/cli', './src-main/electron', './workers'], message: 'The contract is shared with the renderer: it imports only zod and itself.' },
+  { target: './workers', from: './src-main', except: ['./contract'], message: 'workers/ may import only the contract from src-main.' },
+  { target: './workers', from: './src-renderer', message: 'workers/ may import only the contract from src-main.' },
+  { target: './src-main/core', from: ['./src-main/serve', './src-main/cli', './src-main/electron'], message: 'core serves its hosts (serve, cli, electron) and never imports them.' },
+  { target: './src-main', from: './src-renderer', message: 'The main side never imports the renderer.' },
+  { target: './src-main/core/slurm/task-runner.ts', from: './src-main/core/service.ts', message: "The Slurm task runner runs on a compute node without the app's service." },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-artifacts/**', '**/*.d.ts'] },
@@ -13,6 +45,15 @@ export default tseslint.config(
   {
     files: ['**/*.vue'],
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module' } },
+  },
+  {
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.vue', '.js', '.mjs', '.json'] })] },
+    rules: { 'import-x/no-restricted-paths': ['error', { zones: layerZones }] },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,vue}', 'src-main/contract/**/*.ts'],
+    rules: { 'import-x/no-nodejs-modules': 'error' },
   },
   {
     rules: {
@@ -57,13 +98,8 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src-main/{core,serve,cli,contract}/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['electron'], message: 'Only src-main/electron may need the Electron binary.' }, { group: ['**/src-renderer/**'], message: 'The main side never imports the renderer.' }] },
-      ],
-    },
-  },
+  forbidPackages(['src-renderer/**/*.{ts,vue}'], nodeOnlyPackages, 'The renderer runs in a sandboxed page without Node.'),
+  forbidPackages(['src-main/contract/**/*.ts'], nodeOnlyPackages, 'The contract is shared with the renderer: it imports only zod and itself.'),
+  forbidPackages(['workers/**/*.ts'], ['electron', 'better-sqlite3', 'vue', 'pinia', 'echarts'], 'workers/ is pure TypeScript: no Electron, DOM or SQLite.'),
+  forbidPackages(['src-main/{core,serve,cli}/**/*.ts'], ['electron'], 'Only src-main/electron may need the Electron binary.'),
 );

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getFamily } from '../workers/families/index';
 import { createRng } from '../workers/numeric/rng';
-import { expandSweep } from '../src-main/core/sweep';
+import { expandSweep } from '../src-main/contract/sweep';
 import { exampleFile } from '../src-main/contract';
 import type { BenchFigure } from './figures';
 

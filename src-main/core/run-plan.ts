@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import type { ExperimentSpec } from '../contract';
 import type { FamilyDefinition } from '../../workers/family';
-import { expandSweep, type PlannedRun } from './sweep';
+import { expandSweep, type PlannedRun } from '../contract/sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { unknownParamIssues } from './param-keys';
 

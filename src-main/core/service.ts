@@ -34,7 +34,7 @@ import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
 import { writeSidecars } from './sidecars';
 import { ClusterService, cliCommandOf } from './slurm/cluster-service';
-import type { DeviceUsed } from '../../workers/family';
+import { describeDevice } from './device-label';
 import type { GpuProbe } from '../../workers/compute/select';
 
 export interface HostDialogs {
@@ -605,10 +605,4 @@ export class SaddleService {
     });
     return { runIds };
   }
-}
-
-/** How a run's device reads in the runs table: 'cpu', 'gpu: NVIDIA H100 …', with the notice if any. */
-export function describeDevice(used: DeviceUsed): string {
-  const name = used.device === 'gpu' && used.adapterName ? `gpu: ${used.adapterName}` : used.device;
-  return used.notice ? `${name} (${used.notice})` : name;
 }

@@ -3,7 +3,7 @@
 // are those of the caller's registry: a family another service loaded is unknown here.
 import { experimentSpec, type ExperimentSpec, type FieldIssue } from '../contract';
 import type { FamilyDefinition } from '../../workers/family';
-import { axisValues, countRuns, maxRunsPerExperiment } from './sweep';
+import { axisValues, countRuns, maxRunsPerExperiment } from '../contract/sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { paramNames, unknownParamIssues } from './param-keys';
 

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exampleFile, exampleSpec, type ClaimStatus } from '../../src-main/contract';
 import { judgeClaims, loadClaimCatalog, type ExperimentAnalyses } from '../../src-main/core/claims';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import type { AnalysisRunInput } from '../../workers/family';
 import { getFamily } from '../../workers/families';
 import { fakeRunContext } from './fake-run-context';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleFile, exampleSpec, runSummary, type AnalysisRecord } from '../../src-main/contract';
 import { judgeClaims, loadClaimCatalog, type ExperimentAnalyses } from '../../src-main/core/claims';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import { family } from '../../workers/families/dln-train';
 import type { AnalysisRunInput } from '../../workers/family';
 import { createRng } from '../../workers/numeric/rng';

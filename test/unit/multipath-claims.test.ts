@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analysisResult } from '../../src-main/contract/family-meta';
 import { exampleFile, exampleSpec } from '../../src-main/contract/spec';
 import { judgeClaims, loadClaimCatalog } from '../../src-main/core/claims';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import { DivergedError, type AnalysisRunInput } from '../../workers/family';
 import { family } from '../../workers/families/multipath';
 import { eosAnalysis, shallowStoppingShare } from '../../workers/families/multipath/eos-analysis';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleFile, exampleSpec } from '../../src-main/contract/spec';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import type { RunSummary } from '../../workers/family';
 import { family } from '../../workers/families/multipath';
 import { balancedSharpness, offsetFlowEndpoint } from '../../workers/families/multipath/theory';

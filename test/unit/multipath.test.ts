@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { analysisResult, chartSpec, theorySeries } from '../../src-main/contract/family-meta';
 import { exampleFile } from '../../src-main/contract/spec';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import type { AnalysisRunInput } from '../../workers/family';
 import { builtInFamilies, getFamily } from '../../workers/families';
 import { family } from '../../workers/families/multipath';

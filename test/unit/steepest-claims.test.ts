@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runSummary, type AnalysisResult } from '../../src-main/contract/family-meta';
 import { exampleFile, exampleSpec } from '../../src-main/contract/spec';
 import { judgeClaims, loadClaimCatalog } from '../../src-main/core/claims';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import { family } from '../../workers/families/steepest';
 import { createRng } from '../../workers/numeric/rng';
 import { examplesDir } from '../helpers/paths';

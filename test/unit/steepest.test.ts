@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chartSpec, metricSpec, runSummary, theorySeries } from '../../src-main/contract/family-meta';
 import { exampleFile } from '../../src-main/contract/spec';
-import { expandSweep } from '../../src-main/core/sweep';
+import { expandSweep } from '../../src-main/contract/sweep';
 import { DivergedError } from '../../workers/family';
 import { getFamily } from '../../workers/families';
 import { family } from '../../workers/families/steepest';

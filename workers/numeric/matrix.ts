@@ -290,3 +290,13 @@ export function randomOrthogonal(n: number, rng: Rng): Matrix {
   }
   return q;
 }
+
+/** Matrices viewing consecutive pieces of one flat vector (no copies), shaped like `shapes`. */
+export function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
+  let offset = 0;
+  return shapes.map((w) => {
+    const m = { rows: w.rows, cols: w.cols, data: flat.subarray(offset, offset + w.data.length) };
+    offset += w.data.length;
+    return m;
+  });
+}

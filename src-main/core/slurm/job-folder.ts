@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../../contract';
 import type { SlurmOptions } from '../../contract/slurm';
-import type { PlannedRun } from '../sweep';
+import type { PlannedRun } from '../../contract/sweep';
 import type { FamilySource } from '../../../workers/families/sources';
 import { projectFileExtension } from '../store/project-file';
 

@@ -1,7 +1,7 @@
 // Points of a new Slurm submission that the project has runs for already: resubmitting a spec from
 // the CLI, or pressing Submit twice, would otherwise run them again without a word.
 import type { Run } from '../../contract';
-import type { PlannedRun } from '../sweep';
+import type { PlannedRun } from '../../contract/sweep';
 
 export interface RepeatedPoints {
   /** Planned runs whose parameters and seed an existing run has. */

@@ -7,7 +7,7 @@ import { ProjectStore } from '../store/project-store';
 import { Scheduler } from '../scheduler';
 import { ChunkWriter } from '../chunk-writer';
 import { ExpectedError } from '../errors';
-import { describeDevice } from '../service';
+import { describeDevice } from '../device-label';
 import { jobFiles, readPlan, writeProgress, type TaskProgress } from './job-folder';
 
 export interface SlurmTaskInput {

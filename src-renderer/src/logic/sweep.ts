@@ -1,6 +1,8 @@
-// Sweep axes as the spec defines them (a list, {linspace:[a,b,n]} or {logspace:[a,b,n]} in
-// decades), their expansion, the run count of an experiment, and the seeds field's syntax.
+// Editing sweep axes as the spec defines them (a list, {linspace:[a,b,n]} or {logspace:[a,b,n]} in
+// decades) and the seeds field's syntax. The values an axis stands for come from the contract's
+// expansion, the one main plans runs with.
 import type { FieldIssue, SweepAxis } from '../../../src-main/contract/spec';
+import { axisValues } from '../../../src-main/contract/sweep';
 import { formatValue } from './format';
 
 export type SweepKind = 'list' | 'linspace' | 'logspace';
@@ -12,34 +14,10 @@ export function sweepKind(axis: SweepAxis): SweepKind {
   return 'linspace' in axis ? 'linspace' : 'logspace';
 }
 
-export function axisLength(axis: SweepAxis): number {
-  if (Array.isArray(axis)) return axis.length;
-  return 'linspace' in axis ? axis.linspace[2] : axis.logspace[2];
-}
-
-function evenlySpaced(start: number, stop: number, count: number): number[] {
-  if (count <= 1) return count === 1 ? [start] : [];
-  const step = (stop - start) / (count - 1);
-  // The last value is `stop` exactly, not an accumulation of steps.
-  return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : start + i * step));
-}
-
-/** The values an axis takes, in order. */
-export function expandAxis(axis: SweepAxis): unknown[] {
-  if (Array.isArray(axis)) return axis;
-  if ('linspace' in axis) return evenlySpaced(...axis.linspace);
-  return evenlySpaced(...axis.logspace).map((decade) => 10 ** decade);
-}
-
-/** Runs an experiment expands into: the product of the axes' lengths times the seeds. */
-export function runCount(sweep: Sweep, seeds: readonly number[]): number {
-  return Object.values(sweep).reduce((count, axis) => count * axisLength(axis), seeds.length);
-}
-
 /** The same values re-expressed as another kind, keeping the range and count where it can. */
 export function convertAxis(axis: SweepAxis, kind: SweepKind): SweepAxis {
   if (sweepKind(axis) === kind) return axis;
-  const values = expandAxis(axis).filter((value): value is number => typeof value === 'number');
+  const values = axisValues(axis).filter((value): value is number => typeof value === 'number');
   if (kind === 'list') return values.length > 0 ? values : [0];
   const low = values.length > 0 ? Math.min(...values) : 0;
   const high = values.length > 0 ? Math.max(...values) : 1;
@@ -62,7 +40,7 @@ export interface SweepValueIssue {
 /** The issues about single values of axis `name` (paths `sweep.name[i]…`), each with the value it names. */
 export function sweepValueIssues(name: string, axis: SweepAxis, issues: readonly FieldIssue[]): SweepValueIssue[] {
   const prefix = `sweep.${name}[`;
-  const values = expandAxis(axis);
+  const values = axisValues(axis);
   return issues.flatMap((issue) => {
     if (!issue.path.startsWith(prefix)) return [];
     const index = Number.parseInt(issue.path.slice(prefix.length), 10);
@@ -77,7 +55,7 @@ export function axisFromValue(value: unknown): SweepAxis {
 
 /** The values with their count, long axes cut short: "0.01, 0.0316, 0.1, 0.3162 … 10 (5 values)". */
 export function axisPreview(axis: SweepAxis, shown = 4): string {
-  const values = expandAxis(axis);
+  const values = axisValues(axis);
   const count = `(${values.length} value${values.length === 1 ? '' : 's'})`;
   if (values.length <= shown) return `${values.map(formatValue).join(', ')} ${count}`;
   return `${values.slice(0, shown).map(formatValue).join(', ')} … ${formatValue(values[values.length - 1])} ${count}`;

@@ -7,7 +7,8 @@ import type { Experiment, Output } from '../../../src-main/contract/api';
 import type { ExperimentSpecInput, FieldIssue, SweepAxis } from '../../../src-main/contract/spec';
 import { saddle } from '../api/client';
 import { jsonCopy } from '../logic/json-copy';
-import { runCount, type Sweep } from '../logic/sweep';
+import { countRuns } from '../../../src-main/contract/sweep';
+import type { Sweep } from '../logic/sweep';
 import { useAppStore } from './app';
 import { useFamiliesStore } from './families';
 import { useProjectStore } from './project';
@@ -56,7 +57,7 @@ export const useExperimentsStore = defineStore('experiments', () => {
     ...Object.entries(localIssues.value).map(([path, message]) => ({ path, message })),
     ...serverIssues.value.filter((issue) => !(issue.path in localIssues.value)),
   ]);
-  const plannedRuns = computed(() => (draft.value ? runCount(draft.value.sweep, draft.value.seeds) : 0));
+  const plannedRuns = computed(() => (draft.value ? countRuns(draft.value.sweep, draft.value.seeds) : 0));
   const canRun = computed(() => draft.value !== null && issues.value.length === 0 && plannedRuns.value > 0);
 
   let saveTimer: ReturnType<typeof setTimeout> | null = null;

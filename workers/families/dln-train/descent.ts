@@ -7,7 +7,7 @@ import type { RunContext } from '../../family';
 import type { ComputeBackend, DeviceProgram, Tensor } from '../../compute/index';
 import type { Matrix } from '../../numeric/matrix';
 import type { Recorder } from './observables';
-import type { DeviceObjective } from './task';
+import type { DeviceObjective } from './task-types';
 import { deviceOptimizer, type DeviceOptimizer } from '../../compute/optimizers';
 import { assertFinite, type DescentOptions, type TrainResult } from './train';
 import { recordSteps } from '../record-schedule';

@@ -3,11 +3,10 @@
 // affine in W_eff, so dG = G(W_eff + dW) − G(W_eff) exactly; with P_l = W_{l−1}⋯W₁ (P₀ = I),
 // S_l = W_L⋯W_{l+1} (S_L = I) and their directional derivatives dP, dS along V:
 //   H[V]_l = dS_lᵀ G P_lᵀ + S_lᵀ dG P_lᵀ + S_lᵀ G dP_lᵀ,   dW_eff = Σ_l S_l V_l P_l.
-import { axpy, clone, identity, type Matrix, matmul, matmulNT, matmulTN, zeros } from '../../numeric/matrix';
+import { axpy, clone, identity, type Matrix, matmul, matmulNT, matmulTN, views, zeros } from '../../numeric/matrix';
 import { measureSpectrum, type SpectrumSettings, type SymmetricOperator } from '../../numeric/lanczos';
 import type { Rng } from '../../numeric/rng';
-import type { Task } from './task';
-import { views } from './train';
+import type { Task } from './task-types';
 
 /** v ↦ ∇²ℓ(θ) v at the given layers (copied), θ the flattened layers W₁ … W_L. */
 export function hessianOperator(task: Task, layers: readonly Matrix[]): { apply: SymmetricOperator; size: number } {

@@ -5,7 +5,7 @@ import { diagonal, identity, type Matrix, matmul, matmulNT, matmulTN, randomGaus
 import type { Rng } from '../../numeric/rng';
 import { lambdaModeValues } from './balanced-init';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
-import type { Task } from './task';
+import type { Task } from './task-types';
 import { readWeightFile } from './weight-file';
 
 /**

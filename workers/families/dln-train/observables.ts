@@ -9,7 +9,7 @@ import { topSingularValues, type SpectrumSettings } from '../../numeric/lanczos'
 import { createRng, type Rng } from '../../numeric/rng';
 import { measureHessian } from './hessian';
 import { kernelDistance, kernelFactors, kernelInner, type KernelFactors } from './kernel';
-import type { Task } from './task';
+import type { Task } from './task-types';
 import { SeriesLog } from '../series-log';
 
 /** Indexed series per metric are capped so a d = 512 run does not draw 512 lines. */

@@ -8,7 +8,7 @@ import { diagonal, type Matrix, matmul, matmulNT, zeros } from '../../numeric/ma
 import { symmetricEigen } from '../../numeric/svd';
 import { hessianOperator } from './hessian';
 import { Backprop } from './network';
-import type { Task } from './task';
+import type { Task } from './task-types';
 
 /** An eigenvalue below −this × the largest |eigenvalue| is a negative-curvature direction. */
 const NEGATIVE_THRESHOLD = 1e-9;

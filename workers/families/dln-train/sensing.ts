@@ -5,7 +5,7 @@
 import type { ComputeBackend, Tensor } from '../../compute/index';
 import { type Matrix, randomGaussian } from '../../numeric/matrix';
 import type { Rng } from '../../numeric/rng';
-import type { DeviceObjective, Target, Task } from './task';
+import type { DeviceObjective, Target, Task } from './task-types';
 
 /** y = A vec(T) for the rows of A. */
 function measure(a: Matrix, t: Matrix): Float64Array {

@@ -4,40 +4,10 @@
 import { diagonal, fromRows, type Matrix, matmul, matmulNT, matmulTN, qr, randomGaussian, randomOrthogonal, identity, zeros } from '../../numeric/matrix';
 import type { ComputeBackend, Tensor } from '../../compute/index';
 import type { Rng } from '../../numeric/rng';
-import { svd, symmetricEigen, type SVD } from '../../numeric/svd';
+import { svd, symmetricEigen } from '../../numeric/svd';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
 import { sensingTask } from './sensing';
-
-export interface Task {
-  kind: DlnTrainParams['task'];
-  /** The matrix the loss is minimized at (target T, Σyx Σxx⁻¹, or the ground truth of completion and sensing). */
-  reference: Matrix;
-  referenceSvd: SVD;
-  /** Left and right singular vectors of T (n_L × n_L and n₀ × n₀), used by the aligned inits. */
-  targetU: Matrix;
-  targetV: Matrix;
-  /** Writes G = ∂ℓ/∂W_eff into grad and returns ℓ(W_eff). */
-  lossAndGradient(weff: Matrix, grad: Matrix): number;
-  /** The loss and its gradients on a compute backend (gradient descent and SGD). */
-  onDevice(be: ComputeBackend): DeviceObjective;
-  /** Completion only: 1 on observed entries. */
-  mask?: Uint8Array;
-  /** Regression or sensing with held-out samples / measurements: their loss. */
-  testLoss?(weff: Matrix): number;
-}
-
-/**
- * A task's loss on a compute backend. On the float64 CPU backend it performs the same operations
- * in the same order as `Task.lossAndGradient` up to products of 32³ multiply-adds.
- */
-export interface DeviceObjective {
-  /** Enqueues G = ∂ℓ/∂W_eff into grad and the loss, up to `loss(raw)`, into lossOut (1×1). */
-  lossAndGradient(weff: Tensor, grad: Tensor, lossOut: Tensor): void;
-  /** ℓ from the value read back from lossOut. */
-  loss(raw: number): number;
-  /** Enqueues an unbiased minibatch estimate of G into grad (SGD); the batch is drawn on the host. */
-  stochasticGradient(weff: Tensor, grad: Tensor, batchSize: number, rng: Rng): void;
-}
+import type { DeviceObjective, Target, Task } from './task-types';
 
 /** ½‖W_eff − T‖²_F: G = W_eff − T. */
 export function targetObjective(be: ComputeBackend, t: Matrix): DeviceObjective {
@@ -65,14 +35,6 @@ function completeBasis(thin: Matrix): Matrix {
     if (r.data[j * (k + n) + j] < 0) for (let i = 0; i < n; i++) q.data[i * n + j] = -q.data[i * n + j];
   }
   return q;
-}
-
-/** The target with full orthogonal singular bases u (n_L × n_L), v (n₀ × n₀) and its thin SVD. */
-export interface Target {
-  t: Matrix;
-  u: Matrix;
-  v: Matrix;
-  svd: SVD;
 }
 
 /** The first k columns of an orthogonal matrix. */

@@ -16,7 +16,8 @@ import { singularValues } from '../../numeric/svd';
 import { lambdaLayerValues } from './balanced-init';
 import { initialLayers } from './network';
 import { layerWidths, sortedTargets, type DlnTrainParams } from './params';
-import { buildTask, referenceValues, type Task } from './task';
+import { buildTask, referenceValues } from './task';
+import type { Task } from './task-types';
 
 /** L = 2 logistic solution a(t) = s / (1 + (s/a₀ − 1)e^{−2st}) (paper 001 §5.3). */
 export function logisticMode(s: number, a0: number, t: number): number {

@@ -2,13 +2,13 @@
 // the CPU), with the metrics read from its dense output at the record times, and the record plans
 // of all optimizers. Gradient descent and SGD run on a compute backend: descent.ts.
 import { DivergedError, type RunContext } from '../../family';
-import type { Matrix } from '../../numeric/matrix';
+import { type Matrix, views } from '../../numeric/matrix';
 import { integrate } from '../../numeric/ode';
 import { Backprop } from './network';
 import type { Recorder } from './observables';
 import { followFlowStep, type EscapeTracker } from './escapes';
 import type { UpdateRule } from '../../compute/optimizers';
-import type { Task } from './task';
+import type { Task } from './task-types';
 
 /** Uniform records per run (when recordEvery is not given) and log-spaced ones per decade on top. */
 export interface RecordPlan {
@@ -59,16 +59,6 @@ export interface DescentOptions {
   extraSteps: number[];
   /** Follows every step for the escape times; null where the levels are known only at the end. */
   escapes: EscapeTracker | null;
-}
-
-/** Matrices viewing consecutive pieces of one flat vector (no copies), shaped like `shapes`. */
-export function views(flat: Float64Array, shapes: readonly Matrix[]): Matrix[] {
-  let offset = 0;
-  return shapes.map((w) => {
-    const m = { rows: w.rows, cols: w.cols, data: flat.subarray(offset, offset + w.data.length) };
-    offset += w.data.length;
-    return m;
-  });
 }
 
 export interface FlowOptions {
