@@ -15,13 +15,13 @@ const nodeOnlyPackages = ['electron', 'better-sqlite3', 'piscina', 'ws'];
  * Packages the `files` may not import, statically or by import(). Named, not resolved to paths:
  * Electron is an optional dependency and often absent, and node_modules may be a link elsewhere.
  */
-function forbidPackages(files, names, message) {
+function forbidPackages(files, names, message, moreSyntax = []) {
   const dynamic = new RegExp(`^(?:${names.join('|')})(?:$|\\x2F)`).source;
   return {
     files,
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: names.map((name) => ({ name, message })), patterns: [{ group: names.map((name) => `${name}/*`), message }] }],
-      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${dynamic}/]`, message }],
+      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${dynamic}/]`, message }, ...moreSyntax],
     },
   };
 }
@@ -101,5 +101,8 @@ export default tseslint.config(
   forbidPackages(['src-renderer/**/*.{ts,vue}'], nodeOnlyPackages, 'The renderer runs in a sandboxed page without Node.'),
   forbidPackages(['src-main/contract/**/*.ts'], nodeOnlyPackages, 'The contract is shared with the renderer: it imports only zod and itself.'),
   forbidPackages(['workers/**/*.ts'], ['electron', 'better-sqlite3', 'vue', 'pinia', 'echarts'], 'workers/ is pure TypeScript: no Electron, DOM or SQLite.'),
-  forbidPackages(['src-main/{core,serve,cli}/**/*.ts'], ['electron'], 'Only src-main/electron may need the Electron binary.'),
+  forbidPackages(['src-main/{core,serve}/**/*.ts'], ['electron'], 'Only src-main/electron may need the Electron binary.'),
+  forbidPackages(['src-main/cli/**/*.ts'], ['electron'], 'Only src-main/electron may need the Electron binary.', [
+    { selector: "CallExpression[callee.property.name='dispatch']", message: "The CLI calls the service through typedApi (cli/typed-api.ts): replies typed, not cast from dispatch's unknown." },
+  ]),
 );

@@ -10,6 +10,7 @@ import { loadExamples } from '../core/examples';
 import { claimFinding, claimLine, claimNumbers, claimsReport, countVerdicts, describeCounts } from '../core/claims-report';
 import { claimsReportFormat, type ClaimsOverview, type ClaimStatus } from '../contract';
 import { ProjectFile, runExperiment } from './run-experiment';
+import { typedApi } from './typed-api';
 
 export const claimsUsage = `  claims [--paper 000]… [--claim 000-5]… [--quick] [--json] [--project FILE] [--report FILE.md|.tex|.csv] [--pool N]
       Reproduce the papers' claims (examples/claims/): runs each example the selected claims name
@@ -67,10 +68,11 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
   const exampleNames = [...new Set(catalog.flatMap((p) => p.claims.filter((c) => selected.includes(c.id)).flatMap((c) => c.examples)))];
 
   const service = cli.newService({ poolSize: options.poolSize, familyPaths: options.familyPaths });
+  const api = typedApi(service);
   const project = ProjectFile.at(options.project);
   try {
     if (exampleNames.length > 0) service.warmUp();
-    await project.load(service);
+    await project.load(api);
     const shipped = loadExamples(cli.examplesDir);
     const outcomes: ExampleOutcome[] = [];
     for (const name of exampleNames) {
@@ -103,7 +105,7 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
       if (outcome.error && !options.json) console.log(`  not run: ${outcome.error}`);
     }
 
-    const overview = (await service.dispatch('claims', 'list', {})) as ClaimsOverview;
+    const overview = await api.claims.list();
     const statuses = overview.claims.filter((s) => selected.includes(s.claim.id));
     const seconds = (Date.now() - startedMs) / 1000;
     printVerdicts(overview, statuses, outcomes, seconds, options.json);

@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { slurmOptions, type Run, type SlurmJobInfo } from '../contract';
+import { slurmOptions, type Run, type SaddleApi, type SlurmJobInfo } from '../contract';
 import type { SaddleService } from '../core/service';
 import { describeIssues, ExpectedError } from '../core/errors';
 import { runSlurmTask } from '../core/slurm/task-runner';
+import { requireValidSpecFile } from './run-experiment';
+import { typedApi } from './typed-api';
 
 export const clusterUsage = `  submit SPEC.json --project FILE --slurm [--partition NAME] [--time HH:MM:SS] [--cpus-per-task N]
          [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--family-path DIR]… [--again] [--json]
@@ -76,11 +78,12 @@ function projectPath(value: unknown, mayCreate: boolean): string {
   return path;
 }
 
-async function withProject<T>(cli: ClusterCli, path: string, work: (service: SaddleService) => Promise<T>, familyPaths?: string[]): Promise<T> {
+async function withProject<T>(cli: ClusterCli, path: string, work: (api: SaddleApi) => Promise<T>, familyPaths?: string[]): Promise<T> {
   const service = cli.newService({ familyPaths });
+  const api = typedApi(service);
   try {
-    await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });
-    return await work(service);
+    await (existsSync(path) ? api.projects.open({ path }) : api.projects.new({ path }));
+    return await work(api);
   } finally {
     await service.close();
   }
@@ -129,18 +132,17 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
   } catch (error) {
     throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
   }
-  return withProject(cli, path, async (service) => {
-    const validation = (await service.dispatch('experiments', 'validate', { spec })) as { ok: boolean; issues: { path: string; message: string }[] };
-    if (!validation.ok) throw new ExpectedError(`invalid spec ${specFile}: ${describeIssues(validation.issues)}`, validation.issues);
-    const slurm = (await service.dispatch('slurm', 'status', {})) as { available: boolean; reason: string | null };
+  return withProject(cli, path, async (api) => {
+    await requireValidSpecFile(api, spec, specFile);
+    const slurm = await api.slurm.status();
     if (!slurm.available) throw new ExpectedError(`--slurm: ${slurm.reason}`);
-    const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number; name: string };
-    let job: { jobId: string; runIds: number[]; folder: string };
+    const experiment = await api.experiments.create({ spec });
+    let job: Awaited<ReturnType<SaddleApi['slurm']['submit']>>;
     try {
-      job = (await service.dispatch('slurm', 'submit', { experimentId: experiment.id, options: options.data, again: values.again === true })) as typeof job;
+      job = await api.slurm.submit({ experimentId: experiment.id, options: options.data, again: values.again === true });
     } catch (error) {
       // Refused (by sbatch, or as a repeat): the project keeps no experiment that never ran.
-      await service.dispatch('experiments', 'delete', { id: experiment.id });
+      await api.experiments.delete({ id: experiment.id });
       if (error instanceof ExpectedError && error.issues.some((issue) => issue.path === 'again')) {
         throw new ExpectedError(`${error.message}; nothing was submitted: add --again to run them again`, error.issues);
       }
@@ -159,9 +161,9 @@ async function submit(args: string[], cli: ClusterCli): Promise<number> {
 async function collect(args: string[], cli: ClusterCli): Promise<number> {
   const { values } = parse(args, { project: { type: 'string' }, 'family-path': { type: 'string', multiple: true }, json: { type: 'boolean' } });
   const path = projectPath(values.project, false);
-  return withProject(cli, path, async (service) => {
-    const result = (await service.dispatch('slurm', 'collect', {})) as { finishedRunIds: number[]; jobs: SlurmJobInfo[] };
-    const runs = new Map(((await service.dispatch('runs', 'list', {})) as Run[]).map((r) => [r.id, r]));
+  return withProject(cli, path, async (api) => {
+    const result = await api.slurm.collect();
+    const runs = new Map((await api.runs.list()).map((r) => [r.id, r]));
     if (values.json) {
       for (const job of result.jobs) {
         console.log(JSON.stringify({ type: 'job', ...job, runs: job.runs.map((r) => ({ ...r, status: runs.get(r.runId)?.status, progress: runs.get(r.runId)?.progress, error: runs.get(r.runId)?.error })) }));
@@ -178,8 +180,8 @@ async function cancel(args: string[], cli: ClusterCli): Promise<number> {
   const { values } = parse(args, { project: { type: 'string' }, job: { type: 'string' } });
   const path = projectPath(values.project, false);
   if (values.job !== undefined && !/^\d+$/.test(values.job as string)) throw new ExpectedError(`--job must be a Slurm job id, got "${values.job as string}"`);
-  return withProject(cli, path, async (service) => {
-    const { cancelled } = (await service.dispatch('slurm', 'cancel', { jobId: values.job })) as { cancelled: string[] };
+  return withProject(cli, path, async (api) => {
+    const { cancelled } = await api.slurm.cancel({ jobId: values.job as string | undefined });
     console.log(cancelled.length === 0 ? 'No live Slurm job in this project.' : `scancel sent to job(s) ${cancelled.join(', ')}; collect to see the runs marked.`);
     return 0;
   });
@@ -188,9 +190,9 @@ async function cancel(args: string[], cli: ClusterCli): Promise<number> {
 async function jobs(args: string[], cli: ClusterCli): Promise<number> {
   const { values } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' } });
   const path = projectPath(values.project, false);
-  return withProject(cli, path, async (service) => {
-    const list = (await service.dispatch('slurm', 'jobs', {})) as SlurmJobInfo[];
-    const runs = new Map(((await service.dispatch('runs', 'list', {})) as Run[]).map((r) => [r.id, r]));
+  return withProject(cli, path, async (api) => {
+    const list = await api.slurm.jobs();
+    const runs = new Map((await api.runs.list()).map((r) => [r.id, r]));
     if (values.json) for (const job of list) console.log(JSON.stringify({ type: 'job', ...job }));
     else if (list.length === 0) console.log('No Slurm jobs in this project.');
     else for (const job of list) printJob(job, runs, false);

@@ -9,8 +9,9 @@ import { appPaths } from '../core/app-paths';
 import { ExpectedError, toApiError } from '../core/errors';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
 import { ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
+import { typedApi } from './typed-api';
 import { claimsCommand, claimsUsage } from './claims-command';
-import { exampleFile, exampleSpec, type AnalysisResult, type FamilyInfo, type FamilyProblem, type Run } from '../contract';
+import { exampleFile, exampleSpec, type AnalysisResult, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
 
@@ -133,10 +134,11 @@ async function runCommand(args: string[]): Promise<number> {
   const json = Boolean(values.json);
   const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
   service.warmUp();
+  const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
   try {
-    await requireValidSpecFile(service, spec, specFile);
-    await project.load(service);
+    await requireValidSpecFile(api, spec, specFile);
+    await project.load(api);
     const { experiment, runs, analyses } = await runExperiment(service, spec, !json);
     if (json) {
       for (const r of runs) console.log(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
@@ -210,9 +212,10 @@ function fmt(v: number | null): string {
 async function familiesCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' }, ...familyPathOption });
   const service = newService({ familyPaths: values['family-path'] as string[] | undefined });
+  const api = typedApi(service);
   try {
-    const families = (await service.dispatch('families', 'list', {})) as FamilyInfo[];
-    const problems = (await service.dispatch('families', 'problems', {})) as FamilyProblem[];
+    const families = await api.families.list();
+    const problems = await api.families.problems();
     if (values.json) {
       for (const f of families) console.log(JSON.stringify(f));
       for (const p of problems) console.log(JSON.stringify({ type: 'problem', ...p }));
@@ -242,24 +245,25 @@ async function exportCommand(args: string[]): Promise<number> {
   const format = values.format as string;
   if (format !== 'csv' && format !== 'spec') throw new UsageError(`--format must be csv or spec, got "${format}"`);
   const service = newService();
+  const api = typedApi(service);
   try {
-    await service.dispatch('projects', 'open', { path: resolve(values.project as string) });
+    await api.projects.open({ path: resolve(values.project as string) });
     let content: string;
     if (format === 'spec') {
       const id = positiveInt(values.experiment as string | undefined, '--experiment');
       if (id === undefined) throw new UsageError('--format spec needs --experiment ID');
-      content = `${JSON.stringify(await service.dispatch('experiments', 'exportSpec', { id }), null, 2)}\n`;
+      content = `${JSON.stringify(await api.experiments.exportSpec({ id }), null, 2)}\n`;
     } else {
       let runIds: number[];
       if (values.runs) runIds = (values.runs as string).split(',').map((s) => positiveInt(s.trim(), '--runs') as number);
       else {
         const experimentId = positiveInt(values.experiment as string | undefined, '--experiment');
         if (experimentId === undefined) throw new UsageError('export needs --experiment ID or --runs ID,ID,…');
-        runIds = ((await service.dispatch('runs', 'list', { experimentId })) as Run[]).map((r) => r.id);
+        runIds = (await api.runs.list({ experimentId })).map((r) => r.id);
       }
       if (runIds.length === 0) throw new ExpectedError('nothing to export: the experiment has no runs');
       const maxPoints = positiveInt(values['max-points'] as string | undefined, '--max-points');
-      content = ((await service.dispatch('exports', 'csv', { runIds, maxPoints })) as { content: string }).content;
+      ({ content } = await api.exports.csv({ runIds, maxPoints }));
     }
     if (values.out) writeFileSync(resolve(values.out as string), content);
     else process.stdout.write(content);
@@ -276,7 +280,8 @@ async function serveCommand(args: string[]): Promise<number> {
   const service = newService({ host: 'serve', liveEvents: true, poolSize: positiveInt(values.pool as string | undefined, '--pool'), familyPaths: values['family-path'] as string[] | undefined });
   if (values.project) {
     const path = resolve(values.project as string);
-    await service.dispatch('projects', existsSync(path) ? 'open' : 'new', { path });
+    const api = typedApi(service);
+    await (existsSync(path) ? api.projects.open({ path }) : api.projects.new({ path }));
   }
   // Loaded only here: the WebSocket server's modules cost every other command ~50 ms of start-up.
   const { startServer } = await import('../serve/server');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SaddleService } from '../core/service';
 import { describeIssues, ExpectedError } from '../core/errors';
-import type { AnalysisRecord, AnalysisResult, Experiment, Run } from '../contract';
+import type { AnalysisResult, Experiment, Run, SaddleApi } from '../contract';
+import { typedApi } from './typed-api';
 
 /** The project a command runs into: the one named, or a temporary one removed afterwards. */
 export class ProjectFile {
@@ -24,8 +25,8 @@ export class ProjectFile {
     return this.tempDir !== null;
   }
 
-  async load(service: SaddleService): Promise<void> {
-    await service.dispatch('projects', existsSync(this.path) ? 'open' : 'new', { path: this.path });
+  async load(api: SaddleApi): Promise<void> {
+    await (existsSync(this.path) ? api.projects.open({ path: this.path }) : api.projects.new({ path: this.path }));
   }
 
   removeIfTemporary(): void {
@@ -33,8 +34,8 @@ export class ProjectFile {
   }
 }
 
-export async function requireValidSpecFile(service: SaddleService, spec: unknown, source: string): Promise<void> {
-  const validation = (await service.dispatch('experiments', 'validate', { spec })) as { ok: boolean; issues: { path: string; message: string }[] };
+export async function requireValidSpecFile(api: SaddleApi, spec: unknown, source: string): Promise<void> {
+  const validation = await api.experiments.validate({ spec });
   if (!validation.ok) throw new ExpectedError(`invalid spec ${source}: ${describeIssues(validation.issues)}`, validation.issues);
 }
 
@@ -44,12 +45,12 @@ export async function requireValidSpecFile(service: SaddleService, spec: unknown
  */
 export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean): Promise<{ experiment: Experiment; runs: Run[]; analyses: AnalysisResult[]; seconds: number }> {
   const startedMs = Date.now();
-  const experiment = (await service.dispatch('experiments', 'create', { spec })) as Experiment;
-  const { runIds } = (await service.dispatch('runs', 'start', { experimentId: experiment.id })) as { runIds: number[] };
+  const api = typedApi(service);
+  const experiment = await api.experiments.create({ spec });
+  const { runIds } = await api.runs.start({ experimentId: experiment.id });
   const progress = showProgress ? new ProgressLine(runIds.length) : null;
-  const stopListening = service.on((event, payload) => {
-    if (event !== 'run.statuses' || !progress) return;
-    for (const change of (payload as { changes: { experimentId: number; status: string }[] }).changes) if (change.experimentId === experiment.id) progress.update(change);
+  const stopListening = api.on('run.statuses', ({ changes }) => {
+    for (const change of changes) if (change.experimentId === experiment.id) progress?.update(change);
   });
   try {
     await service.waitForExperiment(experiment.id);
@@ -57,8 +58,8 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
     stopListening();
   }
   progress?.end();
-  const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
-  const analyses = ((await service.dispatch('analyses', 'list', { experimentId: experiment.id })) as AnalysisRecord[]).map((a) => a.result);
+  const runs = await api.runs.list({ experimentId: experiment.id });
+  const analyses = (await api.analyses.list({ experimentId: experiment.id })).map((a) => a.result);
   return { experiment, runs, analyses, seconds: (Date.now() - startedMs) / 1000 };
 }
 

@@ -3,3 +3,4 @@ export * from './family-meta';
 export * from './spec';
 export * from './slurm';
 export * from './claims';
+export * from './client';

@@ -29,6 +29,7 @@ const probes: { rule: string; file: string; code: string; message: RegExp }[] = 
   { rule: 'the Slurm task runner may not import the service', file: 'src-main/core/slurm/task-runner.ts', code: "import { SaddleService } from '../service';\nexport const s = SaddleService;\n", message: /compute node without the app's service/ },
   { rule: 'workers may not import() core', file: 'workers/probe.ts', code: "export const load = () => import('../src-main/core/service');\n", message: /workers\/ may import only the contract/ },
   { rule: 'workers may not import SQLite', file: 'workers/probe.ts', code: "import Database from 'better-sqlite3';\nexport const d = Database;\n", message: /no Electron, DOM or SQLite/ },
+  { rule: 'the CLI calls the service only through the typed API', file: 'src-main/cli/probe.ts', code: "import type { SaddleService } from '../core/service';\nexport const list = async (s: SaddleService) => (await s.dispatch('runs', 'list', {})) as unknown[];\n", message: /typedApi/ },
   { rule: 'core may not import() Electron', file: 'src-main/core/probe.ts', code: "export const load = () => import('electron');\n", message: /Only src-main\/electron/ },
 ];
 

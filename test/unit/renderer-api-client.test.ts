@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, toApiError } from '../../src-renderer/src/api/api-error';
-import { proxyApi } from '../../src-renderer/src/api/proxy';
+import { proxyApi } from '../../src-main/contract/client';
 import { SocketTransport, type SocketHandlers } from '../../src-renderer/src/api/socket-transport';
 
 class FakeServer {

@@ -3,7 +3,7 @@
 import type { EventName, SaddleApi } from '../../../src-main/contract/api';
 import { ApiError, toApiError } from './api-error';
 import { bridgeConnection, type Connection } from './connection';
-import { proxyApi, type CallFn } from './proxy';
+import { proxyApi, type CallFn } from '../../../src-main/contract/client';
 import { SocketTransport, type SocketFactory } from './socket-transport';
 
 export interface SaddleClient {

@@ -3,7 +3,7 @@
 // calls in flight when it drops fail as `expected`, since the server may or may not have acted.
 import { ApiError, toApiError } from './api-error';
 import type { Connection, ConnectionStatus } from './connection';
-import type { CallFn, ListenerFn, SubscribeFn } from './proxy';
+import type { CallFn, ListenerFn, SubscribeFn } from '../../../src-main/contract/client';
 
 interface Pending {
   resolve: (result: unknown) => void;

@@ -1,6 +1,7 @@
 // Builds the typed `SaddleApi` from one generic call function: `api.runs.start(input)` becomes
-// `call('runs', 'start', input)`. Namespace and method names exist only as strings here.
-import type { EventName, EventPayload, SaddleApi } from '../../../src-main/contract/api';
+// `call('runs', 'start', input)`. Namespace and method names exist only as strings here. The
+// renderer wraps its bridge or socket in it, the CLI the service's `dispatch`.
+import type { EventName, EventPayload, SaddleApi } from './api';
 
 export type CallFn = (namespace: string, method: string, input: unknown) => Promise<unknown>;
 export type ListenerFn = (payload: unknown) => void;
