@@ -8,13 +8,13 @@ import { brentRoot } from '../../numeric/roots';
 import { topSingularValues } from '../../numeric/lanczos';
 import { createRng, type Rng } from '../../numeric/rng';
 import { singularValues } from '../../numeric/svd';
-import { MAX_FULL_SPECTRUM_WIDTH, MAX_SERIES } from './observables';
+import { MAX_FULL_SPECTRUM_WIDTH } from './observables';
 
 /** Spectra are recomputed at half the Weyl distance: covers the rounding of a float32 device's distance. */
 const WEYL_SAFETY = 0.5;
 
 export class EscapeTracker {
-  /** Level of each followed mode: only those the recorder records (the first MAX_SERIES). */
+  /** Level of each followed mode (the recorder records σ_α of every one). */
   readonly levels: readonly number[];
   /** Per mode: the escape time, or null (not yet, or it started at or above its level). */
   readonly times: (number | null)[];
@@ -26,7 +26,7 @@ export class EscapeTracker {
   private readonly spectrumRng: Rng = createRng(0x35ca);
 
   constructor(levels: readonly number[]) {
-    this.levels = levels.slice(0, MAX_SERIES);
+    this.levels = [...levels];
     this.times = this.levels.map(() => null);
   }
 

@@ -14,11 +14,16 @@ import { SeriesLog } from '../series-log';
 
 /** Indexed series per metric are capped so a d = 512 run does not draw 512 lines. */
 export const MAX_SERIES = 32;
+
+/** σ_α series recorded: every target mode (the summary, escapes and theory read each), and at least MAX_SERIES. */
+export function recordedModes(modes: number): number {
+  return Math.max(MAX_SERIES, modes);
+}
 /** Layer spectra cost an SVD per layer per record: recorded only up to this width. */
 export const MAX_LAYER_SPECTRUM_WIDTH = 32;
 const FLUSH_EVERY = 64;
 /**
- * Above this width W_eff's spectrum is its top MAX_SERIES singular values by Lanczos (absolute accuracy
+ * Above this width W_eff's spectrum is its top recordedModes singular values by Lanczos (absolute accuracy
  * ~1e-8 σ₁), and alignment, nuclear norm, Schatten-2/L and effective rank are not recorded.
  */
 export const MAX_FULL_SPECTRUM_WIDTH = 512;
@@ -174,8 +179,8 @@ export class Recorder extends SeriesLog {
     const d = svd(weff);
     if (this.velocities) this.velocities.push(sigmaVelocities(this.task, layers, weff, d, this.modes));
     const s = d.s;
-    for (let i = 0; i < Math.min(s.length, MAX_SERIES); i++) this.put(`sigma/${i}`, s[i]);
-    for (let i = 0; i < Math.min(this.modes, s.length, MAX_SERIES); i++) this.put(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
+    for (let i = 0; i < Math.min(s.length, recordedModes(this.modes)); i++) this.put(`sigma/${i}`, s[i]);
+    for (let i = 0; i < Math.min(this.modes, s.length); i++) this.put(`alignment/${i}`, alignment(d, this.task.referenceSvd, i));
     let nuclear = 0, schatten = 0;
     for (const x of s) {
       nuclear += x;
@@ -194,7 +199,7 @@ export class Recorder extends SeriesLog {
     this.put('loss', loss);
     if (Math.max(weff.rows, weff.cols) > MAX_FULL_SPECTRUM_WIDTH) {
       // A full SVD is ~25 s at d = 1024: only the top singular values, by Lanczos on W_effᵀW_eff.
-      topSingularValues(weff, Math.min(MAX_SERIES, weff.rows, weff.cols), this.spectrumRng).forEach((x, i) => this.put(`sigma/${i}`, x));
+      topSingularValues(weff, Math.min(recordedModes(this.modes), weff.rows, weff.cols), this.spectrumRng).forEach((x, i) => this.put(`sigma/${i}`, x));
     } else this.recordSpectrum(weff, layers);
     if (this.task.testLoss) this.put('testLoss', this.task.testLoss(weff));
     if (this.task.kind === 'completion' || this.task.kind === 'sensing') this.put('recoveryError', frobenius(subInPlace(clone(weff), this.task.reference)) / this.referenceNorm);
