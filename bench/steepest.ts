@@ -1,7 +1,8 @@
-// Steepest family: training steps per second for the paper's regression setting (n = 100, k = 300,
-// L = 3, sign descent) against a naive implementation measured in the same run (per-step Zx over
-// all k rows, nested arrays, per-layer products recomputed, Math.pow), the whole 10⁶-step run of
-// the default experiment, and a weight-decay grid through the CLI with pools of 1 and 2 workers.
+// Steepest family: training steps for the paper's regression setting (n = 100, k = 300, L = 3, sign
+// descent) against numpy's Gram form run in the same bench (bench/python/numpy_peers.py, CPU time per
+// step on both sides, 10⁶ steps) and against a naive implementation (per-step Zx over all k rows, nested
+// arrays, per-layer products recomputed, Math.pow), the whole 10⁶-step run of the default experiment,
+// and a weight-decay grid through the CLI with pools of 1 and 2 workers.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +14,11 @@ import { steepestParams } from '../workers/families/steepest/params';
 import { makeProblem, type Problem } from '../workers/families/steepest/problem';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
+import { cpuSecondsPerStep, numpyPython, PEER_MISSING, runNumpyPeer } from './python-peer';
 
 const SETTING = { features: 100, samples: 300, support: 5, depth: 3, q: 1, learningRate: 1e-4 };
+/** Steps of the numpy comparison (the paper's run length). */
+const PEER_STEPS = 1_000_000;
 
 /** The textbook loop: O(kn) per gradient, arrays of arrays, each layer's partner product recomputed. */
 function naiveSteps(problem: Problem, depth: number, q: number, eta: number, steps: number): number {
@@ -34,7 +38,7 @@ function naiveSteps(problem: Problem, depth: number, q: number, eta: number, ste
   return loss;
 }
 
-function fastSteps(problem: Problem, depth: number, q: number, eta: number, steps: number): number {
+function fastSteps(problem: Problem, depth: number, q: number, eta: number, steps: number, update = true): number {
   const net = new DiagonalNetwork(problem.n, depth, { kind: 'steepest', q, learningRate: eta, coupledDecay: 0, decoupledDecay: 0, beta1: 0, beta2: 0, epsilon: 0 });
   net.initialize('saddle', 0.1, 0, q, createRng(0));
   const objective = new Objective(problem);
@@ -42,9 +46,30 @@ function fastSteps(problem: Problem, depth: number, q: number, eta: number, step
   let loss = 0;
   for (let t = 0; t < steps; t++) {
     loss = objective.gradient(net.x, grad, null);
-    net.step(grad);
+    if (update) net.step(grad);
   }
   return loss;
+}
+
+/** CPU time per step of the engine's loop and of numpy's Gram form (bench/python/numpy_peers.py), 10⁶ steps each. */
+function numpyComparison(root: string, problem: Problem, p: { depth: number; q: number; learningRate: number }): BenchFigure[] {
+  const ours = cpuSecondsPerStep((s) => fastSteps(problem, p.depth, p.q, p.learningRate, s), PEER_STEPS);
+  const gradient = cpuSecondsPerStep((s) => fastSteps(problem, p.depth, p.q, p.learningRate, s, false), PEER_STEPS / 4);
+  const peer = runNumpyPeer(root, 'steepest', PEER_STEPS);
+  const python = numpyPython();
+  const us = 1e6;
+  return [
+    peer && python
+      ? { name: 'numpy Gram form, CPU per step (10⁶ steps)', value: peer.secondsPerStep * us, unit: 'µs', baseline: `${python.path}, numpy ${peer.numpy}, 1 OpenBLAS thread` }
+      : { name: 'numpy Gram form, CPU per step', value: NaN, unit: 'µs', baseline: PEER_MISSING },
+    {
+      name: 'Gram-form step (WASM SIMD A·x), CPU per step (10⁶ steps)',
+      value: ours * us,
+      unit: 'µs',
+      ...(peer ? { baseline: 'numpy Gram form (target ≤ 0.5)', ratio: ours / peer.secondsPerStep } : {}),
+    },
+    { name: '  of which the gradient (A·x − b and the loss)', value: gradient * us, unit: 'µs', baseline: 'the whole step', ratio: gradient / ours },
+  ];
 }
 
 function stepsPerSecond(fn: (steps: number) => number, steps: number): { rate: number; loss: number } {
@@ -102,6 +127,7 @@ export function benchSteepest(root: string): BenchFigure[] {
   }
 
   return [
+    ...numpyComparison(root, problem, p),
     { name: 'naive loop, n = 100, k = 300, L = 3, sign descent', value: naive.rate, unit: 'steps/s' },
     { name: 'fused loop (ZᵀZ precomputed, one pass per feature)', value: fast.rate, unit: 'steps/s', baseline: 'naive loop', ratio: fast.rate / naive.rate },
     { name: 'relative difference of the two losses after 500 steps', value: check, unit: '' },

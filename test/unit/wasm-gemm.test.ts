@@ -6,31 +6,11 @@
 // Shapes cover 1-row/1-column products, m and n off the 4-wide panels (the zero-padded edge panels),
 // k = 1 and k past one k block (256), n past one n block (256), and transposed operands via strides.
 import { describe, expect, it } from 'vitest';
+import { differing, fma } from '../helpers/exact-fma';
 import { createRng } from '../../workers/numeric/rng';
 import { fusedMultiplyAddAvailable, gemm, gemmUsesFusedMultiplyAdd, type Operand } from '../../workers/numeric/wasm-gemm';
 
 const at = (x: Operand, i: number, j: number): number => x.data[i * x.rowStride + j * x.colStride];
-
-/** x = mantissa · 2^exponent exactly (finite x). */
-function exact(x: number): [bigint, number] {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const bits = view.getBigUint64(0);
-  const biased = Number((bits >> 52n) & 0x7ffn);
-  let mantissa = bits & 0xfffffffffffffn;
-  if (biased !== 0) mantissa |= 1n << 52n;
-  return [bits >> 63n ? -mantissa : mantissa, (biased || 1) - 1075];
-}
-
-/** a·b + c rounded once (ties to even), for terms within ~900 binary orders of each other and a result in
- * the normal range: Number(bigint) rounds correctly, and scaling by a power of two is then exact. */
-function fma(a: number, b: number, c: number): number {
-  if (a * b === 0 || c === 0) return a * b + c; // one rounding already
-  const [ma, ea] = exact(a), [mb, eb] = exact(b), [mc, ec] = exact(c);
-  const e = Math.min(ea + eb, ec);
-  const sum = ((ma * mb) << BigInt(ea + eb - e)) + (mc << BigInt(ec - e));
-  return sum === 0n ? 0 : Number(sum) * 2 ** e;
-}
 
 function naive(m: number, n: number, k: number, a: Operand, b: Operand, fused: boolean): Float64Array {
   const c = new Float64Array(m * n);
@@ -51,13 +31,6 @@ function operand(rows: number, cols: number, transposed: boolean, seed: number):
   const data = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) data[j * rows + i] = rowMajor[i * cols + j];
   return { data, rowStride: 1, colStride: rows };
-}
-
-/** Indices where two arrays differ as bit patterns (so −0 vs 0 and NaN count). */
-function differing(x: Float64Array, y: Float64Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) out.push(i);
-  return out;
 }
 
 describe('wasm gemm', () => {

@@ -8,46 +8,14 @@
 // to the sequential `s += a * b` loop. Either way a result does not depend on the blocking or the operand
 // layout (relaxed_madd may round twice on an x86-64 CPU without FMA3, the one way the machine shows).
 // Transposed operands cost nothing extra: the packing reads them through strides.
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, section, set, splatLoad, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 
 /** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
 const KC = 256;
 const NC = 256;
 const PANEL = 4;
 
-// ---- A 4 × 4 f64x2 micro-kernel, assembled by hand (no toolchain at build or run time). ----
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-};
-const sleb = (n: number): number[] => {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
-    out.push(byte | 0x80);
-  }
-};
-const get = (i: number) => [0x20, i];
-const set = (i: number) => [0x21, i];
-const i32 = (n: number) => [0x41, ...sleb(n)];
-const add = [0x6a];
-const v128Load = (offset: number) => [0xfd, 0x00, 4, ...leb(offset)];
-const v128Store = (offset: number) => [0xfd, 0x0b, 4, ...leb(offset)];
-/** v128.load64_splat: one double broadcast to both lanes. */
-const splatLoad = (offset: number) => [0xfd, 0x0a, 3, ...leb(offset)];
-const v128Zero = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
-const f64x2Add = [0xfd, 0xf0, 0x01];
-const f64x2Mul = [0xfd, 0xf2, 0x01];
-/** f64x2.relaxed_madd(a, b, c) = a·b + c, fused where the hardware has FMA. */
-const f64x2RelaxedMadd = [0xfd, 0x87, 0x02];
-
+// ---- A 4 × 4 f64x2 micro-kernel, assembled by hand (wasm-encoding.ts). ----
 // Locals: params ap, bp, c, kc, panels, ldc (bytes); i32 row, pa, pb, k; v128 acc[8], b0, b1, a.
 const [AP, BP, C, KCL, PANELS, LDC, ROW, PA, PB, K] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 const ACC = (r: number, h: number) => 10 + 2 * r + h;
@@ -89,9 +57,7 @@ function kernelBody(init: boolean, fused: boolean): number[] {
   eachRow((r) => { for (let h = 0; h < 2; h++) emit(get(ROW), get(ACC(r, h)), v128Store(16 * h)); });
   emit(get(C), i32(32), add, set(C));
   emit(get(PANELS), i32(-1), add, [0x22, PANELS], [0x0d, 0], [0x0b]); // next panel while panels ≠ 0
-  const locals = [2, 4, 0x7f, 11, 0x7b];
-  const body = [...locals, ...code, 0x0b];
-  return [...leb(body.length), ...body];
+  return functionBody([2, 4, 0x7f, 11, 0x7b], code);
 }
 
 // gather4(dst, src, count, step, s1, s2, s3): count times, dst[0..3] = src[0], src[s1], src[s2], src[s3]
@@ -110,22 +76,16 @@ function gatherBody(): number[] {
   }
   emit(get(DST), i32(32), add, set(DST), get(SRC), get(STEP), add, set(SRC));
   emit(get(COUNT), i32(-1), add, set(COUNT), [0x0c, 0], [0x0b], [0x0b]);
-  const body = [0, ...code, 0x0b];
-  return [...leb(body.length), ...body];
-}
-
-function section(id: number, content: number[]): number[] {
-  return [id, ...leb(content.length), ...content];
+  return functionBody([0], code);
 }
 
 function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  const name = (s: string) => [s.length, ...Array.from(s, (ch) => ch.charCodeAt(0))];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [2, 0x60, 6, ...Array<number>(6).fill(0x7f), 0, 0x60, 7, ...Array<number>(7).fill(0x7f), 0]),
     ...section(3, [3, 0, 0, 1]),
     ...section(5, [1, 0x00, 1]),
-    ...section(7, [4, ...name('update'), 0x00, 0, ...name('init'), 0x00, 1, ...name('gather4'), 0x00, 2, ...name('memory'), 0x02, 0]),
+    ...section(7, [4, ...exportEntry('update', 0, 0), ...exportEntry('init', 0, 1), ...exportEntry('gather4', 0, 2), ...exportEntry('memory', 2, 0)]),
     ...section(10, [3, ...kernelBody(false, fused), ...kernelBody(true, fused), ...gatherBody()]),
   ]);
 }

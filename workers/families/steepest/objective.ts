@@ -1,6 +1,8 @@
 // Loss and gradient ∇f(x) of a Problem, on the full batch or on a mini-batch of rows, written into
-// preallocated arrays. A full-batch regression step with k > n uses ZᵀZ/k: O(n²) instead of O(kn);
-// the recorded loss is always the residual form, exact down to the smallest losses.
+// preallocated arrays. A full-batch regression step with k > n uses ZᵀZ/k: O(n²) instead of O(kn), on
+// the WebAssembly SIMD matrix-vector kernel; the recorded loss is always the residual form, exact down
+// to the smallest losses.
+import { MatrixVectorProduct } from '../../numeric/wasm-matvec';
 import type { Problem } from './problem';
 
 /** ∇f = e^{logScale}·(the gradient written), with log f over the same rows. */
@@ -11,9 +13,16 @@ export interface ScaledGradient {
 
 export class Objective {
   private readonly residual: Float64Array;
+  /** x ↦ (ZᵀZ/k) x where the problem has a Gram matrix. */
+  private readonly gram: MatrixVectorProduct | null;
 
-  constructor(private readonly problem: Problem) {
+  /** `fusedGram`: whether the Gram product uses fused multiply-adds (default: as the gemm kernel does). */
+  constructor(
+    private readonly problem: Problem,
+    fusedGram?: boolean,
+  ) {
     this.residual = new Float64Array(problem.k);
+    this.gram = problem.gram ? new MatrixVectorProduct(problem.gram, problem.n, fusedGram) : null;
   }
 
   /**
@@ -28,7 +37,7 @@ export class Objective {
       for (let c = 0; c < pr.n; c++) grad[c] *= scale;
       return Math.exp(logLoss);
     }
-    if (batch === null && pr.gram && pr.gramRhs) return gramGradient(pr.gram, pr.gramRhs, pr.halfMeanSquare, x, grad, pr.n);
+    if (batch === null && this.gram && pr.gramRhs) return gramGradient(this.gram, pr.gramRhs, pr.halfMeanSquare, x, grad, pr.n);
     return this.squared(x, grad, batch);
   }
 
@@ -124,33 +133,10 @@ function accumulateRows(rows: Float64Array, weight: Float64Array, batch: Int32Ar
   }
 }
 
-/**
- * h = Ax − b with A = ZᵀZ/k, b = Zᵀy/k; f = ½xᵀAx − bᵀx + ‖y‖²/(2k) = ½xᵀh − ½bᵀx + ‖y‖²/(2k).
- * Four rows per pass so each load of x serves four products.
- */
-function gramGradient(a: Float64Array, rhs: Float64Array, c0: number, x: Float64Array, h: Float64Array, n: number): number {
-  let r = 0;
-  for (; r + 3 < n; r += 4) {
-    const o0 = r * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (let c = 0; c < n; c++) {
-      const xc = x[c];
-      s0 += a[o0 + c] * xc;
-      s1 += a[o1 + c] * xc;
-      s2 += a[o2 + c] * xc;
-      s3 += a[o3 + c] * xc;
-    }
-    h[r] = s0 - rhs[r];
-    h[r + 1] = s1 - rhs[r + 1];
-    h[r + 2] = s2 - rhs[r + 2];
-    h[r + 3] = s3 - rhs[r + 3];
-  }
-  for (; r < n; r++) {
-    const o = r * n;
-    let s = 0;
-    for (let c = 0; c < n; c++) s += a[o + c] * x[c];
-    h[r] = s - rhs[r];
-  }
+/** h = Ax − b with A = ZᵀZ/k, b = Zᵀy/k; f = ½xᵀAx − bᵀx + ‖y‖²/(2k) = ½xᵀh − ½bᵀx + ‖y‖²/(2k). */
+function gramGradient(a: MatrixVectorProduct, rhs: Float64Array, c0: number, x: Float64Array, h: Float64Array, n: number): number {
+  a.apply(x, h);
+  for (let r = 0; r < n; r++) h[r] -= rhs[r];
   let xh = 0, bx = 0;
   for (let c = 0; c < n; c++) {
     xh += x[c] * h[c];

@@ -1,0 +1,138 @@
+"""numpy peers of the bench's training loops, written as a numpy user would write them.
+
+Usage: numpy_peers.py SECTION STEPS [ARGS...]; prints one JSON line with the CPU seconds per step (time.process_time,
+after a warm-up of a tenth of the steps) and the loss at the end, for the caller to check against its own loop.
+
+  steepest STEPS                 Gram form of paper 003's regression (n = 100, k = 300, L = 3, sign descent, η = 1e-4):
+                                 h = A x − b with A = ZᵀZ/k, b = Zᵀy/k, every layer's gradient h ⊙ Π_{j≠i} w_j.
+  dln-train STEPS D DEPTH        full-batch GD on ½‖W_L⋯W₁ − T‖²_F (d × d layers, η = 1e-6): W_eff, G, 3(L − 1) products.
+  multipath-reduced STEPS        the reduced recursion (4 modes, P = 2 paths, L = 3), GD η = 0.75.
+  multipath-full STEPS           full-matrix GD, d = 4, P = 2, L = 3, linear, η = 0.1.
+
+The caller sets OPENBLAS_NUM_THREADS=1 (single-threaded like the engine) and unsets OPENBLAS_CORETYPE and
+OPENBLAS_L2_SIZE, so OpenBLAS picks its own kernel for this CPU.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def timed(step, steps):
+    for _ in range(max(1, steps // 10)):
+        step()
+    t0 = time.process_time()
+    loss = 0.0
+    for _ in range(steps):
+        loss = step()
+    return (time.process_time() - t0) / steps, loss
+
+
+def steepest(steps):
+    n, k, depth, eta = 100, 300, 3, 1e-4
+    rng = np.random.default_rng(0)
+    z = rng.standard_normal((k, n))
+    x_star = np.zeros(n)
+    x_star[:5] = 1.0
+    y = z @ x_star
+    a, b, c0 = z.T @ z / k, z.T @ y / k, y @ y / (2 * k)
+    w = np.full((depth, n), 0.1)
+    w[0] = 0.0
+
+    def step():
+        x = w[0] * w[1] * w[2]
+        h = a @ x - b
+        loss = max(0.0, 0.5 * (x @ h) - 0.5 * (b @ x) + c0)
+        grads = h * np.stack((w[1] * w[2], w[0] * w[2], w[0] * w[1]))
+        w[:] -= eta * np.sign(grads)
+        return loss
+
+    return timed(step, steps)
+
+
+def dln_train(steps, d, depth):
+    eta = 1e-6
+    rng = np.random.default_rng(3)
+    target = rng.standard_normal((d, d))
+    layers = [rng.standard_normal((d, d)) / np.sqrt(d) for _ in range(depth)]
+
+    def step():
+        prefix = [layers[0]]
+        for w in layers[1:]:
+            prefix.append(w @ prefix[-1])
+        g = prefix[-1] - target
+        loss = 0.5 * np.sum(g * g)
+        m = g
+        grads = [None] * depth
+        for l in range(depth - 1, 0, -1):
+            grads[l] = m @ prefix[l - 1].T
+            m = layers[l].T @ m
+        grads[0] = m
+        for w, gw in zip(layers, grads):
+            w -= eta * gw
+        return float(loss)
+
+    return timed(step, steps)
+
+
+def multipath_reduced(steps):
+    targets = np.array([1.0, 0.5, 0.25, 0.1])
+    depth, eta = 3, 0.75
+    # w[k, p]: the common value of path p's L layer weights for mode k (the reduced model's state).
+    w = np.tile(np.array([0.01, 0.009]), (len(targets), 1))
+
+    def step():
+        r = targets - np.sum(w**depth, axis=1)
+        w[:] += eta * r[:, None] * w ** (depth - 1)
+        return 0.5 * float(r @ r)
+
+    return timed(step, steps)
+
+
+def multipath_full(steps):
+    d, paths, depth, eta = 4, 2, 3, 0.1
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.standard_normal((d, d)))
+    target = q @ np.diag([1.0, 0.5, 0.25, 0.1]) @ q.T
+    layers = [[0.1 * rng.standard_normal((d, d)) for _ in range(depth)] for _ in range(paths)]
+
+    def step():
+        products = []
+        for path in layers:
+            prefix = [path[0]]
+            for w in path[1:]:
+                prefix.append(w @ prefix[-1])
+            products.append(prefix)
+        g = sum(prefix[-1] for prefix in products) - target
+        for path, prefix in zip(layers, products):
+            m = g
+            grads = [None] * depth
+            for l in range(depth - 1, 0, -1):
+                grads[l] = m @ prefix[l - 1].T
+                m = path[l].T @ m
+            grads[0] = m
+            for w, gw in zip(path, grads):
+                w -= eta * gw
+        return 0.5 * float(np.sum(g * g))
+
+    return timed(step, steps)
+
+
+def main():
+    section, steps = sys.argv[1], int(sys.argv[2])
+    if section == "steepest":
+        seconds, loss = steepest(steps)
+    elif section == "dln-train":
+        seconds, loss = dln_train(steps, int(sys.argv[3]), int(sys.argv[4]))
+    elif section == "multipath-reduced":
+        seconds, loss = multipath_reduced(steps)
+    elif section == "multipath-full":
+        seconds, loss = multipath_full(steps)
+    else:
+        raise SystemExit(f"unknown section {section!r}")
+    print(json.dumps({"secondsPerStep": seconds, "loss": loss, "numpy": np.__version__}))
+
+
+if __name__ == "__main__":
+    main()

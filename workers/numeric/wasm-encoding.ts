@@ -1,0 +1,55 @@
+// The few WebAssembly binary encodings the hand-assembled SIMD kernels (wasm-gemm.ts, wasm-matvec.ts)
+// are written in: LEB128 integers, local access, i32 arithmetic, v128 loads and stores, f64x2 arithmetic,
+// and the module's sections. No toolchain at build or run time.
+
+export const leb = (n: number): number[] => {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+};
+
+export const sleb = (n: number): number[] => {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) return [...out, byte];
+    out.push(byte | 0x80);
+  }
+};
+
+export const get = (i: number): number[] => [0x20, i];
+export const set = (i: number): number[] => [0x21, i];
+export const i32 = (n: number): number[] => [0x41, ...sleb(n)];
+export const add = [0x6a];
+export const v128Load = (offset: number): number[] => [0xfd, 0x00, 4, ...leb(offset)];
+export const v128Store = (offset: number): number[] => [0xfd, 0x0b, 4, ...leb(offset)];
+/** v128.load64_splat: one double broadcast to both lanes. */
+export const splatLoad = (offset: number): number[] => [0xfd, 0x0a, 3, ...leb(offset)];
+export const v128Zero = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
+export const f64x2Add = [0xfd, 0xf0, 0x01];
+export const f64x2Mul = [0xfd, 0xf2, 0x01];
+/** f64x2.relaxed_madd(a, b, c) = a·b + c, fused where the hardware has FMA. */
+export const f64x2RelaxedMadd = [0xfd, 0x87, 0x02];
+
+/** A function body: its local declarations (count, type pairs, already encoded) and code, size-prefixed. */
+export function functionBody(locals: number[], code: number[]): number[] {
+  const body = [...locals, ...code, 0x0b];
+  return [...leb(body.length), ...body];
+}
+
+export function section(id: number, content: number[]): number[] {
+  return [id, ...leb(content.length), ...content];
+}
+
+/** An export entry: name, kind (0 function, 2 memory) and index. */
+export function exportEntry(name: string, kind: number, index: number): number[] {
+  return [name.length, ...Array.from(name, (ch) => ch.charCodeAt(0)), kind, index];
+}
+
+export const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
