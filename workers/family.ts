@@ -81,6 +81,13 @@ export interface FamilyDefinition<P extends z.ZodType = z.ZodType> {
   analyses?: AnalysisDefinition[];
 }
 
+/**
+ * The option of a family's cross-field rules (`.superRefine(rules, crossFieldRules)`): they run only
+ * once every field has passed its own bounds. Zod runs them after a failed bound otherwise, and a
+ * rule that builds an array of `depth` entries would loop on `depth: 1e308` or throw on `-2`.
+ */
+export const crossFieldRules: z.core.$ZodSuperRefineParams = { when: (payload) => payload.issues.length === 0 };
+
 export function defineFamily<P extends z.ZodType>(family: FamilyDefinition<P>): FamilyDefinition<P> {
   return family;
 }

@@ -2,10 +2,13 @@
 // these names; keep them stable.
 import { z } from 'zod';
 
+/** The most values of one sweep list: the most runs of one experiment (maxRunsPerExperiment). */
+const maxSweepValues = 100_000;
+
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
 export const sweepAxis = z.union([
-  z.array(z.unknown()).min(1, 'a sweep list needs at least one value'),
+  z.array(z.unknown()).min(1, 'a sweep list needs at least one value').max(maxSweepValues, `a sweep list holds at most ${maxSweepValues} values (the most runs of one experiment)`),
   z.object({ linspace: z.tuple([finite, finite, z.number().int().min(1).max(10_000)]) }).strict(),
   z
     .object({ logspace: z.tuple([finite, finite, z.number().int().min(1).max(10_000)]) })

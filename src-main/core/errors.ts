@@ -16,13 +16,16 @@ export class ExpectedError extends Error {
 }
 
 export function issuesFromZod(error: z.ZodError, prefix = ''): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
-      .filter(Boolean)
-      .join('.')
-      .replace(/\.\[/g, '['),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const at = (path: PropertyKey[]) =>
+      [prefix, ...path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))]
+        .filter(Boolean)
+        .join('.')
+        .replace(/\.\[/g, '[');
+    // A stray key is named by its own path, not by its object's.
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: at([...issue.path, key]), message: `"${key}" is not a field here` }));
+    return [{ path: at(issue.path), message: issue.message }];
+  });
 }
 
 export function describeIssues(issues: FieldIssue[]): string {

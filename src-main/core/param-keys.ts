@@ -13,5 +13,6 @@ export function unknownParamIssues(family: { id: string; params: z.ZodType }, pa
   const known = paramNames(family.params);
   if (!known) return [];
   const unknown = Object.keys(params).filter((key) => !known.has(key));
-  return unknown.map((key) => ({ path: `${prefix}.${key}`, message: `"${key}" is not a parameter of ${family.id} (known: ${[...known].join(', ')})` }));
+  const knownList = [...known].join(', ');
+  return unknown.map((key) => ({ path: `${prefix}.${key}`, message: `"${key}" is not a parameter of ${family.id} (known: ${knownList})` }));
 }

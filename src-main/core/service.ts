@@ -32,6 +32,7 @@ import { requireValidSpec, validateSpec } from './spec-validation';
 import { downsample } from '../../workers/numeric/downsample';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
+import { prototypeKeyIssues } from './prototype-keys';
 import { writeSidecars } from './sidecars';
 import { ClusterService, cliCommandOf } from './slurm/cluster-service';
 import { describeDevice } from './device-label';
@@ -121,16 +122,17 @@ export class SaddleService {
   }
 
   /** Validates the request, runs it, and validates the reply: the one entry point of every host. */
-  async dispatch(ns: string, method: string, input: unknown): Promise<unknown> {
-    const definition = (api as Record<string, Record<string, { input: z.ZodType; output: z.ZodType }>>)[ns]?.[method];
-    if (!definition) throw new ExpectedError(`unknown API method "${ns}.${method}"`);
+  async dispatch(ns: unknown, method: unknown, input: unknown): Promise<unknown> {
+    const { definition, handler } = lookUpMethod(this.handlers, ns, method);
+    const reserved = prototypeKeyIssues(input);
+    if (reserved.length > 0) throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(reserved)}`, reserved);
     const parsed = definition.input.safeParse(input ?? {});
     if (!parsed.success) {
-      const issues = issuesFromZod(parsed.error);
+      // An input of the wrong kind altogether (a string for an object) is named as the input.
+      const issues = issuesFromZod(parsed.error).map((issue) => (issue.path ? issue : { ...issue, path: 'input' }));
       throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(issues)}`, issues);
     }
     await this.familiesLoaded;
-    const handler = (this.handlers as unknown as Record<string, Record<string, (input: unknown) => unknown>>)[ns][method];
     return definition.output.parse(await handler(parsed.data));
   }
 
@@ -605,4 +607,29 @@ export class SaddleService {
     });
     return { runIds };
   }
+}
+
+type MethodEntry = { definition: { input: z.ZodType; output: z.ZodType }; handler: (input: unknown) => unknown };
+
+/**
+ * The schema and handler of `ns.method`, found among own properties only: through the prototype
+ * chain `__proto__.toString` or `app.constructor` would reach a function that is no handler.
+ */
+function lookUpMethod(handlers: Handlers, ns: unknown, method: unknown): MethodEntry {
+  if (typeof ns !== 'string') throw new ExpectedError(`malformed request: ns must be a string, got ${describeType(ns)}`, [{ path: 'ns', message: 'must be a string' }]);
+  if (typeof method !== 'string') throw new ExpectedError(`malformed request: method must be a string, got ${describeType(method)}`, [{ path: 'method', message: 'must be a string' }]);
+  const definitions = ownEntry<Record<string, MethodEntry['definition']>>(api, ns);
+  if (!definitions) throw new ExpectedError(`unknown API method "${ns}.${method}": no namespace "${ns}"`, [{ path: 'ns', message: `unknown namespace (known: ${Object.keys(api).join(', ')})` }]);
+  const definition = ownEntry<MethodEntry['definition']>(definitions, method);
+  const handler = ownEntry<MethodEntry['handler']>(ownEntry(handlers, ns), method);
+  if (!definition || !handler) throw new ExpectedError(`unknown API method "${ns}.${method}"`, [{ path: 'method', message: `unknown method of ${ns} (known: ${Object.keys(definitions).join(', ')})` }]);
+  return { definition, handler };
+}
+
+function ownEntry<T>(object: unknown, key: string): T | undefined {
+  return typeof object === 'object' && object !== null && Object.hasOwn(object, key) ? ((object as Record<string, unknown>)[key] as T) : undefined;
+}
+
+function describeType(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
 }

@@ -6,6 +6,7 @@ import type { FamilyDefinition } from '../../workers/family';
 import { axisValues, countRuns, maxRunsPerExperiment } from '../contract/sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { paramNames, unknownParamIssues } from './param-keys';
+import { prototypeKeyIssues } from './prototype-keys';
 
 export interface SpecValidation {
   ok: boolean;
@@ -14,40 +15,75 @@ export interface SpecValidation {
   spec?: ExperimentSpec;
 }
 
+/** A refusal names this many fields at most: one issue per bad value of a 10⁵-value sweep helps no one. */
+const maxIssues = 20;
+
 export function validateSpec(raw: unknown, families: readonly FamilyDefinition[]): SpecValidation {
+  const reserved = prototypeKeyIssues(raw);
+  if (reserved.length > 0) return { ok: false, runCount: 0, issues: reserved };
   const parsed = experimentSpec.safeParse(raw);
-  if (!parsed.success) return { ok: false, runCount: 0, issues: issuesFromZod(parsed.error) };
+  if (!parsed.success) return { ok: false, runCount: 0, issues: capped(issuesFromZod(parsed.error)) };
   const spec = parsed.data;
   const family = families.find((f) => f.id === spec.family);
   if (!family) {
     const known = families.map((f) => f.id).join(', ');
     return { ok: false, runCount: 0, issues: [{ path: 'family', message: `unknown family "${spec.family}" (known: ${known})` }] };
   }
-  const issues: FieldIssue[] = unknownParamIssues(family, spec.params, 'params');
+  // The count first: it bounds the work of checking every value of every axis below.
+  const runCount = countRuns(spec.sweep, spec.seeds);
+  if (runCount > maxRunsPerExperiment) {
+    return { ok: false, runCount, issues: [{ path: 'sweep', message: `${runCount} runs is more than the limit of ${maxRunsPerExperiment}` }] };
+  }
+  const issues = new IssueList();
+  issues.add(...unknownParamIssues(family, spec.params, 'params'));
   const base = family.params.safeParse(spec.params);
-  if (!base.success) issues.push(...issuesFromZod(base.error, 'params'));
+  if (!base.success) issues.add(...issuesFromZod(base.error, 'params'));
   const known = paramNames(family.params);
   for (const [key, axis] of Object.entries(spec.sweep)) {
+    if (issues.full) break;
     if (known && !known.has(key)) {
-      issues.push({ path: `sweep.${key}`, message: `"${key}" is not a parameter of ${family.id}` });
+      issues.add({ path: `sweep.${key}`, message: `"${key}" is not a parameter of ${family.id}` });
       continue;
     }
-    axisValues(axis).forEach((value, i) => {
-      const point = family.params.safeParse({ ...spec.params, [key]: value });
-      if (point.success) return;
+    const values = axisValues(axis);
+    for (let i = 0; i < values.length && !issues.full; i++) {
+      const point = family.params.safeParse({ ...spec.params, [key]: values[i] });
+      if (point.success) continue;
       for (const issue of issuesFromZod(point.error)) {
         const path = issue.path === key || issue.path.startsWith(`${key}.`) || issue.path.startsWith(`${key}[`)
           ? `sweep.${key}[${i}]${issue.path.slice(key.length)}`
           : `params.${issue.path}`;
-        if (!issues.some((seen) => seen.path === path)) issues.push({ path, message: issue.message });
+        issues.add({ path, message: issue.message });
       }
-    });
+    }
   }
-  const runCount = countRuns(spec.sweep, spec.seeds);
-  if (runCount > maxRunsPerExperiment) {
-    issues.push({ path: 'sweep', message: `${runCount} runs is more than the limit of ${maxRunsPerExperiment}` });
+  return { ok: issues.list.length === 0, runCount, issues: issues.list, spec };
+}
+
+/** Issues without repeats (a bad base param fails every sweep point alike), at most maxIssues and a last one saying so. */
+class IssueList {
+  readonly list: FieldIssue[] = [];
+  private readonly seen = new Set<string>();
+
+  get full(): boolean {
+    return this.list.length > maxIssues;
   }
-  return { ok: issues.length === 0, runCount, issues, spec };
+
+  add(...issues: FieldIssue[]): void {
+    for (const issue of issues) {
+      if (this.full) return;
+      const key = `${issue.path}\n${issue.message}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.list.push(this.list.length < maxIssues ? issue : { path: issue.path, message: `${issue.message} (further problems are not listed)` });
+    }
+  }
+}
+
+function capped(issues: FieldIssue[]): FieldIssue[] {
+  const list = new IssueList();
+  list.add(...issues);
+  return list.list;
 }
 
 export function requireValidSpec(raw: unknown, families: readonly FamilyDefinition[]): ExperimentSpec {

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { RecentProjects } from '../core/recent';
-import { toApiError } from '../core/errors';
+import { describeIssues, issuesFromZod, toApiError } from '../core/errors';
 import { projectFileFromArgv } from '../core/launch-file';
 import { ipcChannels } from '../contract/methods';
 import { buildMenu } from './menu';
@@ -126,7 +126,10 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
 async function handleCall(event: IpcMainInvokeEvent, message: unknown) {
   if (!trustedSender(event)) return { ok: false, error: { kind: 'bug', message: 'refused: the request did not come from the Saddle Lab window', issues: [] } };
   const envelope = callEnvelope.safeParse(message);
-  if (!envelope.success) return { ok: false, error: { kind: 'expected', message: 'malformed request', issues: [] } };
+  if (!envelope.success) {
+    const issues = issuesFromZod(envelope.error);
+    return { ok: false, error: { kind: 'expected', message: `malformed request: ${describeIssues(issues)}`, issues } };
+  }
   try {
     return { ok: true, result: await service.dispatch(envelope.data.ns, envelope.data.method, envelope.data.input) };
   } catch (error) {

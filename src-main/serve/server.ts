@@ -5,12 +5,16 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { z } from 'zod';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { ApiErrorShape } from '../contract';
 import type { SaddleService } from '../core/service';
 import { toApiError } from '../core/errors';
 
-const request = z.object({ id: z.number().int(), ns: z.string(), method: z.string(), input: z.unknown().optional() });
+/**
+ * The largest API message taken (a spec with large custom data matrices fits); a bigger one closes
+ * its connection with code 1009 (Message Too Big) as soon as its frame header says so, unread.
+ */
+export const maxMessageBytes = 64 * 1024 * 1024;
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -29,6 +33,8 @@ export interface ServeOptions {
   rendererDir: string;
   port?: number;
   token?: string;
+  /** Where a connection closed for a malformed frame or an oversized message is reported (default: stderr). */
+  log?: (line: string) => void;
 }
 
 export interface ServeHandle {
@@ -40,27 +46,42 @@ export interface ServeHandle {
 
 export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const http = createServer((req, res) => void serveStatic(options.rendererDir, req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
-
-  http.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const origin = req.headers.origin;
-    const host = req.headers.host ?? '';
-    const sameOrigin = origin === undefined || origin === `http://${host}`;
-    if (url.pathname !== '/api' || !sameOrigin || !tokenMatches(url.searchParams.get('token'), token)) {
-      socket.write('HTTP/1.1 403 Forbidden\r\n\r\n');
-      socket.destroy();
+  const log = options.log ?? ((line: string) => console.error(line));
+  // Known once listening; requests only come after that.
+  let port = 0;
+  const http = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host)) {
+      refuse(res, 403, `refused: the Host header ${JSON.stringify(req.headers.host ?? '')} is not this server (open http://127.0.0.1:${port}/)`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.service));
+    serveStatic(options.rendererDir, req, res).catch((error: unknown) => {
+      log(`[serve] ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+      if (res.headersSent) res.destroy();
+      else refuse(res, 500, 'internal error');
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+
+  http.on('upgrade', (req, socket, head) => {
+    // A peer that goes away mid-handshake (EPIPE, ECONNRESET) ends its own socket, nothing else.
+    socket.on('error', () => socket.destroy());
+    const url = parseUrl(req.url);
+    const origin = req.headers.origin;
+    const sameOrigin = origin === undefined || origin === `http://${req.headers.host}`;
+    if (!url || url.pathname !== '/api' || !hostAllowed(req.headers.host) || !sameOrigin || !tokenMatches(url.searchParams.get('token'), token)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n', () => socket.destroy());
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => attach(ws, options.service, log));
   });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (http.address() as AddressInfo).port;
+  // Accepting can fail later (e.g. out of file descriptors): that refuses a connection, not the host.
+  http.on('error', (error) => log(`[serve] ${error.message}`));
+  port = (http.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
@@ -75,36 +96,95 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-function attach(ws: WebSocket, service: SaddleService): void {
+/**
+ * Only this machine's loopback names: a page whose DNS name was rebound to 127.0.0.1 sends its own
+ * name as Host and is refused. Any port, so an SSH tunnel to another local port (`ssh -L 9000:…`) works.
+ */
+function hostAllowed(host: string | undefined): boolean {
+  return host !== undefined && /^(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
+function parseUrl(raw: string | undefined): URL | null {
+  try {
+    return new URL(raw ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+function refuse(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(message);
+}
+
+function attach(ws: WebSocket, service: SaddleService, log: (line: string) => void): void {
   const unsubscribe = service.on((event, payload) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
   });
   ws.on('close', unsubscribe);
-  ws.on('message', async (data) => {
-    let parsed: z.infer<typeof request>;
-    try {
-      parsed = request.parse(JSON.parse(data.toString()));
-    } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { kind: 'expected', message: 'malformed request: expected {id, ns, method, input}', issues: [] } }));
-      return;
-    }
-    try {
-      const result = await service.dispatch(parsed.ns, parsed.method, parsed.input);
-      ws.send(JSON.stringify({ id: parsed.id, ok: true, result }));
-    } catch (error) {
-      const shaped = toApiError(error);
-      if (shaped.kind === 'bug') console.error(error);
-      ws.send(JSON.stringify({ id: parsed.id, ok: false, error: shaped }));
-    }
-  });
+  // A malformed frame (1002, 1007) or an oversized message (1009): ws has closed this connection with
+  // that code already; without a listener the error would end the host.
+  ws.on('error', (error) => log(`[serve] closed a connection: ${error.message}`));
+  ws.on('message', (data) => void answer(ws, service, data));
+}
+
+/** The reply to one message; a message that cannot be read is answered too, with what is wrong. */
+async function answer(ws: WebSocket, service: SaddleService, data: RawData): Promise<void> {
+  const request = readRequest(data);
+  if ('error' in request) {
+    reply(ws, { id: request.id, ok: false, error: request.error });
+    return;
+  }
+  try {
+    const result = await service.dispatch(request.ns, request.method, request.input);
+    reply(ws, { id: request.id, ok: true, result });
+  } catch (error) {
+    const shaped = toApiError(error);
+    if (shaped.kind === 'bug') console.error(error);
+    reply(ws, { id: request.id, ok: false, error: shaped });
+  }
+}
+
+type Request = { id: number; ns: unknown; method: unknown; input: unknown } | { id: number | null; error: ApiErrorShape };
+
+/** The envelope {id, ns, method, input}; ns and method are checked by dispatch, which names them. */
+function readRequest(data: RawData): Request {
+  let message: unknown;
+  try {
+    message = JSON.parse(data.toString());
+  } catch {
+    return { id: null, error: malformed('the message is not JSON', '(message)', 'not JSON') };
+  }
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return { id: null, error: malformed('expected an object {id, ns, method, input}', '(message)', 'expected an object') };
+  }
+  const { id, ns, method, input } = message as Record<string, unknown>;
+  if (typeof id !== 'number' || !Number.isSafeInteger(id)) return { id: null, error: malformed('id must be an integer', 'id', 'must be an integer') };
+  return { id, ns, method, input };
+}
+
+function malformed(message: string, path: string, issue: string): ApiErrorShape {
+  return { kind: 'expected', message: `malformed request: ${message}`, issues: [{ path, message: issue }] };
+}
+
+function reply(ws: WebSocket, message: unknown): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
 }
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const relative = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '') || 'index.html';
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    refuse(res, 405, `method ${req.method} is not served: GET or HEAD`);
+    return;
+  }
+  const pathname = parseUrl(req.url)?.pathname;
+  const decoded = pathname === undefined ? null : decodePath(pathname);
+  if (decoded === null) {
+    refuse(res, 400, 'malformed request path (invalid percent-encoding or URL)');
+    return;
+  }
+  const relative = normalize(decoded).replace(/^([/\\])+/, '') || 'index.html';
   const file = join(root, relative);
   if (!file.startsWith(root + sep) && file !== root) {
-    res.writeHead(403).end();
+    refuse(res, 403, 'refused: the path leads out of the app\'s folder');
     return;
   }
   try {
@@ -116,7 +196,15 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
     });
     res.end(body);
   } catch {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    refuse(res, 404, 'not found');
+  }
+}
+
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
   }
 }
 

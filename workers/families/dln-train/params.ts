@@ -3,6 +3,7 @@
 // the Saxe two-mode example: T = diag(3, 1), L = 2, balanced task-aligned init with a(0) = 0.01,
 // gradient flow.
 import { z } from 'zod';
+import { crossFieldRules } from '../../family';
 import { fromRows } from '../../numeric/matrix';
 import { singularValues } from '../../numeric/svd';
 import { lambdaModeValues } from './balanced-init';
@@ -308,7 +309,7 @@ export const dlnTrainParams = z
         message: `horizon / η = ${(p.horizon / p.learningRate).toExponential(2)} steps exceeds ${MAX_STEPS.toExponential(0)}: raise η or shorten the horizon`,
       });
     }
-  });
+  }, crossFieldRules);
 
 export type DlnTrainParams = z.output<typeof dlnTrainParams>;
 type WidthFields = Pick<DlnTrainParams, 'depth' | 'dim' | 'hiddenWidth' | 'widths' | 'targetSingularValues' | 'targetMatrix' | 'inputs' | 'outputs'>;

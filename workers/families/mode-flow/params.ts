@@ -1,6 +1,7 @@
 // Parameters of the mode-flow family. The defaults reproduce Fig. 1 of paper 000; the generated
 // form reads descriptions, units, bounds and defaults from z.toJSONSchema of this schema.
 import { z } from 'zod';
+import { crossFieldRules } from '../../family';
 import { barrier } from './barrier';
 
 /**
@@ -141,7 +142,7 @@ export const modeFlowParams = z
         });
       }
     });
-  });
+  }, crossFieldRules);
 
 export type ModeFlowParams = z.output<typeof modeFlowParams>;
 

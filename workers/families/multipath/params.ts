@@ -2,6 +2,7 @@
 // in the reduced model: two pathways of depth 3, one mode s = 1, a 10% initial asymmetry, and
 // η inside the stability window 2/λ_single < η ≤ 2/λ_balanced (eq. 24).
 import { z } from 'zod';
+import { crossFieldRules } from '../../family';
 import type { UpdateRule } from '../../compute/optimizers';
 import { parameterCount } from './matrix-net';
 import { singlePathSharpness } from './theory';
@@ -206,7 +207,7 @@ export const multipathParams = baseParams.superRefine((p, ctx) => {
   }
   checkOptimizer(p, ctx);
   checkShape(p, ctx);
-});
+}, crossFieldRules);
 
 type Parsed = z.output<typeof baseParams>;
 

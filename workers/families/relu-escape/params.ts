@@ -2,6 +2,7 @@
 // N = 8, alternating G, depth 3); `experiment: "mnist"` switches to the small-initialization
 // training of §3.3 / App. B. The generated form reads descriptions, bounds and defaults from here.
 import { z } from 'zod';
+import { crossFieldRules } from '../../family';
 
 const row = z.array(z.number().min(-1e6).max(1e6));
 
@@ -164,7 +165,7 @@ export const reluEscapeParams = z
       if (!p.labels || p.labels.length !== n) issue('labels', `needs one label per point (${n})`);
       else if (p.labels.some((c) => c >= p.outputDim)) issue('labels', `labels must be below the ${p.outputDim} classes (outputDim)`);
     }
-  });
+  }, crossFieldRules);
 
 function checkRows(rows: number[][] | null, field: string, n: number, issue: (path: string, message: string) => void): void {
   if (!rows) return issue(field, `needs one row per point (${n})`);

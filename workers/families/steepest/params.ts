@@ -2,6 +2,7 @@
 // n = 100 features, k = 300 samples, a 5-sparse ground truth, depth L = 3, sign descent (q = 1),
 // η = 1e−4 for 10⁶ steps from the saddle-adjacent initialization w₁ = 0, wᵢ = λ = 0.1 (App. I).
 import { z } from 'zod';
+import { crossFieldRules } from '../../family';
 
 /** Largest design matrix held in memory (k·n doubles, 32 MB). */
 const MAX_DESIGN_ENTRIES = 4_000_000;
@@ -130,7 +131,7 @@ export const steepestParams = z
     if (p.task === 'classification' && groundTruthOf(p).every((v) => v === 0)) {
       ctx.addIssue({ code: 'custom', path: [p.groundTruth ? 'groundTruth' : 'support'], message: 'classification needs a non-zero ground truth to define labels' });
     }
-  });
+  }, crossFieldRules);
 
 export type SteepestParams = z.output<typeof steepestParams>;
 
