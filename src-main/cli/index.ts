@@ -1,5 +1,6 @@
 // `saddle-lab`: run experiments and sweeps, list families, export data and serve the workbench,
-// all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input.
+// all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input,
+// 130 / 143 a run ended by SIGINT / SIGTERM (its runs cancelled and stored so).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -8,7 +9,7 @@ import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { ExpectedError, toApiError } from '../core/errors';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
-import { ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
+import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
 import { claimsCommand, claimsUsage } from './claims-command';
 import { exampleFile, exampleSpec, type AnalysisResult, type Run } from '../contract';
@@ -136,10 +137,12 @@ async function runCommand(args: string[]): Promise<number> {
   service.warmUp();
   const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
+  const interruption = new Interruption();
   try {
     await requireValidSpecFile(api, spec, specFile);
     await project.load(api);
-    const { experiment, runs, analyses } = await runExperiment(service, spec, !json);
+    if (interruption.exitCode !== null) return interruption.exitCode;
+    const { experiment, runs, analyses } = await runExperiment(service, spec, !json, interruption.signal);
     if (json) {
       for (const r of runs) console.log(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
       for (const a of analyses) console.log(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
@@ -147,10 +150,11 @@ async function runCommand(args: string[]): Promise<number> {
       printRunReport(experiment.name, runs, analyses);
       console.log(project.temporary ? '\n(no --project given: these results were not kept)' : `\nSaved in ${project.path}`);
     }
-    return runs.every((r) => r.status === 'done') ? 0 : 1;
+    return interruption.exitCode ?? (runs.every((r) => r.status === 'done') ? 0 : 1);
   } finally {
     await service.close();
     project.removeIfTemporary();
+    interruption.dispose();
   }
 }
 

@@ -34,6 +34,42 @@ export class ProjectFile {
   }
 }
 
+/** The exit code of a command ended by a signal: 128 + its number, as shells report it. */
+const signalExitCodes = { SIGINT: 130, SIGTERM: 143 } as const;
+type StopSignal = keyof typeof signalExitCodes;
+
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while a command runs experiments: the first aborts `signal`, so the
+ * running runs are cancelled through the service (script process groups killed, temp folders
+ * removed, runs stored as cancelled) and the command closes its project and exits with
+ * `exitCode`; a second one quits at once.
+ */
+export class Interruption {
+  private readonly controller = new AbortController();
+  private readonly onSignal = (name: StopSignal) => {
+    if (this.controller.signal.aborted) process.exit(signalExitCodes[name]);
+    console.error(`\n${name}: cancelling the running runs (again to quit at once)`);
+    this.controller.abort(name);
+  };
+
+  constructor() {
+    for (const name of Object.keys(signalExitCodes)) process.on(name, this.onSignal);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** 130 or 143 once a signal came, else null. */
+  get exitCode(): number | null {
+    return this.signal.aborted ? signalExitCodes[this.signal.reason as StopSignal] : null;
+  }
+
+  dispose(): void {
+    for (const name of Object.keys(signalExitCodes)) process.off(name, this.onSignal);
+  }
+}
+
 export async function requireValidSpecFile(api: SaddleApi, spec: unknown, source: string): Promise<void> {
   const validation = await api.experiments.validate({ spec });
   if (!validation.ok) throw new ExpectedError(`invalid spec ${source}: ${describeIssues(validation.issues)}`, validation.issues);
@@ -43,7 +79,7 @@ export async function requireValidSpecFile(api: SaddleApi, spec: unknown, source
  * The CLI's one run path (`run` and `claims`): creates the experiment in the open project, starts
  * its runs, waits until they have ended and their analyses are stored, and reads both back.
  */
-export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean): Promise<{ experiment: Experiment; runs: Run[]; analyses: AnalysisResult[]; seconds: number }> {
+export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean, interrupt?: AbortSignal): Promise<{ experiment: Experiment; runs: Run[]; analyses: AnalysisResult[]; seconds: number }> {
   const startedMs = Date.now();
   const api = typedApi(service);
   const experiment = await api.experiments.create({ spec });
@@ -52,10 +88,15 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
   const stopListening = api.on('run.statuses', ({ changes }) => {
     for (const change of changes) if (change.experimentId === experiment.id) progress?.update(change);
   });
+  const cancel = () => void api.runs.cancel({ experimentId: experiment.id });
+  interrupt?.addEventListener('abort', cancel);
+  // A signal that came while the runs were being started.
+  if (interrupt?.aborted) cancel();
   try {
     await service.waitForExperiment(experiment.id);
   } finally {
     stopListening();
+    interrupt?.removeEventListener('abort', cancel);
   }
   progress?.end();
   const runs = await api.runs.list({ experimentId: experiment.id });
