@@ -61,6 +61,22 @@ describe('sweep map', () => {
     expect(roundPoint(-2.5e-17 - 1e-21)).toBe(-2.5001e-17);
   });
 
+  it('refines a 1000-run Fig. 2-style map (200 log-spaced scales × 5 depths) at the geometric midpoint of each boundary', () => {
+    const scales = Array.from({ length: 200 }, (_, i) => roundPoint(10 ** (-2.3 + (1.3 * i) / 199)));
+    // Depth d escapes (class 'escaped') from scale index 20·d on: one horizontal boundary per depth, and vertical ones between depths.
+    const grid: SweepRun[] = [];
+    for (const depth of [2, 3, 4, 5, 6]) {
+      scales.forEach((initScale, i) => grid.push({ id: grid.length + 1, params: { depth, initScale }, seed: 0, status: 'done', summary: { outcome: i >= 20 * depth ? 'escaped' : 'stuck' } }));
+    }
+    const points = refinePoints(buildSweepMap(grid, 'initScale', 'depth', 'outcome'), 'initScale', 'depth');
+    for (const depth of [2, 3, 4, 5, 6]) {
+      const [below, above] = [scales[20 * depth - 1], scales[20 * depth]];
+      expect(points).toContainEqual({ initScale: roundPoint(Math.sqrt(below * above)), depth });
+    }
+    // Between depths d and d + 1 the class differs at the 20 scales 20·d … 20·d + 19: the integer midpoint of d and d + 1 is one of them, so none.
+    expect(points).toHaveLength(5);
+  });
+
   it('offers nothing to refine for numeric colours', () => {
     expect(refinePoints(buildSweepMap(runs(), 'learningRate', 'pathways', 'sharpness'), 'learningRate', 'pathways')).toEqual([]);
   });

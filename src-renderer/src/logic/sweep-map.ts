@@ -140,13 +140,22 @@ export function roundPoint(value: number): number {
 }
 
 /**
- * Half-way between two axis values: geometric for positive log-spaced axes, integral for integers;
- * rounded (roundPoint) so the stored parameter reads as typed.
+ * Half-way between two values of `axis`: geometric for positive log-spaced axes, integral for
+ * integers; rounded (roundPoint) so the stored parameter reads as typed. What the axis is like is
+ * read once: a sweep map refines every pair of neighbours of a 200-value axis.
  */
+export function axisMidpoint(axis: readonly number[]): (a: number, b: number) => number | null {
+  const logSpaced = isLogSpaced(axis);
+  const integral = axis.every(Number.isInteger);
+  return (a, b) => {
+    const exact = logSpaced ? Math.sqrt(a * b) : (a + b) / 2;
+    const mid = integral && Number.isInteger(a) && Number.isInteger(b) ? Math.round(exact) : roundPoint(exact);
+    return mid === a || mid === b ? null : mid;
+  };
+}
+
 export function midpoint(a: number, b: number, axis: readonly number[]): number | null {
-  const exact = isLogSpaced(axis) ? Math.sqrt(a * b) : (a + b) / 2;
-  const mid = Number.isInteger(a) && Number.isInteger(b) && axis.every(Number.isInteger) ? Math.round(exact) : roundPoint(exact);
-  return mid === a || mid === b ? null : mid;
+  return axisMidpoint(axis)(a, b);
 }
 
 /**
@@ -157,10 +166,11 @@ export function refinePoints(map: SweepMap, xKey: string, yKey: string): Record<
   if (map.classes.length < 2) return [];
   const at = new Map(map.cells.map((cell) => [`${cell.column}:${cell.row}`, cell]));
   const points = new Map<string, Record<string, unknown>>();
-  const numericAxis = (values: unknown[], key: string) => key !== 'seed' && values.every((v) => typeof v === 'number');
-  const addBetween = (key: string, values: unknown[], i: number, otherKey: string, otherValue: unknown) => {
-    const axis = values as number[];
-    const mid = midpoint(axis[i], axis[i + 1], axis);
+  const between = (key: string, values: readonly unknown[]) =>
+    key !== 'seed' && values.every((v) => typeof v === 'number') ? axisMidpoint(values as number[]) : null;
+  const xBetween = between(xKey, map.xValues);
+  const yBetween = between(yKey, map.yValues);
+  const add = (key: string, mid: number | null, otherKey: string, otherValue: unknown) => {
     if (mid === null) return;
     const point = otherKey === 'seed' ? { [key]: mid } : { [key]: mid, [otherKey]: otherValue };
     points.set(stableStringify(point), point);
@@ -168,12 +178,12 @@ export function refinePoints(map: SweepMap, xKey: string, yKey: string): Record<
   for (const cell of map.cells) {
     if (typeof cell.value !== 'string') continue;
     const right = at.get(`${cell.column + 1}:${cell.row}`);
-    if (right && typeof right.value === 'string' && right.value !== cell.value && numericAxis(map.xValues, xKey)) {
-      addBetween(xKey, map.xValues, cell.column, yKey, map.yValues[cell.row]);
+    if (xBetween && right && typeof right.value === 'string' && right.value !== cell.value) {
+      add(xKey, xBetween(map.xValues[cell.column] as number, map.xValues[cell.column + 1] as number), yKey, map.yValues[cell.row]);
     }
     const up = at.get(`${cell.column}:${cell.row + 1}`);
-    if (up && typeof up.value === 'string' && up.value !== cell.value && numericAxis(map.yValues, yKey)) {
-      addBetween(yKey, map.yValues, cell.row, xKey, map.xValues[cell.column]);
+    if (yBetween && up && typeof up.value === 'string' && up.value !== cell.value) {
+      add(yKey, yBetween(map.yValues[cell.row] as number, map.yValues[cell.row + 1] as number), xKey, map.xValues[cell.column]);
     }
   }
   return [...points.values()];
