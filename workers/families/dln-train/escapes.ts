@@ -7,8 +7,7 @@ import type { DenseStep } from '../../numeric/ode';
 import { brentRoot } from '../../numeric/roots';
 import { topSingularValues } from '../../numeric/lanczos';
 import { createRng, type Rng } from '../../numeric/rng';
-import { singularValues } from '../../numeric/svd';
-import { MAX_FULL_SPECTRUM_WIDTH } from './observables';
+import { MAX_FULL_SPECTRUM_WIDTH, weffSingularValues } from './observables';
 
 /** Spectra are recomputed at half the Weyl distance: covers the rounding of a float32 device's distance. */
 const WEYL_SAFETY = 0.5;
@@ -79,7 +78,7 @@ export class EscapeTracker {
   }
 
   private spectrum(weff: Matrix): Float64Array {
-    if (Math.max(weff.rows, weff.cols) <= MAX_FULL_SPECTRUM_WIDTH) return singularValues(weff);
+    if (Math.max(weff.rows, weff.cols) <= MAX_FULL_SPECTRUM_WIDTH) return weffSingularValues(weff);
     return topSingularValues(weff, Math.min(this.levels.length, weff.rows, weff.cols), this.spectrumRng);
   }
 

@@ -17,8 +17,9 @@ export interface RecordPlan {
 }
 
 /**
- * A record costs an SVD of W_eff (one-sided Jacobi, ~1 s at d = 256): 300 uniform records and 20
- * per decade up to width 64, fewer as d³ grows so that recording stays a fraction of training.
+ * A record costs O(d³) (W_eff's spectrum by bidiagonalisation, balance and kernel products: ~0.1 s at
+ * d = 256): 300 uniform records and 20 per decade up to width 64, fewer as d³ grows so that recording
+ * stays a fraction of training.
  */
 export function recordPlan(widths: readonly number[]): RecordPlan {
   const scale = Math.min(1, (64 / Math.max(...widths)) ** 3);
