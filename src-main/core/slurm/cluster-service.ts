@@ -180,7 +180,13 @@ export class ClusterService {
   }
 }
 
-/** The CLI of this install as a compute node starts it: this Node (or `node` beside Electron) and bin/saddle-lab.mjs. */
-export function cliCommandOf(appRoot: string): CliCommand {
-  return { node: process.versions.electron ? 'node' : process.execPath, bin: join(appRoot, 'bin', 'saddle-lab.mjs') };
+/**
+ * The CLI of this install as a compute node starts it: this Node and bin/saddle-lab.mjs. The
+ * packaged app runs its own Electron binary as Node (ELECTRON_RUN_AS_NODE): the better-sqlite3 it
+ * ships is built for Electron's ABI, which the cluster's `node` cannot load. Its `appRoot` is
+ * app.asar.unpacked, where electron-builder.yml unpacks bin/, dist/main/ and their packages.
+ */
+export function cliCommandOf(appRoot: string, runtime = { electron: process.versions.electron !== undefined, execPath: process.execPath }): CliCommand {
+  const bin = join(appRoot, 'bin', 'saddle-lab.mjs');
+  return runtime.electron ? { node: runtime.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, bin } : { node: runtime.execPath, bin };
 }

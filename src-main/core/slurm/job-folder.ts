@@ -36,6 +36,8 @@ export interface TaskProgress {
 export interface CliCommand {
   node: string;
   bin: string;
+  /** Set for the CLI only (the packaged app's ELECTRON_RUN_AS_NODE). */
+  env?: Record<string, string>;
 }
 
 export const jobFiles = {
@@ -127,6 +129,7 @@ function sbatchScript(folder: string, plan: JobPlan, options: SlurmOptions, cli:
     '# Each task runs its runs from plan.json and writes shards/task-N.saddle; `saddle-lab collect` brings them home.',
     ...directives.map((d) => `#SBATCH ${d}`),
     'set -euo pipefail',
+    ...Object.entries(cli.env ?? {}).map(([name, value]) => `export ${name}=${shellWord(value)}`),
     `exec ${shellWord(cli.node)} ${shellWord(cli.bin)} slurm-task --job ${shellWord(folder)} --task "$SLURM_ARRAY_TASK_ID"`,
     '',
   ].join('\n');
