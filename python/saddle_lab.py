@@ -1,6 +1,7 @@
-"""Saddle Lab's helper for script families: the line protocol of docs/script-families.md.
+"""Saddle Lab's Python helper (standard library only): two ways into a project.
 
-Dependency-free (standard library only). Typical use:
+1. **Script families** (docs/script-families.md): Saddle Lab starts the script once per run and reads
+   the line protocol on stdout.
 
     import saddle_lab as lab
     p = lab.params()                     # the run's parameters, defaults filled in
@@ -10,19 +11,46 @@ Dependency-free (standard library only). Typical use:
     lab.summary(final_loss=loss)
     # the final status line ("done") is written at exit; an exception writes "failed"
 
-On import, ``print`` is sent to stderr (kept with the run), because stdout carries the protocol.
+   Run by Saddle Lab (``SADDLE_PARAMS`` is set), ``print`` is sent to stderr (kept with the run),
+   because stdout carries the protocol. Run from a shell, ``params()`` reads the defaults of the
+   ``saddle-family.json`` next to the script, overridden by ``--name value`` flags.
+
+2. **W&B-style logging from any process** (docs/logging.md): ``import saddle_lab as wandb``.
+
+    run = wandb.init(project="study.saddle", name="lr-0.1", config={"lr": 0.1}, tags=["baseline"])
+    for step in range(100):
+        wandb.log({"loss": loss, "acc": acc})
+    wandb.summary["best_acc"] = best
+    wandb.finish()
+
+   Each run appends one JSON line per call to a run log in ``<project>.runs/`` beside the project;
+   Saddle Lab brings it in when it opens the project (the serve host watches the folder: the run
+   appears live). A process that dies keeps every line it wrote; the run is then ``crashed``.
 """
 
 import atexit
 import json
+import math
 import os
+import random
+import socket
+import string
 import sys
 import time
 
-__all__ = ["params", "seed", "log", "event", "progress", "summary", "done", "diverged", "flush"]
+__all__ = [
+    # script families
+    "params", "seed", "log", "event", "progress", "summary", "done", "diverged", "flush",
+    # W&B-style runs
+    "init", "finish", "config", "run", "Run",
+]
+
+# Started by Saddle Lab as a script-family run: stdout carries the line protocol.
+_protocol_mode = "SADDLE_PARAMS" in os.environ or "SADDLE_PARAMS_FILE" in os.environ
 
 _out = sys.stdout
-sys.stdout = sys.stderr
+if _protocol_mode:
+    sys.stdout = sys.stderr
 
 _BATCH_POINTS = 4096
 _BATCH_SECONDS = 0.1
@@ -33,6 +61,7 @@ _pending = 0
 _flushed_at = time.monotonic()
 _last_progress = -1.0
 _finished = False
+_warned_unrecorded = False
 
 
 def _read_input():
@@ -42,13 +71,75 @@ def _read_input():
         if path:
             with open(path, encoding="utf-8") as handle:
                 _input = json.load(handle)
+        elif "SADDLE_PARAMS" in os.environ:
+            _input = json.loads(os.environ["SADDLE_PARAMS"] or "{}")
         else:
-            _input = json.loads(os.environ.get("SADDLE_PARAMS") or sys.stdin.read() or "{}")
+            _input = {"params": _shell_params(sys.argv[1:]), "seed": 0}
     return _input
 
 
+def _manifest_path():
+    """saddle-family.json next to the script that is running (else in the working folder)."""
+    script = sys.argv[0] if sys.argv and sys.argv[0] not in ("", "-c") else ""
+    folder = os.path.dirname(os.path.abspath(script)) if script else os.getcwd()
+    return os.path.join(folder, "saddle-family.json")
+
+
+def _shell_params(argv):
+    """Run from a shell: the manifest's defaults, overridden by --name value (or --name=value) flags."""
+    path = _manifest_path()
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"saddle_lab.params(): not started by Saddle Lab and no manifest at {path} to read defaults from")
+    with open(path, encoding="utf-8") as handle:
+        properties = json.load(handle).get("params", {}).get("properties", {})
+    values = {name: spec.get("default") for name, spec in properties.items()}
+    index = 0
+    while index < len(argv):
+        flag = argv[index]
+        if not flag.startswith("--"):
+            raise SystemExit(f"saddle_lab.params(): unexpected argument {flag!r} (flags are --name value)")
+        name, has_value, text = flag[2:].partition("=")
+        if not has_value:
+            if index + 1 >= len(argv):
+                raise SystemExit(f"saddle_lab.params(): --{name} needs a value")
+            index += 1
+            text = argv[index]
+        if name not in properties:
+            raise SystemExit(f"saddle_lab.params(): unknown parameter --{name} (the manifest declares {', '.join(sorted(properties)) or 'none'})")
+        values[name] = _flag_value(name, properties[name], text)
+        index += 1
+    return values
+
+
+def _flag_value(name, spec, text):
+    kind = spec.get("type")
+    if "enum" in spec:
+        for option in spec["enum"]:
+            if str(option) == text:
+                return option
+        raise SystemExit(f"saddle_lab.params(): --{name} must be one of {spec['enum']}, got {text!r}")
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "boolean":
+            lowered = text.lower()
+            if lowered not in ("true", "false", "1", "0", "yes", "no"):
+                raise ValueError(text)
+            return lowered in ("true", "1", "yes")
+        if kind == "array":
+            value = json.loads(text)
+            if not isinstance(value, list):
+                raise ValueError(text)
+            return value
+    except ValueError:
+        raise SystemExit(f"saddle_lab.params(): --{name} must be {kind}, got {text!r}") from None
+    return text
+
+
 def params():
-    """The run's parameters (a dict), as validated by the manifest's JSON Schema."""
+    """The run's parameters (a dict): validated by Saddle Lab, or from a shell the manifest's defaults and --flags."""
     return dict(_read_input().get("params", {}))
 
 
@@ -61,11 +152,23 @@ def _write(message):
     _out.write(json.dumps(message, separators=(",", ":")) + "\n")
 
 
-def log(step, **metrics):
-    """Records one point per metric at x = step. Points are sent in batches."""
+def log(*args, **kwargs):
+    """Two forms. Script family: ``log(step, loss=…, acc=…)``, one point per metric at x = step.
+    W&B: ``log({"loss": …}, step=None, commit=None)`` into the run ``init`` started."""
+    if args and isinstance(args[0], dict):
+        if run is None:
+            raise RuntimeError("saddle_lab.log({...}): call saddle_lab.init(...) first")
+        run.log(*args, **kwargs)
+        return
+    if len(args) != 1:
+        raise TypeError("saddle_lab.log(step, **metrics) takes the step and metrics as keywords")
+    step = args[0]
+    if not _protocol_mode:
+        _record_outside(step, kwargs)
+        return
     global _pending
     x = float(step)
-    for name, value in metrics.items():
+    for name, value in kwargs.items():
         xs, ys = _series.setdefault(name, ([], []))
         xs.append(x)
         ys.append(float(value))
@@ -74,8 +177,21 @@ def log(step, **metrics):
         flush()
 
 
+def _record_outside(step, metrics):
+    """A family script run from a shell: its points go to the W&B-style run if one is started."""
+    global _warned_unrecorded
+    if run is not None:
+        run.log(dict(metrics), step=int(step) if float(step).is_integer() else step)
+    elif not _warned_unrecorded:
+        _warned_unrecorded = True
+        print("saddle_lab: not started by Saddle Lab and no run started (saddle_lab.init): points are not recorded", file=sys.stderr)
+
+
 def event(metric, x, y=1.0):
     """A detected event (an escape, a plateau start) on a metric declared with style "points"."""
+    if not _protocol_mode:
+        _record_outside(x, {metric: y})
+        return
     flush()
     _write({"type": "event", "metric": metric, "x": float(x), "y": float(y)})
 
@@ -83,6 +199,8 @@ def event(metric, x, y=1.0):
 def flush():
     """Sends the points gathered so far (log does it by itself every few thousand points)."""
     global _pending, _flushed_at
+    if not _protocol_mode:
+        return
     if _series:
         _write({"type": "points", "series": {name: {"x": xs, "y": ys} for name, (xs, ys) in _series.items()}})
         _series.clear()
@@ -94,6 +212,8 @@ def flush():
 def progress(fraction):
     """Fraction of the run done, in [0, 1]; only whole-percent changes are sent."""
     global _last_progress
+    if not _protocol_mode:
+        return
     fraction = min(1.0, max(0.0, float(fraction)))
     if fraction - _last_progress >= 0.01 or fraction == 1.0 and _last_progress < 1.0:
         _last_progress = fraction
@@ -101,18 +221,21 @@ def progress(fraction):
         _write({"type": "progress", "fraction": fraction})
 
 
-def summary(**values):
+def _family_summary(values):
     """Scalars shown with the run (final loss, escape times); numbers, strings, None or lists of numbers.
 
     None is "no value"; a NaN or an infinity ends the run as diverged (the app's one rule for
     non-finite results), so send None for a value that does not exist.
     """
-    _write({"type": "summary", "values": values})
+    if _protocol_mode:
+        _write({"type": "summary", "values": values})
+    elif run is not None:
+        run.summary.update(values)
 
 
 def _finish(status, message=None):
     global _finished
-    if _finished:
+    if _finished or not _protocol_mode:
         return
     flush()
     line = {"type": "status", "status": status}
@@ -131,16 +254,281 @@ def done():
 def diverged(message):
     """Ends the run as diverged (the numbers blew up): stored as such, not as a crash."""
     _finish("diverged", message)
+    if run is not None:
+        run.finish(exit_code=1, message=f"diverged: {message}")
     sys.exit(0)
+
+
+# ── W&B-style runs ─────────────────────────────────────────────────────────────────────────────
+# The common subset of wandb's API: init, log, config, summary, finish, run (with id, name, dir,
+# project, tags, notes, config, summary, log, finish) and `with init(...) as run:`. Logged values
+# are numbers (int, float, bool, numpy scalars); nested dicts become dotted names. Not offered:
+# media (Image, Histogram, Table), artifacts, define_metric, sweeps, watch, alerts, resume.
+
+_RUN_LOG_FORMAT = 1
+# Every line is handed to the OS at once (a killed process loses nothing it logged); fsync every
+# this many lines or seconds, so a power cut loses at most that much.
+_FSYNC_LINES = 1000
+_FSYNC_SECONDS = 1.0
+_IGNORED_INIT_ARGS = {"entity", "job_type", "save_code", "anonymous", "reinit", "settings", "mode", "dir", "allow_val_change"}
+
+
+def _flatten(values, prefix=""):
+    flat = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _number(name, value):
+    """A logged value as JSON: a finite float, or "NaN" / "Infinity" / "-Infinity" (JSON has no such numbers)."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
+        raise TypeError(f"saddle_lab.log: {name!r} is a {type(value).__name__}; only numbers are logged")
+    number = float(value)
+    if math.isfinite(number):
+        return number
+    return "NaN" if math.isnan(number) else ("Infinity" if number > 0 else "-Infinity")
+
+
+def _json_value(value):
+    """Config and summary values as JSON can hold them (numpy scalars and arrays through tolist)."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def project_runs_dir(project):
+    """The run-log folder of a project: study.saddle → study.runs/."""
+    base = project[: -len(".saddle")] if project.lower().endswith(".saddle") else project
+    return base + ".runs"
+
+
+def _project_file(project):
+    """Which project a run logs into: a .saddle path as given, else $SADDLE_PROJECT, else <project>.saddle here."""
+    if project and project.lower().endswith(".saddle"):
+        return os.path.abspath(project)
+    if os.environ.get("SADDLE_PROJECT"):
+        return os.path.abspath(os.environ["SADDLE_PROJECT"])
+    if project:
+        return os.path.abspath(project + ".saddle")
+    raise ValueError("saddle_lab.init: name the project (project=\"study.saddle\") or set SADDLE_PROJECT")
+
+
+class _Config(dict):
+    """wandb.config: a dict with attribute access; changes after init are logged too."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name, value):
+        self.update({name: value})
+
+    def __setitem__(self, name, value):
+        self.update({name: value})
+
+    def update(self, values=None, allow_val_change=None, **more):
+        values = dict(values or {}, **more)
+        dict.update(self, values)
+        if run is not None and run._config is self:
+            run._write({"type": "config", "values": _json_value(values)})
+
+    def setdefaults(self, values):
+        self.update({k: v for k, v in values.items() if k not in self})
+
+
+class _Summary(dict):
+    """wandb.summary (and, called, the script-family summary(**values)): set values are logged at once."""
+
+    def __call__(self, **values):
+        _family_summary(values)
+
+    def __setitem__(self, name, value):
+        self.update({name: value})
+
+    def update(self, values=None, **more):
+        values = dict(values or {}, **more)
+        dict.update(self, values)
+        if run is not None and run._summary is self:
+            run._write({"type": "summary", "values": _json_value(values)})
+
+
+config = _Config()
+summary = _Summary()
+run = None
+
+
+class Run:
+    """One logged run: the lines of its run log, or in a script-family run the line protocol."""
+
+    def __init__(self, project, name, group, family, config_values, tags, notes, run_id=None):
+        self.id = str(run_id) if run_id is not None else "".join(random.choices(string.ascii_lowercase + string.digits, k=8))
+        self.project = project
+        self.name = name or f"{os.path.splitext(os.path.basename(sys.argv[0] or 'python'))[0]}-{self.id}"
+        self.group = group
+        self.tags = list(tags or [])
+        self.notes = notes or ""
+        self._config = config
+        self._summary = summary
+        self._step = 0
+        self._lines_since_sync = 0
+        self._synced_at = time.monotonic()
+        self._started = time.time()
+        self._finished = False
+        self._file = None
+        self.dir = None
+        if _protocol_mode:
+            # Saddle Lab's parameters win over the defaults the script passes to init.
+            dict.update(self._config, _flatten(_json_value(dict(config_values or {}))))
+            dict.update(self._config, params())
+            return
+        dict.update(self._config, _flatten(_json_value(dict(config_values or {}))))
+        folder = project_runs_dir(project)
+        os.makedirs(folder, exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._started))
+        self.dir = folder
+        self.path = os.path.join(folder, f"run-{stamp}-{self.id}.jsonl")
+        # "x": exclusive create; a run log is only ever appended to.
+        self._file = open(self.path, "x", encoding="utf-8")
+        self._write({
+            "type": "init", "format": _RUN_LOG_FORMAT, "id": self.id, "name": self.name, "group": group,
+            "family": family, "config": dict(self._config), "tags": self.tags, "notes": self.notes,
+            "pid": os.getpid(), "host": socket.gethostname(), "startedAtMs": int(self._started * 1000),
+            "argv": list(sys.argv),
+        })
+
+    @property
+    def config(self):
+        return self._config
+
+    @property
+    def summary(self):
+        return self._summary
+
+    def _write(self, line):
+        if self._file is None:
+            if _protocol_mode and line["type"] == "summary":
+                _write({"type": "summary", "values": line["values"]})
+            return
+        self._file.write(json.dumps(line, separators=(",", ":"), allow_nan=False) + "\n")
+        self._file.flush()
+        self._lines_since_sync += 1
+        if self._lines_since_sync >= _FSYNC_LINES or time.monotonic() - self._synced_at > _FSYNC_SECONDS:
+            os.fsync(self._file.fileno())
+            self._lines_since_sync = 0
+            self._synced_at = time.monotonic()
+
+    def log(self, data, step=None, commit=None):
+        """Values at a step: without step, at the run's own counter, which moves on after each call
+        (commit=False holds it); with a step, at that step (a step below the last is dropped, as wandb does)."""
+        if self._finished:
+            raise RuntimeError("saddle_lab.log: the run has finished")
+        if not isinstance(data, dict):
+            raise TypeError(f"saddle_lab.log: data must be a dict, got {type(data).__name__}")
+        if step is not None:
+            if step < self._step:
+                print(f"saddle_lab: step {step} is below the current step {self._step}; these values are dropped", file=sys.stderr)
+                return
+            self._step = step
+        values = {name: _number(name, value) for name, value in _flatten(data).items()}
+        if _protocol_mode:
+            global _pending
+            x = float(self._step)
+            for name, value in values.items():
+                xs, ys = _series.setdefault(name, ([], []))
+                xs.append(x)
+                ys.append(float(value))
+                _pending += 1
+            if _pending >= _BATCH_POINTS or time.monotonic() - _flushed_at > _BATCH_SECONDS:
+                flush()
+        else:
+            self._write({"type": "log", "step": self._step, "wall": round(time.time() - self._started, 6), "values": values})
+        if commit is True or (commit is None and step is None):
+            self._step += 1
+
+    def finish(self, exit_code=0, message=None):
+        """Ends the run: done for exit code 0, failed otherwise (an uncaught exception does it for you)."""
+        global run
+        if self._finished:
+            return
+        self._finished = True
+        if self._file is not None:
+            line = {"type": "finish", "exitCode": int(exit_code), "finishedAtMs": int(time.time() * 1000)}
+            if message:
+                line["message"] = message
+            self._write(line)
+            os.fsync(self._file.fileno())
+            self._file.close()
+        if run is self:
+            run = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, traceback):
+        self.finish(exit_code=0 if kind is None else 1, message=None if kind is None else _describe(kind, value))
+        return False
+
+
+def init(project=None, name=None, config=None, tags=None, notes=None, group=None, family=None, id=None, **ignored):
+    """Starts a run (and finishes one still open). project: a .saddle file, or a name (then
+    <name>.saddle in the working folder); $SADDLE_PROJECT, when set, wins over a name. family: a
+    Saddle Lab family whose metrics the script logs (its charts and theory overlays apply)."""
+    global run
+    unknown = sorted(set(ignored) - _IGNORED_INIT_ARGS)
+    if unknown:
+        raise TypeError(f"saddle_lab.init: {', '.join(unknown)} not supported (see docs/logging.md for the subset offered)")
+    if ignored.get("mode") == "disabled":
+        raise ValueError("saddle_lab.init: mode='disabled' is not supported; leave out the init call instead")
+    if run is not None:
+        run.finish()
+    config_values = dict(config) if config is not None else {}
+    dict.clear(globals()["config"])
+    dict.clear(summary)
+    project_file = None if _protocol_mode else _project_file(project)
+    run = Run(project_file, name, group, family or os.environ.get("SADDLE_FAMILY"), config_values, tags, notes, id)
+    return run
+
+
+def finish(exit_code=0):
+    """Ends the current run (done, or failed for a non-zero exit code)."""
+    if run is not None:
+        run.finish(exit_code=exit_code)
+
+
+def _describe(kind, value):
+    return f"{kind.__name__}: {value}" if str(value) else kind.__name__
+
+
+def _at_exit():
+    if run is not None:
+        run.finish()
+    done()
 
 
 _previous_hook = sys.excepthook
 
 
 def _on_exception(kind, value, traceback):
-    _finish("failed", f"{kind.__name__}: {value}" if str(value) else kind.__name__)
+    _finish("failed", _describe(kind, value))
+    if run is not None:
+        run.finish(exit_code=1, message=_describe(kind, value))
     _previous_hook(kind, value, traceback)
 
 
 sys.excepthook = _on_exception
-atexit.register(done)
+atexit.register(_at_exit)

@@ -12,6 +12,7 @@ import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand }
 import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
 import { claimsCommand, claimsUsage } from './claims-command';
+import { compareCommand, importCommand, runsCommand, runsUsage, summariesCsv } from './runs-commands';
 import { exampleFile, exampleSpec, type AnalysisResult, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
@@ -27,8 +28,10 @@ Commands:
   families [--json] [--family-path DIR]…
       List the experiment families, where each comes from (built-in, user, path, project) and
       their parameters; families that fail to load are listed with the reason.
-  export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|spec] [--out FILE] [--max-points N]
-      Export runs' series as CSV, or an experiment as a spec file.
+  export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|summaries|spec] [--out FILE] [--max-points N]
+      Export runs' series as CSV, their parameters and summaries as CSV (one row per run), or an
+      experiment as a spec file.
+${runsUsage}
 ${claimsUsage}
   serve [--port N] [--project FILE] [--family-path DIR]…
       Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
@@ -63,6 +66,12 @@ async function main(argv: string[]): Promise<number> {
       return exportCommand(rest);
     case 'serve':
       return serveCommand(rest);
+    case 'runs':
+      return runsCommand(rest, { newService: () => newService() });
+    case 'compare':
+      return compareCommand(rest, { newService: () => newService() });
+    case 'import':
+      return importCommand(rest, { newService: () => newService() });
     case 'claims': {
       const { values } = parse(rest, {
         paper: { type: 'string', multiple: true },
@@ -247,7 +256,7 @@ async function exportCommand(args: string[]): Promise<number> {
   });
   if (!values.project) throw new UsageError('export needs --project FILE');
   const format = values.format as string;
-  if (format !== 'csv' && format !== 'spec') throw new UsageError(`--format must be csv or spec, got "${format}"`);
+  if (format !== 'csv' && format !== 'spec' && format !== 'summaries') throw new UsageError(`--format must be csv, summaries or spec, got "${format}"`);
   const service = newService();
   const api = typedApi(service);
   try {
@@ -266,8 +275,11 @@ async function exportCommand(args: string[]): Promise<number> {
         runIds = (await api.runs.list({ experimentId })).map((r) => r.id);
       }
       if (runIds.length === 0) throw new ExpectedError('nothing to export: the experiment has no runs');
-      const maxPoints = positiveInt(values['max-points'] as string | undefined, '--max-points');
-      ({ content } = await api.exports.csv({ runIds, maxPoints }));
+      if (format === 'summaries') content = await summariesCsv(api, runIds);
+      else {
+        const maxPoints = positiveInt(values['max-points'] as string | undefined, '--max-points');
+        ({ content } = await api.exports.csv({ runIds, maxPoints }));
+      }
     }
     if (values.out) writeFileSync(resolve(values.out as string), content);
     else process.stdout.write(content);

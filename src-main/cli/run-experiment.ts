@@ -112,7 +112,7 @@ class ProgressLine {
   constructor(private readonly total: number) {}
 
   update(payload: { status: string }): void {
-    if (['done', 'failed', 'diverged', 'cancelled'].includes(payload.status)) this.finished++;
+    if (['done', 'failed', 'diverged', 'cancelled', 'crashed'].includes(payload.status)) this.finished++;
     if (!this.tty) return;
     const elapsed = (Date.now() - this.startedMs) / 1000;
     const eta = this.finished > 0 ? (elapsed * (this.total - this.finished)) / this.finished : NaN;

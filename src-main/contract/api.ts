@@ -5,14 +5,18 @@ import { analysisResult, familyCheck, familyInfo, familyProblem, runSource, runS
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
 import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
 import { claimId, claimsOverview, claimsReportFormat } from './claims';
+import { runOriginKind } from './run-log';
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
 
-/** 'submitted': sent to a Slurm cluster; it comes back into the project on collect. */
-export const runStatus = z.enum(['queued', 'submitted', 'running', 'done', 'failed', 'diverged', 'cancelled']);
+/**
+ * 'submitted': sent to a Slurm cluster; it comes back into the project on collect. 'crashed': a run
+ * logged from outside (saddle_lab.init) whose process ended without finish(); its points are kept.
+ */
+export const runStatus = z.enum(['queued', 'submitted', 'running', 'done', 'failed', 'diverged', 'cancelled', 'crashed']);
 export type RunStatus = z.infer<typeof runStatus>;
-export const finishedStatuses: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
+export const finishedStatuses: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled', 'crashed'];
 
 export const projectInfo = z.object({
   path: z.string(),
@@ -57,6 +61,26 @@ export const run = z.object({
   summary: runSummary.nullable(),
 });
 export type Run = z.infer<typeof run>;
+
+/** Where a run made outside the pool came from: a run log (saddle_lab.init), an MLflow run, a CSV file. */
+export const runOrigin = z.object({
+  runId: id,
+  kind: runOriginKind,
+  /** The run log's file name in <project>.runs/, or the imported path. */
+  source: z.string(),
+  /** The run's name where it came from (wandb's run name, MLflow's runName, the CSV file's name). */
+  name: z.string(),
+  importedAtMs: z.number(),
+});
+export type RunOrigin = z.infer<typeof runOrigin>;
+
+export const importResult = z.object({
+  experimentIds: z.array(id),
+  runIds: z.array(id),
+  /** What could not be brought in, each named with its file and the reason. */
+  problems: z.array(z.string()),
+});
+export type ImportResult = z.infer<typeof importResult>;
 
 export const seriesData = z.object({
   metric: z.string(),
@@ -205,6 +229,17 @@ export const api = {
     /** What produced a run of a script or code family (stored copy, stderr); null for a built-in. */
     source: method(z.object({ runId: id }).strict(), runSource.nullable()),
     delete: method(z.object({ runIds: z.array(id).min(1) }).strict(), ok),
+    /** Where runs made outside the pool came from; runs of the pool have none (left out of the reply). */
+    origins: method(z.object({ runIds: z.array(id).max(100_000) }).strict(), z.array(runOrigin)),
+    /**
+     * Brings runs made elsewhere into the open project (docs/logging.md): an MLflow `mlruns` folder,
+     * a CSV of (step, metric…) columns, a folder of run logs or one run log. `kind` 'auto' tells by
+     * what the path holds. Each run keeps its parameters and is marked with its origin.
+     */
+    import: method(
+      z.object({ path, kind: z.enum(['auto', 'mlflow', 'csv', 'run-logs']).default('auto'), experimentName: z.string().min(1).max(200).optional() }).strict(),
+      importResult,
+    ),
   },
   families: {
     list: method(none, z.array(familyInfo)),

@@ -115,8 +115,8 @@ export const analysisResult = z.object({
 export type AnalysisResult = z.infer<typeof analysisResult>;
 export type AnalysisCheck = z.infer<typeof analysisCheck>;
 
-/** 'stored': not installed, described from the copy its runs stored in the project (it cannot run). */
-export const familyOrigin = z.enum(['built-in', 'user', 'path', 'project', 'stored']);
+/** 'stored': not installed, described from the copy its runs stored in the project (it cannot run). 'logged': runs logged from outside (docs/logging.md). */
+export const familyOrigin = z.enum(['built-in', 'user', 'path', 'project', 'stored', 'logged']);
 
 export const familyInfo = z.object({
   id: z.string(),

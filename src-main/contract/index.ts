@@ -4,3 +4,4 @@ export * from './spec';
 export * from './slurm';
 export * from './claims';
 export * from './client';
+export * from './run-log';

@@ -1,5 +1,6 @@
 // The API's implementation, shared by every host (Electron IPC, the serve host, the CLI). It owns
 // the open project, the scheduler and the live event stream; hosts only carry messages.
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import {
@@ -33,6 +34,8 @@ import { downsample } from '../../workers/numeric/downsample';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
 import { prototypeKeyIssues } from './prototype-keys';
+import { importRuns } from './run-import';
+import { RunLogFolder, loggedFamilyId, loggedFamilyInfo, projectRunsDir, type IngestContext, type IngestReport } from './run-logs';
 import { writeSidecars } from './sidecars';
 import { ClusterService, cliCommandOf } from './slurm/cluster-service';
 import { describeDevice } from './device-label';
@@ -69,6 +72,8 @@ const inlineDownsamplePoints = 200_000;
 const progressIntervalMs = 100;
 /** Progress reaches the project file in one transaction this often, not once per report. */
 const progressWriteMs = 1000;
+/** A window's host reads new lines of run logs (saddle_lab.init) this often. */
+const runLogPollMs = 500;
 
 export class SaddleService {
   private store: ProjectStore | null = null;
@@ -89,6 +94,9 @@ export class SaddleService {
   private progressTimer: NodeJS.Timeout | null = null;
   private readonly experimentOfRun = new Map<number, number>();
   private readonly cluster: ClusterService;
+  /** The open project's run-log folder (<project>.runs/), read on open and, with a window, polled. */
+  private runLogs: RunLogFolder | null = null;
+  private runLogTimer: NodeJS.Timeout | null = null;
   readonly families: FamilyRegistry;
   /** Every handler waits for the user's families to be loaded (code families are imported, asynchronously). */
   private familiesLoaded: Promise<void>;
@@ -205,7 +213,49 @@ export class SaddleService {
       if (this.options.host !== 'cli') this.cluster.watch();
     }
     await this.reloadFamilies();
+    if (store) this.followRunLogs(store);
     this.emit('project.changed', store ? store.info() : null);
+  }
+
+  /** Brings in the project's run logs now and, where a window shows the project, as they grow. */
+  private followRunLogs(store: ProjectStore): void {
+    this.runLogs = new RunLogFolder(this.ingestContext(store), projectRunsDir(store.path));
+    this.applyIngest(this.runLogs.poll());
+    if (this.options.host === 'cli') return;
+    this.runLogTimer = setInterval(() => {
+      try {
+        if (this.runLogs) this.applyIngest(this.runLogs.poll());
+      } catch (error) {
+        console.error(`reading run logs failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }, runLogPollMs);
+    this.runLogTimer.unref();
+  }
+
+  private ingestContext(store: ProjectStore): IngestContext {
+    return {
+      store,
+      findFamily: (id) => this.families.find(id)?.family,
+      hostName: hostname(),
+      isAlive: (pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch (error) {
+          // EPERM: alive, but another user's.
+          return (error as NodeJS.ErrnoException).code === 'EPERM';
+        }
+      },
+    };
+  }
+
+  /** Tells the windows what a read of run logs or an import brought in. */
+  private applyIngest(report: IngestReport): void {
+    for (const problem of report.problems) console.error(`run log: ${problem}`);
+    if (report.listsChanged) this.emit('experiments.changed', {});
+    if (this.options.liveEvents !== false) for (const chunk of report.chunks) this.live.push(chunk.runId, chunk.metric, chunk.x, chunk.y);
+    this.live.flush();
+    for (const run of report.runs) this.emitStatus(run.runId, run.status, run.status === 'running' ? 0 : 1, null, run.error, run.summary);
   }
 
   private async reloadFamilies(): Promise<void> {
@@ -215,6 +265,9 @@ export class SaddleService {
   }
 
   private async closeProject(): Promise<void> {
+    if (this.runLogTimer) clearInterval(this.runLogTimer);
+    this.runLogTimer = null;
+    this.runLogs = null;
     if (!this.store) return;
     await this.cluster.idle();
     const running = [...this.experimentOfRun.keys()];
@@ -422,6 +475,13 @@ export class SaddleService {
         },
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
         source: ({ runId }) => runSourceOf(this.requireStore(), this.families, runId),
+        origins: ({ runIds }) => [...this.requireStore().origins.ofRuns(runIds).values()].map(({ runId, kind, source, name, importedAtMs }) => ({ runId, kind, source, name, importedAtMs })),
+        import: ({ path, kind, experimentName }) => {
+          const store = this.requireStore();
+          const { report, ...result } = importRuns(this.ingestContext(store), path, kind, experimentName);
+          this.applyIngest(report);
+          return result;
+        },
         delete: ({ runIds }) => {
           if (runIds.some((id) => this.experimentOfRun.has(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
           if (runIds.some((id) => this.requireStore().getRun(id).status === 'submitted')) throw new ExpectedError('some of these runs are on Slurm: cancel the job and collect first');
@@ -430,7 +490,11 @@ export class SaddleService {
         },
       },
       families: {
-        list: () => familyCatalog([...this.families.list(), ...(this.store ? storedFamilyEntries(this.store, this.families) : [])]),
+        list: () => {
+          const catalog = familyCatalog([...this.families.list(), ...(this.store ? storedFamilyEntries(this.store, this.families) : [])]);
+          const logged = this.store?.listFamilyMetrics(loggedFamilyId) ?? [];
+          return logged.length > 0 ? [...catalog, loggedFamilyInfo(logged)] : catalog;
+        },
         problems: () => [...this.families.errors()],
         check: () => checkProjectFamilies(this.requireStore(), this.families),
         restore: async ({ familyId }) => {

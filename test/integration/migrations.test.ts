@@ -11,6 +11,7 @@ import { up as initial } from '../../src-main/core/store/migrations/001-initial'
 import { up as figurePresets } from '../../src-main/core/store/migrations/002-figure-presets';
 import { up as slurmJobs } from '../../src-main/core/store/migrations/003-slurm-jobs';
 import { up as familySources } from '../../src-main/core/store/migrations/004-family-sources';
+import { up as loggedRuns } from '../../src-main/core/store/migrations/005-logged-runs';
 
 let dir: string;
 let db: Database.Database;
@@ -251,5 +252,39 @@ describe('004-family-sources', () => {
     expect(db.prepare('SELECT count(*) FROM runSources').pluck().get()).toBe(0);
     // The copy itself stays (another project run may point at it; it is small).
     expect(db.prepare('SELECT count(*) FROM familySourceFiles').pluck().get()).toBe(1);
+  });
+});
+
+describe('005-logged-runs', () => {
+  const upToFour: Migration[] = [
+    ...firstOnly,
+    { version: 2, name: 'figure presets', up: figurePresets },
+    { version: 3, name: 'slurm jobs', up: slurmJobs },
+    { version: 4, name: 'family sources', up: familySources },
+  ];
+  const upToFive: Migration[] = [...upToFour, { version: 5, name: 'logged runs', up: loggedRuns }];
+
+  it('upgrades a version-4 project keeping its runs, series and run sources; allows crashed; origins follow their runs', () => {
+    migrate(db, upToFour);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'toy', '{}', '{}', '[0]', 1, 1)").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion, summaryJson) VALUES (1, '{\"a\":1}', 3, 'done', 1, 'v', '{\"loss\":0.5}')").run();
+    db.prepare("INSERT INTO series (runId, metric, chunkIndex, pointCount, x, y) VALUES (1, 'loss', 0, 1, ?, ?)").run(Buffer.alloc(8), Buffer.alloc(8));
+    db.prepare("INSERT INTO familySources VALUES (?, 'toy', 'script', '/f/toy', 1)").run('a'.repeat(64));
+    db.prepare("INSERT INTO runSources (runId, hash) VALUES (1, ?)").run('a'.repeat(64));
+    expect(() => db.prepare("UPDATE runs SET status = 'crashed'").run()).toThrow(/CHECK constraint/);
+
+    expect(migrate(db, upToFive)).toEqual({ fromVersion: 4, toVersion: 5 });
+    expect(db.prepare('SELECT paramsJson, seed, status, summaryJson FROM runs').get()).toEqual({ paramsJson: '{"a":1}', seed: 3, status: 'done', summaryJson: '{"loss":0.5}' });
+    expect(db.prepare('SELECT count(*) FROM series').pluck().get()).toBe(1);
+    db.prepare("UPDATE runs SET status = 'crashed'").run();
+    const notStrict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0").pluck().all();
+    expect(notStrict).toEqual([]);
+    const origin = db.prepare("INSERT INTO runOrigins (runId, kind, source, name, importedAtMs) VALUES (?, ?, ?, 'r', 1)");
+    origin.run(1, 'run-log', 'run-1.jsonl');
+    expect(() => origin.run(1, 'wandb', 'x')).toThrow(/constraint/);
+    expect(() => origin.run(2, 'run-log', 'run-2.jsonl')).toThrow(/FOREIGN KEY/);
+    // The cascades the old runs table had still hold.
+    db.prepare('DELETE FROM runs WHERE id = 1').run();
+    for (const table of ['runOrigins', 'series', 'runSources']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
   });
 });

@@ -22,6 +22,7 @@ import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openP
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
 import { FamilySourceTable } from './family-sources';
+import { RunOriginTable } from './run-origins';
 import { withLegacyOverlayRoles } from './legacy-overlays';
 
 export type FinishedStatus = Exclude<RunStatus, 'queued' | 'submitted' | 'running'>;
@@ -134,6 +135,8 @@ export class ProjectStore {
   readonly slurm: SlurmJobTable;
   /** Copies of the script and code families its runs ran. */
   readonly familySources: FamilySourceTable;
+  /** Where runs made outside the pool came from (run logs, imports). */
+  readonly origins: RunOriginTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -143,6 +146,12 @@ export class ProjectStore {
   ) {
     this.slurm = new SlurmJobTable(db);
     this.familySources = new FamilySourceTable(db);
+    this.origins = new RunOriginTable(db);
+  }
+
+  /** Runs `work` in one transaction (nested calls become savepoints): all of it is stored, or none. */
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)();
   }
 
   /** Creates a new project file; refuses to overwrite anything. */
@@ -224,6 +233,12 @@ export class ProjectStore {
     return this.getExperiment(Number(lastInsertRowid));
   }
 
+  /** The latest experiment of the family with this name, if any (where logged runs of a group gather). */
+  findExperiment(family: string, name: string): Experiment | undefined {
+    const row = this.sql('SELECT * FROM experiments WHERE family = ? AND name = ? ORDER BY id DESC LIMIT 1').get(family, name) as ExperimentRow | undefined;
+    return row ? toExperiment(row) : undefined;
+  }
+
   updateExperiment(id: number, patch: ExperimentPatch): Experiment {
     const next = { ...this.getExperiment(id), ...patch };
     this.sql(
@@ -265,6 +280,30 @@ export class ProjectStore {
     })();
   }
 
+  /** Adds a run that is already going elsewhere (a logging process, an import): 'running' from `startedAtMs`. */
+  insertStartedRun(experimentId: number, run: NewRun & { tags: string[]; notes: string; startedAtMs: number; device: string | null }): number {
+    this.getExperiment(experimentId);
+    const startedAtMs = wholeMs(run.startedAtMs);
+    const { lastInsertRowid } = this.sql(
+      `INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, startedAtMs, device, appVersion, tagsJson, notes)
+       VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?, ?)`,
+    ).run(experimentId, json(run.params), run.seed, startedAtMs, startedAtMs, run.device, this.appVersion, json(run.tags), run.notes);
+    return Number(lastInsertRowid);
+  }
+
+  /** A logged run's parameters as its process changed them (wandb.config.update). */
+  setRunParams(id: number, params: Record<string, unknown>): void {
+    this.updateRun(id, 'UPDATE runs SET paramsJson = ? WHERE id = ?', json(params));
+  }
+
+  /** A run's summary so far (a logged run shows its latest values while it goes); fills `summaries` too. */
+  setRunSummary(id: number, summary: RunSummary): void {
+    this.db.transaction(() => {
+      this.updateRun(id, 'UPDATE runs SET summaryJson = ? WHERE id = ?', json(summary));
+      this.writeSummaryRows(id, summary);
+    })();
+  }
+
   /** `device` is null until the worker says which one it uses (setRunDevice). */
   setRunStarted(id: number, device: string | null, startedAtMs: number): void {
     this.updateRun(id, `UPDATE runs SET status = 'running', progress = 0, device = ?, startedAtMs = ? WHERE id = ?`, device, wholeMs(startedAtMs));
@@ -303,10 +342,14 @@ export class ProjectStore {
         wholeMs(outcome.finishedAtMs),
         outcome.status,
       );
-      this.sql('DELETE FROM summaries WHERE runId = ?').run(id);
-      const insert = this.sql('INSERT OR REPLACE INTO summaries (runId, key, value) VALUES (?, ?, ?)');
-      for (const [key, value] of flattenSummary(outcome.summary ?? {})) insert.run(id, key, value);
+      this.writeSummaryRows(id, outcome.summary ?? {});
     })();
+  }
+
+  private writeSummaryRows(id: number, summary: RunSummary): void {
+    this.sql('DELETE FROM summaries WHERE runId = ?').run(id);
+    const insert = this.sql('INSERT OR REPLACE INTO summaries (runId, key, value) VALUES (?, ?, ?)');
+    for (const [key, value] of flattenSummary(summary)) insert.run(id, key, value);
   }
 
   listRuns(experimentId?: number): Run[] {
@@ -337,9 +380,12 @@ export class ProjectStore {
     })();
   }
 
-  /** Runs a crash left 'queued' or 'running' become 'cancelled'; returns how many. Their finishedAtMs stays NULL (unknown). */
+  /**
+   * Runs a crash left 'queued' or 'running' become 'cancelled'; returns how many. Their finishedAtMs stays NULL (unknown).
+   * Runs logged from outside are not the app's to end: their run log says (core/run-logs.ts).
+   */
   markInterruptedRuns(): number {
-    return this.sql(`UPDATE runs SET status = 'cancelled', error = ? WHERE status IN ('queued', 'running')`).run(interruptedRunError).changes;
+    return this.sql(`UPDATE runs SET status = 'cancelled', error = ? WHERE status IN ('queued', 'running') AND id NOT IN (SELECT runId FROM runOrigins)`).run(interruptedRunError).changes;
   }
 
   getTheory(runId: number): TheorySeries[] {
@@ -377,6 +423,14 @@ export class ProjectStore {
       const missingRunIds = [...runExists].filter(([, exists]) => !exists).map(([runId]) => runId);
       return { pointCount, missingRunIds };
     })();
+  }
+
+  /** Every metric any run of the family's experiments recorded, sorted (the charts of logged runs). */
+  listFamilyMetrics(family: string): string[] {
+    return this.sql(
+      `SELECT DISTINCT s.metric FROM series s JOIN runs r ON r.id = s.runId JOIN experiments e ON e.id = r.experimentId
+       WHERE e.family = ? AND s.chunkIndex = 0 ORDER BY s.metric`,
+    ).pluck().all(family) as string[];
   }
 
   /** The run's metrics in the order they were first written. */

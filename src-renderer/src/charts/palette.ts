@@ -27,6 +27,7 @@ const namedClassColors: Readonly<Record<string, string>> = {
   failed: '#e15759',
   diverged: '#b07aa1',
   cancelled: '#79706e',
+  crashed: '#ff9da7',
   'winner-takes-all': '#4e79a7',
   'partial-rebalancing': '#76b7b2',
   'full-rebalancing': '#59a14f',

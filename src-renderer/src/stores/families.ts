@@ -61,6 +61,8 @@ export const useFamiliesStore = defineStore('families', () => {
     if (next) void checkProject();
     else warnings.value = [];
   });
+  // Logged runs (saddle_lab.init) bring their charts with the metrics they log.
+  saddle().on('experiments.changed', () => void load());
 
   return { list, problems, warnings, byId, fields, load, reload, checkProject, trustProject, restore };
 });

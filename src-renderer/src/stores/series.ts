@@ -36,7 +36,7 @@ const gatherMs = 250;
  * one go here, so small calls let other requests (and the page) in between.
  */
 const refetchBatch = 8;
-const finished: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled'];
+const finished: readonly RunStatus[] = ['done', 'failed', 'diverged', 'cancelled', 'crashed'];
 
 /** Only a finished run has data that no longer change, and theory overlays stored with it. */
 export function isFinished(status: RunStatus): boolean {
