@@ -399,7 +399,8 @@ class Run:
         dict.update(self._config, _flatten(_json_value(dict(config_values or {}))))
         folder = project_runs_dir(project)
         os.makedirs(folder, exist_ok=True)
-        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._started))
+        # Names sort in start order (to the millisecond): runs are brought in in that order.
+        stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._started)) + f"{self._started % 1:.3f}"[1:]
         self.dir = folder
         self.path = os.path.join(folder, f"run-{stamp}-{self.id}.jsonl")
         # "x": exclusive create; a run log is only ever appended to.

@@ -91,7 +91,10 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
 
     service = testService();
     await service.dispatch('projects', 'new', { path: project });
-    const [crashed, failed, diverged] = (await service.dispatch('runs', 'list', {})) as Run[];
+    const runs = (await service.dispatch('runs', 'list', {})) as Run[];
+    const origins = (await service.dispatch('runs', 'origins', { runIds: runs.map((r) => r.id) })) as RunOrigin[];
+    const named = (name: string) => runs.find((r) => r.id === origins.find((o) => o.name === name)?.runId) as Run;
+    const [crashed, failed, diverged] = [named('killed'), named('raised'), named('nan')];
     expect(crashed.status).toBe('crashed');
     expect(crashed.error).toMatch(/^crashed: the logging process \(pid \d+\) ended without finish\(\)/);
     expectDecay((await seriesOf(service, crashed.id)).get('loss'), 17, 0.1, (loss) => loss);
