@@ -260,7 +260,8 @@ async function exportCommand(args: string[]): Promise<number> {
   const service = newService();
   const api = typedApi(service);
   try {
-    await api.projects.open({ path: resolve(values.project as string) });
+    // Read-only: export works while another process runs into the project, and on a full disk.
+    await api.projects.open({ path: resolve(values.project as string), readOnly: true });
     let content: string;
     if (format === 'spec') {
       const id = positiveInt(values.experiment as string | undefined, '--experiment');

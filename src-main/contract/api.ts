@@ -175,7 +175,8 @@ export const api = {
   },
   projects: {
     new: method(z.object({ path }).strict(), projectInfo),
-    open: method(z.object({ path }).strict(), projectInfo),
+    /** `readOnly`: no lock and no writes, for reading a project another process has open. */
+    open: method(z.object({ path, readOnly: z.boolean().optional() }).strict(), projectInfo),
     saveAs: method(z.object({ path }).strict(), projectInfo),
     close: method(none, ok),
     current: method(none, projectInfo.nullable()),

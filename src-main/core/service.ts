@@ -210,7 +210,7 @@ export class SaddleService {
     if (store) {
       this.recent.touch(store.path);
       // A window shows Slurm jobs as they go; the CLI collects when asked.
-      if (this.options.host !== 'cli') this.cluster.watch();
+      if (this.options.host !== 'cli' && !store.readOnly) this.cluster.watch();
     }
     await this.reloadFamilies();
     if (store) this.followRunLogs(store);
@@ -395,8 +395,8 @@ export class SaddleService {
           await this.setProject(store);
           return store.info();
         },
-        open: async ({ path }) => {
-          const store = ProjectStore.open(path, o.appVersion);
+        open: async ({ path, readOnly }) => {
+          const store = ProjectStore.open(path, o.appVersion, { readOnly });
           await this.setProject(store);
           return store.info();
         },

@@ -515,7 +515,8 @@ describe('save as', () => {
     const copy = track(store.saveAs(target));
     expect(copy.listExperiments().map((e) => e.name)).toEqual(['From source']);
     copy.close();
-    expect(siblings(target)).toEqual(['source.saddle', 'source.saddle-shm', 'source.saddle-wal', 'target.saddle']);
+    // source.saddle is still open: its journals and lock are there; the target's are gone.
+    expect(siblings(target)).toEqual(['source.saddle', 'source.saddle-shm', 'source.saddle-wal', 'source.saddle.lock', 'target.saddle']);
   });
 });
 

@@ -146,7 +146,8 @@ function scriptEnv(
 /** Gathers points per metric into typed arrays and emits them in chunks, so a chatty script costs few messages. */
 class ChunkBuffer {
   private readonly open = new Map<string, { x: Float64Array; y: Float64Array; n: number }>();
-  private flushedAtMs = performance.now();
+  /** Sends what waits at most chunkMaxAgeMs after it came, also when the script then goes quiet. */
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly ctx: RunContext) {}
 
@@ -161,11 +162,12 @@ class ChunkBuffer {
       buffer.y[buffer.n] = y[i];
       if (++buffer.n === chunkPoints) this.emit(metric);
     }
-    if (performance.now() - this.flushedAtMs > chunkMaxAgeMs) this.flush();
+    if (this.open.size > 0) this.timer ??= setTimeout(() => this.flush(), chunkMaxAgeMs);
   }
 
   flush(): void {
-    this.flushedAtMs = performance.now();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     for (const metric of [...this.open.keys()]) this.emit(metric);
   }
 

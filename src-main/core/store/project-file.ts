@@ -33,9 +33,7 @@ export function projectNameFromPath(filePath: string): string {
 
 /** Creates a new, empty project at `filePath`, which must not exist yet. */
 export function createProjectFile(filePath: string, appVersion: string): void {
-  if (fs.existsSync(filePath)) {
-    throw new ProjectFileError(filePath, `"${filePath}" already exists. Choose another name for the new project.`);
-  }
+  if (fs.existsSync(filePath)) throw alreadyExists(filePath);
   requireFolder(filePath, 'create');
   // Built under a temporary name and renamed at the end, so a failure never leaves half a project.
   const temporaryPath = temporarySiblingPath(filePath);
@@ -58,11 +56,55 @@ export function createProjectFile(filePath: string, appVersion: string): void {
     } finally {
       db.close();
     }
-    fs.renameSync(temporaryPath, filePath);
+    publishExclusive(temporaryPath, filePath);
   } catch (error) {
-    removeWithJournals(temporaryPath);
     throw asProjectFileError(error, filePath, 'create');
+  } finally {
+    removeWithJournals(temporaryPath);
   }
+}
+
+/**
+ * Gives the finished file at `temporaryPath` its name, only if that name is free: a hard link
+ * fails when the name exists, so of two processes creating one project, one wins and the other
+ * is told; neither ever sees or leaves half a file. The data reach the disk before the name does.
+ */
+function publishExclusive(temporaryPath: string, filePath: string): void {
+  fsyncPath(temporaryPath);
+  try {
+    fs.linkSync(temporaryPath, filePath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw alreadyExists(filePath);
+    if (!noHardLinks.has(code ?? '')) throw error;
+    // No hard links here (FAT, some network shares): an exclusive copy is still one-winner.
+    try {
+      fs.copyFileSync(temporaryPath, filePath, fs.constants.COPYFILE_EXCL);
+    } catch (copyError) {
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(filePath);
+      throw copyError;
+    }
+    fsyncPath(filePath);
+  }
+  fsyncPath(path.dirname(filePath));
+}
+
+const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP', 'EXDEV']);
+
+function fsyncPath(target: string): void {
+  const descriptor = fs.openSync(target, 'r');
+  try {
+    fs.fsyncSync(descriptor);
+  } catch (error) {
+    // Some file systems cannot sync a folder; the file itself was synced.
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL' && (error as NodeJS.ErrnoException).code !== 'EISDIR') throw error;
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
+function alreadyExists(filePath: string): ProjectFileError {
+  return new ProjectFileError(filePath, `"${filePath}" already exists. Choose another name for the new project.`);
 }
 
 /**
@@ -95,6 +137,29 @@ export function openProjectDatabase(filePath: string): Database.Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw asProjectFileError(error, filePath, 'open');
+  }
+}
+
+/**
+ * Opens a checked project read-only: nothing is migrated or marked, so it works on a project
+ * another process is writing and on a full disk. An older schema is refused (reading needs the
+ * current one; opening for writing upgrades it).
+ */
+export function openProjectForReading(filePath: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(filePath, connectionOptions({ readonly: true, fileMustExist: true }));
+    const version = readSchemaVersion(db);
+    if (version < currentSchemaVersion) {
+      throw new ProjectFileError(
+        filePath,
+        `"${filePath}" was written by an older Saddle Lab (schema ${version}) and cannot be read without upgrading it: open it once for writing (it is upgraded in place).`,
+      );
+    }
     return db;
   } catch (error) {
     db?.close();

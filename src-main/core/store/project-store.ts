@@ -18,7 +18,8 @@ import type {
 } from '../../contract';
 import { NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
-import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase } from './project-file';
+import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
+import { ProjectLock } from './project-lock';
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
 import { FamilySourceTable } from './family-sources';
@@ -143,6 +144,8 @@ export class ProjectStore {
     /** Absolute path of the project file. */
     readonly path: string,
     private readonly appVersion: string,
+    /** Held while this store may write; null for a store opened read-only. */
+    private readonly lock: ProjectLock | null,
   ) {
     this.slurm = new SlurmJobTable(db);
     this.familySources = new FamilySourceTable(db);
@@ -154,26 +157,56 @@ export class ProjectStore {
     return this.db.transaction(work)();
   }
 
-  /** Creates a new project file; refuses to overwrite anything. */
+  /**
+   * Creates a new project file and opens it; refuses to overwrite anything. Of two processes
+   * creating the same file, one gets it and the other a ProjectFileError.
+   */
   static create(filePath: string, appVersion: string): ProjectStore {
     const absolutePath = resolve(filePath);
-    createProjectFile(absolutePath, appVersion);
-    return ProjectStore.openChecked(absolutePath, appVersion);
+    return ProjectStore.withLock(absolutePath, (lock) => {
+      createProjectFile(absolutePath, appVersion);
+      return ProjectStore.openChecked(absolutePath, appVersion, lock);
+    });
   }
 
   /**
    * Opens a project: checks it read-only first (a foreign, damaged or newer file is refused and
-   * left untouched), then migrates it and marks runs a crash left unfinished as cancelled.
+   * left untouched), takes its lock (a project another process writes is refused), then migrates
+   * it and marks runs a crash left unfinished as cancelled. With `readOnly` it takes no lock and
+   * changes nothing: it can read a project another process is writing, or one on a full disk.
    */
-  static open(filePath: string, appVersion: string): ProjectStore {
-    const store = ProjectStore.openChecked(resolve(filePath), appVersion);
-    store.markInterruptedRuns();
-    return store;
+  static open(filePath: string, appVersion: string, options: { readOnly?: boolean } = {}): ProjectStore {
+    const absolutePath = resolve(filePath);
+    if (options.readOnly) {
+      checkProjectFile(absolutePath);
+      return new ProjectStore(openProjectForReading(absolutePath), absolutePath, appVersion, null);
+    }
+    return ProjectStore.withLock(absolutePath, (lock) => {
+      const store = ProjectStore.openChecked(absolutePath, appVersion, lock);
+      store.markInterruptedRuns();
+      return store;
+    });
   }
 
-  private static openChecked(absolutePath: string, appVersion: string): ProjectStore {
+  /** Runs `open` holding the project's lock; the store keeps it, or it is released if `open` fails. */
+  private static withLock(absolutePath: string, open: (lock: ProjectLock) => ProjectStore): ProjectStore {
+    const lock = ProjectLock.acquire(absolutePath);
+    try {
+      return open(lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  private static openChecked(absolutePath: string, appVersion: string, lock: ProjectLock): ProjectStore {
     checkProjectFile(absolutePath);
-    return new ProjectStore(openProjectDatabase(absolutePath), absolutePath, appVersion);
+    return new ProjectStore(openProjectDatabase(absolutePath), absolutePath, appVersion, lock);
+  }
+
+  /** Opened with `readOnly`: every write is refused. */
+  get readOnly(): boolean {
+    return this.lock === null;
   }
 
   /**
@@ -185,12 +218,16 @@ export class ProjectStore {
     if (isSameFile(target, this.path)) {
       throw new ProjectFileError(target, `"${target}" is the project that is open. Save As needs another file name.`);
     }
-    copyProjectFile(this.db, target);
-    return ProjectStore.openChecked(target, this.appVersion);
+    // The target's lock first: a file another process has open is not replaced under it.
+    return ProjectStore.withLock(target, (lock) => {
+      copyProjectFile(this.db, target);
+      return ProjectStore.openChecked(target, this.appVersion, lock);
+    });
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock?.release();
   }
 
   info(): ProjectInfo {
@@ -534,6 +571,7 @@ export class ProjectStore {
       statement = this.db.prepare(source);
       this.statements.set(source, statement);
     }
+    if (this.readOnly && !statement.reader) throw new ProjectFileError(this.path, `"${this.path}" is open read-only here: nothing can be changed. Open it for writing to change it.`);
     return statement;
   }
 

@@ -1,0 +1,98 @@
+// The single-writer lock in one process: who is refused and with what message, what a read-only
+// store may do, and which stale locks are taken over (the two-process cases: project-concurrency).
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ProjectStore } from '../../src-main/core/store/project-store';
+import { ProjectFileError } from '../../src-main/core/store/errors';
+import { experimentSpec } from '../../src-main/contract';
+import { tempDir } from '../helpers/paths';
+
+const appVersion = '0.0.0-test';
+const open: ProjectStore[] = [];
+const track = (store: ProjectStore) => (open.push(store), store);
+afterEach(() => {
+  for (const store of open.splice(0)) store.close();
+});
+
+function thrownBy(action: () => unknown): ProjectFileError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ProjectFileError);
+    return error as ProjectFileError;
+  }
+  throw new Error('expected a ProjectFileError');
+}
+
+function lockOf(pid: number, host = os.hostname()) {
+  return JSON.stringify({ app: 'saddle-lab', pid, host, startedAtMs: Date.UTC(2026, 0, 2, 3, 4, 5), processStart: null, token: 'feedfacefeedface' });
+}
+
+/** A pid that was alive a moment ago and is not now. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid as number;
+}
+
+describe('one writer per project', () => {
+  it('a second writer is refused with the holder named, and is not left holding anything', () => {
+    const file = path.join(tempDir(), 'one.saddle');
+    const first = track(ProjectStore.create(file, appVersion));
+    expect(fs.existsSync(`${file}.lock`)).toBe(true);
+    const error = thrownBy(() => ProjectStore.open(file, appVersion));
+    expect(error.message).toMatch(new RegExp(`is open in another Saddle Lab process \\(pid ${process.pid}, since .* UTC\\)`));
+    expect(error.message).toContain(`delete ${file}.lock`);
+    expect(thrownBy(() => ProjectStore.create(file, appVersion)).message).toMatch(/is open in another Saddle Lab process/);
+    first.close();
+    expect(fs.existsSync(`${file}.lock`)).toBe(false);
+    track(ProjectStore.open(file, appVersion)).close();
+  });
+
+  it('read-only: opens beside the writer, reads, refuses every write by name and leaves the runs as they are', () => {
+    const file = path.join(tempDir(), 'shared.saddle');
+    const writer = track(ProjectStore.create(file, appVersion));
+    const { id } = writer.insertExperiment(experimentSpec.parse({ family: 'mode-flow', name: 'e', params: { depth: 3 } }));
+    const [runId] = writer.insertRuns(id, [{ params: {}, seed: 0 }]);
+    writer.setRunStarted(runId, 'cpu', Date.now());
+    const reader = track(ProjectStore.open(file, appVersion, { readOnly: true }));
+    expect(reader.readOnly).toBe(true);
+    expect(reader.getRun(runId).status).toBe('running');
+    expect(() => reader.insertExperiment(experimentSpec.parse({ family: 'mode-flow', name: 'x' }))).toThrow(/is open read-only here: nothing can be changed/);
+    expect(() => reader.markInterruptedRuns()).toThrow(/read-only/);
+    expect(writer.getRun(runId).status).toBe('running');
+  });
+
+  it("a dead process's lock (kill -9) is taken over; a live one, another host's and a foreign file are not", () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'p.saddle');
+    track(ProjectStore.create(file, appVersion)).close();
+
+    fs.writeFileSync(`${file}.lock`, lockOf(deadPid()));
+    const store = track(ProjectStore.open(file, appVersion));
+    expect(JSON.parse(fs.readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+    store.close();
+
+    // pid 1 is alive on every Unix machine.
+    fs.writeFileSync(`${file}.lock`, lockOf(1));
+    expect(thrownBy(() => ProjectStore.open(file, appVersion)).message).toMatch(/pid 1, since 2026-01-02 03:04:05 UTC/);
+    fs.writeFileSync(`${file}.lock`, lockOf(deadPid(), 'cluster-node-7'));
+    expect(thrownBy(() => ProjectStore.open(file, appVersion)).message).toMatch(/pid \d+ on cluster-node-7, which this machine cannot check/);
+    fs.writeFileSync(`${file}.lock`, 'not a lock');
+    expect(thrownBy(() => ProjectStore.open(file, appVersion)).message).toMatch(/has a lock file that Saddle Lab did not write/);
+    // None of the refusals removed or replaced the lock file.
+    expect(fs.readFileSync(`${file}.lock`, 'utf8')).toBe('not a lock');
+    expect(fs.readdirSync(dir).sort()).toEqual(['p.saddle', 'p.saddle.lock']);
+  });
+
+  it('creating: an existing name is refused and left as it was; a missing folder is named', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'taken.saddle');
+    fs.writeFileSync(file, 'someone else');
+    expect(thrownBy(() => ProjectStore.create(file, appVersion)).message).toMatch(/already exists\. Choose another name/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('someone else');
+    expect(fs.readdirSync(dir)).toEqual(['taken.saddle']);
+    expect(thrownBy(() => ProjectStore.create(path.join(dir, 'no', 'x.saddle'), appVersion)).message).toMatch(/the folder ".*no" does not exist/);
+  });
+});
