@@ -166,7 +166,7 @@ export class ClusterService {
       const result = await collectJob(store, job, this.deps.appVersion);
       if (result.finishedRunIds.length > 0) touched.add(job.experimentId);
       finishedRunIds.push(...result.finishedRunIds);
-      this.deps.changed([...result.finishedRunIds, ...result.progressedRunIds]);
+      this.deps.changed([...result.finishedRunIds, ...result.movedRunIds]);
     }
     for (const experimentId of touched) {
       try {

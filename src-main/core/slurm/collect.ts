@@ -12,8 +12,8 @@ import { jobFiles, readProgress, readStopNotice } from './job-folder';
 export interface JobCollect {
   /** Runs that got their final status in this collect. */
   finishedRunIds: number[];
-  /** Runs whose progress moved. */
-  progressedRunIds: number[];
+  /** Runs still out whose progress or array task state (PENDING → RUNNING …) moved: a window redraws them. */
+  movedRunIds: number[];
 }
 
 /** A task Slurm has forgotten (no accounting, older than MinJobAge) has ended, one way or another. */
@@ -21,17 +21,19 @@ const forgotten: TaskState = { state: 'UNKNOWN', reason: 'Slurm no longer knows 
 const resultStatuses: readonly string[] = ['done', 'diverged', 'failed'];
 
 export async function collectJob(store: ProjectStore, job: SlurmJobRecord, appVersion: string): Promise<JobCollect> {
-  const result: JobCollect = { finishedRunIds: [], progressedRunIds: [] };
+  const result: JobCollect = { finishedRunIds: [], movedRunIds: [] };
   const records = store.slurm.runsOfJob(job.jobId);
   const waiting = records.filter((r) => store.getRun(r.runId).status === 'submitted');
   if (waiting.length === 0 && job.endedAtMs !== null) return result;
 
   const states = await readTaskStates(job.jobId);
   const stateOf = (task: number): TaskState => states.get(task) ?? (states.size === 0 ? forgotten : { state: 'PENDING', reason: null });
+  const stateBefore = new Map(records.map((r) => [r.taskIndex, r.taskState]));
   for (let task = 0; task < job.taskCount; task++) {
     const { state, reason } = stateOf(task);
     store.slurm.setTaskState(job.jobId, task, state, reason);
   }
+  const taskMoved = new Set(waiting.filter((r) => stateBefore.get(r.taskIndex) !== stateOf(r.taskIndex).state).map((r) => r.runId));
 
   const byTask = new Map<number, SlurmRunRecord[]>();
   for (const r of waiting) byTask.set(r.taskIndex, [...(byTask.get(r.taskIndex) ?? []), r]);
@@ -41,7 +43,8 @@ export async function collectJob(store: ProjectStore, job: SlurmJobRecord, appVe
       importTask(store, job, task, runs, slurmState, appVersion);
       result.finishedRunIds.push(...runs.map((r) => r.runId));
     } else {
-      result.progressedRunIds.push(...applyProgress(store, job, task, runs));
+      const progressed = new Set(applyProgress(store, job, task, runs));
+      result.movedRunIds.push(...runs.filter((r) => progressed.has(r.runId) || taskMoved.has(r.runId)).map((r) => r.runId));
     }
   }
   const taskStates = Array.from({ length: job.taskCount }, (_, task) => stateOf(task).state);
