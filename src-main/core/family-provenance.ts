@@ -1,13 +1,13 @@
 // Which files produced a run of a script or code family, kept in the project (content hash +
 // copy), and what a reopened project says about its families: the same as installed, changed
 // since, or not installed here (then nothing runs until the user restores the stored copy).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { snapshotFolder, type FamilySnapshot } from '../../workers/script-family/snapshot';
 import { scriptFamily } from '../../workers/script-family/script-family';
 import { parseManifest } from '../../workers/families/sources';
-import { manifestFileName } from '../contract/script-family';
+import { familyId as familyIdSchema, manifestFileName } from '../contract/script-family';
 import type { FamilyCheck, RunSource } from '../contract';
 import { projectFamiliesDir, type FamilyEntry, type FamilyRegistry } from './family-registry';
 import type { ProjectStore } from './store/project-store';
@@ -80,21 +80,68 @@ export function storedFamilyEntries(store: ProjectStore, registry: FamilyRegistr
 
 /**
  * Writes the latest stored copy of a family into the project's families folder (the user asked
- * for it: this is what lets its code run). Refuses to overwrite anything already there.
+ * for it: this is what lets its code run). The family id and every stored path come from the
+ * project file, which may be crafted: each must name a place inside that folder (no absolute
+ * path, no `..`, nothing reached through a symlink), and nothing already there is overwritten.
  */
 export function restoreFamily(store: ProjectStore, familyId: string): string {
   const stored = store.familySources.latestPerFamily().find((s) => s.familyId === familyId);
   if (!stored) throw new ExpectedError(`the project holds no copy of ${familyId}`);
-  const root = projectFamiliesDir(store.path);
   const files = store.familySources.files(stored.hash);
-  const target = stored.kind === 'script' ? join(root, familyId) : join(root, files[0].path);
-  if (existsSync(target)) throw new ExpectedError(`${target} exists already: move it away first`);
+  const refuse = (what: string) => new ExpectedError(`the project's copy of ${JSON.stringify(familyId)} cannot be restored: ${what}. Nothing was written.`);
+  if (stored.kind === 'script' && !familyIdSchema.safeParse(familyId).success) throw refuse('its id is not a family id (lower-case letters, digits and "-")');
+  if (files.length === 0) throw refuse('it holds no files');
   for (const file of files) {
-    const path = stored.kind === 'script' ? join(target, file.path) : target;
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, file.data);
+    const problem = relativePathProblem(file.path);
+    if (problem) throw refuse(`the stored path ${JSON.stringify(file.path)} ${problem}`);
   }
-  return target;
+  if (stored.kind === 'code' && (files.length !== 1 || files[0].path.includes('/'))) throw refuse('a code family is one module file');
+
+  const root = projectFamiliesDir(store.path);
+  mkdirSync(root, { recursive: true });
+  const realRoot = realpathSync(root);
+  const target = join(root, stored.kind === 'script' ? familyId : files[0].path);
+  if (existsSync(target) || isSymlink(target)) throw new ExpectedError(`${target} exists already: move it away first`);
+  let createdFolder = false;
+  try {
+    if (stored.kind === 'code') {
+      writeFileSync(target, files[0].data, { flag: 'wx' });
+      return target;
+    }
+    // A new folder (mkdir fails if the name was taken meanwhile); below it only folders made here.
+    mkdirSync(target);
+    createdFolder = true;
+    for (const file of files) {
+      const path = join(target, ...file.path.split('/'));
+      mkdirSync(dirname(path), { recursive: true });
+      if (!realpathSync(dirname(path)).startsWith(realRoot + sep)) throw refuse(`${file.path} would be written outside ${realRoot}`);
+      // 'wx': never replaces a file, and does not follow a symlink at the name.
+      writeFileSync(path, file.data, { flag: 'wx' });
+    }
+    return target;
+  } catch (error) {
+    if (createdFolder) rmSync(target, { recursive: true, force: true });
+    if (error instanceof ExpectedError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw refuse(`its files clash with each other or with ${target} (${code})`);
+    throw error;
+  }
+}
+
+/** Why a stored path is not a plain relative path inside its family's folder; null when it is. */
+function relativePathProblem(path: string): string | null {
+  if (path === '' || path.includes('\0')) return 'is empty or holds a NUL';
+  if (path.startsWith('/') || path.includes('\\') || /^[a-zA-Z]:/.test(path) || isAbsolute(path)) return 'is absolute (or uses "\\")';
+  if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return 'has an empty, "." or ".." part';
+  return null;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 function compare(entry: FamilyEntry | undefined, storedHash: string): { state: FamilyCheck['state']; installedHash: string | null } {

@@ -80,8 +80,12 @@ export class FamilyRegistry {
     return entry.family;
   }
 
-  /** Scans the folders again (the project's too, when one is open) and makes the result the one lookup. */
-  async load(projectPath: string | null, trustProject = false): Promise<void> {
+  /**
+   * Scans the folders again (the project's too, when one is open) and makes the result the one
+   * lookup. `trusted` says which of the project's own families may load and run code: all of them
+   * (the user trusted the project) or those at the locations the user restored.
+   */
+  async load(projectPath: string | null, trusted: (location: string) => boolean = () => false): Promise<void> {
     const folders: { dir: string; origin: FamilyOrigin }[] = [
       { dir: this.options.userDir ?? userFamiliesDir(), origin: 'user' },
       ...(this.options.familyPaths ?? []).map((dir) => ({ dir: resolve(dir), origin: 'path' as const })),
@@ -97,10 +101,11 @@ export class FamilyRegistry {
       }
       for (const candidate of candidatesIn(dir)) {
         try {
-          if (origin === 'project' && candidate.kind === 'code' && !trustProject) {
+          const trustedHere = origin !== 'project' || trusted(candidate.path);
+          if (candidate.kind === 'code' && !trustedHere) {
             throw new Error(`${candidate.path}: not loaded: code in a project's folder runs only once you trust the project's families`);
           }
-          const entry = await this.loadOne(candidate, origin, origin !== 'project' || trustProject);
+          const entry = await this.loadOne(candidate, origin, trustedHere);
           const clash = entries.find((e) => e.family.id === entry.family.id);
           if (clash) throw new Error(`${candidate.path}: the id "${entry.family.id}" is taken by the ${clash.origin} family at ${clash.location ?? 'the app'}`);
           entries.push(entry);

@@ -102,6 +102,8 @@ export class SaddleService {
   private familiesLoaded: Promise<void>;
   /** Projects whose own families folder the user trusted in this session (its code may load and run). */
   private readonly trustedProjects = new Set<string>();
+  /** Families the user restored from a project's stored copy in this session: trusted one by one, where they were written. */
+  private readonly restoredFamilies = new Set<string>();
   readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
@@ -260,7 +262,8 @@ export class SaddleService {
 
   private async reloadFamilies(): Promise<void> {
     const path = this.store?.path ?? null;
-    this.familiesLoaded = this.families.load(path, path !== null && this.trustedProjects.has(path));
+    const projectTrusted = path !== null && this.trustedProjects.has(path);
+    this.familiesLoaded = this.families.load(path, (location) => projectTrusted || this.restoredFamilies.has(location));
     await this.familiesLoaded;
   }
 
@@ -500,7 +503,8 @@ export class SaddleService {
         restore: async ({ familyId }) => {
           const store = this.requireStore();
           const location = restoreFamily(store, familyId);
-          this.trustedProjects.add(store.path);
+          // Only what was restored is trusted: the project's other families stay as they were.
+          this.restoredFamilies.add(location);
           await this.reloadFamilies();
           return { location };
         },
