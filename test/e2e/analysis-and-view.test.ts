@@ -84,7 +84,7 @@ describe.runIf(haveChromium)('analyses pushed to the page, and the dashboard vie
   });
 
   it('keeps log x, smoothing, a reference line and combined runs across experiments and a reopen', async () => {
-    await createFromExample(page, 'dln-train-lambda-sweep');
+    await createFromExample(page, 'dln-train-lambda-sweep', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     await experimentItem(fig2).click();
     const panel = page.getByTestId('chart-panel').first();

@@ -51,7 +51,7 @@ describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments o
     await page.getByTestId('seeds-input').fill('0, 1');
     await runExperiment(page, 2);
 
-    await createFromExample(page, 'dln-train-staircase');
+    await createFromExample(page, 'dln-train-staircase', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     await runExperiment(page, 1);
     // One run of its own: the loss chart names its metrics.

@@ -9,10 +9,10 @@ import { createFromExample, haveChromium, newProject, openWorkbench, type Workbe
  * runs it has, which analyses must appear, which theory overlay must load.
  */
 const cases: { family: string; example: string; variant: 'full' | 'quick'; runs: number; analyses: string[]; theory?: string }[] = [
-  { family: 'dln-train', example: 'saxe-two-modes', variant: 'full', runs: 1, analyses: ['plateaus'], theory: 'logistic' },
-  { family: 'dln-train', example: 'dln-train-lambda-sweep', variant: 'full', runs: 6, analyses: ['rich-to-lazy'] },
+  { family: 'dln-train', example: 'saxe-two-modes', variant: 'quick', runs: 1, analyses: ['plateaus'], theory: 'logistic' },
+  { family: 'dln-train', example: 'dln-train-lambda-sweep', variant: 'quick', runs: 4, analyses: ['rich-to-lazy'] },
   { family: 'multipath', example: 'multipath-phase-diagram', variant: 'quick', runs: 18, analyses: ['phase-diagram'] },
-  { family: 'steepest', example: 'steepest-margins', variant: 'full', runs: 6, analyses: ['geometry-table'] },
+  { family: 'steepest', example: 'steepest-margins', variant: 'quick', runs: 6, analyses: ['geometry-table'] },
   { family: 'relu-escape', example: 'relu-escape-depth', variant: 'quick', runs: 3, analyses: ['depth-speed'] },
 ];
 

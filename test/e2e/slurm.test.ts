@@ -25,7 +25,7 @@ describe.runIf(haveChromium && slurmHere)('Run on Slurm from the workbench', () 
   it('submits the experiment to Slurm, shows the job in the queue, and collects it on reopening', async () => {
     await page.goto(bench.url);
     const projectPath = await newProject(page, 'slurm-e2e.saddle');
-    await createFromExample(page, 'saxe-two-modes');
+    await createFromExample(page, 'saxe-two-modes', 'quick');
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(1);
 
     await expect.poll(() => page.locator('[data-testid="run-target"] option[value="slurm"]').isDisabled()).toBe(false);
