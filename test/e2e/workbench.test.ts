@@ -160,6 +160,17 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
       expect(await draws()).toBe(drawsBefore);
       await bregman.scrollIntoViewIfNeeded();
       await expect.poll(draws).toBeGreaterThan(drawsBefore);
+      // A narrower window: the chart is drawn again at its element's new width.
+      const canvasWidth = () => bregman.locator('.echart').evaluate((element) => [element.clientWidth, element.querySelector('canvas')?.clientWidth ?? 0]);
+      const [widthBefore] = await canvasWidth();
+      const drawsAtWidth = await draws();
+      await page.setViewportSize({ width: 1100, height: 300 });
+      // (At 1100 px the dashboard has fewer columns: the panel is wider, 439 → 560 px.)
+      await expect.poll(async () => {
+        const [element, canvas] = await canvasWidth();
+        return element !== widthBefore && canvas === element;
+      }).toBe(true);
+      expect(await draws()).toBeGreaterThan(drawsAtWidth);
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
