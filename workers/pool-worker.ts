@@ -1,5 +1,6 @@
-// The piscina worker: runs one family run (default task) or a family's sweep analyses (`analyze`).
-// Metric chunks and progress go back over the task's MessagePort; the arrays are transferred.
+// The piscina worker: runs a batch of family runs one after another (default task) or a family's
+// sweep analyses (`analyze`). Each run's chunks, progress and outcome go back over the batch's
+// MessagePort, tagged with its run id; the arrays are transferred.
 import type { MessagePort } from 'node:worker_threads';
 import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { getFamily } from './families/index';
@@ -10,13 +11,25 @@ import { createRng } from './numeric/rng';
 import { probeGpu as probe, type GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
 
-export interface RunTask {
+/** One run as the host hands it over. */
+export interface RunRequest {
+  runId: number;
   family: string;
   /** Where a family that is not built in is loaded from (script folder or code module). */
   source?: FamilySource;
   params: unknown;
   seed: number;
+}
+
+/**
+ * Several runs for one thread: a sweep of short runs would otherwise pay a task, a channel and a
+ * thread hop per run. Runs are taken in order until `budgetMs` has passed; the rest go back to the
+ * host's queue (named in 'batchEnd'), so long runs still spread over the pool's threads.
+ */
+export interface RunBatchTask {
+  runs: RunRequest[];
   port: MessagePort;
+  budgetMs: number;
 }
 
 export type RunOutcome =
@@ -24,20 +37,25 @@ export type RunOutcome =
   | { status: 'diverged' | 'cancelled'; error: string; summary: null; theory: TheorySeries[] };
 
 /**
- * Messages on a run's port, worker → main. Chunks travel in batches (see Outbox): a short run's
- * metrics cross the thread boundary in one message, not one per chunk.
+ * Messages on a batch's port, worker → main. Chunks travel in batches (see Outbox): a short run's
+ * metrics cross the thread boundary in one message, its 'end', not one per chunk.
  */
 export type WorkerMessage =
-  | { type: 'started' }
-  /** The run's last message: whatever its outbox still held travels with it. */
-  | { type: 'end'; chunks?: MetricChunk[]; progress?: number }
-  | { type: 'chunks'; chunks: MetricChunk[] }
-  | { type: 'device'; used: DeviceUsed }
-  | { type: 'log'; text: string }
-  | { type: 'progress'; fraction: number };
+  | { type: 'started'; runId: number }
+  /**
+   * A run's last message: whatever its outbox still held, and how it ended: `outcome`, or `error`
+   * when the run threw (the host stores it as failed).
+   */
+  | { type: 'end'; runId: number; outcome?: RunOutcome; error?: string; chunks?: MetricChunk[]; progress?: number }
+  | { type: 'chunks'; runId: number; chunks: MetricChunk[] }
+  | { type: 'device'; runId: number; used: DeviceUsed }
+  | { type: 'log'; runId: number; text: string }
+  | { type: 'progress'; runId: number; fraction: number }
+  /** The batch's last message: the runs it did not start, handed back to the host's queue, and the thread's time on the others. */
+  | { type: 'batchEnd'; returned: number[]; busyMs: number };
 
-/** Messages on a run's port, main → worker. */
-export type HostMessage = { type: 'cancel' };
+/** Messages on a batch's port, main → worker. */
+export type HostMessage = { type: 'cancel'; runId: number };
 
 /**
  * Recorded by the host for every run: seconds since the run started (y) against the family's own
@@ -49,14 +67,50 @@ const wallClockBatch = 256;
 const outboxMaxAgeMs = 50;
 /** ...or until this many points are waiting, so a long run's memory stays bounded. */
 const outboxMaxPoints = 1 << 16;
+export const cancelledByUser = 'cancelled by the user';
 
 /** Answers once the thread has loaded its modules: a host closing an unused pool waits for it (run-pool.ts). */
 export function ready(): boolean {
   return true;
 }
 
-export default async function runTask(task: RunTask): Promise<RunOutcome> {
-  return runFamily(await resolveFamily(task.family, task.source), task);
+/** Runs the batch's runs in order; a run that throws ends as `error` and the next one starts. */
+export default async function runBatch(task: RunBatchTask): Promise<void> {
+  const cancelled = new Set<number>();
+  let current: { runId: number; abort: AbortController } | null = null;
+  task.port.on('message', (message: HostMessage) => {
+    if (message.type !== 'cancel') return;
+    cancelled.add(message.runId);
+    if (current?.runId === message.runId) current.abort.abort();
+  });
+  const startedMs = performance.now();
+  let next = 0;
+  try {
+    for (; next < task.runs.length; next++) {
+      if (next > 0 && performance.now() - startedMs >= task.budgetMs) break;
+      const run = task.runs[next];
+      // Messages arrive between event-loop turns: one turn per run lets a cancel of a later run land.
+      if (next > 0) await new Promise((resolve) => setImmediate(resolve));
+      if (cancelled.has(run.runId)) {
+        task.port.postMessage({ type: 'end', runId: run.runId, outcome: { status: 'cancelled', error: cancelledByUser, summary: null, theory: [] } } satisfies WorkerMessage);
+        continue;
+      }
+      current = { runId: run.runId, abort: new AbortController() };
+      try {
+        await runFamily(await resolveFamily(run.family, run.source), run, task.port, current.abort.signal);
+      } catch (error) {
+        // runFamily posted its 'end' with the error; a family that does not resolve never started.
+        if (!(error instanceof RunFailure)) {
+          task.port.postMessage({ type: 'end', runId: run.runId, error: describe(error) } satisfies WorkerMessage);
+        }
+      }
+      current = null;
+    }
+  } finally {
+    const busyMs = performance.now() - startedMs;
+    task.port.postMessage({ type: 'batchEnd', returned: task.runs.slice(next).map((run) => run.runId), busyMs } satisfies WorkerMessage);
+    task.port.close();
+  }
 }
 
 /** A built-in family by id, or one loaded from the source the host names (it must carry that id). */
@@ -67,31 +121,49 @@ async function resolveFamily(id: string, source: FamilySource | undefined): Prom
   return family;
 }
 
-/** Runs one family run, turning NaN/Inf in a metric into `diverged` and a cancel message into `cancelled`. */
-export async function runFamily(family: FamilyDefinition, task: RunTask): Promise<RunOutcome> {
-  const abort = new AbortController();
-  task.port.on('message', (message: HostMessage) => {
-    if (message.type === 'cancel') abort.abort();
-  });
-  task.port.postMessage({ type: 'started' } satisfies WorkerMessage);
+/** What runFamily throws after it has posted the run's 'end' with the error. */
+class RunFailure extends Error {}
+
+/**
+ * Runs one family run, turning NaN/Inf in a metric into `diverged` and an aborted `signal` into `cancelled`.
+ * Posts 'started', then its chunks, and last its 'end' with the outcome; a run that throws posts
+ * the error in its 'end' and rethrows it.
+ */
+export async function runFamily(family: FamilyDefinition, run: RunRequest, port: MessagePort, signal: AbortSignal = new AbortController().signal): Promise<RunOutcome> {
+  port.postMessage({ type: 'started', runId: run.runId } satisfies WorkerMessage);
   let theory: TheorySeries[] = [];
-  const outbox = new Outbox(task.port);
+  const outbox = new Outbox(port, run.runId);
   const wall = new WallClock(outbox);
+  let ending: { outcome: RunOutcome } | { error: string } = { error: 'the run ended without a result' };
   try {
-    const params = family.params.parse(task.params);
-    theory = family.theory?.(params, task.seed) ?? [];
-    const summary = await family.run(params, createContext(task, abort.signal, wall, outbox));
-    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
-    return { status: 'done', summary, theory };
+    const params = family.params.parse(run.params);
+    theory = family.theory?.(params, run.seed) ?? [];
+    const summary = await family.run(params, createContext(run, port, signal, wall, outbox));
+    const outcome: RunOutcome = signal.aborted ? { status: 'cancelled', error: cancelledByUser, summary: null, theory } : { status: 'done', summary, theory };
+    ending = { outcome };
+    return outcome;
   } catch (error) {
-    if (error instanceof DivergedError) return { status: 'diverged', error: error.message, summary: null, theory };
-    if (abort.signal.aborted) return { status: 'cancelled', error: 'cancelled by the user', summary: null, theory };
-    throw error;
+    const outcome: RunOutcome | null =
+      error instanceof DivergedError
+        ? { status: 'diverged', error: error.message, summary: null, theory }
+        : signal.aborted
+          ? { status: 'cancelled', error: cancelledByUser, summary: null, theory }
+          : null;
+    if (outcome) {
+      ending = { outcome };
+      return outcome;
+    }
+    ending = { error: describe(error) };
+    throw new RunFailure(describe(error), { cause: error });
   } finally {
     wall.flush();
-    outbox.end();
-    task.port.close();
+    outbox.end(ending);
   }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
 }
 
 /**
@@ -106,7 +178,10 @@ class Outbox {
   private firstQueuedMs = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(private readonly port: MessagePort) {}
+  constructor(
+    private readonly port: MessagePort,
+    private readonly runId: number,
+  ) {}
 
   chunk(chunk: MetricChunk): void {
     this.queued();
@@ -124,18 +199,18 @@ class Outbox {
     this.stopTimer();
     if (this.chunks.length > 0) {
       const chunks = this.takeChunks();
-      this.port.postMessage({ type: 'chunks', chunks } satisfies WorkerMessage, transferables(chunks));
+      this.port.postMessage({ type: 'chunks', runId: this.runId, chunks } satisfies WorkerMessage, transferables(chunks));
     }
     if (this.progress !== null) {
-      this.port.postMessage({ type: 'progress', fraction: this.progress } satisfies WorkerMessage);
+      this.port.postMessage({ type: 'progress', runId: this.runId, fraction: this.progress } satisfies WorkerMessage);
       this.progress = null;
     }
   }
 
-  /** Posts 'end' with what is left: a short run then costs the host one message, not three. */
-  end(): void {
+  /** Posts 'end' with what is left and how the run ended: a short run costs the host one message. */
+  end(ending: { outcome: RunOutcome } | { error: string }): void {
     this.stopTimer();
-    const message: Extract<WorkerMessage, { type: 'end' }> = { type: 'end' };
+    const message: Extract<WorkerMessage, { type: 'end' }> = { type: 'end', runId: this.runId, ...ending };
     if (this.chunks.length > 0) message.chunks = this.takeChunks();
     if (this.progress !== null) message.progress = this.progress;
     this.progress = null;
@@ -201,17 +276,17 @@ class WallClock {
   }
 }
 
-function createContext(task: RunTask, signal: AbortSignal, wall: WallClock, outbox: Outbox): RunContext {
+function createContext(run: RunRequest, port: MessagePort, signal: AbortSignal, wall: WallClock, outbox: Outbox): RunContext {
   let lastProgress = -1;
   const emitFinite = (metric: string, x: Float64Array, y: Float64Array) => {
     if (x.length > 0) wall.mark(x);
     outbox.chunk({ metric, x, y });
   };
   return {
-    seed: task.seed,
-    rng: createRng(task.seed),
+    seed: run.seed,
+    rng: createRng(run.seed),
     reportDevice(used) {
-      task.port.postMessage({ type: 'device', used } satisfies WorkerMessage);
+      port.postMessage({ type: 'device', runId: run.runId, used } satisfies WorkerMessage);
     },
     signal,
     emit({ metric, x, y }) {
@@ -226,7 +301,7 @@ function createContext(task: RunTask, signal: AbortSignal, wall: WallClock, outb
       emitFinite(metric, x, y);
     },
     keepLog(text) {
-      task.port.postMessage({ type: 'log', text } satisfies WorkerMessage);
+      port.postMessage({ type: 'log', runId: run.runId, text } satisfies WorkerMessage);
     },
     progress(fraction) {
       // Only whole-percent changes cross the thread boundary.

@@ -85,9 +85,12 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
   const experiment = await api.experiments.create({ spec });
   const { runIds } = await api.runs.start({ experimentId: experiment.id });
   const progress = showProgress ? new ProgressLine(runIds.length) : null;
-  const stopListening = api.on('run.statuses', ({ changes }) => {
-    for (const change of changes) if (change.experimentId === experiment.id) progress?.update(change);
-  });
+  // No listener without a progress line: with none the service skips checking every event (--json).
+  const stopListening = progress
+    ? api.on('run.statuses', ({ changes }) => {
+        for (const change of changes) if (change.experimentId === experiment.id) progress.update(change);
+      })
+    : () => {};
   const cancel = () => void api.runs.cancel({ experimentId: experiment.id });
   interrupt?.addEventListener('abort', cancel);
   // A signal that came while the runs were being started.

@@ -1,10 +1,12 @@
-// Batches metric chunks from the workers into few SQLite transactions: the main process is the
-// single writer, and one transaction per chunk would cap ingest far below the pool's output.
-import type { ProjectStore } from './store/project-store';
+// Gathers the writes of runs in progress (start, device, metric chunks, outcome) and commits them
+// in few SQLite transactions: the main process is the single writer, and a sweep of short runs
+// committed four times per run, which capped it far below the pool's output. What is announced to
+// the windows may be up to delayMs ahead of the file; the service flushes before it reads.
+import type { ProjectStore, RunOutcome, RunWrite } from './store/project-store';
 import type { ChunkOut } from './scheduler';
 
-export class ChunkWriter {
-  private pending: ChunkOut[] = [];
+export class RunWriter {
+  private pending: RunWrite[] = [];
   private pendingPoints = 0;
   private timer: NodeJS.Timeout | null = null;
 
@@ -12,15 +14,27 @@ export class ChunkWriter {
     private readonly store: () => ProjectStore,
     private readonly delayMs = 30,
     private readonly maxPoints = 250_000,
+    private readonly maxWrites = 20_000,
   ) {}
 
-  push(chunk: ChunkOut): void {
-    this.pending.push(chunk);
-    this.pendingPoints += chunk.x.length;
-    if (this.pendingPoints >= this.maxPoints) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.delayMs);
+  started(runId: number, atMs: number): void {
+    this.add({ kind: 'started', runId, atMs });
   }
 
+  device(runId: number, device: string): void {
+    this.add({ kind: 'device', runId, device });
+  }
+
+  chunk(chunk: ChunkOut): void {
+    this.pendingPoints += chunk.x.length;
+    this.add({ kind: 'chunk', chunk });
+  }
+
+  finished(runId: number, outcome: RunOutcome): void {
+    this.add({ kind: 'finished', runId, outcome });
+  }
+
+  /** Commits what is pending, in one transaction. */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
@@ -28,6 +42,12 @@ export class ChunkWriter {
     const batch = this.pending;
     this.pending = [];
     this.pendingPoints = 0;
-    this.store().appendChunks(batch);
+    this.store().applyRunWrites(batch);
+  }
+
+  private add(write: RunWrite): void {
+    this.pending.push(write);
+    if (this.pendingPoints >= this.maxPoints || this.pending.length >= this.maxWrites) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.delayMs);
   }
 }

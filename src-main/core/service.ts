@@ -19,7 +19,7 @@ import {
 import { ProjectStore } from './store/project-store';
 import { Scheduler, type FinishedOutcome } from './scheduler';
 import { defaultPoolSize } from './run-pool';
-import { ChunkWriter } from './chunk-writer';
+import { RunWriter } from './chunk-writer';
 import { LiveFeed, StatusBatch } from './live-feed';
 import { RecentProjects } from './recent';
 import { familyCatalog } from './family-catalog';
@@ -80,7 +80,8 @@ export class SaddleService {
   private scheduler: Scheduler | null = null;
   /** Probed once per app session: opening an adapter takes a while. */
   private gpuProbe: Promise<GpuProbe> | null = null;
-  private readonly writer = new ChunkWriter(() => this.requireStore());
+  /** Writes of runs in progress, committed together; flushed before any handler reads. */
+  private readonly writer = new RunWriter(() => this.requireStore());
   private readonly live: LiveFeed;
   private readonly statuses = new StatusBatch((changes) => this.emit('run.statuses', { changes }));
   private readonly listeners = new Set<EventListener>();
@@ -143,6 +144,8 @@ export class SaddleService {
       throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(issues)}`, issues);
     }
     await this.familiesLoaded;
+    // Whatever a window has been told is in the file before a handler reads it.
+    if (this.store) this.writer.flush();
     return definition.output.parse(await handler(parsed.data));
   }
 
@@ -194,11 +197,13 @@ export class SaddleService {
       {
         onStarted: (runId, atMs) => this.onRunStarted(runId, atMs),
         onChunk: (chunk) => {
-          this.writer.push(chunk);
+          this.writer.chunk(chunk);
           if (this.options.liveEvents !== false) this.live.push(chunk.runId, chunk.metric, chunk.x, chunk.y);
         },
         onProgress: (runId, fraction, etaMs) => this.onRunProgress(runId, fraction, etaMs),
-        onDevice: (runId, used) => this.store?.setRunDevice(runId, describeDevice(used)),
+        onDevice: (runId, used) => {
+          if (this.store) this.writer.device(runId, describeDevice(used));
+        },
         onFinished: (runId, outcome) => this.onRunFinished(runId, outcome),
         onLog: (runId, text) => this.store?.familySources.setStderr(runId, text),
       },
@@ -287,10 +292,9 @@ export class SaddleService {
   }
 
   private onRunStarted(runId: number, atMs: number): void {
-    const store = this.store;
-    if (!store) return;
+    if (!this.store) return;
     // The device is recorded when the worker reports it (onDevice), not guessed here.
-    store.setRunStarted(runId, null, atMs);
+    this.writer.started(runId, atMs);
     this.emitStatus(runId, 'running', 0, null, null);
   }
 
@@ -307,7 +311,11 @@ export class SaddleService {
   private saveProgress(): void {
     if (this.progressTimer) clearTimeout(this.progressTimer);
     this.progressTimer = null;
-    if (this.unsavedProgress.size > 0) this.store?.setRunsProgress(this.unsavedProgress);
+    if (this.unsavedProgress.size > 0 && this.store) {
+      // After the pending starts: a start written later would reset the progress to 0.
+      this.writer.flush();
+      this.store.setRunsProgress(this.unsavedProgress);
+    }
     this.unsavedProgress.clear();
   }
 
@@ -316,11 +324,9 @@ export class SaddleService {
     this.lastProgressMs.delete(runId);
     this.unsavedProgress.delete(runId);
     try {
-      const store = this.store;
-      if (!store) return;
-      this.writer.flush();
+      if (!this.store) return;
       this.live.flush();
-      store.finishRun(runId, {
+      this.writer.finished(runId, {
         status: outcome.status,
         error: outcome.status === 'done' ? null : outcome.error,
         summary: outcome.summary,
@@ -354,6 +360,7 @@ export class SaddleService {
   /** Computes and stores an experiment's analyses, telling the windows when it starts, and the records or the error when it ends. */
   private async computeAnalyses(experimentId: number) {
     const store = this.requireStore();
+    this.writer.flush();
     const experiment = store.getExperiment(experimentId);
     this.emit('analyses.changed', { experimentId, state: 'computing' });
     try {

@@ -3,14 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { Scheduler, type ChunkOut, type FinishedOutcome } from '../../src-main/core/scheduler';
 
 const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
+const unloadableWorkerFile = fileURLToPath(new URL('../fixtures/unloadable-worker.mjs', import.meta.url));
 
-function harness(poolSize: number) {
+function harness(poolSize: number, file = workerFile) {
   const finished = new Map<number, FinishedOutcome>();
   const chunks: ChunkOut[] = [];
   const started: number[] = [];
   const devices = new Map<number, string>();
   const scheduler = new Scheduler(
-    { workerFile, poolSize, cancelGraceMs: 100 },
+    { workerFile: file, poolSize, cancelGraceMs: 100 },
     {
       onStarted: (runId) => started.push(runId),
       onChunk: (chunk) => chunks.push(chunk),
@@ -70,5 +71,36 @@ describe('scheduler on a real piscina pool', () => {
     h.scheduler.cancel([1]);
     await run;
     expect(h.finished.get(1)).toMatchObject({ status: 'cancelled', error: 'stopped on its own' });
+  });
+
+  it('a worker file that cannot load fails every run of the sweep, none left waiting', async () => {
+    const h = harness(2, unloadableWorkerFile);
+    open = h.scheduler;
+    const runIds = Array.from({ length: 150 }, (_, i) => i + 1);
+    await Promise.all(runIds.map((runId) => h.scheduler.submit({ runId, family: 'x', params: {}, seed: runId })));
+    expect([...h.finished.keys()].sort((a, b) => a - b)).toEqual(runIds);
+    for (const outcome of h.finished.values()) expect(outcome).toMatchObject({ status: 'failed', error: expect.stringContaining('this worker file cannot load') });
+    expect(h.started).toEqual([]);
+  });
+
+  it('a sweep larger than a batch: every run once, its chunks before its outcome', async () => {
+    const order: string[] = [];
+    const scheduler = new Scheduler(
+      { workerFile, poolSize: 2 },
+      {
+        onStarted: (runId) => order.push(`start ${runId}`),
+        onChunk: (chunk) => order.push(`chunk ${chunk.runId} ${chunk.y[0]}`),
+        onProgress: () => {},
+        onDevice: () => {},
+        onFinished: (runId, outcome) => order.push(`end ${runId} ${outcome.status === 'done' ? outcome.summary.finalLoss : outcome.status}`),
+      },
+    );
+    open = scheduler;
+    const runIds = Array.from({ length: 300 }, (_, i) => i + 1);
+    await Promise.all(runIds.map((runId) => scheduler.submit({ runId, family: 'x', params: {}, seed: 1000 + runId })));
+    for (const runId of runIds) {
+      const events = order.filter((line) => line.split(' ')[1] === String(runId));
+      expect(events).toEqual([`start ${runId}`, `chunk ${runId} ${1000 + runId}`, `end ${runId} ${1000 + runId}`]);
+    }
   });
 });

@@ -7,7 +7,7 @@
 // (SADDLE_REQUIRE_GPU=1 turns that into a failure).
 /// <reference types="@webgpu/types" />
 import { MessageChannel } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AUTO_GPU_MIN_WIDTH, CpuBackend, selectBackend, type ComputeBackend, type GpuProvider } from '../../workers/compute/index';
 import type { RunSummary } from '../../workers/family';
 import { family as dln } from '../../workers/families/dln-train';
@@ -16,7 +16,7 @@ import { runDlnTrain } from '../../workers/families/dln-train/run';
 import { family as relu } from '../../workers/families/relu-escape';
 import { reluEscapeParams } from '../../workers/families/relu-escape/params';
 import { runMnist } from '../../workers/families/relu-escape/run-mnist';
-import { runFamily, type WorkerMessage } from '../../workers/pool-worker';
+import runBatch, { type WorkerMessage } from '../../workers/pool-worker';
 import { gpuForTests } from './compute-fixtures';
 import { fakeRunContext, type RecordingContext } from './fake-run-context';
 
@@ -144,13 +144,15 @@ describe.skipIf(!probe.available)(`CPU (float64) and GPU (float32) runs agree${s
     const channel = new MessageChannel();
     const steps: number[] = [];
     channel.port1.on('message', (message: WorkerMessage) => {
-      if (message.type === 'device') channel.port1.postMessage({ type: 'cancel' });
+      if (message.type === 'device') channel.port1.postMessage({ type: 'cancel', runId: 1 });
       if (message.type === 'progress') steps.push(message.fraction);
+      if (message.type === 'end') outcomes.push(message.outcome?.status);
     });
+    const outcomes: (string | undefined)[] = [];
     const params = { ...DLN_CASES[0][1], device: 'gpu', horizon: 200 }; // 10⁴ steps
-    const outcome = await runFamily(dln, { family: 'dln-train', params, seed: 0, port: channel.port2 });
+    await runBatch({ runs: [{ runId: 1, family: 'dln-train', params, seed: 0 }], port: channel.port2, budgetMs: 0 });
+    await vi.waitFor(() => expect(outcomes).toEqual(['cancelled']));
     channel.port1.close();
-    expect(outcome.status).toBe('cancelled');
     expect(Math.max(0, ...steps)).toBeLessThan(0.5);
   });
 });

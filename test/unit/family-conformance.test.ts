@@ -47,7 +47,7 @@ async function runThroughWorker(family: FamilyDefinition, params: Record<string,
       if (message.type === 'end') resolve();
     });
   });
-  const outcome = await runFamily(family, { family: family.id, params, seed, port: channel.port2 });
+  const outcome = await runFamily(family, { runId: 1, family: family.id, params, seed }, channel.port2);
   await ended;
   channel.port1.close();
   return { outcome, metrics };

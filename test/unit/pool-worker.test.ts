@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineFamily } from '../../workers/family';
-import { runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
+import runBatch, { runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
 
 const family = defineFamily({
   id: 'test',
@@ -35,7 +35,7 @@ function collect() {
 describe('the pool worker', () => {
   it('streams chunks and progress, then ends the port', async () => {
     const { channel, messages } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: {}, seed: 0, port: channel.port2 });
+    const outcome = await runFamily(family, { runId: 1, family: 'test', params: {}, seed: 0 }, channel.port2);
     expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages[0].type).toBe('started');
@@ -62,7 +62,7 @@ describe('the pool worker', () => {
 
   it('a run that ends before the first batch is due posts only started and end', async () => {
     const { channel, messages } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: { steps: 1 }, seed: 0, port: channel.port2 });
+    const outcome = await runFamily(family, { runId: 1, family: 'test', params: { steps: 1 }, seed: 0 }, channel.port2);
     expect(outcome.status).toBe('done');
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages.map((m) => m.type)).toEqual(['started', 'end']);
@@ -74,7 +74,7 @@ describe('the pool worker', () => {
 
   it('a run longer than the batch age posts its chunks as it goes, not all at the end', async () => {
     const { channel, messages } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: { steps: 30 }, seed: 0, port: channel.port2 });
+    const outcome = await runFamily(family, { runId: 1, family: 'test', params: { steps: 30 }, seed: 0 }, channel.port2);
     expect(outcome.status).toBe('done');
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     // 30 steps of at least 5 ms: at least 150 ms, so at least three batches of at most 50 ms.
@@ -88,23 +88,64 @@ describe('the pool worker', () => {
 
   it('a NaN in a metric ends the run as diverged with where it happened', async () => {
     const { channel } = collect();
-    const outcome = await runFamily(family, { family: 'test', params: { blowUpAt: 1 }, seed: 0, port: channel.port2 });
+    const outcome = await runFamily(family, { runId: 1, family: 'test', params: { blowUpAt: 1 }, seed: 0 }, channel.port2);
     expect(outcome.status).toBe('diverged');
     expect(outcome.status !== 'done' && outcome.error).toMatch(/loss became NaN at x = 1/);
     channel.port1.close();
   });
 
-  it('a cancel message aborts the run cooperatively', async () => {
+  it('an aborted signal ends the run as cancelled', async () => {
     const { channel } = collect();
-    const running = runFamily(family, { family: 'test', params: { steps: 1000 }, seed: 0, port: channel.port2 });
-    channel.port1.postMessage({ type: 'cancel' });
+    const abort = new AbortController();
+    const running = runFamily(family, { runId: 1, family: 'test', params: { steps: 1000 }, seed: 0 }, channel.port2, abort.signal);
+    abort.abort();
     expect((await running).status).toBe('cancelled');
     channel.port1.close();
   });
 
   it('invalid params throw (the scheduler stores the run as failed)', async () => {
     const { channel } = collect();
-    await expect(runFamily(family, { family: 'test', params: { steps: 'many' }, seed: 0, port: channel.port2 })).rejects.toThrow();
+    await expect(runFamily(family, { runId: 1, family: 'test', params: { steps: 'many' }, seed: 0 }, channel.port2)).rejects.toThrow();
     channel.port1.close();
+  });
+
+  it('a batch runs its runs in order: a run that throws ends as an error and the next one still runs', async () => {
+    const { channel, messages } = collect();
+    const runs = [
+      { runId: 1, family: 'dln-train', params: { depth: 'deep' }, seed: 0 },
+      { runId: 2, family: 'no-such-family', params: {}, seed: 0 },
+      { runId: 3, family: 'mode-flow', params: { depth: 2, targets: [1], horizonMode: 'time', horizonTime: 0.01 }, seed: 0 },
+    ];
+    await runBatch({ runs, port: channel.port2, budgetMs: 60_000 });
+    await expect.poll(() => messages.at(-1)?.type).toBe('batchEnd');
+    const ends = messages.filter((m) => m.type === 'end');
+    expect(ends.map((m) => m.runId)).toEqual([1, 2, 3]);
+    expect(ends[0].error).toMatch(/depth/);
+    expect(ends[1].error).toMatch(/no-such-family/);
+    expect(ends[2].outcome?.status).toBe('done');
+    // A family that does not resolve never started.
+    expect(messages.filter((m) => m.type === 'started').map((m) => m.runId)).toEqual([1, 3]);
+    expect(messages.at(-1)).toMatchObject({ type: 'batchEnd', returned: [] });
+    channel.port1.close();
+  });
+
+  it('a batch past its time budget hands the runs it did not start back; a run cancelled before its turn never starts', async () => {
+    const { channel, messages } = collect();
+    const run = (runId: number) => ({ runId, family: 'mode-flow', params: { depth: 2, targets: [1], horizonMode: 'time', horizonTime: 0.01 }, seed: 0 });
+    channel.port1.postMessage({ type: 'cancel', runId: 2 });
+    // The cancel is delivered before the batch starts (the worker listens from its first line).
+    await runBatch({ runs: [run(1), run(2), run(3)], port: channel.port2, budgetMs: 60_000 });
+    await expect.poll(() => messages.at(-1)?.type).toBe('batchEnd');
+    expect(messages.filter((m) => m.type === 'started').map((m) => m.runId)).toEqual([1, 3]);
+    expect(messages.find((m) => m.type === 'end' && m.runId === 2)).toMatchObject({ outcome: { status: 'cancelled' } });
+    channel.port1.close();
+
+    const second = collect();
+    await runBatch({ runs: [run(4), run(5), run(6)], port: second.channel.port2, budgetMs: 0 });
+    await expect.poll(() => second.messages.at(-1)?.type).toBe('batchEnd');
+    // The first run always runs (a batch makes progress); with no budget left the rest go back.
+    expect(second.messages.filter((m) => m.type === 'started').map((m) => m.runId)).toEqual([4]);
+    expect(second.messages.at(-1)).toMatchObject({ type: 'batchEnd', returned: [5, 6] });
+    second.channel.port1.close();
   });
 });

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { ProjectStore } from '../store/project-store';
 import { Scheduler } from '../scheduler';
-import { ChunkWriter } from '../chunk-writer';
+import { RunWriter } from '../chunk-writer';
 import { ExpectedError } from '../errors';
 import { describeDevice } from '../device-label';
 import { jobFiles, readPlan, writeProgress, type TaskProgress } from './job-folder';
@@ -44,24 +44,23 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   };
   report(true);
 
-  const writer = new ChunkWriter(() => store);
+  const writer = new RunWriter(() => store);
   const scheduler = new Scheduler(
     { workerFile: input.workerFile, poolSize: input.poolSize },
     {
       onStarted: (runId, atMs) => {
-        store.setRunStarted(runId, null, atMs); // the device is recorded when the worker reports it
+        writer.started(runId, atMs); // the device is recorded when the worker reports it
         progress.runs[runId] = { status: 'running', progress: 0 };
         report(true);
       },
-      onChunk: (chunk) => writer.push(chunk),
+      onChunk: (chunk) => writer.chunk(chunk),
       onProgress: (runId, fraction) => {
         progress.runs[runId] = { status: 'running', progress: fraction };
         report();
       },
-      onDevice: (runId, used) => store.setRunDevice(runId, describeDevice(used)),
+      onDevice: (runId, used) => writer.device(runId, describeDevice(used)),
       onFinished: (runId, outcome) => {
-        writer.flush();
-        store.finishRun(runId, { status: outcome.status, error: outcome.status === 'done' ? null : outcome.error, summary: outcome.summary, theory: outcome.theory, finishedAtMs: Date.now() });
+        writer.finished(runId, { status: outcome.status, error: outcome.status === 'done' ? null : outcome.error, summary: outcome.summary, theory: outcome.theory, finishedAtMs: Date.now() });
         progress.runs[runId] = { status: outcome.status, progress: outcome.status === 'done' ? 1 : progress.runs[runId].progress };
         report(true);
       },
