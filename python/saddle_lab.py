@@ -93,19 +93,28 @@ def _shell_params(argv):
     with open(path, encoding="utf-8") as handle:
         properties = json.load(handle).get("params", {}).get("properties", {})
     values = {name: spec.get("default") for name, spec in properties.items()}
+    # A parameter answers to --name and, for one written from an argparse parser, to its own flag.
+    by_flag = {name: name for name in properties}
+    by_flag.update({spec["argparse"]["option"].lstrip("-"): name for name, spec in properties.items() if "argparse" in spec})
     index = 0
     while index < len(argv):
         flag = argv[index]
         if not flag.startswith("--"):
             raise SystemExit(f"saddle_lab.params(): unexpected argument {flag!r} (flags are --name value)")
         name, has_value, text = flag[2:].partition("=")
+        if name not in by_flag:
+            raise SystemExit(f"saddle_lab.params(): unknown parameter --{name} (the manifest declares {', '.join(sorted(properties)) or 'none'})")
+        name = by_flag[name]
+        action = properties[name].get("argparse", {}).get("action", "store")
+        if action != "store" and not has_value:
+            values[name] = action == "store_true"
+            index += 1
+            continue
         if not has_value:
             if index + 1 >= len(argv):
                 raise SystemExit(f"saddle_lab.params(): --{name} needs a value")
             index += 1
             text = argv[index]
-        if name not in properties:
-            raise SystemExit(f"saddle_lab.params(): unknown parameter --{name} (the manifest declares {', '.join(sorted(properties)) or 'none'})")
         values[name] = _flag_value(name, properties[name], text)
         index += 1
     return values
@@ -497,7 +506,8 @@ def init(project=None, name=None, config=None, tags=None, notes=None, group=None
         raise ValueError("saddle_lab.init: mode='disabled' is not supported; leave out the init call instead")
     if run is not None:
         run.finish()
-    config_values = dict(config) if config is not None else {}
+    # wandb takes an argparse Namespace as config too.
+    config_values = {} if config is None else dict(config) if isinstance(config, dict) else dict(vars(config))
     dict.clear(globals()["config"])
     dict.clear(summary)
     project_file = None if _protocol_mode else _project_file(project)
@@ -533,3 +543,69 @@ def _on_exception(kind, value, traceback):
 
 sys.excepthook = _on_exception
 atexit.register(_at_exit)
+
+
+# ── `saddle-lab family init`: a manifest's parameters from an argparse script ──────────────────
+
+_ARGPARSE_TYPES = {int: "integer", float: "number", str: "string", None: "string"}
+
+
+class _ParserSeen(Exception):
+    def __init__(self, parser):
+        super().__init__("parser seen")
+        self.parser = parser
+
+
+def describe_argparse(script):
+    """Runs `script` up to its parser's parse_args (nothing after it runs) and returns its options
+    as manifest parameters: {name: JSON Schema with default, description and argparse flag}."""
+    import argparse
+    import runpy
+
+    def stop(parser, *args, **kwargs):
+        raise _ParserSeen(parser)
+
+    argparse.ArgumentParser.parse_args = stop
+    argparse.ArgumentParser.parse_known_args = stop
+    sys.argv = [script]
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except _ParserSeen as seen:
+        return _parameters_of(seen.parser)
+    raise SystemExit(f"{script} ended without calling ArgumentParser.parse_args()")
+
+
+def _parameters_of(parser):
+    import argparse
+
+    properties = {}
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction) or not action.option_strings:
+            continue
+        option = next((o for o in action.option_strings if o.startswith("--")), action.option_strings[0])
+        spec = {"description": action.help or ""}
+        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+            spec.update(type="boolean", default=bool(action.default))
+            spec["argparse"] = {"option": option, "action": "store_true" if isinstance(action, argparse._StoreTrueAction) else "store_false"}
+        elif type(action) is argparse._StoreAction:
+            kind = _ARGPARSE_TYPES.get(action.type)
+            if kind is None:
+                raise SystemExit(f"{option}: type {getattr(action.type, '__name__', action.type)} is not a number or a string; give it one of those")
+            if action.choices is not None:
+                spec["enum"] = list(action.choices)
+            if action.nargs in ("+", "*") or isinstance(action.nargs, int):
+                spec.update(type="array", items={"type": kind})
+            else:
+                spec["type"] = kind
+            if action.default is None:
+                raise SystemExit(f"{option} has no default: give it one (every parameter of a family has a default)")
+            spec["default"] = action.default
+            spec["argparse"] = {"option": option, "action": "store"}
+        else:
+            raise SystemExit(f"{option}: argparse action {type(action).__name__} is not supported (store, store_true, store_false are)")
+        properties[action.dest] = spec
+    return properties
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "describe-argparse":
+    print(json.dumps(describe_argparse(sys.argv[2])))

@@ -2,7 +2,7 @@
 // all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input,
 // 130 / 143 a run ended by SIGINT / SIGTERM (its runs cancelled and stored so).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { releaseEarlyRunPool } from '../core/run-pool';
 import { SaddleService } from '../core/service';
@@ -13,6 +13,7 @@ import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from '
 import { typedApi } from './typed-api';
 import { claimsCommand, claimsUsage } from './claims-command';
 import { compareCommand, importCommand, runsCommand, runsUsage, summariesCsv } from './runs-commands';
+import { familyInitCommand, familyInitUsage } from './family-init';
 import { exampleFile, exampleSpec, type AnalysisResult, type Run } from '../contract';
 
 declare const __APP_VERSION__: string;
@@ -32,6 +33,7 @@ Commands:
       Export runs' series as CSV, their parameters and summaries as CSV (one row per run), or an
       experiment as a spec file.
 ${runsUsage}
+${familyInitUsage}
 ${claimsUsage}
   serve [--port N] [--project FILE] [--family-path DIR]…
       Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
@@ -72,6 +74,8 @@ async function main(argv: string[]): Promise<number> {
       return compareCommand(rest, { newService: () => newService() });
     case 'import':
       return importCommand(rest, { newService: () => newService() });
+    case 'family':
+      return familyInitCommand(rest, join(paths.root, 'python'));
     case 'claims': {
       const { values } = parse(rest, {
         paper: { type: 'string', multiple: true },

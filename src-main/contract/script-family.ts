@@ -28,6 +28,15 @@ const paramSchema = z
     items: z.record(z.string(), z.unknown()).optional(),
     minItems: z.number().int().min(0).optional(),
     maxItems: z.number().int().min(0).optional(),
+    /**
+     * Passed to the command as a command-line flag too (an argparse script runs unchanged): `store`
+     * appends `--option value` (an array: `--option v1 v2 …`), `store_true` appends `--option` when
+     * the value is true, `store_false` when it is false. Written by `saddle-lab family init`.
+     */
+    argparse: z
+      .object({ option: z.string().regex(/^--?[A-Za-z0-9][\w.-]*$/, 'must be a flag such as --lr'), action: z.enum(['store', 'store_true', 'store_false']).default('store') })
+      .strict()
+      .optional(),
   })
   .loose()
   .refine((p) => p.type !== undefined || p.enum !== undefined, 'needs a "type" or an "enum"');
@@ -35,7 +44,10 @@ const paramSchema = z
 const paramsSchema = z
   .object({
     type: z.literal('object'),
-    properties: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'parameter names must be identifiers (letters, digits, _)'), paramSchema),
+    properties: z.record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'parameter names must be identifiers (letters, digits, _), or dotted identifiers for nested parameters (optim.lr)'),
+      paramSchema,
+    ),
     additionalProperties: z.literal(false).default(false),
   })
   .loose();

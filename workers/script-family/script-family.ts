@@ -70,7 +70,7 @@ async function runScript(
     const chunks = new ChunkBuffer(ctx);
     const summary: RunSummary = {};
     const end = await runProcess({
-      argv: manifest.command,
+      argv: [...manifest.command, ...flagArguments(manifest, params)],
       cwd: workDir,
       env: scriptEnv(manifest, params, ctx.seed, input, paramsFile, workDir, options.sdkDir),
       stdin: input,
@@ -138,9 +138,27 @@ function scriptEnv(
   };
   if (sdkDir) env.PYTHONPATH = [sdkDir, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   for (const [name, value] of Object.entries(params)) {
-    env[`SADDLE_PARAM_${name.toUpperCase()}`] = typeof value === 'string' ? value : JSON.stringify(value);
+    // A nested parameter's dots become "__" (optim.lr → SADDLE_PARAM_OPTIM__LR): shells refuse dots in names.
+    env[`SADDLE_PARAM_${name.toUpperCase().replaceAll('.', '__')}`] = typeof value === 'string' ? value : JSON.stringify(value);
   }
   return env;
+}
+
+/** Parameters the manifest marks `argparse` as command-line flags, in the manifest's order. */
+export function flagArguments(manifest: ScriptFamilyManifest, params: Record<string, unknown>): string[] {
+  const argv: string[] = [];
+  for (const [name, property] of Object.entries(manifest.params.properties)) {
+    const flag = property.argparse;
+    if (!flag || !(name in params)) continue;
+    const value = params[name];
+    if (flag.action === 'store_true') {
+      if (value === true) argv.push(flag.option);
+    } else if (flag.action === 'store_false') {
+      if (value === false) argv.push(flag.option);
+    } else if (Array.isArray(value)) argv.push(flag.option, ...value.map(String));
+    else argv.push(flag.option, String(value));
+  }
+  return argv;
 }
 
 /** Gathers points per metric into typed arrays and emits them in chunks, so a chatty script costs few messages. */
