@@ -76,6 +76,7 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     expect(experiments).toMatchObject([{ family: 'logged', name: 'Logged runs' }]);
 
     // Reopening reads nothing twice.
+    await service.dispatch('projects', 'close', {});
     await service.dispatch('projects', 'open', { path: project });
     expect(((await seriesOf(service, first.id)).get('loss')?.x.length)).toBe(40);
   });
