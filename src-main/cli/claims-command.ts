@@ -9,7 +9,7 @@ import { loadClaimCatalog } from '../core/claims';
 import { loadExamples } from '../core/examples';
 import { claimFinding, claimLine, claimNumbers, claimsReport, countVerdicts, describeCounts } from '../core/claims-report';
 import { claimsReportFormat, type ClaimsOverview, type ClaimStatus } from '../contract';
-import { ProjectFile, runExperiment } from './run-experiment';
+import { Interruption, ProjectFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
 
 export const claimsUsage = `  claims [--paper 000]… [--claim 000-5]… [--quick] [--json] [--project FILE] [--report FILE.md|.tex|.csv] [--pool N]
@@ -70,12 +70,14 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
   const service = cli.newService({ poolSize: options.poolSize, familyPaths: options.familyPaths });
   const api = typedApi(service);
   const project = ProjectFile.at(options.project);
+  const interruption = new Interruption();
   try {
     if (exampleNames.length > 0) service.warmUp();
     await project.load(api);
     const shipped = loadExamples(cli.examplesDir);
     const outcomes: ExampleOutcome[] = [];
     for (const name of exampleNames) {
+      if (interruption.exitCode !== null) break;
       const example = shipped.find((e) => e.file === `${name}.json`);
       // An example without a quick variant is small already (the examples' test holds one over a minute to having one).
       const quick = options.quick && example?.quick ? example.quick : null;
@@ -90,7 +92,7 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
       if (spec) {
         try {
           // The bar where a terminal shows it; the line below says how long the example took.
-          const { runs, seconds } = await runExperiment(service, spec, !options.json && process.stderr.isTTY);
+          const { runs, seconds } = await runExperiment(service, spec, !options.json && process.stderr.isTTY, interruption.signal);
           outcome.runs = runs.length;
           outcome.seconds = seconds;
           for (const r of runs) outcome.statuses[r.status] = (outcome.statuses[r.status] ?? 0) + 1;
@@ -105,6 +107,8 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
       if (outcome.error && !options.json) console.log(`  not run: ${outcome.error}`);
     }
 
+    // Interrupted: the runs are stored as cancelled; no verdicts from half the examples.
+    if (interruption.exitCode !== null) return interruption.exitCode;
     const overview = await api.claims.list();
     const statuses = overview.claims.filter((s) => selected.includes(s.claim.id));
     const seconds = (Date.now() - startedMs) / 1000;
@@ -121,6 +125,7 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
   } finally {
     await service.close();
     project.removeIfTemporary();
+    interruption.dispose();
   }
 }
 

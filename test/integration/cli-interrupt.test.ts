@@ -85,6 +85,8 @@ describe.each([
     expect(existsSync(started.cwd)).toBe(false);
     // Closed cleanly: SQLite folds its write-ahead log in and removes it when the last connection closes.
     expect(existsSync(`${project}-wal`)).toBe(false);
+    // …and the project's writer lock is given back.
+    expect(existsSync(`${project}.lock`)).toBe(false);
     // Read as stored, not through ProjectStore.open, which would mark runs left running itself.
     const db = new Database(project, { readonly: true });
     try {
@@ -93,6 +95,32 @@ describe.each([
         { seed: 1, status: 'cancelled' },
       ]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      db.close();
+    }
+  });
+});
+
+describe('saddle-lab claims ended by SIGINT', () => {
+  it('stops after the example that was running, its runs cancelled, and exits 130 without verdicts', async () => {
+    const project = join(tempDir(), 'claims.saddle');
+    const cli = spawn(process.execPath, [cliBin, 'claims', '--claim', '000-5', '--quick', '--project', project], { cwd: repoRoot, env: { ...process.env, SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') } });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => cli.on('close', (code) => resolve(code)));
+    // The command names each example as it starts it.
+    await new Promise<void>((resolve) =>
+      cli.stdout.on('data', (d) => {
+        stdout += d;
+        if (stdout.includes('▶ mirror-descent-fig2 --quick')) resolve();
+      }),
+    );
+    cli.kill('SIGINT');
+    expect(await exited, stdout).toBe(130);
+    expect(stdout).not.toMatch(/claims, \d+ examples in/);
+    const db = new Database(project, { readonly: true });
+    try {
+      const statuses = db.prepare('SELECT DISTINCT status FROM runs').pluck().all() as string[];
+      expect(statuses.filter((status) => status !== 'done' && status !== 'cancelled')).toEqual([]);
     } finally {
       db.close();
     }
