@@ -18,6 +18,9 @@ import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
 
 const SIZES = [64, 256, 1024, 4096];
+/** Said wherever WebGPU runs on a software adapter: its figures measure the CPU, not a GPU. */
+const NO_GPU_NOTE = '; no GPU on this machine: the WebGPU figures below are software Vulkan on the CPU, not GPU figures';
+
 /** d = 4096 is 137 GFLOP per product: one product on the CPU (~6 s), none on a software GPU adapter. */
 const LARGEST = 4096;
 const OPENBLAS_SIZE = 256;
@@ -166,7 +169,7 @@ export async function benchCompute(): Promise<BenchFigure[]> {
     return figures;
   }
   const { backend: gpu, adapterName, software } = selection;
-  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ' (software)' : ''}`);
+  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ` (software)${NO_GPU_NOTE}` : ''}`);
   try {
     for (const d of SIZES) {
       if (d === LARGEST && software) {
@@ -282,7 +285,7 @@ export async function benchComputeFamilies(): Promise<BenchFigure[]> {
     return figures;
   }
   const { backend: gpu, adapterName, software } = selection;
-  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ' (software: short windows)' : ''}`);
+  console.log(`  note: WebGPU adapter: ${adapterName}${software ? ` (software: short windows)${NO_GPU_NOTE}` : ''}`);
   try {
     for (const c of cases) {
       if (software && !c.softwareGpu) {

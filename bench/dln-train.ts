@@ -1,11 +1,18 @@
-// dln-train: full-batch GD steps per second on the target task for d ∈ {16, 64, 256} and
-// L ∈ {2, 4, 8}, with the family's tiled products (Backprop) against the same step built on the
-// naive i-j-k loops, measured in this run. A step is 3(L − 1) products of d × d matrices.
+// dln-train: full-batch GD steps on the target task as the family takes them (CPU backend), CPU time per
+// step against numpy's same step (bench/python/numpy_peers.py, one OpenBLAS thread) at depth 3 and
+// d = 8 … 1024; and steps per second for d ∈ {16, 64, 256} and L ∈ {2, 4, 8} with the family's products
+// (Backprop) against the same step built on the naive i-j-k loops, measured in this run. A step is
+// 3(L − 1) products of d × d matrices.
+import { CpuBackend } from '../workers/compute/cpu';
+import { deviceOptimizer } from '../workers/compute/optimizers';
+import { DeviceNetwork } from '../workers/families/dln-train/descent';
+import { targetObjective } from '../workers/families/dln-train/task';
 import { Backprop } from '../workers/families/dln-train/network';
 import { axpy, type Matrix, randomGaussian, zeros } from '../workers/numeric/matrix';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
 import { matmulNaive, secondsPerCall } from './linalg';
+import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
 
 function naiveTN(a: Matrix, b: Matrix, out: Matrix): void {
   for (let i = 0; i < a.cols; i++)
@@ -41,8 +48,38 @@ function naiveStep(layers: Matrix[], target: Matrix, eta: number, prefix: Matrix
   for (let l = 0; l < depth; l++) axpy(-eta, grads[l], layers[l]);
 }
 
-export function benchDlnTrain(): BenchFigure[] {
-  const figures: BenchFigure[] = [];
+/** GD steps as the family takes them on the CPU backend (descent.ts: DeviceNetwork, the target objective, the plain rule). */
+function familySteps(d: number, depth: number, eta: number): (steps: number) => void {
+  const rng = createRng(3);
+  const be = new CpuBackend();
+  const target = randomGaussian(d, d, rng);
+  const net = new DeviceNetwork(be, Array.from({ length: depth }, () => randomGaussian(d, d, rng, 1 / Math.sqrt(d))));
+  const objective = targetObjective(be, target);
+  const g = be.tensor(d, d), loss = be.tensor(1, 1);
+  const plain = deviceOptimizer(be, net.layers, { kind: 'plain', learningRate: eta });
+  return (steps) => {
+    for (let t = 0; t < steps; t++) {
+      objective.lossAndGradient(net.product(), g, loss);
+      net.descend(g, plain);
+    }
+  };
+}
+
+/** CPU time per GD step against numpy's, depth 3, d = 8 … 1024 (about 0.3 s of work per side and width). */
+function numpyComparison(root: string): BenchFigure[] {
+  const depth = 3, eta = 1e-6;
+  return [8, 16, 32, 64, 128, 256, 512, 1024].map((d) => {
+    const steps = Math.max(5, Math.round(3e8 / (6 * (depth - 1) * d ** 3 + 2e5)));
+    const ours = cpuSecondsPerStep(familySteps(d, depth, eta), steps);
+    const peer = runNumpyPeer(root, 'dln-train', steps, [d, depth]);
+    const name = `GD step, d = ${d}, L = ${depth}, CPU per step`;
+    if (!peer) return { name, value: ours * 1e6, unit: 'µs', baseline: PEER_MISSING };
+    return { name, value: ours * 1e6, unit: 'µs', baseline: `numpy ${(peer.secondsPerStep * 1e6).toPrecision(3)} µs`, ratio: ours / peer.secondsPerStep };
+  });
+}
+
+export function benchDlnTrain(root: string): BenchFigure[] {
+  const figures: BenchFigure[] = numpyComparison(root);
   const rng = createRng(3);
   for (const d of [16, 64, 256]) {
     for (const depth of [2, 4, 8]) {

@@ -4,7 +4,9 @@
 // on the full-matrix and Tanh models (d = 4, P = 2, L = 3) against the bare reduced recursion; and
 // of a whole full-matrix run (power-iteration sharpness at every sample) against its bare steps;
 // and the device loop (DeviceMatrixNet on the float64 CPU backend) with heavy ball and Adam, and
-// with hidden width h = 8, against the same loop with plain GD on square layers.
+// with hidden width h = 8, against the same loop with plain GD on square layers. The reduced recursion
+// and bare full-matrix GD also run against numpy's same loops (bench/python/numpy_peers.py), CPU time
+// per step on both sides.
 import { CpuBackend } from '../workers/compute/index';
 import { deviceOptimizer, type UpdateRule } from '../workers/compute/optimizers';
 import { family } from '../workers/families/multipath';
@@ -14,6 +16,7 @@ import { gdStep, residuals, type ReducedModel } from '../workers/families/multip
 import { initialTheta, targetMatrix } from '../workers/families/multipath/run-matrix';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
+import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
 
 const MODEL: ReducedModel = { targets: [1, 0.5, 0.25, 0.1], depths: [3, 3] };
 const ETA = 0.75;
@@ -90,7 +93,19 @@ async function runRate(input: Record<string, unknown>): Promise<number> {
   return (summary.steps as number) / ((performance.now() - t0) / 1000);
 }
 
-export async function benchMultipath(): Promise<BenchFigure[]> {
+/** CPU time per step of the reduced recursion and of bare full-matrix GD against numpy's loops. */
+function numpyComparison(root: string): BenchFigure[] {
+  return [
+    { name: 'reduced recursion, CPU per step', section: 'multipath-reduced', steps: 200_000, ours: cpuSecondsPerStep(bareSteps, 2_000_000) },
+    { name: 'full-matrix GD (d = 4, P = 2, L = 3), CPU per step', section: 'multipath-full', steps: 50_000, ours: cpuSecondsPerStep((n) => matrixSteps('linear', n), 50_000) },
+  ].map(({ name, section, steps, ours }) => {
+    const peer = runNumpyPeer(root, section, steps);
+    if (!peer) return { name, value: ours * 1e6, unit: 'µs', baseline: PEER_MISSING };
+    return { name, value: ours * 1e6, unit: 'µs', baseline: `numpy ${(peer.secondsPerStep * 1e6).toPrecision(3)} µs`, ratio: ours / peer.secondsPerStep };
+  });
+}
+
+export async function benchMultipath(root: string): Promise<BenchFigure[]> {
   const naive = rate(naiveSteps, 200_000);
   const bare = rate(bareSteps, 2_000_000);
   // η above 2/λ_balanced on mode 0 keeps the run going for all its steps.
@@ -105,6 +120,7 @@ export async function benchMultipath(): Promise<BenchFigure[]> {
   const deviceAdam = rate((n) => deviceSteps({ kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, undefined, n), 50_000);
   const deviceWide = rate((n) => deviceSteps(plain, 8, n), 50_000);
   return [
+    ...numpyComparison(root),
     { name: 'naive loop, every layer weight (4 modes, P = 2, L = 3)', value: naive, unit: 'steps/s' },
     { name: 'reduced recursion, bare', value: bare, unit: 'steps/s', baseline: 'naive loop', ratio: bare / naive },
     { name: 'reduced run: exact sharpness, phases, recording', value: reduced, unit: 'steps/s', baseline: 'reduced bare', ratio: reduced / bare },

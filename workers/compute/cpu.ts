@@ -22,7 +22,9 @@ function own(t: Tensor): CpuTensor {
 /** out = op(A) op(B). */
 function product(kind: ProductKind, a: CpuTensor, b: CpuTensor, out: CpuTensor): void {
   productDims(kind, a, b, out);
-  ({ NN: matmul, TN: matmulTN, NT: matmulNT })[kind](a, b, out);
+  if (kind === 'NN') matmul(a, b, out);
+  else if (kind === 'TN') matmulTN(a, b, out);
+  else matmulNT(a, b, out);
 }
 
 /** Applies f entrywise: out[i] = f(i). */
@@ -113,8 +115,9 @@ export class CpuBackend implements ComputeBackend {
   axpy(alpha: number, x: Tensor, y: Tensor): void {
     checkSameShape('axpy', x, y);
     checkNoAlias('axpy', y, x);
+    // A plain loop: the update of every GD step (the closure of map cost ~1 µs per call at d = 8).
     const X = own(x).data, Y = own(y).data;
-    map(own(y), (i) => Y[i] + alpha * X[i]);
+    for (let i = 0; i < Y.length; i++) Y[i] += alpha * X[i];
   }
 
   scale(alpha: number, x: Tensor): void {

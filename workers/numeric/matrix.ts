@@ -5,10 +5,12 @@
 // tiled over k and j so the panel of B being swept stays in cache; a 2 × 4 register block (two
 // rows of C, four rows of B per pass) gives each load of B eight multiply-adds and each load and
 // store of C four. Products of at least 32³ multiply-adds go to the WebAssembly SIMD kernel of
-// wasm-gemm.ts instead (about 5× faster once packing is amortised). bench/linalg.ts measures both
-// against the naive i-j-k loop.
+// wasm-gemm.ts instead (about 5× faster once packing is amortised); smaller ones whose result is made of
+// whole 4 × 4 blocks go to the unpacked SIMD kernel of wasm-small-gemm.ts (3× the tiled loop at d = 16).
+// The tiled loop is left for the rest. bench/linalg.ts measures them against the naive i-j-k loop.
 import type { Rng } from './rng';
 import { gemm, type Operand } from './wasm-gemm';
+import { smallGemm, smallGemmFits } from './wasm-small-gemm';
 
 export interface Matrix {
   rows: number;
@@ -150,9 +152,18 @@ function tiledProduct(aData: Float64Array, aRowStride: number, aColStride: numbe
 /** Below this many multiply-adds (or under 4 rows or columns of C) packing costs more than SIMD saves. */
 const simdMinWork = 32 ** 3;
 
-/** C = op(A) op(B) on the SIMD kernel when it pays; op(A) m × k and op(B) k × n read through strides. */
-function simdProduct(m: number, n: number, k: number, a: Operand, b: Operand, c: Matrix): boolean {
-  if (m * n * k < simdMinWork || Math.min(m, n) < 4) return false;
+/**
+ * C = op(A) op(B) on a SIMD kernel when one applies: the packed one from 32³ multiply-adds, the unpacked
+ * one below that for whole 4 × 4 blocks of C; op(A) m × k and op(B) k × n read through strides (`kind`
+ * names the same layout for the unpacked kernel, which takes A and B as stored).
+ */
+function simdProduct(kind: 'NN' | 'TN' | 'NT', m: number, n: number, k: number, a: Operand, b: Operand, c: Matrix): boolean {
+  if (m * n * k < simdMinWork) {
+    if (k === 0 || !smallGemmFits(m, n)) return false;
+    smallGemm(kind, m, n, k, a.data, b.data, c.data);
+    return true;
+  }
+  if (Math.min(m, n) < 4) return false;
   gemm(m, n, k, a, b, c.data);
   return true;
 }
@@ -161,7 +172,7 @@ export function matmul(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   if (a.cols !== b.rows) throw new Error(`matmul: ${a.rows}×${a.cols} times ${b.rows}×${b.cols}`);
   const c = outFor(a.rows, b.cols, out, 'matmul');
   const rowMajor = (x: Matrix): Operand => ({ data: x.data, rowStride: x.cols, colStride: 1 });
-  if (!simdProduct(a.rows, b.cols, a.cols, rowMajor(a), rowMajor(b), c)) tiledProduct(a.data, a.cols, 1, b, c, a.cols);
+  if (!simdProduct('NN', a.rows, b.cols, a.cols, rowMajor(a), rowMajor(b), c)) tiledProduct(a.data, a.cols, 1, b, c, a.cols);
   return c;
 }
 
@@ -170,7 +181,7 @@ export function matmulTN(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   if (a.rows !== b.rows) throw new Error(`matmulTN: (${a.rows}×${a.cols})ᵀ times ${b.rows}×${b.cols}`);
   const c = outFor(a.cols, b.cols, out, 'matmulTN');
   const aT: Operand = { data: a.data, rowStride: 1, colStride: a.cols };
-  if (!simdProduct(a.cols, b.cols, a.rows, aT, { data: b.data, rowStride: b.cols, colStride: 1 }, c)) tiledProduct(a.data, 1, a.cols, b, c, a.rows);
+  if (!simdProduct('TN', a.cols, b.cols, a.rows, aT, { data: b.data, rowStride: b.cols, colStride: 1 }, c)) tiledProduct(a.data, 1, a.cols, b, c, a.rows);
   return c;
 }
 
@@ -183,7 +194,7 @@ export function matmulNT(a: Matrix, b: Matrix, out?: Matrix): Matrix {
   const k = a.cols, n = b.rows;
   const c = outFor(a.rows, n, out, 'matmulNT');
   const bT: Operand = { data: b.data, rowStride: 1, colStride: k };
-  if (simdProduct(a.rows, n, k, { data: a.data, rowStride: k, colStride: 1 }, bT, c)) return c;
+  if (simdProduct('NT', a.rows, n, k, { data: a.data, rowStride: k, colStride: 1 }, bT, c)) return c;
   if (transposeScratch.length < k * n) transposeScratch = new Float64Array(k * n);
   const bt = transposeScratch;
   for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) bt[p * n + j] = b.data[j * k + p];
