@@ -30,9 +30,16 @@ export interface ProtocolHandlers {
   status(final: FinalStatus): void;
 }
 
-/** Splits a byte stream into lines and dispatches each; `finish` handles a last line without a newline. */
+/** The longest line read (UTF-16 code units): far past any sane batch of points, short of exhausting memory. */
+export const maxLineLength = 16 * 1024 * 1024;
+
+/**
+ * Splits a byte stream into lines and dispatches each; `finish` handles a last line without a
+ * newline. Linear in the bytes read: a long line is kept as its pieces and joined once.
+ */
 export class LineReader {
-  private rest = '';
+  private pieces: string[] = [];
+  private piecesLength = 0;
   private lineNumber = 0;
   private final = false;
 
@@ -47,14 +54,32 @@ export class LineReader {
   }
 
   push(text: string): void {
-    const lines = (this.rest + text).split('\n');
-    this.rest = lines.pop() ?? '';
-    for (const line of lines) this.line(line);
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.keep(text.slice(start, newline));
+      this.line(this.takeLine());
+      start = newline + 1;
+    }
+    if (start < text.length) this.keep(text.slice(start));
   }
 
   finish(): void {
-    if (this.rest.length > 0) this.line(this.rest);
-    this.rest = '';
+    if (this.piecesLength > 0) this.line(this.takeLine());
+  }
+
+  private keep(piece: string): void {
+    if (this.piecesLength + piece.length > maxLineLength) {
+      throw new ProtocolError(this.lineNumber + 1, this.pieces[0] ?? piece, `longer than ${maxLineLength} characters (send points in batches of a few thousand)`);
+    }
+    this.pieces.push(piece);
+    this.piecesLength += piece.length;
+  }
+
+  private takeLine(): string {
+    const line = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+    this.pieces = [];
+    this.piecesLength = 0;
+    return line;
   }
 
   private line(raw: string): void {

@@ -27,6 +27,11 @@ export type ProcessEnd =
 /** The stderr kept with a run: its last part, where the traceback is. */
 export const stderrKeptBytes = 64 * 1024;
 const killGraceMs = 1500;
+/**
+ * How long the pipes may stay open after the script exited (or was killed): only a process that
+ * left the script's group (setsid, a daemon) can hold them then, and it is not waited for.
+ */
+const pipeGraceMs = 1500;
 
 export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
   const [program, ...args] = spec.argv;
@@ -40,6 +45,8 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
   const reader = new LineReader({ ...spec.handlers, status: (status) => (final = status) }, spec.declared);
 
   return new Promise<ProcessEnd>((resolve) => {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+    let settled = false;
     const killGroup = (signal: NodeJS.Signals): void => {
       if (child.pid === undefined) return;
       try {
@@ -48,11 +55,35 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
         // The group is gone already.
       }
     };
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      spec.signal.removeEventListener('abort', onAbort);
+      if (timer) clearTimeout(timer);
+      if (!ended) {
+        try {
+          reader.finish();
+        } catch (error) {
+          ended = { kind: 'error', error: error as Error, stderr: '' };
+        }
+      }
+      const code = exit?.code ?? null;
+      const settledEnd: ProcessEnd = ended ?? (final && (code === 0 || final.status !== 'done') ? { kind: 'status', final, stderr: '' } : { kind: 'exit', code, signal: exit?.signal ?? null, stderr: '' });
+      resolve({ ...settledEnd, stderr });
+    };
+    /** Stops reading pipes that a process outside the group still holds, and ends the run without them. */
+    const abandonPipes = (): void => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle();
+    };
     const stop = (end: ProcessEnd): void => {
       if (ended) return;
       ended = end;
       killGroup('SIGTERM');
       setTimeout(() => killGroup('SIGKILL'), killGraceMs).unref();
+      // At the deadline the run ends even if the pipes never close.
+      if (exit) setTimeout(abandonPipes, pipeGraceMs).unref();
     };
     const onAbort = (): void => stop({ kind: 'cancelled', stderr: '' });
     spec.signal.addEventListener('abort', onAbort, { once: true });
@@ -76,21 +107,17 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
     // A script that never reads its stdin closes it early: not an error.
     child.stdin.on('error', () => {});
     child.stdin.end(spec.stdin);
-    child.on('error', (error) => stop({ kind: 'error', error: new Error(`cannot start ${JSON.stringify(program)}: ${error.message}`), stderr: '' }));
-    // Whatever the script left running in its group goes with it.
-    child.on('exit', () => killGroup('SIGKILL'));
-    child.on('close', (code, signal) => {
-      spec.signal.removeEventListener('abort', onAbort);
-      if (timer) clearTimeout(timer);
-      if (!ended) {
-        try {
-          reader.finish();
-        } catch (error) {
-          ended = { kind: 'error', error: error as Error, stderr: '' };
-        }
-      }
-      const settled: ProcessEnd = ended ?? (final && (code === 0 || final.status !== 'done') ? { kind: 'status', final, stderr: '' } : { kind: 'exit', code, signal, stderr: '' });
-      resolve({ ...settled, stderr });
+    child.on('error', (error) => {
+      stop({ kind: 'error', error: new Error(`cannot start ${JSON.stringify(program)}: ${error.message}`), stderr: '' });
+      // A program that never started has no exit to wait for.
+      if (child.pid === undefined) abandonPipes();
     });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      // Whatever the script left running in its group goes with it.
+      killGroup('SIGKILL');
+      setTimeout(abandonPipes, pipeGraceMs).unref();
+    });
+    child.on('close', settle);
   });
 }
