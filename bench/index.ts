@@ -7,6 +7,7 @@ import { benchFig2 } from './fig2';
 import { benchHostLatency } from './host-latency';
 import { printFigures, type BenchFigure } from './figures';
 import { benchLinalg } from './linalg';
+import { benchLogging } from './logging';
 import { benchMultipath } from './multipath';
 import { benchPanels } from './panels';
 import { benchReluEscape } from './relu-escape';
@@ -36,6 +37,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],
   ['relu-escape', 'relu-escape, projected descent (circle) and MNIST training', () => benchReluEscape()],
   ['script-families', 'Script families: line-protocol ingest from python3 and per-run process cost', () => benchScriptFamilies(root)],
+  ['logging', 'W&B-style logging: saddle_lab.log() against writing the same JSON lines, and their ingest', () => benchLogging(root)],
   ['slurm', 'Slurm: an 8-run sweep submitted to the local cluster and collected, against running it here', () => benchSlurm(root)],
 ];
 

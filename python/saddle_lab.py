@@ -275,9 +275,8 @@ def diverged(message):
 # media (Image, Histogram, Table), artifacts, define_metric, sweeps, watch, alerts, resume.
 
 _RUN_LOG_FORMAT = 1
-# Every line is handed to the OS at once (a killed process loses nothing it logged); fsync every
-# this many lines or seconds, so a power cut loses at most that much.
-_FSYNC_LINES = 1000
+# Every line is handed to the OS at once (a killed process loses nothing it logged); fsync at most
+# once a second (and at finish), so a power cut loses at most the last second.
 _FSYNC_SECONDS = 1.0
 _IGNORED_INIT_ARGS = {"entity", "job_type", "save_code", "anonymous", "reinit", "settings", "mode", "dir", "allow_val_change"}
 
@@ -295,6 +294,8 @@ def _flatten(values, prefix=""):
 
 def _number(name, value):
     """A logged value as JSON: a finite float, or "NaN" / "Infinity" / "-Infinity" (JSON has no such numbers)."""
+    if type(value) is float and value - value == 0.0:
+        return value
     if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
         raise TypeError(f"saddle_lab.log: {name!r} is a {type(value).__name__}; only numbers are logged")
     number = float(value)
@@ -394,7 +395,6 @@ class Run:
         self._config = config
         self._summary = summary
         self._step = 0
-        self._lines_since_sync = 0
         self._synced_at = time.monotonic()
         self._started = time.time()
         self._finished = False
@@ -436,11 +436,10 @@ class Run:
             return
         self._file.write(json.dumps(line, separators=(",", ":"), allow_nan=False) + "\n")
         self._file.flush()
-        self._lines_since_sync += 1
-        if self._lines_since_sync >= _FSYNC_LINES or time.monotonic() - self._synced_at > _FSYNC_SECONDS:
+        now = time.monotonic()
+        if now - self._synced_at > _FSYNC_SECONDS:
             os.fsync(self._file.fileno())
-            self._lines_since_sync = 0
-            self._synced_at = time.monotonic()
+            self._synced_at = now
 
     def log(self, data, step=None, commit=None):
         """Values at a step: without step, at the run's own counter, which moves on after each call
@@ -454,7 +453,8 @@ class Run:
                 print(f"saddle_lab: step {step} is below the current step {self._step}; these values are dropped", file=sys.stderr)
                 return
             self._step = step
-        values = {name: _number(name, value) for name, value in _flatten(data).items()}
+        flat = _flatten(data) if any(type(value) is dict for value in data.values()) else data
+        values = {name: _number(name, value) for name, value in flat.items()}
         if _protocol_mode:
             global _pending
             x = float(self._step)
