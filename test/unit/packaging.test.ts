@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { experimentSpec, slurmOptions } from '../../src-main/contract';
-import { cliCommandOf } from '../../src-main/core/slurm/cluster-service';
+import { ClusterService, cliCommandOf } from '../../src-main/core/slurm/cluster-service';
 import { planFormat, writeJobFolder } from '../../src-main/core/slurm/job-folder';
 import { repoRoot, tempDir } from '../helpers/paths';
 
@@ -65,6 +65,18 @@ describe('Slurm from the packaged app', () => {
     // What bin/saddle-lab.mjs loads, and the Python helper script families import on the node.
     for (const loaded of ['dist/main/cli.js', 'dist/main/prestart.js', 'dist/main/pool-worker.js', 'python/saddle_lab.py']) expect(isUnpacked(loaded), loaded).toBe(true);
     expect(read('bin/saddle-lab.mjs')).toContain("'../dist/main/cli.js'");
+  });
+
+  it('from an AppImage (a mount only this machine sees) Slurm says why it is not available, and submit refuses', async () => {
+    const cli = cliCommandOf('/tmp/.mount_SaddlXYZ/resources/app.asar.unpacked', { electron: true, execPath: '/tmp/.mount_SaddlXYZ/saddle-lab', appImage: '/home/me/Saddle Lab.AppImage' });
+    expect(cli.unreachable).toMatch(/--appimage-extract/);
+    const unused = (): never => {
+      throw new Error('not reached: the AppImage check comes first');
+    };
+    const cluster = new ClusterService({ appVersion: 't', cli, store: unused, families: unused, analyze: unused, changed: unused });
+    expect(await cluster.status()).toEqual({ available: false, reason: cli.unreachable });
+    await expect(cluster.submit(1, slurmOptions.parse({}))).rejects.toThrow(/--appimage-extract/);
+    expect(cliCommandOf('/opt/Saddle Lab/resources/app.asar.unpacked', { electron: true, execPath: '/opt/Saddle Lab/saddle-lab' }).unreachable).toBeNull();
   });
 
   it('every package the node-side bundle imports is unpacked, with its runtime dependencies', () => {

@@ -38,11 +38,13 @@ export class ClusterService {
 
   constructor(private readonly deps: ClusterDeps) {}
 
-  status() {
+  async status(): Promise<{ available: boolean; reason: string | null }> {
+    if (this.deps.cli.unreachable) return { available: false, reason: this.deps.cli.unreachable };
     return sbatchAvailable();
   }
 
   async submit(experimentId: number, options: SlurmOptions, again = false): Promise<{ jobId: string; runIds: number[]; folder: string }> {
+    if (this.deps.cli.unreachable) throw new ExpectedError(this.deps.cli.unreachable);
     const store = this.deps.store();
     const experiment = store.getExperiment(experimentId);
     const families = this.deps.families();
@@ -186,7 +188,15 @@ export class ClusterService {
  * ships is built for Electron's ABI, which the cluster's `node` cannot load. Its `appRoot` is
  * app.asar.unpacked, where electron-builder.yml unpacks bin/, dist/main/ and their packages.
  */
-export function cliCommandOf(appRoot: string, runtime = { electron: process.versions.electron !== undefined, execPath: process.execPath }): CliCommand {
+export function cliCommandOf(
+  appRoot: string,
+  runtime: { electron: boolean; execPath: string; appImage?: string } = { electron: process.versions.electron !== undefined, execPath: process.execPath, appImage: process.env.APPIMAGE },
+): CliCommand {
   const bin = join(appRoot, 'bin', 'saddle-lab.mjs');
-  return runtime.electron ? { node: runtime.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, bin } : { node: runtime.execPath, bin };
+  if (!runtime.electron) return { node: runtime.execPath, bin, unreachable: null };
+  // An AppImage runs from a mount under /tmp that exists only on this machine, for this process.
+  const unreachable = runtime.appImage
+    ? `Slurm from an AppImage: its files live in a temporary mount the compute nodes cannot see. Extract it (${runtime.appImage} --appimage-extract) into a folder they mount and start Saddle Lab from there (docs/slurm.md).`
+    : null;
+  return { node: runtime.execPath, env: { ELECTRON_RUN_AS_NODE: '1' }, bin, unreachable };
 }

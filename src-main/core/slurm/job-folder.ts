@@ -38,6 +38,8 @@ export interface CliCommand {
   bin: string;
   /** Set for the CLI only (the packaged app's ELECTRON_RUN_AS_NODE). */
   env?: Record<string, string>;
+  /** Why compute nodes cannot start this install (an AppImage's private mount), or null. */
+  unreachable: string | null;
 }
 
 export const jobFiles = {
