@@ -40,7 +40,7 @@ export async function collectJob(store: ProjectStore, job: SlurmJobRecord, appVe
   for (const [task, runs] of byTask) {
     const slurmState = stateOf(task);
     if (isEnded(slurmState.state) || slurmState === forgotten) {
-      importTask(store, job, task, runs, slurmState, appVersion);
+      collectEndedTask(store, job, task, runs, slurmState, appVersion);
       result.finishedRunIds.push(...runs.map((r) => r.runId));
     } else {
       const progressed = new Set(applyProgress(store, job, task, runs));
@@ -61,11 +61,36 @@ export function summarizeStates(taskStates: readonly string[]): string {
   return distinct.join('+');
 }
 
+/**
+ * Brings home the runs of an array task that has ended. A shard that cannot be read (damaged,
+ * foreign, not matching the plan) fails only this task's runs, with a message naming it; the other
+ * tasks are collected as usual.
+ */
+export function collectEndedTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[], slurmState: TaskState, appVersion: string): void {
+  try {
+    importTask(store, job, task, runs, slurmState, appVersion);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const shardPath = jobFiles.shard(job.folder, task);
+    for (const record of runs) {
+      if (store.getRun(record.runId).status !== 'submitted') continue;
+      store.finishRun(record.runId, {
+        status: 'failed',
+        error: `the shard of array task ${task} of Slurm job ${job.jobId} (${shardPath}) could not be read: ${reason}; the other tasks' runs were collected`,
+        summary: null,
+        theory: null,
+        finishedAtMs: Date.now(),
+      });
+    }
+  }
+}
+
 function importTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[], slurmState: TaskState, appVersion: string): void {
   const shardPath = jobFiles.shard(job.folder, task);
-  // The task has ended, so nothing writes the shard any more; opening it recovers a killed
-  // task's last transaction and marks what it left unfinished.
-  const shard = existsSync(shardPath) ? ProjectStore.open(shardPath, appVersion) : null;
+  // The task has ended, so nothing writes the shard any more. Read-only: a read-only connection
+  // still sees a killed task's last committed transaction (its -wal), and needs no lock, which a
+  // task killed on its node leaves behind (a lock this machine cannot check).
+  const shard = existsSync(shardPath) ? ProjectStore.open(shardPath, appVersion, { readOnly: true }) : null;
   try {
     for (const record of runs) {
       const target = store.getRun(record.runId);
