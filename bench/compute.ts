@@ -16,6 +16,7 @@ import { DeviceMlp } from '../workers/families/relu-escape/device-mlp';
 import type { Matrix } from '../workers/numeric/matrix';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
+import { peerEnvironment } from './python-peer';
 
 const SIZES = [64, 256, 1024, 4096];
 /** Said wherever WebGPU runs on a software adapter: its figures measure the CPU, not a GPU. */
@@ -70,6 +71,7 @@ const DGEMM_C = `
 /* Declared here rather than through cblas.h, whose include path differs between Debian's BLAS flavours. */
 void cblas_dgemm(int order, int transA, int transB, int m, int n, int k, double alpha, const double *a, int lda,
                  const double *b, int ldb, double beta, double *c, int ldc);
+char *openblas_get_corename(void);
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + 1e-9 * t.tv_nsec; }
 int main(int argc, char **argv) {
   int d = atoi(argv[1]);
@@ -83,12 +85,16 @@ int main(int argc, char **argv) {
     double per = (now() - start) / calls;
     if (per < best) best = per;
   }
-  printf("%.9f %f\\n", best, c[0]);
+  printf("%.9f %f %s\\n", best, c[0], openblas_get_corename());
   return 0;
 }`;
 
-/** Seconds per d × d dgemm of OpenBLAS on core 0 with one thread, or why it could not be measured. */
-function openblasSeconds(d: number): number | string {
+/**
+ * Seconds per d × d dgemm of OpenBLAS on core 0 with one thread, and the kernel it chose; or why it
+ * could not be measured. Run in the peers' environment: OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE set in
+ * ours would force a kernel (an older core's) that a user's numpy would not pick.
+ */
+function openblasSeconds(d: number): { seconds: number; kernel: string } | string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-bench-blas-'));
   try {
     fs.writeFileSync(path.join(dir, 'dgemm.c'), DGEMM_C);
@@ -97,9 +103,8 @@ function openblasSeconds(d: number): number | string {
     } catch (error) {
       return `skipped: gcc or libopenblas-dev missing (${(error as Error).message.split('\n')[0]}); apt-get install -y gcc libopenblas-dev`;
     }
-    const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
-    const out = execFileSync('taskset', ['-c', '0', path.join(dir, 'dgemm'), String(d)], { env, encoding: 'utf8' });
-    return Number(out.split(' ')[0]);
+    const [seconds, , kernel] = execFileSync('taskset', ['-c', '0', path.join(dir, 'dgemm'), String(d)], { env: peerEnvironment(), encoding: 'utf8' }).trim().split(' ');
+    return { seconds: Number(seconds), kernel };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -143,13 +148,15 @@ export async function benchCompute(): Promise<BenchFigure[]> {
   const cpu = new CpuBackend();
   const cpuSeconds = new Map<number, number>();
   // OpenBLAS before and after the CPU timings, best of both: the two see the same load on this core.
-  const blasRuns: (number | string)[] = [openblasSeconds(OPENBLAS_SIZE)];
+  const blasRuns: ReturnType<typeof openblasSeconds>[] = [openblasSeconds(OPENBLAS_SIZE)];
   await onCore0(async () => {
     for (const d of SIZES) cpuSeconds.set(d, await secondsPerProduct(cpu, d, d >= LARGEST ? 0 : d >= 1024 ? 1500 : 300, d >= 1024 ? 1 : 3));
   });
   blasRuns.push(openblasSeconds(OPENBLAS_SIZE));
-  const blasTimes = blasRuns.filter((b): b is number => typeof b === 'number');
+  const blasTimes = blasRuns.flatMap((b) => (typeof b === 'string' ? [] : [b.seconds]));
   const blas = blasTimes.length ? Math.min(...blasTimes) : String(blasRuns[0]);
+  const blasKernel = blasRuns.flatMap((b) => (typeof b === 'string' ? [] : [b.kernel]))[0];
+  if (blasKernel) console.log(`  note: OpenBLAS kernel ${blasKernel} (its own choice: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset)`);
   for (const d of SIZES) {
     const seconds = cpuSeconds.get(d) ?? NaN;
     const figure: BenchFigure = { name: `CPU float64 matmul, one core, d = ${d}`, value: gflops(d, seconds), unit: 'GFLOP/s' };
@@ -159,7 +166,7 @@ export async function benchCompute(): Promise<BenchFigure[]> {
     }
     figures.push(figure);
   }
-  if (typeof blas === 'number') figures.push({ name: `OpenBLAS dgemm, one core, d = ${OPENBLAS_SIZE}`, value: gflops(OPENBLAS_SIZE, blas), unit: 'GFLOP/s' });
+  if (typeof blas === 'number') figures.push({ name: `OpenBLAS dgemm (${blasKernel}), one core, d = ${OPENBLAS_SIZE}`, value: gflops(OPENBLAS_SIZE, blas), unit: 'GFLOP/s' });
 
   let selection;
   try {

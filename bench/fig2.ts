@@ -1,15 +1,19 @@
 // Fig. 2 of the mirror-descent paper (125 runs): the solver alone in-process, then end to end
-// through the CLI (process start, pool, storage, analyses) with the default pool and with one and
-// two workers, against SciPy's solve_ivp (DOP853) doing only the solving of the same 125 problems.
+// through the CLI (process start, pool, storage, analyses; `node bin/saddle-lab.mjs`, not npx) with
+// the default pool and with one and two threads, against SciPy's solve_ivp (DOP853) solving the
+// same 125 problems to the escape event, on the Python that has numpy and SciPy (python-peer.ts).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFamily } from '../workers/families/index';
 import { createRng } from '../workers/numeric/rng';
 import { expandSweep } from '../src-main/contract/sweep';
 import { exampleFile } from '../src-main/contract';
+import { medianTimes, timeCli, type ProcessTimes } from './cli-process';
+import { numpyPython, peerEnvironment, type NumpyPython } from './python-peer';
 import type { BenchFigure } from './figures';
+
+const repeats = 3;
 
 export async function benchFig2(root: string): Promise<BenchFigure[]> {
   const specFile = join(root, 'examples', 'mirror-descent-fig2.json');
@@ -17,76 +21,62 @@ export async function benchFig2(root: string): Promise<BenchFigure[]> {
   const family = getFamily(spec.family);
   const runs = expandSweep(spec.params, spec.sweep, spec.seeds);
 
-  const solverMs = await timeBest(3, async () => {
+  const solveAll = async () => {
     for (const run of runs) {
-      const ctx = {
-        seed: run.seed,
-        rng: createRng(run.seed),
-        reportDevice: () => {},
-        signal: new AbortController().signal,
-        emit: () => {},
-        progress: () => {},
-      };
+      const ctx = { seed: run.seed, rng: createRng(run.seed), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} };
       await family.run(family.params.parse(run.params), ctx);
     }
-  });
+  };
+  await solveAll();
+  const solverCpu: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.cpuUsage();
+    await solveAll();
+    const used = process.cpuUsage(start);
+    solverCpu.push((used.user + used.system) / 1000);
+  }
+  const solverMs = solverCpu.sort((a, b) => a - b)[Math.floor(repeats / 2)];
 
-  const cli = (pool: number | null) =>
-    timeBest(3, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-'));
-      try {
-        const poolArgs = pool === null ? [] : ['--pool', String(pool)];
-        const result = spawnSync(process.execPath, [join(root, 'bin', 'saddle-lab.mjs'), 'run', specFile, '--project', join(dir, 'b.saddle'), '--json', ...poolArgs], {
-          encoding: 'utf8',
-          env: { ...process.env, SADDLE_LAB_CONFIG_DIR: dir },
-        });
-        if (result.status !== 0) throw new Error(`CLI failed: ${result.stderr}`);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
-  const defaultPoolMs = await cli(null);
-  const oneWorkerMs = await cli(1);
-  const twoWorkersMs = await cli(2);
-  const nodeStartMs = await timeBest(3, async () => {
+  const cli = (pool: number | null): ProcessTimes =>
+    medianTimes(repeats, () => timeCli(root, (dir) => ['run', specFile, '--project', join(dir, 'b.saddle'), '--json', ...(pool === null ? [] : ['--pool', String(pool)])]));
+  const defaultPool = cli(null);
+  const oneThread = cli(1);
+  const twoThreads = cli(2);
+  const nodeStart = medianTimes(repeats, () => {
+    const start = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
+    return { wallMs: performance.now() - start, cpuMs: NaN };
   });
-  const scipyMs = scipySolveMs(root);
+  const python = numpyPython();
+  const scipy = python ? scipySolve(root, python) : null;
 
-  return [
-    { name: 'Fig. 2 solver alone (125 runs, one thread)', value: solverMs, unit: 'ms' },
-    scipyMs === null
-      ? { name: 'SciPy solve_ivp DOP853, solving only', value: NaN, unit: 'ms', baseline: 'skipped: no python3 with numpy and scipy' }
-      : { name: 'SciPy solve_ivp DOP853, solving only (125 runs)', value: scipyMs, unit: 'ms' },
-    {
-      name: 'Fig. 2 end to end via CLI, default pool',
-      value: defaultPoolMs,
-      unit: 'ms',
-      ...(scipyMs === null ? {} : { baseline: 'SciPy solving only (target ≤ 0.5)', ratio: defaultPoolMs / scipyMs }),
-    },
-    { name: 'Fig. 2 end to end via CLI, pool of 1', value: oneWorkerMs, unit: 'ms', baseline: 'solver alone', ratio: oneWorkerMs / solverMs },
-    { name: 'Fig. 2 end to end via CLI, pool of 2', value: twoWorkersMs, unit: 'ms', baseline: '1 s target', ratio: twoWorkersMs / 1000 },
-    { name: 'parallel efficiency, 2 workers vs 1 (T1 / 2·T2)', value: oneWorkerMs / (2 * twoWorkersMs), unit: '', baseline: 'ideal 1.0' },
-    { name: 'of which bare Node start-up', value: nodeStartMs, unit: 'ms' },
-  ];
+  const figures: BenchFigure[] = [{ name: 'Fig. 2 solver alone (125 runs to convergence, one thread), CPU', value: solverMs, unit: 'ms' }];
+  if (scipy === null) {
+    figures.push({ name: 'SciPy solve_ivp DOP853 to the escape event: peer missing', value: NaN, unit: '', baseline: python ? `${python.path} has no scipy` : 'no python with numpy and scipy (set SADDLE_BENCH_PYTHON)' });
+  } else {
+    console.log(`  note: peer ${python?.path} (numpy ${python?.numpyVersion}, scipy ${scipy.version})`);
+    figures.push({ name: 'SciPy solve_ivp DOP853 to the escape event (125 runs), CPU', value: scipy.cpuMs, unit: 'ms' });
+  }
+  const vsScipy = (ms: number) => (scipy === null ? {} : { baseline: 'SciPy solving only, CPU (target ≤ 0.5)', ratio: ms / scipy.cpuMs });
+  figures.push(
+    { name: 'Fig. 2 end to end via CLI, default pool, CPU (all threads)', value: defaultPool.cpuMs, unit: 'ms', ...vsScipy(defaultPool.cpuMs) },
+    { name: 'Fig. 2 end to end via CLI, default pool, wall', value: defaultPool.wallMs, unit: 'ms', ...vsScipy(defaultPool.wallMs) },
+    { name: 'Fig. 2 end to end via CLI, pool of 1, wall', value: oneThread.wallMs, unit: 'ms', baseline: 'solver alone', ratio: oneThread.wallMs / solverMs },
+    { name: 'Fig. 2 end to end via CLI, pool of 2, wall', value: twoThreads.wallMs, unit: 'ms', baseline: 'pool of 1', ratio: twoThreads.wallMs / oneThread.wallMs },
+    { name: 'Fig. 2 end to end via CLI, pool of 2, CPU', value: twoThreads.cpuMs, unit: 'ms', baseline: 'pool of 1, CPU', ratio: twoThreads.cpuMs / oneThread.cpuMs },
+    { name: 'of which bare Node start-up, wall', value: nodeStart.wallMs, unit: 'ms' },
+  );
+  return figures;
 }
 
-/** Best of three in SciPy (bench/python/mode_flow_scipy.py), or null where numpy and SciPy are missing. */
-function scipySolveMs(root: string): number | null {
+/** Best CPU time of three in SciPy (bench/python/mode_flow_scipy.py), or null where SciPy is missing. */
+function scipySolve(root: string, python: NumpyPython): { cpuMs: number; version: string } | null {
+  let version: string;
   try {
-    const out = execFileSync('python3', [join(root, 'bench', 'python', 'mode_flow_scipy.py'), '3'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-    return (JSON.parse(out) as { seconds: number }).seconds * 1000;
+    version = execFileSync(python.path, ['-c', 'import scipy; print(scipy.__version__)'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
-}
-
-async function timeBest(repeats: number, fn: () => Promise<void>): Promise<number> {
-  let best = Infinity;
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now();
-    await fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
+  const out = execFileSync(python.path, [join(root, 'bench', 'python', 'mode_flow_scipy.py'), String(repeats)], { encoding: 'utf8', env: peerEnvironment(), timeout: 600_000 });
+  return { cpuMs: (JSON.parse(out) as { seconds: number }).seconds * 1000, version };
 }

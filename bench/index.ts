@@ -9,6 +9,7 @@ import { printFigures, type BenchFigure } from './figures';
 import { benchLinalg } from './linalg';
 import { benchLogging } from './logging';
 import { benchMultipath } from './multipath';
+import { benchOverhead } from './overhead';
 import { benchPanels } from './panels';
 import { benchReluEscape } from './relu-escape';
 import { benchScriptFamilies } from './script-families';
@@ -24,6 +25,7 @@ if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 
 const sections: [name: string, title: string, run: () => BenchFigure[] | Promise<BenchFigure[]>][] = [
   ['fig2', 'Mode flow, Fig. 2 sweep', () => benchFig2(root)],
+  ['overhead', 'Per-run overhead of a sweep of short runs (CLI, default pool)', () => benchOverhead(root)],
   ['storage', 'Storage', () => benchStorage()],
   ['host-latency', 'Host latency while a 55-run multipath sweep finishes (serve host, pool of 2)', () => benchHostLatency(root)],
   ['panels', 'Comparison panel', () => benchPanels(root)],
