@@ -96,6 +96,15 @@ describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
     await bench.shot('3-fig2-colour-bar');
     await map.scrollIntoViewIfNeeded();
     await bench.shot('4-fig2-sweep-map');
+    // A cell's tooltip names its value and which cell it is (the class index and no cell, before).
+    const canvas = map.locator('.echart canvas').first();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await expect.poll(() => map.locator('.echart').innerText()).toMatch(/bottleneckEscapeTime: \S+\s+initScale: \S+\s+depth: [2-6]/);
+    await bench.shot('4b-fig2-sweep-map-tooltip');
+    // The experiment's name is shown whole, not cut at the field's edge.
+    const nameField = page.getByTestId('experiment-name');
+    expect(await nameField.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
     // Coloured by the swept ε itself: a log colour bar named after the parameter.
     await map.getByTestId('sweep-value').selectOption('param:initScale');
     await expect.poll(() => map.getAttribute('data-colour-bar')).toBe('initScale (log)');

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { AnalysisResult, ChartSpec } from '../../src-main/contract/family-meta';
 import { buildAnalysisOption } from '../../src-renderer/src/charts/analysis-option';
 import { colourScale, scaleColor, scalePosition } from '../../src-renderer/src/charts/colour-scale';
-import { heatmapOption } from '../../src-renderer/src/charts/heatmap-option';
+import { heatmapOption, heatmapTooltipHtml } from '../../src-renderer/src/charts/heatmap-option';
 import { classColor, viridis, viridisColor } from '../../src-renderer/src/charts/palette';
 import { buildPanelModel, type PanelRun } from '../../src-renderer/src/charts/panel-model';
 import { optionFromModel, panelHeight } from '../../src-renderer/src/charts/panel-option';
@@ -182,5 +182,17 @@ describe('the sweep map opens on what says most', () => {
     const option = heatmapOption({ xLabels: ['a', 'b'], yLabels: ['c'], cells: [[0, 0, 10], [1, 0, 1e6]] }, { x: 'a', y: 'b', value: 'escapeTime' });
     expect(option.visualMap[0]).toMatchObject({ type: 'continuous', min: 1, max: 6, dimension: 3, inRange: { color: viridis } });
     expect(option.series[0].data).toEqual([[0, 0, 10, 1], [1, 0, 1e6, 6]]);
+  });
+
+  it('says in a cell’s tooltip which cell it is and its value: a class by name, a number as the colour bar prints it', () => {
+    const grid = { xLabels: ['0.005', '0.01'], yLabels: ['2', '3'], cells: [] };
+    const axes = { x: 'initScale', y: 'depth', value: 'outcome' };
+    // Cell (initScale 0.01, depth 3) of class index 1.
+    expect(heatmapTooltipHtml([1, 1, 1], grid, axes, ['stuck', 'escaped'])).toBe('<div>outcome: <b>escaped</b></div><div>initScale: 0.01</div><div>depth: 3</div>');
+    // A log colour bar's cell carries log10 of its value fourth; the tooltip shows the value.
+    expect(heatmapTooltipHtml([0, 1, 2.5e6, Math.log10(2.5e6)], grid, { ...axes, value: 'escapeTime' })).toBe('<div>escapeTime: <b>2.5e6</b></div><div>initScale: 0.005</div><div>depth: 3</div>');
+    const option = heatmapOption({ ...grid, cells: [[1, 1, 1]] }, axes, ['stuck', 'escaped']);
+    const formatter = (option.tooltip as { formatter: (params: unknown) => string }).formatter;
+    expect(formatter({ value: [1, 1, 1] })).toContain('<b>escaped</b>');
   });
 });

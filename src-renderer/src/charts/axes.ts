@@ -96,7 +96,7 @@ interface TooltipItem {
   axisValue?: unknown;
 }
 
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[char]};`);
+export const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (char) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[char]};`);
 
 /** The value a row shows: y of an [x, y] point on an axis tooltip, the cell's value of a heatmap, else all of it. */
 function shownValue(item: TooltipItem, trigger: 'axis' | 'item'): unknown {

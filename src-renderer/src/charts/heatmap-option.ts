@@ -8,7 +8,7 @@ import { formatNumber } from '../logic/format';
 import { texToUnicode } from '../logic/tex-label';
 import type { MetricSeries } from '../logic/live-series';
 import { chartMetrics, metricIndex } from '../logic/metrics';
-import { grid, tooltip } from './axes';
+import { escapeHtml, grid, tooltip } from './axes';
 import { colourScale } from './colour-scale';
 import { classColor, viridis } from './palette';
 import type { BuiltOption } from './types';
@@ -116,6 +116,20 @@ export function categoryLabelInterval(count: number, most: number): number {
   return Math.max(0, Math.ceil(count / most) - 1);
 }
 
+/**
+ * A cell's tooltip: its value under the value's name (a class by its name, not its index) and the
+ * cell's column and row as the axes label them. The generic item tooltip showed the class index
+ * ("outcome · 1") and not which cell it was.
+ */
+export function heatmapTooltipHtml(value: unknown, heatmap: HeatmapGrid, axes: { x: string; y: string; value: string }, classes?: readonly string[]): string {
+  if (!Array.isArray(value) || value.length < 3) return '';
+  const [column, row, cellValue] = value as number[];
+  const shown = classes ? (classes[cellValue] ?? String(cellValue)) : formatNumber(cellValue);
+  const line = (name: string, text: string, bold = false) =>
+    `<div>${escapeHtml(texToUnicode(name))}: ${bold ? `<b>${escapeHtml(text)}</b>` : escapeHtml(text)}</div>`;
+  return line(axes.value, shown, true) + line(axes.x, heatmap.xLabels[column] ?? '') + line(axes.y, heatmap.yLabels[row] ?? '');
+}
+
 /** `classes`: the values are class indices (categorical colours), else a continuous scale. */
 export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string; value: string }, classes?: readonly string[]): HeatmapOption {
   const range = colourRange(heatmap.cells);
@@ -131,7 +145,7 @@ export function heatmapOption(heatmap: HeatmapGrid, axes: { x: string; y: string
     xAxis: [{ ...category, data: heatmap.xLabels, axisLabel: labels(heatmap.xLabels.length, MOST_X_LABELS), name: texToUnicode(axes.x), nameGap: 24 }],
     yAxis: [{ ...category, data: heatmap.yLabels, axisLabel: labels(heatmap.yLabels.length, MOST_Y_LABELS), name: texToUnicode(axes.y), nameGap: 30 }],
     legend: { show: false },
-    tooltip: tooltip('item'),
+    tooltip: { ...tooltip('item'), formatter: (params) => heatmapTooltipHtml((params as { value?: unknown }).value, heatmap, axes, classes) },
     dataZoom: [],
     visualMap: [
       classes ? classMap(classes) : {
