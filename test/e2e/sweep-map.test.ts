@@ -100,11 +100,16 @@ describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
     const canvas = map.locator('.echart canvas').first();
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.45, box.y + box.height * 0.5);
-    await expect.poll(() => map.locator('.echart').innerText()).toMatch(/bottleneckEscapeTime: \S+\s+initScale: \S+\s+depth: [2-6]/);
+    await expect.poll(() => map.locator('.echart').innerText()).toMatch(/bottleneckEscapeTime: \S+\s+depth: [2-6]\s+initScale: \S+/);
     await bench.shot('4b-fig2-sweep-map-tooltip');
-    // The experiment's name is shown whole, not cut at the field's edge.
+    // The experiment's name is shown whole, not cut at the field's edge, also the longest example's (89 characters).
     const nameField = page.getByTestId('experiment-name');
-    expect(await nameField.evaluate((input) => input.scrollWidth <= input.clientWidth)).toBe(true);
+    await nameField.scrollIntoViewIfNeeded();
+    await nameField.fill('Steepest descent, the mirror-flow metric measured from runs (Fig. 2(a), Thm 4.8, Table 1)');
+    const [scrollWidth, clientWidth] = await nameField.evaluate((input) => [input.scrollWidth, input.clientWidth]);
+    expect(clientWidth).toBeGreaterThan(280);
+    expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+    await bench.shot('4c-long-name');
     // Coloured by the swept ε itself: a log colour bar named after the parameter.
     await map.getByTestId('sweep-value').selectOption('param:initScale');
     await expect.poll(() => map.getAttribute('data-colour-bar')).toBe('initScale (log)');
