@@ -3,7 +3,9 @@
 // host (default pool), as a researcher would. Measured per sweep: the host's own compute time (its
 // stored start and finish times), how long after the host's last run the page shows "N / N done",
 // input-to-paint latency of key presses from Run until the page shows done (runs still stream to
-// the page), and how long after the analyses were stored their panels appear. The 125-run sweep
+// the page), how long after the analyses were stored their panels appear, and the CPU time the
+// page's main thread spent meanwhile (Run to analysis shown: on a shared machine the waits stretch
+// with the load, the page's own CPU time much less). The 125-run sweep
 // streams for about a second, a dozen key presses: it is run `repeats` times (new experiments) and
 // the presses of all are pooled, so its p90 is read from some fifty; its other figures are the
 // worst of the repeats. With the 250 runs
@@ -118,6 +120,8 @@ interface SweepSeen {
   host: HostTimes;
   seen: PageSeen;
   latencies: number[];
+  /** CPU time of the page's main thread from the Run click until the analysis was shown (or the wait ended). */
+  pageCpuMs: number;
 }
 
 /**
@@ -141,6 +145,12 @@ async function measureSweep(root: string, page: Page, url: string, spec: Record<
   await page.evaluate(watchSweep, runs);
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(1, deadline - Date.now());
+  // The page's main-thread CPU time (Chromium's ThreadTime, seconds): what the page itself costs,
+  // which, unlike the waits, a machine shared with other work stretches little.
+  const metrics = await page.context().newCDPSession(page);
+  await metrics.send('Performance.enable');
+  const threadCpuMs = async () => ((await metrics.send('Performance.getMetrics')).metrics.find((metric) => metric.name === 'ThreadTime')?.value ?? Number.NaN) * 1000;
+  const cpuAtRunMs = await threadCpuMs();
   await page.getByTestId('run-start').click({ timeout: left() });
   // Key presses go to a field whose edits change nothing else (the view name), until the page shows done.
   await page.getByLabel('View name').focus({ timeout: left() });
@@ -162,6 +172,8 @@ async function measureSweep(root: string, page: Page, url: string, spec: Record<
       .waitForFunction(() => Object.keys((window as unknown as BenchWindow).saddleSweepSeen.analysesAtMs).length > 0, undefined, { polling: 250, timeout: left() })
       .catch(() => undefined);
   }
+  const pageCpuMs = (await threadCpuMs()) - cpuAtRunMs;
+  await metrics.detach();
   // What the researcher sees at the end of the wait, for the lead to look at.
   await page.screenshot({ path: join(root, 'test-artifacts', `bench-ui-${runs}-runs.png`), timeout: 30_000 }).catch(() => undefined);
   const seen = await page.evaluate(() => {
@@ -169,7 +181,7 @@ async function measureSweep(root: string, page: Page, url: string, spec: Record<
     stop();
     return { doneAtMs, analysesAtMs };
   });
-  return { host, seen, latencies };
+  return { host, seen, latencies, pageCpuMs };
 }
 
 /** Figures of one sweep's repeats: key presses pooled, the other figures the worst repeat's. */
@@ -198,6 +210,9 @@ function sweepFigures(runs: number, repeats: SweepSeen[], timeoutMs: number): Be
     figures.push({ name: `${pressed}: key press to paint while runs stream, p50`, value: at(0.5), unit: 'ms', baseline: presses, ratio: at(0.5) / target.inputP90Ms });
     figures.push({ name: `${pressed}: key press to paint, p90 (≤ 100 ms)`, value: at(0.9), unit: 'ms', baseline: presses, ratio: at(0.9) / target.inputP90Ms });
   }
+  const meanCpuMs = repeats.reduce((sum, repeat) => sum + repeat.pageCpuMs, 0) / repeats.length;
+  const cpuName = `${runs} runs: page main-thread CPU, Run to analysis shown${repeats.length > 1 ? ` (mean of ${repeats.length} sweeps)` : ''}`;
+  figures.push({ name: cpuName, value: meanCpuMs, unit: 'ms', baseline: `host compute ${(host.computeMs / 1000).toFixed(1)} s` });
   const analysisName = `${label}: analysis shown, after it was stored (≤ 1 s)`;
   const analysisLagMs = ({ host: { analysesStoredAtMs }, seen }: SweepSeen) => {
     const shown = Object.values(seen.analysesAtMs);
