@@ -368,7 +368,7 @@ export function loggedFamilyInfo(metrics: readonly string[]): FamilyInfo {
   return {
     id: loggedFamilyId,
     title: 'Logged runs',
-    summary: 'Runs logged from Python with saddle_lab.init / log / finish (W&B-style), or imported: one chart per logged metric, x = step.',
+    summary: 'Runs logged from Python with the W&B-style helper (init, log, finish), or imported: one chart per logged metric, x = step.',
     references: [],
     formulas: [],
     paramsSchema: { type: 'object', properties: {} },

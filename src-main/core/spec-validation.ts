@@ -1,6 +1,7 @@
 // Validates an experiment spec against the contract and its family's parameter schema, and names
 // every bad field by its path in the spec (e.g. `params.depth`, `sweep.initScale[3]`). The families
 // are those of the caller's registry: a family another service loaded is unknown here.
+import { loggedFamilyId } from './run-logs';
 import { experimentSpec, type ExperimentSpec, type FieldIssue } from '../contract';
 import type { FamilyDefinition } from '../../workers/family';
 import { axisValues, countRuns, maxRunsPerExperiment } from '../contract/sweep';
@@ -25,6 +26,9 @@ export function validateSpec(raw: unknown, families: readonly FamilyDefinition[]
   if (!parsed.success) return { ok: false, runCount: 0, issues: capped(issuesFromZod(parsed.error)) };
   const spec = parsed.data;
   const family = families.find((f) => f.id === spec.family);
+  if (!family && spec.family === loggedFamilyId) {
+    return { ok: false, runCount: 0, issues: [{ path: 'family', message: 'the runs of a "logged" experiment come from outside (saddle_lab.init or an import, docs/logging.md): nothing here runs them' }] };
+  }
   if (!family) {
     const known = families.map((f) => f.id).join(', ');
     return { ok: false, runCount: 0, issues: [{ path: 'family', message: `unknown family "${spec.family}" (known: ${known})` }] };
