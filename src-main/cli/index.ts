@@ -7,14 +7,15 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { releaseEarlyRunPool } from '../core/run-pool';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
-import { ExpectedError, toApiError } from '../core/errors';
+import { ExpectedError, describeIssues, toApiError } from '../core/errors';
+import { prototypeKeyIssues } from '../core/prototype-keys';
 import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
 import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
 import { claimsCommand, claimsUsage } from './claims-command';
 import { compareCommand, importCommand, runsCommand, runsUsage, summariesCsv } from './runs-commands';
 import { familyInitCommand, familyInitUsage } from './family-init';
-import { exampleFile, exampleSpec, type AnalysisResult, type Run } from '../contract';
+import { exampleFile, exampleSpec, type AnalysisResult, type FieldIssue, type Run, type SaddleApi } from '../contract';
 
 declare const __APP_VERSION__: string;
 
@@ -26,6 +27,9 @@ Commands:
       temporary project that is removed afterwards. --json prints one JSON line per run and
       per analysis result. --quick runs a shipped example's small variant (seconds), which
       checks the same behaviour as the full one.
+  validate SPEC.json… [--json] [--quick] [--family-path DIR]…
+      Check spec files without running them: each file's run count, or every bad field by
+      its path. Exit 0 when all are valid, 2 otherwise.
   families [--json] [--family-path DIR]…
       List the experiment families, where each comes from (built-in, user, path, project) and
       their parameters; families that fail to load are listed with the reason.
@@ -62,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'run':
       return runCommand(rest);
+    case 'validate':
+      return validateCommand(rest);
     case 'families':
       return familiesCommand(rest);
     case 'export':
@@ -147,12 +153,14 @@ async function runCommand(args: string[]): Promise<number> {
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
   const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
-  service.warmUp();
   const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
   const interruption = new Interruption();
   try {
     await requireValidSpecFile(api, spec, specFile);
+    // Only now: a refused spec leaves the pre-started thread to releaseEarlyRunPool, which lets it
+    // finish loading before it ends (the process aborted, exit 134, when it ended mid-load).
+    service.warmUp();
     await project.load(api);
     if (interruption.exitCode !== null) return interruption.exitCode;
     const { experiment, runs, analyses } = await runExperiment(service, spec, !json, interruption.signal);
@@ -182,6 +190,9 @@ function readSpecFile(specFile: string, quick: boolean): unknown {
   } catch (error) {
     throw new ExpectedError(`cannot read ${specFile}: ${(error as Error).message}`);
   }
+  // Before zod reads the file: it would drop such a key without a word.
+  const reserved = prototypeKeyIssues(raw);
+  if (reserved.length > 0) throw new ExpectedError(`invalid spec ${specFile}: ${describeIssues(reserved)}`, reserved);
   const example = exampleFile.safeParse(raw);
   // A plain spec that fails here is reported by experiments.validate, field by field.
   if (!example.success) {
@@ -224,6 +235,37 @@ function printRunReport(name: string, runs: Run[], analyses: AnalysisResult[]): 
 
 function fmt(v: number | null): string {
   return v === null ? '—' : Number(v.toPrecision(5)).toString();
+}
+
+/** Checks spec files without running them, one line each; exit 0 when every one is valid, 2 otherwise. */
+async function validateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, quick: { type: 'boolean' }, ...familyPathOption }, true);
+  if (positionals.length === 0) throw new UsageError('validate takes one or more SPEC.json files');
+  const service = newService({ familyPaths: values['family-path'] as string[] | undefined });
+  const api = typedApi(service);
+  let allValid = true;
+  try {
+    for (const file of positionals) {
+      const result = await validateSpecFile(api, resolve(file), Boolean(values.quick));
+      allValid &&= result.ok;
+      if (values.json) console.log(JSON.stringify({ type: 'spec', file, ...result }));
+      else if (result.ok) console.log(`${file}: valid, ${result.runCount} run${result.runCount === 1 ? '' : 's'}`);
+      else console.log(`${file}: invalid\n${result.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
+    }
+    return allValid ? 0 : 2;
+  } finally {
+    await service.close();
+  }
+}
+
+/** A spec file's validation; a file that cannot be read is invalid too, named as "(file)". */
+async function validateSpecFile(api: SaddleApi, specFile: string, quick: boolean): Promise<{ ok: boolean; runCount: number; issues: FieldIssue[] }> {
+  try {
+    return await api.experiments.validate({ spec: readSpecFile(specFile, quick) });
+  } catch (error) {
+    if (!(error instanceof ExpectedError)) throw error;
+    return { ok: false, runCount: 0, issues: error.issues.length > 0 ? error.issues : [{ path: '(file)', message: error.message }] };
+  }
 }
 
 async function familiesCommand(args: string[]): Promise<number> {
@@ -331,6 +373,13 @@ function reportFailure(error: unknown): void {
   if (shaped.kind === 'bug' && error instanceof Error) console.error(error.stack);
   process.exitCode = shaped.kind === 'bug' ? 70 : 2;
 }
+
+// `saddle-lab export … | head`: a reader that stops early is no failure of the command.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') return;
+  console.error(`saddle-lab: cannot write the output: ${error.message}`);
+  process.exitCode = 1;
+});
 
 main(process.argv.slice(2))
   .then((code) => {

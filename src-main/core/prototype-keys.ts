@@ -15,17 +15,21 @@ export function prototypeKeyIssues(value: unknown, prefix = ''): FieldIssue[] {
   const pending: { value: unknown; path: string }[] = [{ value, path: prefix }];
   while (pending.length > 0 && issues.length < maxNamed) {
     const { value: node, path } = pending.pop()!;
-    if (typeof node !== 'object' || node === null || seen.has(node)) continue;
+    if (!isObject(node) || seen.has(node)) continue;
     seen.add(node);
     if (Array.isArray(node)) {
-      for (let i = node.length - 1; i >= 0; i--) pending.push({ value: node[i], path: `${path}[${i}]` });
+      // Paths are made for nested objects only: a sweep list of 10⁵ numbers costs one pass.
+      for (let i = node.length - 1; i >= 0; i--) if (isObject(node[i])) pending.push({ value: node[i], path: `${path}[${i}]` });
       continue;
     }
-    for (const key of Object.keys(node)) {
-      const keyPath = path ? `${path}.${key}` : key;
-      if (key === reservedKey) issues.push({ path: keyPath, message: '"__proto__" is not allowed as a key' });
-      else pending.push({ value: (node as Record<string, unknown>)[key], path: keyPath });
+    for (const [key, child] of Object.entries(node)) {
+      if (key === reservedKey) issues.push({ path: path ? `${path}.${key}` : key, message: '"__proto__" is not allowed as a key' });
+      else if (isObject(child)) pending.push({ value: child, path: path ? `${path}.${key}` : key });
     }
   }
   return issues;
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === 'object' && value !== null;
 }

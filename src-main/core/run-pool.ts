@@ -64,7 +64,7 @@ export async function releaseEarlyRunPool(): Promise<void> {
  * Lets the pool's thread finish loading its modules, then closes the pool: Node 20 aborts the whole
  * process (v8 "IsGraphAsync … instantiated module") when a thread is ended while it loads ESM.
  */
-async function closeLoadedPool(pool: Piscina): Promise<void> {
+export async function closeLoadedPool(pool: Piscina): Promise<void> {
   await pool.run(undefined, { name: 'ready' }).catch(() => undefined);
   await pool.destroy();
 }

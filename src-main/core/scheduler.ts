@@ -8,7 +8,7 @@ import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
 import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
-import { defaultPoolSize, takeRunPool, withErrorListener } from './run-pool';
+import { closeLoadedPool, defaultPoolSize, takeRunPool, withErrorListener } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
 export interface Job {
@@ -188,7 +188,9 @@ export class Scheduler {
   async close(): Promise<void> {
     this.cancel([...this.active.keys()]);
     await this.viewPool.destroy();
-    await this.pool.destroy();
+    // A host that closes before any run (a refused spec, a project that does not open) may find the
+    // run thread still loading: ended then, it aborts the process.
+    await closeLoadedPool(this.pool);
   }
 
   /** Dispatch waits for the end of the current tick: a sweep submitted in a loop goes out in batches. */

@@ -23,7 +23,8 @@ export function validateSpec(raw: unknown, families: readonly FamilyDefinition[]
   const reserved = prototypeKeyIssues(raw);
   if (reserved.length > 0) return { ok: false, runCount: 0, issues: reserved };
   const parsed = experimentSpec.safeParse(raw);
-  if (!parsed.success) return { ok: false, runCount: 0, issues: capped(issuesFromZod(parsed.error)) };
+  // A spec that is no object at all is named as the whole spec.
+  if (!parsed.success) return { ok: false, runCount: 0, issues: capped(issuesFromZod(parsed.error).map((issue) => (issue.path ? issue : { ...issue, path: '(spec)' }))) };
   const spec = parsed.data;
   const family = families.find((f) => f.id === spec.family);
   if (!family && spec.family === loggedFamilyId) {

@@ -56,6 +56,19 @@ async function runThroughWorker(family: FamilyDefinition, params: Record<string,
 describe.each(builtInFamilies.map((family) => [family.id, family] as const))('family %s', (id, family) => {
   it('has a fastest example listed for this test', () => expect(fastest[id], `add ${id}'s fastest example to this test`).toBeDefined());
 
+  it('runs its cross-field rules only once every field is within its bounds (crossFieldRules)', () => {
+    // A rule that sizes an array by depth would loop on 1e308 or throw on -2: the bound must refuse first.
+    const shape = (family.params as z.ZodObject).shape as Record<string, z.ZodType>;
+    for (const [name, field] of Object.entries(shape)) {
+      for (const value of [1e308, -1e308, 2 ** 32, -2]) {
+        if (field.safeParse(value).success || !field.safeParse(1).success) continue;
+        const parsed = family.params.safeParse({ [name]: value });
+        expect(parsed.success).toBe(false);
+        expect(new Set(parsed.error!.issues.map((issue) => issue.path.join('.'))), `${name}: ${value}`).toEqual(new Set([name]));
+      }
+    }
+  });
+
   it('documents every parameter (a description for the form and the CLI)', () => {
     const schema = z.toJSONSchema(family.params, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, { description?: string }> };
     const undocumented = Object.entries(schema.properties ?? {}).filter(([, field]) => !field.description?.trim()).map(([name]) => name);
