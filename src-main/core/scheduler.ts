@@ -102,6 +102,8 @@ export class Scheduler {
   private readonly cancelGraceMs: number;
   /** Why the pool has no thread left (its worker file failed to load): every run fails with it. */
   private poolFailure: string | null = null;
+  /** Whether any task went to the run pool: a thread that ran one has loaded. */
+  private poolUsed = false;
 
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
@@ -171,6 +173,7 @@ export class Scheduler {
   }
 
   analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
+    this.poolUsed = true;
     return this.pool.run(task, { name: 'analyze' }) as Promise<AnalysisResult[]>;
   }
 
@@ -188,9 +191,11 @@ export class Scheduler {
   async close(): Promise<void> {
     this.cancel([...this.active.keys()]);
     await this.viewPool.destroy();
-    // A host that closes before any run (a refused spec, a project that does not open) may find the
-    // run thread still loading: ended then, it aborts the process.
-    await closeLoadedPool(this.pool);
+    // A host that closes before any run (a project that does not open) may find the run thread
+    // still loading: ended then, it aborts the process. (Once a task has run, or the worker file
+    // failed to load, piscina would never answer the wait.)
+    if (this.poolUsed || this.poolFailure !== null) await this.pool.destroy();
+    else await closeLoadedPool(this.pool);
   }
 
   /** Dispatch waits for the end of the current tick: a sweep submitted in a loop goes out in batches. */
@@ -266,6 +271,7 @@ export class Scheduler {
     };
     let failure: unknown = null;
     try {
+      this.poolUsed = true;
       await this.pool.run(task, { transferList: [channel.port2], signal: batch.abort.signal });
     } catch (error) {
       failure = error;
