@@ -6,27 +6,32 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { snapshotFolder, type FamilySnapshot } from '../../workers/script-family/snapshot';
 import { scriptFamily } from '../../workers/script-family/script-family';
-import { parseManifest } from '../../workers/families/sources';
+import { parseManifest, type FamilySource } from '../../workers/families/sources';
 import { familyId as familyIdSchema, manifestFileName } from '../contract/script-family';
 import type { FamilyCheck, RunSource } from '../contract';
 import { projectFamiliesDir, type FamilyEntry, type FamilyRegistry } from './family-registry';
 import type { ProjectStore } from './store/project-store';
 import { ExpectedError } from './errors';
 
-/** The files of a non-built-in family as installed now: its folder, or its one module. */
-export function snapshotEntry(entry: FamilyEntry): FamilySnapshot | null {
-  if (!entry.location || entry.kind === 'built-in') return null;
-  if (entry.kind === 'script') return snapshotFolder(entry.location);
-  const data = readFileSync(entry.location);
-  const path = basename(entry.location);
+/** The files of a script or code family as they are now: its folder, or its one module. */
+export function snapshotSource(source: FamilySource): FamilySnapshot {
+  if (source.kind === 'script') return snapshotFolder(source.dir);
+  const data = readFileSync(source.file);
+  const path = basename(source.file);
   return { hash: createHash('sha256').update(`${path}\0${data.length}\0`).update(data).digest('hex'), files: [{ path, data }] };
 }
 
-/** Stores the copy the runs are about to run; the script's hash goes in the task so the worker runs exactly it. */
-export function recordRunSource(store: ProjectStore, entry: FamilyEntry, runIds: readonly number[]): string | null {
-  const snapshot = snapshotEntry(entry);
-  if (!snapshot || entry.kind === 'built-in' || !entry.location) return null;
-  store.familySources.record({ hash: snapshot.hash, familyId: entry.family.id, kind: entry.kind, location: entry.location, files: snapshot.files }, runIds);
+function snapshotEntry(entry: FamilyEntry): FamilySnapshot | null {
+  return entry.source ? snapshotSource(entry.source) : null;
+}
+
+/**
+ * Stores the copy the runs are about to run (taken now, or the snapshot given) and returns its
+ * hash, which goes in a script's task so the worker runs exactly it.
+ */
+export function recordRunSource(store: ProjectStore, familyId: string, source: FamilySource, runIds: readonly number[], snapshot = snapshotSource(source)): string {
+  const location = source.kind === 'script' ? source.dir : source.file;
+  store.familySources.record({ hash: snapshot.hash, familyId, kind: source.kind, location, files: snapshot.files }, runIds);
   return snapshot.hash;
 }
 

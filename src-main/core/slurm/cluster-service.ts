@@ -6,9 +6,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlurmJobInfo, SlurmOptions } from '../../contract/slurm';
 import type { ProjectStore } from '../store/project-store';
-import type { FamilyRegistry } from '../family-registry';
-import { requireValidSpec } from '../spec-validation';
-import { planRuns } from '../run-plan';
+import type { RunPipeline } from '../run-pipeline';
 import { ExpectedError } from '../errors';
 import { collectJob } from './collect';
 import { describeRepeatedPoints, repeatedPoints } from './repeated-points';
@@ -20,10 +18,8 @@ export interface ClusterDeps {
   store(): ProjectStore;
   /** This install's CLI, as a compute node starts it. */
   cli: CliCommand;
-  /** The service's families: what a spec is validated against, and where a script or code family lives. */
-  families(): FamilyRegistry;
-  /** Recomputes an experiment's analyses once new runs have come home. */
-  analyze(experimentId: number): Promise<unknown>;
+  /** Plans, checks and records a submission as a local start is; analyses runs that came home. */
+  pipeline: RunPipeline;
   /** Runs whose status or progress changed (the service tells its windows). */
   changed(runIds: number[]): void;
 }
@@ -46,10 +42,8 @@ export class ClusterService {
   async submit(experimentId: number, options: SlurmOptions, again = false): Promise<{ jobId: string; runIds: number[]; folder: string }> {
     if (this.deps.cli.unreachable) throw new ExpectedError(this.deps.cli.unreachable);
     const store = this.deps.store();
-    const experiment = store.getExperiment(experimentId);
-    const families = this.deps.families();
-    const spec = requireValidSpec({ family: experiment.family, name: experiment.name, params: experiment.params, sweep: experiment.sweep, seeds: experiment.seeds, notes: experiment.notes, tags: experiment.tags }, families.definitions());
-    const planned = planRuns(spec, families.require(spec.family));
+    const prepared = this.deps.pipeline.prepareSubmission(experimentId);
+    const { spec, planned } = prepared;
     if (!again) {
       const sameFamily = new Set(store.listExperiments().filter((other) => other.family === spec.family).map((other) => other.id));
       const repeated = repeatedPoints(planned, store.listRuns().filter((run) => sameFamily.has(run.experimentId)));
@@ -63,7 +57,7 @@ export class ClusterService {
     const { folder, script } = writeJobFolder({
       projectPath: store.path,
       experimentId,
-      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: families.find(spec.family)?.source ?? null, tasks },
+      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: prepared.source, tasks },
       options,
       cli: this.deps.cli,
     });
@@ -78,6 +72,7 @@ export class ClusterService {
     }
     try {
       const runIds = store.insertRuns(experimentId, tasks.flat(), 'submitted');
+      prepared.recordSource(runIds);
       let next = 0;
       const placement = tasks.flatMap((runs, taskIndex) => runs.map((_, position) => ({ runId: runIds[next++], taskIndex, shardRunId: position + 1 })));
       store.slurm.insertJob({ jobId, experimentId, folder, taskCount: tasks.length, options, submittedAtMs: Date.now() }, placement);
@@ -172,7 +167,7 @@ export class ClusterService {
     }
     for (const experimentId of touched) {
       try {
-        await this.deps.analyze(experimentId);
+        await this.deps.pipeline.analyze(experimentId);
       } catch (error) {
         // The runs are home; a failing analysis must not undo that. analyses.compute can run it again.
         console.error(`analyses of experiment ${experimentId} failed: ${error instanceof Error ? error.message : String(error)}`);

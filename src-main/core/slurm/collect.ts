@@ -105,6 +105,9 @@ function importTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs
           ? { status: source.status as FinishedStatus, error: source.error, summary: source.summary, theory: shard!.getTheory(source.id), finishedAtMs: source.finishedAtMs ?? Date.now() }
           : { status: unfinishedStatus(slurmState.state), error: describeUnfinished(slurmState, job, task, source?.startedAtMs != null), summary: null, theory: source && shard ? shard.getTheory(source.id) : null, finishedAtMs: Date.now() },
       });
+      // A script's stderr, kept with the run as a local run keeps it (runs.source).
+      const stderr = source && shard ? shard.familySources.forRun(source.id)?.stderr : null;
+      if (stderr) store.familySources.setStderr(record.runId, stderr);
     }
   } finally {
     shard?.close();

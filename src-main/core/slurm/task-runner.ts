@@ -4,10 +4,8 @@
 // (SQLite's WAL must not be read across hosts while it is being written).
 import { rmSync } from 'node:fs';
 import { ProjectStore } from '../store/project-store';
-import { Scheduler } from '../scheduler';
-import { RunWriter } from '../chunk-writer';
+import { RunPipeline } from '../run-pipeline';
 import { ExpectedError } from '../errors';
-import { describeDevice } from '../device-label';
 import { jobFiles, readPlan, writeProgress, type TaskProgress } from './job-folder';
 
 export interface SlurmTaskInput {
@@ -32,8 +30,7 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${shardPath}${suffix}`, { force: true });
   const store = ProjectStore.create(shardPath, input.appVersion);
   const experiment = store.insertExperiment(plan.spec);
-  const runIds = store.insertRuns(experiment.id, runs);
-  const progress: TaskProgress = { runs: Object.fromEntries(runIds.map((id) => [id, { status: 'queued', progress: 0 }])), updatedAtMs: Date.now() };
+  const progress: TaskProgress = { runs: {}, updatedAtMs: Date.now() };
   let lastWriteMs = 0;
   const report = (force = false) => {
     const now = Date.now();
@@ -42,41 +39,36 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
     progress.updatedAtMs = now;
     writeProgress(folder, task, progress);
   };
-  report(true);
 
-  const writer = new RunWriter(() => store);
-  const scheduler = new Scheduler(
-    { workerFile: input.workerFile, poolSize: input.poolSize },
-    {
-      onStarted: (runId, atMs) => {
-        writer.started(runId, atMs); // the device is recorded when the worker reports it
-        progress.runs[runId] = { status: 'running', progress: 0 };
-        report(true);
-      },
-      onChunk: (chunk) => writer.chunk(chunk),
-      onProgress: (runId, fraction) => {
-        progress.runs[runId] = { status: 'running', progress: fraction };
-        report();
-      },
-      onDevice: (runId, used) => writer.device(runId, describeDevice(used)),
-      onFinished: (runId, outcome) => {
-        writer.finished(runId, { status: outcome.status, error: outcome.status === 'done' ? null : outcome.error, summary: outcome.summary, theory: outcome.theory, finishedAtMs: Date.now() });
-        progress.runs[runId] = { status: outcome.status, progress: outcome.status === 'done' ? 1 : progress.runs[runId].progress };
-        report(true);
+  // The runs go through the same pipeline as local ones; the family comes from the plan, checked
+  // (trust, hash) when the job was submitted, and no family folder of this node is scanned.
+  const pipeline = new RunPipeline({
+    workerFile: input.workerFile,
+    poolSize: input.poolSize,
+    registry: null,
+    store: () => store,
+    analyzeWhenDone: false,
+    listener: {
+      status: ({ runId, status, progress: fraction }) => {
+        const before = progress.runs[runId]?.progress ?? 0;
+        progress.runs[runId] = { status, progress: status === 'done' ? 1 : status === 'running' ? fraction : before };
+        if (status !== 'queued') report(status !== 'running' || fraction === 0);
       },
     },
-  );
+  });
   // scancel and the time limit send SIGTERM first: stop the runs cleanly so the shard keeps every
   // run that did finish (Slurm's SIGKILL follows after KillWait).
-  const stop = () => scheduler.cancel(runIds);
+  const stop = () => pipeline.cancel(undefined, undefined);
   process.once('SIGTERM', stop);
   try {
-    await Promise.all(runIds.map((runId, i) => scheduler.submit({ runId, family: plan.spec.family, source: plan.source ?? undefined, params: runs[i].params, seed: runs[i].seed })));
+    const finished = pipeline.runPlanned(experiment.id, plan.spec.family, plan.source, runs);
+    report(true);
+    await finished;
   } finally {
     process.off('SIGTERM', stop);
-    writer.flush();
+    await pipeline.closeProject();
     report(true);
-    await scheduler.close();
+    await pipeline.close();
     store.close();
   }
 }
