@@ -94,7 +94,11 @@ export class SaddleService {
       store: () => this.store,
       analyzeWhenDone: true,
       listener: {
-        status: (change) => this.statuses.push(change),
+        status: (change) => {
+          // A run's last points reach the windows before its end does.
+          if (change.status !== 'queued' && change.status !== 'running') this.live.flush();
+          this.statuses.push(change);
+        },
         points: options.liveEvents === false ? undefined : (chunk) => this.live.push(chunk.runId, chunk.metric, chunk.x, chunk.y),
         analyses: (change) => this.emit('analyses.changed', change),
       },
