@@ -108,7 +108,7 @@ export class SaddleService {
       store: () => this.requireStore(),
       // The worker lives in <app>/dist/main, next to the CLI's bin/ two levels up.
       cli: cliCommandOf(join(dirname(options.workerFile), '..', '..')),
-      pipeline: this.pipeline,
+      pipeline: () => this.pipeline,
       changed: (runIds) => {
         for (const run of runIds.map((id) => this.requireStore().getRun(id))) this.emitStatus(run.id, run.status, run.progress, null, run.error, run.summary);
       },

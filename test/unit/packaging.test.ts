@@ -73,7 +73,7 @@ describe('Slurm from the packaged app', () => {
     const unused = (): never => {
       throw new Error('not reached: the AppImage check comes first');
     };
-    const cluster = new ClusterService({ appVersion: 't', cli, store: unused, families: unused, analyze: unused, changed: unused });
+    const cluster = new ClusterService({ appVersion: 't', cli, store: unused, pipeline: unused, changed: unused });
     expect(await cluster.status()).toEqual({ available: false, reason: cli.unreachable });
     await expect(cluster.submit(1, slurmOptions.parse({}))).rejects.toThrow(/--appimage-extract/);
     expect(cliCommandOf('/opt/Saddle Lab/resources/app.asar.unpacked', { electron: true, execPath: '/opt/Saddle Lab/saddle-lab' }).unreachable).toBeNull();

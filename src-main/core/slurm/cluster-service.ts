@@ -19,7 +19,7 @@ export interface ClusterDeps {
   /** This install's CLI, as a compute node starts it. */
   cli: CliCommand;
   /** Plans, checks and records a submission as a local start is; analyses runs that came home. */
-  pipeline: RunPipeline;
+  pipeline(): RunPipeline;
   /** Runs whose status or progress changed (the service tells its windows). */
   changed(runIds: number[]): void;
 }
@@ -42,7 +42,7 @@ export class ClusterService {
   async submit(experimentId: number, options: SlurmOptions, again = false): Promise<{ jobId: string; runIds: number[]; folder: string }> {
     if (this.deps.cli.unreachable) throw new ExpectedError(this.deps.cli.unreachable);
     const store = this.deps.store();
-    const prepared = this.deps.pipeline.prepareSubmission(experimentId);
+    const prepared = this.deps.pipeline().prepareSubmission(experimentId);
     const { spec, planned } = prepared;
     if (!again) {
       const sameFamily = new Set(store.listExperiments().filter((other) => other.family === spec.family).map((other) => other.id));
@@ -167,7 +167,7 @@ export class ClusterService {
     }
     for (const experimentId of touched) {
       try {
-        await this.deps.pipeline.analyze(experimentId);
+        await this.deps.pipeline().analyze(experimentId);
       } catch (error) {
         // The runs are home; a failing analysis must not undo that. analyses.compute can run it again.
         console.error(`analyses of experiment ${experimentId} failed: ${error instanceof Error ? error.message : String(error)}`);
