@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { z } from 'zod';
 import { defineFamily } from '../../workers/family';
@@ -35,7 +35,16 @@ function collect() {
 describe('the pool worker', () => {
   it('streams chunks and progress, then ends the port', async () => {
     const { channel, messages } = collect();
-    const outcome = await runFamily(family, { runId: 1, family: 'test', params: {}, seed: 0 }, channel.port2);
+    // The batching rule is about time, so the clock is a fake one: 15 ms of steps, whatever the machine's load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    let outcome;
+    try {
+      const running = runFamily(family, { runId: 1, family: 'test', params: {}, seed: 0 }, channel.port2);
+      await vi.runAllTimersAsync();
+      outcome = await running;
+    } finally {
+      vi.useRealTimers();
+    }
     expect(outcome).toMatchObject({ status: 'done', summary: { finalLoss: 2 } });
     await expect.poll(() => messages.at(-1)?.type).toBe('end');
     expect(messages[0].type).toBe('started');

@@ -24,7 +24,7 @@ describe('docs/ schemas', () => {
   });
 
   it('every line saddle_lab.py writes matches docs/script-protocol.schema.json, and a wrong line does not', () => {
-    const input = JSON.stringify({ family: 'toy-decay', params: { rate: 0.5, steps: 20, sleepMs: 0, mode: 'ok' }, seed: 3 });
+    const input = JSON.stringify({ family: 'toy-decay', params: { rate: 0.5, steps: 20, sleepMs: 0, gateFile: '', mode: 'ok' }, seed: 3 });
     const stdout = execFileSync('/usr/bin/python3', ['decay.py'], {
       cwd: join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay'),
       env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), SADDLE_PARAMS: input },
