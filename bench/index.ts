@@ -26,7 +26,7 @@ if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 const sections: [name: string, title: string, run: () => BenchFigure[] | Promise<BenchFigure[]>][] = [
   ['fig2', 'Mode flow, Fig. 2 sweep', () => benchFig2(root)],
   ['overhead', 'Per-run overhead of a sweep of short runs (CLI, default pool)', () => benchOverhead(root)],
-  ['storage', 'Storage', () => benchStorage()],
+  ['storage', 'Storage', () => benchStorage(root)],
   ['host-latency', 'Host latency while a 55-run multipath sweep finishes (serve host, pool of 2)', () => benchHostLatency(root)],
   ['panels', 'Comparison panel', () => benchPanels(root)],
   ['ui', 'The window against the engine: Fig. 2-style sweeps run from Chromium on the serve host', () => benchUi(root)],

@@ -6,6 +6,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { downsample } from '../workers/numeric/downsample';
 import { ProjectStore, type MetricChunk } from '../src-main/core/store/project-store';
+import { SaddleService } from '../src-main/core/service';
+import { RecentProjects } from '../src-main/core/recent';
 import type { BenchFigure } from './figures';
 
 
@@ -16,7 +18,7 @@ const ingest = { runs: 20, metrics: 4, chunksPerSeries: 50, pointsPerChunk: 500 
 /** A comparison panel: one metric of 20 runs, 100k points each, drawn with about 2000 points. */
 const panel = { runs: 20, pointsPerRun: 100_000, pointsPerChunk: 1000, maxPoints: 2000, repeats: 7 };
 
-export async function benchStorage(): Promise<BenchFigure[]> {
+export async function benchStorage(root: string): Promise<BenchFigure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-bench-storage-'));
   try {
     const batched = measureIngest(path.join(dir, 'batched.saddle'), (store, batch) => store.appendChunks(batch));
@@ -24,6 +26,7 @@ export async function benchStorage(): Promise<BenchFigure[]> {
       for (const chunk of batch) store.appendChunks([chunk]);
     });
     const load = measurePanelLoad(path.join(dir, 'panel.saddle'));
+    const app = await measureRunsSeries(root, dir, path.join(dir, 'panel.saddle'));
     return [
       {
         name: `ingest: appendChunks, ${ingest.runs * ingest.metrics} chunks of ${ingest.pointsPerChunk} points per transaction`,
@@ -41,6 +44,15 @@ export async function benchStorage(): Promise<BenchFigure[]> {
         ratio: load.readAndDownsampleMs / load.rawBlobsMs,
       },
       { name: 'panel baseline: read the raw blobs only', value: load.rawBlobsMs, unit: 'ms' },
+      {
+        name: `panel through runs.series (the app's path: service, view thread, reply checked), linear and log x`,
+        value: app.bothMs,
+        unit: 'ms',
+        baseline: 'the store\'s readSeries alone (target ≤ 1.5)',
+        ratio: app.bothMs / app.storeMs,
+      },
+      { name: 'panel through runs.series, linear x only', value: app.linearMs, unit: 'ms', baseline: 'the store\'s readSeries alone', ratio: app.linearMs / app.storeMs },
+      { name: 'panel baseline: the store\'s readSeries of the 20 runs', value: app.storeMs, unit: 'ms' },
       { name: 'panel, log x axis: read and downsample in log x', value: load.readAndDownsampleLogXMs, unit: 'ms' },
       { name: 'panel part: downsampling alone', value: load.downsampleOnlyMs, unit: 'ms' },
     ];
@@ -113,6 +125,43 @@ function measurePanelLoad(filePath: string): PanelTimes {
     raw.close();
     store.close();
   }
+}
+
+/** The panel as the window asks for it: `runs.series` through the service, against the store's own read. */
+async function measureRunsSeries(root: string, dir: string, filePath: string): Promise<{ bothMs: number; linearMs: number; storeMs: number }> {
+  const service = new SaddleService({
+    appVersion,
+    host: 'cli',
+    workerFile: path.join(root, 'dist', 'main', 'pool-worker.js'),
+    examplesDir: path.join(root, 'examples'),
+    recent: new RecentProjects(dir),
+    liveEvents: false,
+  });
+  try {
+    await service.dispatch('projects', 'open', { path: filePath });
+    const runIds = service.project!.listRuns().map((run) => run.id);
+    const fetch = (alsoLogX: boolean) => () => service.dispatch('runs', 'series', { runIds, metrics: ['loss'], maxPoints: panel.maxPoints, logX: false, alsoLogX });
+    return {
+      bothMs: await medianAsyncMs(fetch(true)),
+      linearMs: await medianAsyncMs(fetch(false)),
+      storeMs: await medianAsyncMs(async () => {
+        for (const runId of runIds) service.project!.readSeries(runId, ['loss']);
+      }),
+    };
+  } finally {
+    await service.close();
+  }
+}
+
+async function medianAsyncMs(task: () => Promise<unknown>): Promise<number> {
+  await task();
+  const times: number[] = [];
+  for (let i = 0; i < panel.repeats; i++) {
+    const start = performance.now();
+    await task();
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
 function storeRuns(store: ProjectStore, count: number): number[] {

@@ -333,12 +333,18 @@ export interface DownsampleTask {
   series: XY[];
   maxPoints: number;
   logX: boolean;
+  /** Also reduce every series longer than maxPoints for a log x axis; those come after all the others. */
+  alsoLogX?: boolean;
 }
 
-/** Display downsampling off the main thread: the reduced series come back packed in one transferred buffer. */
+/**
+ * Display downsampling off the main thread: the reduced series come back packed in one transferred
+ * buffer. Both reductions of a panel (linear and log x) are made in one task from the one copy sent.
+ */
 export function downsampleSeries(task: DownsampleTask): unknown {
-  const packed = packSeries(task.series.map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: task.logX })));
-  return move(packed);
+  const reduced = task.series.map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: task.logX }));
+  const logReduced = task.alsoLogX ? task.series.filter(({ x }) => x.length > task.maxPoints).map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: true })) : [];
+  return move(packSeries([...reduced, ...logReduced]));
 }
 
 /** Opens and closes a WebGPU adapter in a worker thread, so the host process never loads the addon. */

@@ -479,15 +479,19 @@ export class SaddleService {
     const read = runIds.flatMap((runId) => store.readSeries(runId, metrics).map((series) => ({ runId, ...series })));
     const lengths = read.map((s) => s.x.length);
     const longer = alsoLogX ? read.filter((s) => s.x.length > maxPoints) : [];
-    const reduce = async (list: typeof read, logAxis: boolean) => {
-      const totalPoints = list.reduce((sum, s) => sum + s.x.length, 0);
-      if (totalPoints <= inlineDownsamplePoints) return list.map(({ x, y }) => downsample(x, y, maxPoints, { logX: logAxis }));
-      // The view thread takes the arrays it is given: those reduced again for log x go as copies.
-      const again = new Set(logAxis ? [] : longer);
-      return this.pipeline.requireScheduler().downsample({ series: list.map((s) => (again.has(s) ? { x: s.x.slice(), y: s.y.slice() } : { x: s.x, y: s.y })), maxPoints, logX: logAxis });
-    };
-    const reduced = await reduce(read, logX);
-    const logReduced = new Map((longer.length > 0 ? await reduce(longer, true) : []).map((xy, i) => [longer[i], xy]));
+    const totalPoints = lengths.reduce((sum, n) => sum + n, 0);
+    let reduced: { x: Float64Array; y: Float64Array }[];
+    let logReducedList: { x: Float64Array; y: Float64Array }[];
+    if (totalPoints <= inlineDownsamplePoints) {
+      reduced = read.map(({ x, y }) => downsample(x, y, maxPoints, { logX }));
+      logReducedList = longer.map(({ x, y }) => downsample(x, y, maxPoints, { logX: true }));
+    } else {
+      // One task makes both reductions from the arrays it is given (transferred, not copied).
+      const both = await this.pipeline.requireScheduler().downsample({ series: read.map(({ x, y }) => ({ x, y })), maxPoints, logX, alsoLogX });
+      reduced = both.slice(0, read.length);
+      logReducedList = both.slice(read.length);
+    }
+    const logReduced = new Map(logReducedList.map((xy, i) => [longer[i], xy]));
     return runIds.map((runId) => ({
       runId,
       series: read.flatMap((s, i) => {
