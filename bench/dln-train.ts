@@ -65,11 +65,13 @@ function familySteps(d: number, depth: number, eta: number): (steps: number) => 
   };
 }
 
-/** CPU time per GD step against numpy's, depth 3, d = 8 … 1024 (about 0.3 s of work per side and width). */
+/** CPU time per GD step against numpy's, depth 3, d = 8 … 1024. */
 function numpyComparison(root: string): BenchFigure[] {
   const depth = 3, eta = 1e-6;
   return [8, 16, 32, 64, 128, 256, 512, 1024].map((d) => {
-    const steps = Math.max(5, Math.round(3e8 / (6 * (depth - 1) * d ** 3 + 2e5)));
+    // About 0.3 s per side: a step is 6(L − 1)d³ flops (at ~1e10 flop/s) plus ~5 µs of bookkeeping; short
+    // windows at small d would time the JIT's warm-up instead of the step.
+    const steps = Math.max(3, Math.round(0.3 / ((6 * (depth - 1) * d ** 3) / 1e10 + 5e-6)));
     const ours = cpuSecondsPerStep(familySteps(d, depth, eta), steps);
     const peer = runNumpyPeer(root, 'dln-train', steps, [d, depth]);
     const name = `GD step, d = ${d}, L = ${depth}, CPU per step`;
