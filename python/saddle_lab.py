@@ -42,7 +42,7 @@ __all__ = [
     # script families
     "params", "seed", "log", "event", "progress", "summary", "done", "diverged", "flush",
     # W&B-style runs
-    "init", "finish", "config", "run", "Run",
+    "init", "finish", "config", "run", "Run", "artifacts_dir",
 ]
 
 # Started by Saddle Lab as a script-family run: stdout carries the line protocol.
@@ -325,6 +325,21 @@ def project_runs_dir(project):
     return base + ".runs"
 
 
+def _artifacts_root(project):
+    base = project[: -len(".saddle")] if project.lower().endswith(".saddle") else project
+    return base + ".artifacts"
+
+
+def artifacts_dir():
+    """The run's own folder for files (weights, checkpoints), kept with it in the project: in a
+    family run $SADDLE_ARTIFACTS_DIR, else the folder of the run saddle_lab.init started."""
+    folder = os.environ.get("SADDLE_ARTIFACTS_DIR") if _protocol_mode else (run.dir if run is not None else None)
+    if not folder:
+        raise RuntimeError("saddle_lab.artifacts_dir(): no run: call saddle_lab.init(...) first (or run as a Saddle Lab family)")
+    os.makedirs(folder, exist_ok=True)
+    return folder
+
+
 def _project_file(project):
     """Which project a run logs into: a .saddle path as given, else $SADDLE_PROJECT, else <project>.saddle here."""
     if project and project.lower().endswith(".saddle"):
@@ -404,14 +419,18 @@ class Run:
             # Saddle Lab's parameters win over the defaults the script passes to init.
             dict.update(self._config, _flatten(_json_value(dict(config_values or {}))))
             dict.update(self._config, params())
+            self.id = os.environ.get("SADDLE_RUN_ID", self.id)
+            self.dir = os.environ.get("SADDLE_ARTIFACTS_DIR")
             return
         dict.update(self._config, _flatten(_json_value(dict(config_values or {}))))
         folder = project_runs_dir(project)
         os.makedirs(folder, exist_ok=True)
         # Names sort in start order (to the millisecond): runs are brought in in that order.
         stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime(self._started)) + f"{self._started % 1:.3f}"[1:]
-        self.dir = folder
         self.path = os.path.join(folder, f"run-{stamp}-{self.id}.jsonl")
+        # Files the run saves here are kept with it in the project (listed per run, removed with it).
+        self.dir = os.path.join(_artifacts_root(project), os.path.basename(self.path)[: -len(".jsonl")])
+        os.makedirs(self.dir, exist_ok=True)
         # "x": exclusive create; a run log is only ever appended to.
         self._file = open(self.path, "x", encoding="utf-8")
         self._write({

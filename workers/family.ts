@@ -34,6 +34,10 @@ export interface DeviceUsed {
 }
 
 export interface RunContext {
+  /** The run's id in its project; absent where no project holds it (tests, a Slurm shard's own ids). */
+  runId?: number;
+  /** A folder of the run's own, kept with the project (created on first use): weights, checkpoints, files. */
+  artifactsDir?: string;
   seed: number;
   rng: Rng;
   /** Families that pick a backend report it; a run that never reports ran on the CPU. */

@@ -19,6 +19,8 @@ export interface RunRequest {
   source?: FamilySource;
   params: unknown;
   seed: number;
+  /** The run's own kept folder for files it writes (weights, checkpoints). */
+  artifactsDir?: string;
 }
 
 /**
@@ -283,6 +285,8 @@ function createContext(run: RunRequest, port: MessagePort, signal: AbortSignal, 
     outbox.chunk({ metric, x, y });
   };
   return {
+    runId: run.runId,
+    artifactsDir: run.artifactsDir,
     seed: run.seed,
     rng: createRng(run.seed),
     reportDevice(used) {

@@ -230,6 +230,11 @@ export const api = {
     /** What produced a run of a script or code family (stored copy, stderr); null for a built-in. */
     source: method(z.object({ runId: id }).strict(), runSource.nullable()),
     delete: method(z.object({ runIds: z.array(id).min(1) }).strict(), ok),
+    /** The run's kept folder (SADDLE_ARTIFACTS_DIR, or a logged run's run.dir) and its files with size and SHA-256. */
+    artifacts: method(
+      z.object({ runId: id }).strict(),
+      z.object({ runId: id, dir: z.string(), files: z.array(z.object({ path: z.string(), bytes: z.number().int(), sha256: z.string() })) }),
+    ),
     /** Where runs made outside the pool came from; runs of the pool have none (left out of the reply). */
     origins: method(z.object({ runIds: z.array(id).max(100_000) }).strict(), z.array(runOrigin)),
     /**

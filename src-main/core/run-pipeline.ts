@@ -4,6 +4,7 @@
 // owns the family registry, validation and planning, the trust check, provenance (the family's
 // stored copy and content hash), the scheduler→store wiring and the checks of everything a worker
 // returns. Hosts only say which project the runs go into and what to tell their windows.
+import { runArtifactsDir } from './artifacts';
 import { z } from 'zod';
 import { analysisResult, type AnalysisRecord, type AnalysisResult, type Experiment, type ExperimentSpec, type Run, type RunStatus } from '../contract';
 import type { FamilySource } from '../../workers/families/sources';
@@ -195,11 +196,12 @@ export class RunPipeline {
   private queue(experimentId: number, familyId: string, source: FamilySource | null, planned: PlannedRun[], runIds: number[], scheduler: Scheduler): number[] {
     const open = this.outstanding.get(experimentId) ?? new Set<number>();
     this.outstanding.set(experimentId, open);
+    const projectPath = this.requireStore().path;
     runIds.forEach((runId, i) => {
       open.add(runId);
       this.experimentOfRun.set(runId, experimentId);
       this.announce(runId, 'queued', 0, null, null);
-      void scheduler.submit({ runId, family: familyId, source: source ?? undefined, params: planned[i].params, seed: planned[i].seed });
+      void scheduler.submit({ runId, family: familyId, source: source ?? undefined, params: planned[i].params, seed: planned[i].seed, artifactsDir: runArtifactsDir(projectPath, runId) });
     });
     return runIds;
   }

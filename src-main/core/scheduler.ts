@@ -18,6 +18,8 @@ export interface Job {
   source?: FamilySource;
   params: Record<string, unknown>;
   seed: number;
+  /** The run's own kept folder for files it writes (core/artifacts.ts). */
+  artifactsDir?: string;
 }
 
 export interface ChunkOut {
@@ -265,7 +267,7 @@ export class Scheduler {
       channel.port1.once('close', () => resolve());
     });
     const task: RunBatchTask = {
-      runs: entries.map(({ job }) => ({ runId: job.runId, family: job.family, source: job.source, params: job.params, seed: job.seed })),
+      runs: entries.map(({ job }) => ({ runId: job.runId, family: job.family, source: job.source, params: job.params, seed: job.seed, artifactsDir: job.artifactsDir })),
       port: channel.port2,
       budgetMs: batchBudgetMs,
     };

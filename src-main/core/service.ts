@@ -32,6 +32,7 @@ import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import { seriesToCsv } from './csv-export';
 import { prototypeKeyIssues } from './prototype-keys';
 import { importRuns } from './run-import';
+import { listArtifacts, removeArtifacts, runArtifactsDir } from './artifacts';
 import { RunLogFolder, loggedFamilyId, loggedFamilyInfo, projectRunsDir, type IngestContext, type IngestReport } from './run-logs';
 import { writeSidecars } from './sidecars';
 import { ClusterService, cliCommandOf } from './slurm/cluster-service';
@@ -219,6 +220,12 @@ export class SaddleService {
     };
   }
 
+  /** The runs' kept folders (core/artifacts.ts), in the order given. */
+  private artifactFolders(store: ProjectStore, runIds: readonly number[]): string[] {
+    const origins = store.origins.ofRuns(runIds);
+    return runIds.map((runId) => runArtifactsDir(store.path, runId, origins.get(runId)));
+  }
+
   /** Tells the windows what a read of run logs or an import brought in. */
   private applyIngest(report: IngestReport): void {
     for (const problem of report.problems) console.error(`run log: ${problem}`);
@@ -320,7 +327,9 @@ export class SaddleService {
           if (active.length > 0) throw new ExpectedError('this experiment has runs in progress: cancel them first');
           // Deleting would forget a job Slurm is still running.
           if (store.slurm.listJobs(id).some((job) => job.endedAtMs === null)) throw new ExpectedError('this experiment has a live Slurm job: cancel it and collect first');
+          const folders = this.artifactFolders(store, store.listRuns(id).map((r) => r.id));
           store.deleteExperiment(id);
+          removeArtifacts(folders);
           this.emit('experiments.changed', {});
           return { ok: true as const };
         },
@@ -342,6 +351,12 @@ export class SaddleService {
         },
         update: ({ id, tags, notes }) => this.requireStore().updateRunMeta(id, { tags, notes }),
         source: ({ runId }) => runSourceOf(this.requireStore(), this.pipeline.families, runId),
+        artifacts: ({ runId }) => {
+          const store = this.requireStore();
+          store.getRun(runId);
+          const [dir] = this.artifactFolders(store, [runId]);
+          return { runId, dir, files: listArtifacts(dir) };
+        },
         origins: ({ runIds }) => [...this.requireStore().origins.ofRuns(runIds).values()].map(({ runId, kind, source, name, importedAtMs }) => ({ runId, kind, source, name, importedAtMs })),
         import: ({ path, kind, experimentName }) => {
           const store = this.requireStore();
@@ -352,7 +367,10 @@ export class SaddleService {
         delete: ({ runIds }) => {
           if (runIds.some((id) => this.pipeline.isActive(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
           if (runIds.some((id) => this.requireStore().getRun(id).status === 'submitted')) throw new ExpectedError('some of these runs are on Slurm: cancel the job and collect first');
-          this.requireStore().deleteRuns(runIds);
+          const store = this.requireStore();
+          const folders = this.artifactFolders(store, runIds);
+          store.deleteRuns(runIds);
+          removeArtifacts(folders);
           return { ok: true as const };
         },
       },

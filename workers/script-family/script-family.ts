@@ -72,7 +72,7 @@ async function runScript(
     const end = await runProcess({
       argv: [...manifest.command, ...flagArguments(manifest, params)],
       cwd: workDir,
-      env: scriptEnv(manifest, params, ctx.seed, input, paramsFile, workDir, options.sdkDir),
+      env: { ...scriptEnv(manifest, params, ctx.seed, input, paramsFile, workDir, options.sdkDir), ...artifactsEnv(ctx) },
       stdin: input,
       timeoutSeconds: manifest.limits.timeoutSeconds,
       memoryMb: manifest.limits.memoryMb,
@@ -140,6 +140,17 @@ function scriptEnv(
   for (const [name, value] of Object.entries(params)) {
     // A nested parameter's dots become "__" (optim.lr → SADDLE_PARAM_OPTIM__LR): shells refuse dots in names.
     env[`SADDLE_PARAM_${name.toUpperCase().replaceAll('.', '__')}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return env;
+}
+
+/** SADDLE_RUN_ID and SADDLE_ARTIFACTS_DIR (made here): files a run writes there are kept with it. */
+function artifactsEnv(ctx: RunContext): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  if (ctx.runId !== undefined) env.SADDLE_RUN_ID = String(ctx.runId);
+  if (ctx.artifactsDir) {
+    mkdirSync(ctx.artifactsDir, { recursive: true });
+    env.SADDLE_ARTIFACTS_DIR = ctx.artifactsDir;
   }
   return env;
 }

@@ -1,0 +1,85 @@
+// Per-run artifacts (issue 24 item 3): a 4-run sweep of a script family whose runs all save
+// "weights.txt" leaves four separate files, one per run, each listed with its size and SHA-256
+// (recomputed here) and removed with its run; a run logged with saddle_lab.init keeps the files it
+// saves in run.dir the same way.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SaddleService } from '../../src-main/core/service';
+import type { Experiment, Run } from '../../src-main/contract';
+import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
+
+type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
+
+let service: SaddleService | null = null;
+beforeAll(requireBuild);
+afterEach(async () => {
+  await service?.close();
+  service = null;
+});
+
+function saverFamily(): string {
+  const dir = tempDir('saddle-saver-');
+  mkdirSync(join(dir, 'saver'));
+  writeFileSync(
+    join(dir, 'saver', 'saddle-family.json'),
+    JSON.stringify({
+      id: 'saver',
+      title: 'Saves weights',
+      command: ['/usr/bin/python3', 'save.py'],
+      params: { type: 'object', properties: { scale: { type: 'number', default: 1 } } },
+      metrics: [{ name: 'loss', label: 'loss', x: 'step' }],
+    }),
+  );
+  // The same file name in every run: each lands in its run's own folder.
+  writeFileSync(
+    join(dir, 'saver', 'save.py'),
+    'import os, saddle_lab as lab\np = lab.params()\nwith open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:\n    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")\nlab.log(0, loss=p["scale"])\n',
+  );
+  return dir;
+}
+
+describe('artifacts', () => {
+  it('a 4-run sweep saving the same file name leaves 4 files, listed per run with size and hash, removed with the run', async () => {
+    const project = join(tempDir(), 'weights.saddle');
+    service = testService({ familyPaths: [saverFamily()] });
+    await service.dispatch('projects', 'new', { path: project });
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'saver', name: 'sweep', sweep: { scale: [1, 2, 3, 4] } } })) as Experiment;
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done']);
+
+    const listed = await Promise.all(runs.map((r) => service?.dispatch('runs', 'artifacts', { runId: r.id }) as Promise<Artifacts>));
+    expect(new Set(listed.map((a) => a.dir)).size).toBe(4);
+    listed.forEach((artifacts, i) => {
+      const content = `run ${runs[i].id} scale ${runs[i].params.scale}\n`;
+      expect(artifacts.dir).toBe(join(project.replace(/\.saddle$/, '.artifacts'), `run-${runs[i].id}`));
+      expect(readFileSync(join(artifacts.dir, 'weights.txt'), 'utf8')).toBe(content);
+      expect(artifacts.files).toEqual([{ path: 'weights.txt', bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') }]);
+    });
+
+    await service.dispatch('runs', 'delete', { runIds: [runs[0].id] });
+    expect(existsSync(listed[0].dir)).toBe(false);
+    expect(existsSync(listed[1].dir)).toBe(true);
+    await service.dispatch('experiments', 'delete', { id: experiment.id });
+    for (const artifacts of listed) expect(existsSync(artifacts.dir)).toBe(false);
+  });
+
+  it('a logged run keeps what it saves in run.dir', async () => {
+    const project = join(tempDir(), 'logged.saddle');
+    const script = 'import os, saddle_lab as wandb\nrun = wandb.init(project=os.environ["P"], name="saver")\nopen(os.path.join(run.dir, "model.bin"), "wb").write(bytes(range(16)))\nwandb.log({"loss": 1.0})\nwandb.finish()\n';
+    const result = spawnSync('/usr/bin/python3', ['-c', script], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), P: project }, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    service = testService();
+    await service.dispatch('projects', 'new', { path: project });
+    const [run] = (await service.dispatch('runs', 'list', {})) as Run[];
+    const artifacts = (await service.dispatch('runs', 'artifacts', { runId: run.id })) as Artifacts;
+    expect(artifacts.files).toEqual([{ path: 'model.bin', bytes: 16, sha256: createHash('sha256').update(Buffer.from(Array.from({ length: 16 }, (_, i) => i))).digest('hex') }]);
+    await service.dispatch('runs', 'delete', { runIds: [run.id] });
+    expect(existsSync(artifacts.dir)).toBe(false);
+  });
+});
