@@ -2,7 +2,7 @@
 // λ-balanced dynamics of papers/README.md hold for either sign), rectangular λ-balanced layers
 // (D_l = λI exactly, and which widths admit them), unaligned λ-balanced inits, ε·I, an explicit
 // weight file (with errors that name initFile), and checkpoints that round-trip through that file.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -182,5 +182,18 @@ describe('ε·I and explicit weight files', () => {
     const resumed = await train({ ...base, init: 'file', initFile: path, horizon: 3 });
     expect(resumed.summary.finalLoss).toBe(summary.finalLoss);
     expect(resumed.summary.finalSigmas).toEqual(summary.finalSigmas);
+  });
+
+  it("with a run's artifacts folder, each checkpoint is also a weight file there, equal to its series to the bit", async () => {
+    const base = { depth: 3, dim: 3, targetSingularValues: [2, 1, 0.5], singularVectors: 'random', init: 'small-random', initScale: 0.3, optimizer: 'gd', learningRate: 0.01, horizon: 5, checkpoints: [0, 2] };
+    const artifactsDir = join(mkdtempSync(join(tmpdir(), 'saddle-artifacts-')), 'run-1');
+    const ctx = { ...fakeRunContext(), artifactsDir };
+    await family.run(parse(base), ctx);
+    const widths = layerWidths(parse(base));
+    expect(readdirSync(artifactsDir).sort()).toEqual(['checkpoint-0.json', 'checkpoint-1.json']);
+    for (const k of [0, 1]) {
+      const layers = parseWeightFile(readFileSync(join(artifactsDir, `checkpoint-${k}.json`), 'utf8'), widths, `checkpoint-${k}`);
+      layers.forEach((w, l) => expect(Array.from(w.data)).toEqual(ctx.series(`checkpoint/${k}/${l + 1}`).y));
+    }
   });
 });

@@ -2,7 +2,10 @@
 // defects and their drift, alignment with the reference singular vectors, effective rank, nuclear
 // norm and Σσ^{2/L}. Records are kept (the summary and the plateau detector read them) and
 // streamed to the host in chunks.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunContext } from '../../family';
+import { toWeightFile } from './weight-file';
 import { axpy, clone, frobenius, identity, type Matrix, matmul, matmulNT, matmulTN, scaleInPlace, subInPlace, zeros } from '../../numeric/matrix';
 import { singularValues, svd, type SVD } from '../../numeric/svd';
 import { bidiagonalSvdValues, partialSvd } from '../../numeric/bidiagonal-svd';
@@ -155,6 +158,11 @@ export class Recorder extends SeriesLog {
   private exportCheckpoint(t: number, layers: readonly Matrix[]): void {
     const k = this.checkpointTimes.length;
     layers.forEach((w, l) => this.sink.emit({ metric: `checkpoint/${k}/${l + 1}`, x: Float64Array.from(w.data, (_, i) => i), y: Float64Array.from(w.data) }));
+    // The run's kept folder gets the same layers as a weight file, loadable as init "file".
+    if (this.sink.artifactsDir) {
+      mkdirSync(this.sink.artifactsDir, { recursive: true });
+      writeFileSync(join(this.sink.artifactsDir, `checkpoint-${k}.json`), JSON.stringify(toWeightFile(layers)));
+    }
     this.checkpointTimes.push(t);
   }
 
