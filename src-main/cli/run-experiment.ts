@@ -102,6 +102,9 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
     interrupt?.removeEventListener('abort', cancel);
   }
   progress?.end();
+  // A full disk stopped the sweep: that is the news, not a run report read from a file that could not take it.
+  const writeFailure = service.projectWriteFailure;
+  if (writeFailure) throw writeFailure;
   const runs = await api.runs.list({ experimentId: experiment.id });
   const analyses = (await api.analyses.list({ experimentId: experiment.id })).map((a) => a.result);
   return { experiment, runs, analyses, seconds: (Date.now() - startedMs) / 1000 };

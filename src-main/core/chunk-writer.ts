@@ -10,8 +10,13 @@ export class RunWriter {
   private pendingPoints = 0;
   private timer: NodeJS.Timeout | null = null;
 
+  /** Set when a commit failed: later writes are dropped until reset (the service ends the sweep). */
+  private failed = false;
+
   constructor(
     private readonly store: () => ProjectStore,
+    /** Told of a commit that failed (a full disk); flush then returns without throwing, also from its timer. */
+    private readonly onFailure: (error: unknown) => void,
     private readonly delayMs = 30,
     private readonly maxPoints = 250_000,
     private readonly maxWrites = 20_000,
@@ -42,7 +47,18 @@ export class RunWriter {
     const batch = this.pending;
     this.pending = [];
     this.pendingPoints = 0;
-    this.store().applyRunWrites(batch);
+    if (this.failed) return;
+    try {
+      this.store().applyRunWrites(batch);
+    } catch (error) {
+      this.failed = true;
+      this.onFailure(error);
+    }
+  }
+
+  /** A new project: writes are committed again. */
+  reset(): void {
+    this.failed = false;
   }
 
   private add(write: RunWrite): void {

@@ -14,6 +14,7 @@ import { planRuns, parsePoint } from './run-plan';
 import { requireValidSpec, validateSpec, type SpecValidation } from './spec-validation';
 import { Scheduler, type ChunkOut, type FinishedOutcome } from './scheduler';
 import { RunWriter } from './chunk-writer';
+import { diskFullError, isDiskFull } from './store/project-file';
 import { describeDevice } from './device-label';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import type { PlannedRun } from '../contract/sweep';
@@ -75,11 +76,16 @@ export class RunPipeline {
   /** Progress not yet written to the project file, per run. */
   private readonly unsavedProgress = new Map<number, number>();
   private progressTimer: NodeJS.Timeout | null = null;
+  /** Why the open project's run writes stopped (a full disk); null while they succeed. */
+  private failedWrite: Error | null = null;
 
   constructor(private readonly options: RunPipelineOptions) {
     this.families = new FamilyRegistry(options.registry ?? { sdkDir: null });
     this.familiesLoaded = options.registry ? this.families.load(null) : Promise.resolve();
-    this.writer = new RunWriter(() => this.requireStore());
+    this.writer = new RunWriter(
+      () => this.requireStore(),
+      (error) => this.onWriteFailed(error),
+    );
   }
 
   // ── Families ──────────────────────────────────────────────────────────────────────────────
@@ -248,6 +254,43 @@ export class RunPipeline {
     }
     this.writer.flush();
     this.saveProgress();
+    // The next project starts with writes that work.
+    this.failedWrite = null;
+    this.writer.reset();
+  }
+
+  /** Why the open project's run writes stopped (a full disk), for a host to report; null while they succeed. */
+  get writeFailure(): Error | null {
+    return this.failedWrite;
+  }
+
+  /**
+   * A commit of run writes failed (a full disk): the sweeps stop, and the runs in progress are
+   * marked failed if even that small write goes through (else they read as interrupted on the
+   * next open). Runs that finished before stay as they were.
+   */
+  private onWriteFailed(error: unknown): void {
+    const store = this.options.store();
+    if (!store || this.failedWrite) return;
+    this.failedWrite = isDiskFull(error) ? diskFullError(store.path, error) : error instanceof Error ? error : new Error(String(error));
+    if (!isDiskFull(error)) console.error(this.failedWrite.stack);
+    const unfinished = [...this.experimentOfRun.keys()];
+    this.scheduler?.cancel(unfinished);
+    try {
+      store.failUnfinishedRuns(unfinished, this.failedWrite.message);
+    } catch {
+      // The disk is still full: the next open marks them.
+    }
+  }
+
+  /** A write the run writer does not batch (a script's stderr, progress), failing as a batch would. */
+  private writeOutsideBatch(write: () => void): void {
+    if (this.failedWrite) return;
+    try {
+      write();
+    } catch (error) {
+      this.onWriteFailed(error);
+    }
   }
 
   async close(): Promise<void> {
@@ -275,7 +318,7 @@ export class RunPipeline {
           if (this.options.store()) this.writer.device(runId, describeDevice(used));
         },
         onFinished: (runId, outcome) => this.onRunFinished(runId, outcome),
-        onLog: (runId, text) => this.options.store()?.familySources.setStderr(runId, text),
+        onLog: (runId, text) => this.writeOutsideBatch(() => this.options.store()?.familySources.setStderr(runId, text)),
       },
     );
     return this.scheduler;
@@ -305,7 +348,7 @@ export class RunPipeline {
     if (this.unsavedProgress.size > 0 && store) {
       // After the pending starts: a start written later would reset the progress to 0.
       this.writer.flush();
-      store.setRunsProgress(this.unsavedProgress);
+      this.writeOutsideBatch(() => store.setRunsProgress(this.unsavedProgress));
     }
     this.unsavedProgress.clear();
   }
@@ -330,7 +373,7 @@ export class RunPipeline {
 
   private async finishExperiment(experimentId: number): Promise<void> {
     try {
-      if (this.options.analyzeWhenDone && this.options.store()) await this.analyze(experimentId);
+      if (this.options.analyzeWhenDone && this.options.store() && !this.failedWrite) await this.analyze(experimentId);
     } catch (error) {
       // The runs are stored; a failing analysis must not take the host down. It is reported, and
       // analyses.compute can be run again.

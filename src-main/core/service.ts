@@ -18,6 +18,7 @@ import {
   type RunStatus,
 } from '../contract';
 import { ProjectStore } from './store/project-store';
+import { diskFullError, isDiskFull } from './store/project-file';
 import { defaultPoolSize } from './run-pool';
 import { LiveFeed, StatusBatch } from './live-feed';
 import { RecentProjects } from './recent';
@@ -136,7 +137,19 @@ export class SaddleService {
     await this.pipeline.familiesLoaded;
     // Whatever a window has been told is in the file before a handler reads it.
     if (this.store) this.pipeline.flushWrites();
-    return definition.output.parse(await handler(parsed.data));
+    let output: unknown;
+    try {
+      output = await handler(parsed.data);
+    } catch (error) {
+      // A full disk is the user's to fix, not a bug: said plainly, without a stack.
+      throw isDiskFull(error) && this.store ? diskFullError(this.store.path, error) : error;
+    }
+    return definition.output.parse(output);
+  }
+
+  /** Why the open project's run writes stopped (a full disk), for a host to report; null while they succeed. */
+  get projectWriteFailure(): Error | null {
+    return this.pipeline.writeFailure;
   }
 
   get project(): ProjectStore | null {

@@ -64,6 +64,10 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
     const finished = pipeline.runPlanned(experiment.id, plan.spec.family, plan.source, runs);
     report(true);
     await finished;
+    // A shard that could not be written (the node's disk full) ends the task naming it; collect
+    // then reports its runs as not finished.
+    const writeFailure = pipeline.writeFailure;
+    if (writeFailure) throw writeFailure;
   } finally {
     process.off('SIGTERM', stop);
     await pipeline.closeProject();

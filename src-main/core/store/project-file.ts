@@ -191,6 +191,21 @@ export function copyProjectFile(db: Database.Database, targetPath: string): void
   }
 }
 
+/** Whether a failed write failed for want of disk space (SQLite's SQLITE_FULL, or ENOSPC from a file write). */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+}
+
+/** What the user is told when a write to the project ran out of disk space. */
+export function diskFullError(filePath: string, cause: unknown): ProjectFileError {
+  return new ProjectFileError(
+    filePath,
+    `disk full while writing ${filePath}; finished runs are kept. Runs that were in progress end as failed (or, where even that could not be written, as cancelled when the project is next opened). Free some space, then open the project again; it can be read (export) meanwhile.`,
+    { cause },
+  );
+}
+
 /** Whether two paths name the same file (symlinks and case-insensitive file systems included). */
 export function isSameFile(a: string, b: string): boolean {
   if (path.resolve(a) === path.resolve(b)) return true;
@@ -285,7 +300,7 @@ const fileProblems: Record<string, string> = {
 };
 
 /** Names the file in file-system and SQLite failures; anything else (a bug) passes through as it is. */
-function asProjectFileError(error: unknown, filePath: string, action: 'create' | 'open' | 'save'): unknown {
+export function asProjectFileError(error: unknown, filePath: string, action: 'create' | 'open' | 'save'): unknown {
   if (error instanceof ProjectFileError) return error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const known = code === undefined ? undefined : fileProblems[code];

@@ -18,7 +18,7 @@ import type {
 } from '../../contract';
 import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
-import { checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
+import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
 import { ProjectLock } from './project-lock';
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
@@ -190,7 +190,13 @@ export class ProjectStore {
     }
     return ProjectStore.withLock(absolutePath, (lock) => {
       const store = ProjectStore.openChecked(absolutePath, appVersion, lock);
-      store.markInterruptedRuns();
+      try {
+        store.markInterruptedRuns();
+      } catch (error) {
+        // The first write of an open (a full disk, an I/O error) is named like a failed open.
+        store.db.close();
+        throw asProjectFileError(error, absolutePath, 'open');
+      }
       return store;
     });
   }
@@ -451,6 +457,11 @@ export class ProjectStore {
       if (absent.length > 0) throw missing(absent.length === 1 ? 'run' : 'runs', absent.join(', '));
       this.sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(idsJson);
     })();
+  }
+
+  /** Ends those of `ids` still queued or running as failed with `error`: their own writes could not be committed. */
+  failUnfinishedRuns(ids: readonly number[], error: string): void {
+    this.sql(`UPDATE runs SET status = 'failed', error = ? WHERE status IN ('queued', 'running') AND id IN (SELECT value FROM json_each(?))`).run(error, json(ids));
   }
 
   /**
