@@ -43,6 +43,10 @@ describe.runIf(haveChromium)('a script logging into the project the window shows
 
     child.stdin.write('go\n');
     await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('1');
+    // The file it saved in run.dir is listed with the run.
+    await expect.poll(() => page.getByTestId('run-artifacts').getAttribute('data-file-count')).toBe('1');
+    await page.getByTestId('run-artifacts').locator('summary').click();
+    await expect.poll(() => page.getByTestId('run-artifact').textContent()).toContain('final.txt');
     await bench.shot('done');
   });
 });
