@@ -1,0 +1,46 @@
+// What the per-namespace handlers (handlers/*.ts) may use of their service: the open project, the
+// RunPipeline, the cluster, events. The service builds one context and keeps dispatch and events.
+import type { EventName, EventPayload, MethodOf, Namespace, Output, ParsedInput } from '../../contract';
+import type { ProjectStore } from '../store/project-store';
+import type { RecentProjects } from '../recent';
+import type { RunPipeline } from '../run-pipeline';
+import type { ClusterService } from '../slurm/cluster-service';
+import type { IngestContext, IngestReport } from '../run-logs';
+
+export interface HostDialogs {
+  pickProjectPath(mode: 'open' | 'save'): Promise<string | null>;
+  saveFile(suggestedName: string, data: Buffer): Promise<string | null>;
+}
+
+export interface ServiceOptions {
+  appVersion: string;
+  host: 'electron' | 'serve' | 'cli';
+  workerFile: string;
+  examplesDir: string;
+  poolSize?: number;
+  recent?: RecentProjects;
+  dialogs?: HostDialogs;
+  /** The CLI has no window to feed. */
+  liveEvents?: boolean;
+  /** Folders of script and code families (--family-path), besides the user's and the project's. */
+  familyPaths?: string[];
+}
+
+export interface HandlerContext {
+  readonly options: ServiceOptions;
+  readonly pipeline: RunPipeline;
+  readonly cluster: ClusterService;
+  readonly recent: RecentProjects;
+  store(): ProjectStore | null;
+  requireStore(): ProjectStore;
+  /** Closes the open project (its runs cancelled) and makes `store` the open one. */
+  setProject(store: ProjectStore | null): Promise<void>;
+  emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  ingestContext(store: ProjectStore): IngestContext;
+  /** Tells the windows what a read of run logs or an import brought in. */
+  applyIngest(report: IngestReport): void;
+}
+
+export type NamespaceHandlers<N extends Namespace> = {
+  [M in MethodOf<N>]: (input: ParsedInput<N, M>) => Promise<Output<N, M>> | Output<N, M>;
+};

@@ -1,0 +1,54 @@
+// The `experiments` namespace: specs, validated against the service's own families (RunPipeline).
+import { ExpectedError } from '../errors';
+import { loadExamples } from '../examples';
+import { removeArtifacts } from '../artifacts';
+import { artifactFolders } from './runs';
+import type { HandlerContext, NamespaceHandlers } from './context';
+
+export function experimentsHandlers(ctx: HandlerContext): NamespaceHandlers<'experiments'> {
+  return {
+    list: () => ctx.requireStore().listExperiments(),
+    create: ({ spec }) => {
+      const valid = ctx.pipeline.requireValid(spec);
+      const experiment = ctx.requireStore().insertExperiment(valid);
+      ctx.emit('experiments.changed', {});
+      return experiment;
+    },
+    validate: ({ spec }) => {
+      const { ok, runCount, issues } = ctx.pipeline.validate(spec);
+      return { ok, runCount, issues };
+    },
+    update: ({ id, patch }) => {
+      const store = ctx.requireStore();
+      const current = store.getExperiment(id);
+      ctx.pipeline.requireValid({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags });
+      const updated = store.updateExperiment(id, patch);
+      ctx.emit('experiments.changed', {});
+      return updated;
+    },
+    duplicate: ({ id }) => {
+      const store = ctx.requireStore();
+      const e = store.getExperiment(id);
+      const copy = store.insertExperiment({ family: e.family, name: `${e.name} (copy)`, params: e.params, sweep: e.sweep, seeds: e.seeds, notes: e.notes, tags: e.tags });
+      ctx.emit('experiments.changed', {});
+      return copy;
+    },
+    delete: ({ id }) => {
+      const store = ctx.requireStore();
+      const active = store.listRuns(id).filter((r) => ctx.pipeline.isActive(r.id));
+      if (active.length > 0) throw new ExpectedError('this experiment has runs in progress: cancel them first');
+      // Deleting would forget a job Slurm is still running.
+      if (store.slurm.listJobs(id).some((job) => job.endedAtMs === null)) throw new ExpectedError('this experiment has a live Slurm job: cancel it and collect first');
+      const folders = artifactFolders(store, store.listRuns(id).map((r) => r.id));
+      store.deleteExperiment(id);
+      removeArtifacts(folders);
+      ctx.emit('experiments.changed', {});
+      return { ok: true as const };
+    },
+    exportSpec: ({ id }) => {
+      const e = ctx.requireStore().getExperiment(id);
+      return { family: e.family, name: e.name, params: e.params, sweep: e.sweep, seeds: e.seeds, notes: e.notes, tags: e.tags };
+    },
+    examples: () => loadExamples(ctx.options.examplesDir),
+  };
+}

@@ -1,0 +1,33 @@
+// The `projects` namespace: the open project (one per service) and the recent list.
+import { ProjectStore } from '../store/project-store';
+import { ExpectedError } from '../errors';
+import type { HandlerContext, NamespaceHandlers } from './context';
+
+export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projects'> {
+  return {
+    new: async ({ path }) => {
+      const store = ProjectStore.create(path, ctx.options.appVersion);
+      await ctx.setProject(store);
+      return store.info();
+    },
+    open: async ({ path, readOnly }) => {
+      const store = ProjectStore.open(path, ctx.options.appVersion, { readOnly });
+      await ctx.setProject(store);
+      return store.info();
+    },
+    saveAs: async ({ path }) => {
+      const current = ctx.requireStore();
+      ctx.pipeline.flushWrites();
+      if (ctx.pipeline.hasActiveRuns()) throw new ExpectedError('wait for the running experiments to finish (or cancel them) before "Save as"');
+      const copy = current.saveAs(path);
+      await ctx.setProject(copy);
+      return copy.info();
+    },
+    close: async () => {
+      await ctx.setProject(null);
+      return { ok: true as const };
+    },
+    current: () => ctx.store()?.info() ?? null,
+    recent: () => ctx.recent.list(),
+  };
+}
