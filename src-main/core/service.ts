@@ -170,7 +170,8 @@ export class SaddleService {
       if (this.options.host !== 'cli' && !store.readOnly) this.cluster.watch();
     }
     await this.pipeline.loadFamilies(store?.path ?? null);
-    if (store) this.followRunLogs(store);
+    // A read-only store shows what the file holds: bringing in run logs is its writer's job.
+    if (store && !store.readOnly) this.followRunLogs(store);
     this.emit('project.changed', store ? store.info() : null);
   }
 

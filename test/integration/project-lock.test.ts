@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ProjectStore } from '../../src-main/core/store/project-store';
 import { ProjectFileError } from '../../src-main/core/store/errors';
 import { experimentSpec } from '../../src-main/contract';
-import { tempDir } from '../helpers/paths';
+import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { testService } from '../helpers/service';
 
 const appVersion = '0.0.0-test';
 const open: ProjectStore[] = [];
@@ -62,6 +63,30 @@ describe('one writer per project', () => {
     expect(() => reader.insertExperiment(experimentSpec.parse({ family: 'mode-flow', name: 'x' }))).toThrow(/is open read-only here: nothing can be changed/);
     expect(() => reader.markInterruptedRuns()).toThrow(/read-only/);
     expect(writer.getRun(runId).status).toBe('running');
+  });
+
+  it('read-only through the API: run logs waiting beside the project are left for its writer, not written', async () => {
+    requireBuild();
+    const file = path.join(tempDir(), 'logged.saddle');
+    track(ProjectStore.create(file, appVersion)).close();
+    const logged = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_train.py'), `project=${file}`, 'steps=5', 'rate=0.1', 'name=waiting'], {
+      env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'python') },
+    });
+    expect(logged.status).toBe(0);
+    const service = testService();
+    try {
+      await service.dispatch('projects', 'open', { path: file, readOnly: true });
+      expect(await service.dispatch('runs', 'list', {})).toEqual([]);
+    } finally {
+      await service.close();
+    }
+    const writer = testService();
+    try {
+      await writer.dispatch('projects', 'open', { path: file });
+      expect(((await writer.dispatch('runs', 'list', {})) as { status: string }[]).map((r) => r.status)).toEqual(['done']);
+    } finally {
+      await writer.close();
+    }
   });
 
   it("a dead process's lock (kill -9) is taken over; a live one, another host's and a foreign file are not", () => {
