@@ -77,6 +77,29 @@ describe('one writer per project', () => {
     expect(existsSync(`${project}.lock`)).toBe(false);
   });
 
+  it('a run into the project a serve host holds is refused by name, and the host keeps it until it stops', async () => {
+    const dir = tempDir();
+    const project = join(dir, 'served.saddle');
+    const host = startCli(['serve', '--port', '0', '--project', project], env());
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      host.child.stdout?.on('data', (chunk) => {
+        seen += String(chunk);
+        if (seen.includes('is serving on')) resolve();
+      });
+      void host.result.then((r) => reject(new Error(`the serve host ended first: ${r.stderr}`)));
+    });
+    const refused = await runCli(['run', specFile(dir, 'into-host', { params: { steps: 3 } }), '--project', project, '--family-path', familyPath], env());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(lockedMessage);
+    expect(refused.stderr).toContain(`pid ${host.child.pid}`);
+    expect(isCrash(refused)).toBe(false);
+    host.child.kill('SIGTERM');
+    expect((await host.result).code).toBe(0);
+    expect(existsSync(`${project}.lock`)).toBe(false);
+    expect(integrityCheck(project)).toBe('ok');
+  });
+
   it('two runs started together into one project, existing and new: no crash, no damaged file, every run of the process that got it done', async () => {
     const dir = tempDir();
     const outcomes = { crashes: 0, damaged: 0, refused: 0, ran: 0 };
