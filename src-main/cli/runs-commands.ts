@@ -8,6 +8,7 @@ import type { SaddleService } from '../core/service';
 import { typedApi } from './typed-api';
 import { ExpectedError } from '../core/errors';
 import { projectRunsDir } from '../core/run-logs';
+import { lockSuffix } from '../core/store/project-lock';
 import { compareTable, matches, parseWhere, sortRows, tableCsv, tableMarkdown, tableText, type RunRow, type Table } from '../core/run-table';
 import type { Experiment, Run, SaddleApi } from '../contract';
 
@@ -45,11 +46,25 @@ function ids(values: string[] | undefined, flag: string): number[] {
   });
 }
 
+/**
+ * Opens the project for writing, so that run logs waiting beside it are brought in first; when another
+ * process holds it (the serve host, a running sweep), reads it as that process has stored it.
+ */
+async function openToRead(api: SaddleApi, path: string): Promise<void> {
+  try {
+    await api.projects.open({ path });
+  } catch (error) {
+    if (!existsSync(path + lockSuffix)) throw error;
+    await api.projects.open({ path, readOnly: true });
+    console.error(`read-only: ${(error as Error).message.split('. ')[0]}; runs it has not stored yet are not listed`);
+  }
+}
+
 /** The project's runs as rows (with experiment and origin), of the chosen experiments or runs, filtered by --where. */
 async function readRows(api: SaddleApi, values: Record<string, unknown>): Promise<RunRow[]> {
   if (!values.project) throw new ExpectedError('--project FILE is needed', [{ path: 'project', message: 'missing' }]);
   const path = resolve(values.project as string);
-  if (existsSync(path)) await api.projects.open({ path });
+  if (existsSync(path)) await openToRead(api, path);
   else if (existsSync(projectRunsDir(path))) {
     // Scripts logged into a project no app has opened yet: it is made now, from their run logs.
     await api.projects.new({ path });

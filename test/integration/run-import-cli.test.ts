@@ -101,6 +101,14 @@ describe('saddle-lab import, runs, compare', () => {
     const bad = await runCli(['runs', '--project', project, '--where', 'lr~1'], configEnv);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--where "lr~1"');
+
+    // While another process writes the project (here this test's service), the tables read it as stored.
+    service = testService();
+    await service.dispatch('projects', 'open', { path: project });
+    const whileHeld = await runCli(['runs', '--project', project, '--json', '--where', 'lr>=0.5'], configEnv);
+    expect(whileHeld.code, whileHeld.stderr).toBe(0);
+    expect(whileHeld.stdout.trim().split('\n').map((line) => JSON.parse(line).name)).toEqual(['lr-0.5']);
+    expect(whileHeld.stderr).toContain(`read-only: "${project}" is open in another Saddle Lab process (pid ${process.pid}`);
   });
 
   it('a CSV cell that is not a number is refused, naming the line and column', async () => {
