@@ -89,6 +89,23 @@ describe('one writer per project', () => {
     }
   });
 
+  it('a service opening the project it holds reopens it (its own lock is not "another process")', async () => {
+    const file = path.join(tempDir(), 'reopened.saddle');
+    track(ProjectStore.create(file, appVersion)).close();
+    const service = testService();
+    try {
+      await service.dispatch('projects', 'open', { path: file });
+      const spec = experimentSpec.parse({ family: 'mode-flow', name: 'kept', params: { depth: 3 } });
+      await service.dispatch('experiments', 'create', { spec });
+      await service.dispatch('projects', 'open', { path: path.join(path.dirname(file), '.', 'reopened.saddle') });
+      expect(((await service.dispatch('experiments', 'list', {})) as { name: string }[]).map((e) => e.name)).toEqual(['kept']);
+      expect(fs.existsSync(file + '.lock')).toBe(true);
+    } finally {
+      await service.close();
+    }
+    expect(fs.existsSync(file + '.lock')).toBe(false);
+  });
+
   it("a dead process's lock (kill -9) is taken over; a live one, another host's and a foreign file are not", () => {
     const dir = tempDir();
     const file = path.join(dir, 'p.saddle');

@@ -1,4 +1,5 @@
 // The `projects` namespace: the open project (one per service) and the recent list.
+import { resolve } from 'node:path';
 import { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
 import type { HandlerContext, NamespaceHandlers } from './context';
@@ -11,6 +12,8 @@ export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projec
       return store.info();
     },
     open: async ({ path, readOnly }) => {
+      // Opening the project this service holds reopens it: its lock is ours, so it is let go first.
+      if (ctx.store()?.path === resolve(path)) await ctx.setProject(null);
       const store = ProjectStore.open(path, ctx.options.appVersion, { readOnly });
       await ctx.setProject(store);
       return store.info();
