@@ -389,7 +389,11 @@ class _Summary(dict):
         values = dict(values or {}, **more)
         dict.update(self, values)
         if run is not None and run._summary is self:
-            run._write({"type": "summary", "values": _json_value(values)})
+            line = {"type": "summary", "values": _json_value(values)}
+            non_finite = {k: _number(k, v) for k, v in values.items() if isinstance(v, float) and not math.isfinite(v)}
+            if non_finite:
+                line["nonFinite"] = non_finite  # the run ends diverged, as a NaN in log() does
+            run._write(line)
 
 
 config = _Config()

@@ -32,7 +32,12 @@ export const runLogLine = z.discriminatedUnion('type', [
     values: z.record(z.string().min(1).max(200), loggedValue),
   }),
   z.object({ type: z.literal('config'), values: jsonObject }),
-  z.object({ type: z.literal('summary'), values: jsonObject }),
+  z.object({
+    type: z.literal('summary'),
+    values: jsonObject,
+    /** Summary values that were NaN or ±Infinity, by name: they end the run as diverged. */
+    nonFinite: z.record(z.string(), z.enum(['NaN', 'Infinity', '-Infinity'])).optional(),
+  }),
   z.object({
     type: z.literal('finish'),
     exitCode: z.number().int(),

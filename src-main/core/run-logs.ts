@@ -257,6 +257,12 @@ function applyLines(state: RunState, lines: readonly RunLogLine[]): { chunks: Me
     } else if (line.type === 'config') {
       state.params = { ...state.params, ...flatten(line.values) };
     } else if (line.type === 'summary') {
+      // The one rule for non-finite results (docs/architecture.md): a NaN or infinity ends the run as diverged.
+      const nonFinite = Object.entries(line.nonFinite ?? {})[0];
+      if (nonFinite) {
+        ended = { status: 'diverged', error: `summary ${nonFinite[0]} was ${nonFinite[1]}; the points before it are kept`, finishedAtMs: Date.now() };
+        break;
+      }
       Object.assign(state.summary, summaryValues(line.values));
     } else if (line.type === 'finish') {
       const status = line.exitCode === 0 ? 'done' : 'failed';

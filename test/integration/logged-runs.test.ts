@@ -89,6 +89,7 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     expect(raised.status).toBe(1);
     expect(raised.stderr).toContain('RuntimeError: boom');
     expect(runScript({ project, steps: 100, nan_at: 8, name: 'nan' }).status).toBe(0);
+    expect(runScript({ project, steps: 6, nan_summary: 1, name: 'nan-summary' }).status).toBe(0);
 
     service = testService();
     await service.dispatch('projects', 'new', { path: project });
@@ -108,6 +109,11 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     expect(diverged.status).toBe('diverged');
     expect(diverged.error).toBe('loss was NaN at step 8; the points before it are kept');
     expectDecay((await seriesOf(service, diverged.id)).get('loss'), 8, 0.1, (loss) => loss);
+    // A NaN set in the summary follows the same rule: diverged, every logged step kept.
+    const nanSummary = named('nan-summary');
+    expect(nanSummary.status).toBe('diverged');
+    expect(nanSummary.error).toBe('summary final_loss was NaN; the points before it are kept');
+    expectDecay((await seriesOf(service, nanSummary.id)).get('loss'), 6, 0.1, (loss) => loss);
   });
 
   it('with a serve host following the project: the run appears and its points arrive as live events, then it ends done', async () => {
