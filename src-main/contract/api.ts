@@ -235,6 +235,10 @@ export const api = {
       z.object({ runId: id }).strict(),
       z.object({ runId: id, dir: z.string(), files: z.array(z.object({ path: z.string(), bytes: z.number().int(), sha256: z.string() })) }),
     ),
+    /** The real path of one listed file of the run's folder; refuses a path out of it (`..`, absolute, a symlink out). */
+    artifactFile: method(z.object({ runId: id, path: z.string().min(1).max(4096) }).strict(), z.object({ file: z.string() })),
+    /** Opens a listed file with the system's application, or shows it in its folder (`reveal`); desktop only. */
+    openArtifact: method(z.object({ runId: id, path: z.string().min(1).max(4096), reveal: z.boolean().default(false) }).strict(), ok),
     /** Where runs made outside the pool came from; runs of the pool have none (left out of the reply). */
     origins: method(z.object({ runIds: z.array(id).max(100_000) }).strict(), z.array(runOrigin)),
     /**

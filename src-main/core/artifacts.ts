@@ -4,9 +4,10 @@
 // `<project>.artifacts/<its run log's name>/` (the helper's run.dir). Listed with size and SHA-256,
 // removed with the run.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunOrigin } from '../contract';
+import { ExpectedError } from './errors';
 
 /** The artifacts root of a project: study.saddle → study.artifacts/. */
 export function projectArtifactsDir(projectPath: string): string {
@@ -26,13 +27,15 @@ export interface ArtifactFile {
   sha256: string;
 }
 
-/** Every file under the run's folder, sorted by path; none when it has no folder. */
+/** Every file under the run's folder, sorted by path; none when it has no folder. A symlink out of it is left out. */
 export function listArtifacts(dir: string): ArtifactFile[] {
   if (!existsSync(dir)) return [];
+  const root = realpathSync(dir);
   const files: ArtifactFile[] = [];
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const path = join(folder, name);
+      if (!realPathOf(path)?.startsWith(root + sep)) continue;
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
       else if (stat.isFile()) files.push({ path: relative(dir, path).split(sep).join('/'), bytes: stat.size, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
@@ -40,6 +43,36 @@ export function listArtifacts(dir: string): ArtifactFile[] {
   };
   walk(dir);
   return files;
+}
+
+/** Null for a dangling symlink. */
+function realPathOf(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The real path of one listed file of a run's folder, for opening or serving it. Refuses a path that
+ * is absolute, climbs with `..`, or leads out of the folder once symlinks are followed (a script
+ * could leave a link to ~/.ssh there), and anything that is not a plain file.
+ */
+export function containedArtifact(dir: string, path: string): string {
+  const refuse = (why: string) => new ExpectedError(`path: ${JSON.stringify(path)} ${why}`, [{ path: 'path', message: why }]);
+  if (path === '' || isAbsolute(path) || /^[a-z]:/i.test(path) || path.split(/[\\/]/).includes('..')) throw refuse("must be a file's path inside the run's folder, as listed (no '..', not absolute)");
+  let file: string;
+  let root: string;
+  try {
+    root = realpathSync(dir);
+    file = realpathSync(join(dir, path));
+  } catch {
+    throw refuse("is not a file in the run's folder");
+  }
+  if (!file.startsWith(root + sep)) throw refuse("leads out of the run's folder (through a symlink)");
+  if (!statSync(file).isFile()) throw refuse('is not a plain file');
+  return file;
 }
 
 export function removeArtifacts(dirs: readonly string[]): void {

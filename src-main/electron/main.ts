@@ -1,13 +1,13 @@
 // The Electron shell: one sandboxed window, the preload bridge, native menus and dialogs. Thin by
 // design: every request goes to the same SaddleService the serve host and the CLI use.
-import { app, BrowserWindow, dialog, ipcMain, Menu, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { RecentProjects } from '../core/recent';
-import { describeIssues, issuesFromZod, toApiError } from '../core/errors';
+import { describeIssues, ExpectedError, issuesFromZod, toApiError } from '../core/errors';
 import { projectFileFromArgv } from '../core/launch-file';
 import { ipcChannels } from '../contract/methods';
 import { buildMenu } from './menu';
@@ -68,6 +68,15 @@ async function start(): Promise<void> {
         if (result.canceled || !result.filePath) return null;
         await writeFile(result.filePath, data);
         return result.filePath;
+      },
+      showFile: async (file, reveal) => {
+        if (reveal) {
+          shell.showItemInFolder(file);
+          return;
+        }
+        // openPath answers '' on success, else why the system could not open it.
+        const failure = await shell.openPath(file);
+        if (failure) throw new ExpectedError(`could not open ${file}: ${failure}`);
       },
     },
   });

@@ -2,8 +2,9 @@
 // random token printed in the URL. Used for remote viewing and the end-to-end tests.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiErrorShape } from '../contract';
@@ -54,7 +55,9 @@ export async function startServer(options: ServeOptions): Promise<ServeHandle> {
       refuse(res, 403, `refused: the Host header ${JSON.stringify(req.headers.host ?? '')} is not this server (open http://127.0.0.1:${port}/)`);
       return;
     }
-    serveStatic(options.rendererDir, req, res).catch((error: unknown) => {
+    const url = parseUrl(req.url);
+    const serving = url?.pathname === artifactRoute ? serveArtifact(options.service, token, url, req, res) : serveStatic(options.rendererDir, req, res);
+    serving.catch((error: unknown) => {
       log(`[serve] ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
       if (res.headersSent) res.destroy();
       else refuse(res, 500, 'internal error');
@@ -168,6 +171,50 @@ function malformed(message: string, path: string, issue: string): ApiErrorShape 
 
 function reply(ws: WebSocket, message: unknown): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+/** Where a run's kept file is fetched: `/artifact?run=<id>&path=<as listed>&token=…`. */
+export const artifactRoute = '/artifact';
+
+/**
+ * One listed file of a run's folder, to a token holder, as a download: never rendered in the host's
+ * origin (an HTML file a script saved could otherwise read the token). The path is resolved by
+ * runs.artifactFile, which refuses anything out of the run's folder, symlinks followed.
+ */
+async function serveArtifact(service: SaddleService, token: string, url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    refuse(res, 405, `method ${req.method} is not served: GET or HEAD`);
+    return;
+  }
+  if (!tokenMatches(url.searchParams.get('token'), token)) {
+    refuse(res, 403, 'refused: a run\'s files need the token of this host');
+    return;
+  }
+  const runId = Number(url.searchParams.get('run'));
+  let file: string;
+  try {
+    ({ file } = (await service.dispatch('runs', 'artifactFile', { runId, path: url.searchParams.get('path') ?? '' })) as { file: string });
+  } catch (error) {
+    const shaped = toApiError(error);
+    refuse(res, shaped.kind === 'expected' ? 404 : 500, shaped.kind === 'expected' ? shaped.message : 'internal error');
+    return;
+  }
+  const { size } = await stat(file);
+  res.writeHead(200, {
+    'content-type': 'application/octet-stream',
+    'content-length': size,
+    'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(basename(file))}`,
+    'content-security-policy': 'sandbox',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await new Promise<void>((resolve, reject) => {
+    createReadStream(file).on('error', reject).on('end', resolve).pipe(res);
+  });
 }
 
 async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -27,6 +27,7 @@ function start(saveTo: string | null): SaddleService {
         if (saveTo) writeFileSync(saveTo, data);
         return saveTo;
       },
+      showFile: async () => undefined,
     },
   });
   return service;

@@ -10,6 +10,8 @@ import type { IngestContext, IngestReport } from '../run-logs';
 export interface HostDialogs {
   pickProjectPath(mode: 'open' | 'save'): Promise<string | null>;
   saveFile(suggestedName: string, data: Buffer): Promise<string | null>;
+  /** Opens a file with the system's application, or shows it selected in its folder. */
+  showFile(file: string, reveal: boolean): Promise<void>;
 }
 
 export interface ServiceOptions {

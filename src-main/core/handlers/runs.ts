@@ -4,7 +4,7 @@ import type { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
 import { runSourceOf } from '../family-provenance';
 import { importRuns } from '../run-import';
-import { listArtifacts, removeArtifacts, runArtifactsDir } from '../artifacts';
+import { containedArtifact, listArtifacts, removeArtifacts, runArtifactsDir } from '../artifacts';
 import type { HandlerContext, NamespaceHandlers } from './context';
 
 export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
@@ -25,6 +25,12 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
       store.getRun(runId);
       const [dir] = artifactFolders(store, [runId]);
       return { runId, dir, files: listArtifacts(dir) };
+    },
+    artifactFile: ({ runId, path }) => ({ file: artifactFileOf(ctx.requireStore(), runId, path) }),
+    openArtifact: async ({ runId, path, reveal }) => {
+      if (!ctx.options.dialogs) throw new ExpectedError("opening a run's file is only available in the desktop app: the serve host links to it instead");
+      await ctx.options.dialogs.showFile(artifactFileOf(ctx.requireStore(), runId, path), reveal);
+      return { ok: true as const };
     },
     origins: ({ runIds }) => [...ctx.requireStore().origins.ofRuns(runIds).values()].map(({ runId, kind, source, name, importedAtMs }) => ({ runId, kind, source, name, importedAtMs })),
     import: ({ path, kind, experimentName }) => {
@@ -49,6 +55,12 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
 export function artifactFolders(store: ProjectStore, runIds: readonly number[]): string[] {
   const origins = store.origins.ofRuns(runIds);
   return runIds.map((runId) => runArtifactsDir(store.path, runId, origins.get(runId)));
+}
+
+function artifactFileOf(store: ProjectStore, runId: number, path: string): string {
+  store.getRun(runId);
+  const [dir] = artifactFolders(store, [runId]);
+  return containedArtifact(dir, path);
 }
 
 /** Below this many stored points a thread hop costs more than the downsampling itself. */

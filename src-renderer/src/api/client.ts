@@ -66,3 +66,12 @@ export function saddleClient(): SaddleClient {
 export function saddle(): SaddleApi {
   return saddleClient().api;
 }
+
+/**
+ * The serve host's download link for a run's kept file (src-main/serve/server.ts, `artifactRoute`),
+ * with this page's token; the host refuses any path out of the run's folder.
+ */
+export function servedArtifactUrl(runId: number, path: string): string {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  return `/artifact?${new URLSearchParams({ run: String(runId), path, token }).toString()}`;
+}
