@@ -7,7 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { AnalysisRecord } from '../../src-main/contract';
+import { experimentSpec, type AnalysisRecord, type AnalysisResult } from '../../src-main/contract';
+import { ProjectStore } from '../../src-main/core/store/project-store';
 import { requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 
@@ -82,5 +83,28 @@ describe("a family's analysis results are checked before they are stored", () =>
     await expect(service.dispatch('analyses', 'compute', { experimentId })).rejects.toMatchObject({ name: 'ExpectedError', message: expect.stringMatching(message) });
     expect(await service.dispatch('analyses', 'list', { experimentId })).toEqual([]);
     await expect(service.dispatch('claims', 'list', {})).resolves.toMatchObject({ claims: expect.any(Array) });
+  });
+
+  it('a malformed result an older version stored is listed as unreadable, naming the field, and the rest still read', async () => {
+    const file = join(tempDir(), 'older.saddle');
+    const older = ProjectStore.create(file, '0.0.0-test');
+    const { id: experimentId } = older.insertExperiment(experimentSpec.parse({ family: 'mode-flow', name: 'e', params: { depth: 3 } }));
+    const fine = { id: 'fine', title: 'Fine', columns: [], rows: [{ a: 1 }], checks: [], notes: [] };
+    // A chart point stored as null where the contract wants a number (a NaN through JSON).
+    const malformed = { ...fine, id: 'fit', chart: { title: 't', x: { label: 'x' }, y: { label: 'y' }, series: [{ name: 's', kind: 'line', x: [0, null], y: [1, 2] }] } };
+    older.saveAnalyses(experimentId, [fine, malformed as unknown as AnalysisResult]);
+    older.close();
+    const reader = testService();
+    try {
+      await reader.dispatch('projects', 'open', { path: file });
+      const records = (await reader.dispatch('analyses', 'list', { experimentId })) as AnalysisRecord[];
+      expect(records.map((r) => r.result.id)).toEqual(['fine', 'fit']);
+      expect(records[0].result.rows).toEqual([{ a: 1 }]);
+      expect(records[1].result).toMatchObject({ title: 'fit: stored result unreadable', checks: [], rows: [] });
+      expect(records[1].result.notes[0]).toMatch(/^The stored result does not match what this version reads \(chart\.series\.0\.x\.1: .*\)\. Recompute the analyses to replace it\.$/);
+      await expect(reader.dispatch('claims', 'list', {})).resolves.toMatchObject({ claims: expect.any(Array) });
+    } finally {
+      await reader.close();
+    }
   });
 });

@@ -16,6 +16,7 @@ import type {
   RunSummary,
   TheorySeries,
 } from '../../contract';
+import { analysisResult } from '../../contract';
 import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
 import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
@@ -563,7 +564,7 @@ export class ProjectStore {
       computedAtMs: number;
       resultJson: string;
     }[];
-    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: parse<AnalysisResult>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson') }));
+    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: readableAnalysis(parse<unknown>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson')) }));
   }
 
   // ── Dashboards ────────────────────────────────────────────────────────────────────────────
@@ -693,6 +694,27 @@ function json(value: unknown): string {
  * anything there: text that is not JSON, or JSON of another kind, is refused naming the table, row
  * and column, where it would otherwise fail later without saying where.
  */
+/**
+ * A stored analysis result as this version reads it. One stored before results were checked (or
+ * changed outside the app) that does not match is shown as such, naming the field, rather than
+ * making every list of the experiment's analyses fail; recomputing the analyses replaces it.
+ */
+function readableAnalysis(stored: unknown): AnalysisResult {
+  const checked = analysisResult.safeParse(stored);
+  if (checked.success) return checked.data;
+  const issue = checked.error.issues[0];
+  const storedId = (stored as { id?: unknown }).id;
+  const id = typeof storedId === 'string' ? storedId : 'unreadable';
+  return {
+    id,
+    title: `${id}: stored result unreadable`,
+    columns: [],
+    rows: [],
+    checks: [],
+    notes: [`The stored result does not match what this version reads (${issue.path.join('.') || 'result'}: ${issue.message}). Recompute the analyses to replace it.`],
+  };
+}
+
 function parse<T>(text: string, shape: 'object' | 'array', table: string, row: number | string, column: string): T {
   let value: unknown;
   try {
