@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { FamilyInfo, Run, RunOrigin, SeriesData } from '../../src-main/contract';
+import type { FamilyInfo, Run, RunOrigin, SeriesData, TheorySeries } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 import { statusChanges } from '../helpers/events';
@@ -158,5 +158,36 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     const [run] = (await service.dispatch('runs', 'list', {})) as Run[];
     const defaults = families.find((f) => f.id === 'mode-flow')?.defaults ?? {};
     expect(run.params).toMatchObject({ ...defaults, rate: 0.1, steps: 3 });
+  });
+
+  it('a run that names dln-train gets its theory overlays for the logged parameters: the L = 2 logistic closed form and Saxe times', async () => {
+    // Two-layer aligned balanced init at ε = 0.05 (a₀ = ε² = 0.0025), targets (4, 2), horizon 3:
+    // each mode follows a(t) = s / (1 + (s/a₀ − 1)e^{−2st}), Saxe time log(s/a₀)/(2s).
+    const project = join(tempDir(), 'theory.saddle');
+    const config = { depth: 2, targetSingularValues: [4, 2], initScale: 0.05, horizon: 3 };
+    const logger = `import os, json, saddle_lab as wandb\nwandb.init(project=os.environ["P"], family="dln-train", config=json.loads(os.environ["C"]))\nwandb.log({"loss": 10.0})\nwandb.finish()\n`;
+    const result = spawnSync('/usr/bin/python3', ['-c', logger], { env: { ...env, P: project, C: JSON.stringify(config) }, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    service = testService();
+    await service.dispatch('projects', 'new', { path: project });
+    const [run] = (await service.dispatch('runs', 'list', {})) as Run[];
+    expect(run.params).toMatchObject(config);
+    const [{ theory }] = (await service.dispatch('runs', 'theory', { runIds: [run.id] })) as { theory: TheorySeries[] }[];
+    const a0 = 0.05 ** 2;
+    for (const [index, s] of [4, 2].entries()) {
+      const logistic = theory.find((t) => t.id === 'logistic' && t.index === index);
+      expect(logistic?.x.at(-1)).toBe(3);
+      logistic?.x.forEach((t, i) => {
+        const expected = s / (1 + (s / a0 - 1) * Math.exp(-2 * s * t));
+        expect(Math.abs((logistic.y[i] - expected) / expected)).toBeLessThan(1e-12);
+      });
+      // The family's own ODE solution of the mode flow agrees with the closed form (DOP853 at rtol 1e-10).
+      const flow = theory.find((t) => t.id === 'theoryFlow' && t.index === index);
+      flow?.x.forEach((t, i) => expect(Math.abs(flow.y[i] / (s / (1 + (s / a0 - 1) * Math.exp(-2 * s * t))) - 1)).toBeLessThan(1e-6));
+      expect(flow?.x.length).toBe(logistic?.x.length);
+      const saxe = theory.find((t) => t.id === 'saxeTimes' && t.index === index);
+      expect(Math.abs((saxe?.x[0] ?? NaN) - Math.log(s / a0) / (2 * s))).toBeLessThan(1e-12);
+      expect(theory.find((t) => t.id === 'targets' && t.index === index)?.y).toEqual([s]);
+    }
   });
 });
