@@ -499,6 +499,9 @@ class Run:
         if self._finished:
             return
         self._finished = True
+        if _protocol_mode and int(exit_code) != 0:
+            # Saddle Lab started the script: its run fails now (done is only written at exit).
+            _finish("failed", message or f"wandb.finish(exit_code={int(exit_code)})")
         if self._file is not None:
             line = {"type": "finish", "exitCode": int(exit_code), "finishedAtMs": int(time.time() * 1000)}
             if message:

@@ -5,10 +5,11 @@
 // diverged with the points before kept. The fixture's loss is exp(-rate·step), so every stored
 // value is checked against an independent recomputation.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { FamilyInfo, Run, RunOrigin, SeriesData, TheorySeries } from '../../src-main/contract';
+import type { Experiment, FamilyInfo, Run, RunOrigin, SeriesData, TheorySeries } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 import { statusChanges } from '../helpers/events';
@@ -189,5 +190,38 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
       expect(Math.abs((saxe?.x[0] ?? NaN) - Math.log(s / a0) / (2 * s))).toBeLessThan(1e-12);
       expect(theory.find((t) => t.id === 'targets' && t.index === index)?.y).toEqual([s]);
     }
+  });
+
+  it('inside a script-family run, wandb.finish(exit_code=1) fails the run with its message; exit_code=0 leaves it done', async () => {
+    const families = tempDir('saddle-finisher-');
+    mkdirSync(join(families, 'finisher'));
+    writeFileSync(
+      join(families, 'finisher', 'saddle-family.json'),
+      JSON.stringify({
+        id: 'finisher',
+        title: 'Finishes with a given exit code',
+        command: ['/usr/bin/python3', 'train.py'],
+        params: { type: 'object', properties: { code: { type: 'integer', default: 0 } } },
+        metrics: [{ name: 'loss', label: 'loss', x: 'step' }],
+      }),
+    );
+    writeFileSync(
+      join(families, 'finisher', 'train.py'),
+      'import saddle_lab as wandb\nrun = wandb.init(project="ignored", config={"code": 0})\nwandb.log({"loss": 0.5})\nwandb.finish(exit_code=run.config["code"])\n',
+    );
+    service = testService({ familyPaths: [families] });
+    await service.dispatch('projects', 'new', { path: join(tempDir(), 'finish.saddle') });
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'finisher', name: 'codes', sweep: { code: [0, 1, 3] } } })) as Experiment;
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    expect(runs.map((r) => [r.params.code, r.status, r.error])).toEqual([
+      [0, 'done', null],
+      [1, 'failed', 'the script reported failure: wandb.finish(exit_code=1)'],
+      [3, 'failed', 'the script reported failure: wandb.finish(exit_code=3)'],
+    ]);
+    // The point logged before finish is kept in the failed run.
+    const loss = (await seriesOf(service, runs[1].id)).get('loss');
+    expect(loss?.y).toEqual([0.5]);
   });
 });
