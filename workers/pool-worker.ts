@@ -3,12 +3,12 @@
 // MessagePort, tagged with its run id; the arrays are transferred.
 import type { MessagePort } from 'node:worker_threads';
 import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
-import { getFamily } from './families/index';
-import { loadFamilySource, type FamilySource } from './families/sources';
+import { loadBuiltInFamily } from './families/load';
+import type { FamilySource } from './families/sources';
 import { move } from 'piscina';
 import { downsample, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
-import { probeGpu as probe, type GpuProbe } from './compute/select';
+import type { GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
 
 /** One run as the host hands it over. */
@@ -117,7 +117,9 @@ export default async function runBatch(task: RunBatchTask): Promise<void> {
 
 /** A built-in family by id, or one loaded from the source the host names (it must carry that id). */
 async function resolveFamily(id: string, source: FamilySource | undefined): Promise<FamilyDefinition> {
-  if (!source) return getFamily(id);
+  if (!source) return loadBuiltInFamily(id);
+  // Script and code families need the script runtime and zod's catalog checks: loaded only for them.
+  const { loadFamilySource } = await import('./families/sources');
   const family = await loadFamilySource(source);
   if (family.id !== id) throw new Error(`the family at ${source.kind === 'script' ? source.dir : source.file} is now "${family.id}", not "${id}"`);
   return family;
@@ -352,6 +354,6 @@ export function downsampleSeries(task: DownsampleTask): unknown {
 }
 
 /** Opens and closes a WebGPU adapter in a worker thread, so the host process never loads the addon. */
-export function probeGpu(): Promise<GpuProbe> {
-  return probe();
+export async function probeGpu(): Promise<GpuProbe> {
+  return (await import('./compute/select')).probeGpu();
 }

@@ -1,7 +1,9 @@
-// The built-in experiment families. A new built-in family is one import and one entry here; the
+// The built-in experiment families. A new built-in family is one import and one entry here and one
+// loader in ./load.ts (the pool worker's, one chunk per family); the
 // main process lists them with the user's and the project's families in its FamilyRegistry
 // (src-main/core/family-registry.ts), one per service.
 import type { FamilyDefinition } from '../family';
+import { unknownFamilyMessage } from './load';
 import { family as modeFlow } from './mode-flow';
 import { family as dlnTrain } from './dln-train';
 import { family as multipath } from './multipath';
@@ -13,6 +15,6 @@ export const builtInFamilies: readonly FamilyDefinition[] = [modeFlow, dlnTrain,
 /** The built-in family with this id; throws for an unknown id (the pool worker loads any other family from its task's source). */
 export function getFamily(id: string): FamilyDefinition {
   const family = builtInFamilies.find((f) => f.id === id);
-  if (!family) throw new Error(`unknown family '${id}' (built in: ${builtInFamilies.map((f) => f.id).join(', ')}); a script or code family must be installed in the user's folder, the project's <name>.families/ folder or named with --family-path`);
+  if (!family) throw new Error(unknownFamilyMessage(id, builtInFamilies.map((f) => f.id)));
   return family;
 }
