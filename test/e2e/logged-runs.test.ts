@@ -1,7 +1,7 @@
 // End to end for W&B-style logging (docs/logging.md): the serve host holds a project while an
 // unchanged script (`import saddle_lab as wandb`, the fixture) logs into it; in Chromium its run
 // appears under "Logged runs" and its loss is drawn while the script is still running (it waits
-// half-way), then the run ends done.
+// half-way), then the run ends done, and the file it kept downloads through the run's link.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,9 @@ describe.runIf(haveChromium)('a script logging into the project the window shows
     await expect.poll(() => page.getByTestId('run-artifacts').getAttribute('data-file-count')).toBe('1');
     await page.getByTestId('run-artifacts').locator('summary').click();
     await expect.poll(() => page.getByTestId('run-artifact').textContent()).toContain('final.txt');
+    // Its download link (the serve host's /artifact, with this page's token) gives the file's bytes.
+    const href = await page.getByTestId('run-artifact-download').getAttribute('href');
+    expect(await page.evaluate(async (url) => (await fetch(url!)).text(), href)).toBe('0.1 40\n');
     await bench.shot('done');
   });
 });
