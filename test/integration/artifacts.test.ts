@@ -1,9 +1,9 @@
-// Per-run artifacts (issue 24 item 3): a 4-run sweep of a script family whose runs all save
+// Per-run artifacts (issue 24 item 3; opening them in the desktop host at the end): a 4-run sweep of a script family whose runs all save
 // "weights.txt" leaves four separate files, one per run, each listed with its size and SHA-256
 // (recomputed here) and removed with its run; a run logged with saddle_lab.init keeps the files it
 // saves in run.dir the same way.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -81,5 +81,25 @@ describe('artifacts', () => {
     expect(artifacts.files).toEqual([{ path: 'model.bin', bytes: 16, sha256: createHash('sha256').update(Buffer.from(Array.from({ length: 16 }, (_, i) => i))).digest('hex') }]);
     await service.dispatch('runs', 'delete', { runIds: [run.id] });
     expect(existsSync(artifacts.dir)).toBe(false);
+  });
+
+  it('the desktop host is asked to open or reveal the real path of a listed file, and never one out of the run\'s folder', async () => {
+    const project = join(tempDir(), 'opened.saddle');
+    const script = 'import os, saddle_lab as wandb\nrun = wandb.init(project=os.environ["P"], name="opener")\nopen(os.path.join(run.dir, "model.bin"), "wb").write(b"w")\nwandb.finish()\n';
+    expect(spawnSync('/usr/bin/python3', ['-c', script], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), P: project }, encoding: 'utf8' }).status).toBe(0);
+    const shown: [string, boolean][] = [];
+    service = testService({ host: 'electron', dialogs: { pickProjectPath: async () => null, saveFile: async () => null, showFile: async (file, reveal) => void shown.push([file, reveal]) } });
+    await service.dispatch('projects', 'new', { path: project });
+    const [run] = (await service.dispatch('runs', 'list', {})) as Run[];
+    const { dir } = (await service.dispatch('runs', 'artifacts', { runId: run.id })) as Artifacts;
+    symlinkSync(project, join(dir, 'project-link'));
+    await service.dispatch('runs', 'openArtifact', { runId: run.id, path: 'model.bin' });
+    await service.dispatch('runs', 'openArtifact', { runId: run.id, path: 'model.bin', reveal: true });
+    const real = join(realpathSync(dir), 'model.bin');
+    expect(shown).toEqual([[real, false], [real, true]]);
+    for (const path of ['../opened.saddle', project, 'project-link']) {
+      await expect(service.dispatch('runs', 'openArtifact', { runId: run.id, path })).rejects.toThrow(/path: /);
+    }
+    expect(shown).toHaveLength(2);
   });
 });
