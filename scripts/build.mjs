@@ -48,7 +48,10 @@ if (!only || only === 'node') {
       rollupOptions: {
         input: {
           electron: `${root}/src-main/electron/main.ts`,
-          cli: `${root}/src-main/cli/index.ts`,
+          // The commands are an entry of their own (dist/main/cli-commands.js, loaded by cli.js
+          // after --help and --version): their appPaths(import.meta.url) is in dist/main, not chunks/.
+          cli: `${root}/src-main/cli/main.ts`,
+          'cli-commands': `${root}/src-main/cli/index.ts`,
           prestart: `${root}/src-main/cli/prestart.ts`,
           'pool-worker': `${root}/workers/pool-worker.ts`,
         },

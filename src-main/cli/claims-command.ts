@@ -12,15 +12,6 @@ import { claimsReportFormat, type ClaimsOverview, type ClaimStatus } from '../co
 import { Interruption, ProjectFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
 
-export const claimsUsage = `  claims [--paper 000]… [--claim 000-5]… [--quick] [--json] [--project FILE] [--report FILE.md|.tex|.csv] [--pool N]
-      Reproduce the papers' claims (examples/claims/): runs each example the selected claims name
-      once (--quick: its small variant, where it has one), then prints a line per claim, PASS / FAIL / PAPER-WRONG
-      (exact computation contradicts the paper) / NOT-HERE (not reproducible on a desktop) /
-      NOT-RUN, with Saddle Lab's number, the paper's and the tolerance; then the counts per paper
-      and the wall time. Verdicts are judged over all of the project's stored analyses. --paper
-      and --claim select (repeatable or comma-separated; both: either matches). --report writes the
-      reproduction report. Exit 1 when a claim fails or a desktop claim is not run.`;
-
 export interface ClaimsCli {
   newService(options: { poolSize?: number; familyPaths?: string[] }): SaddleService;
   examplesDir: string;

@@ -10,19 +10,6 @@ import { runSlurmTask } from '../core/slurm/task-runner';
 import { requireValidSpecFile } from './run-experiment';
 import { typedApi } from './typed-api';
 
-export const clusterUsage = `  submit SPEC.json --project FILE --slurm [--partition NAME] [--time HH:MM:SS] [--cpus-per-task N]
-         [--mem SIZE] [--array-max K] [--runs-per-task N] [--sbatch-arg=ARG ...] [--family-path DIR]… [--again] [--json]
-      Send the sweep to Slurm as one array job (one task per run, or --runs-per-task); the runs are
-      recorded in the project as submitted. --array-max: most tasks running at once. A sweep whose
-      points (parameters and seed) already have runs in the project is refused unless --again.
-  collect --project FILE [--family-path DIR]… [--json]
-      Bring finished Slurm tasks' runs into the project; mark runs Slurm killed; show progress.
-      (--family-path as for submit: the experiment's analyses need the family.)
-  cancel --project FILE [--job ID]
-      scancel the project's live Slurm jobs (or one).
-  jobs --project FILE [--json]
-      List the project's Slurm jobs and their states.`;
-
 export const clusterCommands = ['submit', 'collect', 'cancel', 'jobs', 'slurm-task'] as const;
 export type ClusterCommand = (typeof clusterCommands)[number];
 

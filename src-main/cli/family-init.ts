@@ -9,11 +9,6 @@ import { parseArgs } from 'node:util';
 import { manifestFileName, scriptFamilyManifest } from '../contract/script-family';
 import { ExpectedError, issuesFromZod, describeIssues } from '../core/errors';
 
-export const familyInitUsage = `  family init SCRIPT.py --metric NAME… [--id ID] [--title TEXT] [--python PATH] [--force]
-      Write SCRIPT's folder's saddle-family.json from the script's argparse parser: each option a
-      parameter (type, default, choices, help), passed back to the script as its flag on each run,
-      so the script runs unchanged from a shell and as a family. --metric names what it logs.`;
-
 export function familyInitCommand(args: string[], sdkDir: string): number {
   let parsed;
   try {

@@ -1,5 +1,5 @@
-// `saddle-lab`: run experiments and sweeps, list families, export data and serve the workbench,
-// all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input,
+// `saddle-lab`'s commands (loaded by the entry, main.ts): run experiments and sweeps, list
+// families, export data and serve the workbench, all without a window. Exit codes: 0 ok, 1 some runs did not finish as done, 2 invalid input,
 // 130 / 143 a run ended by SIGINT / SIGTERM (its runs cancelled and stored so).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,45 +9,17 @@ import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { ExpectedError, describeIssues, toApiError } from '../core/errors';
 import { prototypeKeyIssues } from '../core/prototype-keys';
-import { clusterCommands, clusterUsage, runClusterCommand, type ClusterCommand } from './cluster-commands';
+import { clusterCommands, runClusterCommand, type ClusterCommand } from './cluster-commands';
 import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from './run-experiment';
 import { typedApi } from './typed-api';
-import { claimsCommand, claimsUsage } from './claims-command';
-import { compareCommand, importCommand, runsCommand, runsUsage, summariesCsv } from './runs-commands';
-import { familyInitCommand, familyInitUsage } from './family-init';
+import { claimsCommand } from './claims-command';
+import { compareCommand, importCommand, runsCommand, summariesCsv } from './runs-commands';
+import { familyInitCommand } from './family-init';
+import { usage } from './usage';
 import { exampleFile, exampleSpec, type AnalysisResult, type FieldIssue, type Run, type SaddleApi } from '../contract';
 
 declare const __APP_VERSION__: string;
 
-const usage = `Usage: saddle-lab <command> [options]
-
-Commands:
-  run SPEC.json [--project FILE] [--json] [--pool N] [--quick] [--family-path DIR]…
-      Run an experiment or sweep from a spec file. Without --project the results go to a
-      temporary project that is removed afterwards. --json prints one JSON line per run and
-      per analysis result. --quick runs a shipped example's small variant (seconds), which
-      checks the same behaviour as the full one.
-  validate SPEC.json… [--json] [--quick] [--family-path DIR]…
-      Check spec files without running them: each file's run count, or every bad field by
-      its path. Exit 0 when all are valid, 2 otherwise.
-  families [--json] [--family-path DIR]…
-      List the experiment families, where each comes from (built-in, user, path, project) and
-      their parameters; families that fail to load are listed with the reason.
-  export --project FILE (--experiment ID | --runs ID,ID,…) [--format csv|summaries|spec] [--out FILE] [--max-points N]
-      Export runs' series as CSV, their parameters and summaries as CSV (one row per run), or an
-      experiment as a spec file.
-${runsUsage}
-${familyInitUsage}
-${claimsUsage}
-  serve [--port N] [--project FILE] [--family-path DIR]…
-      Serve the workbench and its API on 127.0.0.1; prints the URL with its access token.
-  --family-path DIR adds a folder of script and code families (docs/script-families.md) to the
-      user's (~/.config/saddle-lab/families) and the project's (<project>.families/).
-${clusterUsage}
-
-Options:
-  -h, --help     show this help
-  -v, --version  show the version`;
 
 class UsageError extends Error {}
 
@@ -55,14 +27,6 @@ const paths = appPaths(import.meta.url);
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '-h' || command === '--help') {
-    console.log(usage);
-    return command ? 0 : 2;
-  }
-  if (command === '-v' || command === '--version') {
-    console.log(__APP_VERSION__);
-    return 0;
-  }
   switch (command) {
     case 'run':
       return runCommand(rest);
@@ -381,9 +345,12 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exitCode = 1;
 });
 
-main(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  }, reportFailure)
-  // `run` starts a pool thread before the CLI loads; one that no run took must end cleanly.
-  .finally(releaseEarlyRunPool);
+/** Runs one command (main.ts answers --help and --version without loading this module). */
+export async function runCli(argv: string[]): Promise<void> {
+  await main(argv)
+    .then((code) => {
+      process.exitCode = code;
+    }, reportFailure)
+    // `run` starts a pool thread before the CLI loads; one that no run took must end cleanly.
+    .finally(releaseEarlyRunPool);
+}

@@ -12,20 +12,6 @@ import { lockSuffix } from '../core/store/project-lock';
 import { compareTable, matches, parseWhere, sortRows, tableCsv, tableMarkdown, tableText, type RunRow, type Table } from '../core/run-table';
 import type { Experiment, Run, SaddleApi } from '../contract';
 
-export const runsUsage = `  runs --project FILE [--experiment ID]… [--where COND]… [--sort KEY] [--json]
-      List the project's runs (those logged with saddle_lab.init and imported ones too): id,
-      experiment, name, status, start, origin, parameters. COND: KEY=VALUE, KEY!=VALUE, KEY<VALUE,
-      KEY<=VALUE, KEY>VALUE, KEY>=VALUE over parameters, summaries and run fields (status, name,
-      family, tags); commas join conditions. --sort KEY, or --sort=-KEY for descending.
-  compare --project FILE [--experiment ID]… [--runs ID,ID,…] [--where COND]… [--sort KEY]
-          [--columns A,B,…] [--all-params] [--format table|csv|markdown|json] [--out FILE]
-      One row per run, its parameters (those that differ between the runs, or --all-params) and
-      scalar summaries as columns.
-  import PATH --project FILE [--kind auto|mlflow|csv|run-logs] [--experiment-name NAME] [--json]
-      Bring in runs made elsewhere: an MLflow mlruns folder, a CSV of (step, metric…) columns, a
-      run log or a folder of them (saddle_lab.init's offline copies). The project is created if
-      it does not exist. Each run keeps its parameters and its origin.`;
-
 export interface RunsCommandDeps {
   newService(): SaddleService;
 }

@@ -10,6 +10,21 @@ const env = () => ({ SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') });
 beforeAll(requireBuild);
 
 describe('saddle-lab CLI', () => {
+  it('answers --help and --version from its entry, and an unknown command with the same help and exit 2', async () => {
+    const version = JSON.parse(readFileSync(join(examplesDir, '..', 'package.json'), 'utf8')).version;
+    expect(await runCli(['--version'], env())).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: '' });
+    const help = await runCli(['--help'], env());
+    expect(help.code).toBe(0);
+    // The help text kept every command's own lines when they moved out of the command modules (usage.ts).
+    for (const command of ['run', 'validate', 'families', 'export', 'runs', 'compare', 'import', 'family init', 'claims', 'serve', 'submit', 'collect', 'cancel', 'jobs']) {
+      expect(help.stdout, command).toMatch(new RegExp(`^  ${command} `, 'm'));
+    }
+    expect(await runCli([], env())).toMatchObject({ code: 2, stdout: help.stdout });
+    const unknown = await runCli(['no-such-command'], env());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(`saddle-lab: unknown command "no-such-command"\n\n${help.stdout}`);
+  });
+
   it('runs the Fig. 2 sweep with --json: one line per run and one per analysis, stable names', async () => {
     const dir = tempDir();
     const project = join(dir, 'fig2.saddle');
