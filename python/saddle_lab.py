@@ -175,9 +175,13 @@ def log(*args, **kwargs):
     if not _protocol_mode:
         _record_outside(step, kwargs)
         return
+    _buffer_points(float(step), kwargs)
+
+
+def _buffer_points(x, values):
+    """Protocol mode: points wait in per-metric batches, sent when enough have come or some time has passed."""
     global _pending
-    x = float(step)
-    for name, value in kwargs.items():
+    for name, value in values.items():
         xs, ys = _series.setdefault(name, ([], []))
         xs.append(x)
         ys.append(float(value))
@@ -479,15 +483,7 @@ class Run:
         flat = _flatten(data) if any(type(value) is dict for value in data.values()) else data
         values = {name: _number(name, value) for name, value in flat.items()}
         if _protocol_mode:
-            global _pending
-            x = float(self._step)
-            for name, value in values.items():
-                xs, ys = _series.setdefault(name, ([], []))
-                xs.append(x)
-                ys.append(float(value))
-                _pending += 1
-            if _pending >= _BATCH_POINTS or time.monotonic() - _flushed_at > _BATCH_SECONDS:
-                flush()
+            _buffer_points(float(self._step), values)
         else:
             self._write({"type": "log", "step": self._step, "wall": round(time.time() - self._started, 6), "values": values})
         if commit is True or (commit is None and step is None):

@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { join } from 'node:path';
-import WebSocket from 'ws';
 import { startServer, maxMessageBytes, type ServeHandle } from '../../src-main/serve/server';
 import type { SaddleService } from '../../src-main/core/service';
 import { testService } from '../helpers/service';
 import { tempDir } from '../helpers/paths';
+import { callServe, connectServe } from '../helpers/serve-client';
 import { FuzzTally, seededRandom } from '../helpers/fuzz';
 
 let server: ServeHandle;
@@ -168,30 +168,11 @@ function randomFrames(count: number, seed: number): Buffer[] {
   });
 }
 
-function connectClient(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
 
-function call(ws: WebSocket, id: number, ns: string, method: string): Promise<{ id: number; ok: boolean; result?: { host?: string } }> {
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString());
-      if (message.id !== id) return;
-      ws.off('message', onMessage);
-      resolve(message);
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify({ id, ns, method }));
-  });
-}
 
 describe('serve host under malformed input', () => {
   it('closes only the connection of each malformed frame, with its RFC 6455 code, and answers afterwards', async () => {
-    const bystander = await connectClient();
+    const bystander = await connectServe(server.port, server.token);
     const tally = new FuzzTally();
     const handshake = upgradeRequest();
     for (const { name, bytes, code } of malformedFrames) {
@@ -216,9 +197,9 @@ describe('serve host under malformed input', () => {
     // Each malformed frame was reported as one closed connection (the random ones may be cut short first).
     expect(logged.filter((line) => line.startsWith('[serve] closed a connection')).length).toBeGreaterThanOrEqual(malformedFrames.length);
 
-    expect(await call(bystander, 1, 'app', 'info')).toMatchObject({ ok: true, result: { host: 'serve' } });
-    const fresh = await connectClient();
-    expect(await call(fresh, 2, 'app', 'info')).toMatchObject({ ok: true, result: { host: 'serve' } });
+    expect(await callServe(bystander, 1, 'app', 'info')).toMatchObject({ ok: true, result: { host: 'serve' } });
+    const fresh = await connectServe(server.port, server.token);
+    expect(await callServe(fresh, 2, 'app', 'info')).toMatchObject({ ok: true, result: { host: 'serve' } });
     bystander.close();
     fresh.close();
   });
