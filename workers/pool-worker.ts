@@ -6,7 +6,7 @@ import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, 
 import { loadBuiltInFamily } from './families/load';
 import type { FamilySource } from './families/sources';
 import { move } from 'piscina';
-import { downsample, packSeries, type XY } from './numeric/downsample';
+import { downsampleForPanel, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
 import type { GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
@@ -348,8 +348,7 @@ export interface DownsampleTask {
  * buffer. Both reductions of a panel (linear and log x) are made in one task from the one copy sent.
  */
 export function downsampleSeries(task: DownsampleTask): unknown {
-  const reduced = task.series.map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: task.logX }));
-  const logReduced = task.alsoLogX ? task.series.filter(({ x }) => x.length > task.maxPoints).map(({ x, y }) => downsample(x, y, task.maxPoints, { logX: true })) : [];
+  const { reduced, logReduced } = downsampleForPanel(task.series, task.maxPoints, task.logX, task.alsoLogX ?? false);
   return move(packSeries([...reduced, ...logReduced]));
 }
 

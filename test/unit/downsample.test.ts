@@ -1,6 +1,6 @@
 // Display downsampling: few enough points to draw, and no spike lost on the way.
 import { describe, expect, it } from 'vitest';
-import { downsample, packSeries, unpackSeries } from '../../workers/numeric/downsample';
+import { downsample, downsampleForPanel, downsampleLinearAndLog, packSeries, unpackSeries, type XY } from '../../workers/numeric/downsample';
 
 const range = (count: number, f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
 
@@ -123,6 +123,113 @@ describe('downsample', () => {
     expect(() => downsample(new Float64Array(3), new Float64Array(2), 10)).toThrow(RangeError);
     expect(() => downsample(new Float64Array(3), new Float64Array(3), 1)).toThrow(RangeError);
     expect(() => downsample(new Float64Array(3), new Float64Array(3), 2.5)).toThrow(RangeError);
+  });
+});
+
+/**
+ * The reduction as defined, point by point (a logarithm per point, buckets as index lists): the
+ * fast implementation must give the same bytes. The minimum of a bucket is the first occurrence of
+ * its smallest number; a bucket of NaN only keeps its last point (likewise for the maximum).
+ */
+function referenceDownsample(x: Float64Array, y: Float64Array, maxPoints: number, logX: boolean): XY {
+  if (x.length <= maxPoints) return { x: x.slice(), y: y.slice() };
+  const interior = Array.from({ length: x.length - 2 }, (_, k) => k + 1);
+  const nonPositive = (v: number) => logX && v <= 0;
+  const drawable = (v: number) => Number.isFinite(v) && !nonPositive(v);
+  const count = Math.floor((maxPoints - 2) / 2);
+  const first = count > 0 && interior.some((i) => nonPositive(x[i])) ? 1 : 0;
+  const valueCount = count - first;
+  let lowX = Infinity;
+  let highX = -Infinity;
+  for (const i of interior) if (drawable(x[i])) [lowX, highX] = [Math.min(lowX, x[i]), Math.max(highX, x[i])];
+  const coordinate = (v: number) => (logX ? Math.log(v) : v);
+  const low = coordinate(lowX);
+  const high = coordinate(highX);
+  const scale = high > low ? valueCount / (high - low) : 0;
+  const members: number[][] = Array.from({ length: count }, () => []);
+  for (const i of interior) {
+    if (nonPositive(x[i])) {
+      if (count > 0) members[0].push(i);
+    } else if (drawable(x[i]) && valueCount > 0) {
+      const offset = Math.min(valueCount - 1, Math.floor((coordinate(x[i]) - low) * scale));
+      if (!Number.isNaN(offset)) members[first + offset].push(i);
+    }
+  }
+  const extreme = (indices: number[], better: (a: number, b: number) => boolean) => {
+    const numbers = indices.filter((i) => !Number.isNaN(y[i]));
+    if (numbers.length === 0) return indices[indices.length - 1];
+    return numbers.reduce((best, i) => (better(y[i], y[best]) ? i : best));
+  };
+  const kept = [0];
+  for (const indices of members) {
+    if (indices.length === 0) continue;
+    const a = extreme(indices, (u, v) => u < v);
+    const b = extreme(indices, (u, v) => u > v);
+    kept.push(...(a === b ? [a] : [Math.min(a, b), Math.max(a, b)]));
+  }
+  kept.push(x.length - 1);
+  return { x: Float64Array.from(kept, (i) => x[i]), y: Float64Array.from(kept, (i) => y[i]) };
+}
+
+/** Same bytes, NaN payloads and signed zeros included. */
+function expectSameBits(actual: XY, expected: XY, label: string): void {
+  expect(new Uint8Array(actual.x.buffer, actual.x.byteOffset, actual.x.byteLength), `${label}: x`).toEqual(new Uint8Array(expected.x.buffer, expected.x.byteOffset, expected.x.byteLength));
+  expect(new Uint8Array(actual.y.buffer, actual.y.byteOffset, actual.y.byteLength), `${label}: y`).toEqual(new Uint8Array(expected.y.buffer, expected.y.byteOffset, expected.y.byteLength));
+}
+
+describe('downsample against the reduction as defined', () => {
+  // A small seeded generator (mulberry32), so a failure names a case that can be rerun.
+  const randomFrom = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const random = randomFrom(23);
+  const sortedRandom = (count: number, from: number, to: number) => Float64Array.from({ length: count }, () => from + (to - from) * random()).sort();
+  const noise = (count: number) => Float64Array.from({ length: count }, () => random() - 0.5);
+  const withNaN = (values: Float64Array, every: number) => values.map((v, i) => (i % every < every / 3 ? NaN : v));
+
+  const cases: [string, Float64Array, Float64Array][] = [];
+  const add = (name: string, x: Float64Array, y = noise(x.length)) => cases.push([name, x, y]);
+  add('sorted random x', sortedRandom(20_000, 1e-3, 1e3));
+  add('evenly spaced x, as the bench stores it', range(20_000, (i) => i * 1e-3));
+  add('log-spaced x, points on every decade', range(20_001, (i) => 10 ** (-4 + (8 * i) / 20_000)));
+  add('y with NaN gaps', sortedRandom(20_000, 0.5, 2), withNaN(noise(20_000), 97));
+  add('y all NaN in places, signed zeros', range(5000, (i) => i), range(5000, (i) => (i % 1000 < 400 ? NaN : i % 2 ? 0 : -0)));
+  add('x with NaN and infinities inside', range(5000, (i) => (i % 37 === 0 ? NaN : i % 41 === 0 ? Infinity : i % 43 === 0 ? -Infinity : i)));
+  add('blocks of equal x', range(10_000, (i) => Math.floor(i / 250)));
+  add('all x equal', new Float64Array(3000).fill(4));
+  add('negative and zero x (log x shares them one bucket)', sortedRandom(10_000, -5, 5).map((v, i) => (i % 100 === 0 ? 0 : v)));
+  add('only non-positive x', sortedRandom(3000, -5, 0));
+  add('unsorted x', Float64Array.from({ length: 10_000 }, () => 1e-6 + 1e6 * random() ** 8));
+  add('tiny positive x, denormals', range(4000, (i) => 5e-324 * (1 + i * 3)));
+  add('x spanning the doubles (the range overflows)', range(4000, (i) => (i - 2000) * 8e304));
+  add('neighbouring doubles', range(4000, (i) => 1 + i * Number.EPSILON));
+  add('a single point', Float64Array.of(3));
+  add('two points', Float64Array.of(-1, 2));
+
+  for (const [name, x, y] of cases) {
+    it(`gives the same bytes as the plain definition: ${name}`, () => {
+      for (const maxPoints of [2, 3, 4, 5, 6, 101, 2000]) {
+        const linear = referenceDownsample(x, y, maxPoints, false);
+        const log = referenceDownsample(x, y, maxPoints, true);
+        expectSameBits(downsample(x, y, maxPoints), linear, `linear, maxPoints ${maxPoints}`);
+        expectSameBits(downsample(x, y, maxPoints, { logX: true }), log, `log, maxPoints ${maxPoints}`);
+        const both = downsampleLinearAndLog(x, y, maxPoints);
+        expectSameBits(both.linear, linear, `one pass, linear, maxPoints ${maxPoints}`);
+        expectSameBits(both.log, log, `one pass, log, maxPoints ${maxPoints}`);
+      }
+    });
+  }
+
+  it('reduces a panel as runs.series asks: the shown axis for each series, log x for the long ones', () => {
+    const series = cases.map(([, x, y]) => ({ x, y }));
+    const { reduced, logReduced } = downsampleForPanel(series, 101, false, true);
+    const longer = series.filter(({ x }) => x.length > 101);
+    expect(logReduced).toHaveLength(longer.length);
+    series.forEach(({ x, y }, i) => expectSameBits(reduced[i], referenceDownsample(x, y, 101, false), `series ${i}`));
+    longer.forEach(({ x, y }, i) => expectSameBits(logReduced[i], referenceDownsample(x, y, 101, true), `long series ${i}, log`));
   });
 });
 

@@ -20,60 +20,215 @@ export interface XY {
  * Returns copies; the inputs are not changed.
  */
 export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, options: DownsampleOptions = {}): XY {
-  if (x.length !== y.length) throw new RangeError(`downsample: x has ${x.length} values but y has ${y.length}`);
-  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`downsample: maxPoints must be an integer >= 2, got ${maxPoints}`);
-  const count = x.length;
-  if (count <= maxPoints) return { x: x.slice(), y: y.slice() };
+  checkSeries(x, y, maxPoints);
+  if (x.length <= maxPoints) return { x: x.slice(), y: y.slice() };
+  const range = interiorRange(x);
+  return reduce(x, y, range, maxPoints, options.logX ?? false);
+}
 
-  const logX = options.logX ?? false;
-  const last = count - 1;
+/**
+ * Both reductions of one series, linear x and log x, sharing the pass that finds its x range: the same result as
+ * `downsample(x, y, maxPoints)` and `downsample(x, y, maxPoints, { logX: true })`.
+ */
+export function downsampleLinearAndLog(x: Float64Array, y: Float64Array, maxPoints: number): { linear: XY; log: XY } {
+  checkSeries(x, y, maxPoints);
+  if (x.length <= maxPoints) return { linear: { x: x.slice(), y: y.slice() }, log: { x: x.slice(), y: y.slice() } };
+  const range = interiorRange(x);
+  return { linear: reduce(x, y, range, maxPoints, false), log: reduce(x, y, range, maxPoints, true) };
+}
 
-  // Range of x over the interior points (first and last are kept anyway); log is monotonic, so
-  // the log-x range needs only two logarithms.
-  let lowX = Infinity;
-  let highX = -Infinity;
-  let hasNonPositive = false;
-  for (let i = 1; i < last; i++) {
-    const xi = x[i];
-    if (logX && xi <= 0) hasNonPositive = true;
-    else if (Number.isFinite(xi)) {
-      if (xi < lowX) lowX = xi;
-      if (xi > highX) highX = xi;
+/**
+ * A panel's reductions: each series for the axis shown (log x when `logX`), and with `alsoLogX` the
+ * log-x reduction of each series longer than `maxPoints` too, in order; a series is read once for both.
+ */
+export function downsampleForPanel(series: readonly XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): { reduced: XY[]; logReduced: XY[] } {
+  const reduced: XY[] = [];
+  const logReduced: XY[] = [];
+  for (const { x, y } of series) {
+    const wantsLog = alsoLogX && x.length > maxPoints;
+    if (wantsLog && !logX) {
+      const both = downsampleLinearAndLog(x, y, maxPoints);
+      reduced.push(both.linear);
+      logReduced.push(both.log);
+    } else {
+      const shown = downsample(x, y, maxPoints, { logX });
+      reduced.push(shown);
+      if (wantsLog) logReduced.push(shown);
     }
   }
+  return { reduced, logReduced };
+}
 
-  // Two points per bucket, plus first and last.
-  const bucketCount = Math.floor((maxPoints - 2) / 2);
-  const firstValueBucket = logX && hasNonPositive ? 1 : 0;
-  const valueBucketCount = bucketCount - firstValueBucket;
-  const toCoordinate = logX ? Math.log : (v: number) => v;
-  const fromCoordinate = logX ? Math.exp : (v: number) => v;
-  const low = toCoordinate(lowX);
-  const high = toCoordinate(highX);
-  const scale = high > low ? valueBucketCount / (high - low) : 0;
+function reduce(x: Float64Array, y: Float64Array, range: InteriorRange, maxPoints: number, logX: boolean): XY {
+  const extremes = new BucketExtremes(bucketCountFor(maxPoints));
+  reduceAxis(x, y, axisOf(range, maxPoints, logX), range.sorted, extremes);
+  return extremes.pick(x, y);
+}
 
-  const minIndex = new Int32Array(bucketCount).fill(-1);
-  const maxIndex = new Int32Array(bucketCount).fill(-1);
-  const minValue = new Float64Array(bucketCount);
-  const maxValue = new Float64Array(bucketCount);
-  // x range of the last bucket found: sorted x mostly stays in it, which saves a logarithm per point.
-  let cachedBucket = -1;
-  let cachedFromX = NaN;
-  let cachedToX = NaN;
-  for (let i = 1; i < last; i++) {
+function checkSeries(x: Float64Array, y: Float64Array, maxPoints: number): void {
+  if (x.length !== y.length) throw new RangeError(`downsample: x has ${x.length} values but y has ${y.length}`);
+  if (!Number.isInteger(maxPoints) || maxPoints < 2) throw new RangeError(`downsample: maxPoints must be an integer >= 2, got ${maxPoints}`);
+}
+
+/** x range of the interior points (first and last are kept anyway): all finite x, and finite x > 0 for a log axis. */
+interface InteriorRange {
+  low: number;
+  high: number;
+  lowPositive: number;
+  highPositive: number;
+  hasNonPositive: boolean;
+  /** Every interior x finite and in non-decreasing order: then a bucket is a run of consecutive points. */
+  sorted: boolean;
+}
+
+function interiorRange(x: Float64Array): InteriorRange {
+  const range = { low: Infinity, high: -Infinity, lowPositive: Infinity, highPositive: -Infinity, hasNonPositive: false, sorted: true };
+  let previous = -Infinity;
+  for (let i = 1; i < x.length - 1; i++) {
+    const xi = x[i];
+    if (!(xi >= previous)) range.sorted = false;
+    previous = xi;
+    if (!Number.isFinite(xi)) {
+      range.sorted = false;
+      if (xi === -Infinity) range.hasNonPositive = true;
+      continue;
+    }
+    if (xi < range.low) range.low = xi;
+    if (xi > range.high) range.high = xi;
+    if (xi <= 0) range.hasNonPositive = true;
+    else {
+      if (xi < range.lowPositive) range.lowPositive = xi;
+      if (xi > range.highPositive) range.highPositive = xi;
+    }
+  }
+  return range;
+}
+
+/** Two points per bucket, plus first and last. */
+const bucketCountFor = (maxPoints: number) => Math.floor((maxPoints - 2) / 2);
+
+/**
+ * How one axis cuts x into buckets. A drawable point (finite x, and x > 0 for a log axis) goes to
+ * bucket first + min(valueCount - 1, floor((coordinate(x) - low) * scale)), where low and high are
+ * the coordinates of the smallest and largest drawable interior x; a NaN there (a range that
+ * overflows) leaves it out. On a log axis the points with x <= 0 share bucket 0, when there are any.
+ */
+interface Axis {
+  logX: boolean;
+  first: number;
+  valueCount: number;
+  low: number;
+  scale: number;
+  /** high - low: infinite where the range overflows. */
+  span: number;
+  /** The smallest drawable x. */
+  lowest: number;
+}
+
+function axisOf(range: InteriorRange, maxPoints: number, logX: boolean): Axis {
+  const count = bucketCountFor(maxPoints);
+  const first = logX && range.hasNonPositive && count > 0 ? 1 : 0;
+  const lowest = logX ? range.lowPositive : range.low;
+  const highest = logX ? range.highPositive : range.high;
+  const low = logX ? Math.log(lowest) : lowest;
+  const high = logX ? Math.log(highest) : highest;
+  const valueCount = count - first;
+  return { logX, first, valueCount, low, span: high - low, scale: high > low ? valueCount / (high - low) : 0, lowest };
+}
+
+/** The value bucket of a drawable x by the definition (unclamped; NaN where the range overflows). */
+function offsetOf(axis: Axis, v: number): number {
+  return Math.floor(((axis.logX ? Math.log(v) : v) - axis.low) * axis.scale);
+}
+
+/**
+ * starts[k]: the smallest x in value bucket k or later (starts[0] = the smallest drawable x,
+ * starts[valueCount] = Infinity), found once per bucket and exact to the last bit, so that a point's
+ * bucket is a comparison instead of a logarithm. It relies on the bucket growing with x, which holds
+ * for subtraction, multiplication and Math.log, but not where (x - low) * scale can overflow:
+ * there it returns null and each point is computed by the definition.
+ */
+function bucketStarts(axis: Axis): Float64Array | null {
+  const { valueCount, low, scale } = axis;
+  const starts = new Float64Array(valueCount + 1).fill(Infinity);
+  starts[0] = axis.lowest;
+  if (!Number.isFinite(axis.span) || !Number.isFinite(scale)) return null;
+  if (scale === 0) return starts;
+  // Neighbouring doubles by their bit patterns (little-endian 32-bit halves; a magnitude one step up).
+  const bits = new Float64Array(1);
+  const halves = new Uint32Array(bits.buffer);
+  const nextUp = (v: number): number => {
+    if (v === Infinity) return v;
+    if (v === 0) return Number.MIN_VALUE;
+    bits[0] = v;
+    if (v > 0) {
+      halves[0] = (halves[0] + 1) >>> 0;
+      if (halves[0] === 0) halves[1]++;
+    } else {
+      if (halves[0] === 0) halves[1]--;
+      halves[0] = (halves[0] - 1) >>> 0;
+    }
+    return bits[0];
+  };
+  const nextDown = (v: number) => -nextUp(-v);
+  for (let k = 1; k < valueCount; k++) {
+    const guess = low + k / scale;
+    let v = axis.logX ? Math.exp(guess) : guess;
+    while (v > axis.lowest && offsetOf(axis, v) >= k) v = nextDown(v);
+    while (offsetOf(axis, v) < k) v = nextUp(v);
+    starts[k] = v;
+  }
+  return starts;
+}
+
+/** Largest k < valueCount with starts[k] <= v, for starts[0] <= v. */
+function searchStarts(starts: Float64Array, valueCount: number, v: number): number {
+  let lo = 0;
+  let hi = valueCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** One pass over the interior points into the axis's buckets. */
+function reduceAxis(x: Float64Array, y: Float64Array, axis: Axis, sorted: boolean, extremes: BucketExtremes): void {
+  const { first, valueCount, lowest } = axis;
+  const nonPositiveBucket = first === 1;
+  if (valueCount <= 0 && !nonPositiveBucket) return;
+  const starts = valueCount > 0 ? bucketStarts(axis) : null;
+  if (sorted && starts !== null) {
+    reduceSortedAxis(x, y, axis, starts, extremes);
+    return;
+  }
+  const byDefinition = valueCount > 0 && starts === null;
+  const { minIndex, maxIndex, minValue, maxValue } = extremes;
+  // The bucket of the last point placed, and its x range: sorted x mostly stays in it.
+  let offset = 0;
+  let from = starts ? starts[0] : NaN;
+  let to = starts ? starts[1] : NaN;
+  for (let i = 1; i < x.length - 1; i++) {
     const xi = x[i];
     let bucket: number;
-    if (xi >= cachedFromX && xi < cachedToX) {
-      bucket = cachedBucket;
-    } else if (logX && xi <= 0) {
+    if (xi >= from && xi < to) {
+      bucket = first + offset;
+    } else if (xi >= lowest && xi < Infinity && valueCount > 0) {
+      if (byDefinition) {
+        const atDefinition = Math.min(valueCount - 1, offsetOf(axis, xi));
+        if (atDefinition !== atDefinition) continue;
+        bucket = first + atDefinition;
+      } else {
+        offset = searchStarts(starts!, valueCount, xi);
+        from = starts![offset];
+        to = starts![offset + 1];
+        bucket = first + offset;
+      }
+    } else if (nonPositiveBucket && xi <= 0) {
       bucket = 0;
     } else {
-      if (!Number.isFinite(xi) || valueBucketCount <= 0) continue;
-      const offset = Math.min(valueBucketCount - 1, Math.floor((toCoordinate(xi) - low) * scale));
-      bucket = firstValueBucket + offset;
-      cachedBucket = bucket;
-      cachedFromX = fromCoordinate(low + offset / scale);
-      cachedToX = fromCoordinate(low + (offset + 1) / scale);
+      continue;
     }
     const yi = y[i];
     if (minIndex[bucket] < 0) {
@@ -93,25 +248,94 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
       maxValue[bucket] = yi;
     }
   }
+}
 
-  const outX = new Float64Array(2 * bucketCount + 2);
-  const outY = new Float64Array(2 * bucketCount + 2);
-  let size = 0;
-  const keep = (i: number): void => {
-    outX[size] = x[i];
-    outY[size] = y[i];
-    size++;
+/** Sorted finite x: each bucket is the run of points from one start to the next, found by binary search. */
+function reduceSortedAxis(x: Float64Array, y: Float64Array, axis: Axis, starts: Float64Array, extremes: BucketExtremes): void {
+  const last = x.length - 1;
+  /** The first interior index whose x is at least v (last when none). */
+  const firstAtLeast = (v: number): number => {
+    let lo = 1;
+    let hi = last;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (x[mid] >= v) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   };
-  keep(0);
-  for (let bucket = 0; bucket < bucketCount; bucket++) {
-    const a = minIndex[bucket];
-    if (a < 0) continue;
-    const b = maxIndex[bucket];
-    keep(Math.min(a, b));
-    if (a !== b) keep(Math.max(a, b));
+  let begin = 1;
+  if (axis.first === 1) {
+    begin = firstAtLeast(Number.MIN_VALUE);
+    extremes.takeRun(y, 0, 1, begin);
   }
-  keep(last);
-  return { x: outX.slice(0, size), y: outY.slice(0, size) };
+  for (let k = 0; k < axis.valueCount; k++) {
+    const end = k === axis.valueCount - 1 ? last : firstAtLeast(starts[k + 1]);
+    extremes.takeRun(y, axis.first + k, begin, end);
+    begin = end;
+  }
+}
+
+/** The smallest and largest y of each bucket, with their indices (filled by reduceAxis). */
+class BucketExtremes {
+  readonly minIndex: Int32Array;
+  readonly maxIndex: Int32Array;
+  readonly minValue: Float64Array;
+  readonly maxValue: Float64Array;
+
+  constructor(count: number) {
+    this.minIndex = new Int32Array(count).fill(-1);
+    this.maxIndex = new Int32Array(count).fill(-1);
+    this.minValue = new Float64Array(count);
+    this.maxValue = new Float64Array(count);
+  }
+
+  /** Bucket `bucket` is the points begin..end-1 (none when end <= begin), by the same rule as reduceAxis. */
+  takeRun(y: Float64Array, bucket: number, begin: number, end: number): void {
+    if (end <= begin) return;
+    let lowest = begin;
+    let highest = begin;
+    let minValue = y[begin];
+    let maxValue = minValue;
+    for (let i = begin + 1; i < end; i++) {
+      const yi = y[i];
+      if (yi < minValue || minValue !== minValue) {
+        lowest = i;
+        minValue = yi;
+      }
+      if (yi > maxValue || maxValue !== maxValue) {
+        highest = i;
+        maxValue = yi;
+      }
+    }
+    this.minIndex[bucket] = lowest;
+    this.maxIndex[bucket] = highest;
+    this.minValue[bucket] = minValue;
+    this.maxValue[bucket] = maxValue;
+  }
+
+  /** First point, each bucket's extremes in index order, last point. */
+  pick(x: Float64Array, y: Float64Array): XY {
+    const count = this.minIndex.length;
+    const outX = new Float64Array(2 * count + 2);
+    const outY = new Float64Array(2 * count + 2);
+    let size = 0;
+    const keep = (i: number): void => {
+      outX[size] = x[i];
+      outY[size] = y[i];
+      size++;
+    };
+    keep(0);
+    for (let bucket = 0; bucket < count; bucket++) {
+      const a = this.minIndex[bucket];
+      if (a < 0) continue;
+      const b = this.maxIndex[bucket];
+      keep(Math.min(a, b));
+      if (a !== b) keep(Math.max(a, b));
+    }
+    keep(x.length - 1);
+    return { x: outX.slice(0, size), y: outY.slice(0, size) };
+  }
 }
 
 /** Several series in one buffer, so a thread can hand them back with a single transfer: [n, len₁…lenₙ, x₁, y₁, …]. */

@@ -1,5 +1,5 @@
 // The `runs` namespace: starting (through the RunPipeline), cancelling, reading, importing and deleting runs.
-import { downsample } from '../../../workers/numeric/downsample';
+import { downsampleForPanel } from '../../../workers/numeric/downsample';
 import type { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
 import { runSourceOf } from '../family-provenance';
@@ -80,8 +80,7 @@ async function readSeries(ctx: HandlerContext, runIds: number[], metrics: string
   let reduced: { x: Float64Array; y: Float64Array }[];
   let logReducedList: { x: Float64Array; y: Float64Array }[];
   if (totalPoints <= inlineDownsamplePoints) {
-    reduced = read.map(({ x, y }) => downsample(x, y, maxPoints, { logX }));
-    logReducedList = longer.map(({ x, y }) => downsample(x, y, maxPoints, { logX: true }));
+    ({ reduced, logReduced: logReducedList } = downsampleForPanel(read, maxPoints, logX, alsoLogX));
   } else {
     // One task makes both reductions from the arrays it is given (transferred, not copied).
     const both = await ctx.pipeline.requireScheduler().downsample({ series: read.map(({ x, y }) => ({ x, y })), maxPoints, logX, alsoLogX });
