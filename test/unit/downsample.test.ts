@@ -201,6 +201,7 @@ describe('downsample against the reduction as defined', () => {
   add('blocks of equal x', range(10_000, (i) => Math.floor(i / 250)));
   add('all x equal', new Float64Array(3000).fill(4));
   add('negative and zero x (log x shares them one bucket)', sortedRandom(10_000, -5, 5).map((v, i) => (i % 100 === 0 ? 0 : v)));
+  add('sorted x through zero', range(10_000, (i) => -3 + i * 1e-3));
   add('only non-positive x', sortedRandom(3000, -5, 0));
   add('unsorted x', Float64Array.from({ length: 10_000 }, () => 1e-6 + 1e6 * random() ** 8));
   add('tiny positive x, denormals', range(4000, (i) => 5e-324 * (1 + i * 3)));

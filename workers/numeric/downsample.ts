@@ -82,14 +82,30 @@ interface InteriorRange {
 }
 
 function interiorRange(x: Float64Array): InteriorRange {
-  const range = { low: Infinity, high: -Infinity, lowPositive: Infinity, highPositive: -Infinity, hasNonPositive: false, sorted: true };
-  let previous = -Infinity;
-  for (let i = 1; i < x.length - 1; i++) {
+  const last = x.length - 1;
+  // Metric series are sorted and finite: one cheap check, then the range is read off the ends.
+  let sorted = last > 1;
+  for (let i = 1, previous = -Infinity; sorted && i < last; i++) {
     const xi = x[i];
-    if (!(xi >= previous)) range.sorted = false;
+    sorted = xi >= previous && xi - xi === 0;
     previous = xi;
+  }
+  if (sorted) {
+    const low = x[1];
+    const high = x[last - 1];
+    let firstPositive = 1;
+    let end = last;
+    while (firstPositive < end) {
+      const mid = (firstPositive + end) >> 1;
+      if (x[mid] > 0) end = mid;
+      else firstPositive = mid + 1;
+    }
+    return { low, high, lowPositive: firstPositive < last ? x[firstPositive] : Infinity, highPositive: high > 0 ? high : -Infinity, hasNonPositive: low <= 0, sorted };
+  }
+  const range = { low: Infinity, high: -Infinity, lowPositive: Infinity, highPositive: -Infinity, hasNonPositive: false, sorted };
+  for (let i = 1; i < last; i++) {
+    const xi = x[i];
     if (!Number.isFinite(xi)) {
-      range.sorted = false;
       if (xi === -Infinity) range.hasNonPositive = true;
       continue;
     }
