@@ -34,7 +34,7 @@ export interface DeviceUsed {
 }
 
 export interface RunContext {
-  /** The run's id in its project; absent where no project holds it (tests, a Slurm shard's own ids). */
+  /** The run's id in its project (a Slurm task's runs: the project's, not the shard's); absent where no project holds it (tests). */
   runId?: number;
   /** A folder of the run's own, kept with the project (created on first use): weights, checkpoints, files. */
   artifactsDir?: string;

@@ -21,6 +21,8 @@ export interface RunRequest {
   seed: number;
   /** The run's own kept folder for files it writes (weights, checkpoints). */
   artifactsDir?: string;
+  /** The run's id in its project when it differs from runId (a Slurm task's shard has ids of its own). */
+  projectRunId?: number;
 }
 
 /**
@@ -287,7 +289,7 @@ function createContext(run: RunRequest, port: MessagePort, signal: AbortSignal, 
     outbox.chunk({ metric, x, y });
   };
   return {
-    runId: run.runId,
+    runId: run.projectRunId ?? run.runId,
     artifactsDir: run.artifactsDir,
     seed: run.seed,
     rng: createRng(run.seed),

@@ -4,7 +4,7 @@
 // `<project>.artifacts/<its run log's name>/` (the helper's run.dir). Listed with size and SHA-256,
 // removed with the run.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunOrigin } from '../contract';
 import { ExpectedError } from './errors';
@@ -77,4 +77,36 @@ export function containedArtifact(dir: string, path: string): string {
 
 export function removeArtifacts(dirs: readonly string[]): void {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Copies a run's folder from a Slurm job folder into its kept folder in the project. Only plain
+ * files and folders are copied; a symlink (which could lead anywhere on the cluster) or anything
+ * else is left behind and named in the returned problems, as is a file that cannot be read. Names
+ * come from readdir, so no path climbs out. No folder there: nothing to bring, no problem.
+ */
+export function copyRunArtifacts(from: string, to: string): string[] {
+  const problems: string[] = [];
+  const copy = (source: string, target: string) => {
+    try {
+      const stat = lstatSync(source);
+      if (stat.isDirectory()) {
+        mkdirSync(target, { recursive: true });
+        for (const name of readdirSync(source).sort()) copy(join(source, name), join(target, name));
+      } else if (stat.isFile()) copyFileSync(source, target);
+      else problems.push(`${source}: ${stat.isSymbolicLink() ? 'a symlink' : 'not a plain file'}, not copied`);
+    } catch (error) {
+      problems.push(`${source}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  if (lstatOrNull(from)) copy(from, to);
+  return problems;
+}
+
+function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
 }

@@ -45,6 +45,12 @@ export interface RunPipelineOptions {
 }
 
 /** A Slurm submission, planned and checked as a local start is; its copy is stored once the runs exist. */
+/** How a Slurm task's run is known outside its shard: the project's run id and its artifacts folder in the job folder. */
+export interface KeptAs {
+  projectRunId: number;
+  artifactsDir: string;
+}
+
 export interface PreparedSubmission {
   spec: ExperimentSpec;
   planned: PlannedRun[];
@@ -188,18 +194,19 @@ export class RunPipeline {
 
   /**
    * A Slurm array task's runs, on the compute node: the family comes from the job's plan (validated
-   * and trusted at submission), and its copy is kept in the shard with each run's stderr.
+   * and trusted at submission), and its copy is kept in the shard with each run's stderr. `kept[i]`
+   * is planned[i]'s project run id and artifacts folder in the job folder (the shard's ids differ).
    */
-  runPlanned(experimentId: number, familyId: string, source: FamilySource | null, planned: PlannedRun[]): Promise<number[]> {
+  runPlanned(experimentId: number, familyId: string, source: FamilySource | null, planned: PlannedRun[], kept: KeptAs[]): Promise<number[]> {
     const store = this.requireStore();
     const scheduler = this.requireScheduler();
     const runIds = store.insertRuns(experimentId, planned);
     if (source) recordRunSource(store, familyId, source, runIds);
-    this.queue(experimentId, familyId, source, planned, runIds, scheduler);
+    this.queue(experimentId, familyId, source, planned, runIds, scheduler, kept);
     return this.waitForExperiment(experimentId).then(() => runIds);
   }
 
-  private queue(experimentId: number, familyId: string, source: FamilySource | null, planned: PlannedRun[], runIds: number[], scheduler: Scheduler): number[] {
+  private queue(experimentId: number, familyId: string, source: FamilySource | null, planned: PlannedRun[], runIds: number[], scheduler: Scheduler, kept?: KeptAs[]): number[] {
     const open = this.outstanding.get(experimentId) ?? new Set<number>();
     this.outstanding.set(experimentId, open);
     const projectPath = this.requireStore().path;
@@ -207,7 +214,8 @@ export class RunPipeline {
       open.add(runId);
       this.experimentOfRun.set(runId, experimentId);
       this.announce(runId, 'queued', 0, null, null);
-      void scheduler.submit({ runId, family: familyId, source: source ?? undefined, params: planned[i].params, seed: planned[i].seed, artifactsDir: runArtifactsDir(projectPath, runId) });
+      const { projectRunId, artifactsDir } = kept?.[i] ?? { projectRunId: runId, artifactsDir: runArtifactsDir(projectPath, runId) };
+      void scheduler.submit({ runId, projectRunId, family: familyId, source: source ?? undefined, params: planned[i].params, seed: planned[i].seed, artifactsDir });
     });
     return runIds;
   }

@@ -20,6 +20,8 @@ export interface Job {
   seed: number;
   /** The run's own kept folder for files it writes (core/artifacts.ts). */
   artifactsDir?: string;
+  /** The run's id in its project (SADDLE_RUN_ID): runId, except in a Slurm task's shard. */
+  projectRunId?: number;
 }
 
 export interface ChunkOut {
@@ -267,7 +269,7 @@ export class Scheduler {
       channel.port1.once('close', () => resolve());
     });
     const task: RunBatchTask = {
-      runs: entries.map(({ job }) => ({ runId: job.runId, family: job.family, source: job.source, params: job.params, seed: job.seed, artifactsDir: job.artifactsDir })),
+      runs: entries.map(({ job }) => ({ runId: job.runId, family: job.family, source: job.source, params: job.params, seed: job.seed, artifactsDir: job.artifactsDir, projectRunId: job.projectRunId })),
       port: channel.port2,
       budgetMs: batchBudgetMs,
     };

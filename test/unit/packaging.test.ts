@@ -50,7 +50,7 @@ describe('Slurm from the packaged app', () => {
     const { script } = writeJobFolder({
       projectPath: join(tempDir(), 'p.saddle'),
       experimentId: 1,
-      plan: { format: planFormat, appVersion: '0.0.0', spec, source: null, tasks: [[{ params: {}, seed: 0 }]] },
+      plan: { format: planFormat, appVersion: '0.0.0', spec, source: null, tasks: [[{ params: {}, seed: 0 }]], runIds: [[1]] },
       options: slurmOptions.parse({}),
       cli,
     });

@@ -54,27 +54,37 @@ export class ClusterService {
       }
     }
     const tasks = splitIntoTasks(planned, options.runsPerTask);
-    const { folder, script } = writeJobFolder({
-      projectPath: store.path,
-      experimentId,
-      plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: prepared.source, tasks },
-      options,
-      cli: this.deps.cli,
-    });
+    // The runs are recorded before sbatch so the plan can name each run's project id (its
+    // SADDLE_RUN_ID and artifacts folder on the node); a submission that fails removes them.
+    const runIds = store.insertRuns(experimentId, tasks.flat(), 'submitted');
+    let next = 0;
+    const runIdsByTask = tasks.map((runs) => runs.map(() => runIds[next++]));
+    let folder: string;
     let jobId: string;
     try {
-      jobId = await sbatch(script, folder);
+      let script: string;
+      ({ folder, script } = writeJobFolder({
+        projectPath: store.path,
+        experimentId,
+        plan: { format: planFormat, appVersion: this.deps.appVersion, spec, source: prepared.source, tasks, runIds: runIdsByTask },
+        options,
+        cli: this.deps.cli,
+      }));
+      try {
+        jobId = await sbatch(script, folder);
+      } catch (error) {
+        rmSync(folder, { recursive: true, force: true });
+        throw error;
+      }
     } catch (error) {
-      rmSync(folder, { recursive: true, force: true });
+      store.deleteRuns(runIds);
       // Slurm's default MaxArraySize is 1001.
       if (error instanceof ExpectedError && tasks.length > 1000) throw new ExpectedError(`${error.message} (${tasks.length} array tasks: fewer with --runs-per-task / options.runsPerTask)`);
       throw error;
     }
     try {
-      const runIds = store.insertRuns(experimentId, tasks.flat(), 'submitted');
       prepared.recordSource(runIds);
-      let next = 0;
-      const placement = tasks.flatMap((runs, taskIndex) => runs.map((_, position) => ({ runId: runIds[next++], taskIndex, shardRunId: position + 1 })));
+      const placement = runIdsByTask.flatMap((ids, taskIndex) => ids.map((runId, position) => ({ runId, taskIndex, shardRunId: position + 1 })));
       store.slurm.insertJob({ jobId, experimentId, folder, taskCount: tasks.length, options, submittedAtMs: Date.now() }, placement);
       this.deps.changed(runIds);
       if (this.watching && !this.timer) this.schedule();

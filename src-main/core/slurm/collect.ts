@@ -8,6 +8,7 @@ import { ProjectStore, type FinishedStatus } from '../store/project-store';
 import type { SlurmJobRecord, SlurmRunRecord } from '../store/slurm-jobs';
 import { isEnded, readTaskStates, type TaskState } from './slurm-commands';
 import { jobFiles, readProgress, readStopNotice } from './job-folder';
+import { copyRunArtifacts, runArtifactsDir } from '../artifacts';
 
 export interface JobCollect {
   /** Runs that got their final status in this collect. */
@@ -64,7 +65,8 @@ export function summarizeStates(taskStates: readonly string[]): string {
 /**
  * Brings home the runs of an array task that has ended. A shard that cannot be read (damaged,
  * foreign, not matching the plan) fails only this task's runs, with a message naming it; the other
- * tasks are collected as usual.
+ * tasks are collected as usual. Each run's kept files (the job folder's artifacts/run-<id>/) are
+ * copied into the project's, whatever became of the shard.
  */
 export function collectEndedTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[], slurmState: TaskState, appVersion: string): void {
   try {
@@ -83,6 +85,14 @@ export function collectEndedTask(store: ProjectStore, job: SlurmJobRecord, task:
       });
     }
   }
+  for (const record of runs) bringArtifactsHome(store, job, record.runId);
+}
+
+/** A file that could not be copied is named in the run's stderr (runs.source) where it has one; it fails nothing. */
+function bringArtifactsHome(store: ProjectStore, job: SlurmJobRecord, runId: number): void {
+  const problems = copyRunArtifacts(jobFiles.artifacts(job.folder, runId), runArtifactsDir(store.path, runId));
+  const source = problems.length > 0 ? store.familySources.forRun(runId) : null;
+  if (source) store.familySources.setStderr(runId, `${source.stderr ?? ''}\n[saddle-lab collect] artifacts left on the cluster side:\n${problems.join('\n')}\n`);
 }
 
 function importTask(store: ProjectStore, job: SlurmJobRecord, task: number, runs: SlurmRunRecord[], slurmState: TaskState, appVersion: string): void {

@@ -5,6 +5,7 @@
 //                          logs/          one Slurm output file per array task
 //                          shards/        one project-format file per array task (its only writer)
 //                          progress/      one small JSON per array task, rewritten as it runs
+//                          artifacts/     run-<id>/: each run's kept files (SADDLE_ARTIFACTS_DIR), by project run id
 // Everything a task needs is in the folder, so it runs on any node that mounts it.
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -14,7 +15,7 @@ import type { PlannedRun } from '../../contract/sweep';
 import type { FamilySource } from '../../../workers/families/sources';
 import { projectFileExtension } from '../store/project-file';
 
-export const planFormat = 1;
+export const planFormat = 2;
 
 export interface JobPlan {
   format: typeof planFormat;
@@ -24,6 +25,8 @@ export interface JobPlan {
   source: FamilySource | null;
   /** tasks[i]: the runs array task i does, in order; a run's shard id is its position + 1. */
   tasks: PlannedRun[][];
+  /** runIds[i][j]: the project's id of tasks[i][j], the run's SADDLE_RUN_ID and artifacts folder name on the node. */
+  runIds: number[][];
 }
 
 export interface TaskProgress {
@@ -48,6 +51,8 @@ export const jobFiles = {
   shard: (folder: string, task: number) => join(folder, 'shards', `task-${task}${projectFileExtension}`),
   progress: (folder: string, task: number) => join(folder, 'progress', `task-${task}.json`),
   log: (folder: string, task: number) => join(folder, 'logs', `task-${task}.out`),
+  /** A run's kept files on the cluster side, named by its project run id; collect copies them home. */
+  artifacts: (folder: string, projectRunId: number) => join(folder, 'artifacts', `run-${projectRunId}`),
 };
 
 /** Groups the runs into array tasks of `runsPerTask`, keeping the sweep's order. */
@@ -67,7 +72,7 @@ export function writeJobFolder(input: {
   const projectName = basename(input.projectPath, projectFileExtension);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   const folder = join(dirname(input.projectPath), `${projectName}.slurm`, `experiment-${input.experimentId}-${stamp}-${process.pid}`);
-  for (const sub of ['logs', 'shards', 'progress']) mkdirSync(join(folder, sub), { recursive: true });
+  for (const sub of ['logs', 'shards', 'progress', 'artifacts']) mkdirSync(join(folder, sub), { recursive: true });
   writeFileSync(join(folder, 'spec.json'), `${JSON.stringify(input.plan.spec, null, 2)}\n`);
   writeFileSync(jobFiles.plan(folder), JSON.stringify(input.plan));
   const script = jobFiles.script(folder);

@@ -24,7 +24,8 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   const { folder, task } = input;
   const plan = readPlan(folder);
   const runs = plan.tasks[task];
-  if (!runs) throw new ExpectedError(`--task ${task} is not in this job (it has tasks 0–${plan.tasks.length - 1})`);
+  const projectRunIds = plan.runIds[task];
+  if (!runs || !projectRunIds) throw new ExpectedError(`--task ${task} is not in this job (it has tasks 0–${plan.tasks.length - 1})`);
   const shardPath = jobFiles.shard(folder, task);
   // A requeued task starts over: one attempt, one shard.
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${shardPath}${suffix}`, { force: true });
@@ -61,7 +62,9 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   const stop = () => pipeline.cancel(undefined, undefined);
   process.once('SIGTERM', stop);
   try {
-    const finished = pipeline.runPlanned(experiment.id, plan.spec.family, plan.source, runs);
+    // Each run's kept files go to the job folder under its project id; collect copies them home.
+    const kept = projectRunIds.map((projectRunId) => ({ projectRunId, artifactsDir: jobFiles.artifacts(folder, projectRunId) }));
+    const finished = pipeline.runPlanned(experiment.id, plan.spec.family, plan.source, runs, kept);
     report(true);
     await finished;
     // A shard that could not be written (the node's disk full) ends the task naming it; collect
