@@ -45,7 +45,10 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
 
 const wanted = (process.env.SADDLE_BENCH_ONLY ?? '').split(',').filter((name) => name !== '');
 const unknown = wanted.filter((name) => !sections.some(([known]) => known === name));
-if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; known: ${sections.map(([name]) => name).join(', ')}`);
+if (unknown.length > 0) {
+  console.error(`npm run bench: unknown section(s) ${unknown.join(', ')}; known: ${sections.map(([name]) => name).join(', ')}`);
+  process.exit(2);
+}
 for (const [name, title, run] of sections) {
   if (wanted.length === 0 || wanted.includes(name)) printFigures(title, await run());
 }
