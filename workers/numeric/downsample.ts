@@ -27,14 +27,22 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
 }
 
 /**
- * Both reductions of one series, linear x and log x, sharing the pass that finds its x range: the same result as
+ * Both reductions of one series, linear x and log x, from one pass over y when x is sorted: the same result as
  * `downsample(x, y, maxPoints)` and `downsample(x, y, maxPoints, { logX: true })`.
  */
 export function downsampleLinearAndLog(x: Float64Array, y: Float64Array, maxPoints: number): { linear: XY; log: XY } {
   checkSeries(x, y, maxPoints);
   if (x.length <= maxPoints) return { linear: { x: x.slice(), y: y.slice() }, log: { x: x.slice(), y: y.slice() } };
   const range = interiorRange(x);
-  return { linear: reduce(x, y, range, maxPoints, false), log: reduce(x, y, range, maxPoints, true) };
+  const linearAxis = axisOf(range, maxPoints, false);
+  const logAxis = axisOf(range, maxPoints, true);
+  const linearStarts = range.sorted && linearAxis.valueCount > 0 ? bucketStarts(linearAxis) : null;
+  const logStarts = range.sorted && logAxis.valueCount > 0 ? bucketStarts(logAxis) : null;
+  if (linearStarts === null || logStarts === null) return { linear: reduce(x, y, range, maxPoints, false), log: reduce(x, y, range, maxPoints, true) };
+  const linear = new BucketExtremes(bucketCountFor(maxPoints));
+  const log = new BucketExtremes(bucketCountFor(maxPoints));
+  reduceSortedBoth(y, sortedBucketBounds(x, linearAxis, linearStarts), sortedBucketBounds(x, logAxis, logStarts), linear, log);
+  return { linear: linear.pick(x, y), log: log.pick(x, y) };
 }
 
 /**
@@ -268,6 +276,12 @@ function reduceAxis(x: Float64Array, y: Float64Array, axis: Axis, sorted: boolea
 
 /** Sorted finite x: each bucket is the run of points from one start to the next, found by binary search. */
 function reduceSortedAxis(x: Float64Array, y: Float64Array, axis: Axis, starts: Float64Array, extremes: BucketExtremes): void {
+  const bounds = sortedBucketBounds(x, axis, starts);
+  for (let bucket = 0; bucket + 1 < bounds.length; bucket++) extremes.takeRun(y, bucket, bounds[bucket], bounds[bucket + 1]);
+}
+
+/** For sorted finite x: bucket b is the points bounds[b]..bounds[b + 1] - 1. */
+function sortedBucketBounds(x: Float64Array, axis: Axis, starts: Float64Array): Int32Array {
   const last = x.length - 1;
   /** The first interior index whose x is at least v (last when none). */
   const firstAtLeast = (v: number): number => {
@@ -280,16 +294,37 @@ function reduceSortedAxis(x: Float64Array, y: Float64Array, axis: Axis, starts: 
     }
     return lo;
   };
-  let begin = 1;
-  if (axis.first === 1) {
-    begin = firstAtLeast(Number.MIN_VALUE);
-    extremes.takeRun(y, 0, 1, begin);
+  const bounds = new Int32Array(axis.first + axis.valueCount + 1);
+  let bucket = 0;
+  bounds[0] = 1;
+  if (axis.first === 1) bounds[++bucket] = firstAtLeast(Number.MIN_VALUE);
+  for (let k = 0; k < axis.valueCount; k++) bounds[++bucket] = k === axis.valueCount - 1 ? last : firstAtLeast(starts[k + 1]);
+  return bounds;
+}
+
+/**
+ * Both axes of a sorted series from one pass over y: the extremes of each stretch between
+ * neighbouring cuts of either axis, then each bucket combines its stretches in order. Combining
+ * follows the point-by-point rule (a later stretch wins only with a strictly more extreme number,
+ * or over a NaN), so the result is the same to the bit.
+ */
+function reduceSortedBoth(y: Float64Array, linearBounds: Int32Array, logBounds: Int32Array, linear: BucketExtremes, log: BucketExtremes): void {
+  const cuts = mergedCuts(linearBounds, logBounds);
+  const stretches = new BucketExtremes(cuts.length - 1);
+  for (let s = 0; s + 1 < cuts.length; s++) stretches.takeRun(y, s, cuts[s], cuts[s + 1]);
+  stretches.combineInto(cuts, linearBounds, linear);
+  stretches.combineInto(cuts, logBounds, log);
+}
+
+/** The union of two non-decreasing index lists, strictly increasing. */
+function mergedCuts(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let size = 0;
+  for (let i = 0, j = 0; i < a.length || j < b.length; ) {
+    const next = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (size === 0 || out[size - 1] !== next) out[size++] = next;
   }
-  for (let k = 0; k < axis.valueCount; k++) {
-    const end = k === axis.valueCount - 1 ? last : firstAtLeast(starts[k + 1]);
-    extremes.takeRun(y, axis.first + k, begin, end);
-    begin = end;
-  }
+  return out.subarray(0, size);
 }
 
 /** The smallest and largest y of each bucket, with their indices (filled by reduceAxis). */
@@ -328,6 +363,37 @@ class BucketExtremes {
     this.maxIndex[bucket] = highest;
     this.minValue[bucket] = minValue;
     this.maxValue[bucket] = maxValue;
+  }
+
+  /** These are the extremes of the stretches cuts[s]..cuts[s + 1] - 1: fills each bucket of `bounds` from the stretches it spans. */
+  combineInto(cuts: Int32Array, bounds: Int32Array, out: BucketExtremes): void {
+    let s = 0;
+    for (let bucket = 0; bucket + 1 < bounds.length; bucket++) {
+      const begin = bounds[bucket];
+      const end = bounds[bucket + 1];
+      if (end <= begin) continue;
+      while (cuts[s] < begin) s++;
+      let lowest = this.minIndex[s];
+      let highest = this.maxIndex[s];
+      let minValue = this.minValue[s];
+      let maxValue = this.maxValue[s];
+      for (s++; s + 1 < cuts.length && cuts[s] < end; s++) {
+        const stretchMin = this.minValue[s];
+        const stretchMax = this.maxValue[s];
+        if (stretchMin < minValue || minValue !== minValue) {
+          lowest = this.minIndex[s];
+          minValue = stretchMin;
+        }
+        if (stretchMax > maxValue || maxValue !== maxValue) {
+          highest = this.maxIndex[s];
+          maxValue = stretchMax;
+        }
+      }
+      out.minIndex[bucket] = lowest;
+      out.maxIndex[bucket] = highest;
+      out.minValue[bucket] = minValue;
+      out.maxValue[bucket] = maxValue;
+    }
   }
 
   /** First point, each bucket's extremes in index order, last point. */
