@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Run, RunStatusChange } from '../../src-main/contract/api';
 import { defaultDrawCap, spreadSubset } from '../../src-renderer/src/logic/draw-cap';
-import { afterNextFrame, applyStatusChanges, FrameBatch, joinPoints, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
+import { afterNextFrame, applyStatusChanges, FrameBatch, joinPoints, sameItemsOr, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
 
 function run(id: number, status: Run['status']): Run {
   return { id, experimentId: 1, status, progress: 0, error: null, summary: null } as Run;
@@ -173,5 +173,30 @@ describe('spreadSubset', () => {
     expect(new Set(drawn).size).toBe(40);
     const gaps = drawn.slice(1).map((value, i) => value - drawn[i]);
     expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('sameItemsOr', () => {
+  const a = { depth: 2 };
+  const b = { depth: 3 };
+  it('keeps the previous array while the items are the same objects in the same order', () => {
+    const previous = [a, b];
+    expect(sameItemsOr(previous, [a, b])).toBe(previous);
+  });
+  it('takes the new array when an item was replaced, added, removed or moved, or there was none before', () => {
+    const previous = [a, b];
+    for (const next of [[a, { depth: 3 }], [a, b, a], [a], [b, a]]) expect(sameItemsOr(previous, next)).toBe(next);
+    const first = [a];
+    expect(sameItemsOr(undefined, first)).toBe(first);
+  });
+});
+
+describe('parameters across status changes', () => {
+  it('a batch of status changes keeps each run\'s params object, so the list of them stays the same array', () => {
+    const runs = new Map([1, 2, 3].map((id) => [id, { ...run(id, 'queued'), params: { depth: id } } as Run]));
+    const previous = [...runs.values()].map((r) => r.params);
+    const applied = applyStatusChanges(runs, [change(1, 'running'), change(2, 'done'), change(3, 'failed', { error: 'boom' })]);
+    expect(applied.runs.get(2)!.status).toBe('done');
+    expect(sameItemsOr(previous, [...applied.runs.values()].map((r) => r.params))).toBe(previous);
   });
 });

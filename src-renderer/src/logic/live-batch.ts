@@ -40,6 +40,15 @@ export function applyStatusChanges(
   return { runs: next, finished, unknown };
 }
 
+/**
+ * `previous` when `next` holds the same items (by identity) in the same order, else `next`. A status
+ * change copies its run but keeps its `params` object, so what is derived from the runs' parameters
+ * (varying keys, colour scale) is then not recomputed for each batch of status events.
+ */
+export function sameItemsOr<T>(previous: readonly T[] | undefined, next: readonly T[]): readonly T[] {
+  return previous !== undefined && previous.length === next.length && previous.every((item, i) => item === next[i]) ? previous : next;
+}
+
 /** Points of the same run and metric joined in arrival order, so each series is updated once. */
 export function joinPoints(batches: readonly LivePoints[]): LivePoints[] {
   const joined = new Map<string, { runId: number; metric: string; x: number[]; y: number[] }>();

@@ -87,27 +87,32 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const comparison = computed(() => resolveComparison(compared.value, experiments.currentId, experiments.list, runs.all));
   const comparedRuns = computed(() => comparison.value.flatMap((group) => group.runs.map((run) => ({ run, experiment: group.name }))));
   const comparable = computed(() => experiments.list.filter((experiment) => experiment.id !== experiments.currentId));
-  const varying = computed(() => varyingKeys(runs.ofCurrent.map((run) => run.params)));
+  const varying = computed(() => varyingKeys(runs.paramsOfCurrent));
   const grouping = computed<Grouping>(() => {
     if (!aggregate.value) return null;
     return groupKeys.value ? groupKeys.value.filter((key) => varying.value.includes(key)) : varying.value;
   });
   /** Parameters a colour scale can show: those that vary and are numbers in every run. */
-  const colourParams = computed(() => varying.value.filter((key) => runs.ofCurrent.every((run) => typeof run.params[key] === 'number')));
+  const colourParams = computed(() => varying.value.filter((key) => runs.paramsOfCurrent.every((params) => typeof params[key] === 'number')));
   /** What overlays are coloured by: the user's choice, else the sweep's most finely swept numeric parameter. */
   const colourBy = computed<string | null>(() => {
     const choice = colourChoice.value;
-    if (choice === undefined) return defaultColourParam(runs.ofCurrent.map((run) => run.params), colourParams.value);
+    if (choice === undefined) return defaultColourParam(runs.paramsOfCurrent, colourParams.value);
     return choice !== null && colourParams.value.includes(choice) ? choice : null;
   });
   const charts = computed<ChartSpec[]>(() => experiments.currentFamily?.charts ?? []);
   const series = useSeriesStore();
-  /** Metrics the selected runs recorded, once any of their data is loaded (null before). */
+  /**
+   * Metrics the selected runs recorded, once any of their data is loaded (null before). Read from
+   * the cache map itself: `series.get` is a Pinia action, and its wrapper, once per selected run at
+   * every batch of status events, was 0.2 s of the page's CPU over a 1000-run sweep.
+   */
   const recordedMetrics = computed<Set<string> | null>(() => {
     let loaded = false;
     const metrics = new Set<string>();
+    const cache = series.cache;
     for (const run of selectedRuns.value) {
-      const cached = series.get(run.id, false);
+      const cached = cache.get(run.id)?.linear;
       if (!cached) continue;
       loaded = true;
       for (const item of cached.series) if (item.x.length > 0) metrics.add(item.metric);

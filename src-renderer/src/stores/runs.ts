@@ -7,7 +7,7 @@ import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { Run, RunStatusChange } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
-import { applyStatusChanges, everyMs, FrameBatch, isActive, sweepEtaMs } from '../logic/live-batch';
+import { applyStatusChanges, everyMs, FrameBatch, isActive, sameItemsOr, sweepEtaMs } from '../logic/live-batch';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
 import { useProjectStore } from './project';
@@ -34,6 +34,8 @@ export const useRunsStore = defineStore('runs', () => {
   const all = computed(() => [...byId.value.values()].filter((run) => experimentIds.value.has(run.experimentId)).sort((a, b) => a.id - b.id));
   const active = computed(() => all.value.filter(isActive));
   const ofCurrent = computed(() => all.value.filter((run) => run.experimentId === experiments.currentId));
+  /** The current experiment's run parameters: the same array until a run is added, removed or re-read. */
+  const paramsOfCurrent = computed<readonly Run['params'][]>((previous) => sameItemsOr(previous, ofCurrent.value.map((run) => run.params)));
   const doneOfCurrent = computed(() => ofCurrent.value.filter((run) => run.status === 'done').length);
   const activeOfCurrent = computed(() => ofCurrent.value.filter(isActive).length);
   /** The current experiment's sweep: runs finished of all, and time left at the rate they finish. */
@@ -175,6 +177,7 @@ export const useRunsStore = defineStore('runs', () => {
     all,
     active,
     ofCurrent,
+    paramsOfCurrent,
     doneOfCurrent,
     activeOfCurrent,
     load,
