@@ -189,6 +189,33 @@ describe('a project through the real pool', () => {
     await expect(s.dispatch('runs', 'series', { runIds: [longRun], logX: true, alsoLogX: true })).rejects.toThrow(/alsoLogX/);
   });
 
+  it('reduces a panel read in batches (view thread while reading, the rest inline) as one inline reduction would', async () => {
+    const path = join(tempDir(), 'batches.saddle');
+    const s = service();
+    open.push(s);
+    await s.dispatch('projects', 'new', { path });
+    const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
+    // 150 000 points a run: runs 1-2 pass the 200 000-point inline limit and go to the view thread
+    // as one batch, runs 3-4 likewise, run 5 stays inline.
+    const runIds = s.project!.insertRuns(experiment.id, Array.from({ length: 5 }, (_, seed) => ({ params: {}, seed })));
+    const n = 150_000;
+    const x = Float64Array.from({ length: n }, (_, i) => (i + 1) * 1e-3);
+    const ys = runIds.map((_, r) => Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 4e4) * (1 + 0.1 * Math.sin(i * (r + 1))) + (i === 1000 * (r + 1) ? 3 : 0)));
+    s.project!.appendChunks(runIds.map((runId, r) => ({ runId, metric: 'loss', x: x.slice(), y: ys[r].slice() })));
+    type Reply = { runId: number; series: { x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
+    const replies = (await s.dispatch('runs', 'series', { runIds, maxPoints: 800, alsoLogX: true })) as Reply;
+    expect(replies.map((reply) => reply.runId)).toEqual(runIds);
+    replies.forEach((reply, r) => {
+      const linear = downsample(x, ys[r], 800);
+      const log = downsample(x, ys[r], 800, { logX: true });
+      expect(reply.series[0].totalPoints).toBe(n);
+      expect(reply.series[0].x).toEqual(Array.from(linear.x));
+      expect(reply.series[0].y).toEqual(Array.from(linear.y));
+      expect(reply.series[0].logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+      expect(Math.max(...reply.series[0].y)).toBeGreaterThan(3);
+    });
+  });
+
   it('probes the GPU once, in a worker thread, and says why when there is none', async () => {
     const s = service();
     open.push(s);

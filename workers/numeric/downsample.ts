@@ -45,11 +45,17 @@ export function downsampleLinearAndLog(x: Float64Array, y: Float64Array, maxPoin
   return { linear: linear.pick(x, y), log: log.pick(x, y) };
 }
 
+export interface PanelReduction {
+  reduced: XY[];
+  /** The log-x reductions of the series longer than maxPoints, in order (only when asked). */
+  logReduced: XY[];
+}
+
 /**
  * A panel's reductions: each series for the axis shown (log x when `logX`), and with `alsoLogX` the
  * log-x reduction of each series longer than `maxPoints` too, in order; a series is read once for both.
  */
-export function downsampleForPanel(series: readonly XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): { reduced: XY[]; logReduced: XY[] } {
+export function downsampleForPanel(series: readonly XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): PanelReduction {
   const reduced: XY[] = [];
   const logReduced: XY[] = [];
   for (const { x, y } of series) {

@@ -1,5 +1,5 @@
 // The `runs` namespace: starting (through the RunPipeline), cancelling, reading, importing and deleting runs.
-import { downsampleForPanel } from '../../../workers/numeric/downsample';
+import { downsampleForPanel, type PanelReduction, type XY } from '../../../workers/numeric/downsample';
 import type { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
 import { runSourceOf } from '../family-provenance';
@@ -73,27 +73,44 @@ const inlineDownsamplePoints = 200_000;
 async function readSeries(ctx: HandlerContext, runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean, alsoLogX: boolean) {
   const store = ctx.requireStore();
   ctx.pipeline.flushWrites();
-  const read = runIds.flatMap((runId) => store.readSeries(runId, metrics).map((series) => ({ runId, ...series })));
-  const lengths = read.map((s) => s.x.length);
-  const longer = alsoLogX ? read.filter((s) => s.x.length > maxPoints) : [];
-  const totalPoints = lengths.reduce((sum, n) => sum + n, 0);
-  let reduced: { x: Float64Array; y: Float64Array }[];
-  let logReducedList: { x: Float64Array; y: Float64Array }[];
-  if (totalPoints <= inlineDownsamplePoints) {
-    ({ reduced, logReduced: logReducedList } = downsampleForPanel(read, maxPoints, logX, alsoLogX));
-  } else {
-    // One task makes both reductions from the arrays it is given (transferred, not copied).
-    const both = await ctx.pipeline.requireScheduler().downsample({ series: read.map(({ x, y }) => ({ x, y })), maxPoints, logX, alsoLogX });
-    reduced = both.slice(0, read.length);
-    logReducedList = both.slice(read.length);
+  const read: { runId: number; metric: string; totalPoints: number }[] = [];
+  const reductions: Promise<PanelReduction>[] = [];
+  let batch: XY[] = [];
+  let batchPoints = 0;
+  try {
+    // A batch goes to the view thread once it is past the inline limit, so that thread reduces
+    // while the next runs are read; the arrays are transferred, not copied.
+    for (const runId of runIds) {
+      for (const series of store.readSeries(runId, metrics)) {
+        read.push({ runId, metric: series.metric, totalPoints: series.x.length });
+        batch.push({ x: series.x, y: series.y });
+        batchPoints += series.x.length;
+        if (batchPoints > inlineDownsamplePoints) {
+          reductions.push(reduceInViewThread(ctx, batch, maxPoints, logX, alsoLogX));
+          batch = [];
+          batchPoints = 0;
+        }
+      }
+    }
+  } catch (error) {
+    // Tasks already sent still settle; nobody waits on them.
+    void Promise.allSettled(reductions);
+    throw error;
   }
-  const logReduced = new Map(logReducedList.map((xy, i) => [longer[i], xy]));
-  return runIds.map((runId) => ({
-    runId,
-    series: read.flatMap((s, i) => {
-      if (s.runId !== runId) return [];
-      const log = logReduced.get(s);
-      return [{ metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: lengths[i], ...(log ? { logX: { x: Array.from(log.x), y: Array.from(log.y) } } : {}) }];
-    }),
-  }));
+  if (batch.length > 0) reductions.push(Promise.resolve(downsampleForPanel(batch, maxPoints, logX, alsoLogX)));
+  const results = await Promise.all(reductions);
+  const reduced = results.flatMap((result) => result.reduced);
+  const logReduced = results.flatMap((result) => result.logReduced);
+  let nextLog = 0;
+  const replies = read.map((s, i) => {
+    const log = alsoLogX && s.totalPoints > maxPoints ? logReduced[nextLog++] : undefined;
+    return { metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: s.totalPoints, ...(log ? { logX: { x: Array.from(log.x), y: Array.from(log.y) } } : {}) };
+  });
+  return runIds.map((runId) => ({ runId, series: replies.filter((_, i) => read[i].runId === runId) }));
+}
+
+/** One task makes both reductions of the batch; its reply lists the shown ones, then the log-x ones. */
+async function reduceInViewThread(ctx: HandlerContext, batch: XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): Promise<PanelReduction> {
+  const list = await ctx.pipeline.requireScheduler().downsample({ series: batch, maxPoints, logX, alsoLogX });
+  return { reduced: list.slice(0, batch.length), logReduced: list.slice(batch.length) };
 }
