@@ -2,7 +2,7 @@
 // create a project, open the Fig. 2 example (its quick variant: 30 runs, the same five depths and
 // fits), run it, see five curves and the fit table, export SVG, reopen the project and see the
 // runs again. A full 125-run sweep ends on the page with the host's count, drawn 40 runs at a time
-// until "show all", a chart out of view waits to be seen before it draws, and Cancel on a running
+// until "show all" (and a long analysis table its first 100 rows), a chart out of view waits to be seen before it draws, and Cancel on a running
 // sweep leaves the page and the project agreeing.
 // Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,19 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => panel.getByTestId('draw-cap').count()).toBe(0);
     await expect.poll(runsDrawn).toBe(125);
     await shot('5-sweep-125-all');
+
+    // The channel-geometry table has a row per run and mode: its first 100 are drawn until "show all".
+    const showAll = page.getByTestId('analysis-show-all');
+    await expect.poll(() => showAll.count()).toBe(1);
+    const total = Number(/Show all (\d+) rows \(100 shown\)/.exec((await showAll.textContent()) ?? '')?.[1]);
+    expect(total).toBeGreaterThanOrEqual(125);
+    const scrolls = page.getByTestId('analysis-table-scroll');
+    const index = await scrolls.evaluateAll((boxes) => boxes.findIndex((box) => box.querySelector('[data-testid="analysis-show-all"]')));
+    const table = scrolls.nth(index).getByTestId('analysis-table');
+    expect(await table.locator('tbody tr').count()).toBe(100);
+    await showAll.click();
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(total);
+    expect(await showAll.count()).toBe(0);
   });
 
   it('a chart out of view is drawn once scrolled into view, not while the runs stream', async () => {
