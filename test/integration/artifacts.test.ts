@@ -3,7 +3,7 @@
 // (recomputed here) and removed with its run; a run logged with saddle_lab.init keeps the files it
 // saves in run.dir the same way.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import type { SaddleService } from '../../src-main/core/service';
 import type { Experiment, Run } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { writeScriptFamily } from '../helpers/script-family';
 
 type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
 
@@ -21,25 +22,15 @@ afterEach(async () => {
   service = null;
 });
 
+/** The same file name in every run: each lands in its run's own folder. */
 function saverFamily(): string {
-  const dir = tempDir('saddle-saver-');
-  mkdirSync(join(dir, 'saver'));
-  writeFileSync(
-    join(dir, 'saver', 'saddle-family.json'),
-    JSON.stringify({
-      id: 'saver',
-      title: 'Saves weights',
-      command: ['/usr/bin/python3', 'save.py'],
-      params: { type: 'object', properties: { scale: { type: 'number', default: 1 } } },
-      metrics: [{ name: 'loss', label: 'loss', x: 'step' }],
-    }),
-  );
-  // The same file name in every run: each lands in its run's own folder.
-  writeFileSync(
-    join(dir, 'saver', 'save.py'),
-    'import os, saddle_lab as lab\np = lab.params()\nwith open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:\n    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")\nlab.log(0, loss=p["scale"])\n',
-  );
-  return dir;
+  return writeScriptFamily({
+    id: 'saver',
+    title: 'Saves weights',
+    params: { scale: { type: 'number', default: 1 } },
+    scriptName: 'save.py',
+    script: 'import os, saddle_lab as lab\np = lab.params()\nwith open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:\n    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")\nlab.log(0, loss=p["scale"])\n',
+  });
 }
 
 describe('artifacts', () => {

@@ -5,13 +5,13 @@
 // diverged with the points before kept. The fixture's loss is exp(-rate·step), so every stored
 // value is checked against an independent recomputation.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Experiment, FamilyInfo, Run, RunOrigin, SeriesData, TheorySeries } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { writeScriptFamily } from '../helpers/script-family';
 import { statusChanges } from '../helpers/events';
 
 const script = join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_train.py');
@@ -193,22 +193,13 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
   });
 
   it('inside a script-family run, wandb.finish(exit_code=1) fails the run with its message; exit_code=0 leaves it done', async () => {
-    const families = tempDir('saddle-finisher-');
-    mkdirSync(join(families, 'finisher'));
-    writeFileSync(
-      join(families, 'finisher', 'saddle-family.json'),
-      JSON.stringify({
-        id: 'finisher',
-        title: 'Finishes with a given exit code',
-        command: ['/usr/bin/python3', 'train.py'],
-        params: { type: 'object', properties: { code: { type: 'integer', default: 0 } } },
-        metrics: [{ name: 'loss', label: 'loss', x: 'step' }],
-      }),
-    );
-    writeFileSync(
-      join(families, 'finisher', 'train.py'),
-      'import saddle_lab as wandb\nrun = wandb.init(project="ignored", config={"code": 0})\nwandb.log({"loss": 0.5})\nwandb.finish(exit_code=run.config["code"])\n',
-    );
+    const families = writeScriptFamily({
+      id: 'finisher',
+      title: 'Finishes with a given exit code',
+      params: { code: { type: 'integer', default: 0 } },
+      scriptName: 'train.py',
+      script: 'import saddle_lab as wandb\nrun = wandb.init(project="ignored", config={"code": 0})\nwandb.log({"loss": 0.5})\nwandb.finish(exit_code=run.config["code"])\n',
+    });
     service = testService({ familyPaths: [families] });
     await service.dispatch('projects', 'new', { path: join(tempDir(), 'finish.saddle') });
     const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'finisher', name: 'codes', sweep: { code: [0, 1, 3] } } })) as Experiment;

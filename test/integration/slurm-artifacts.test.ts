@@ -7,13 +7,14 @@
 // submission sbatch refuses leaves no runs behind.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Experiment, Run, RunSource } from '../../src-main/contract';
 import { requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { writeScriptFamily } from '../helpers/script-family';
 
 type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
 
@@ -27,23 +28,14 @@ afterEach(async () => {
   service = null;
 });
 
+/** The same file name in every run; the run with scale 2 also leaves a link out of its folder. */
 function saverFamily(): string {
-  const dir = tempDir('saddle-saver-');
-  mkdirSync(join(dir, 'saver'));
-  writeFileSync(
-    join(dir, 'saver', 'saddle-family.json'),
-    JSON.stringify({
-      id: 'saver',
-      title: 'Saves weights',
-      command: ['/usr/bin/python3', 'save.py'],
-      params: { type: 'object', properties: { scale: { type: 'number', default: 1 } } },
-      metrics: [{ name: 'loss', label: 'loss', x: 'step' }],
-    }),
-  );
-  // The same file name in every run; the run with scale 2 also leaves a link out of its folder.
-  writeFileSync(
-    join(dir, 'saver', 'save.py'),
-    [
+  return writeScriptFamily({
+    id: 'saver',
+    title: 'Saves weights',
+    params: { scale: { type: 'number', default: 1 } },
+    scriptName: 'save.py',
+    script: [
       'import os, saddle_lab as lab',
       'p = lab.params()',
       'with open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:',
@@ -53,8 +45,7 @@ function saverFamily(): string {
       'lab.log(0, loss=p["scale"])',
       '',
     ].join('\n'),
-  );
-  return dir;
+  });
 }
 
 async function collectUntilHome(s: SaddleService, experimentId: number): Promise<Run[]> {
