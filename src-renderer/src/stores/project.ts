@@ -33,8 +33,11 @@ export const useProjectStore = defineStore('project', () => {
   }
 
   function setCurrent(next: ProjectInfo | null): void {
+    // A path the user has typed is kept: the answer to the first `projects.current` can arrive
+    // after they typed (a loaded machine), and New would then have used the open project's path.
+    const draftIsTheirs = pathDraft.value.trim() !== '' && pathDraft.value !== info.value?.path;
     info.value = next;
-    if (next) pathDraft.value = next.path;
+    if (next && !draftIsTheirs) pathDraft.value = next.path;
     generation.value++;
   }
 

@@ -1,0 +1,56 @@
+// The serve host's project path field against a fake host: a path typed before the page learned
+// which project is open is not overwritten by that answer, so New creates the typed file (on a
+// loaded machine the answer came late and New tried to create the open project's path again).
+import { createPinia, setActivePinia } from 'pinia';
+// The renderer's global types (window.saddle), which the stores read.
+import type {} from '../../src-renderer/env';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProjectInfo } from '../../src-main/contract/api';
+
+const info = (path: string) => ({ path, name: path.split('/').at(-1), experiments: 0, runs: 0 }) as unknown as ProjectInfo;
+let answerCurrent: (current: ProjectInfo | null) => void = () => undefined;
+const created: string[] = [];
+const fakeApi = {
+  on: () => () => undefined,
+  projects: {
+    current: () => new Promise<ProjectInfo | null>((resolve) => (answerCurrent = resolve)),
+    recent: async () => [],
+    new: async ({ path }: { path: string }) => (created.push(path), info(path)),
+  },
+};
+const connection = { status: () => ({ state: 'open', retryAtMs: null, openCount: 1 }), onStatus: () => () => undefined, retryNow: () => undefined };
+vi.mock('../../src-renderer/src/api/client', () => ({ saddle: () => fakeApi, saddleClient: () => ({ api: fakeApi, connection }) }));
+
+// A page of the serve host: no preload bridge (window.saddle), so paths come from the field.
+vi.stubGlobal('window', {});
+const { useProjectStore } = await import('../../src-renderer/src/stores/project');
+
+describe('the project path field', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    created.length = 0;
+  });
+
+  it('keeps a path typed before the open project is known, and New creates that file', async () => {
+    const project = useProjectStore();
+    const refreshed = project.refresh();
+    project.pathDraft = '/tmp/new.saddle';
+    answerCurrent(info('/tmp/open.saddle'));
+    await refreshed;
+    expect(project.info?.path).toBe('/tmp/open.saddle');
+    expect(project.pathDraft).toBe('/tmp/new.saddle');
+    await project.create();
+    expect(created).toEqual(['/tmp/new.saddle']);
+    expect(project.pathDraft).toBe('/tmp/new.saddle');
+  });
+
+  it('shows the open project in an untouched field, and follows it to the next one', async () => {
+    const project = useProjectStore();
+    const refreshed = project.refresh();
+    answerCurrent(info('/tmp/open.saddle'));
+    await refreshed;
+    expect(project.pathDraft).toBe('/tmp/open.saddle');
+    await project.create('/tmp/other.saddle');
+    expect(project.pathDraft).toBe('/tmp/other.saddle');
+  });
+});
