@@ -85,7 +85,13 @@ export async function newProject(page: Page, name: string): Promise<string> {
   await page.waitForFunction(() => /^v\d/.test(document.querySelector('.version')?.textContent ?? ''), undefined);
   await page.getByTestId('project-path-input').fill(projectPath);
   await page.getByTestId('project-new').click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n), name);
+  // Ends on the project shown or on an error the page reports, which then names the failure.
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="project-path"]')?.textContent?.includes(n) || document.querySelector('[data-testid="error-banner"]'),
+    name,
+  );
+  const shown = await page.getByTestId('project-path').textContent();
+  if (!shown?.includes(name)) throw new Error(`New ${projectPath}: the page shows ${shown}; it reported ${await page.getByTestId('error-banner').textContent()}`);
   return projectPath;
 }
 

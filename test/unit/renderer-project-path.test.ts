@@ -1,6 +1,7 @@
 // The serve host's project path field against a fake host: a path typed before the page learned
 // which project is open is not overwritten by that answer, so New creates the typed file (on a
-// loaded machine the answer came late and New tried to create the open project's path again).
+// loaded machine the answer came late and New tried to create the open project's path again), and
+// an answer that arrives after New does not put the old project back on the page.
 import { createPinia, setActivePinia } from 'pinia';
 // The renderer's global types (window.saddle), which the stores read.
 import type {} from '../../src-renderer/env';
@@ -52,5 +53,16 @@ describe('the project path field', () => {
     expect(project.pathDraft).toBe('/tmp/open.saddle');
     await project.create('/tmp/other.saddle');
     expect(project.pathDraft).toBe('/tmp/other.saddle');
+  });
+
+  it('ignores an answer to the first projects.current that arrives after New opened the typed file', async () => {
+    const project = useProjectStore();
+    const refreshed = project.refresh();
+    project.pathDraft = '/tmp/new.saddle';
+    await project.create();
+    answerCurrent(info('/tmp/open.saddle'));
+    await refreshed;
+    expect(project.info?.path).toBe('/tmp/new.saddle');
+    expect(project.pathDraft).toBe('/tmp/new.saddle');
   });
 });

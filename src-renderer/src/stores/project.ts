@@ -47,8 +47,10 @@ export const useProjectStore = defineStore('project', () => {
 
   /** Asks main which project is open (at start and after a reconnect) and reloads everything. */
   async function refresh(): Promise<void> {
+    // An answer that arrives after New/Open/an event changed the project is older than what the page shows.
+    const asked = generation.value;
     const current = await app.attempt('Reading the open project', () => saddle().projects.current());
-    if (current !== undefined) setCurrent(current);
+    if (current !== undefined && generation.value === asked) setCurrent(current);
     await loadRecent();
   }
 
