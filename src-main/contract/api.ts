@@ -177,7 +177,8 @@ export const api = {
     new: method(z.object({ path }).strict(), projectInfo),
     /** `readOnly`: no lock and no writes, for reading a project another process has open. */
     open: method(z.object({ path, readOnly: z.boolean().optional() }).strict(), projectInfo),
-    saveAs: method(z.object({ path }).strict(), projectInfo),
+    /** An existing file at `path` is refused (issue on `overwrite`) unless `overwrite` is true. */
+    saveAs: method(z.object({ path, overwrite: z.boolean().optional() }).strict(), projectInfo),
     close: method(none, ok),
     current: method(none, projectInfo.nullable()),
     recent: method(none, z.array(z.object({ path: z.string(), openedAtMs: z.number(), exists: z.boolean() }))),

@@ -161,7 +161,8 @@ async function pickProjectPath(mode: 'open' | 'save'): Promise<string | null> {
 async function openWith(method: 'new' | 'open' | 'saveAs', path: string | null): Promise<void> {
   if (!path) return;
   try {
-    await service.dispatch('projects', method, { path });
+    // The native Save dialog has already asked before a file is replaced.
+    await service.dispatch('projects', method, method === 'saveAs' ? { path, overwrite: true } : { path });
   } catch (error) {
     dialog.showErrorBox('Saddle Lab', toApiError(error).message);
   }

@@ -559,13 +559,25 @@ describe('save as', () => {
     expect(fileHash(store.path)).toBe(hash);
   });
 
-  it('replaces an existing file (and drops its stale journal) only once the copy is complete', () => {
+  it('refuses an existing file, or a link, without overwrite and leaves it as it was', () => {
+    const store = createStore('source.saddle');
+    const target = path.join(dir, 'target.saddle');
+    fs.writeFileSync(target, 'old contents');
+    expectProjectFileError(() => store.saveAs(target), /^path: ".*target\.saddle" already exists\. Save As replaces a file only with overwrite: true/);
+    expect(fs.readFileSync(target, 'utf8')).toBe('old contents');
+    const dangling = path.join(dir, 'dangling.saddle');
+    fs.symlinkSync(path.join(dir, 'nowhere.saddle'), dangling);
+    expectProjectFileError(() => store.saveAs(dangling), /already exists/);
+    expect(siblings(target)).toEqual(['dangling.saddle', 'source.saddle', 'source.saddle-shm', 'source.saddle-wal', 'source.saddle.lock', 'target.saddle']);
+  });
+
+  it('with overwrite, replaces an existing file (and drops its stale journal) only once the copy is complete', () => {
     const store = createStore('source.saddle');
     store.insertExperiment(spec({ name: 'From source' }));
     const target = path.join(dir, 'target.saddle');
     fs.writeFileSync(target, 'old contents');
     fs.writeFileSync(`${target}-wal`, 'stale journal');
-    const copy = track(store.saveAs(target));
+    const copy = track(store.saveAs(target, { overwrite: true }));
     expect(copy.listExperiments().map((e) => e.name)).toEqual(['From source']);
     copy.close();
     // source.saddle is still open: its journals and lock are there; the target's are gone.

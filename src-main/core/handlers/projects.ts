@@ -18,11 +18,11 @@ export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projec
       await ctx.setProject(store);
       return store.info();
     },
-    saveAs: async ({ path }) => {
+    saveAs: async ({ path, overwrite }) => {
       const current = ctx.requireStore();
       ctx.pipeline.flushWrites();
       if (ctx.pipeline.hasActiveRuns()) throw new ExpectedError('wait for the running experiments to finish (or cancel them) before "Save as"');
-      const copy = current.saveAs(path);
+      const copy = current.saveAs(path, { overwrite });
       await ctx.setProject(copy);
       return copy.info();
     },

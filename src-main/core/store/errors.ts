@@ -1,5 +1,6 @@
 // Errors the store throws on purpose. Both are expected errors in the API's sense: the message is
 // shown to the user as it is. Anything else thrown by the store is a bug.
+import type { FieldIssue } from '../../contract';
 import { ExpectedError } from '../errors';
 
 /** The project file cannot be created, opened or written; the message names the file and what is wrong. */
@@ -9,9 +10,9 @@ export class ProjectFileError extends ExpectedError {
   constructor(
     readonly filePath: string,
     message: string,
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; issues?: FieldIssue[] } = {},
   ) {
-    super(message);
+    super(message, options.issues);
     if (options.cause !== undefined) this.cause = options.cause;
   }
 }

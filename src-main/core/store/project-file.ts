@@ -56,7 +56,7 @@ export function createProjectFile(filePath: string, appVersion: string): void {
     } finally {
       db.close();
     }
-    publishExclusive(temporaryPath, filePath);
+    publishExclusive(temporaryPath, filePath, alreadyExists);
   } catch (error) {
     throw asProjectFileError(error, filePath, 'create');
   } finally {
@@ -69,19 +69,19 @@ export function createProjectFile(filePath: string, appVersion: string): void {
  * fails when the name exists, so of two processes creating one project, one wins and the other
  * is told; neither ever sees or leaves half a file. The data reach the disk before the name does.
  */
-function publishExclusive(temporaryPath: string, filePath: string): void {
+function publishExclusive(temporaryPath: string, filePath: string, taken: (filePath: string) => ProjectFileError): void {
   fsyncPath(temporaryPath);
   try {
     fs.linkSync(temporaryPath, filePath);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw alreadyExists(filePath);
+    if (code === 'EEXIST') throw taken(filePath);
     if (!noHardLinks.has(code ?? '')) throw error;
     // No hard links here (FAT, some network shares): an exclusive copy is still one-winner.
     try {
       fs.copyFileSync(temporaryPath, filePath, fs.constants.COPYFILE_EXCL);
     } catch (copyError) {
-      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw alreadyExists(filePath);
+      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw taken(filePath);
       throw copyError;
     }
     fsyncPath(filePath);
@@ -105,6 +105,16 @@ function fsyncPath(target: string): void {
 
 function alreadyExists(filePath: string): ProjectFileError {
   return new ProjectFileError(filePath, `"${filePath}" already exists. Choose another name for the new project.`);
+}
+
+/** Save As onto an existing file that the caller did not say to replace; the `overwrite` issue is what a form asks the user about. */
+export function saveAsTargetExists(filePath: string): ProjectFileError {
+  return new ProjectFileError(filePath, `path: "${filePath}" already exists. Save As replaces a file only with overwrite: true; choose another name or confirm the replacement.`, {
+    issues: [
+      { path: 'path', message: `"${filePath}" already exists` },
+      { path: 'overwrite', message: 'must be true to replace the existing file' },
+    ],
+  });
 }
 
 /**
@@ -168,10 +178,11 @@ export function openProjectForReading(filePath: string): Database.Database {
 }
 
 /**
- * Writes a compact copy of `db` to `targetPath`, named after its new file. An existing target is
- * replaced only at the last step, by renaming a finished copy over it.
+ * Writes a compact copy of `db` to `targetPath`, named after its new file. With `overwrite` an
+ * existing target is replaced only at the last step, by renaming a finished copy over it; without
+ * it the copy takes the name only if it is free (a file that appeared meanwhile is refused too).
  */
-export function copyProjectFile(db: Database.Database, targetPath: string): void {
+export function copyProjectFile(db: Database.Database, targetPath: string, { overwrite }: { overwrite: boolean }): void {
   requireFolder(targetPath, 'save');
   const temporaryPath = temporarySiblingPath(targetPath);
   try {
@@ -182,12 +193,14 @@ export function copyProjectFile(db: Database.Database, targetPath: string): void
     } finally {
       copy.close();
     }
-    fs.renameSync(temporaryPath, targetPath);
-    // A journal the replaced file left behind would be replayed into the copy on open.
+    if (overwrite) fs.renameSync(temporaryPath, targetPath);
+    else publishExclusive(temporaryPath, targetPath, saveAsTargetExists);
+    // A journal the replaced (or a deleted) file left behind would be replayed into the copy on open.
     for (const suffix of journalSuffixes) fs.rmSync(targetPath + suffix, { force: true });
   } catch (error) {
-    removeWithJournals(temporaryPath);
     throw asProjectFileError(error, targetPath, 'save');
+  } finally {
+    removeWithJournals(temporaryPath);
   }
 }
 
@@ -213,6 +226,16 @@ export function isSameFile(a: string, b: string): boolean {
     const statA = fs.statSync(a);
     const statB = fs.statSync(b);
     return statA.dev === statB.dev && statA.ino === statB.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether anything has the name `filePath` (a dangling link too: writing there would follow it). */
+export function pathTaken(filePath: string): boolean {
+  try {
+    fs.lstatSync(filePath);
+    return true;
   } catch {
     return false;
   }

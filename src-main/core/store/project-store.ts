@@ -19,7 +19,7 @@ import type {
 import { analysisResult } from '../../contract';
 import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
-import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading } from './project-file';
+import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading, pathTaken, saveAsTargetExists } from './project-file';
 import { ProjectLock } from './project-lock';
 import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
@@ -225,16 +225,18 @@ export class ProjectStore {
 
   /**
    * Writes a compact copy to `filePath` and returns a store open on it (runs in progress keep
-   * their status in the copy). The caller closes this store.
+   * their status in the copy). An existing file is replaced only with `overwrite`. The caller
+   * closes this store.
    */
-  saveAs(filePath: string): ProjectStore {
+  saveAs(filePath: string, { overwrite = false }: { overwrite?: boolean } = {}): ProjectStore {
     const target = resolve(filePath);
     if (isSameFile(target, this.path)) {
       throw new ProjectFileError(target, `"${target}" is the project that is open. Save As needs another file name.`);
     }
+    if (!overwrite && pathTaken(target)) throw saveAsTargetExists(target);
     // The target's lock first: a file another process has open is not replaced under it.
     return ProjectStore.withLock(target, (lock) => {
-      copyProjectFile(this.db, target);
+      copyProjectFile(this.db, target, { overwrite });
       return ProjectStore.openChecked(target, this.appVersion, lock);
     });
   }

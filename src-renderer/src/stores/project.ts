@@ -80,7 +80,19 @@ export const useProjectStore = defineStore('project', () => {
 
   const create = (path?: string) => withPath('Creating the project', 'save', path, (chosen) => saddle().projects.new({ path: chosen }));
   const open = (path?: string) => withPath('Opening the project', 'open', path, (chosen) => saddle().projects.open({ path: chosen }));
-  const saveAs = (path?: string) => withPath('Saving the project as', 'save', path, (chosen) => saddle().projects.saveAs({ path: chosen }));
+  // Electron's native Save dialog has already asked before a file is replaced.
+  const saveAs = (path?: string) => withPath('Saving the project as', 'save', path, (chosen) => saveProjectAs(chosen, app.host === 'electron' && path === undefined));
+
+  /** Save As onto a typed path that names an existing file asks the user before replacing it. */
+  async function saveProjectAs(path: string, overwrite: boolean): Promise<ProjectInfo> {
+    try {
+      return await saddle().projects.saveAs({ path, overwrite });
+    } catch (error) {
+      if (!(error instanceof ApiError && error.issues.some((issue) => issue.path === 'overwrite'))) throw error;
+      if (!window.confirm(`"${path}" already exists. Replace it with a copy of this project?`)) throw new ApiError({ kind: 'cancelled', message: 'Save As not confirmed' });
+      return saddle().projects.saveAs({ path, overwrite: true });
+    }
+  }
 
   async function close(): Promise<void> {
     if (!info.value) return;
