@@ -23,26 +23,31 @@
     wandb.summary["best_acc"] = best
     wandb.finish()
 
+   Besides numbers, ``log`` takes text (str), ``wandb.Image(...)`` and ``wandb.Histogram(...)``.
    Each run appends one JSON line per call to a run log in ``<project>.runs/`` beside the project;
    Saddle Lab brings it in when it opens the project (the serve host watches the folder: the run
    appears live). A process that dies keeps every line it wrote; the run is then ``crashed``.
 """
 
 import atexit
+import hashlib
 import json
 import math
 import os
 import random
+import re
 import socket
 import string
+import struct
 import sys
 import time
+import zlib
 
 __all__ = [
     # script families
     "params", "seed", "log", "event", "progress", "summary", "done", "diverged", "flush",
     # W&B-style runs
-    "init", "finish", "config", "run", "Run", "artifacts_dir",
+    "init", "finish", "config", "run", "Run", "artifacts_dir", "Image", "Histogram",
 ]
 
 # Started by Saddle Lab as a script-family run: stdout carries the line protocol.
@@ -275,8 +280,9 @@ def diverged(message):
 # ── W&B-style runs ─────────────────────────────────────────────────────────────────────────────
 # The common subset of wandb's API: init, log, config, summary, finish, run (with id, name, dir,
 # project, tags, notes, config, summary, log, finish) and `with init(...) as run:`. Logged values
-# are numbers (int, float, bool, numpy scalars); nested dicts become dotted names. Not offered:
-# media (Image, Histogram, Table), artifacts, define_metric, sweeps, watch, alerts, resume.
+# are numbers (int, float, bool, numpy scalars), text (str), Image and Histogram; nested dicts
+# become dotted names. Not offered: Table, Html, Audio, Video, artifacts, define_metric, sweeps,
+# watch, alerts, resume.
 
 _RUN_LOG_FORMAT = 1
 # Every line is handed to the OS at once (a killed process loses nothing it logged); fsync at most
@@ -301,7 +307,7 @@ def _number(name, value):
     if type(value) is float and value - value == 0.0:
         return value
     if isinstance(value, (str, bytes)) or not hasattr(value, "__float__"):
-        raise TypeError(f"saddle_lab.log: {name!r} is a {type(value).__name__}; only numbers are logged")
+        raise TypeError(f"saddle_lab.log: {name!r} is a {type(value).__name__}; numbers, text (str), Image and Histogram are logged")
     number = float(value)
     if math.isfinite(number):
         return number
@@ -321,6 +327,195 @@ def _json_value(value):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)
+
+
+# ── Media: text, images, histograms (docs/logging.md) ──────────────────────────────────────────
+# Bad input does not raise where the object is made: it fails only its key of the log call (the
+# other values of the call are logged), with a message naming the field, on stderr and in the run log.
+
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_MOST_BINS = 512
+_MOST_TEXT_CHARS = 100_000
+
+
+class _MediaError(ValueError):
+    pass
+
+
+class Image:
+    """wandb.Image: a PNG file's path, PNG bytes, or (when numpy is importable) an array of pixels —
+    H×W grey, H×W×3 RGB or H×W×4 RGBA; uint8 as is, floats scaled by 255 when at most 1 (as wandb
+    does), then clipped to 0…255. Stored as <run.dir>/media/<key>/<step>.png."""
+
+    def __init__(self, data_or_path, caption=None, **ignored):
+        self.caption = None if caption is None else str(caption)
+        self.png = None
+        self.error = None
+        try:
+            self.png = _png_of(data_or_path)
+        except _MediaError as error:
+            self.error = f"Image: {error}"
+
+
+def _png_of(data):
+    if isinstance(data, (str, os.PathLike)):
+        path = os.fspath(data)
+        if not os.path.isfile(path):
+            raise _MediaError(f"data_or_path {path!r} does not exist")
+        with open(path, "rb") as handle:
+            png = handle.read()
+        if not png.startswith(_PNG_SIGNATURE):
+            raise _MediaError(f"data_or_path {path!r} is not a PNG file (only PNG is stored)")
+        return png
+    if isinstance(data, (bytes, bytearray)):
+        if not bytes(data).startswith(_PNG_SIGNATURE):
+            raise _MediaError("data_or_path: the bytes are not a PNG file (only PNG is stored)")
+        return bytes(data)
+    if hasattr(data, "shape") and hasattr(data, "dtype"):
+        return _encode_png(data)
+    raise _MediaError(f"data_or_path must be a path, PNG bytes or a numpy array, got {type(data).__name__}")
+
+
+def _encode_png(array):
+    """An array of pixels as an 8-bit PNG, with zlib from the standard library."""
+    import numpy
+
+    if array.ndim == 3 and array.shape[2] == 1:
+        array = array[:, :, 0]
+    if array.ndim not in (2, 3) or array.ndim == 3 and array.shape[2] not in (3, 4) or 0 in array.shape:
+        raise _MediaError(f"data_or_path: an array of shape {tuple(array.shape)} is not H×W, H×W×3 or H×W×4 pixels")
+    if array.dtype == numpy.bool_:
+        pixels = array.astype(numpy.uint8) * 255
+    elif array.dtype == numpy.uint8:
+        pixels = array
+    elif array.dtype.kind in "iuf":
+        values = array.astype(numpy.float64)
+        bad = numpy.argwhere(~numpy.isfinite(values))
+        if len(bad):
+            raise _MediaError(f"data_or_path[{', '.join(str(int(i)) for i in bad[0])}] is {values[tuple(bad[0])]}")
+        if array.dtype.kind == "f" and values.max() <= 1.0:
+            values = values * 255
+        pixels = numpy.clip(numpy.rint(values), 0, 255).astype(numpy.uint8)
+    else:
+        raise _MediaError(f"data_or_path: arrays of {array.dtype} are not pixels")
+    height, width = pixels.shape[:2]
+    colour_type = 0 if pixels.ndim == 2 else (2 if pixels.shape[2] == 3 else 6)
+    rows = numpy.ascontiguousarray(pixels).reshape(height, -1)
+    # Each scanline starts with filter type 0 (none).
+    raw = b"".join(b"\x00" + row.tobytes() for row in rows)
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return _PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b"")
+
+
+class Histogram:
+    """wandb.Histogram: `sequence` binned into `num_bins` equal bins over its range (numpy's rule: the
+    last bin includes its right edge; a range of one value is that value ± 0.5), or
+    np_histogram=(counts, edges) as numpy.histogram returns them."""
+
+    def __init__(self, sequence=None, np_histogram=None, num_bins=64):
+        self.counts = None
+        self.edges = None
+        self.error = None
+        try:
+            if np_histogram is not None:
+                self.counts, self.edges = _checked_histogram(np_histogram)
+            elif sequence is not None:
+                self.counts, self.edges = _binned(sequence, num_bins)
+            else:
+                raise _MediaError("give a sequence or np_histogram=(counts, edges)")
+        except _MediaError as error:
+            self.error = f"Histogram: {error}"
+
+
+def _floats(values, field):
+    values = values.tolist() if hasattr(values, "tolist") else values
+    try:
+        return [float(value) for value in values]
+    except (TypeError, ValueError):
+        raise _MediaError(f"{field} must be a sequence of numbers") from None
+
+
+def _binned(sequence, num_bins):
+    if isinstance(num_bins, bool) or not isinstance(num_bins, int) or not 1 <= num_bins <= _MOST_BINS:
+        raise _MediaError(f"num_bins must be an integer from 1 to {_MOST_BINS}, got {num_bins!r}")
+    values = _floats(sequence, "sequence")
+    if not values:
+        raise _MediaError("sequence is empty")
+    for index, value in enumerate(values):
+        if not math.isfinite(value):
+            raise _MediaError(f"sequence[{index}] is {value}")
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    edges = [low + (high - low) * i / num_bins for i in range(num_bins)] + [high]
+    counts = [0] * num_bins
+    for value in values:
+        index = min(num_bins - 1, int((value - low) / (high - low) * num_bins))
+        # Rounding may put a value next to its bin: the stored edges decide.
+        while index > 0 and value < edges[index]:
+            index -= 1
+        while index < num_bins - 1 and value >= edges[index + 1]:
+            index += 1
+        counts[index] += 1
+    return counts, edges
+
+
+def _checked_histogram(np_histogram):
+    try:
+        counts, edges = np_histogram
+    except (TypeError, ValueError):
+        raise _MediaError("np_histogram must be a pair (counts, edges)") from None
+    counts = _floats(counts, "np_histogram counts")
+    edges = _floats(edges, "np_histogram edges")
+    if not 1 <= len(counts) <= _MOST_BINS:
+        raise _MediaError(f"np_histogram counts must have 1 to {_MOST_BINS} bins, got {len(counts)}")
+    if len(edges) != len(counts) + 1:
+        raise _MediaError(f"np_histogram edges must be one more than counts ({len(counts) + 1}), got {len(edges)}")
+    for index, count in enumerate(counts):
+        if not math.isfinite(count) or count < 0:
+            raise _MediaError(f"np_histogram counts[{index}] is {count}; counts are finite and not negative")
+    for index, edge in enumerate(edges):
+        if not math.isfinite(edge):
+            raise _MediaError(f"np_histogram edges[{index}] is {edge}")
+        if index > 0 and edge <= edges[index - 1]:
+            raise _MediaError(f"np_histogram edges must increase: edges[{index}] = {edge} after edges[{index - 1}] = {edges[index - 1]}")
+    return [int(count) if count.is_integer() else count for count in counts], edges
+
+
+_MEDIA_TYPES = (str, Image, Histogram)
+
+
+def _media_file_name(key, step):
+    """media/<key>/<step>.png, the key's characters kept where a file name allows them ('/' makes folders)."""
+    parts = [re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in key.split("/")]
+    parts = ["_" if part in ("", ".", "..") else part for part in parts]
+    step_name = str(int(step)) if float(step).is_integer() else repr(float(step))
+    return "/".join(["media", *parts, step_name + ".png"])
+
+
+def _media_line(run_dir, key, step, value):
+    """The run-log line of one media value; raises _MediaError naming the field."""
+    if isinstance(value, str):
+        if len(value) > _MOST_TEXT_CHARS:
+            raise _MediaError(f"text of {len(value)} characters; at most {_MOST_TEXT_CHARS}")
+        return {"type": "text", "step": step, "key": key, "text": value}
+    if value.error:
+        raise _MediaError(value.error)
+    if isinstance(value, Histogram):
+        return {"type": "histogram", "step": step, "key": key, "counts": value.counts, "edges": value.edges}
+    name = _media_file_name(key, step)
+    path = os.path.join(run_dir, *name.split("/"))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(value.png)
+    line = {"type": "image", "step": step, "key": key, "path": name, "bytes": len(value.png), "sha256": hashlib.sha256(value.png).hexdigest()}
+    if value.caption is not None:
+        line["caption"] = value.caption
+    return line
 
 
 def project_runs_dir(project):
@@ -481,13 +676,33 @@ class Run:
                 return
             self._step = step
         flat = _flatten(data) if any(type(value) is dict for value in data.values()) else data
-        values = {name: _number(name, value) for name, value in flat.items()}
+        values = {}
+        media = []
+        for name, value in flat.items():
+            if isinstance(value, _MEDIA_TYPES):
+                media.append((name, value))
+            else:
+                values[name] = _number(name, value)
         if _protocol_mode:
             _buffer_points(float(self._step), values)
+            for name, _ in media:
+                print(f"saddle_lab.log: {name!r} not logged: text, images and histograms are stored for runs of saddle_lab.init outside a family run", file=sys.stderr)
         else:
-            self._write({"type": "log", "step": self._step, "wall": round(time.time() - self._started, 6), "values": values})
+            if values or not media:
+                self._write({"type": "log", "step": self._step, "wall": round(time.time() - self._started, 6), "values": values})
+            for name, value in media:
+                self._log_media(name, value)
         if commit is True or (commit is None and step is None):
             self._step += 1
+
+    def _log_media(self, key, value):
+        try:
+            line = _media_line(self.dir, key, self._step, value)
+        except _MediaError as error:
+            message = str(error)
+            print(f"saddle_lab.log: {key!r} at step {self._step} not logged: {message}", file=sys.stderr)
+            line = {"type": "problem", "step": self._step, "key": key, "message": message}
+        self._write(line)
 
     def finish(self, exit_code=0, message=None):
         """Ends the run: done for exit code 0, failed otherwise (an uncaught exception does it for you)."""

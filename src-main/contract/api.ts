@@ -5,7 +5,7 @@ import { analysisResult, familyCheck, familyInfo, familyProblem, runSource, runS
 import { experimentSpec, fieldIssue, sweepAxis } from './spec';
 import { slurmAvailability, slurmJobInfo, slurmOptions } from './slurm';
 import { claimId, claimsOverview, claimsReportFormat } from './claims';
-import { runOriginKind } from './run-log';
+import { runMedia, runOriginKind } from './run-log';
 
 const id = z.number().int().positive();
 const path = z.string().min(1).max(4096);
@@ -240,6 +240,10 @@ export const api = {
     artifactFile: method(z.object({ runId: id, path: z.string().min(1).max(4096) }).strict(), z.object({ file: z.string() })),
     /** Opens a listed file with the system's application, or shows it in its folder (`reveal`); desktop only. */
     openArtifact: method(z.object({ runId: id, path: z.string().min(1).max(4096), reveal: z.boolean().default(false) }).strict(), ok),
+    /** A listed file's bytes (base64), for the desktop app to show an image it cannot link to; at most 16 MiB. */
+    artifactData: method(z.object({ runId: id, path: z.string().min(1).max(4096) }).strict(), z.object({ base64: z.string() })),
+    /** What a logged run logged besides numbers: text, images (files of its folder), histograms per step, refused values. */
+    media: method(z.object({ runId: id }).strict(), runMedia),
     /** Where runs made outside the pool came from; runs of the pool have none (left out of the reply). */
     origins: method(z.object({ runIds: z.array(id).max(100_000) }).strict(), z.array(runOrigin)),
     /**

@@ -4,7 +4,7 @@ export const apiMethods = {
   app: ['info', 'gpu'],
   projects: ['new', 'open', 'saveAs', 'close', 'current', 'recent'],
   experiments: ['list', 'create', 'validate', 'update', 'duplicate', 'delete', 'exportSpec', 'examples'],
-  runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'source', 'delete', 'origins', 'import', 'artifacts', 'artifactFile', 'openArtifact'],
+  runs: ['start', 'startPoints', 'cancel', 'list', 'series', 'theory', 'update', 'source', 'delete', 'origins', 'import', 'artifacts', 'artifactFile', 'openArtifact', 'artifactData', 'media'],
   families: ['list', 'problems', 'check', 'restore', 'reload', 'trustProject'],
   slurm: ['status', 'submit', 'collect', 'cancel', 'jobs'],
   dialogs: ['pickProjectPath'],

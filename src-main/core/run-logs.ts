@@ -3,10 +3,13 @@
 // new lines in (on open, and every half second while a window is open). The logging process
 // never touches the SQLite file, so the project keeps one writer. Each read stops at the last
 // complete line and remembers how far it got (runOrigins.ingestedBytes): a line is stored once.
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { runLogLine, type FamilyInfo, type RunLogLine, type RunStatus, type RunSummary, type TheorySeries } from '../contract';
+import { mediaLineTypes, runLogLine, type FamilyInfo, type MediaLine, type RunLogLine, type RunStatus, type RunSummary, type TheorySeries } from '../contract';
+import { containedArtifact, copyRunArtifacts, runArtifactsDir } from './artifacts';
+import type { MediaRow } from './store/run-media';
 import type { FamilyDefinition } from '../../workers/family';
 import type { FinishedStatus, MetricChunk, ProjectStore } from './store/project-store';
 
@@ -73,6 +76,7 @@ export function ingestRunLog(context: IngestContext, path: string, source: strin
   const writerGone = origin?.writerPid != null && origin.writerHost === context.hostName && !context.isAlive(origin.writerPid);
   const { text, bytes } = readCompleteLines(path, origin?.ingestedBytes ?? 0);
   if (!origin && text === '') return;
+  const filesDir = loggedRunFolder(path);
 
   const lines = text === '' ? [] : text.split('\n');
   let runId = origin?.runId;
@@ -90,14 +94,15 @@ export function ingestRunLog(context: IngestContext, path: string, source: strin
       if (runId === undefined) {
         const init = parsed.shift();
         if (init?.type !== 'init') throw new RunLogError(`${basename(path)}: the first line must be the "init" record`);
-        const created = createRun(context, init, source, report);
+        const created = createRun(context, init, source, filesDir, report);
         runId = created.runId;
         state = created.state;
       } else {
-        state = readState(store, runId);
+        state = readState(store, runId, filesDir);
       }
-      const { chunks, ended } = applyLines(state, parsed);
+      const { chunks, media, ended } = applyLines(state, parsed);
       const append = store.appendChunks(chunks);
+      store.media.put(media);
       if (append.pointCount > 0) report.chunks.push(...chunks.filter((c) => c.x.length > 0));
       if (!sameMetrics(store, state)) report.listsChanged = true;
       store.setRunParams(runId, state.params);
@@ -116,6 +121,8 @@ export function ingestRunLog(context: IngestContext, path: string, source: strin
     }
   }
   if (runId === undefined) return;
+  // An imported copy's files (its images among them) are kept with the run, as the helper's run.dir is.
+  if (!origin && final) report.problems.push(...copyRunArtifacts(filesDir, runArtifactsDir(store.path, runId, store.origins.ofRun(runId))));
   const run = store.getRun(runId);
   // A run first seen here whose writer is already gone: read once more, now that nothing more can come.
   const created = store.origins.ofRun(runId);
@@ -128,8 +135,20 @@ export function ingestRunLog(context: IngestContext, path: string, source: strin
 
 class RunLogError extends Error {}
 
+/**
+ * The folder of a run log's files (the helper's run.dir, where its images are): `study.runs/x.jsonl`
+ * → `study.artifacts/x/`; a log elsewhere (an offline copy not in a .runs folder) → `x/` beside it.
+ */
+export function loggedRunFolder(logPath: string): string {
+  const folder = dirname(logPath);
+  const name = basename(logPath).replace(/\.jsonl$/, '');
+  return folder.endsWith('.runs') ? join(folder.replace(/\.runs$/, '.artifacts'), name) : join(folder, name);
+}
+
 interface RunState {
   runId: number;
+  /** Where the run's image files are read (loggedRunFolder). */
+  filesDir: string;
   family: FamilyDefinition | undefined;
   params: Record<string, unknown>;
   seed: number;
@@ -165,7 +184,13 @@ function parseLine(line: string, where: string): RunLogLine {
   const parsed = runLogLine.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RunLogError(`${where}: ${issue.path.join('.') || '(line)'}: ${issue.message}`);
+    const message = `${issue.path.join('.') || '(line)'}: ${issue.message}`;
+    // A bad media value fails only its key at its step, as the helper does for what it refuses.
+    const media = value as { type?: unknown; key?: unknown; step?: unknown };
+    if (mediaLineTypes.includes(media.type as string) && typeof media.key === 'string' && media.key !== '' && typeof media.step === 'number' && Number.isFinite(media.step)) {
+      return { type: 'problem', key: media.key, step: media.step, message: `${String(media.type)} ${message}` };
+    }
+    throw new RunLogError(`${where}: ${message}`);
   }
   return parsed.data;
 }
@@ -190,7 +215,7 @@ function isPlainLogLine(value: unknown): value is Extract<RunLogLine, { type: 'l
   return true;
 }
 
-function createRun(context: IngestContext, init: Extract<RunLogLine, { type: 'init' }>, source: string, report: IngestReport): { runId: number; state: RunState } {
+function createRun(context: IngestContext, init: Extract<RunLogLine, { type: 'init' }>, source: string, filesDir: string, report: IngestReport): { runId: number; state: RunState } {
   const { store } = context;
   const named = init.family ? context.findFamily(init.family) : undefined;
   if (init.family && !named) report.problems.push(`${source}: family "${init.family}" is not installed here; the run is kept with the other logged runs`);
@@ -209,14 +234,15 @@ function createRun(context: IngestContext, init: Extract<RunLogLine, { type: 'in
   report.listsChanged = true;
   return {
     runId,
-    state: { runId, family: named, params, seed, summary: {}, metricsBefore: new Set(), writerPid: init.pid },
+    state: { runId, filesDir, family: named, params, seed, summary: {}, metricsBefore: new Set(), writerPid: init.pid },
   };
 }
 
-function readState(store: ProjectStore, runId: number): RunState {
+function readState(store: ProjectStore, runId: number, filesDir: string): RunState {
   const run = store.getRun(runId);
   return {
     runId,
+    filesDir,
     family: undefined,
     params: run.params,
     seed: run.seed,
@@ -228,8 +254,9 @@ function readState(store: ProjectStore, runId: number): RunState {
 
 type RunEnd = { status: FinishedStatus; error: string | null; finishedAtMs: number };
 
-/** Folds the lines into the run's state; returns the points and, when a line ends the run, how. */
-function applyLines(state: RunState, lines: readonly RunLogLine[]): { chunks: MetricChunk[]; ended: RunEnd | null } {
+/** Folds the lines into the run's state; returns the points, the media rows and, when a line ends the run, how. */
+function applyLines(state: RunState, lines: readonly RunLogLine[]): { chunks: MetricChunk[]; media: MediaRow[]; ended: RunEnd | null } {
+  const media: MediaRow[] = [];
   const series = new Map<string, { x: number[]; y: number[] }>();
   const push = (metric: string, x: number, y: number) => {
     let s = series.get(metric);
@@ -264,6 +291,8 @@ function applyLines(state: RunState, lines: readonly RunLogLine[]): { chunks: Me
         break;
       }
       Object.assign(state.summary, summaryValues(line.values));
+    } else if (line.type === 'text' || line.type === 'image' || line.type === 'histogram' || line.type === 'problem') {
+      media.push(mediaRow(state, line));
     } else if (line.type === 'finish') {
       const status = line.exitCode === 0 ? 'done' : 'failed';
       ended = { status, error: status === 'done' ? null : `exit code ${line.exitCode}${line.message ? `: ${line.message}` : ''}`, finishedAtMs: line.finishedAtMs };
@@ -273,7 +302,26 @@ function applyLines(state: RunState, lines: readonly RunLogLine[]): { chunks: Me
     }
   }
   const chunks = [...series].map(([metric, s]) => ({ runId: state.runId, metric, x: Float64Array.from(s.x), y: Float64Array.from(s.y) }));
-  return { chunks, ended };
+  return { chunks, media, ended };
+}
+
+/** A media line as a stored row. An image's file is read here: its size and SHA-256 are the host's own. */
+function mediaRow(state: RunState, line: MediaLine): MediaRow {
+  const { runId } = state;
+  const { key, step } = line;
+  if (line.type === 'text') return { kind: 'text', runId, key, step, text: line.text };
+  if (line.type === 'problem') return { kind: 'problem', runId, key, step, text: line.message };
+  if (line.type === 'histogram') return { kind: 'histogram', runId, key, step, counts: line.counts, edges: line.edges };
+  const refused = (why: string): MediaRow => ({ kind: 'problem', runId, key, step, text: `image path ${JSON.stringify(line.path)} ${why}` });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(containedArtifact(state.filesDir, line.path));
+  } catch {
+    return refused(`is not a file in the run's folder ${state.filesDir}`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== line.sha256 || bytes.length !== line.bytes) return refused(`holds ${bytes.length} bytes with SHA-256 ${sha256}; the log says ${line.bytes} bytes, ${line.sha256} (the file changed after it was logged)`);
+  return { kind: 'image', runId, key, step, path: line.path, bytes: bytes.length, sha256, caption: line.caption ?? null };
 }
 
 function crashEnd(state: RunState): RunEnd {

@@ -12,6 +12,7 @@ import { up as figurePresets } from '../../src-main/core/store/migrations/002-fi
 import { up as slurmJobs } from '../../src-main/core/store/migrations/003-slurm-jobs';
 import { up as familySources } from '../../src-main/core/store/migrations/004-family-sources';
 import { up as loggedRuns } from '../../src-main/core/store/migrations/005-logged-runs';
+import { up as runMedia } from '../../src-main/core/store/migrations/006-run-media';
 
 let dir: string;
 let db: Database.Database;
@@ -286,5 +287,33 @@ describe('005-logged-runs', () => {
     // The cascades the old runs table had still hold.
     db.prepare('DELETE FROM runs WHERE id = 1').run();
     for (const table of ['runOrigins', 'series', 'runSources']) expect(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+  });
+});
+
+describe('006-run-media', () => {
+  const upToFive = migrations.slice(0, 5);
+
+  it('upgrades a version-5 project keeping its runs; media rows are checked per kind, one per (run, kind, key, step), and follow their runs', () => {
+    expect(upToFive.map((m) => m.version)).toEqual([1, 2, 3, 4, 5]);
+    migrate(db, upToFive);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'logged', '{}', '{}', '[0]', 1, 1)").run();
+    db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion) VALUES (1, '{}', 0, 'running', 1, 'v')").run();
+    expect(migrate(db, [...upToFive, { version: 6, name: 'run media', up: runMedia }])).toEqual({ fromVersion: 5, toVersion: 6 });
+    expect(db.prepare('SELECT status FROM runs').pluck().get()).toBe('running');
+    const insert = db.prepare('INSERT INTO runMedia (runId, kind, key, step, text, path, bytes, sha256, countsJson, edgesJson) VALUES (@runId, @kind, @key, @step, @text, @path, @bytes, @sha256, @countsJson, @edgesJson)');
+    const row = { runId: 1, key: 'k', step: 0, text: null, path: null, bytes: null, sha256: null, countsJson: null, edgesJson: null };
+    insert.run({ ...row, kind: 'text', text: 'hello' });
+    insert.run({ ...row, kind: 'histogram', countsJson: '[1,2]', edgesJson: '[0,1,2]' });
+    insert.run({ ...row, kind: 'image', path: 'media/k/0.png', bytes: 3, sha256: 'a'.repeat(64) });
+    expect(() => insert.run({ ...row, kind: 'image', step: 1, path: 'media/k/1.png' })).toThrow(/CHECK constraint/);
+    expect(() => insert.run({ ...row, kind: 'histogram', step: 1, countsJson: '[1' , edgesJson: '[0,1]' })).toThrow(/CHECK constraint/);
+    expect(() => insert.run({ ...row, kind: 'text', step: 1 })).toThrow(/CHECK constraint/);
+    expect(() => insert.run({ ...row, kind: 'audio', step: 1, text: 'x' })).toThrow(/CHECK constraint/);
+    expect(() => insert.run({ ...row, kind: 'text', text: 'again' })).toThrow(/UNIQUE constraint/);
+    expect(() => insert.run({ ...row, runId: 2, kind: 'text', text: 'x' })).toThrow(/FOREIGN KEY/);
+    const notStrict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite_%' AND strict = 0").pluck().all();
+    expect(notStrict).toEqual([]);
+    db.prepare('DELETE FROM runs WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM runMedia').pluck().get()).toBe(0);
   });
 });

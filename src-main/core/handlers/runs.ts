@@ -1,4 +1,5 @@
 // The `runs` namespace: starting (through the RunPipeline), cancelling, reading, importing and deleting runs.
+import { readFileSync, statSync } from 'node:fs';
 import { downsampleForPanel, type PanelReduction, type XY } from '../../../workers/numeric/downsample';
 import type { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
@@ -32,6 +33,17 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
       await ctx.options.dialogs.showFile(artifactFileOf(ctx.requireStore(), runId, path), reveal);
       return { ok: true as const };
     },
+    artifactData: ({ runId, path }) => {
+      const file = artifactFileOf(ctx.requireStore(), runId, path);
+      const bytes = statSync(file).size;
+      if (bytes > mostArtifactDataBytes) throw new ExpectedError(`path: ${path} has ${bytes} bytes; artifactData reads at most ${mostArtifactDataBytes} (open the file instead)`, [{ path: 'path', message: 'file too large' }]);
+      return { base64: readFileSync(file).toString('base64') };
+    },
+    media: ({ runId }) => {
+      const store = ctx.requireStore();
+      store.getRun(runId);
+      return store.media.ofRun(runId);
+    },
     origins: ({ runIds }) => [...ctx.requireStore().origins.ofRuns(runIds).values()].map(({ runId, kind, source, name, importedAtMs }) => ({ runId, kind, source, name, importedAtMs })),
     import: ({ path, kind, experimentName }) => {
       const store = ctx.requireStore();
@@ -50,6 +62,9 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
     },
   };
 }
+
+/** An image shown in the desktop app comes whole through the API: bigger files are opened instead. */
+const mostArtifactDataBytes = 16 * 1024 * 1024;
 
 /** The runs' kept folders (core/artifacts.ts), in the order given. */
 export function artifactFolders(store: ProjectStore, runIds: readonly number[]): string[] {

@@ -25,6 +25,7 @@ import { decodeFloat64, encodeFloat64 } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
 import { FamilySourceTable } from './family-sources';
 import { RunOriginTable } from './run-origins';
+import { RunMediaTable } from './run-media';
 import { withLegacyOverlayRoles } from './legacy-overlays';
 
 export type FinishedStatus = Exclude<RunStatus, 'queued' | 'submitted' | 'running'>;
@@ -146,6 +147,8 @@ export class ProjectStore {
   readonly familySources: FamilySourceTable;
   /** Where runs made outside the pool came from (run logs, imports). */
   readonly origins: RunOriginTable;
+  /** Text, images and histograms of logged runs. */
+  readonly media: RunMediaTable;
 
   private constructor(
     private readonly db: Database.Database,
@@ -158,6 +161,7 @@ export class ProjectStore {
     this.slurm = new SlurmJobTable(db);
     this.familySources = new FamilySourceTable(db);
     this.origins = new RunOriginTable(db);
+    this.media = new RunMediaTable(db);
   }
 
   /** Runs `work` in one transaction (nested calls become savepoints): all of it is stored, or none. */
