@@ -47,7 +47,7 @@ function pngOf(width: number, height: number, pixel: (x: number, y: number) => [
 /** Width, height and RGB pixels of an 8-bit RGB PNG with unfiltered rows (what the helper writes). */
 function decodeRgbPng(png: Buffer): { width: number; height: number; pixels: number[][][] } {
   let at = 8;
-  let header = Buffer.alloc(0);
+  let header: Buffer = Buffer.alloc(0);
   const data: Buffer[] = [];
   while (at < png.length) {
     const length = png.readUInt32BE(at);
