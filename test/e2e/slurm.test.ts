@@ -1,13 +1,12 @@
 // The workbench sends an experiment to the real local Slurm cluster: "Run on: Slurm", the run in
 // the queue with its array task's state, then the results come home when the project is opened
 // again (the service collects on open). Skipped without sbatch, unless SADDLE_REQUIRE_SLURM=1.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { slurmHere } from '../helpers/slurm';
 
-const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
-if (!slurmHere && process.env.SADDLE_REQUIRE_SLURM === '1') throw new Error('sbatch is not on PATH, and SADDLE_REQUIRE_SLURM=1');
 
 let bench: Workbench;
 let page: Page;

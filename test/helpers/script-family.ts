@@ -28,3 +28,29 @@ export function writeScriptFamily(family: ScriptFamilyFiles): string {
   writeFileSync(join(families, family.id, family.scriptName), family.script);
   return families;
 }
+
+/** What each run of weightsSaverFamily writes to its "weights.txt". */
+export const savedWeights = (runId: number, scale: unknown): string => `run ${runId} scale ${String(scale)}\n`;
+
+/**
+ * A family `saver` (one parameter, `scale`) whose runs all save a file of the same name,
+ * "weights.txt", in their own artifacts folder, holding savedWeights(run id, scale). `then` is
+ * Python run after that (`p` holds the params, `lab` is saddle_lab), before the one logged point.
+ */
+export function weightsSaverFamily(then: string[] = []): string {
+  return writeScriptFamily({
+    id: 'saver',
+    title: 'Saves weights',
+    params: { scale: { type: 'number', default: 1 } },
+    scriptName: 'save.py',
+    script: [
+      'import os, saddle_lab as lab',
+      'p = lab.params()',
+      'with open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:',
+      '    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")',
+      ...then,
+      'lab.log(0, loss=p["scale"])',
+      '',
+    ].join('\n'),
+  });
+}

@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { Experiment, Run } from '../../src-main/contract';
+import type { Experiment, Output, Run } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
-import { writeScriptFamily } from '../helpers/script-family';
+import { savedWeights, weightsSaverFamily } from '../helpers/script-family';
 
-type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
+type Artifacts = Output<'runs', 'artifacts'>;
 
 let service: SaddleService | null = null;
 beforeAll(requireBuild);
@@ -22,21 +22,10 @@ afterEach(async () => {
   service = null;
 });
 
-/** The same file name in every run: each lands in its run's own folder. */
-function saverFamily(): string {
-  return writeScriptFamily({
-    id: 'saver',
-    title: 'Saves weights',
-    params: { scale: { type: 'number', default: 1 } },
-    scriptName: 'save.py',
-    script: 'import os, saddle_lab as lab\np = lab.params()\nwith open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:\n    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")\nlab.log(0, loss=p["scale"])\n',
-  });
-}
-
 describe('artifacts', () => {
   it('a 4-run sweep saving the same file name leaves 4 files, listed per run with size and hash, removed with the run', async () => {
     const project = join(tempDir(), 'weights.saddle');
-    service = testService({ familyPaths: [saverFamily()] });
+    service = testService({ familyPaths: [weightsSaverFamily()] });
     await service.dispatch('projects', 'new', { path: project });
     const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'saver', name: 'sweep', sweep: { scale: [1, 2, 3, 4] } } })) as Experiment;
     await service.dispatch('runs', 'start', { experimentId: experiment.id });
@@ -47,7 +36,7 @@ describe('artifacts', () => {
     const listed = await Promise.all(runs.map((r) => service?.dispatch('runs', 'artifacts', { runId: r.id }) as Promise<Artifacts>));
     expect(new Set(listed.map((a) => a.dir)).size).toBe(4);
     listed.forEach((artifacts, i) => {
-      const content = `run ${runs[i].id} scale ${runs[i].params.scale}\n`;
+      const content = savedWeights(runs[i].id, runs[i].params.scale);
       expect(artifacts.dir).toBe(join(project.replace(/\.saddle$/, '.artifacts'), `run-${runs[i].id}`));
       expect(readFileSync(join(artifacts.dir, 'weights.txt'), 'utf8')).toBe(content);
       expect(artifacts.files).toEqual([{ path: 'weights.txt', bytes: Buffer.byteLength(content), sha256: createHash('sha256').update(content).digest('hex') }]);

@@ -6,58 +6,27 @@
 // stays behind (named in the run's stderr) and fails nothing; a second collect changes nothing. A
 // submission sbatch refuses leaves no runs behind.
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { Experiment, Run, RunSource } from '../../src-main/contract';
+import type { Experiment, Output, RunSource } from '../../src-main/contract';
 import { requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
-import { writeScriptFamily } from '../helpers/script-family';
+import { savedWeights, weightsSaverFamily } from '../helpers/script-family';
+import { cancelJobsAndClose, collectUntilHome, slurmHere } from '../helpers/slurm';
 
-type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
+type Artifacts = Output<'runs', 'artifacts'>;
 
-const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
-if (!slurmHere && process.env.SADDLE_REQUIRE_SLURM === '1') throw new Error('sbatch is not on PATH (scripts/slurm-local.sh start)');
 
 let service: SaddleService | null = null;
 afterEach(async () => {
-  await service?.dispatch('slurm', 'cancel', {}).catch(() => undefined);
-  await service?.close();
+  await cancelJobsAndClose(service);
   service = null;
 });
 
 /** The same file name in every run; the run with scale 2 also leaves a link out of its folder. */
-function saverFamily(): string {
-  return writeScriptFamily({
-    id: 'saver',
-    title: 'Saves weights',
-    params: { scale: { type: 'number', default: 1 } },
-    scriptName: 'save.py',
-    script: [
-      'import os, saddle_lab as lab',
-      'p = lab.params()',
-      'with open(os.path.join(lab.artifacts_dir(), "weights.txt"), "w") as f:',
-      '    f.write(f"run {os.environ[\'SADDLE_RUN_ID\']} scale {p[\'scale\']}\\n")',
-      'if p["scale"] == 2:',
-      '    os.symlink("/etc/passwd", os.path.join(lab.artifacts_dir(), "escape"))',
-      'lab.log(0, loss=p["scale"])',
-      '',
-    ].join('\n'),
-  });
-}
-
-async function collectUntilHome(s: SaddleService, experimentId: number): Promise<Run[]> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    await s.dispatch('slurm', 'collect', {});
-    const runs = (await s.dispatch('runs', 'list', { experimentId })) as Run[];
-    if (runs.every((run) => run.status !== 'submitted')) return runs;
-    if (Date.now() > deadline) throw new Error(`runs still on Slurm after 120 s: ${JSON.stringify(runs.map((r) => r.status))}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
+const saverFamily = () => weightsSaverFamily(['if p["scale"] == 2:', '    os.symlink("/etc/passwd", os.path.join(lab.artifacts_dir(), "escape"))']);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -74,7 +43,7 @@ describe.skipIf(!slurmHere)('Slurm run artifacts', () => {
     expect(runs.map((r) => r.id)).toEqual(submitted.runIds);
 
     const listed = await Promise.all(runs.map((r) => service!.dispatch('runs', 'artifacts', { runId: r.id }) as Promise<Artifacts>));
-    const contents = runs.map((r) => `run ${r.id} scale ${r.params.scale as number}\n`);
+    const contents = runs.map((r) => savedWeights(r.id, r.params.scale));
     expect(new Set(contents).size).toBe(3);
     listed.forEach((artifacts, i) => {
       expect(artifacts.dir).toBe(join(project.replace(/\.saddle$/, '.artifacts'), `run-${runs[i].id}`));

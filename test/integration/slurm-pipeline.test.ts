@@ -8,20 +8,17 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
-import type { FamilyInfo, Run, RunSource } from '../../src-main/contract';
+import type { FamilyInfo, RunSource } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
+import { cancelJobsAndClose, collectUntilHome, slurmHere } from '../helpers/slurm';
 
-const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
-if (!slurmHere && process.env.SADDLE_REQUIRE_SLURM === '1') throw new Error('sbatch is not on PATH (scripts/slurm-local.sh start)');
 const fixture = join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay');
 const spec = { family: 'toy-decay', name: 'on slurm', params: { steps: 5 }, sweep: { rate: [1, 2] }, seeds: [0] };
 
 let service: SaddleService | null = null;
 afterEach(async () => {
-  // A job left held or running by a failed check is cancelled: it would wait in the queue for ever.
-  await service?.dispatch('slurm', 'cancel', {}).catch(() => undefined);
-  await service?.close();
+  await cancelJobsAndClose(service);
   service = null;
 });
 
@@ -36,18 +33,6 @@ async function projectWithOwnFamily(): Promise<{ service: SaddleService; script:
   await service.dispatch('projects', 'new', { path });
   const experiment = (await service.dispatch('experiments', 'create', { spec })) as { id: number };
   return { service, script: join(familyDir, 'decay.py'), experimentId: experiment.id };
-}
-
-/** Collects until no run of the job waits on Slurm (each collect asks Slurm for the tasks' states). */
-async function collectUntilHome(s: SaddleService, experimentId: number): Promise<Run[]> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    await s.dispatch('slurm', 'collect', {});
-    const runs = (await s.dispatch('runs', 'list', { experimentId })) as Run[];
-    if (runs.every((run) => run.status !== 'submitted')) return runs;
-    if (Date.now() > deadline) throw new Error(`runs still on Slurm after 120 s: ${JSON.stringify(runs.map((r) => r.status))}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
 }
 
 describe.skipIf(!slurmHere)('Slurm through the run pipeline', () => {

@@ -3,7 +3,6 @@
 // on its own, Cancel and Collect over the WebSocket API, all without reopening the project. The
 // real local Slurm (scripts/slurm-local.sh start), the real CLI and a real serve host; nothing
 // mocked. Skipped without sbatch, unless SADDLE_REQUIRE_SLURM=1.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
@@ -14,9 +13,8 @@ import { SaddleService } from '../../src-main/core/service';
 import { startServer, type ServeHandle } from '../../src-main/serve/server';
 import { runCli } from '../helpers/cli';
 import { examplesDir, requireBuild, tempDir, workerFile } from '../helpers/paths';
+import { slurmHere } from '../helpers/slurm';
 
-const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
-if (!slurmHere && process.env.SADDLE_REQUIRE_SLURM === '1') throw new Error('sbatch is not on PATH, and SADDLE_REQUIRE_SLURM=1');
 
 const spec = (horizons: number[]) => ({
   family: 'dln-train',

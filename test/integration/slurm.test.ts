@@ -1,21 +1,15 @@
 // A real Slurm cluster (scripts/slurm-local.sh starts one on this machine): submit a small sweep,
 // watch live progress, scancel one array task while it runs, collect, and compare every finished
 // run with the same run done locally, bit for bit. Nothing of Slurm is mocked.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli';
 import { requireBuild, tempDir } from '../helpers/paths';
+import { slurmHere } from '../helpers/slurm';
 
-const slurmHere = spawnSync('sbatch', ['--version']).status === 0;
-const required = process.env.SADDLE_REQUIRE_SLURM === '1';
-if (!slurmHere) {
-  const message = 'sbatch is not on PATH: the Slurm tests are skipped (scripts/slurm-local.sh start sets up a local cluster; SADDLE_REQUIRE_SLURM=1 makes this a failure)';
-  if (required) throw new Error(message);
-  console.warn(message);
-}
 
 const env = () => ({ SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') });
 const fastHorizons = [2, 4, 6];
