@@ -29,6 +29,27 @@ def timed(step, steps):
     return (time.process_time() - t0) / steps, loss
 
 
+def prefix_products(layers):
+    """[W₁, W₂W₁, …, W_L⋯W₁]: the forward products of a chain of layers."""
+    prefix = [layers[0]]
+    for w in layers[1:]:
+        prefix.append(w @ prefix[-1])
+    return prefix
+
+
+def descend(layers, prefix, g, eta):
+    """One gradient step of every layer of the chain, given g = ∂loss/∂(W_L⋯W₁):
+    ∂loss/∂W_l = (W_L⋯W_{l+1})ᵀ g (W_{l−1}⋯W₁)ᵀ, all taken before any layer moves."""
+    m = g
+    grads = [None] * len(layers)
+    for l in range(len(layers) - 1, 0, -1):
+        grads[l] = m @ prefix[l - 1].T
+        m = layers[l].T @ m
+    grads[0] = m
+    for w, gw in zip(layers, grads):
+        w -= eta * gw
+
+
 def steepest(steps):
     n, k, depth, eta = 100, 300, 3, 1e-4
     rng = np.random.default_rng(0)
@@ -58,19 +79,10 @@ def dln_train(steps, d, depth):
     layers = [rng.standard_normal((d, d)) / np.sqrt(d) for _ in range(depth)]
 
     def step():
-        prefix = [layers[0]]
-        for w in layers[1:]:
-            prefix.append(w @ prefix[-1])
+        prefix = prefix_products(layers)
         g = prefix[-1] - target
         loss = 0.5 * np.sum(g * g)
-        m = g
-        grads = [None] * depth
-        for l in range(depth - 1, 0, -1):
-            grads[l] = m @ prefix[l - 1].T
-            m = layers[l].T @ m
-        grads[0] = m
-        for w, gw in zip(layers, grads):
-            w -= eta * gw
+        descend(layers, prefix, g, eta)
         return float(loss)
 
     return timed(step, steps)
@@ -98,22 +110,10 @@ def multipath_full(steps):
     layers = [[0.1 * rng.standard_normal((d, d)) for _ in range(depth)] for _ in range(paths)]
 
     def step():
-        products = []
-        for path in layers:
-            prefix = [path[0]]
-            for w in path[1:]:
-                prefix.append(w @ prefix[-1])
-            products.append(prefix)
+        products = [prefix_products(path) for path in layers]
         g = sum(prefix[-1] for prefix in products) - target
         for path, prefix in zip(layers, products):
-            m = g
-            grads = [None] * depth
-            for l in range(depth - 1, 0, -1):
-                grads[l] = m @ prefix[l - 1].T
-                m = path[l].T @ m
-            grads[0] = m
-            for w, gw in zip(path, grads):
-                w -= eta * gw
+            descend(path, prefix, g, eta)
         return 0.5 * float(np.sum(g * g))
 
     return timed(step, steps)
