@@ -45,7 +45,7 @@ export async function benchStorage(root: string): Promise<BenchFigure[]> {
       },
       { name: 'panel baseline: read the raw blobs only', value: load.rawBlobsMs, unit: 'ms' },
       {
-        name: `panel through runs.series (the app's path: service, view thread, reply checked), linear and log x`,
+        name: `panel through runs.series (the app's path: service, read and reduce, reply checked), linear and log x`,
         value: app.bothMs,
         unit: 'ms',
         baseline: 'the store\'s readSeries alone (target ≤ 1.5)',

@@ -5,8 +5,6 @@ import type { MessagePort } from 'node:worker_threads';
 import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { loadBuiltInFamily } from './families/load';
 import type { FamilySource } from './families/sources';
-import { move } from 'piscina';
-import { downsampleForPanel, packSeries, type XY } from './numeric/downsample';
 import { createRng } from './numeric/rng';
 import type { GpuProbe } from './compute/select';
 import type { AnalysisRunInput, FamilyDefinition } from './family';
@@ -335,23 +333,6 @@ export async function analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
 function firstNonFinite(values: Float64Array): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
   return -1;
-}
-
-export interface DownsampleTask {
-  series: XY[];
-  maxPoints: number;
-  logX: boolean;
-  /** Also reduce every series longer than maxPoints for a log x axis; those come after all the others. */
-  alsoLogX?: boolean;
-}
-
-/**
- * Display downsampling off the main thread: the reduced series come back packed in one transferred
- * buffer. Both reductions of a panel (linear and log x) are made in one task from the one copy sent.
- */
-export function downsampleSeries(task: DownsampleTask): unknown {
-  const { reduced, logReduced } = downsampleForPanel(task.series, task.maxPoints, task.logX, task.alsoLogX ?? false);
-  return move(packSeries([...reduced, ...logReduced]));
 }
 
 /** Opens and closes a WebGPU adapter in a worker thread, so the host process never loads the addon. */

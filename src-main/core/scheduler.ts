@@ -2,11 +2,10 @@
 // knows nothing of SQLite: chunks and outcomes go to the callbacks the service gives it.
 import { MessageChannel } from 'node:worker_threads';
 import Piscina from 'piscina';
-import type { RunOutcome, RunBatchTask, WorkerMessage, HostMessage, AnalyzeTask, DownsampleTask } from '../../workers/pool-worker';
+import type { RunOutcome, RunBatchTask, WorkerMessage, HostMessage, AnalyzeTask } from '../../workers/pool-worker';
 import type { DeviceUsed, MetricChunk } from '../../workers/family';
 import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
-import { unpackSeries, type XY } from '../../workers/numeric/downsample';
 import type { AnalysisResult } from '../contract';
 import { closeLoadedPool, defaultPoolSize, takeRunPool, withErrorListener } from './run-pool';
 import { checkOutcome } from './run-outcome';
@@ -94,8 +93,8 @@ const batchBudgetMs = 20;
 export class Scheduler {
   readonly poolSize: number;
   private readonly pool: Piscina;
-  /** One thread for display work, so panels stay quick while every run thread is busy. */
-  private readonly viewPool: Piscina;
+  /** A thread for the WebGPU probe, so the host process never loads the addon. */
+  private readonly probePool: Piscina;
   private readonly active = new Map<number, Active>();
   /** Runs not yet handed to a thread, in order; they hold no channel or task (memory flat in the queue's length). */
   private queue: Active[] = [];
@@ -118,7 +117,7 @@ export class Scheduler {
       if (this.pool.threads.length === 0) this.failPool(describe(error));
     });
     if (this.pool.threads.length === 0) this.poolFailure = 'the run worker failed to start';
-    this.viewPool = withErrorListener(
+    this.probePool = withErrorListener(
       new Piscina({ filename: options.workerFile, minThreads: 0, maxThreads: 1, idleTimeout: 30_000 }),
     );
   }
@@ -181,20 +180,13 @@ export class Scheduler {
     return this.pool.run(task, { name: 'analyze' }) as Promise<AnalysisResult[]>;
   }
 
-  /** Min/max-bucket downsampling of many series in the view thread; the inputs are transferred (unusable after). */
-  async downsample(task: DownsampleTask): Promise<XY[]> {
-    const transferList = task.series.flatMap(({ x, y }) => [x.buffer as ArrayBuffer, y.buffer as ArrayBuffer]);
-    const packed = (await this.viewPool.run(task, { name: 'downsampleSeries', transferList })) as Float64Array;
-    return unpackSeries(packed);
-  }
-
   probeGpu(): Promise<GpuProbe> {
-    return this.viewPool.run({}, { name: 'probeGpu' }) as Promise<GpuProbe>;
+    return this.probePool.run({}, { name: 'probeGpu' }) as Promise<GpuProbe>;
   }
 
   async close(): Promise<void> {
     this.cancel([...this.active.keys()]);
-    await this.viewPool.destroy();
+    await this.probePool.destroy();
     // A host that closes before any run (a project that does not open) may find the run thread
     // still loading: ended then, it aborts the process. (Once a task has run, or the worker file
     // failed to load, piscina would never answer the wait.)

@@ -138,17 +138,19 @@ describe('a project through the real pool', () => {
     expect(s.project!.readSeries(runIds[0]).some((series) => series.metric === '_wall')).toBe(true);
   });
 
-  it('downsamples large reads in the view thread exactly as inline, keeping a one-sample spike', async () => {
-    const path = join(tempDir(), 'view.saddle');
+  it('reduces a long series stored in many chunks exactly as downsample reduces the whole, keeping a one-sample spike', async () => {
+    const path = join(tempDir(), 'long.saddle');
     const s = service();
     open.push(s);
     await s.dispatch('projects', 'new', { path });
     const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
     const [runId] = s.project!.insertRuns(experiment.id, [{ params: {}, seed: 0 }]);
-    const n = 300_000; // above the inline limit: goes through the pool's view thread
+    const n = 300_000;
     const x = Float64Array.from({ length: n }, (_, i) => i + 1);
     const y = Float64Array.from({ length: n }, (_, i) => (i === 123_457 ? 1e6 : Math.sin(i / 1000)));
-    s.project!.appendChunks([{ runId, metric: 'loss', x: x.slice(), y: y.slice() }]);
+    // Chunks of 7000 points: the spike is inside one, and the read joins 43 of them.
+    const chunkSize = 7000;
+    s.project!.appendChunks(Array.from({ length: Math.ceil(n / chunkSize) }, (_, k) => ({ runId, metric: 'loss', x: x.slice(k * chunkSize, (k + 1) * chunkSize), y: y.slice(k * chunkSize, (k + 1) * chunkSize) })));
     for (const logX of [false, true]) {
       const [reply] = (await s.dispatch('runs', 'series', { runIds: [runId], maxPoints: 1000, logX })) as { series: { metric: string; x: number[]; y: number[]; totalPoints: number }[] }[];
       const expected = downsample(x, y, 1000, { logX });
@@ -166,7 +168,6 @@ describe('a project through the real pool', () => {
     await s.dispatch('projects', 'new', { path });
     const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
     const [longRun, shortRun] = s.project!.insertRuns(experiment.id, [{ params: {}, seed: 0 }, { params: {}, seed: 1 }]);
-    // 300 000 points go through the view thread, which makes both reductions in one task from the arrays it takes.
     const n = 300_000;
     const x = Float64Array.from({ length: n }, (_, i) => i + 1);
     const y = Float64Array.from({ length: n }, (_, i) => (i === 42 ? -5 : Math.cos(i / 700)));
@@ -189,31 +190,41 @@ describe('a project through the real pool', () => {
     await expect(s.dispatch('runs', 'series', { runIds: [longRun], logX: true, alsoLogX: true })).rejects.toThrow(/alsoLogX/);
   });
 
-  it('reduces a panel read in batches (view thread while reading, the rest inline) as one inline reduction would', async () => {
-    const path = join(tempDir(), 'batches.saddle');
+  it('reduces a panel series by series as downsample reduces each: runs in the order asked, lengths that shrink and grow, a run with no data', async () => {
+    const path = join(tempDir(), 'panel.saddle');
     const s = service();
     open.push(s);
     await s.dispatch('projects', 'new', { path });
     const experiment = (await s.dispatch('experiments', 'create', { spec: fig2 })) as { id: number };
-    // 150 000 points a run: runs 1-2 pass the 200 000-point inline limit and go to the view thread
-    // as one batch, runs 3-4 likewise, run 5 stays inline.
+    // Runs 1-4 share their x range (the bucket starts found once serve them all), run 3 is shorter
+    // and run 4 longer than the ones before (the read buffers are reused, then grow); run 5 has no series.
     const runIds = s.project!.insertRuns(experiment.id, Array.from({ length: 5 }, (_, seed) => ({ params: {}, seed })));
-    const n = 150_000;
-    const x = Float64Array.from({ length: n }, (_, i) => (i + 1) * 1e-3);
-    const ys = runIds.map((_, r) => Float64Array.from({ length: n }, (_, i) => Math.exp(-i / 4e4) * (1 + 0.1 * Math.sin(i * (r + 1))) + (i === 1000 * (r + 1) ? 3 : 0)));
-    s.project!.appendChunks(runIds.map((runId, r) => ({ runId, metric: 'loss', x: x.slice(), y: ys[r].slice() })));
-    type Reply = { runId: number; series: { x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
-    const replies = (await s.dispatch('runs', 'series', { runIds, maxPoints: 800, alsoLogX: true })) as Reply;
-    expect(replies.map((reply) => reply.runId)).toEqual(runIds);
-    replies.forEach((reply, r) => {
-      const linear = downsample(x, ys[r], 800);
-      const log = downsample(x, ys[r], 800, { logX: true });
-      expect(reply.series[0].totalPoints).toBe(n);
-      expect(reply.series[0].x).toEqual(Array.from(linear.x));
-      expect(reply.series[0].y).toEqual(Array.from(linear.y));
-      expect(reply.series[0].logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+    const lengths = [50_000, 50_000, 20_000, 80_000];
+    const xs = lengths.map((n) => Float64Array.from({ length: n }, (_, i) => ((i + 1) * 100) / n));
+    const ys = xs.map((x, r) => x.map((t, i) => Math.exp(-t / 30) * (1 + 0.1 * Math.sin(i * (r + 1))) + (i === 1000 * (r + 1) ? 3 : 0)));
+    const acc = xs.map((x) => x.map((t) => 1 - 1 / (1 + t)));
+    s.project!.appendChunks(lengths.flatMap((_, r) => [
+      { runId: runIds[r], metric: 'loss', x: xs[r].slice(), y: ys[r].slice() },
+      { runId: runIds[r], metric: 'acc', x: xs[r].slice(), y: acc[r].slice() },
+    ]));
+    type Reply = { runId: number; series: { metric: string; x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
+    const asked = [runIds[4], runIds[2], runIds[0], runIds[1], runIds[3]];
+    const replies = (await s.dispatch('runs', 'series', { runIds: asked, maxPoints: 800, alsoLogX: true })) as Reply;
+    expect(replies.map((reply) => reply.runId)).toEqual(asked);
+    expect(replies[0].series).toEqual([]);
+    for (const reply of replies.slice(1)) {
+      const r = runIds.indexOf(reply.runId);
+      expect(reply.series.map((series) => series.metric)).toEqual(['loss', 'acc']);
+      [ys[r], acc[r]].forEach((y, m) => {
+        const linear = downsample(xs[r], y, 800);
+        const log = downsample(xs[r], y, 800, { logX: true });
+        expect(reply.series[m].totalPoints).toBe(lengths[r]);
+        expect(reply.series[m].x).toEqual(Array.from(linear.x));
+        expect(reply.series[m].y).toEqual(Array.from(linear.y));
+        expect(reply.series[m].logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+      });
       expect(Math.max(...reply.series[0].y)).toBeGreaterThan(3);
-    });
+    }
   });
 
   it('probes the GPU once, in a worker thread, and says why when there is none', async () => {

@@ -312,6 +312,29 @@ describe('series', () => {
     raw.close();
   });
 
+  it('scans the series of several runs as readSeries reads them, in buffers reused from series to series', () => {
+    const { store, runIds } = storeWithRuns(3);
+    const [a, b, c] = runIds;
+    // Lengths 5, 2, then 7: the buffers are reused for a shorter series and grow for a longer one.
+    // -0, NaN and infinities cross as bits (the store keeps whatever a reader wrote).
+    store.appendChunks([
+      { runId: a, metric: 'loss', x: f64(0, 1, 2), y: f64(-0, NaN, Infinity) },
+      { runId: a, metric: 'sigma/0', x: f64(0, 1), y: f64(0.5, 0.25) },
+      { runId: a, metric: 'loss', x: f64(3, 4), y: f64(-Infinity, 2) },
+      { runId: c, metric: 'loss', x: f64(1, 2, 3, 4, 5, 6, 7), y: f64(7, 6, 5, 4, 3, 2, 1) },
+    ]);
+    const scanned: [number, string, number[], number[]][] = [];
+    for (const { runId, metric, x, y } of store.scanSeries([c, b, a])) scanned.push([runId, metric, Array.from(x), Array.from(y)]);
+    const read = [c, b, a].flatMap((runId) => store.readSeries(runId).map((s): [number, string, number[], number[]] => [runId, s.metric, Array.from(s.x), Array.from(s.y)]));
+    expect(scanned).toEqual(read);
+    expect(Object.is(scanned.find(([runId, metric]) => runId === a && metric === 'loss')![3][0], -0)).toBe(true);
+    expect([...store.scanSeries([a, c], ['sigma/'])].map((s) => [s.runId, s.metric])).toEqual([[a, 'sigma/0']]);
+    // The views of one series are only good until the next is read: a caller copies what it keeps.
+    const views = [...store.scanSeries([c, a])].map((s) => s.x);
+    expect(views[0].buffer).toBe(views[1].buffer);
+    expect(() => [...store.scanSeries([a, 99_999])]).toThrow(NotFoundError);
+  });
+
   it('drops chunks of deleted runs without losing the rest of the batch', () => {
     const { store, runIds } = storeWithRuns(2);
     store.deleteRuns([runIds[1]]);

@@ -1,6 +1,6 @@
 // Display downsampling: few enough points to draw, and no spike lost on the way.
 import { describe, expect, it } from 'vitest';
-import { downsample, downsampleForPanel, downsampleLinearAndLog, packSeries, unpackSeries, type XY } from '../../workers/numeric/downsample';
+import { downsample, downsampleLinearAndLog, PanelReducer, type XY } from '../../workers/numeric/downsample';
 
 const range = (count: number, f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
 
@@ -225,28 +225,32 @@ describe('downsample against the reduction as defined', () => {
   }
 
   it('reduces a panel as runs.series asks: the shown axis for each series, log x for the long ones', () => {
-    const series = cases.map(([, x, y]) => ({ x, y }));
-    const { reduced, logReduced } = downsampleForPanel(series, 101, false, true);
-    const longer = series.filter(({ x }) => x.length > 101);
-    expect(logReduced).toHaveLength(longer.length);
-    series.forEach(({ x, y }, i) => expectSameBits(reduced[i], referenceDownsample(x, y, 101, false), `series ${i}`));
-    longer.forEach(({ x, y }, i) => expectSameBits(logReduced[i], referenceDownsample(x, y, 101, true), `long series ${i}, log`));
+    // Each case twice with other y (the same x range: the second finds the bucket starts of the
+    // first), and the cases interleaved, so that a starts memo mixing up two ranges would show.
+    const series = cases.flatMap(([, x, y]) => [{ x, y }, { x, y: noise(x.length) }]);
+    for (const [logX, alsoLogX] of [[false, true], [true, false], [false, false]]) {
+      const reducer = new PanelReducer(101, logX, alsoLogX);
+      series.forEach(({ x, y }, i) => {
+        const { shown, log } = reducer.reduce(x, y);
+        expectSameBits(shown, referenceDownsample(x, y, 101, logX), `series ${i}, logX ${logX}`);
+        if (alsoLogX && x.length > 101) expectSameBits(log!, referenceDownsample(x, y, 101, true), `series ${i}, also log x`);
+        else expect(log, `series ${i}: no log-x reduction asked`).toBeUndefined();
+      });
+    }
   });
-});
 
-describe('packing series for one transfer', () => {
-  it('round-trips several series of different lengths, empty ones included', () => {
-    const list = [
-      { x: Float64Array.of(1, 2, 3), y: Float64Array.of(-0, NaN, 5) },
-      { x: new Float64Array(0), y: new Float64Array(0) },
-      { x: Float64Array.of(7), y: Float64Array.of(8) },
-    ];
-    const back = unpackSeries(packSeries(list));
-    expect(back).toHaveLength(3);
-    back.forEach((s, i) => {
-      expect(Array.from(s.x)).toEqual(Array.from(list[i].x));
-      expect(Object.is(s.y[0], list[i].y[0]) || list[i].y.length === 0).toBe(true);
-      expect(Array.from(s.y)).toEqual(Array.from(list[i].y));
-    });
+  it('a panel reducer returns copies: the buffers it read may be reused for the next series', () => {
+    const reducer = new PanelReducer(101, false, true);
+    const x = range(5000, (i) => i + 1);
+    const y = noise(5000);
+    const expected = referenceDownsample(x, y, 101, false);
+    const expectedLog = referenceDownsample(x, y, 101, true);
+    const { shown, log } = reducer.reduce(x, y);
+    const short = reducer.reduce(x.subarray(0, 50), y.subarray(0, 50));
+    x.fill(0);
+    y.fill(0);
+    expectSameBits(shown, expected, 'shown');
+    expectSameBits(log!, expectedLog, 'log');
+    expect(Array.from(short.shown.x)).toEqual(Array.from(range(50, (i) => i + 1)));
   });
 });

@@ -23,7 +23,7 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
   checkSeries(x, y, maxPoints);
   if (x.length <= maxPoints) return { x: x.slice(), y: y.slice() };
   const range = interiorRange(x);
-  return reduce(x, y, range, maxPoints, options.logX ?? false);
+  return reduce(x, y, range, maxPoints, options.logX ?? false, new BucketStartsMemo());
 }
 
 /**
@@ -31,51 +31,61 @@ export function downsample(x: Float64Array, y: Float64Array, maxPoints: number, 
  * `downsample(x, y, maxPoints)` and `downsample(x, y, maxPoints, { logX: true })`.
  */
 export function downsampleLinearAndLog(x: Float64Array, y: Float64Array, maxPoints: number): { linear: XY; log: XY } {
+  return linearAndLog(x, y, maxPoints, new BucketStartsMemo());
+}
+
+function linearAndLog(x: Float64Array, y: Float64Array, maxPoints: number, memo: BucketStartsMemo): { linear: XY; log: XY } {
   checkSeries(x, y, maxPoints);
   if (x.length <= maxPoints) return { linear: { x: x.slice(), y: y.slice() }, log: { x: x.slice(), y: y.slice() } };
   const range = interiorRange(x);
   const linearAxis = axisOf(range, maxPoints, false);
   const logAxis = axisOf(range, maxPoints, true);
-  const linearStarts = range.sorted && linearAxis.valueCount > 0 ? bucketStarts(linearAxis) : null;
-  const logStarts = range.sorted && logAxis.valueCount > 0 ? bucketStarts(logAxis) : null;
-  if (linearStarts === null || logStarts === null) return { linear: reduce(x, y, range, maxPoints, false), log: reduce(x, y, range, maxPoints, true) };
+  const linearStarts = range.sorted && linearAxis.valueCount > 0 ? memo.startsOf(linearAxis) : null;
+  const logStarts = range.sorted && logAxis.valueCount > 0 ? memo.startsOf(logAxis) : null;
+  if (linearStarts === null || logStarts === null) return { linear: reduce(x, y, range, maxPoints, false, memo), log: reduce(x, y, range, maxPoints, true, memo) };
   const linear = new BucketExtremes(bucketCountFor(maxPoints));
   const log = new BucketExtremes(bucketCountFor(maxPoints));
   reduceSortedBoth(y, sortedBucketBounds(x, linearAxis, linearStarts), sortedBucketBounds(x, logAxis, logStarts), linear, log);
   return { linear: linear.pick(x, y), log: log.pick(x, y) };
 }
 
-export interface PanelReduction {
-  reduced: XY[];
-  /** The log-x reductions of the series longer than maxPoints, in order (only when asked). */
-  logReduced: XY[];
+export interface PanelSeries {
+  /** For the x axis shown (log x when the reducer's `logX`). */
+  shown: XY;
+  /** With `alsoLogX`, the log-x reduction of a series longer than maxPoints (absent otherwise). */
+  log?: XY;
 }
 
 /**
- * A panel's reductions: each series for the axis shown (log x when `logX`), and with `alsoLogX` the
- * log-x reduction of each series longer than `maxPoints` too, in order; a series is read once for both.
+ * The reductions of one panel's series, one series at a time (runs.series): each for the axis shown,
+ * and with `alsoLogX` the log-x reduction of each series longer than `maxPoints` too, from one read
+ * of the series. Runs recorded at the same steps share their x range, so the bucket starts of a
+ * range are found once per reducer. Returns copies: the caller may reuse x and y afterwards.
  */
-export function downsampleForPanel(series: readonly XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): PanelReduction {
-  const reduced: XY[] = [];
-  const logReduced: XY[] = [];
-  for (const { x, y } of series) {
-    const wantsLog = alsoLogX && x.length > maxPoints;
-    if (wantsLog && !logX) {
-      const both = downsampleLinearAndLog(x, y, maxPoints);
-      reduced.push(both.linear);
-      logReduced.push(both.log);
-    } else {
-      const shown = downsample(x, y, maxPoints, { logX });
-      reduced.push(shown);
-      if (wantsLog) logReduced.push(shown);
+export class PanelReducer {
+  private readonly memo = new BucketStartsMemo();
+
+  constructor(
+    private readonly maxPoints: number,
+    private readonly logX: boolean,
+    private readonly alsoLogX: boolean,
+  ) {}
+
+  reduce(x: Float64Array, y: Float64Array): PanelSeries {
+    const wantsLog = this.alsoLogX && x.length > this.maxPoints;
+    if (wantsLog && !this.logX) {
+      const both = linearAndLog(x, y, this.maxPoints, this.memo);
+      return { shown: both.linear, log: both.log };
     }
+    checkSeries(x, y, this.maxPoints);
+    const shown = x.length <= this.maxPoints ? { x: x.slice(), y: y.slice() } : reduce(x, y, interiorRange(x), this.maxPoints, this.logX, this.memo);
+    return wantsLog ? { shown, log: shown } : { shown };
   }
-  return { reduced, logReduced };
 }
 
-function reduce(x: Float64Array, y: Float64Array, range: InteriorRange, maxPoints: number, logX: boolean): XY {
+function reduce(x: Float64Array, y: Float64Array, range: InteriorRange, maxPoints: number, logX: boolean, memo: BucketStartsMemo): XY {
   const extremes = new BucketExtremes(bucketCountFor(maxPoints));
-  reduceAxis(x, y, axisOf(range, maxPoints, logX), range.sorted, extremes);
+  reduceAxis(x, y, axisOf(range, maxPoints, logX), range.sorted, extremes, memo);
   return extremes.pick(x, y);
 }
 
@@ -211,6 +221,25 @@ function bucketStarts(axis: Axis): Float64Array | null {
   return starts;
 }
 
+/**
+ * Bucket starts by axis: they depend on nothing but the axis, and finding them costs a few
+ * logarithms per bucket, more than reducing a sorted series itself. Holds the latest few axes.
+ */
+class BucketStartsMemo {
+  private static readonly capacity = 64;
+  private readonly byAxis = new Map<string, Float64Array | null>();
+
+  startsOf(axis: Axis): Float64Array | null {
+    // Exact keys: String() of a double round-trips, and -0 is told from 0.
+    const key = [axis.logX ? 1 : 0, axis.first, axis.valueCount, axis.low, axis.scale, axis.span, axis.lowest].map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(' ');
+    if (this.byAxis.has(key)) return this.byAxis.get(key)!;
+    const starts = bucketStarts(axis);
+    if (this.byAxis.size >= BucketStartsMemo.capacity) this.byAxis.delete(this.byAxis.keys().next().value!);
+    this.byAxis.set(key, starts);
+    return starts;
+  }
+}
+
 /** Largest k < valueCount with starts[k] <= v, for starts[0] <= v. */
 function searchStarts(starts: Float64Array, valueCount: number, v: number): number {
   let lo = 0;
@@ -224,11 +253,11 @@ function searchStarts(starts: Float64Array, valueCount: number, v: number): numb
 }
 
 /** One pass over the interior points into the axis's buckets. */
-function reduceAxis(x: Float64Array, y: Float64Array, axis: Axis, sorted: boolean, extremes: BucketExtremes): void {
+function reduceAxis(x: Float64Array, y: Float64Array, axis: Axis, sorted: boolean, extremes: BucketExtremes, memo: BucketStartsMemo): void {
   const { first, valueCount, lowest } = axis;
   const nonPositiveBucket = first === 1;
   if (valueCount <= 0 && !nonPositiveBucket) return;
-  const starts = valueCount > 0 ? bucketStarts(axis) : null;
+  const starts = valueCount > 0 ? memo.startsOf(axis) : null;
   if (sorted && starts !== null) {
     reduceSortedAxis(x, y, axis, starts, extremes);
     return;
@@ -424,31 +453,4 @@ class BucketExtremes {
     keep(x.length - 1);
     return { x: outX.slice(0, size), y: outY.slice(0, size) };
   }
-}
-
-/** Several series in one buffer, so a thread can hand them back with a single transfer: [n, len₁…lenₙ, x₁, y₁, …]. */
-export function packSeries(list: readonly XY[]): Float64Array {
-  const total = list.reduce((sum, s) => sum + 2 * s.x.length, 0);
-  const packed = new Float64Array(1 + list.length + total);
-  packed[0] = list.length;
-  let offset = 1 + list.length;
-  list.forEach((s, i) => {
-    packed[1 + i] = s.x.length;
-    packed.set(s.x, offset);
-    packed.set(s.y, offset + s.x.length);
-    offset += 2 * s.x.length;
-  });
-  return packed;
-}
-
-export function unpackSeries(packed: Float64Array): XY[] {
-  const count = packed[0];
-  const list: XY[] = [];
-  let offset = 1 + count;
-  for (let i = 0; i < count; i++) {
-    const length = packed[1 + i];
-    list.push({ x: packed.subarray(offset, offset + length), y: packed.subarray(offset + length, offset + 2 * length) });
-    offset += 2 * length;
-  }
-  return list;
 }

@@ -1,6 +1,7 @@
 // The `runs` namespace: starting (through the RunPipeline), cancelling, reading, importing and deleting runs.
 import { readFileSync, statSync } from 'node:fs';
-import { downsampleForPanel, type PanelReduction, type XY } from '../../../workers/numeric/downsample';
+import { PanelReducer } from '../../../workers/numeric/downsample';
+import type { SeriesData } from '../../contract';
 import type { ProjectStore } from '../store/project-store';
 import { ExpectedError } from '../errors';
 import { runSourceOf } from '../family-provenance';
@@ -78,54 +79,26 @@ function artifactFileOf(store: ProjectStore, runId: number, path: string): strin
   return containedArtifact(dir, path);
 }
 
-/** Below this many stored points a thread hop costs more than the downsampling itself. */
-const inlineDownsamplePoints = 200_000;
-
 /**
- * Stored series reduced for display: small reads inline, large ones in the pool's view thread.
- * With `alsoLogX`, series longer than `maxPoints` are reduced for a log x axis too.
+ * Stored series reduced for display, each as soon as it is read (while it is in cache, in buffers
+ * reused from series to series). With `alsoLogX`, series longer than `maxPoints` are reduced for a
+ * log x axis too.
  */
-async function readSeries(ctx: HandlerContext, runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean, alsoLogX: boolean) {
+function readSeries(ctx: HandlerContext, runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean, alsoLogX: boolean) {
   const store = ctx.requireStore();
   ctx.pipeline.flushWrites();
-  const read: { runId: number; metric: string; totalPoints: number }[] = [];
-  const reductions: Promise<PanelReduction>[] = [];
-  let batch: XY[] = [];
-  let batchPoints = 0;
-  try {
-    // A batch goes to the view thread once it is past the inline limit, so that thread reduces
-    // while the next runs are read; the arrays are transferred, not copied.
-    for (const runId of runIds) {
-      for (const series of store.readSeries(runId, metrics)) {
-        read.push({ runId, metric: series.metric, totalPoints: series.x.length });
-        batch.push({ x: series.x, y: series.y });
-        batchPoints += series.x.length;
-        if (batchPoints > inlineDownsamplePoints) {
-          reductions.push(reduceInViewThread(ctx, batch, maxPoints, logX, alsoLogX));
-          batch = [];
-          batchPoints = 0;
-        }
-      }
-    }
-  } catch (error) {
-    // Tasks already sent still settle; nobody waits on them.
-    void Promise.allSettled(reductions);
-    throw error;
+  const reducer = new PanelReducer(maxPoints, logX, alsoLogX);
+  const byRun = new Map<number, SeriesData[]>(runIds.map((runId) => [runId, []]));
+  for (const { runId, metric, x, y } of store.scanSeries([...byRun.keys()], metrics)) {
+    const { shown, log } = reducer.reduce(x, y);
+    byRun.get(runId)!.push({ metric, x: numbers(shown.x), y: numbers(shown.y), totalPoints: x.length, ...(log ? { logX: { x: numbers(log.x), y: numbers(log.y) } } : {}) });
   }
-  if (batch.length > 0) reductions.push(Promise.resolve(downsampleForPanel(batch, maxPoints, logX, alsoLogX)));
-  const results = await Promise.all(reductions);
-  const reduced = results.flatMap((result) => result.reduced);
-  const logReduced = results.flatMap((result) => result.logReduced);
-  let nextLog = 0;
-  const replies = read.map((s, i) => {
-    const log = alsoLogX && s.totalPoints > maxPoints ? logReduced[nextLog++] : undefined;
-    return { metric: s.metric, x: Array.from(reduced[i].x), y: Array.from(reduced[i].y), totalPoints: s.totalPoints, ...(log ? { logX: { x: Array.from(log.x), y: Array.from(log.y) } } : {}) };
-  });
-  return runIds.map((runId) => ({ runId, series: replies.filter((_, i) => read[i].runId === runId) }));
+  return runIds.map((runId) => ({ runId, series: byRun.get(runId)! }));
 }
 
-/** One task makes both reductions of the batch; its reply lists the shown ones, then the log-x ones. */
-async function reduceInViewThread(ctx: HandlerContext, batch: XY[], maxPoints: number, logX: boolean, alsoLogX: boolean): Promise<PanelReduction> {
-  const list = await ctx.pipeline.requireScheduler().downsample({ series: batch, maxPoints, logX, alsoLogX });
-  return { reduced: list.slice(0, batch.length), logReduced: list.slice(batch.length) };
+/** A plain array of the values (the reply is JSON); a loop, several times quicker than Array.from's iteration. */
+function numbers(values: Float64Array): number[] {
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i];
+  return out;
 }

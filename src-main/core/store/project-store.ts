@@ -21,7 +21,7 @@ import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
 import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading, pathTaken, saveAsTargetExists } from './project-file';
 import { ProjectLock } from './project-lock';
-import { decodeFloat64, encodeFloat64 } from './series-codec';
+import { decodeFloat64, decodeFloat64Into, encodeFloat64, valueCountOf } from './series-codec';
 import { SlurmJobTable } from './slurm-jobs';
 import { FamilySourceTable } from './family-sources';
 import { RunOriginTable } from './run-origins';
@@ -547,6 +547,28 @@ export class ProjectStore {
         const rows = chunks.all(runId, metric) as [Uint8Array, Uint8Array][];
         return { metric, x: decodeFloat64(rows.map((row) => row[0])), y: decodeFloat64(rows.map((row) => row[1])) };
       });
+  }
+
+  /**
+   * The series of several runs as readSeries has them, for a reader that only passes over each:
+   * x and y are views into two buffers reused for the next series (valid until the iteration moves
+   * on), so a panel of long series allocates no arrays and reads them while they are in cache.
+   */
+  *scanSeries(runIds: readonly number[], metrics?: readonly string[]): Generator<{ runId: number; metric: string; x: Float64Array; y: Float64Array }> {
+    const chunks = this.sql('SELECT x, y FROM series WHERE runId = ? AND metric = ? ORDER BY chunkIndex').raw();
+    let xBuffer = new Float64Array(0);
+    let yBuffer = new Float64Array(0);
+    for (const runId of runIds) {
+      for (const metric of this.listMetrics(runId)) {
+        if (metrics !== undefined && !metrics.some((pattern) => metricMatches(metric, pattern))) continue;
+        const rows = chunks.all(runId, metric) as [Uint8Array, Uint8Array][];
+        const xBlobs = rows.map((row) => row[0]);
+        const yBlobs = rows.map((row) => row[1]);
+        if (xBuffer.length < valueCountOf(xBlobs)) xBuffer = new Float64Array(valueCountOf(xBlobs));
+        if (yBuffer.length < valueCountOf(yBlobs)) yBuffer = new Float64Array(valueCountOf(yBlobs));
+        yield { runId, metric, x: decodeFloat64Into(xBlobs, xBuffer), y: decodeFloat64Into(yBlobs, yBuffer) };
+      }
+    }
   }
 
   // ── Analyses ──────────────────────────────────────────────────────────────────────────────

@@ -16,20 +16,30 @@ export function encodeFloat64(values: Float64Array): Uint8Array {
 
 /** Joins the blobs of consecutive chunks into one array. */
 export function decodeFloat64(blobs: readonly Uint8Array[]): Float64Array {
+  return decodeFloat64Into(blobs, new Float64Array(valueCountOf(blobs)));
+}
+
+/** Values in the blobs of consecutive chunks. */
+export function valueCountOf(blobs: readonly Uint8Array[]): number {
   let byteCount = 0;
   for (const blob of blobs) {
     if (blob.byteLength % 8 !== 0) throw new Error(`A series blob of ${blob.byteLength} bytes is not a whole number of float64 values`);
     byteCount += blob.byteLength;
   }
-  const values = new Float64Array(byteCount / 8);
-  const bytes = new Uint8Array(values.buffer);
+  return byteCount / 8;
+}
+
+/** Joins the blobs into the start of `target` (at least valueCountOf(blobs) long); returns that part of it. */
+export function decodeFloat64Into(blobs: readonly Uint8Array[], target: Float64Array): Float64Array {
+  const values = target.subarray(0, valueCountOf(blobs));
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
   let offset = 0;
   for (const blob of blobs) {
     bytes.set(blob, offset);
     offset += blob.byteLength;
   }
   if (!hostIsLittleEndian) {
-    const view = new DataView(values.buffer);
+    const view = new DataView(values.buffer, values.byteOffset, values.byteLength);
     for (let index = 0; index < values.length; index++) values[index] = view.getFloat64(index * 8, true);
   }
   return values;
