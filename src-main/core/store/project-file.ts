@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ProjectFileError } from './errors';
+import { linkExclusive } from './exclusive-link';
 import { currentSchemaVersion, migrate, newerVersionError, readSchemaVersion } from './migrate';
 
 /**
@@ -72,24 +73,13 @@ export function createProjectFile(filePath: string, appVersion: string): void {
 function publishExclusive(temporaryPath: string, filePath: string, taken: (filePath: string) => ProjectFileError): void {
   fsyncPath(temporaryPath);
   try {
-    fs.linkSync(temporaryPath, filePath);
+    if (linkExclusive(temporaryPath, filePath) === 'copied') fsyncPath(filePath);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw taken(filePath);
-    if (!noHardLinks.has(code ?? '')) throw error;
-    // No hard links here (FAT, some network shares): an exclusive copy is still one-winner.
-    try {
-      fs.copyFileSync(temporaryPath, filePath, fs.constants.COPYFILE_EXCL);
-    } catch (copyError) {
-      if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw taken(filePath);
-      throw copyError;
-    }
-    fsyncPath(filePath);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw taken(filePath);
+    throw error;
   }
   fsyncPath(path.dirname(filePath));
 }
-
-const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP', 'EXDEV']);
 
 function fsyncPath(target: string): void {
   const descriptor = fs.openSync(target, 'r');

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { ProjectFileError } from './errors';
+import { linkExclusive } from './exclusive-link';
 
 export const lockSuffix = '.lock';
 
@@ -21,9 +22,6 @@ const lockOwner = z.object({
   token: z.string(),
 });
 type LockOwner = z.infer<typeof lockOwner>;
-
-/** Codes of file systems that have no hard links (FAT, some network shares): the lock is then written with O_EXCL. */
-const noHardLinks = new Set(['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP', 'EXDEV']);
 
 export class ProjectLock {
   private constructor(
@@ -78,12 +76,7 @@ function writeExclusive(projectPath: string, lockPath: string, owner: LockOwner)
   const temporaryPath = `${lockPath}.${owner.token}.tmp`;
   try {
     fs.writeFileSync(temporaryPath, text, { flag: 'wx' });
-    try {
-      fs.linkSync(temporaryPath, lockPath);
-    } catch (error) {
-      if (!noHardLinks.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-      fs.writeFileSync(lockPath, text, { flag: 'wx' });
-    }
+    linkExclusive(temporaryPath, lockPath);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
