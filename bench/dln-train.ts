@@ -4,8 +4,7 @@
 // (Backprop) against the same step built on the naive i-j-k loops, measured in this run. A step is
 // 3(L − 1) products of d × d matrices.
 import { CpuBackend } from '../workers/compute/cpu';
-import { deviceOptimizer } from '../workers/compute/optimizers';
-import { DeviceNetwork } from '../workers/families/dln-train/descent';
+import { descentEngine } from '../workers/families/dln-train/descent';
 import { targetObjective } from '../workers/families/dln-train/task';
 import { Backprop } from '../workers/families/dln-train/network';
 import { axpy, type Matrix, randomGaussian, zeros } from '../workers/numeric/matrix';
@@ -48,20 +47,15 @@ function naiveStep(layers: Matrix[], target: Matrix, eta: number, prefix: Matrix
   for (let l = 0; l < depth; l++) axpy(-eta, grads[l], layers[l]);
 }
 
-/** GD steps as the family takes them on the CPU backend (descent.ts: DeviceNetwork, the target objective, the plain rule). */
+/** GD steps as the family takes them on the CPU backend (descent.ts: the engine it picks for the target objective and the plain rule). */
 function familySteps(d: number, depth: number, eta: number): (steps: number) => void {
   const rng = createRng(3);
   const be = new CpuBackend();
   const target = randomGaussian(d, d, rng);
-  const net = new DeviceNetwork(be, Array.from({ length: depth }, () => randomGaussian(d, d, rng, 1 / Math.sqrt(d))));
-  const objective = targetObjective(be, target);
-  const g = be.tensor(d, d), loss = be.tensor(1, 1);
-  const plain = deviceOptimizer(be, net.layers, { kind: 'plain', learningRate: eta });
+  const initial = Array.from({ length: depth }, () => randomGaussian(d, d, rng, 1 / Math.sqrt(d)));
+  const engine = descentEngine(be, targetObjective(be, target), initial, { kind: 'plain', learningRate: eta }, null);
   return (steps) => {
-    for (let t = 0; t < steps; t++) {
-      objective.lossAndGradient(net.product(), g, loss);
-      net.descend(g, plain);
-    }
+    for (let t = 0; t < steps; t++) engine.advance(rng);
   };
 }
 

@@ -68,7 +68,8 @@ describe('momentum and Adam on ℓ = ½(w − s)²', () => {
   });
 
   it('momentum β = 0 is plain GD bit for bit (depth 3, random init)', async () => {
-    const p = { depth: 3, dim: 3, targetSingularValues: [2, 1, 0.5], singularVectors: 'random', init: 'small-random', initScale: 0.3, learningRate: 0.02, horizon: 4 };
+    // Width 4: GD takes the fused step, bit for bit the general path where widths are multiples of 4 (dln-train-fused-step.test.ts).
+    const p = { depth: 3, dim: 4, targetSingularValues: [2, 1, 0.5], singularVectors: 'random', init: 'small-random', initScale: 0.3, learningRate: 0.02, horizon: 4 };
     const [gd, hb] = [await train({ ...p, optimizer: 'gd' }), await train({ ...p, optimizer: 'momentum', momentum: 0 })];
     expect(hb.ctx.series('loss').y).toEqual(gd.ctx.series('loss').y);
   });

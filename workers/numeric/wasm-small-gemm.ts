@@ -19,8 +19,12 @@ const [B0, B1, AV] = [28, 29, 30];
 const shl = [0x74];
 const tee = (i: number) => [0x22, i];
 
-/** C = op(A) B over whole 4 × 4 blocks; `transposedA`: op(A) = Aᵀ with A stored k × m. */
-function kernelBody(transposedA: boolean, fused: boolean): number[] {
+/**
+ * C = op(A) B over whole 4 × 4 blocks; `transposedA`: op(A) = Aᵀ with A stored k × m. Params (i32, addresses
+ * and leading dimensions in bytes): a, b, c, row blocks, column blocks, k, lda, ldb, ldc. Also assembled into
+ * the fused deep-linear step (wasm-deep-linear.ts).
+ */
+export function smallGemmKernelBody(transposedA: boolean, fused: boolean): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
   emit(get(LDA), get(LDA), add, set(LDA2), get(LDA2), get(LDA), add, set(LDA3));
@@ -65,7 +69,7 @@ function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
     ...section(3, [2, 0, 0]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [3, ...exportEntry('nn', 0, 0), ...exportEntry('tn', 0, 1), ...exportEntry('memory', 2, 0)]),
-    ...section(10, [2, ...kernelBody(false, fused), ...kernelBody(true, fused)]),
+    ...section(10, [2, ...smallGemmKernelBody(false, fused), ...smallGemmKernelBody(true, fused)]),
   ]);
 }
 

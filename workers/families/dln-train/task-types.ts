@@ -35,6 +35,8 @@ export interface DeviceObjective {
   loss(raw: number): number;
   /** Enqueues an unbiased minibatch estimate of G into grad (SGD); the batch is drawn on the host. */
   stochasticGradient(weff: Tensor, grad: Tensor, batchSize: number, rng: Rng): void;
+  /** T where the loss is ½‖W_eff − T‖²_F (G = W_eff − T): lets full-batch GD on the CPU take the fused step. */
+  target?: Matrix;
 }
 
 /** The target with full orthogonal singular bases u (n_L × n_L), v (n₀ × n₀) and its thin SVD. */

@@ -18,6 +18,7 @@ export function targetObjective(be: ComputeBackend, t: Matrix): DeviceObjective 
     stochasticGradient() {
       throw new Error('the target task has no samples to draw a minibatch from');
     },
+    target: t,
   };
 }
 
