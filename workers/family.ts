@@ -17,7 +17,7 @@ export type { AnalysisResult, FormulaSpec, ReferenceSpec, RunSummary, TheorySeri
 export type MetricSpec = z.input<typeof metricSpec>;
 export type ChartSpec = z.input<typeof chartSpec>;
 
-/** One piece of a metric's time series. Arrays are transferred to the main process, not copied. */
+/** One piece of a metric's time series. Emitted arrays are the host's: the family does not change them after. */
 export interface MetricChunk {
   metric: string;
   x: Float64Array;

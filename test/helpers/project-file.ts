@@ -30,15 +30,20 @@ export function runRows(filePath: string): RunRow[] {
 }
 
 /**
- * A run's stored series, every chunk's bytes in order, as one hex string per metric; without the
- * wall clock (`_wall`), which differs between any two runs.
+ * A run's stored series as one hex string per metric: the bytes of x of every chunk in order, then
+ * those of y (how the points fall into chunks may differ between two runs of the same thing);
+ * without the wall clock (`_wall`), which differs between any two runs.
  */
 export function seriesBytes(filePath: string, runId: number): Record<string, string> {
   return readProject(filePath, (db) => {
     const rows = db.prepare("SELECT metric, x, y FROM series WHERE runId = ? AND metric <> '_wall' ORDER BY metric, chunkIndex").all(runId) as { metric: string; x: Buffer; y: Buffer }[];
-    const byMetric: Record<string, string> = {};
-    for (const row of rows) byMetric[row.metric] = (byMetric[row.metric] ?? '') + row.x.toString('hex') + row.y.toString('hex');
-    return byMetric;
+    const byMetric: Record<string, { x: string; y: string }> = {};
+    for (const row of rows) {
+      const series = (byMetric[row.metric] ??= { x: '', y: '' });
+      series.x += row.x.toString('hex');
+      series.y += row.y.toString('hex');
+    }
+    return Object.fromEntries(Object.entries(byMetric).map(([metric, { x, y }]) => [metric, `${x}/${y}`]));
   });
 }
 

@@ -1,5 +1,5 @@
 // A sweep through the whole host path (scheduler batches, the worker, grouped commits) stores what
-// the family computes: every series chunk for chunk and every summary, recomputed here by calling
+// the family computes: every series point for point and every summary, recomputed here by calling
 // the family in-process. And the host holds little per queued run (no channel or task before a
 // run starts), so memory stays flat in the size of the sweep.
 import { setFlagsFromString } from 'node:v8';

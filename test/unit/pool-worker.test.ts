@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { MessageChannel } from 'node:worker_threads';
 import { z } from 'zod';
-import { defineFamily } from '../../workers/family';
-import runBatch, { runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
+import { defineFamily, type MetricChunk } from '../../workers/family';
+import runBatch, { packChunks, runFamily, wallClockMetric, type WorkerMessage } from '../../workers/pool-worker';
 
 const family = defineFamily({
   id: 'test',
@@ -24,6 +24,12 @@ const family = defineFamily({
     return { finalLoss: params.steps - 1 };
   },
 });
+
+/** A metric's points over chunks, in order. */
+function pointsOf(chunks: readonly MetricChunk[], metric: string): { x: number[]; y: number[] } {
+  const mine = chunks.filter((c) => c.metric === metric);
+  return { x: mine.flatMap((c) => Array.from(c.x)), y: mine.flatMap((c) => Array.from(c.y)) };
+}
 
 function collect() {
   const channel = new MessageChannel();
@@ -52,8 +58,10 @@ describe('the pool worker', () => {
     // and what is left at the end travels with 'end'.
     const batches = messages.flatMap((m) => (m.type === 'chunks' ? [m.chunks] : m.type === 'end' && m.chunks ? [m.chunks] : []));
     expect(batches.length).toBeLessThan(3);
+    // A message holds one chunk per metric: the steps it gathered, joined.
+    for (const batch of batches) expect(new Set(batch.map((c) => c.metric)).size).toBe(batch.length);
     const chunks = batches.flat();
-    expect(chunks.filter((m) => m.metric === 'loss').map((c) => c.x[0])).toEqual([0, 1, 2]);
+    expect(pointsOf(chunks, 'loss')).toEqual({ x: [0, 1, 2], y: [0, 1, 2] });
     // The wall clock comes last, in one batch: one point per new x, seconds increasing.
     const wall = chunks.filter((m) => m.metric === wallClockMetric);
     expect(wall).toHaveLength(1);
@@ -91,8 +99,34 @@ describe('the pool worker', () => {
     expect(batches.length).toBeGreaterThanOrEqual(3);
     const last = messages.at(-1) as Extract<WorkerMessage, { type: 'end' }>;
     const chunks = [...batches.flatMap((m) => m.chunks), ...(last.chunks ?? [])];
-    expect(chunks.filter((c) => c.metric === 'loss').map((c) => c.x[0])).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(pointsOf(chunks, 'loss').x).toEqual(Array.from({ length: 30 }, (_, i) => i));
     channel.port1.close();
+  });
+
+  it('packs chunks per metric into one buffer, joined in order, every bit kept', () => {
+    // Bit patterns a copy through numbers could change: -0, a NaN payload, a subnormal.
+    const nanPayload = new Float64Array(new BigUint64Array([0x7ff8_0000_dead_beefn]).buffer)[0];
+    const chunks: MetricChunk[] = [
+      { metric: 'loss', x: Float64Array.of(0, 1), y: Float64Array.of(-0, 5e-324) },
+      { metric: 'sigma/0', x: Float64Array.of(0), y: Float64Array.of(0.25) },
+      { metric: 'loss', x: Float64Array.of(2), y: Float64Array.of(nanPayload) },
+      { metric: 'empty', x: new Float64Array(0), y: new Float64Array(0) },
+      { metric: 'sigma/0', x: Float64Array.of(1, 2), y: Float64Array.of(0.5, 0.75) },
+    ];
+    const points = chunks.reduce((sum, c) => sum + c.x.length, 0);
+    const { chunks: packed, buffer } = packChunks(chunks, points);
+    expect(buffer.byteLength).toBe(2 * points * 8);
+    // Metrics in the order they first came, each once.
+    expect(packed.map((c) => c.metric)).toEqual(['loss', 'sigma/0', 'empty']);
+    for (const c of packed) expect(c.x.buffer === buffer && c.y.buffer === buffer).toBe(true);
+    // Compared as bit patterns read in place (through numbers a NaN's payload may not survive).
+    const bits = (values: Float64Array) => Array.from(new BigUint64Array(values.buffer, values.byteOffset, values.length));
+    for (const metric of ['loss', 'sigma/0', 'empty']) {
+      const mine = chunks.filter((c) => c.metric === metric);
+      const [one] = packed.filter((c) => c.metric === metric);
+      expect(bits(one.x)).toEqual(mine.flatMap((c) => bits(c.x)));
+      expect(bits(one.y)).toEqual(mine.flatMap((c) => bits(c.y)));
+    }
   });
 
   it('a NaN in a metric ends the run as diverged with where it happened', async () => {
