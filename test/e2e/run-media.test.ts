@@ -1,0 +1,71 @@
+// End to end for logged media (docs/logging.md): a script logs text, images and histograms into a
+// project with no app open (test/fixtures/logging/wandb_media.py); the serve host opens it and in
+// Chromium the selected run shows its image (decoded by the browser at the logged size) with a step
+// slider that switches to the step-0 image, the histogram "sv" as a heatmap with one cell per
+// non-zero count, and its texts and refused values in a table.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { haveChromium, openWorkbench, type Workbench } from '../helpers/e2e';
+import { pngOf } from '../helpers/png';
+import { haveNumpy } from '../helpers/python';
+import { repoRoot, tempDir } from '../helpers/paths';
+
+let bench: Workbench;
+const folder = tempDir('saddle-media-e2e-');
+const project = join(folder, 'media.saddle');
+
+describe.runIf(haveChromium)('a logged run with text, images and histograms', () => {
+  beforeAll(async () => {
+    const pngPath = join(folder, 'given.png');
+    writeFileSync(pngPath, pngOf(2, 2, (x, y) => [200 * x, 100 * y, 7]));
+    const script = spawnSync('/usr/bin/python3', [join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_media.py'), `project=${project}`, `png_path=${pngPath}`, 'steps=5'], {
+      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') },
+      encoding: 'utf8',
+    });
+    expect(script.status, script.stderr).toBe(0);
+    bench = await openWorkbench('e2e-run-media', ['--project', project]);
+    await bench.page.goto(bench.url);
+  });
+
+  afterAll(async () => {
+    await bench?.close();
+  });
+
+  it('shows the image per step, the histogram heatmap and the texts', async () => {
+    const { page } = bench;
+    const item = page.getByTestId('experiment-item').filter({ hasText: 'Logged runs' });
+    await expect.poll(() => item.count()).toBe(1);
+    await item.click();
+    await page.getByTestId('run-row').first().click();
+    const media = page.getByTestId('run-media');
+    await expect.poll(() => media.count()).toBe(1);
+
+    // The last step's image first: a 5 × 3 array with numpy, else the 2 × 2 PNG logged as bytes at step 1.
+    const image = page.locator('[data-testid="run-media-image"][data-key="samples"]');
+    const width = () => image.getByTestId('run-media-img').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
+    await expect.poll(width).toBe(haveNumpy() ? 5 : 2);
+    await expect.poll(() => image.getByTestId('run-media-image-step').textContent()).toBe(haveNumpy() ? '4' : '1');
+    await image.getByTestId('run-media-step').fill('0');
+    await expect.poll(() => image.getByTestId('run-media-image-step').textContent()).toBe('0');
+    await expect.poll(width).toBe(2);
+
+    // sv's counts are [s, 2, 3] at steps 0-4 on one binning: 14 non-zero cells, drawn on a canvas.
+    const sv = page.locator('[data-testid="run-media-histogram"][data-key="sv"]');
+    await expect.poll(() => sv.getAttribute('data-cell-count')).toBe('14');
+    await expect.poll(() => sv.locator('canvas').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('[data-testid="run-media-histogram"][data-key="weights"]').count()).toBe(1);
+
+    // Five texts and the three refused values of step 2, by step.
+    const rows = page.getByTestId('run-media-text');
+    await expect.poll(() => rows.count()).toBe(8);
+    expect(await rows.first().textContent()).toContain('step 0: ok ✓');
+    expect(await page.locator('[data-testid="run-media-text"].problem').allTextContents()).toEqual([
+      expect.stringContaining('not logged: Histogram: np_histogram counts[1] is nan'),
+      expect.stringContaining('not logged: Histogram: np_histogram edges must increase: edges[2] = 1.0 after edges[1] = 2.0'),
+      expect.stringMatching(/not logged: Image: data_or_path '.*given\.png\.missing' does not exist/),
+    ]);
+    await bench.shot('media');
+  });
+});
