@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { builtInFamilies } from '../../workers/families/index';
-import { codeFamilyExtensions, importCodeFamily, readManifest, type FamilySource } from '../../workers/families/sources';
+import { codeFamilyExtensions, readManifest, type FamilySource } from '../../workers/families/sources';
 import { scriptFamily } from '../../workers/script-family/script-family';
 import { manifestFileName } from '../contract/script-family';
 import type { FamilyDefinition } from '../../workers/family';
@@ -123,6 +123,7 @@ export class FamilyRegistry {
       const family = scriptFamily(readManifest(candidate.path), candidate.path, { sdkDir: this.options.sdkDir });
       return { family, origin, kind: 'script', location: candidate.path, source: { kind: 'script', dir: candidate.path, sdkDir: this.options.sdkDir }, trusted };
     }
+    const { importCodeFamily } = await import('../../workers/families/code-family');
     const family = await importCodeFamily(candidate.path);
     return { family, origin, kind: 'code', location: candidate.path, source: { kind: 'code', file: candidate.path }, trusted };
   }

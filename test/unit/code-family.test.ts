@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importCodeFamily } from '../../workers/families/sources';
+import { importCodeFamily } from '../../workers/families/code-family';
 import { fakeRunContext } from './fake-run-context';
 import { tempDir } from '../helpers/paths';
 
