@@ -1,7 +1,9 @@
 // Gathers the writes of runs in progress (start, device, metric chunks, outcome) and commits them
 // in few SQLite transactions: the main process is the single writer, and a sweep of short runs
-// committed four times per run, which capped it far below the pool's output. What is announced to
-// the windows may be up to delayMs ahead of the file; the service flushes before it reads.
+// committed four times per run, which capped it far below the pool's output. A commit writes
+// every page it touched whole (16 KB), and each run touches the same few index pages (one per
+// summary key in `summaries`): the fewer commits, the less is written per run. What is announced
+// to the windows may be up to delayMs ahead of the file; the service flushes before it reads.
 import type { ProjectStore, RunOutcome, RunWrite } from './store/project-store';
 import type { ChunkOut } from './scheduler';
 
@@ -17,7 +19,8 @@ export class RunWriter {
     private readonly store: () => ProjectStore,
     /** Told of a commit that failed (a full disk); flush then returns without throwing, also from its timer. */
     private readonly onFailure: (error: unknown) => void,
-    private readonly delayMs = 30,
+    /** 30 ms held 3 runs a commit on a loaded machine (the pace of runs is wall time, not CPU). */
+    private readonly delayMs = 200,
     private readonly maxPoints = 250_000,
     private readonly maxWrites = 20_000,
   ) {}
