@@ -4,7 +4,7 @@
 // `<project>.artifacts/<its run log's name>/` (the helper's run.dir). Listed with size and SHA-256,
 // removed with the run.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunOrigin } from '../contract';
 import { ExpectedError } from './errors';
@@ -73,6 +73,27 @@ export function containedArtifact(dir: string, path: string): string {
   if (!file.startsWith(root + sep)) throw refuse("leads out of the run's folder (through a symlink)");
   if (!statSync(file).isFile()) throw refuse('is not a plain file');
   return file;
+}
+
+/**
+ * Save As takes the project's kept files along: `<project>.artifacts/` is copied to the new
+ * project's (links as links). Refused, naming `path`, where that folder exists already: its files
+ * would be taken for the copy's runs'. Returns the folder made, or null when there was nothing to copy.
+ */
+export function copyProjectArtifacts(fromProject: string, toProject: string): string | null {
+  const from = projectArtifactsDir(fromProject);
+  if (!existsSync(from)) return null;
+  const to = projectArtifactsDir(toProject);
+  if (lstatOrNull(to)) {
+    throw new ExpectedError(`path: the kept run files would go to "${to}", which already exists (another project's?). Move it away first; nothing was written.`, [{ path: 'path', message: `${to} exists` }]);
+  }
+  try {
+    cpSync(from, to, { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+  } catch (error) {
+    rmSync(to, { recursive: true, force: true });
+    throw new ExpectedError(`path: could not copy the kept run files to "${to}" (${error instanceof Error ? error.message : String(error)}); nothing was written.`, [{ path: 'path', message: 'kept files not copied' }]);
+  }
+  return to;
 }
 
 export function removeArtifacts(dirs: readonly string[]): void {

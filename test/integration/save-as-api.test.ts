@@ -1,13 +1,15 @@
 // projects.saveAs through SaddleService.dispatch, as every host calls it: a path where a file
 // already exists is refused, naming `path` and asking for `overwrite`, and the file and the open
-// project stay as they were; with overwrite: true the file is replaced by the copy.
-import { readFileSync, writeFileSync } from 'node:fs';
+// project stay as they were; with overwrite: true the file is replaced by the copy. The runs' kept
+// files go with the copy into its own <name>.artifacts/ folder.
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProjectInfo } from '../../src-main/contract';
+import type { Experiment, Output, ProjectInfo, Run } from '../../src-main/contract';
 import { toApiError } from '../../src-main/core/errors';
 import type { SaddleService } from '../../src-main/core/service';
-import { tempDir } from '../helpers/paths';
+import { requireBuild, tempDir } from '../helpers/paths';
+import { savedWeights, weightsSaverFamily } from '../helpers/script-family';
 import { testService } from '../helpers/service';
 
 let service: SaddleService | null = null;
@@ -53,5 +55,41 @@ describe('projects.saveAs', () => {
     await service.dispatch('projects', 'new', { path: join(tempDir(), 'a.saddle') });
     const refused = await refusal(service.dispatch('projects', 'saveAs', { path: join(tempDir(), 'b.saddle'), overwrite: 'yes' }));
     expect(refused.issues.map((issue) => issue.path)).toEqual(['overwrite']);
+  });
+
+  it("takes the runs' kept files along to the copy's own folder, and refuses a path whose folder exists", async () => {
+    requireBuild();
+    const dir = tempDir();
+    const original = join(dir, 'weights.saddle');
+    service = testService({ familyPaths: [weightsSaverFamily()] });
+    await service.dispatch('projects', 'new', { path: original });
+    const experiment = (await service.dispatch('experiments', 'create', { spec: { family: 'saver', name: 'sweep', sweep: { scale: [1, 2] } } })) as Experiment;
+    await service.dispatch('runs', 'start', { experimentId: experiment.id });
+    await service.waitForExperiment(experiment.id);
+    const runs = (await service.dispatch('runs', 'list', { experimentId: experiment.id })) as Run[];
+    const listed = () => Promise.all(runs.map((run) => service!.dispatch('runs', 'artifacts', { runId: run.id }) as Promise<Output<'runs', 'artifacts'>>));
+    const before = await listed();
+    expect(before.map((artifacts) => artifacts.files.length)).toEqual([1, 1]);
+
+    // A folder of kept files already where the copy's would go: refused before anything is written.
+    const blocked = join(dir, 'blocked.saddle');
+    mkdirSync(join(dir, 'blocked.artifacts', 'run-1'), { recursive: true });
+    writeFileSync(join(dir, 'blocked.artifacts', 'run-1', 'other.txt'), 'someone else');
+    const refused = await refusal(service.dispatch('projects', 'saveAs', { path: blocked }));
+    expect(refused.message).toMatch(/^path: the kept run files would go to ".*blocked\.artifacts", which already exists/);
+    expect(refused.issues.map((issue) => issue.path)).toEqual(['path']);
+    expect(existsSync(blocked)).toBe(false);
+    expect(readdirSync(join(dir, 'blocked.artifacts', 'run-1'))).toEqual(['other.txt']);
+
+    const copy = join(dir, 'copy.saddle');
+    await service.dispatch('projects', 'saveAs', { path: copy });
+    const after = await listed();
+    after.forEach((artifacts, i) => {
+      expect(artifacts.dir).toBe(join(dir, 'copy.artifacts', `run-${runs[i].id}`));
+      expect(artifacts.files).toEqual(before[i].files);
+      expect(readFileSync(join(artifacts.dir, 'weights.txt'), 'utf8')).toBe(savedWeights(runs[i].id, runs[i].params.scale));
+    });
+    // The original keeps its own.
+    for (const artifacts of before) expect(readdirSync(artifacts.dir)).toEqual(['weights.txt']);
   });
 });

@@ -1,6 +1,7 @@
 // The `projects` namespace: the open project (one per service) and the recent list.
 import { resolve } from 'node:path';
 import { ProjectStore } from '../store/project-store';
+import { copyProjectArtifacts, removeArtifacts } from '../artifacts';
 import { ExpectedError } from '../errors';
 import type { HandlerContext, NamespaceHandlers } from './context';
 
@@ -22,7 +23,20 @@ export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projec
       const current = ctx.requireStore();
       ctx.pipeline.flushWrites();
       if (ctx.pipeline.hasActiveRuns()) throw new ExpectedError('wait for the running experiments to finish (or cancel them) before "Save as"');
-      const copy = current.saveAs(path, { overwrite });
+      const madeFolders: string[] = [];
+      let copy: ProjectStore;
+      try {
+        copy = current.saveAs(path, {
+          overwrite,
+          alongside: (target) => {
+            const artifacts = copyProjectArtifacts(current.path, target);
+            if (artifacts) madeFolders.push(artifacts);
+          },
+        });
+      } catch (error) {
+        removeArtifacts(madeFolders);
+        throw error;
+      }
       await ctx.setProject(copy);
       return copy.info();
     },

@@ -229,10 +229,11 @@ export class ProjectStore {
 
   /**
    * Writes a compact copy to `filePath` and returns a store open on it (runs in progress keep
-   * their status in the copy). An existing file is replaced only with `overwrite`. The caller
-   * closes this store.
+   * their status in the copy). An existing file is replaced only with `overwrite`. `alongside`
+   * runs once the target is known to be allowed and locked, before the copy is written (the
+   * caller copies what lives next to the file). The caller closes this store.
    */
-  saveAs(filePath: string, { overwrite = false }: { overwrite?: boolean } = {}): ProjectStore {
+  saveAs(filePath: string, { overwrite = false, alongside }: { overwrite?: boolean; alongside?: (target: string) => void } = {}): ProjectStore {
     const target = resolve(filePath);
     if (isSameFile(target, this.path)) {
       throw new ProjectFileError(target, `"${target}" is the project that is open. Save As needs another file name.`);
@@ -240,6 +241,7 @@ export class ProjectStore {
     if (!overwrite && pathTaken(target)) throw saveAsTargetExists(target);
     // The target's lock first: a file another process has open is not replaced under it.
     return ProjectStore.withLock(target, (lock) => {
+      alongside?.(target);
       copyProjectFile(this.db, target, { overwrite });
       return ProjectStore.openChecked(target, this.appVersion, lock);
     });
