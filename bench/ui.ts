@@ -69,7 +69,8 @@ export async function benchUi(root: string): Promise<BenchFigure[]> {
     const base = JSON.parse(readFileSync(join(root, 'examples', 'mirror-descent-fig2.json'), 'utf8')) as Record<string, unknown>;
     delete base.quick;
     const figures: BenchFigure[] = [];
-    for (const sweep of sweeps) {
+    const only = process.env.SADDLE_BENCH_UI_SWEEPS?.split(',').map(Number);
+    for (const sweep of sweeps.filter(({ scales }) => !only || only.includes(scales * 5))) {
       const spec = { ...base, name: `Fig. 2, ${sweep.scales} scales`, sweep: { depth: [2, 3, 4, 5, 6], initScale: { logspace: [-2.3, -1, sweep.scales] } } };
       const measured: SweepSeen[] = [];
       for (let repeat = 0; repeat < (sweep.repeats ?? 1); repeat++) {
@@ -96,11 +97,23 @@ export async function benchUi(root: string): Promise<BenchFigure[]> {
 async function profiled<T>(root: string, page: Page, name: string, work: () => Promise<T>): Promise<T> {
   if (!process.env.SADDLE_BENCH_UI_PROFILE) return work();
   if (process.env.SADDLE_BENCH_UI_PROFILE === 'trace') {
-    await page.context().browser()!.startTracing(page, { path: join(root, 'test-artifacts', `bench-ui-${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink.user_timing'] });
+    // With the trace, the page's WebSocket frames: when (the trace's clock, s), how long (negative: sent), how they begin.
+    const network = await page.context().newCDPSession(page);
+    const frames: { atS: number; chars: number; what: string }[] = [];
+    network.on('Network.webSocketFrameReceived', ({ timestamp, response }) => {
+      frames.push({ atS: timestamp, chars: response.payloadData.length, what: response.payloadData.slice(0, 60) });
+    });
+    network.on('Network.webSocketFrameSent', ({ timestamp, response }) => {
+      frames.push({ atS: timestamp, chars: -response.payloadData.length, what: response.payloadData.slice(0, 80) });
+    });
+    await network.send('Network.enable');
+    await page.context().browser()!.startTracing(page, { path: join(root, 'test-artifacts', `bench-ui-${name}.trace.json`), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'disabled-by-default-v8.cpu_profiler', 'blink.user_timing'] });
     try {
       return await work();
     } finally {
       await page.context().browser()!.stopTracing();
+      writeFileSync(join(root, 'test-artifacts', `bench-ui-${name}.frames.json`), JSON.stringify(frames));
+      await network.detach();
     }
   }
   const cdp: CDPSession = await page.context().newCDPSession(page);
@@ -176,6 +189,10 @@ async function measureSweep(root: string, page: Page, url: string, spec: Record<
   await metrics.detach();
   // What the researcher sees at the end of the wait, for the lead to look at.
   await page.screenshot({ path: join(root, 'test-artifacts', `bench-ui-${runs}-runs.png`), timeout: 30_000 }).catch(() => undefined);
+  // The host's times as marks in the page's timeline, for a trace (SADDLE_BENCH_UI_PROFILE=trace).
+  await page.evaluate((times) => {
+    for (const [name, atMs] of Object.entries(times)) if (atMs !== null) performance.mark(`saddle-bench-host-${name}`, { startTime: atMs - performance.timeOrigin });
+  }, { finished: host.lastFinishedAtMs, analysesStored: host.analysesStoredAtMs });
   const seen = await page.evaluate(() => {
     const { doneAtMs, analysesAtMs, stop } = (window as unknown as BenchWindow).saddleSweepSeen;
     stop();
@@ -375,10 +392,15 @@ function watchSweep(runs: number): void {
     if (!watching) return;
     const count = document.querySelector('[data-testid="runs-done-count"]');
     const bar = count?.parentElement?.textContent?.replace(/\s+/g, ' ') ?? '';
-    if (seen.doneAtMs === null && count?.textContent?.trim() === String(runs) && bar.includes(`/ ${runs} done`)) seen.doneAtMs = Date.now();
+    if (seen.doneAtMs === null && count?.textContent?.trim() === String(runs) && bar.includes(`/ ${runs} done`)) {
+      seen.doneAtMs = Date.now();
+      performance.mark('saddle-bench-done');
+    }
     for (const panel of Array.from(document.querySelectorAll<HTMLElement>('[data-testid="analysis-panel"]'))) {
       const id = panel.dataset.analysisId ?? '';
-      seen.analysesAtMs[id] ??= Date.now();
+      if (seen.analysesAtMs[id] !== undefined) continue;
+      seen.analysesAtMs[id] = Date.now();
+      performance.mark(`saddle-bench-analysis-${id}`);
     }
     requestAnimationFrame(frame);
   };

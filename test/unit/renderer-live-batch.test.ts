@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Run, RunStatusChange } from '../../src-main/contract/api';
 import { defaultDrawCap, spreadSubset } from '../../src-renderer/src/logic/draw-cap';
-import { afterNextFrame, applyStatusChanges, FrameBatch, joinPoints, sameItemsOr, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
+import { afterNextFrame, applyStatusChanges, FrameBatch, joinPoints, noneActiveAfter, sameItemsOr, sweepEtaMs, type FrameScheduler } from '../../src-renderer/src/logic/live-batch';
 
 function run(id: number, status: Run['status']): Run {
   return { id, experimentId: 1, status, progress: 0, error: null, summary: null } as Run;
@@ -59,6 +59,18 @@ describe('applyStatusChanges', () => {
   });
 });
 
+describe('noneActiveAfter', () => {
+  it('is true only when the pending changes end every queued or running run (the last change of a run counts)', () => {
+    const runs = new Map([run(1, 'running'), run(2, 'queued'), run(3, 'done'), run(4, 'submitted')].map((r) => [r.id, r]));
+    expect(noneActiveAfter(runs, [change(1, 'done')])).toBe(false);
+    expect(noneActiveAfter(runs, [change(1, 'done'), change(2, 'running')])).toBe(false);
+    expect(noneActiveAfter(runs, [change(1, 'done'), change(2, 'failed')])).toBe(true);
+    expect(noneActiveAfter(runs, [change(1, 'done'), change(2, 'done'), change(3, 'queued')])).toBe(false);
+    expect(noneActiveAfter(runs, [change(2, 'done'), change(1, 'cancelled')])).toBe(true);
+    expect(noneActiveAfter(new Map(), [])).toBe(true);
+  });
+});
+
 describe('joinPoints', () => {
   it('joins points of one run and metric in arrival order and keeps the others apart', () => {
     const joined = joinPoints([
@@ -107,6 +119,26 @@ describe('FrameBatch', () => {
     batch.push(3);
     // The last batch ended 200 ms ago, well past its 90 ms wait.
     expect(requests.at(-1)?.delayMs).toBe(0);
+  });
+
+  it('hurry asks for the next frame instead of the cost wait, and only with something gathered', async () => {
+    const { frames, requests, advance, frame } = manualFrames();
+    const applied: number[][] = [];
+    const batch = new FrameBatch<number>((items) => (applied.push(items), advance(30)), frames, 4);
+    batch.hurry();
+    expect(requests).toHaveLength(0);
+    batch.push(1);
+    frame();
+    await Promise.resolve();
+    batch.push(2, 3);
+    expect(requests.at(-1)?.delayMs).toBe(90);
+    expect(batch.pending).toEqual([2, 3]);
+    batch.hurry();
+    expect(requests.at(-2)?.cancelled).toBe(true);
+    expect(requests.at(-1)?.delayMs).toBe(0);
+    frame();
+    expect(applied).toEqual([[1], [2, 3]]);
+    expect(batch.pending).toEqual([]);
   });
 
   it('flush applies at once and clear forgets, both cancelling the frame asked for', () => {

@@ -1,7 +1,8 @@
 // The throttled computed behind live panels: a change that is due sooner than the update already
 // waiting brings it forward (the runs ended, the interval fell to 0), so a panel never shows a
-// stale selection for the length of a stretched live interval.
-import { describe, expect, it } from 'vitest';
+// stale selection for the length of a stretched live interval; that update waits for the next
+// frame, so what ended the stream is painted before the panels rebuild.
+import { describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
 import { useThrottledComputed } from '../../src-renderer/src/composables/throttled-computed';
 
@@ -23,10 +24,62 @@ describe('useThrottledComputed', () => {
     n.value = 2; // within the interval: held
     await settle();
     expect(value.value).toBe(1);
-    streaming.value = false;
-    n.value = 3; // due now, sooner than the held update: brought forward
-    await settle();
-    expect(value.value).toBe(3);
+    const frames = manualAnimationFrames();
+    try {
+      streaming.value = false;
+      n.value = 3; // due now, sooner than the held update: brought forward to just after the next frame
+      await settle();
+      expect(value.value).toBe(1);
+      frames.run();
+      await settle();
+      expect(value.value).toBe(3);
+      n.value = 4; // no longer streaming: applied on the next microtask, no frame needed
+      await settle();
+      expect(value.value).toBe(4);
+      expect(frames.asked()).toBe(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
     scope.stop();
   });
+
+  it('drops the frame it waits for when its scope ends', async () => {
+    const frames = manualAnimationFrames();
+    try {
+      const scope = effectScope();
+      const streaming = ref(true);
+      const n = ref(0);
+      let reads = 0;
+      scope.run(() => useThrottledComputed(() => (reads++, n.value), () => (streaming.value ? 60_000 : 0)));
+      n.value = 1;
+      await settle();
+      streaming.value = false;
+      n.value = 2;
+      await settle();
+      expect(frames.asked()).toBe(1);
+      const readsBefore = reads;
+      scope.stop();
+      frames.run();
+      await settle();
+      expect(reads).toBe(readsBefore);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });
+
+/** requestAnimationFrame by hand: `run()` runs the frame callbacks asked for and not cancelled. */
+function manualAnimationFrames() {
+  const callbacks = new Map<number, () => void>();
+  let handles = 0;
+  vi.stubGlobal('requestAnimationFrame', (callback: () => void) => (callbacks.set(++handles, callback), handles));
+  vi.stubGlobal('cancelAnimationFrame', (handle: number) => callbacks.delete(handle));
+  return {
+    asked: () => handles,
+    run: () => {
+      const due = [...callbacks.values()];
+      callbacks.clear();
+      due.forEach((callback) => callback());
+    },
+  };
+}

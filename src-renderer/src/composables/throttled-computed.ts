@@ -6,8 +6,10 @@
 // and the redraw it set off, up to the next task), at most `maxStretchMs`: a dashboard of many
 // heavy panels over a fast sweep then slows its live updates instead of taking the whole main
 // thread. A change that is due sooner than the update already waiting (the interval fell to 0:
-// the runs ended) brings that update forward.
+// the runs ended) brings that update forward, to just after the next frame: what ended the stream
+// (the sweep's done count, its analyses) is painted first, not after every panel has rebuilt.
 import { effect, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
+import { afterNextFrame } from '../logic/live-batch';
 
 /** Each throttled value may use about 1/costFactor of the main thread while it streams. */
 const costFactor = 20;
@@ -20,6 +22,9 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
   let pending = false;
   let dueMs = Infinity;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let cancelFrame: (() => void) | null = null;
+  /** The interval was positive when last asked: the values stream. */
+  let streaming = false;
   const runner = effect(() => {
     value.value = getter();
   }, { scheduler: schedule });
@@ -28,6 +33,7 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
     pending = false;
     dueMs = Infinity;
     timer = null;
+    cancelFrame = null;
     const started = performance.now();
     lastMs = started;
     runner();
@@ -37,21 +43,27 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
 
   function schedule(): void {
     const interval = intervalMs();
+    const streamEnded = streaming && interval === 0;
+    streaming = interval > 0;
     const due = lastMs + (interval > 0 ? Math.max(interval, Math.min(maxStretchMs, costFactor * lastCostMs)) : 0);
     // Already due (a microtask is queued), or due no later than asked now: nothing to move.
     if (pending && (due >= dueMs || dueMs <= performance.now())) return;
     if (timer) clearTimeout(timer);
     timer = null;
+    cancelFrame?.();
+    cancelFrame = null;
     pending = true;
     dueMs = due;
     const wait = due - performance.now();
-    if (wait <= 0) queueMicrotask(rerun);
+    if (streamEnded) cancelFrame = afterNextFrame(rerun);
+    else if (wait <= 0) queueMicrotask(rerun);
     else timer = setTimeout(rerun, wait);
   }
 
   onScopeDispose(() => {
     runner.effect.stop();
     if (timer) clearTimeout(timer);
+    cancelFrame?.();
   });
   return value;
 }

@@ -41,6 +41,16 @@ export function applyStatusChanges(
 }
 
 /**
+ * Whether no run would be queued or running once `pending` changes are applied to `runs`: the
+ * batch that holds them ends what streams, and is worth showing at once (the sweep's "done").
+ */
+export function noneActiveAfter(runs: ReadonlyMap<number, Run>, pending: readonly RunStatusChange[]): boolean {
+  const latest = new Map(pending.map((change) => [change.runId, change.status]));
+  for (const run of runs.values()) if (isActive({ status: latest.get(run.id) ?? run.status })) return false;
+  return true;
+}
+
+/**
  * `previous` when `next` holds the same items (by identity) in the same order, else `next`. A status
  * change copies its run but keeps its `params` object, so what is derived from the runs' parameters
  * (varying keys, colour scale) is then not recomputed for each batch of status events.
@@ -154,6 +164,21 @@ export class FrameBatch<T> {
   push(...items: T[]): void {
     this.items.push(...items);
     this.cancel ??= this.frames.request(() => this.flush(), Math.max(0, this.readyAtMs - this.frames.now()));
+  }
+
+  /** What was gathered and not applied yet, in arrival order. */
+  get pending(): readonly T[] {
+    return this.items;
+  }
+
+  /**
+   * What was gathered is applied on the next frame, not after the wait the last batch's cost set:
+   * for a batch that ends the stream (no flood follows it to make room for).
+   */
+  hurry(): void {
+    if (this.items.length === 0) return;
+    this.cancel?.();
+    this.cancel = this.frames.request(() => this.flush(), 0);
   }
 
   /** Applies what was gathered now; resolves once the page update it set off has run. */

@@ -4,7 +4,7 @@
 // is told per experiment, loads the stored ones when an experiment is chosen, and recomputes when
 // the user asks.
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, watch } from 'vue';
+import { computed, reactive, shallowRef, watch } from 'vue';
 import type { AnalysisRecord } from '../../../src-main/contract/api';
 import { saddle } from '../api/client';
 import { useAppStore } from './app';
@@ -16,7 +16,8 @@ export const useAnalysesStore = defineStore('analyses', () => {
   const project = useProjectStore();
   const experiments = useExperimentsStore();
 
-  const records = ref<AnalysisRecord[]>([]);
+  /** Replaced whole, never changed in place: a record's rows (1000+ at a big sweep) are not wrapped in proxies. */
+  const records = shallowRef<readonly AnalysisRecord[]>([]);
   /** Experiments whose analyses main is computing now (heard for every experiment, shown for the current one). */
   const computingIds = reactive(new Set<number>());
   /** The last computation's error, per experiment, until one succeeds. */

@@ -7,7 +7,7 @@ import { computed, ref, shallowRef, triggerRef, watch } from 'vue';
 import type { Run, RunStatusChange } from '../../../src-main/contract/api';
 import { ApiError } from '../api/api-error';
 import { saddle } from '../api/client';
-import { applyStatusChanges, everyMs, FrameBatch, isActive, sameItemsOr, sweepEtaMs } from '../logic/live-batch';
+import { applyStatusChanges, everyMs, FrameBatch, isActive, noneActiveAfter, sameItemsOr, sweepEtaMs } from '../logic/live-batch';
 import { useAppStore } from './app';
 import { useExperimentsStore } from './experiments';
 import { useProjectStore } from './project';
@@ -155,6 +155,9 @@ export const useRunsStore = defineStore('runs', () => {
       const progressOnly = change.status === 'running' && byId.value.get(change.runId)?.status === 'running';
       (progressOnly ? progressBatch : statusBatch).push(change);
     }
+    // The last runs ended: shown on the next frame, not after the wait that kept a fast sweep's
+    // updates to a share of the page (that wait put "done" up to a second behind the host).
+    if (changes.some((change) => !isActive(change)) && noneActiveAfter(byId.value, statusBatch.pending)) statusBatch.hurry();
   });
 
   watch(
