@@ -15,23 +15,34 @@ function change(runId: number, status: Run['status'], extra: Partial<RunStatusCh
   return { runId, experimentId: 1, status, progress: status === 'done' ? 1 : 0.5, etaMs: null, error: null, summary: null, ...extra };
 }
 
-/** Frames by hand: `frame()` runs what was requested, with the delay it was requested with. */
+/**
+ * Frames by hand: `frame()` runs what was requested (whatever delay it was requested with), then
+ * reports drawn what was changed before it.
+ */
 function manualFrames() {
   let clock = 0;
   const requests: { callback: () => void; delayMs: number; cancelled: boolean }[] = [];
+  const drawnCallbacks: (() => void)[] = [];
   const frames: FrameScheduler = {
     request(callback, delayMs) {
       const request = { callback, delayMs, cancelled: false };
       requests.push(request);
       return () => (request.cancelled = true);
     },
+    drawn: (callback) => drawnCallbacks.push(callback),
     now: () => clock,
   };
   return {
     frames,
     requests,
     advance: (ms: number) => (clock += ms),
-    frame: () => requests.filter((request) => !request.cancelled).splice(0).forEach((request) => ((request.cancelled = true), request.callback())),
+    frame: async () => {
+      const drawn = drawnCallbacks.splice(0);
+      requests.filter((request) => !request.cancelled).forEach((request) => ((request.cancelled = true), request.callback()));
+      drawn.forEach((callback) => callback());
+      // What the batches do once drawn (their cost, the next request) runs in the promise jobs after.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    },
   };
 }
 
@@ -88,7 +99,7 @@ describe('joinPoints', () => {
 });
 
 describe('FrameBatch', () => {
-  it('hands over everything pushed before a frame once, in order, and asks for one frame per batch', () => {
+  it('hands over everything pushed before a frame once, in order, and asks for one frame per batch', async () => {
     const { frames, requests, frame } = manualFrames();
     const applied: number[][] = [];
     const batch = new FrameBatch<number>((items) => applied.push(items), frames);
@@ -97,62 +108,71 @@ describe('FrameBatch', () => {
     batch.push(4);
     expect(requests).toHaveLength(1);
     expect(applied).toEqual([]);
-    frame();
+    await frame();
     expect(applied).toEqual([[1, 2, 3, 4]]);
-    frame();
+    await frame();
     expect(applied).toHaveLength(1);
   });
 
-  it('waits (costFactor − 1) times what the last batch cost before the next', async () => {
+  it('counts a batch until the frame that shows it is drawn, and then waits (costFactor − 1) times that cost', async () => {
     const { frames, requests, advance, frame } = manualFrames();
     const batch = new FrameBatch<number>(() => advance(30), frames, 4);
     batch.push(1);
     expect(requests[0].delayMs).toBe(0);
-    frame();
-    await Promise.resolve();
+    await frame(); // applied: 30 ms of script
     batch.push(2);
-    expect(requests.at(-1)?.delayMs).toBe(90);
-    advance(50);
-    batch.flush();
-    await Promise.resolve();
+    // Not asked for while the first batch is not drawn: its cost is not known yet.
+    expect(requests).toHaveLength(1);
+    advance(20); // the frame's style, layout and paint
+    await frame(); // drawn: 50 ms in all, so the next waits 150 ms
+    expect(requests).toHaveLength(2);
+    expect(requests[1].delayMs).toBe(150);
+    await frame(); // applied: 30 ms, drawn at once
+    await frame();
     advance(200);
     batch.push(3);
     // The last batch ended 200 ms ago, well past its 90 ms wait.
     expect(requests.at(-1)?.delayMs).toBe(0);
   });
 
-  it('hurry asks for the next frame instead of the cost wait, and only with something gathered', async () => {
+  it('hurry asks for the next frame instead of the cost wait, also while the last batch is drawn, and only with something gathered', async () => {
     const { frames, requests, advance, frame } = manualFrames();
     const applied: number[][] = [];
     const batch = new FrameBatch<number>((items) => (applied.push(items), advance(30)), frames, 4);
     batch.hurry();
     expect(requests).toHaveLength(0);
     batch.push(1);
-    frame();
-    await Promise.resolve();
+    await frame();
+    await frame();
     batch.push(2, 3);
     expect(requests.at(-1)?.delayMs).toBe(90);
     expect(batch.pending).toEqual([2, 3]);
     batch.hurry();
     expect(requests.at(-2)?.cancelled).toBe(true);
     expect(requests.at(-1)?.delayMs).toBe(0);
-    frame();
+    await frame();
     expect(applied).toEqual([[1], [2, 3]]);
     expect(batch.pending).toEqual([]);
+    batch.push(4);
+    batch.hurry();
+    await frame();
+    expect(applied).toEqual([[1], [2, 3], [4]]);
   });
 
-  it('flush applies at once and clear forgets, both cancelling the frame asked for', () => {
-    const { frames, requests } = manualFrames();
+  it('flush applies at once and clear forgets, both cancelling the frame asked for', async () => {
+    const { frames, requests, frame } = manualFrames();
     const applied: number[][] = [];
     const batch = new FrameBatch<number>((items) => applied.push(items), frames);
     batch.push(1);
     void batch.flush();
     expect(applied).toEqual([[1]]);
     expect(requests[0].cancelled).toBe(true);
+    await frame();
     batch.push(2);
     batch.clear();
     expect(requests[1].cancelled).toBe(true);
     void batch.flush();
+    await frame();
     expect(applied).toEqual([[1]]);
   });
 });

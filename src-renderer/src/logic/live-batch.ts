@@ -88,6 +88,8 @@ export function sweepEtaMs(finishedAtMs: readonly number[], remaining: number, w
 export interface FrameScheduler {
   /** Calls back once, on the first frame at least `delayMs` from now; the returned function cancels. */
   request(callback: () => void, delayMs: number): () => void;
+  /** Calls back once what the page changed so far has been drawn (just after the next frame). */
+  drawn(callback: () => void): void;
   now(): number;
 }
 
@@ -109,27 +111,31 @@ export function afterNextFrame(callback: () => void): () => void {
   };
 }
 
+/** Calls back just after the first frame at least `delayMs` from now (or without frames, a hidden page, soon after). */
+function requestFrame(callback: () => void, delayMs: number): () => void {
+  let cancelFrame: (() => void) | null = null;
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    cancelFrame?.();
+    clearTimeout(fallback);
+    callback();
+  };
+  const fallback = setTimeout(once, delayMs + hiddenFallbackMs);
+  const delay = setTimeout(() => (cancelFrame = afterNextFrame(once)), delayMs);
+  return () => {
+    done = true;
+    clearTimeout(delay);
+    clearTimeout(fallback);
+    cancelFrame?.();
+  };
+}
+
 /** Animation frames of the page: a batch is applied just after a frame (`afterNextFrame`). */
 export const animationFrames: FrameScheduler = {
-  request(callback, delayMs) {
-    let cancelFrame: (() => void) | null = null;
-    let done = false;
-    const once = () => {
-      if (done) return;
-      done = true;
-      cancelFrame?.();
-      clearTimeout(fallback);
-      callback();
-    };
-    const fallback = setTimeout(once, delayMs + hiddenFallbackMs);
-    const delay = setTimeout(() => (cancelFrame = afterNextFrame(once)), delayMs);
-    return () => {
-      done = true;
-      clearTimeout(delay);
-      clearTimeout(fallback);
-      cancelFrame?.();
-    };
-  },
+  request: requestFrame,
+  drawn: (callback) => void requestFrame(callback, 0),
   now: () => performance.now(),
 };
 
@@ -140,20 +146,27 @@ export function everyMs(intervalMs: number): FrameScheduler {
       const timer = setTimeout(callback, Math.max(intervalMs, delayMs));
       return () => clearTimeout(timer);
     },
+    drawn: animationFrames.drawn,
     now: () => performance.now(),
   };
 }
 
 /**
  * Items gathered until the next frame and handed over together, in arrival order. Applying a batch
- * (with the page update it sets off, up to the next microtask checkpoint) may take at most about
- * 1/`costFactor` of the main thread: after a batch that cost c ms the next waits (costFactor − 1)·c
- * ms, so a page swamped with events applies bigger batches less often instead of falling behind.
+ * may take at most about 1/`costFactor` of the main thread: after a batch that cost c ms the next
+ * waits (costFactor − 1)·c ms, so a page swamped with events applies bigger batches less often
+ * instead of falling behind. A batch's cost runs until the frame that shows it has been drawn: the
+ * page update it sets off, and the style, layout and paint of that frame, which on a big page cost
+ * more than the script.
  */
 export class FrameBatch<T> {
   private items: T[] = [];
   private cancel: (() => void) | null = null;
   private readyAtMs = -Infinity;
+  /** Counts applied batches: only the latest one's cost sets the wait. */
+  private applied = 0;
+  /** The last batch is not drawn yet (its cost is not known): the next is asked for once it is. */
+  private drawing = false;
 
   constructor(
     private readonly apply: (items: T[]) => void,
@@ -163,7 +176,7 @@ export class FrameBatch<T> {
 
   push(...items: T[]): void {
     this.items.push(...items);
-    this.cancel ??= this.frames.request(() => this.flush(), Math.max(0, this.readyAtMs - this.frames.now()));
+    this.requestFlush();
   }
 
   /** What was gathered and not applied yet, in arrival order. */
@@ -178,22 +191,26 @@ export class FrameBatch<T> {
   hurry(): void {
     if (this.items.length === 0) return;
     this.cancel?.();
-    this.cancel = this.frames.request(() => this.flush(), 0);
+    this.cancel = this.frames.request(() => void this.flush(), 0);
   }
 
-  /** Applies what was gathered now; resolves once the page update it set off has run. */
+  /** Applies what was gathered now; resolves once the frame that shows it has been drawn. */
   async flush(): Promise<void> {
     this.cancel?.();
     this.cancel = null;
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
+    const batch = ++this.applied;
+    this.drawing = true;
     const started = this.frames.now();
     this.apply(items);
-    // Vue's update runs in the microtask queued by the first change; this one comes after it.
-    await Promise.resolve();
+    await new Promise<void>((resolve) => this.frames.drawn(resolve));
+    if (batch !== this.applied) return;
     const ended = this.frames.now();
     this.readyAtMs = ended + (this.costFactor - 1) * (ended - started);
+    this.drawing = false;
+    this.requestFlush();
   }
 
   /** Forgets what was gathered (the project changed under it). */
@@ -201,5 +218,10 @@ export class FrameBatch<T> {
     this.cancel?.();
     this.cancel = null;
     this.items = [];
+  }
+
+  private requestFlush(): void {
+    if (this.drawing || this.cancel || this.items.length === 0) return;
+    this.cancel = this.frames.request(() => void this.flush(), Math.max(0, this.readyAtMs - this.frames.now()));
   }
 }
