@@ -1,9 +1,10 @@
-// End to end for logged media (docs/logging.md): a script logs text, images and histograms into a
-// project with no app open (test/fixtures/logging/wandb_media.py); the serve host opens it and in
-// Chromium the selected run shows its image (decoded by the browser at the logged size) with a step
+// End to end for logged media (docs/logging.md): a script logs text, images and histograms into the
+// project the serve host holds (test/fixtures/logging/wandb_media.py); while it waits after step 1
+// the selected run already shows step 1's image and two texts, and once it has ended, in Chromium,
+// the run shows its last image (decoded by the browser at the logged size) with a step
 // slider that switches to the step-0 image, the histogram "sv" as a heatmap with one cell per
 // non-zero count, and its texts and refused values in a table.
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,37 +14,48 @@ import { haveNumpy } from '../helpers/python';
 import { repoRoot, tempDir } from '../helpers/paths';
 
 let bench: Workbench;
+let script: ChildProcessWithoutNullStreams | null = null;
 const folder = tempDir('saddle-media-e2e-');
 const project = join(folder, 'media.saddle');
 
 describe.runIf(haveChromium)('a logged run with text, images and histograms', () => {
   beforeAll(async () => {
-    const pngPath = join(folder, 'given.png');
-    writeFileSync(pngPath, pngOf(2, 2, (x, y) => [200 * x, 100 * y, 7]));
-    const script = spawnSync('/usr/bin/python3', [join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_media.py'), `project=${project}`, `png_path=${pngPath}`, 'steps=5'], {
-      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') },
-      encoding: 'utf8',
-    });
-    expect(script.status, script.stderr).toBe(0);
     bench = await openWorkbench('e2e-run-media', ['--project', project]);
     await bench.page.goto(bench.url);
   });
 
   afterAll(async () => {
+    script?.kill('SIGKILL');
     await bench?.close();
   });
 
-  it('shows the image per step, the histogram heatmap and the texts', async () => {
+  it('shows the image per step, the histogram heatmap and the texts, live while the script runs', async () => {
     const { page } = bench;
+    await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('media.saddle');
+    const pngPath = join(folder, 'given.png');
+    writeFileSync(pngPath, pngOf(2, 2, (x, y) => [200 * x, 100 * y, 7]));
+    script = spawn('/usr/bin/python3', [join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_media.py'), `project=${project}`, `png_path=${pngPath}`, 'steps=5', 'pause_at=2'], {
+      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') },
+    });
+    const child = script;
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     const item = page.getByTestId('experiment-item').filter({ hasText: 'Logged runs' });
     await expect.poll(() => item.count()).toBe(1);
     await item.click();
     await page.getByTestId('run-row').first().click();
     const media = page.getByTestId('run-media');
     await expect.poll(() => media.count()).toBe(1);
+    const image = page.locator('[data-testid="run-media-image"][data-key="samples"]');
+    const rows = page.getByTestId('run-media-text');
+
+    // Live: the script waits after steps 0 and 1.
+    await expect.poll(() => image.getByTestId('run-media-image-step').textContent()).toBe('1');
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('0');
+    child.stdin.write('go\n');
+    await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('1');
 
     // The last step's image first: a 5 × 3 array with numpy, else the 2 × 2 PNG logged as bytes at step 1.
-    const image = page.locator('[data-testid="run-media-image"][data-key="samples"]');
     const width = () => image.getByTestId('run-media-img').evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0));
     await expect.poll(width).toBe(haveNumpy() ? 5 : 2);
     await expect.poll(() => image.getByTestId('run-media-image-step').textContent()).toBe(haveNumpy() ? '4' : '1');
@@ -58,7 +70,6 @@ describe.runIf(haveChromium)('a logged run with text, images and histograms', ()
     await expect.poll(() => page.locator('[data-testid="run-media-histogram"][data-key="weights"]').count()).toBe(1);
 
     // Five texts and the three refused values of step 2, by step.
-    const rows = page.getByTestId('run-media-text');
     await expect.poll(() => rows.count()).toBe(8);
     expect(await rows.first().textContent()).toContain('step 0: ok ✓');
     expect(await page.locator('[data-testid="run-media-text"].problem').allTextContents()).toEqual([

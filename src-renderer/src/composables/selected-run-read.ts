@@ -1,5 +1,6 @@
-// What the run panels under the runs table (the run's source, its kept files) read of the one run
-// selected on the dashboard, once that run has finished: its stderr and files are complete then.
+// What the run panels under the runs table (the run's source, its kept files, its logged media) read
+// of the one run selected on the dashboard, once that run has finished (its stderr and files are
+// complete then), or while it runs for a panel that follows it live.
 import { computed, shallowRef, watch, type Ref } from 'vue';
 import type { RunStatus } from '../../../src-main/contract/api';
 import { useAppStore } from '../stores/app';
@@ -11,20 +12,23 @@ const finished: ReadonlySet<RunStatus> = new Set(['done', 'failed', 'diverged', 
 /**
  * `read` of the selected run, null while none (or several, or an unfinished one) is selected or
  * `applies` says no. A failed read is reported under `context`; an answer for a run no longer
- * selected is dropped.
+ * selected is dropped. `live`: a running run is read too, and again each time its status or
+ * summary changes (a logged run's summary moves on with every step the host brings in).
  */
-export function useSelectedRunRead<T>(context: string, read: (runId: number) => Promise<T>, applies: () => boolean = () => true): Readonly<Ref<T | null>> {
+export function useSelectedRunRead<T>(context: string, read: (runId: number) => Promise<T>, applies: () => boolean = () => true, live = false): Readonly<Ref<T | null>> {
   const app = useAppStore();
   const dashboard = useDashboardStore();
   const runs = useRunsStore();
   const value = shallowRef<T | null>(null);
-  const runId = computed(() => {
+  const selected = computed(() => {
     if (!applies() || dashboard.selectedIds.size !== 1) return null;
     const [id] = dashboard.selectedIds;
     const run = runs.ofCurrent.find((r) => r.id === id);
-    return run && finished.has(run.status) ? run.id : null;
+    return run && (live || finished.has(run.status)) ? run : null;
   });
-  watch(runId, async (id) => {
+  const runId = computed(() => selected.value?.id ?? null);
+  const progress = computed(() => (live ? [selected.value?.status, selected.value?.summary] : null));
+  watch([runId, progress], async ([id]) => {
     const answer = id === null ? null : ((await app.attempt(context, () => read(id))) ?? null);
     if (runId.value === id) value.value = answer;
   }, { immediate: true });
