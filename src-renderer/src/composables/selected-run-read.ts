@@ -2,12 +2,10 @@
 // of the one run selected on the dashboard, once that run has finished (its stderr and files are
 // complete then), or while it runs for a panel that follows it live.
 import { computed, shallowRef, watch, type Ref } from 'vue';
-import type { RunStatus } from '../../../src-main/contract/api';
 import { useAppStore } from '../stores/app';
 import { useDashboardStore } from '../stores/dashboard';
 import { useRunsStore } from '../stores/runs';
-
-const finished: ReadonlySet<RunStatus> = new Set(['done', 'failed', 'diverged', 'cancelled', 'crashed']);
+import { isFinished } from '../stores/series';
 
 /**
  * `read` of the selected run, null while none (or several, or an unfinished one) is selected or
@@ -24,7 +22,7 @@ export function useSelectedRunRead<T>(context: string, read: (runId: number) => 
     if (!applies() || dashboard.selectedIds.size !== 1) return null;
     const [id] = dashboard.selectedIds;
     const run = runs.ofCurrent.find((r) => r.id === id);
-    return run && (live || finished.has(run.status)) ? run : null;
+    return run && (live || isFinished(run.status)) ? run : null;
   });
   const runId = computed(() => selected.value?.id ?? null);
   const progress = computed(() => (live ? [selected.value?.status, selected.value?.summary] : null));
