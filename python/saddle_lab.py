@@ -490,9 +490,12 @@ _MEDIA_TYPES = (str, Image, Histogram)
 
 
 def _media_file_name(key, step):
-    """media/<key>/<step>.png, the key's characters kept where a file name allows them ('/' makes folders)."""
+    """media/<key>/<step>.png, the key's characters kept where a file name allows them ('/' makes
+    folders); a key that had to change gets a hash of itself, so "a b" and "a_b" keep apart."""
     parts = [re.sub(r"[^A-Za-z0-9._-]", "_", part) for part in key.split("/")]
     parts = ["_" if part in ("", ".", "..") else part for part in parts]
+    if "/".join(parts) != key:
+        parts[-1] += "-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
     step_name = str(int(step)) if float(step).is_integer() else repr(float(step))
     return "/".join(["media", *parts, step_name + ".png"])
 

@@ -2,6 +2,7 @@
 // own: a histogram of a sequence has numpy.histogram's counts and (to rounding of the range) edges, a single value
 // gets the range value ± 0.5 as numpy gives it; every refused input names its field.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { haveNumpy } from '../helpers/python';
@@ -62,5 +63,11 @@ print(json.dumps([wandb.Image(np.zeros((2, 2, 2))).error, wandb.Image(np.array([
       'Image: data_or_path[0, 1] is nan',
       'Image: data_or_path: arrays of <U1 are not pixels',
     ]);
+  });
+
+  it("an image's file name keeps its key where a file name can, and keys that differ keep apart", () => {
+    const names = python(`print(json.dumps([wandb._media_file_name(k, s) for k, s in [("samples", 3), ("a_b", 3), ("a b", 3), ("w/layer 1", 0), ("../x", 1), ("x", 2.5)]]))`);
+    const tag = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 8);
+    expect(names).toEqual(['media/samples/3.png', 'media/a_b/3.png', `media/a_b-${tag('a b')}/3.png`, `media/w/layer_1-${tag('w/layer 1')}/0.png`, `media/_/x-${tag('../x')}/1.png`, 'media/x/2.5.png']);
   });
 });
