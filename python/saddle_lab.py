@@ -413,8 +413,8 @@ def _encode_png(array):
 
 class Histogram:
     """wandb.Histogram: `sequence` binned into `num_bins` equal bins over its range (numpy's rule: the
-    last bin includes its right edge; a range of one value is that value ± 0.5), or
-    np_histogram=(counts, edges) as numpy.histogram returns them."""
+    last bin includes its right edge; a range of one value is that value ± 0.5; a numpy array is
+    binned by numpy.histogram itself), or np_histogram=(counts, edges) as numpy.histogram returns them."""
 
     def __init__(self, sequence=None, np_histogram=None, num_bins=64):
         self.counts = None
@@ -442,6 +442,8 @@ def _floats(values, field):
 def _binned(sequence, num_bins):
     if isinstance(num_bins, bool) or not isinstance(num_bins, int) or not 1 <= num_bins <= _MOST_BINS:
         raise _MediaError(f"num_bins must be an integer from 1 to {_MOST_BINS}, got {num_bins!r}")
+    if hasattr(sequence, "shape") and hasattr(sequence, "dtype") and getattr(sequence.dtype, "kind", "") in "iuf":
+        return _binned_by_numpy(sequence, num_bins)
     values = _floats(sequence, "sequence")
     if not values:
         raise _MediaError("sequence is empty")
@@ -462,6 +464,20 @@ def _binned(sequence, num_bins):
             index += 1
         counts[index] += 1
     return counts, edges
+
+
+def _binned_by_numpy(array, num_bins):
+    """A numpy array (a layer's weights: many values) is binned by numpy.histogram, the rule _binned follows."""
+    import numpy
+
+    values = numpy.asarray(array, dtype=numpy.float64).ravel()
+    if values.size == 0:
+        raise _MediaError("sequence is empty")
+    bad = numpy.flatnonzero(~numpy.isfinite(values))
+    if bad.size:
+        raise _MediaError(f"sequence[{int(bad[0])}] is {values[bad[0]]}")
+    counts, edges = numpy.histogram(values, bins=num_bins)
+    return counts.tolist(), edges.tolist()
 
 
 def _checked_histogram(np_histogram):

@@ -19,11 +19,13 @@ describe('saddle_lab.Histogram and Image', () => {
     const [sameCounts, edgeGap, single] = python(`
 import numpy as np
 data = np.random.default_rng(3).normal(size=5000)
-h = wandb.Histogram(data, num_bins=17)
+h = wandb.Histogram(data.tolist(), num_bins=17)
 counts, edges = np.histogram(data, bins=17)
+by_numpy = wandb.Histogram(data.reshape(50, 100), num_bins=17)
 one = wandb.Histogram([2.0, 2.0, 2.0])
-print(json.dumps([h.counts == counts.tolist(), max(abs(a - b) for a, b in zip(h.edges, edges.tolist())) / (data.max() - data.min()), [one.edges[0], one.edges[-1], one.counts[32], sum(one.counts)]]))
+print(json.dumps([h.counts == counts.tolist() and by_numpy.counts == h.counts and by_numpy.edges == edges.tolist(), max(abs(a - b) for a, b in zip(h.edges, edges.tolist())) / (data.max() - data.min()), [one.edges[0], one.edges[-1], one.counts[32], sum(one.counts)]]))
 `) as [boolean, number, number[]];
+    // A list is binned by the helper's own loop, an array by numpy.histogram: the same counts.
     expect(sameCounts).toBe(true);
     // Edges are lo + (hi - lo)·i/n here and numpy's linspace there: they agree to rounding of the range.
     expect(edgeGap).toBeLessThanOrEqual(4 * Number.EPSILON);
@@ -54,14 +56,16 @@ print(json.dumps([case.error for case in cases]))
     ]);
   });
 
-  it.runIf(haveNumpy())('an array that is not pixels is refused naming the element or the shape', () => {
+  it.runIf(haveNumpy())('an array that is not pixels, or not finite values, is refused naming the element or the shape', () => {
     expect(python(`
 import numpy as np
-print(json.dumps([wandb.Image(np.zeros((2, 2, 2))).error, wandb.Image(np.array([[0.5, float("nan")]])).error, wandb.Image(np.array([["a"]])).error]))
+print(json.dumps([wandb.Image(np.zeros((2, 2, 2))).error, wandb.Image(np.array([[0.5, float("nan")]])).error, wandb.Image(np.array([["a"]])).error, wandb.Histogram(np.array([1.0, np.inf])).error, wandb.Histogram(np.zeros(0)).error]))
 `)).toEqual([
       'Image: data_or_path: an array of shape (2, 2, 2) is not H×W, H×W×3 or H×W×4 pixels',
       'Image: data_or_path[0, 1] is nan',
       'Image: data_or_path: arrays of <U1 are not pixels',
+      'Histogram: sequence[1] is inf',
+      'Histogram: sequence is empty',
     ]);
   });
 
