@@ -36,9 +36,14 @@ export function experimentsHandlers(ctx: HandlerContext): NamespaceHandlers<'exp
     delete: ({ id }) => {
       const store = ctx.requireStore();
       const active = store.listRuns(id).filter((r) => ctx.pipeline.isActive(r.id));
-      if (active.length > 0) throw new ExpectedError('this experiment has runs in progress: cancel them first');
+      if (active.length > 0) {
+        throw new ExpectedError(`id: experiment ${id} has ${active.length} run(s) in progress (${active.map((r) => r.id).join(', ')}): cancel them first, nothing was deleted`, [{ path: 'id', message: 'runs in progress' }]);
+      }
       // Deleting would forget a job Slurm is still running.
-      if (store.slurm.listJobs(id).some((job) => job.endedAtMs === null)) throw new ExpectedError('this experiment has a live Slurm job: cancel it and collect first');
+      const liveJobs = store.slurm.listJobs(id).filter((job) => job.endedAtMs === null);
+      if (liveJobs.length > 0) {
+        throw new ExpectedError(`id: experiment ${id} has a live Slurm job (${liveJobs.map((job) => job.jobId).join(', ')}): cancel it and collect first, nothing was deleted`, [{ path: 'id', message: 'live Slurm job' }]);
+      }
       const folders = artifactFolders(store, store.listRuns(id).map((r) => r.id));
       store.deleteExperiment(id);
       removeArtifacts(folders);

@@ -53,9 +53,13 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
       return result;
     },
     delete: ({ runIds }) => {
-      if (runIds.some((id) => ctx.pipeline.isActive(id))) throw new ExpectedError('some of these runs are in progress: cancel them first');
-      if (runIds.some((id) => ctx.requireStore().getRun(id).status === 'submitted')) throw new ExpectedError('some of these runs are on Slurm: cancel the job and collect first');
       const store = ctx.requireStore();
+      const refuse = (ids: number[], why: string, then: string) =>
+        new ExpectedError(`runIds: run${ids.length === 1 ? '' : 's'} ${ids.join(', ')} ${why}: ${then}, nothing was deleted`, [{ path: 'runIds', message: `${why}: ${ids.join(', ')}` }]);
+      const active = runIds.filter((id) => ctx.pipeline.isActive(id));
+      if (active.length > 0) throw refuse(active, active.length === 1 ? 'is in progress' : 'are in progress', 'cancel first');
+      const onSlurm = runIds.filter((id) => store.getRun(id).status === 'submitted');
+      if (onSlurm.length > 0) throw refuse(onSlurm, onSlurm.length === 1 ? 'is on Slurm' : 'are on Slurm', 'cancel the job and collect first');
       const folders = artifactFolders(store, runIds);
       store.deleteRuns(runIds);
       removeArtifacts(folders);
