@@ -6,7 +6,7 @@
 // its folder imported into another project brings the same media and the image files.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
@@ -124,5 +124,32 @@ describe('text, images and histograms from saddle_lab.log', () => {
     const copiedFiles = (await service.dispatch('runs', 'artifacts', { runId: copy.id })) as { dir: string; files: { path: string; sha256: string }[] };
     expect(copiedFiles.dir).toMatch(new RegExp(`other\\.artifacts/run-${copy.id}$`));
     for (const image of copied.images) expect(copiedFiles.files).toContainEqual(expect.objectContaining({ path: image.path, sha256: image.sha256 }));
+  });
+
+  it('an imported log with its folder beside it: a missing image file and one whose bytes changed become problems of their steps', async () => {
+    const project = join(tempDir(), 'source.saddle');
+    logMedia(project);
+    const [logName] = readdirSync(project.replace(/\.saddle$/, '.runs'));
+    const offline = tempDir();
+    const logPath = join(offline, logName);
+    const folder = join(offline, logName.replace(/\.jsonl$/, ''));
+    cpSync(join(project.replace(/\.saddle$/, '.runs'), logName), logPath);
+    cpSync(join(project.replace(/\.saddle$/, '.artifacts'), logName.replace(/\.jsonl$/, '')), folder, { recursive: true });
+    rmSync(join(folder, 'media', 'samples', '0.png'));
+    const changed = pngOf(1, 1, () => [1, 2, 3]);
+    writeFileSync(join(folder, 'media', 'samples', '1.png'), changed);
+
+    service = testService();
+    await service.dispatch('projects', 'new', { path: join(tempDir(), 'other.saddle') });
+    const imported = (await service.dispatch('runs', 'import', { path: logPath })) as { runIds: number[]; problems: string[] };
+    expect(imported.problems).toEqual([]);
+    const media = (await service.dispatch('runs', 'media', { runId: imported.runIds[0] })) as RunMedia;
+    expect(media.images.map((i) => i.step)).toEqual(haveNumpy() ? [2, 3, 4] : []);
+    const samples = media.problems.filter((p) => p.key === 'samples');
+    expect(samples).toEqual([
+      { key: 'samples', step: 0, message: `image path "media/samples/0.png" is not a file in the run's folder ${folder}` },
+      { key: 'samples', step: 1, message: expect.stringMatching(new RegExp(`^image path "media/samples/1\\.png" holds ${changed.length} bytes with SHA-256 ${sha256(changed)}; the log says \\d+ bytes, [0-9a-f]{64}`)) },
+    ]);
+    expect(media.texts).toHaveLength(steps);
   });
 });
