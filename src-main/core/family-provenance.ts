@@ -91,9 +91,9 @@ export function storedFamilyEntries(store: ProjectStore, registry: FamilyRegistr
  */
 export function restoreFamily(store: ProjectStore, familyId: string): string {
   const stored = store.familySources.latestPerFamily().find((s) => s.familyId === familyId);
-  if (!stored) throw new ExpectedError(`the project holds no copy of ${familyId}`);
+  if (!stored) throw new ExpectedError(`familyId: the project holds no copy of ${JSON.stringify(familyId)}`, [{ path: 'familyId', message: 'no stored copy' }]);
   const files = store.familySources.files(stored.hash);
-  const refuse = (what: string) => new ExpectedError(`the project's copy of ${JSON.stringify(familyId)} cannot be restored: ${what}. Nothing was written.`);
+  const refuse = (what: string) => new ExpectedError(`familyId: the project's copy of ${JSON.stringify(familyId)} cannot be restored: ${what}. Nothing was written.`, [{ path: 'familyId', message: what }]);
   if (stored.kind === 'script' && !familyIdSchema.safeParse(familyId).success) throw refuse('its id is not a family id (lower-case letters, digits and "-")');
   if (files.length === 0) throw refuse('it holds no files');
   for (const file of files) {
@@ -106,7 +106,7 @@ export function restoreFamily(store: ProjectStore, familyId: string): string {
   mkdirSync(root, { recursive: true });
   const realRoot = realpathSync(root);
   const target = join(root, stored.kind === 'script' ? familyId : files[0].path);
-  if (existsSync(target) || isSymlink(target)) throw new ExpectedError(`${target} exists already: move it away first`);
+  if (existsSync(target) || isSymlink(target)) throw refuse(`${target} exists already: move it away first`);
   let createdFolder = false;
   try {
     if (stored.kind === 'code') {

@@ -64,7 +64,7 @@ describe('restoring a stored family', () => {
     const outside = join(linked.dir, 'outside');
     mkdirSync(outside);
     symlinkSync(outside, join(linked.familiesDir, 'fam'));
-    expect(() => restoreFamily(linked.store, 'fam')).toThrow(/exists already: move it away first/);
+    expect(() => restoreFamily(linked.store, 'fam')).toThrow(/^familyId: the project's copy of "fam" cannot be restored: .* exists already: move it away first\. Nothing was written\.$/);
     expect(readdirSync(outside)).toEqual([]);
   });
 
@@ -75,6 +75,7 @@ describe('restoring a stored family', () => {
     writeFileSync(join(familiesDir, 'fam', 'run.py'), 'edited by the user');
     expect(() => restoreFamily(store, 'fam')).toThrow(/exists already/);
     expect(readFileSync(join(familiesDir, 'fam', 'run.py'), 'utf8')).toBe('edited by the user');
+    expect(() => restoreFamily(store, 'other')).toThrow(/^familyId: the project holds no copy of "other"$/);
   });
 
   it("trusts only the family restored, not the project's other families", async () => {
