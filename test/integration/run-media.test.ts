@@ -152,4 +152,30 @@ describe('text, images and histograms from saddle_lab.log', () => {
     ]);
     expect(media.texts).toHaveLength(steps);
   });
+
+  it('a key holds one value per step: a later value at that step replaces the earlier one, of any kind', async () => {
+    const project = join(tempDir(), 'again.saddle');
+    const pngPath = join(tempDir(), 'one.png');
+    const png = pngOf(1, 1, () => [9, 9, 9]);
+    writeFileSync(pngPath, png);
+    const code = [
+      'import sys, saddle_lab as wandb',
+      'wandb.init(project=sys.argv[1])',
+      'wandb.log({"x": "first", "h": wandb.Histogram(np_histogram=([1], [0, 1]))}, commit=False)',
+      'wandb.log({"x": wandb.Image(sys.argv[2]), "h": wandb.Histogram(np_histogram=([5], [0, 2]))})',
+      'wandb.finish()',
+    ].join('\n');
+    const result = spawnSync('/usr/bin/python3', ['-c', code, project, pngPath], { env, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    service = testService();
+    await service.dispatch('projects', 'new', { path: project });
+    const [run] = (await service.dispatch('runs', 'list', {})) as Run[];
+    expect(await service.dispatch('runs', 'media', { runId: run.id })).toEqual({
+      runId: run.id,
+      texts: [],
+      images: [{ key: 'x', step: 0, path: 'media/x/0.png', bytes: png.length, sha256: sha256(png), caption: null }],
+      histograms: [{ key: 'h', steps: [0], counts: [[5]], edges: [[0, 2]] }],
+      problems: [],
+    });
+  });
 });

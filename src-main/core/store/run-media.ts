@@ -23,14 +23,20 @@ interface StoredRow {
 export class RunMediaTable {
   constructor(private readonly db: Database.Database) {}
 
-  /** Stores the rows; a value logged again at the same step (and kind and key) replaces the one there. */
+  /**
+   * Stores the rows; a key holds one value per step, so a value logged again at the same step
+   * replaces the one there, of whatever kind (an image whose file was rewritten at that step was
+   * first read as a problem, then as the image that replaced it).
+   */
   put(rows: readonly MediaRow[]): void {
+    const clearOtherKinds = this.db.prepare('DELETE FROM runMedia WHERE runId = ? AND key = ? AND step = ? AND kind != ?');
     const upsert = this.db.prepare(`
       INSERT INTO runMedia (runId, kind, key, step, text, path, bytes, sha256, countsJson, edgesJson)
       VALUES (@runId, @kind, @key, @step, @text, @path, @bytes, @sha256, @countsJson, @edgesJson)
       ON CONFLICT (runId, kind, key, step) DO UPDATE SET text = excluded.text, path = excluded.path, bytes = excluded.bytes,
         sha256 = excluded.sha256, countsJson = excluded.countsJson, edgesJson = excluded.edgesJson`);
     for (const row of rows) {
+      clearOtherKinds.run(row.runId, row.key, row.step, row.kind);
       upsert.run({
         runId: row.runId,
         kind: row.kind,
