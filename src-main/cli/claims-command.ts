@@ -83,13 +83,15 @@ export async function claimsCommand(options: ClaimsOptions, cli: ClaimsCli): Pro
       if (spec) {
         try {
           // The bar where a terminal shows it; the line below says how long the example took.
-          const { runs, seconds } = await runExperiment(service, spec, !options.json && process.stderr.isTTY, interruption.signal);
-          outcome.runs = runs.length;
+          const { eachRun, seconds } = await runExperiment(service, spec, !options.json && process.stderr.isTTY, interruption.signal);
           outcome.seconds = seconds;
-          for (const r of runs) outcome.statuses[r.status] = (outcome.statuses[r.status] ?? 0) + 1;
+          for (const r of eachRun()) {
+            outcome.runs++;
+            outcome.statuses[r.status] = (outcome.statuses[r.status] ?? 0) + 1;
+          }
           if (!options.json) {
-            console.log(`  ${runs.length} runs in ${seconds.toFixed(1)} s (${Object.entries(outcome.statuses).map(([s, n]) => `${n} ${s}`).join(', ')})`);
-            for (const r of runs.filter((r) => r.status === 'failed')) console.log(`  run ${r.id} failed: ${r.error ?? ''}`);
+            console.log(`  ${outcome.runs} runs in ${seconds.toFixed(1)} s (${Object.entries(outcome.statuses).map(([s, n]) => `${n} ${s}`).join(', ')})`);
+            if (outcome.statuses.failed) for (const r of eachRun()) if (r.status === 'failed') console.log(`  run ${r.id} failed: ${r.error ?? ''}`);
           }
         } catch (error) {
           outcome.error = error instanceof Error ? error.message : String(error);

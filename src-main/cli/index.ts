@@ -127,15 +127,19 @@ async function runCommand(args: string[]): Promise<number> {
     service.warmUp();
     await project.load(api);
     if (interruption.exitCode !== null) return interruption.exitCode;
-    const { experiment, runs, analyses } = await runExperiment(service, spec, !json, interruption.signal);
+    const { experiment, eachRun, analyses } = await runExperiment(service, spec, !json, interruption.signal);
+    let allDone = true;
     if (json) {
-      for (const r of runs) console.log(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
-      for (const a of analyses) console.log(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
+      for (const r of eachRun()) {
+        allDone &&= r.status === 'done';
+        await writeLine(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
+      }
+      for (const a of analyses) await writeLine(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
     } else {
-      printRunReport(experiment.name, runs, analyses);
+      allDone = printRunReport(experiment.name, eachRun, analyses);
       console.log(project.temporary ? '\n(no --project given: these results were not kept)' : `\nSaved in ${project.path}`);
     }
-    return interruption.exitCode ?? (runs.every((r) => r.status === 'done') ? 0 : 1);
+    return interruption.exitCode ?? (allDone ? 0 : 1);
   } finally {
     await service.close();
     project.removeIfTemporary();
@@ -179,14 +183,19 @@ function formatDuration(seconds: number): string {
   return seconds < 120 ? `${Math.round(seconds)} s` : `${Math.round(seconds / 60)} min`;
 }
 
-function printRunReport(name: string, runs: Run[], analyses: AnalysisResult[]): void {
+/**
+ * The text report; true when every run ended done. The runs are read from the project in passes
+ * (counts, then the lines), never all held: a sweep of thousands lists its counts and exceptions.
+ */
+function printRunReport(name: string, eachRun: () => Iterable<Run>, analyses: AnalysisResult[]): boolean {
   const counts = new Map<string, number>();
-  for (const r of runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  for (const r of eachRun()) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
   console.log(`${name}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
-  for (const r of runs.filter((r) => r.status !== 'done')) console.log(`  run ${r.id} ${r.status}: ${r.error ?? ''}`);
-  for (const r of runs) if (typeof r.summary?.warning === 'string' && r.summary.warning) console.log(`  run ${r.id} warning: ${r.summary.warning}`);
-  if (runs.length <= 10) {
-    for (const r of runs) console.log(`  run ${r.id} ${JSON.stringify(r.params)} → ${JSON.stringify(r.summary)}`);
+  if (total !== (counts.get('done') ?? 0)) for (const r of eachRun()) if (r.status !== 'done') console.log(`  run ${r.id} ${r.status}: ${r.error ?? ''}`);
+  for (const r of eachRun()) if (typeof r.summary?.warning === 'string' && r.summary.warning) console.log(`  run ${r.id} warning: ${r.summary.warning}`);
+  if (total <= 10) {
+    for (const r of eachRun()) console.log(`  run ${r.id} ${JSON.stringify(r.params)} → ${JSON.stringify(r.summary)}`);
   }
   for (const analysis of analyses) {
     console.log(`\n${analysis.title}`);
@@ -195,6 +204,7 @@ function printRunReport(name: string, runs: Run[], analyses: AnalysisResult[]): 
     }
     for (const note of analysis.notes) console.log(`  note: ${note}`);
   }
+  return total === (counts.get('done') ?? 0);
 }
 
 function fmt(v: number | null): string {
@@ -344,6 +354,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   console.error(`saddle-lab: cannot write the output: ${error.message}`);
   process.exitCode = 1;
 });
+
+/**
+ * One line to stdout, waiting while a pipe's reader is behind: console.log queues what a full pipe
+ * does not take, so a slow reader made the CLI hold a large sweep's whole listing. A reader that
+ * has left (EPIPE, handled above) ends the wait; what is written after that is dropped.
+ */
+async function writeLine(line: string): Promise<void> {
+  const out = process.stdout;
+  if (out.destroyed || out.write(`${line}\n`)) return;
+  await new Promise<void>((resume) => {
+    const done = () => {
+      for (const event of ['drain', 'close', 'error']) out.off(event, done);
+      resume();
+    };
+    for (const event of ['drain', 'close', 'error']) out.once(event, done);
+  });
+}
 
 /** Runs one command (main.ts answers --help and --version without loading this module). */
 export async function runCli(argv: string[]): Promise<void> {

@@ -75,11 +75,19 @@ export async function requireValidSpecFile(api: SaddleApi, spec: unknown, source
   if (!validation.ok) throw new ExpectedError(`invalid spec ${source}: ${describeIssues(validation.issues)}`, validation.issues);
 }
 
+export interface ExperimentOutcome {
+  experiment: Experiment;
+  analyses: AnalysisResult[];
+  seconds: number;
+  /** The runs as stored, read from the project one at a time on each call: a large sweep is never held whole. */
+  eachRun(): Iterable<Run>;
+}
+
 /**
  * The CLI's one run path (`run` and `claims`): creates the experiment in the open project, starts
- * its runs, waits until they have ended and their analyses are stored, and reads both back.
+ * its runs, waits until they have ended and their analyses are stored, and reads the analyses back.
  */
-export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean, interrupt?: AbortSignal): Promise<{ experiment: Experiment; runs: Run[]; analyses: AnalysisResult[]; seconds: number }> {
+export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean, interrupt?: AbortSignal): Promise<ExperimentOutcome> {
   const startedMs = Date.now();
   const api = typedApi(service);
   const experiment = await api.experiments.create({ spec });
@@ -105,9 +113,10 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
   // A full disk stopped the sweep: that is the news, not a run report read from a file that could not take it.
   const writeFailure = service.projectWriteFailure;
   if (writeFailure) throw writeFailure;
-  const runs = await api.runs.list({ experimentId: experiment.id });
   const analyses = (await api.analyses.list({ experimentId: experiment.id })).map((a) => a.result);
-  return { experiment, runs, analyses, seconds: (Date.now() - startedMs) / 1000 };
+  const store = service.project;
+  if (!store) throw new Error('the project closed while its runs were being read');
+  return { experiment, analyses, seconds: (Date.now() - startedMs) / 1000, eachRun: () => store.iterateRuns(experiment.id) };
 }
 
 class ProgressLine {

@@ -446,6 +446,17 @@ export class ProjectStore {
     return (this.sql(`SELECT ${runColumns} FROM runs WHERE experimentId = ? ORDER BY id`).all(experimentId) as RunRow[]).map(toRun);
   }
 
+  /**
+   * The experiment's runs one at a time in id order, read as they are taken: the CLI's end-of-run
+   * listing of a 4000-run sweep holds one run, not all of them.
+   */
+  *iterateRuns(experimentId: number): Generator<Run> {
+    this.getExperiment(experimentId);
+    // A statement of its own: the cached one of listRuns would be busy while this one is read.
+    const rows = this.db.prepare(`SELECT ${runColumns} FROM runs WHERE experimentId = ? ORDER BY id`).iterate(experimentId) as IterableIterator<RunRow>;
+    for (const row of rows) yield toRun(row);
+  }
+
   getRun(id: number): Run {
     const row = this.sql(`SELECT ${runColumns} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
     if (!row) throw missing('run', id);

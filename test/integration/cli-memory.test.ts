@@ -1,0 +1,56 @@
+// The CLI's memory is flat in the number of runs: what it still holds once every run line of a
+// sweep is printed grows by at most a stated bound per run between 1000 and 4000 trivial runs.
+// Measured in the child after a forced GC (test/helpers/heap-probe.mjs), so the figure is what is
+// retained, not garbage a busy machine has not collected yet; nothing here is timed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/cli';
+import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+
+beforeAll(requireBuild);
+
+/**
+ * Retained bytes per extra run. What is left per run is the analyses' own rows (one per run in
+ * the channel-geometry table): 0.75–1.1 KB a run here. The listing held whole (every Run object
+ * and its validated copy, before the runs were streamed from the project) was 2.4 KB a run, and
+ * lines queued for a slow pipe (console.log) 1.9 KB a run more.
+ */
+const boundBytesPerRun = 1600;
+
+/** `runs` one-mode runs over t ∈ [0, 10⁻³]: each run is cheap, so the host's own holding shows. */
+function trivialSweep(dir: string, runs: number): string {
+  const file = join(dir, `sweep-${runs}.json`);
+  const params = { depth: 3, targets: [1], initScale: 0.04, horizonMode: 'time', horizonTime: 1e-3 };
+  writeFileSync(file, JSON.stringify({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] } }, seeds: [0] }));
+  return file;
+}
+
+async function heapAfterListing(runs: number): Promise<number> {
+  const dir = tempDir();
+  const env = { SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-'), NODE_OPTIONS: `--import ${join(repoRoot, 'test', 'helpers', 'heap-probe.mjs')}` };
+  const result = await runCli(['run', trivialSweep(dir, runs), '--project', join(dir, 'p.saddle'), '--json'], env);
+  expect(result.code, result.stderr).toBe(0);
+  expect(result.stdout.split('\n').filter((line) => line.startsWith('{"type":"run"'))).toHaveLength(runs);
+  const probe = /^heap-probe (.*)$/m.exec(result.stderr);
+  const { heapUsed } = JSON.parse(probe?.[1] ?? 'null') as { heapUsed: number | null };
+  expect(heapUsed, 'the CLI printed no analysis line').not.toBeNull();
+  return heapUsed as number;
+}
+
+describe('saddle-lab run memory', () => {
+  it('holds at most 1.6 KB more per run after listing 4000 runs than after 1000', async () => {
+    const small = await heapAfterListing(1000);
+    const large = await heapAfterListing(4000);
+    expect((large - small) / 3000).toBeLessThan(boundBytesPerRun);
+  }, 600_000);
+
+  it('ends cleanly when the reader leaves after its first chunk (`run --json | head -1`)', async () => {
+    const dir = tempDir();
+    const env = { SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-') };
+    // 1000 runs print ~280 KB: most of it is still unwritten when the reader has gone.
+    const result = await runCli(['run', trivialSweep(dir, 1000), '--json'], env, { closeStdoutAfterFirstChunk: true });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  }, 600_000);
+});
