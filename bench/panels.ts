@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import type { SeriesData } from '../src-main/contract/api';
 import type { ChartSpec } from '../src-main/contract/family-meta';
 import { RecentProjects } from '../src-main/core/recent';
 import { SaddleService } from '../src-main/core/service';
@@ -48,8 +49,9 @@ async function dataPath(root: string, dir: string, path: string): Promise<BenchF
     await service.dispatch('projects', 'open', { path });
     const runIds = service.project!.listRuns().map((run) => run.id);
     const fetch = async (ids: number[], logX: boolean): Promise<PanelRun[]> => {
-      const replies = (await service.dispatch('runs', 'series', { runIds: ids, maxPoints: size.maxPoints, logX })) as { runId: number; series: PanelRun['series'] }[];
-      return replies.map(({ runId, series }) => ({ runId, params: { index: runId }, seed: 0, series }));
+      const replies = (await service.dispatch('runs', 'series', { runIds: ids, maxPoints: size.maxPoints, logX })) as { runId: number; series: SeriesData[] }[];
+      // The page keeps plain arrays of the Float64Arrays it is sent (stores/series.ts).
+      return replies.map(({ runId, series }) => ({ runId, params: { index: runId }, seed: 0, series: series.map(({ metric, x, y }) => ({ metric, x: Array.from(x), y: Array.from(y) })) }));
     };
     const build = (runs: PanelRun[], logX: boolean) =>
       optionFromModel(buildPanelModel({ chart, runs, theory: new Map(), grouping: null, hiddenTheory: [] }), { logX, logY: false, overlay: true });

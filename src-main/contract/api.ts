@@ -82,17 +82,23 @@ export const importResult = z.object({
 });
 export type ImportResult = z.infer<typeof importResult>;
 
+/**
+ * Values that cross as a Float64Array: as bytes in a binary frame over the serve host's WebSocket
+ * (docs/serve-host.md), by structured clone over Electron IPC. NaN, ±Infinity and -0 arrive as sent.
+ */
+const float64Values = z.custom<Float64Array>((value) => value instanceof Float64Array, { message: 'expected a Float64Array' });
+
 export const seriesData = z.object({
   metric: z.string(),
-  x: z.array(z.number()),
-  y: z.array(z.number()),
+  x: float64Values,
+  y: float64Values,
   /** Points stored; x/y may hold fewer after downsampling for display. */
   totalPoints: z.number().int(),
   /**
    * Asked with `alsoLogX`: the reduction for a logarithmic x axis (buckets even in log x). Absent
    * where it equals x/y: a series of at most `maxPoints` points is sent whole for both axes.
    */
-  logX: z.object({ x: z.array(z.number()), y: z.array(z.number()) }).optional(),
+  logX: z.object({ x: float64Values, y: float64Values }).optional(),
 });
 export type SeriesData = z.infer<typeof seriesData>;
 

@@ -10,6 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { ApiErrorShape } from '../contract';
 import type { SaddleService } from '../core/service';
 import { toApiError } from '../core/errors';
+import { encodeMessage } from './binary-frame';
 
 /**
  * The largest API message taken (a spec with large custom data matrices fits); a bigger one closes
@@ -170,7 +171,7 @@ function malformed(message: string, path: string, issue: string): ApiErrorShape 
 }
 
 function reply(ws: WebSocket, message: unknown): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
 }
 
 /** Where a run's kept file is fetched: `/artifact?run=<id>&path=<as listed>&token=…`. */

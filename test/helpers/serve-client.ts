@@ -1,6 +1,7 @@
 // A bare WebSocket client of the serve host for integration tests: connect with a token, call one
 // method and wait for the reply with that id.
 import WebSocket from 'ws';
+import { decodeBinaryFrame } from '../../src-renderer/src/api/binary-frame';
 
 export type Reply<R = unknown> = { id: number; ok: boolean; result?: R; error?: { kind: string; message: string; issues: { path: string }[] } };
 
@@ -15,8 +16,9 @@ export function connectServe(port: number, token: string, headers: Record<string
 
 export function callServe<R = unknown>(ws: WebSocket, id: number, ns: string, method: string, input?: unknown): Promise<Reply<R>> {
   return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData) => {
-      const message = JSON.parse(data.toString()) as Reply<R>;
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
+      // A reply holding Float64Arrays comes as a binary frame, read as the page reads it.
+      const message = (isBinary ? decodeBinaryFrame(new Uint8Array(data as Buffer).buffer) : JSON.parse(data.toString())) as Reply<R>;
       if (message.id !== id) return;
       ws.off('message', onMessage);
       resolve(message);

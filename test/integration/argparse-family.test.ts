@@ -38,7 +38,7 @@ async function lossOf(project: string): Promise<{ run: Run; loss: SeriesData }[]
 }
 
 function expectLoss(loss: SeriesData, steps: number, lr: number, momentum: number): void {
-  expect(loss.x).toEqual(Array.from({ length: steps }, (_, t) => t));
+  expect(loss.x).toEqual(Float64Array.from({ length: steps }, (_, t) => t));
   loss.y.forEach((y, t) => expect(Math.abs(y - (Math.exp(-lr * t) + momentum))).toBeLessThanOrEqual(relativeTolerance * (1 + momentum)));
 }
 

@@ -30,7 +30,7 @@ async function seriesOf(service: SaddleService, runId: number): Promise<Map<stri
 }
 
 function expectDecay(series: SeriesData | undefined, steps: number, rate: number, value: (loss: number) => number): void {
-  expect(series?.x).toEqual(Array.from({ length: steps }, (_, step) => step));
+  expect(series?.x).toEqual(Float64Array.from({ length: steps }, (_, step) => step));
   series?.y.forEach((y, step) => {
     const expected = value(Math.exp(-rate * step));
     expect(Math.abs(y - expected)).toBeLessThanOrEqual(relativeTolerance * Math.max(Math.abs(expected), 1e-300) + Number.MIN_VALUE);
@@ -213,6 +213,6 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     ]);
     // The point logged before finish is kept in the failed run.
     const loss = (await seriesOf(service, runs[1].id)).get('loss');
-    expect(loss?.y).toEqual([0.5]);
+    expect(loss?.y).toEqual(Float64Array.of(0.5));
   });
 });

@@ -5,7 +5,7 @@ import type { SaddleService } from '../../src-main/core/service';
 import { ProjectStore } from '../../src-main/core/store/project-store';
 import { downsample } from '../../workers/numeric/downsample';
 import { toApiError } from '../../src-main/core/errors';
-import { exampleFile, exampleSpec, type Run } from '../../src-main/contract';
+import { exampleFile, exampleSpec, type Run, type SeriesData } from '../../src-main/contract';
 import { examplesDir, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 import { statusChanges } from '../helpers/events';
@@ -152,11 +152,11 @@ describe('a project through the real pool', () => {
     const chunkSize = 7000;
     s.project!.appendChunks(Array.from({ length: Math.ceil(n / chunkSize) }, (_, k) => ({ runId, metric: 'loss', x: x.slice(k * chunkSize, (k + 1) * chunkSize), y: y.slice(k * chunkSize, (k + 1) * chunkSize) })));
     for (const logX of [false, true]) {
-      const [reply] = (await s.dispatch('runs', 'series', { runIds: [runId], maxPoints: 1000, logX })) as { series: { metric: string; x: number[]; y: number[]; totalPoints: number }[] }[];
+      const [reply] = (await s.dispatch('runs', 'series', { runIds: [runId], maxPoints: 1000, logX })) as { series: SeriesData[] }[];
       const expected = downsample(x, y, 1000, { logX });
       expect(reply.series[0].totalPoints).toBe(n);
-      expect(reply.series[0].x).toEqual(Array.from(expected.x));
-      expect(reply.series[0].y).toEqual(Array.from(expected.y));
+      expect(reply.series[0].x).toEqual(expected.x);
+      expect(reply.series[0].y).toEqual(expected.y);
       expect(Math.max(...reply.series[0].y)).toBe(1e6);
     }
   });
@@ -174,19 +174,19 @@ describe('a project through the real pool', () => {
     const shortX = Float64Array.from([1, 2, 3]);
     const shortY = Float64Array.from([0.5, 0.25, 0.125]);
     s.project!.appendChunks([{ runId: longRun, metric: 'loss', x: x.slice(), y: y.slice() }, { runId: shortRun, metric: 'loss', x: shortX, y: shortY }]);
-    type Reply = { runId: number; series: { x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
+    type Reply = { runId: number; series: SeriesData[] }[];
     const replies = (await s.dispatch('runs', 'series', { runIds: [longRun, shortRun], maxPoints: 1000, alsoLogX: true })) as Reply;
     const [long, short] = replies.map((reply) => reply.series[0]);
     const linear = downsample(x, y, 1000);
     const log = downsample(x, y, 1000, { logX: true });
-    expect(long.x).toEqual(Array.from(linear.x));
-    expect(long.y).toEqual(Array.from(linear.y));
-    expect(long.logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+    expect(long.x).toEqual(linear.x);
+    expect(long.y).toEqual(linear.y);
+    expect(long.logX).toEqual({ x: log.x, y: log.y });
     // Buckets even in log x crowd the start: the two reductions differ, and each keeps the early dip.
     expect(long.logX!.x).not.toEqual(long.x);
     expect(Math.min(...long.y)).toBe(-5);
     expect(Math.min(...long.logX!.y)).toBe(-5);
-    expect(short).toEqual({ metric: 'loss', x: [1, 2, 3], y: [0.5, 0.25, 0.125], totalPoints: 3 });
+    expect(short).toEqual({ metric: 'loss', x: Float64Array.of(1, 2, 3), y: Float64Array.of(0.5, 0.25, 0.125), totalPoints: 3 });
     await expect(s.dispatch('runs', 'series', { runIds: [longRun], logX: true, alsoLogX: true })).rejects.toThrow(/alsoLogX/);
   });
 
@@ -207,7 +207,7 @@ describe('a project through the real pool', () => {
       { runId: runIds[r], metric: 'loss', x: xs[r].slice(), y: ys[r].slice() },
       { runId: runIds[r], metric: 'acc', x: xs[r].slice(), y: acc[r].slice() },
     ]));
-    type Reply = { runId: number; series: { metric: string; x: number[]; y: number[]; totalPoints: number; logX?: { x: number[]; y: number[] } }[] }[];
+    type Reply = { runId: number; series: SeriesData[] }[];
     const asked = [runIds[4], runIds[2], runIds[0], runIds[1], runIds[3]];
     const replies = (await s.dispatch('runs', 'series', { runIds: asked, maxPoints: 800, alsoLogX: true })) as Reply;
     expect(replies.map((reply) => reply.runId)).toEqual(asked);
@@ -219,9 +219,9 @@ describe('a project through the real pool', () => {
         const linear = downsample(xs[r], y, 800);
         const log = downsample(xs[r], y, 800, { logX: true });
         expect(reply.series[m].totalPoints).toBe(lengths[r]);
-        expect(reply.series[m].x).toEqual(Array.from(linear.x));
-        expect(reply.series[m].y).toEqual(Array.from(linear.y));
-        expect(reply.series[m].logX).toEqual({ x: Array.from(log.x), y: Array.from(log.y) });
+        expect(reply.series[m].x).toEqual(linear.x);
+        expect(reply.series[m].y).toEqual(linear.y);
+        expect(reply.series[m].logX).toEqual({ x: log.x, y: log.y });
       });
       expect(Math.max(...reply.series[0].y)).toBeGreaterThan(3);
     }

@@ -71,11 +71,11 @@ describe('saddle-lab import, runs, compare', () => {
     const replies = (await service.dispatch('runs', 'series', { runIds: runs.map((r) => r.id), maxPoints: 100_000 })) as { series: SeriesData[] }[];
     const [first, second, fromCsv] = replies.map((reply) => new Map(reply.series.map((s) => [s.metric, s])));
     // Written with JavaScript's shortest round-trip form, read back bit for bit.
-    expect(first.get('train/loss')?.y).toEqual(Array.from({ length: 10 }, (_, step) => lossOf(0.1, step)));
-    expect(second.get('train/loss')?.y).toEqual(Array.from({ length: 10 }, (_, step) => lossOf(0.5, step)));
-    expect(fromCsv.get('val_loss')).toMatchObject({ x: [0, 1, 2], y: [2.5, 1.25, 0.625] });
+    expect(first.get('train/loss')?.y).toEqual(Float64Array.from({ length: 10 }, (_, step) => lossOf(0.1, step)));
+    expect(second.get('train/loss')?.y).toEqual(Float64Array.from({ length: 10 }, (_, step) => lossOf(0.5, step)));
+    expect(fromCsv.get('val_loss')).toMatchObject({ x: Float64Array.of(0, 1, 2), y: Float64Array.of(2.5, 1.25, 0.625) });
     // An empty cell is no point.
-    expect(fromCsv.get('acc')).toMatchObject({ x: [0, 2], y: [0.1, 0.3] });
+    expect(fromCsv.get('acc')).toMatchObject({ x: Float64Array.of(0, 2), y: Float64Array.of(0.1, 0.3) });
     const families = (await service.dispatch('families', 'list', {})) as FamilyInfo[];
     expect(families.find((f) => f.id === 'logged')?.charts.map((c) => c.id)).toEqual(['acc', 'train/loss', 'val_loss']);
     await service.close();

@@ -87,7 +87,7 @@ describe('text, images and histograms from saddle_lab.log', () => {
     expect(run.status).toBe('done');
     // The bad values failed only their keys: loss was logged at every step, step 2 included.
     const [{ series }] = (await service.dispatch('runs', 'series', { runIds: [run.id], metrics: ['loss'] })) as { series: SeriesData[] }[];
-    expect(series[0]).toMatchObject({ x: [0, 1, 2, 3, 4], y: [0, 1, 2, 3, 4] });
+    expect(series[0]).toMatchObject({ x: Float64Array.of(0, 1, 2, 3, 4), y: Float64Array.of(0, 1, 2, 3, 4) });
     const media = (await service.dispatch('runs', 'media', { runId: run.id })) as RunMedia;
     expectLoggedMedia(media, png, numpy);
 

@@ -6,6 +6,7 @@ import { RecentProjects } from '../../src-main/core/recent';
 import { startServer, type ServeHandle } from '../../src-main/serve/server';
 import { examplesDir, tempDir, workerFile } from '../helpers/paths';
 import { callServe, connectServe } from '../helpers/serve-client';
+import type { SeriesData } from '../../src-main/contract';
 
 let server: ServeHandle;
 let service: SaddleService;
@@ -37,6 +38,20 @@ describe('serve host', () => {
     expect(index.status).toBe(200);
     const escape = await fetch(`http://127.0.0.1:${server.port}/..%2f..%2fetc%2fpasswd`);
     expect([403, 404]).toContain(escape.status);
+  });
+
+  it('sends a runs.series reply as a binary frame that reads back as the service answered it', async () => {
+    const ws = await connectServe(server.port, server.token);
+    expect((await callServe(ws, 1, 'projects', 'new', { path: join(tempDir(), 'series.saddle') })).ok).toBe(true);
+    const experiment = service.project!.insertExperiment({ family: 'mode-flow', name: 'e', params: {}, sweep: {}, seeds: [0], notes: '', tags: [] });
+    const [runId] = service.project!.insertRuns(experiment.id, [{ params: {}, seed: 0 }]);
+    const x = Float64Array.from({ length: 5000 }, (_, i) => i + 1);
+    service.project!.appendChunks([{ runId, metric: 'loss', x, y: x.map((t) => 1 / t) }, { runId, metric: 'σ/0', x: x.subarray(0, 3), y: Float64Array.of(-0, 0.5, 1) }]);
+    const input = { runIds: [runId], maxPoints: 100, alsoLogX: true };
+    const served = await callServe<SeriesData[]>(ws, 2, 'runs', 'series', input);
+    expect(served.ok).toBe(true);
+    expect(served.result).toEqual(await service.dispatch('runs', 'series', input));
+    ws.close();
   });
 
   it('answers API calls, with field issues for bad input, and pushes events', async () => {

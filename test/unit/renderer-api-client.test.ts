@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, toApiError } from '../../src-renderer/src/api/api-error';
 import { proxyApi } from '../../src-main/contract/client';
 import { SocketTransport, type SocketHandlers } from '../../src-renderer/src/api/socket-transport';
+import { encodeMessage } from '../../src-main/serve/binary-frame';
 
 class FakeServer {
   sockets: { url: string; handlers: SocketHandlers; sent: string[] }[] = [];
@@ -88,6 +89,19 @@ describe('WebSocket transport', () => {
     server.reply({ id: a.id, ok: false, error: { kind: 'expected', message: 'not a project', issues: [] } });
     await expect(second).resolves.toEqual([]);
     await expect(first).rejects.toMatchObject({ kind: 'expected', message: 'not a project' });
+  });
+
+  it('reads a reply sent as a binary frame (a runs.series reply) with its Float64Arrays', async () => {
+    const transport = new SocketTransport('ws://x/api', server.open);
+    server.last.handlers.open();
+    const call = transport.call('runs', 'series', { runIds: [1] });
+    const [request] = server.requests();
+    const y = Float64Array.of(1, -0, 0.25);
+    const frame = encodeMessage({ id: request.id, ok: true, result: [{ runId: 1, series: [{ metric: 'loss', x: Float64Array.of(0, 1, 2), y, totalPoints: 3 }] }] });
+    server.last.handlers.message((frame as Uint8Array).slice().buffer);
+    const [reply] = (await call) as { series: { x: Float64Array; y: Float64Array }[] }[];
+    expect(reply.series[0].x).toEqual(Float64Array.of(0, 1, 2));
+    expect(Object.is(reply.series[0].y[1], -0)).toBe(true);
   });
 
   it('dispatches events to their listeners', () => {

@@ -40,8 +40,10 @@ function push<E extends EventName>(event: E, payload: EventPayload<E>): void {
 }
 
 // A loss long enough to be reduced (its log-x reduction differs), and a σ sent whole for both axes.
-const loss: SeriesData = { metric: 'loss', x: [1, 50, 100], y: [1, 0.5, 0.1], totalPoints: 5000, logX: { x: [1, 3, 10, 100], y: [1, 0.9, 0.7, 0.1] } };
-const sigma: SeriesData = { metric: 'sigma/0', x: [1, 2, 3], y: [0.1, 0.5, 1], totalPoints: 3 };
+// The host sends Float64Arrays; the cache holds plain arrays of the same values.
+const f64 = (...values: number[]) => Float64Array.from(values);
+const loss: SeriesData = { metric: 'loss', x: f64(1, 50, 100), y: f64(1, 0.5, 0.1), totalPoints: 5000, logX: { x: f64(1, 3, 10, 100), y: f64(1, 0.9, 0.7, 0.1) } };
+const sigma: SeriesData = { metric: 'sigma/0', x: f64(1, 2, 3), y: f64(0.1, 0.5, 1), totalPoints: 3 };
 
 describe('cached run series', () => {
   beforeEach(() => {

@@ -95,14 +95,7 @@ function readSeries(ctx: HandlerContext, runIds: number[], metrics: string[] | u
   const byRun = new Map<number, SeriesData[]>(runIds.map((runId) => [runId, []]));
   for (const { runId, metric, x, y } of store.scanSeries([...byRun.keys()], metrics)) {
     const { shown, log } = reducer.reduce(x, y);
-    byRun.get(runId)!.push({ metric, x: numbers(shown.x), y: numbers(shown.y), totalPoints: x.length, ...(log ? { logX: { x: numbers(log.x), y: numbers(log.y) } } : {}) });
+    byRun.get(runId)!.push({ metric, x: shown.x, y: shown.y, totalPoints: x.length, ...(log ? { logX: log } : {}) });
   }
   return runIds.map((runId) => ({ runId, series: byRun.get(runId)! }));
-}
-
-/** A plain array of the values (the reply is JSON); a loop, several times quicker than Array.from's iteration. */
-function numbers(values: Float64Array): number[] {
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = values[i];
-  return out;
 }

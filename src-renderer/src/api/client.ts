@@ -36,6 +36,8 @@ function bridgeClient(bridge: SaddleApi): SaddleClient {
 
 const openWebSocket: SocketFactory = (url, handlers) => {
   const socket = new WebSocket(url);
+  // Binary frames (replies holding Float64Arrays) as ArrayBuffers, read without a copy.
+  socket.binaryType = 'arraybuffer';
   socket.onopen = () => handlers.open();
   socket.onmessage = (event) => handlers.message(event.data);
   socket.onclose = (event) => handlers.close(event.code);

@@ -1,7 +1,9 @@
 // The API over a WebSocket (serve host). Requests: {id, ns, method, input}; replies: {id, ok,
-// result | error}; events: {event, payload}. Calls made while the socket is down wait for it;
-// calls in flight when it drops fail as `expected`, since the server may or may not have acted.
+// result | error}, a binary frame when the result holds Float64Arrays; events: {event, payload}.
+// Calls made while the socket is down wait for it; calls in flight when it drops fail as
+// `expected`, since the server may or may not have acted.
 import { ApiError, toApiError } from './api-error';
+import { decodeBinaryFrame } from './binary-frame';
 import type { Connection, ConnectionStatus } from './connection';
 import type { CallFn, ListenerFn, SubscribeFn } from '../../../src-main/contract/client';
 
@@ -109,7 +111,8 @@ export class SocketTransport implements Connection {
   private receive(data: unknown): void {
     let message: unknown;
     try {
-      message = typeof data === 'string' ? JSON.parse(data) : null;
+      // Text is JSON; a binary frame is a reply that holds arrays of numbers (runs.series).
+      message = typeof data === 'string' ? JSON.parse(data) : data instanceof ArrayBuffer ? decodeBinaryFrame(data) : null;
     } catch {
       return;
     }
