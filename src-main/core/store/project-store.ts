@@ -334,8 +334,8 @@ export class ProjectStore {
     this.db.transaction(() => {
       this.updateRun(id, 'UPDATE runs SET startedAtMs = ?, device = ? WHERE id = ?', run.startedAtMs === null ? null : wholeMs(run.startedAtMs), run.device);
       this.sql('DELETE FROM series WHERE runId = ?').run(id);
-      this.appendChunks(run.series.map((s) => ({ runId: id, metric: s.metric, x: s.x, y: s.y })));
-      this.finishRun(id, run.outcome);
+      this.insertChunks(run.series.map((s) => ({ runId: id, metric: s.metric, x: s.x, y: s.y })));
+      this.writeFinished(id, run.outcome);
     })();
   }
 
@@ -388,21 +388,27 @@ export class ProjectStore {
 
   /** Records how a run ended; its summary also fills the `summaries` table. */
   finishRun(id: number, outcome: RunOutcome): void {
-    this.db.transaction(() => {
-      this.updateRun(
-        id,
-        `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
-           progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
-         WHERE id = ?`,
-        outcome.status,
-        outcome.error,
-        outcome.summary === null ? null : json(outcome.summary),
-        outcome.theory === null ? null : json(outcome.theory),
-        wholeMs(outcome.finishedAtMs),
-        outcome.status,
-      );
-      this.writeSummaryRows(id, outcome.summary ?? {});
-    })();
+    this.db.transaction(() => this.writeFinished(id, outcome))();
+  }
+
+  /**
+   * finishRun's writes, for a caller that holds a transaction: nested, finishRun would open a
+   * savepoint, and SQLite then copies each page the run touches to a statement journal first.
+   */
+  private writeFinished(id: number, outcome: RunOutcome): void {
+    this.updateRun(
+      id,
+      `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
+         progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
+       WHERE id = ?`,
+      outcome.status,
+      outcome.error,
+      outcome.summary === null ? null : json(outcome.summary),
+      outcome.theory === null ? null : json(outcome.theory),
+      wholeMs(outcome.finishedAtMs),
+      outcome.status,
+    );
+    this.writeSummaryRows(id, outcome.summary ?? {});
   }
 
   private writeSummaryRows(id: number, summary: RunSummary): void {
@@ -428,14 +434,14 @@ export class ProjectStore {
         try {
           if (write.kind === 'started') this.setRunStarted(write.runId, null, write.atMs);
           else if (write.kind === 'device') this.setRunDevice(write.runId, write.device);
-          else this.finishRun(write.runId, write.outcome);
+          else this.writeFinished(write.runId, write.outcome);
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
           missingRunIds.add(write.runId);
         }
       }
       // Series rows do not depend on the runs' status: their order among the other writes is free.
-      for (const runId of this.appendChunks(chunks).missingRunIds) missingRunIds.add(runId);
+      for (const runId of this.insertChunks(chunks).missingRunIds) missingRunIds.add(runId);
       return [...missingRunIds];
     })();
   }
@@ -505,33 +511,36 @@ export class ProjectStore {
    * Empty chunks are skipped, and so are chunks of runs that no longer exist (reported back).
    */
   appendChunks(chunks: readonly MetricChunk[]): AppendResult {
-    return this.db.transaction(() => {
-      const runExists = new Map<number, boolean>();
-      // Looked up once per series in the call, then counted here: a batch holds many chunks of one series.
-      const nextIndex = new Map<string, number>();
-      const nextChunkIndex = this.sql('SELECT coalesce(max(chunkIndex) + 1, 0) FROM series WHERE runId = ? AND metric = ?').pluck();
-      const insert = this.sql('INSERT INTO series (runId, metric, chunkIndex, pointCount, x, y) VALUES (?, ?, ?, ?, ?, ?)');
-      let pointCount = 0;
-      for (const { runId, metric, x, y } of chunks) {
-        if (x.length !== y.length) {
-          throw new RangeError(`Chunk of "${metric}" for run ${runId} has ${x.length} x values but ${y.length} y values`);
-        }
-        if (x.length === 0) continue;
-        let exists = runExists.get(runId);
-        if (exists === undefined) {
-          exists = this.sql('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
-          runExists.set(runId, exists);
-        }
-        if (!exists) continue;
-        const key = `${runId}\u0000${metric}`;
-        const chunkIndex = nextIndex.get(key) ?? (nextChunkIndex.get(runId, metric) as number);
-        nextIndex.set(key, chunkIndex + 1);
-        insert.run(runId, metric, chunkIndex, x.length, encodeFloat64(x), encodeFloat64(y));
-        pointCount += x.length;
+    return this.db.transaction(() => this.insertChunks(chunks))();
+  }
+
+  /** appendChunks' writes, for a caller that holds a transaction (no savepoint: see writeFinished). */
+  private insertChunks(chunks: readonly MetricChunk[]): AppendResult {
+    const runExists = new Map<number, boolean>();
+    // Looked up once per series in the call, then counted here: a batch holds many chunks of one series.
+    const nextIndex = new Map<string, number>();
+    const nextChunkIndex = this.sql('SELECT coalesce(max(chunkIndex) + 1, 0) FROM series WHERE runId = ? AND metric = ?').pluck();
+    const insert = this.sql('INSERT INTO series (runId, metric, chunkIndex, pointCount, x, y) VALUES (?, ?, ?, ?, ?, ?)');
+    let pointCount = 0;
+    for (const { runId, metric, x, y } of chunks) {
+      if (x.length !== y.length) {
+        throw new RangeError(`Chunk of "${metric}" for run ${runId} has ${x.length} x values but ${y.length} y values`);
       }
-      const missingRunIds = [...runExists].filter(([, exists]) => !exists).map(([runId]) => runId);
-      return { pointCount, missingRunIds };
-    })();
+      if (x.length === 0) continue;
+      let exists = runExists.get(runId);
+      if (exists === undefined) {
+        exists = this.sql('SELECT 1 FROM runs WHERE id = ?').get(runId) !== undefined;
+        runExists.set(runId, exists);
+      }
+      if (!exists) continue;
+      const key = `${runId}\u0000${metric}`;
+      const chunkIndex = nextIndex.get(key) ?? (nextChunkIndex.get(runId, metric) as number);
+      nextIndex.set(key, chunkIndex + 1);
+      insert.run(runId, metric, chunkIndex, x.length, encodeFloat64(x), encodeFloat64(y));
+      pointCount += x.length;
+    }
+    const missingRunIds = [...runExists].filter(([, exists]) => !exists).map(([runId]) => runId);
+    return { pointCount, missingRunIds };
   }
 
   /** Every metric any run of the family's experiments recorded, sorted (the charts of logged runs). */
