@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { chartSpec, formulaSpec, metricSpec, referenceSpec } from '../../src-main/contract/family-meta';
 import { familyId } from '../../src-main/contract/script-family';
 import { defineFamily, DivergedError, type FamilyDefinition } from '../family';
-import { describeZodError, FamilyLoadError } from './sources';
+import { describeZodError, FamilyLoadError } from './family-load-error';
 
 /** What a code family module receives: the app's own defineFamily and zod, so schemas and types match. */
 export const familyKit = { defineFamily, z, DivergedError };

@@ -9,22 +9,13 @@ import { manifestFileName, scriptFamilyManifest, type ScriptFamilyManifest } fro
 import type { FamilyDefinition } from '../family';
 import { scriptFamily } from '../script-family/script-family';
 import { compileTheory } from '../script-family/theory';
+import { describeZodError, FamilyLoadError } from './family-load-error';
 
 export type FamilySource =
   | { kind: 'script'; dir: string; sdkDir: string | null; hash?: string }
   | { kind: 'code'; file: string };
 
 /** A family that cannot be loaded: the message names the file and every bad field. */
-export class FamilyLoadError extends Error {
-  constructor(
-    readonly file: string,
-    message: string,
-  ) {
-    super(`${file}: ${message}`);
-    this.name = 'FamilyLoadError';
-  }
-}
-
 export const codeFamilyExtensions = ['.js', '.mjs', '.ts'] as const;
 
 export function readManifest(dir: string): ScriptFamilyManifest {
@@ -81,11 +72,3 @@ export async function loadFamilySource(source: FamilySource): Promise<FamilyDefi
   return family;
 }
 
-export function describeZodError(error: z.ZodError, prefix = ''): string {
-  return error.issues
-    .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-      return `${path || '(file)'}: ${issue.message}`;
-    })
-    .join('; ');
-}
