@@ -51,6 +51,14 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     expect(tableText).toMatch(/slope/i);
     await shot('2-fig2-results');
 
+    // The selected runs' differences are drawn when the card is opened (closed, its rows were patched at every status batch).
+    const diff = page.getByTestId('run-diff');
+    await expect.poll(() => diff.getByTestId('run-diff-row').count()).toBe(0);
+    await diff.locator('summary').click();
+    await expect.poll(() => diff.getByTestId('run-diff-row').count()).toBe(30);
+    await diff.locator('summary').click();
+    await expect.poll(() => diff.getByTestId('run-diff-row').count()).toBe(0);
+
     // The runs filter compares numbers: five depths × six scales, none of the scales exactly 0.01
     // (the old substring match selected the six runs at 0.0166).
     const filter = page.getByTestId('runs-filter');
