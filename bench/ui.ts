@@ -13,7 +13,9 @@
 // (SADDLE_BENCH_UI_TIMEOUT_S, default 300 s per sweep) and is then reported as "> N s". The page at
 // the end of each sweep's wait: test-artifacts/bench-ui-*.png. With SADDLE_BENCH_UI_PROFILE=1 the
 // page's CPU profile of each sweep (Run to analysis shown) and of the log-x toggles is written next
-// to them (test-artifacts/bench-ui-*.cpuprofile, for Chromium's DevTools Performance panel).
+// to them (test-artifacts/bench-ui-*.cpuprofile, for Chromium's DevTools Performance panel); with
+// =trace a Chromium trace and the page's WebSocket frames. SADDLE_BENCH_UI_SWEEPS=125,1000 runs only
+// those sweep sizes.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
