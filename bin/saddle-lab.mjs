@@ -9,8 +9,9 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 // `run` and `claims` with the default pool: start the pool's first thread before the CLI loads (src-main/cli/prestart.ts).
-const [command, ...options] = process.argv.slice(2);
-if ((command === 'run' || command === 'claims') && !options.some((option) => option.startsWith('--pool'))) {
-  (await import(new URL('../dist/main/prestart.js', import.meta.url).href)).prestart();
-}
-await import(cli);
+const argv = process.argv.slice(2);
+const [command, ...options] = argv;
+const prestarted = (command === 'run' || command === 'claims') && !options.some((option) => option.startsWith('--pool'))
+  ? (await import(new URL('../dist/main/prestart.js', import.meta.url).href)).prestart()
+  : undefined;
+await (await import(cli)).saddleLab(argv, prestarted);

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { releaseEarlyRunPool } from '../core/run-pool';
+import type { PrestartedPool } from '../core/run-pool';
 import { SaddleService } from '../core/service';
 import { appPaths } from '../core/app-paths';
 import { ExpectedError, describeIssues, toApiError } from '../core/errors';
@@ -25,11 +25,11 @@ class UsageError extends Error {}
 
 const paths = appPaths(import.meta.url);
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], prestarted: PrestartedPool | undefined): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run':
-      return runCommand(rest);
+      return runCommand(rest, prestarted);
     case 'validate':
       return validateCommand(rest);
     case 'families':
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
           poolSize: positiveInt(values.pool as string | undefined, '--pool'),
           familyPaths: values['family-path'] as string[] | undefined,
         },
-        { newService, examplesDir: paths.examplesDir, appVersion: __APP_VERSION__ },
+        { newService: (options) => newService({ ...options, prestarted }), examplesDir: paths.examplesDir, appVersion: __APP_VERSION__ },
       );
     }
     default:
@@ -82,13 +82,14 @@ async function main(argv: string[]): Promise<number> {
 /** Repeatable: --family-path A --family-path B. */
 const familyPathOption = { 'family-path': { type: 'string', multiple: true } } as const;
 
-function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve'; familyPaths?: string[] } = {}): SaddleService {
+function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve'; familyPaths?: string[]; prestarted?: PrestartedPool } = {}): SaddleService {
   return new SaddleService({
     appVersion: __APP_VERSION__,
     host: options.host ?? 'cli',
     workerFile: paths.workerFile,
     examplesDir: paths.examplesDir,
     poolSize: options.poolSize,
+    prestarted: options.prestarted,
     liveEvents: options.liveEvents ?? false,
     familyPaths: options.familyPaths,
   });
@@ -109,20 +110,20 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
   return n;
 }
 
-async function runCommand(args: string[]): Promise<number> {
+async function runCommand(args: string[], prestarted: PrestartedPool | undefined): Promise<number> {
   const { values, positionals } = parse(args, { project: { type: 'string' }, json: { type: 'boolean' }, pool: { type: 'string' }, quick: { type: 'boolean' }, ...familyPathOption }, true);
   if (positionals.length !== 1) throw new UsageError('run takes exactly one SPEC.json file');
   const poolSize = positiveInt(values.pool as string | undefined, '--pool');
   const specFile = resolve(positionals[0]);
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
-  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined });
+  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined, prestarted });
   const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
   const interruption = new Interruption();
   try {
     await requireValidSpecFile(api, spec, specFile);
-    // Only now: a refused spec leaves the pre-started thread to releaseEarlyRunPool, which lets it
+    // Only now: a refused spec leaves the pre-started thread to PrestartedPool.release, which lets it
     // finish loading before it ends (the process aborted, exit 134, when it ended mid-load).
     service.warmUp();
     await project.load(api);
@@ -373,11 +374,11 @@ async function writeLine(line: string): Promise<void> {
 }
 
 /** Runs one command (main.ts answers --help and --version without loading this module). */
-export async function runCli(argv: string[]): Promise<void> {
-  await main(argv)
+export async function runCli(argv: string[], prestarted?: PrestartedPool): Promise<void> {
+  await main(argv, prestarted)
     .then((code) => {
       process.exitCode = code;
     }, reportFailure)
     // `run` starts a pool thread before the CLI loads; one that no run took must end cleanly.
-    .finally(releaseEarlyRunPool);
+    .finally(() => prestarted?.release());
 }

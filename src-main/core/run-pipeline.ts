@@ -19,6 +19,7 @@ import { describeDevice } from './device-label';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
 import type { PlannedRun } from '../contract/sweep';
 import type { ProjectStore } from './store/project-store';
+import type { PrestartedPool } from './run-pool';
 
 /** What a host hears of the runs; the store has each change before it is told. */
 export interface PipelineListener {
@@ -33,6 +34,8 @@ export interface RunPipelineOptions {
   workerFile: string;
   /** Threads in the pool; default cores − 1. */
   poolSize?: number;
+  /** A pool the host started early (the CLI's `run`), which the scheduler takes over. */
+  prestarted?: PrestartedPool;
   /** Where families are installed; null: the built-ins only, the family comes with each run (a Slurm task). */
   registry: RegistryOptions | null;
   /** The project the runs go into: the open project, or a Slurm task's shard. */
@@ -314,7 +317,7 @@ export class RunPipeline {
   /** The pool, started on first use. */
   requireScheduler(): Scheduler {
     this.scheduler ??= new Scheduler(
-      { workerFile: this.options.workerFile, poolSize: this.options.poolSize },
+      { workerFile: this.options.workerFile, poolSize: this.options.poolSize, prestarted: this.options.prestarted },
       {
         onStarted: (runId, atMs) => this.onRunStarted(runId, atMs),
         onChunk: (chunk) => {

@@ -37,27 +37,35 @@ export function withErrorListener(pool: Piscina, log: (line: string) => void = c
   return pool;
 }
 
-let early: { workerFile: string; poolSize: number; pool: Piscina } | null = null;
+/**
+ * A pool started before the host loaded the rest of the app (the CLI's `run` and `claims`). The
+ * Scheduler of that command takes it over; the CLI releases it when nothing took it (a refused spec).
+ */
+export class PrestartedPool {
+  private pool: Piscina | null;
 
-/** Starts a pool now; the next takeRunPool with the same worker file and size gets it. */
-export function prestartRunPool(workerFile: string, poolSize = defaultPoolSize()): void {
-  early ??= { workerFile, poolSize, pool: createRunPool(workerFile, poolSize) };
-}
+  constructor(
+    readonly workerFile: string,
+    readonly poolSize = defaultPoolSize(),
+  ) {
+    this.pool = createRunPool(workerFile, poolSize);
+  }
 
-/** The pool started early when it fits, else a new one (an early pool that does not fit is closed). */
-export function takeRunPool(workerFile: string, poolSize: number): Piscina {
-  const taken = early;
-  early = null;
-  if (taken && taken.workerFile === workerFile && taken.poolSize === poolSize) return taken.pool;
-  if (taken) void closeLoadedPool(taken.pool);
-  return createRunPool(workerFile, poolSize);
-}
+  /** The pool when it fits (once), else a new one; a pool that does not fit is closed. */
+  take(workerFile: string, poolSize: number): Piscina {
+    const taken = this.pool;
+    this.pool = null;
+    if (taken && this.workerFile === workerFile && this.poolSize === poolSize) return taken;
+    if (taken) void closeLoadedPool(taken);
+    return createRunPool(workerFile, poolSize);
+  }
 
-/** Closes a pool started early that nothing took (e.g. the spec was invalid), before the process ends. */
-export async function releaseEarlyRunPool(): Promise<void> {
-  const taken = early;
-  early = null;
-  if (taken) await closeLoadedPool(taken.pool);
+  /** Closes the pool if nothing took it, before the process ends. */
+  async release(): Promise<void> {
+    const untaken = this.pool;
+    this.pool = null;
+    if (untaken) await closeLoadedPool(untaken);
+  }
 }
 
 /**

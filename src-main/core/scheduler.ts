@@ -7,7 +7,7 @@ import type { DeviceUsed, MetricChunk } from '../../workers/family';
 import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
 import type { AnalysisResult } from '../contract';
-import { closeLoadedPool, defaultPoolSize, takeRunPool, withErrorListener } from './run-pool';
+import { closeLoadedPool, createRunPool, defaultPoolSize, withErrorListener, type PrestartedPool } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
 export interface Job {
@@ -52,6 +52,8 @@ export interface SchedulerOptions {
   poolSize?: number;
   /** How long a cooperative cancel may take before the worker thread is terminated. */
   cancelGraceMs?: number;
+  /** A pool the host started early (the CLI), taken over when it fits. */
+  prestarted?: PrestartedPool;
 }
 
 /** A run waiting in the queue or out in a batch. */
@@ -111,7 +113,7 @@ export class Scheduler {
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
     this.cancelGraceMs = options.cancelGraceMs ?? 2000;
-    this.pool = takeRunPool(options.workerFile, this.poolSize);
+    this.pool = options.prestarted?.take(options.workerFile, this.poolSize) ?? createRunPool(options.workerFile, this.poolSize);
     // piscina starts no new thread after one failed while loading, and queued tasks would wait for ever.
     this.pool.on('error', (error: unknown) => {
       if (this.pool.threads.length === 0) this.failPool(describe(error));

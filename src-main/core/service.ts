@@ -64,6 +64,7 @@ export class SaddleService {
     this.pipeline = new RunPipeline({
       workerFile: options.workerFile,
       poolSize: options.poolSize,
+      prestarted: options.prestarted,
       // The Python helper ships in <app>/python, two levels up from the worker like the CLI.
       registry: { familyPaths: options.familyPaths, sdkDir: join(dirname(options.workerFile), '..', '..', 'python') },
       store: () => this.store,

@@ -4,6 +4,7 @@ import type { EventName, EventPayload, MethodOf, Namespace, Output, ParsedInput 
 import type { ProjectStore } from '../store/project-store';
 import type { RecentProjects } from '../recent';
 import type { RunPipeline } from '../run-pipeline';
+import type { PrestartedPool } from '../run-pool';
 import type { ClusterService } from '../slurm/cluster-service';
 import type { IngestContext, IngestReport } from '../run-logs';
 
@@ -20,6 +21,8 @@ export interface ServiceOptions {
   workerFile: string;
   examplesDir: string;
   poolSize?: number;
+  /** A pool the CLI started before loading the app, for this service's runs. */
+  prestarted?: PrestartedPool;
   recent?: RecentProjects;
   dialogs?: HostDialogs;
   /** The CLI has no window to feed. */
