@@ -14,6 +14,20 @@ export function projectArtifactsDir(projectPath: string): string {
   return projectPath.replace(/\.saddle$/i, '') + '.artifacts';
 }
 
+/**
+ * Refuses a new project whose artifacts folder still holds run folders of an earlier project of that
+ * name (a file deleted by hand, its folder left): the new project's run 1 would list run-1's files.
+ */
+export function requireNoLeftoverRunFolders(projectPath: string): void {
+  const dir = projectArtifactsDir(projectPath);
+  const leftovers = existsSync(dir) ? readdirSync(dir).filter((name) => /^run-\d+$/.test(name)) : [];
+  if (leftovers.length === 0) return;
+  const named = leftovers.slice(0, 3).join(', ') + (leftovers.length > 3 ? `, … (${leftovers.length})` : '');
+  throw new ExpectedError(`path: "${dir}" holds files that runs of an earlier project of this name kept (${named}); move or delete that folder, or choose another name`, [
+    { path: 'path', message: `"${dir}" holds run folders of an earlier project` },
+  ]);
+}
+
 /** A run's own folder: by its run log's name for a logged run (the helper knows no run id), else by id. */
 export function runArtifactsDir(projectPath: string, runId: number, origin?: Pick<RunOrigin, 'kind' | 'source'>): string {
   const name = origin?.kind === 'run-log' && !origin.source.includes('/') ? origin.source.replace(/\.jsonl$/, '') : `run-${runId}`;

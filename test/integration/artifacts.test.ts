@@ -3,7 +3,7 @@
 // (recomputed here) and removed with its run; a run logged with saddle_lab.init keeps the files it
 // saves in run.dir the same way.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,17 @@ describe('artifacts', () => {
     expect(existsSync(listed[1].dir)).toBe(true);
     await service.dispatch('experiments', 'delete', { id: experiment.id });
     for (const artifacts of listed) expect(existsSync(artifacts.dir)).toBe(false);
+  });
+
+  it('a new project is refused where run folders of an earlier project of its name were left, and nothing is created', async () => {
+    const project = join(tempDir(), 'again.saddle');
+    mkdirSync(join(project.replace(/\.saddle$/, '.artifacts'), 'run-1'), { recursive: true });
+    writeFileSync(join(project.replace(/\.saddle$/, '.artifacts'), 'run-1', 'weights.txt'), 'old');
+    service = testService();
+    const refused = await service.dispatch('projects', 'new', { path: project }).catch((error: unknown) => error as { message: string; issues?: { path: string }[] });
+    expect((refused as { message: string }).message).toMatch(/^path: ".*again\.artifacts" holds files that runs of an earlier project of this name kept \(run-1\)/);
+    expect((refused as { issues: { path: string }[] }).issues.map((issue) => issue.path)).toEqual(['path']);
+    expect(existsSync(project)).toBe(false);
   });
 
   it('a logged run keeps what it saves in run.dir', async () => {

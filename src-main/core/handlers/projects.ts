@@ -1,5 +1,6 @@
 // The `projects` namespace: the open project (one per service) and the recent list.
 import { resolve } from 'node:path';
+import { requireNoLeftoverRunFolders } from '../artifacts';
 import { ProjectStore } from '../store/project-store';
 import { copyProjectArtifacts, removeArtifacts } from '../artifacts';
 import { ExpectedError } from '../errors';
@@ -8,6 +9,7 @@ import type { HandlerContext, NamespaceHandlers } from './context';
 export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projects'> {
   return {
     new: async ({ path }) => {
+      requireNoLeftoverRunFolders(resolve(path));
       const store = ProjectStore.create(path, ctx.options.appVersion);
       await ctx.setProject(store);
       return store.info();
