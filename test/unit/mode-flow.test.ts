@@ -275,7 +275,7 @@ describe('mode-flow run: summary, metrics, theory', () => {
       expect(y.every(Number.isFinite)).toBe(true);
       for (let k = 1; k < x.length; k++) expect(x[k]).toBeGreaterThan(x[k - 1]);
     }
-    // Chunks must not share buffers, or transferring one would detach another.
+    // Chunks must not share buffers: the worker holds a message's chunks until it packs them, so a reused buffer would change one already emitted.
     expect(new Set(ctx.chunks.map((c) => c.x.buffer)).size).toBe(ctx.chunks.length);
     const progress = ctx.progressValues;
     expect(progress.at(-1)).toBe(1);
