@@ -48,7 +48,7 @@ function naiveStep(layers: Matrix[], target: Matrix, eta: number, prefix: Matrix
 }
 
 /** GD steps as the family takes them on the CPU backend (descent.ts: the engine it picks for the target objective and the plain rule). */
-function familySteps(d: number, depth: number, eta: number): (steps: number) => void {
+export function familySteps(d: number, depth: number, eta: number): (steps: number) => void {
   const rng = createRng(3);
   const be = new CpuBackend();
   const target = randomGaussian(d, d, rng);

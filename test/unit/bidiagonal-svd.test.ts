@@ -1,8 +1,9 @@
 // Singular values by bidiagonalisation + implicit-shift QR, and the leading singular vectors by inverse
 // iteration, against closed forms: diagonal matrices (σ = |d| sorted), and U diag(s) Vᵀ built from Haar
 // orthogonal U, V (σ = s to 1e-12 relative for s within three decades of σ₁; exact zeros to 1e-14·σ₁,
-// the absolute accuracy of a Householder reduction), tall, wide and square; vectors against the
-// construction's columns (sign-free) and the residual ‖A v − σ u‖; and one-sided Jacobi on Gaussian matrices.
+// the absolute accuracy of a Householder reduction), tall, wide and square, below and past the 96 columns
+// where the reduction goes in blocked panels; vectors against the construction's columns (sign-free) and
+// the residual ‖A v − σ u‖; and one-sided Jacobi on Gaussian matrices.
 import { describe, expect, it } from 'vitest';
 import { bidiagonalSvdValues, partialSvd } from '../../workers/numeric/bidiagonal-svd';
 import { diagonal, type Matrix, matmul, matmulNT, randomGaussian, randomOrthogonal, zeros } from '../../workers/numeric/matrix';
@@ -46,6 +47,10 @@ describe('bidiagonal SVD: singular values', () => {
     [90, 33],
     [33, 90],
     [200, 200],
+    // Past 96 columns the reduction goes in blocked panels of 32: square, tall and wide, a last panel cut short.
+    [256, 256],
+    [300, 130],
+    [130, 300],
   ])('%i×%i U diag(s) Vᵀ, s over three decades: σ = s to 1e-12 relative', (m, n) => {
     const s = logSpaced(Math.min(m, n), 3);
     const { a } = constructed(m, n, s, m * 1000 + n);
@@ -53,22 +58,23 @@ describe('bidiagonal SVD: singular values', () => {
     s.forEach((x, i) => expect(Math.abs(sigma[i] / x - 1)).toBeLessThan(1e-12));
   });
 
-  it('rank 5 of 60: the five values to 1e-12 relative, the zeros to 1e-14·σ₁', () => {
-    const s = [4, 3, 2, 1, 0.5, ...new Array<number>(55).fill(0)];
-    const sigma = bidiagonalSvdValues(constructed(60, 60, s, 7).a);
+  it.each([60, 160])('rank 5 of %i: the five values to 1e-12 relative, the zeros to 1e-14·σ₁', (n) => {
+    const s = [4, 3, 2, 1, 0.5, ...new Array<number>(n - 5).fill(0)];
+    const sigma = bidiagonalSvdValues(constructed(n, n, s, 7).a);
     s.slice(0, 5).forEach((x, i) => expect(Math.abs(sigma[i] / x - 1)).toBeLessThan(1e-12));
-    for (let i = 5; i < 60; i++) expect(sigma[i]).toBeLessThan(1e-14 * s[0]);
+    for (let i = 5; i < n; i++) expect(sigma[i]).toBeLessThan(1e-14 * s[0]);
   });
 
-  it('repeated values (a cluster of 10 at 1) stay separate and exact to 1e-12', () => {
-    const s = [3, ...new Array<number>(10).fill(1), ...logSpaced(29, 2).map((x) => 0.5 * x)];
-    const sigma = bidiagonalSvdValues(constructed(40, 40, s, 11).a);
+  it.each([40, 140])('repeated values (a cluster of 10 at 1) stay separate and exact to 1e-12 (%i × %i)', (n) => {
+    const s = [3, ...new Array<number>(10).fill(1), ...logSpaced(n - 11, 2).map((x) => 0.5 * x)];
+    const sigma = bidiagonalSvdValues(constructed(n, n, s, 11).a);
     s.forEach((x, i) => expect(Math.abs(sigma[i] / x - 1)).toBeLessThan(1e-12));
   });
 
   it.each([
     [64, 64],
     [100, 37],
+    [150, 120],
   ])('%i×%i Gaussian: agrees with one-sided Jacobi to 1e-13·σ₁', (m, n) => {
     const a = randomGaussian(m, n, createRng(m + n));
     const ours = bidiagonalSvdValues(a), jacobi = singularValues(a);
@@ -81,6 +87,8 @@ describe('bidiagonal SVD: leading singular vectors', () => {
     [50, 50],
     [70, 40],
     [40, 70],
+    [160, 130],
+    [130, 160],
   ])('%i×%i: the first 8 pairs are the construction’s columns (|uᵀu*|·|vᵀv*| = 1 to 1e-10) with ‖Av − σu‖ ≤ 1e-13·σ₁', (m, n) => {
     const s = logSpaced(Math.min(m, n), 3);
     const { a, u, v } = constructed(m, n, s, 3 * m + n);

@@ -39,9 +39,8 @@ function explicitKernel(layers: Matrix[]): Matrix {
 const frobeniusInner = (a: Matrix, b: Matrix): number => a.data.reduce((s, x, i) => s + x * b.data[i], 0);
 
 describe('tangent kernel of W_eff', () => {
-  it('the factored ⟨K, K′⟩ and the kernel distance equal those of the explicit JJᵀ (widths 3, 4, 2, 5)', () => {
+  it.each([[[3, 5]], [[3, 4, 5]], [[3, 4, 2, 5]], [[2, 3, 4, 3, 2]]])('the factored ⟨K, K′⟩ and the kernel distance equal those of the explicit JJᵀ (widths %j)', (widths) => {
     const rng = createRng(5);
-    const widths = [3, 4, 2, 5];
     const make = () => widths.slice(1).map((n, l) => randomGaussian(n, widths[l], rng, 0.7));
     const [a, b] = [make(), make()];
     const [ka, kb] = [explicitKernel(a), explicitKernel(b)];

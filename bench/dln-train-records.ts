@@ -1,0 +1,65 @@
+// dln-train's recorded metrics as a share of a short run: a GD run as the family takes it (d × d layers,
+// L = 3, η = 0.01, small random init on a target with random singular vectors, so W_eff is dense; the
+// default record plan: 74 records in 400 steps at d = 256) against the same number of bare GD steps on
+// the CPU backend, alternated in pairs, CPU time. The share is 1 − steps / run: the records (W_eff's
+// spectrum, balance, kernel distance), the escape checks and the summary, everything a run adds to its steps.
+import { family } from '../workers/families/dln-train';
+import type { RunContext } from '../workers/family';
+import { createRng } from '../workers/numeric/rng';
+import type { BenchFigure } from './figures';
+import { familySteps } from './dln-train';
+
+const DEPTH = 3;
+const ETA = 0.01;
+
+const quietContext = (): RunContext => ({
+  seed: 0,
+  rng: createRng(0),
+  signal: new AbortController().signal,
+  reportDevice: () => {},
+  emit: () => {},
+  progress: () => {},
+});
+
+async function cpuSeconds(work: () => unknown): Promise<number> {
+  const start = process.cpuUsage();
+  await work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function recordShare(d: number, steps: number, pairs: number): Promise<BenchFigure> {
+  const params = family.params.parse({
+    dim: d,
+    depth: DEPTH,
+    optimizer: 'gd',
+    device: 'cpu',
+    learningRate: ETA,
+    horizon: ETA * steps,
+    init: 'small-random',
+    singularVectors: 'random',
+  });
+  let records = 0;
+  const shares: number[] = [], runs: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const run = await cpuSeconds(async () => (records = (await family.run(params, quietContext())).records as number));
+    const bare = familySteps(d, DEPTH, ETA);
+    const stepsOnly = await cpuSeconds(() => bare(steps));
+    shares.push(1 - stepsOnly / run);
+    runs.push(run);
+  }
+  return {
+    name: `records' share of a GD run, d = ${d}, ${steps} steps, ${records} records`,
+    value: 100 * median(shares),
+    unit: '%',
+    baseline: `median of ${pairs} pairs; run ${median(runs).toPrecision(3)} s CPU`,
+  };
+}
+
+export async function benchDlnTrainRecords(): Promise<BenchFigure[]> {
+  const figures: BenchFigure[] = [];
+  for (const [d, steps] of [[128, 400], [256, 400], [512, 100]]) figures.push(await recordShare(d, steps, 3));
+  return figures;
+}
