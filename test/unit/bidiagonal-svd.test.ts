@@ -65,7 +65,7 @@ describe('bidiagonal SVD: singular values', () => {
     for (let i = 5; i < n; i++) expect(sigma[i]).toBeLessThan(1e-14 * s[0]);
   });
 
-  it.each([40, 140])('repeated values (a cluster of 10 at 1) stay separate and exact to 1e-12 (%i × %i)', (n) => {
+  it.each([40, 140])('repeated values (a cluster of 10 at 1) stay separate and exact to 1e-12 (%i square)', (n) => {
     const s = [3, ...new Array<number>(10).fill(1), ...logSpaced(n - 11, 2).map((x) => 0.5 * x)];
     const sigma = bidiagonalSvdValues(constructed(n, n, s, 11).a);
     s.forEach((x, i) => expect(Math.abs(sigma[i] / x - 1)).toBeLessThan(1e-12));

@@ -8,6 +8,7 @@
 // One-sided Jacobi (svd.ts) stays the method for small matrices and full bases.
 import { type Matrix, zeros } from './matrix';
 import { gemm } from './wasm-gemm';
+import { RowKernels } from './wasm-rows';
 
 const EPS = 2.220446049250313e-16;
 
@@ -134,11 +135,14 @@ const BLOCKED_FROM = 96;
  * and right reflectors; Y, X: n × b and m × b); the trailing matrix then takes all b reflectors at once
  * in one product of inner dimension 2b (the WebAssembly gemm), half the reduction's flops.
  */
-function reducePanel(r: Reduction, p: number, b: number): void {
+function reducePanel(r: Reduction, rows: RowKernels, p: number, b: number): void {
   const { m, n, w, d, e, leftTau, rightTau } = r;
+  const { heap } = rows;
+  // Scratch in the kernels' memory after the working matrix: u (m), and Aᵀu (n).
+  const uAt = m * n, yAt = uAt + m;
   // Y[c * b + j] for columns c > p + j, X[i * b + j] for rows i > p + j.
   const y = new Float64Array(n * b), x = new Float64Array(m * b);
-  const yv = new Float64Array(n), t = new Float64Array(b), t2 = new Float64Array(b);
+  const t = new Float64Array(b), t2 = new Float64Array(b);
   for (let j = 0; j < b; j++) {
     const k = p + j;
     // Column k as the reflectors so far have left it: A(k:m, k) −= V(k:m, :j) Y(k, :j)ᵀ + X(k:m, :j) U(:j, k).
@@ -153,21 +157,13 @@ function reducePanel(r: Reduction, p: number, b: number): void {
     // The unit first entry is stored while the panel reads the reflectors as columns of A (LAPACK's way).
     w[k * n + k] = 1;
     // Y(k+1:n, j) = τ (A(k:m, k+1:n)ᵀu − Y(k+1:n, :j) V(k:m, :j)ᵀu − U(:j, k+1:n)ᵀ X(k:m, :j)ᵀu); A there is untouched.
-    yv.fill(0, k + 1, n);
-    // Four rows per pass: each load and store of yv serves four multiply-adds.
-    let i = k;
-    for (; i + 3 < m; i += 4) {
-      const r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
-      const u0 = w[r0 + k], u1 = w[r1 + k], u2 = w[r2 + k], u3 = w[r3 + k];
-      for (let c = k + 1; c < n; c++) yv[c] += u0 * w[r0 + c] + u1 * w[r1 + c] + u2 * w[r2 + c] + u3 * w[r3 + c];
-    }
-    for (; i < m; i++) {
-      const ui = w[i * n + k], row = i * n;
-      for (let c = k + 1; c < n; c++) yv[c] += ui * w[row + c];
-    }
+    // A(k:m, k+1:n)ᵀu by the row kernel, u copied out of column k.
+    for (let i = k; i < m; i++) heap[uAt + i - k] = w[i * n + k];
+    heap.fill(0, yAt, yAt + n - k - 1);
+    rows.axpyRows(k * n + k + 1, n, m - k, n - k - 1, uAt, yAt);
     t.fill(0);
     t2.fill(0);
-    for (i = k; i < m; i++) {
+    for (let i = k; i < m; i++) {
       const ui = w[i * n + k];
       for (let q = 0; q < j; q++) {
         t[q] += w[i * n + p + q] * ui;
@@ -175,7 +171,7 @@ function reducePanel(r: Reduction, p: number, b: number): void {
       }
     }
     for (let c = k + 1; c < n; c++) {
-      let s = yv[c];
+      let s = heap[yAt + c - k - 1];
       for (let q = 0; q < j; q++) s -= y[c * b + q] * t[q] + w[(p + q) * n + c] * t2[q];
       y[c * b + j] = left.tau * s;
     }
@@ -198,26 +194,8 @@ function reducePanel(r: Reduction, p: number, b: number): void {
       for (let q = 0; q <= j; q++) t[q] += y[c * b + q] * vc;
       for (let q = 0; q < j; q++) t2[q] += w[(p + q) * n + c] * vc;
     }
-    const v = k * n + k + 1, len = n - k - 1;
-    // A(k+1:m, k+1:n)v two rows per pass (each load of v serves both), then the panel's corrections.
-    for (i = k + 1; i + 1 < m; i += 2) {
-      const r0 = i * n + k + 1, r1 = r0 + n;
-      let s0 = 0, s1 = 0;
-      for (let c = 0; c < len; c++) {
-        const vc = w[v + c];
-        s0 += w[r0 + c] * vc;
-        s1 += w[r1 + c] * vc;
-      }
-      x[i * b + j] = s0;
-      x[(i + 1) * b + j] = s1;
-    }
-    for (; i < m; i++) {
-      const row = i * n + k + 1;
-      let s = 0;
-      for (let c = 0; c < len; c++) s += w[row + c] * w[v + c];
-      x[i * b + j] = s;
-    }
-    for (i = k + 1; i < m; i++) {
+    rows.dotRows((k + 1) * n + k + 1, n, m - k - 1, n - k - 1, k * n + k + 1, x, (k + 1) * b + j, b);
+    for (let i = k + 1; i < m; i++) {
       let s = x[i * b + j];
       for (let q = 0; q <= j; q++) s -= w[i * n + p + q] * t[q];
       for (let q = 0; q < j; q++) s -= x[i * b + q] * t2[q];
@@ -225,9 +203,9 @@ function reducePanel(r: Reduction, p: number, b: number): void {
     }
   }
   // Trailing A(p+b:m, p+b:n) −= [V X] [Y U]ᵀ: one product of inner dimension 2b.
-  const rows = m - p - b, cols = n - p - b, inner = 2 * b;
-  const lhs = new Float64Array(rows * inner), rhs = new Float64Array(inner * cols), product = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
+  const tail = m - p - b, cols = n - p - b, inner = 2 * b;
+  const lhs = new Float64Array(tail * inner), rhs = new Float64Array(inner * cols), product = new Float64Array(tail * cols);
+  for (let i = 0; i < tail; i++) {
     for (let q = 0; q < b; q++) {
       lhs[i * inner + q] = w[(p + b + i) * n + p + q];
       lhs[i * inner + b + q] = x[(p + b + i) * b + q];
@@ -235,8 +213,8 @@ function reducePanel(r: Reduction, p: number, b: number): void {
   }
   for (let c = 0; c < cols; c++) for (let q = 0; q < b; q++) rhs[q * cols + c] = y[(p + b + c) * b + q];
   for (let q = 0; q < b; q++) rhs.set(w.subarray((p + q) * n + p + b, (p + q + 1) * n), (b + q) * cols);
-  gemm(rows, cols, inner, { data: lhs, rowStride: inner, colStride: 1 }, { data: rhs, rowStride: cols, colStride: 1 }, product);
-  for (let i = 0; i < rows; i++) {
+  gemm(tail, cols, inner, { data: lhs, rowStride: inner, colStride: 1 }, { data: rhs, rowStride: cols, colStride: 1 }, product);
+  for (let i = 0; i < tail; i++) {
     const row = (p + b + i) * n + p + b;
     for (let c = 0; c < cols; c++) w[row + c] -= product[i * cols + c];
   }
@@ -246,19 +224,23 @@ function reducePanel(r: Reduction, p: number, b: number): void {
 export function bidiagonalize(a: Matrix): Bidiagonal {
   const { rows: m, cols: n } = a;
   if (m < n) throw new Error(`bidiagonalize: ${m}×${n} must have m ≥ n (pass the transpose)`);
+  // The blocked reduction keeps the working copy in the row kernels' memory, with room for their vectors.
+  const rows = n >= BLOCKED_FROM ? new RowKernels(m * n + m + n, m) : null;
+  const w = rows ? rows.heap.subarray(0, m * n) : new Float64Array(m * n);
+  w.set(a.data);
   const r: Reduction = {
     m,
     n,
-    w: Float64Array.from(a.data),
+    w,
     d: new Float64Array(n),
     e: new Float64Array(Math.max(0, n - 1)),
     leftTau: new Float64Array(n),
     rightTau: new Float64Array(Math.max(0, n - 1)),
   };
   let from = 0;
-  if (n >= BLOCKED_FROM) for (; n - from > PANEL; from += PANEL) reducePanel(r, from, PANEL);
+  if (rows) for (; n - from > PANEL; from += PANEL) reducePanel(r, rows, from, PANEL);
   reduceUnblocked(r, from);
-  return { m, n, d: r.d, e: r.e, work: r.w, leftTau: r.leftTau, rightTau: r.rightTau };
+  return { m, n, d: r.d, e: r.e, work: w, leftTau: r.leftTau, rightTau: r.rightTau };
 }
 
 /** Off-diagonal of the Golub–Kahan tridiagonal form: d₁, e₁, d₂, …, d_n (2n − 1 entries). */
