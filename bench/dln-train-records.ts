@@ -30,7 +30,7 @@ async function cpuSeconds(work: () => unknown): Promise<number> {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function recordShare(d: number, steps: number, pairs: number): Promise<BenchFigure> {
+export async function recordShare(d: number, steps: number, pairs: number): Promise<BenchFigure> {
   const params = family.params.parse({
     dim: d,
     depth: DEPTH,

@@ -47,7 +47,7 @@ describe('bidiagonal SVD: singular values', () => {
     [90, 33],
     [33, 90],
     [200, 200],
-    // Past 96 columns the reduction goes in blocked panels of 32: square, tall and wide, a last panel cut short.
+    // Past 96 columns the reduction goes in blocked panels of 8: square, tall and wide, the last columns unblocked.
     [256, 256],
     [300, 130],
     [130, 300],

@@ -1,10 +1,12 @@
-// Dense products against the naive triple loop, SVD and symmetric eigen against known
+// Dense products against the naive triple loop (Gram products against the full product), SVD and symmetric eigen against known
 // decompositions (reconstruction ≤ 1e-12‖A‖, orthogonality), QR and Haar orthogonal matrices.
 import { describe, expect, it } from 'vitest';
 import {
   diagonal,
   frobenius,
   fromRows,
+  gramNT,
+  gramTN,
   identity,
   type Matrix,
   matmul,
@@ -51,6 +53,13 @@ describe('products', () => {
     const out = randomGaussian(m, n, rng);
     expect(matmul(a, b, out)).toBe(out);
     expect(distance(out, ref)).toBeLessThanOrEqual(tol);
+  });
+  // Gram products: the blocked symmetric form (from 128 columns, 4 block rows, a last block cut short) equals the full product bit for bit.
+  it.each([[300, 128], [77, 257], [256, 256]])('XᵀX and XXᵀ equal AᵀB and ABᵀ bit for bit (X %i×%i)', (k, n) => {
+    const x = randomGaussian(k, n, createRng(k + n));
+    expect(gramTN(x).data).toEqual(matmulTN(x, x).data);
+    const xt = transpose(x);
+    expect(gramNT(xt).data).toEqual(matmulNT(xt, xt).data);
   });
   it('rejects mismatched shapes', () => {
     expect(() => matmul(zeros(2, 3), zeros(2, 3))).toThrow(/matmul/);

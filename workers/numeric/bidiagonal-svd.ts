@@ -1,5 +1,6 @@
 // Singular values of a dense matrix by Golub–Kahan bidiagonalisation (Householder reflectors from both
-// sides, 4mn² − 4n³/3 flops, rows walked contiguously) and implicit-shift QR on the bidiagonal (O(n²)),
+// sides, 4mn² − 4n³/3 flops; from 96 columns in blocked panels, LAPACK's dgebrd/dlabrd: half the flops in
+// the WebAssembly gemm, the other half in a SIMD row kernel) and implicit-shift QR on the bidiagonal (O(n²)),
 // each σ to about ε‖A‖, the accuracy the Householder reduction itself allows (Golub & Van Loan §8.6).
 // Singular vectors of the leading modes come from inverse iteration on the bidiagonal's Golub–Kahan
 // form T = tridiag(d₁, e₁, d₂, …, d_n) with zero diagonal (eigenvalues ±σ_j, eigenvectors the interleaved
@@ -125,8 +126,12 @@ function reduceUnblocked(r: Reduction, from: number): void {
   }
 }
 
-/** Columns per panel of the blocked reduction, and the width below which it is not worth it. */
-const PANEL = 32;
+/**
+ * Columns per panel of the blocked reduction, and the width below which it is not worth it. The panel's
+ * own corrections cost ~5mnb multiply-adds in JavaScript: b = 8 beat 16 and 32 at d = 128, 256 and 512
+ * (d = 256: 12, 21 and 23–28 ms, CPU under load).
+ */
+const PANEL = 8;
 const BLOCKED_FROM = 96;
 
 /**
@@ -146,9 +151,15 @@ function reducePanel(r: Reduction, rows: RowKernels, p: number, b: number): void
   for (let j = 0; j < b; j++) {
     const k = p + j;
     // Column k as the reflectors so far have left it: A(k:m, k) −= V(k:m, :j) Y(k, :j)ᵀ + X(k:m, :j) U(:j, k).
+    // (Every loop over the panel's j reflectors runs along contiguous memory: rows of w, X and Y.)
+    for (let q = 0; q < j; q++) {
+      t[q] = y[k * b + q];
+      t2[q] = w[(p + q) * n + k];
+    }
     for (let i = k; i < m; i++) {
+      const row = i * n + p, xr = i * b;
       let s = 0;
-      for (let q = 0; q < j; q++) s += w[i * n + p + q] * y[k * b + q] + x[i * b + q] * w[(p + q) * n + k];
+      for (let q = 0; q < j; q++) s += w[row + q] * t[q] + x[xr + q] * t2[q];
       w[i * n + k] -= s;
     }
     const left = householder(w, k * n + k, m - k, n);
@@ -164,23 +175,34 @@ function reducePanel(r: Reduction, rows: RowKernels, p: number, b: number): void
     t.fill(0);
     t2.fill(0);
     for (let i = k; i < m; i++) {
-      const ui = w[i * n + k];
+      const ui = w[i * n + k], row = i * n + p, xr = i * b;
       for (let q = 0; q < j; q++) {
-        t[q] += w[i * n + p + q] * ui;
-        t2[q] += x[i * b + q] * ui;
+        t[q] += w[row + q] * ui;
+        t2[q] += x[xr + q] * ui;
       }
     }
+    const at = yAt - k - 1;
+    for (let q = 0; q < j; q++) {
+      const f = t2[q], row = (p + q) * n;
+      for (let c = k + 1; c < n; c++) heap[at + c] -= f * w[row + c];
+    }
     for (let c = k + 1; c < n; c++) {
-      let s = heap[yAt + c - k - 1];
-      for (let q = 0; q < j; q++) s -= y[c * b + q] * t[q] + w[(p + q) * n + c] * t2[q];
-      y[c * b + j] = left.tau * s;
+      const yr = c * b;
+      let s = heap[at + c];
+      for (let q = 0; q < j; q++) s -= y[yr + q] * t[q];
+      y[yr + j] = left.tau * s;
     }
     // Row k as the reflectors so far (this one included) have left it.
+    for (let q = 0; q <= j; q++) t[q] = w[k * n + p + q];
     for (let c = k + 1; c < n; c++) {
+      const yr = c * b;
       let s = 0;
-      for (let q = 0; q <= j; q++) s += y[c * b + q] * w[k * n + p + q];
-      for (let q = 0; q < j; q++) s += w[(p + q) * n + c] * x[k * b + q];
+      for (let q = 0; q <= j; q++) s += y[yr + q] * t[q];
       w[k * n + c] -= s;
+    }
+    for (let q = 0; q < j; q++) {
+      const f = x[k * b + q], row = (p + q) * n;
+      for (let c = k + 1; c < n; c++) w[k * n + c] -= f * w[row + c];
     }
     const right = householder(w, k * n + k + 1, n - k - 1, 1);
     e[k] = right.beta;
@@ -188,18 +210,23 @@ function reducePanel(r: Reduction, rows: RowKernels, p: number, b: number): void
     w[k * n + k + 1] = 1;
     // X(k+1:m, j) = τ (A(k+1:m, k+1:n)v − V(k+1:m, :j+1) Y(k+1:n, :j+1)ᵀv − X(k+1:m, :j) U(:j, k+1:n)v).
     t.fill(0);
-    t2.fill(0);
     for (let c = k + 1; c < n; c++) {
-      const vc = w[k * n + c];
-      for (let q = 0; q <= j; q++) t[q] += y[c * b + q] * vc;
-      for (let q = 0; q < j; q++) t2[q] += w[(p + q) * n + c] * vc;
+      const vc = w[k * n + c], yr = c * b;
+      for (let q = 0; q <= j; q++) t[q] += y[yr + q] * vc;
+    }
+    for (let q = 0; q < j; q++) {
+      const row = (p + q) * n;
+      let s = 0;
+      for (let c = k + 1; c < n; c++) s += w[row + c] * w[k * n + c];
+      t2[q] = s;
     }
     rows.dotRows((k + 1) * n + k + 1, n, m - k - 1, n - k - 1, k * n + k + 1, x, (k + 1) * b + j, b);
     for (let i = k + 1; i < m; i++) {
-      let s = x[i * b + j];
-      for (let q = 0; q <= j; q++) s -= w[i * n + p + q] * t[q];
-      for (let q = 0; q < j; q++) s -= x[i * b + q] * t2[q];
-      x[i * b + j] = right.tau * s;
+      const row = i * n + p, xr = i * b;
+      let s = x[xr + j];
+      for (let q = 0; q <= j; q++) s -= w[row + q] * t[q];
+      for (let q = 0; q < j; q++) s -= x[xr + q] * t2[q];
+      x[xr + j] = right.tau * s;
     }
   }
   // Trailing A(p+b:m, p+b:n) −= [V X] [Y U]ᵀ: one product of inner dimension 2b.

@@ -5,7 +5,7 @@
 // distance of Fort et al. (2020) is 1 − ⟨K₀, K_t⟩/(‖K₀‖‖K_t‖).
 // Cost per set of factors: 2(L − 2) chain products and 2(L − 1) Gram products (P₁ = I and S_L = I are
 // kept implicit; W_eff itself is never formed), and ⟨K, K'⟩ reads each pair of factors once.
-import { type Matrix, matmul, matmulNT, matmulTN } from '../../numeric/matrix';
+import { gramNT, gramTN, type Matrix, matmul } from '../../numeric/matrix';
 
 export interface KernelFactors {
   /** A_l = S_lS_lᵀ, n_L × n_L; null for the last layer, whose S is the identity. */
@@ -22,13 +22,13 @@ export function kernelFactors(layers: readonly Matrix[]): KernelFactors {
   const right: (Matrix | null)[] = [null];
   let prefix = layers[0];
   for (let l = 1; l < depth; l++) {
-    right.push(matmulTN(prefix, prefix));
+    right.push(gramTN(prefix));
     if (l + 1 < depth) prefix = matmul(layers[l], prefix);
   }
   const left = new Array<Matrix | null>(depth).fill(null);
   let suffix = layers[depth - 1];
   for (let l = depth - 2; l >= 0; l--) {
-    left[l] = matmulNT(suffix, suffix);
+    left[l] = gramNT(suffix);
     if (l > 0) suffix = matmul(suffix, layers[l]);
   }
   return { left, right, n0, nL };

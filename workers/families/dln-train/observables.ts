@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunContext } from '../../family';
 import { toWeightFile } from './weight-file';
-import { axpy, clone, frobenius, identity, type Matrix, matmul, matmulNT, matmulTN, scaleInPlace, subInPlace, zeros } from '../../numeric/matrix';
+import { axpy, clone, frobenius, gramNT, gramTN, identity, type Matrix, matmul, matmulNT, matmulTN, scaleInPlace, subInPlace, zeros } from '../../numeric/matrix';
 import { singularValues, svd, type SVD } from '../../numeric/svd';
 import { bidiagonalSvdValues, partialSvd } from '../../numeric/bidiagonal-svd';
 import { topSingularValues, type SpectrumSettings } from '../../numeric/lanczos';
@@ -48,7 +48,7 @@ export const MAX_KERNEL_WIDTH = 256;
 
 /** D_l = W_{l+1}ᵀW_{l+1} − W_lW_lᵀ, l = 1 … L − 1 (0-based: between layers l and l + 1). */
 export function balanceMatrices(layers: readonly Matrix[]): Matrix[] {
-  return layers.slice(0, -1).map((w, l) => subInPlace(matmulTN(layers[l + 1], layers[l + 1]), matmulNT(w, w)));
+  return layers.slice(0, -1).map((w, l) => subInPlace(gramTN(layers[l + 1]), gramNT(w)));
 }
 
 /** exp of the entropy of σ/Σσ (Roy & Vetterli): between 1 and the number of nonzero σ. */
