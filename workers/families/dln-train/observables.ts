@@ -34,7 +34,7 @@ export const MAX_FULL_SPECTRUM_WIDTH = 512;
 /**
  * Up to this width W_eff's spectrum is a one-sided Jacobi SVD (σ to high relative accuracy); above it,
  * bidiagonalisation with QR for the values and inverse iteration for the target modes' vectors (σ to
- * ~ε‖W_eff‖): at d = 256 ~7× faster than Jacobi's values alone, which cost ~95 % of a short GD run.
+ * ~ε‖W_eff‖): ~22 ms at d = 256 (docs/dln-train.md lists what each metric costs).
  */
 export const MAX_JACOBI_WIDTH = 32;
 
@@ -43,7 +43,7 @@ export function weffSingularValues(weff: Matrix): Float64Array {
   return Math.min(weff.rows, weff.cols) > MAX_JACOBI_WIDTH ? bidiagonalSvdValues(weff) : singularValues(weff);
 }
 
-/** The kernel distance costs ~4L products per record: recorded up to this width. */
+/** The kernel distance costs 2(L − 2) products and 2(L − 1) Gram products per record: recorded up to this width. */
 export const MAX_KERNEL_WIDTH = 256;
 
 /** D_l = W_{l+1}ᵀW_{l+1} − W_lW_lᵀ, l = 1 … L − 1 (0-based: between layers l and l + 1). */
