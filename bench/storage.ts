@@ -16,7 +16,7 @@ const appVersion = 'bench';
 /** What a sweep's workers hand the main process: a few metrics per run, in modest chunks. */
 const ingest = { runs: 20, metrics: 4, chunksPerSeries: 50, pointsPerChunk: 500 };
 /** A comparison panel: one metric of 20 runs, 100k points each, drawn with about 2000 points. */
-const panel = { runs: 20, pointsPerRun: 100_000, pointsPerChunk: 1000, maxPoints: 2000, repeats: 7 };
+const panel = { runs: 20, pointsPerRun: 100_000, pointsPerChunk: 1000, maxPoints: 2000, repeats: 9 };
 
 export async function benchStorage(root: string): Promise<BenchFigure[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'saddle-bench-storage-'));
@@ -46,13 +46,17 @@ export async function benchStorage(root: string): Promise<BenchFigure[]> {
       { name: 'panel baseline: read the raw blobs only', value: load.rawBlobsMs, unit: 'ms' },
       {
         name: `panel through runs.series (the app's path: service, read and reduce, reply checked), linear and log x`,
-        value: app.bothMs,
+        value: app.both.wallMs,
         unit: 'ms',
         baseline: 'the store\'s readSeries alone (target ≤ 1.5)',
-        ratio: app.bothMs / app.storeMs,
+        ratio: app.both.wallMs / app.store.wallMs,
       },
-      { name: 'panel through runs.series, linear x only', value: app.linearMs, unit: 'ms', baseline: 'the store\'s readSeries alone', ratio: app.linearMs / app.storeMs },
-      { name: 'panel baseline: the store\'s readSeries of the 20 runs', value: app.storeMs, unit: 'ms' },
+      { name: 'panel through runs.series, linear x only', value: app.linear.wallMs, unit: 'ms', baseline: 'the store\'s readSeries alone', ratio: app.linear.wallMs / app.store.wallMs },
+      { name: 'panel baseline: the store\'s readSeries of the 20 runs', value: app.store.wallMs, unit: 'ms' },
+      // CPU time of the process (every thread): what a loaded machine does not blur as it does wall time.
+      { name: 'panel through runs.series, linear and log x, CPU time', value: app.both.cpuMs, unit: 'ms', baseline: 'the store\'s readSeries, CPU time', ratio: app.both.cpuMs / app.store.cpuMs },
+      { name: 'panel through runs.series, linear x only, CPU time', value: app.linear.cpuMs, unit: 'ms', baseline: 'the store\'s readSeries, CPU time', ratio: app.linear.cpuMs / app.store.cpuMs },
+      { name: 'panel baseline: the store\'s readSeries of the 20 runs, CPU time', value: app.store.cpuMs, unit: 'ms' },
       { name: 'panel, log x axis: read and downsample in log x', value: load.readAndDownsampleLogXMs, unit: 'ms' },
       { name: 'panel part: downsampling alone', value: load.downsampleOnlyMs, unit: 'ms' },
     ];
@@ -128,7 +132,7 @@ function measurePanelLoad(filePath: string): PanelTimes {
 }
 
 /** The panel as the window asks for it: `runs.series` through the service, against the store's own read. */
-async function measureRunsSeries(root: string, dir: string, filePath: string): Promise<{ bothMs: number; linearMs: number; storeMs: number }> {
+async function measureRunsSeries(root: string, dir: string, filePath: string): Promise<{ both: Timing; linear: Timing; store: Timing }> {
   const service = new SaddleService({
     appVersion,
     host: 'cli',
@@ -141,27 +145,45 @@ async function measureRunsSeries(root: string, dir: string, filePath: string): P
     await service.dispatch('projects', 'open', { path: filePath });
     const runIds = service.project!.listRuns().map((run) => run.id);
     const fetch = (alsoLogX: boolean) => () => service.dispatch('runs', 'series', { runIds, metrics: ['loss'], maxPoints: panel.maxPoints, logX: false, alsoLogX });
-    return {
-      bothMs: await medianAsyncMs(fetch(true)),
-      linearMs: await medianAsyncMs(fetch(false)),
-      storeMs: await medianAsyncMs(async () => {
+    const [both, linear, store] = await interleavedMedians([
+      fetch(true),
+      fetch(false),
+      async () => {
         for (const runId of runIds) service.project!.readSeries(runId, ['loss']);
-      }),
-    };
+      },
+    ]);
+    return { both, linear, store };
   } finally {
     await service.close();
   }
 }
 
-async function medianAsyncMs(task: () => Promise<unknown>): Promise<number> {
-  await task();
-  const times: number[] = [];
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+/**
+ * Medians of wall and CPU time (each on its own) of several repeats after one warm-up, the tasks
+ * taking turns in each repeat: on a shared machine whose load moves, a ratio of tasks measured in
+ * the same moments is what holds.
+ */
+async function interleavedMedians(tasks: (() => Promise<unknown>)[]): Promise<Timing[]> {
+  for (const task of tasks) await task();
+  const wall: number[][] = tasks.map(() => []);
+  const cpu: number[][] = tasks.map(() => []);
   for (let i = 0; i < panel.repeats; i++) {
-    const start = performance.now();
-    await task();
-    times.push(performance.now() - start);
+    for (const [t, task] of tasks.entries()) {
+      const cpuStart = process.cpuUsage();
+      const start = performance.now();
+      await task();
+      wall[t].push(performance.now() - start);
+      const used = process.cpuUsage(cpuStart);
+      cpu[t].push((used.user + used.system) / 1000);
+    }
   }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  return tasks.map((_, t) => ({ wallMs: median(wall[t]), cpuMs: median(cpu[t]) }));
 }
 
 function storeRuns(store: ProjectStore, count: number): number[] {
