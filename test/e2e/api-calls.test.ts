@@ -28,6 +28,8 @@ describe.runIf(haveChromium)('API calls of a sweep, counted at the window', () =
         if (frame.ns) calls.push({ name: `${frame.ns}.${frame.method}`, runIds: frame.input?.runIds ?? [] });
       });
       socket.on('framereceived', ({ payload }) => {
+        // Binary frames are runs.series replies (Float64Arrays); events are JSON text.
+        if (typeof payload !== 'string') return;
         const frame = JSON.parse(String(payload)) as { event?: string; payload?: { state?: string } };
         if (frame.event === 'analyses.changed' && frame.payload?.state === 'stored') callsAtAnalyses = calls.length;
       });

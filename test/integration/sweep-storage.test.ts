@@ -65,7 +65,7 @@ describe('a sweep of short runs through the host', () => {
     }
   });
 
-  it('holds little memory per queued run: 4000 queued cost at most 8 MB more than 1000', async () => {
+  it('holds little memory per queued run: 4000 queued cost at most 20 MB more than 1000 (one channel each: 114 MB)', async () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const s = await openProject(1);
@@ -83,7 +83,9 @@ describe('a sweep of short runs through the host', () => {
     await queuedBytes(200); // warms up the pool and the statements
     const small = await queuedBytes(1000);
     const large = await queuedBytes(4000);
-    // A channel and a piscina task per queued run cost ~38 KB each (114 MB for these 3000).
-    expect(large - small).toBeLessThan(8e6);
+    // A channel and a piscina task per queued run cost ~38 KB each (114 MB for these 3000). The
+    // bound leaves room for what runs finish meanwhile (their rows wait up to 200 ms for a commit)
+    // and RSS noise: 9.2 MB was seen on a loaded machine.
+    expect(large - small).toBeLessThan(20e6);
   });
 });
