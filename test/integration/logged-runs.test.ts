@@ -75,6 +75,12 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
     expect(logged?.charts.map((c) => c.series)).toEqual([['loss'], ['train.acc']]);
     const experiments = (await service.dispatch('experiments', 'list', {})) as { family: string; name: string }[];
     expect(experiments).toMatchObject([{ family: 'logged', name: 'Logged runs' }]);
+    // It can be renamed and annotated like any experiment; what would run it is refused, naming family.
+    const { id } = experiments[0] as unknown as Experiment;
+    const renamed = (await service.dispatch('experiments', 'update', { id, patch: { name: 'decay runs', notes: 'two rates', tags: ['decay'] } })) as Experiment;
+    expect([renamed.name, renamed.notes, renamed.tags]).toEqual(['decay runs', 'two rates', ['decay']]);
+    const refused = await service.dispatch('experiments', 'update', { id, patch: { seeds: [1, 2] } }).catch((error: { message: string }) => error.message);
+    expect(refused).toMatch(/family: the runs of a "logged" experiment come from outside/);
 
     // Reopening reads nothing twice.
     await service.dispatch('projects', 'close', {});

@@ -21,7 +21,11 @@ export function experimentsHandlers(ctx: HandlerContext): NamespaceHandlers<'exp
     update: ({ id, patch }) => {
       const store = ctx.requireStore();
       const current = store.getExperiment(id);
-      ctx.pipeline.requireValid({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags });
+      // Name, notes and tags cannot make an experiment unrunnable, so only a patch of what runs is checked:
+      // a "logged" experiment (runs from outside, never runnable) can still be renamed and annotated.
+      if (patch.params !== undefined || patch.sweep !== undefined || patch.seeds !== undefined) {
+        ctx.pipeline.requireValid({ family: current.family, name: current.name, params: current.params, sweep: current.sweep, seeds: current.seeds, ...patch, notes: patch.notes ?? current.notes, tags: patch.tags ?? current.tags });
+      }
       const updated = store.updateExperiment(id, patch);
       ctx.emit('experiments.changed', {});
       return updated;
