@@ -11,14 +11,12 @@
 // At d = 16 (L = 3) a step took 17.7 µs on the general path and 3.0 µs here (`npm run bench -- dln-train`,
 // medians of 3 at load ~20): the rest was copying operands into and out of the kernels' memory, shape
 // checks and a call per operation.
-import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, v128Load, v128Store, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, shl, tee, v128Load, v128Store, WASM_HEADER } from './wasm-encoding';
 import type { Matrix } from './matrix';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 import { smallGemmKernelBody } from './wasm-small-gemm';
 
 const padded = (n: number): number => Math.ceil(n / 4) * 4;
-const shl = [0x74];
-const tee = (i: number): number[] => [0x22, i];
 const call = (f: number): number[] => [0x10, f];
 const f64Load = [0x2b, 3, 0];
 const f64Store = [0x39, 3, 0];

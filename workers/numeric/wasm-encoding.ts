@@ -27,6 +27,10 @@ export const get = (i: number): number[] => [0x20, i];
 export const set = (i: number): number[] => [0x21, i];
 export const i32 = (n: number): number[] => [0x41, ...sleb(n)];
 export const add = [0x6a];
+/** i32.shl. */
+export const shl = [0x74];
+/** local.tee: sets local i and leaves the value on the stack. */
+export const tee = (i: number): number[] => [0x22, i];
 export const v128Load = (offset: number): number[] => [0xfd, 0x00, 4, ...leb(offset)];
 export const v128Store = (offset: number): number[] => [0xfd, 0x0b, 4, ...leb(offset)];
 /** v128.load64_splat: one double broadcast to both lanes. */

@@ -6,7 +6,7 @@
 // is bit-identical to `s += a * b` in JavaScript, with relaxed SIMD's fused multiply-add (the default where
 // the engine has it, as for wasm-gemm.ts) each step rounds once. At these sizes packing (wasm-gemm.ts) and
 // the per-block bookkeeping of the tiled JavaScript loops cost more than the arithmetic.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, shl, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 // Params: a, b, c (bytes), row blocks, column blocks, k, lda, ldb, ldc (bytes).
@@ -16,8 +16,6 @@ const [AI, CI, JB, PBJ, PCJ, PA, PB, KK, ROW, LDA2, LDA3] = [9, 10, 11, 12, 13, 
 // v128 locals.
 const ACC = (r: number, h: number) => 20 + 2 * r + h;
 const [B0, B1, AV] = [28, 29, 30];
-const shl = [0x74];
-const tee = (i: number) => [0x22, i];
 
 /**
  * C = op(A) B over whole 4 × 4 blocks; `transposedA`: op(A) = Aᵀ with A stored k × m. Params (i32, addresses
