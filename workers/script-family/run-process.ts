@@ -82,8 +82,6 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessEnd> {
       ended = end;
       killGroup('SIGTERM');
       setTimeout(() => killGroup('SIGKILL'), killGraceMs).unref();
-      // At the deadline the run ends even if the pipes never close.
-      if (exit) setTimeout(abandonPipes, pipeGraceMs).unref();
     };
     const onAbort = (): void => stop({ kind: 'cancelled', stderr: '' });
     spec.signal.addEventListener('abort', onAbort, { once: true });
