@@ -2,11 +2,12 @@
 // unchanged script (`import saddle_lab as wandb`, the fixture) logs into it; in Chromium its run
 // appears under "Logged runs" and its loss is drawn while the script is still running (it waits
 // half-way), then the run ends done, and the file it kept downloads through the run's link.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, openWorkbench, type Workbench } from '../helpers/e2e';
-import { repoRoot, tempDir } from '../helpers/paths';
+import { haveChromium, openLoggedRuns, openWorkbench, type Workbench } from '../helpers/e2e';
+import { tempDir } from '../helpers/paths';
+import { startPausedLoggingScript } from '../helpers/python';
 
 let bench: Workbench;
 let script: ChildProcessWithoutNullStreams | null = null;
@@ -26,16 +27,10 @@ describe.runIf(haveChromium)('a script logging into the project the window shows
   it('the run appears and its loss is drawn while the script runs, then it ends done', async () => {
     const { page } = bench;
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('live.saddle');
-    script = spawn('/usr/bin/python3', [join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_train.py'), `project=${project}`, 'steps=40', 'pause_at=20', 'name=live-run'], {
-      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') },
-    });
-    const child = script;
     // The script has logged 20 steps and waits for a line on stdin.
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const child = (script = await startPausedLoggingScript('wandb_train.py', [`project=${project}`, 'steps=40', 'pause_at=20', 'name=live-run']));
 
-    const item = page.getByTestId('experiment-item').filter({ hasText: 'Logged runs' });
-    await expect.poll(() => item.count()).toBe(1);
-    await item.click();
+    await openLoggedRuns(page);
     const panel = page.locator('[data-testid="chart-panel"][data-chart-id="loss"]');
     await expect.poll(async () => Number(await panel.getAttribute('data-series-count'))).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe('0');

@@ -4,14 +4,14 @@
 // the run shows its last image (decoded by the browser at the logged size) with a step
 // slider that switches to the step-0 image, the histogram "sv" as a heatmap with one cell per
 // non-zero count, and its texts and refused values in a table.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, openWorkbench, type Workbench } from '../helpers/e2e';
+import { haveChromium, openLoggedRuns, openWorkbench, type Workbench } from '../helpers/e2e';
 import { pngOf } from '../helpers/png';
-import { haveNumpy } from '../helpers/python';
-import { repoRoot, tempDir } from '../helpers/paths';
+import { haveNumpy, startPausedLoggingScript } from '../helpers/python';
+import { tempDir } from '../helpers/paths';
 
 let bench: Workbench;
 let script: ChildProcessWithoutNullStreams | null = null;
@@ -34,14 +34,8 @@ describe.runIf(haveChromium)('a logged run with text, images and histograms', ()
     await expect.poll(() => page.getByTestId('project-path').textContent()).toContain('media.saddle');
     const pngPath = join(folder, 'given.png');
     writeFileSync(pngPath, pngOf(2, 2, (x, y) => [200 * x, 100 * y, 7]));
-    script = spawn('/usr/bin/python3', [join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_media.py'), `project=${project}`, `png_path=${pngPath}`, 'steps=5', 'pause_at=2'], {
-      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') },
-    });
-    const child = script;
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-    const item = page.getByTestId('experiment-item').filter({ hasText: 'Logged runs' });
-    await expect.poll(() => item.count()).toBe(1);
-    await item.click();
+    const child = (script = await startPausedLoggingScript('wandb_media.py', [`project=${project}`, `png_path=${pngPath}`, 'steps=5', 'pause_at=2']));
+    await openLoggedRuns(page);
     await page.getByTestId('run-row').first().click();
     const media = page.getByTestId('run-media');
     await expect.poll(() => media.count()).toBe(1);

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { artifacts, cliBin, repoRoot, requireBuild, tempDir } from './paths';
 
@@ -93,6 +94,13 @@ export async function newProject(page: Page, name: string): Promise<string> {
   const shown = await page.getByTestId('project-path').textContent();
   if (!shown?.includes(name)) throw new Error(`New ${projectPath}: the page shows ${shown}; it reported ${await page.getByTestId('error-banner').textContent()}`);
   return projectPath;
+}
+
+/** Opens the "Logged runs" experiment once a script's logging has made it (one such item in the list). */
+export async function openLoggedRuns(page: Page): Promise<void> {
+  const item = page.getByTestId('experiment-item').filter({ hasText: 'Logged runs' });
+  await expect.poll(() => item.count()).toBe(1);
+  await item.click();
 }
 
 /** Creates an experiment from a shipped example (`examples/<id>.json`), or from its quick variant. */

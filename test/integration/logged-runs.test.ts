@@ -4,7 +4,7 @@
 // SIGKILL leaves its points and a `crashed` run; an exception fails the run; a NaN ends it as
 // diverged with the points before kept. The fixture's loss is exp(-rate·step), so every stored
 // value is checked against an independent recomputation.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
@@ -13,9 +13,10 @@ import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 import { writeScriptFamily } from '../helpers/script-family';
 import { statusChanges } from '../helpers/events';
+import { saddleLabEnv, startPausedLoggingScript } from '../helpers/python';
 
 const script = join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_train.py');
-const env = { ...process.env, PYTHONPATH: join(repoRoot, 'python') };
+const env = saddleLabEnv();
 /** Python's and V8's exp may differ in the last bit: values agree to a few ulp. */
 const relativeTolerance = 1e-14;
 
@@ -141,8 +142,7 @@ describe('saddle_lab.init / log / finish from a plain Python process', () => {
         notify();
       });
 
-    const child: ChildProcessWithoutNullStreams = spawn('/usr/bin/python3', [script, `project=${project}`, 'steps=20', 'pause_at=12', 'name=live'], { env });
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const child = await startPausedLoggingScript('wandb_train.py', [`project=${project}`, 'steps=20', 'pause_at=12', 'name=live']);
     // The script has logged 12 steps and waits: they reach the window while it is still running.
     await until(() => points.reduce((n, p) => n + p.x.length, 0) >= 2 * 12);
     const [running] = (await service.dispatch('runs', 'list', {})) as Run[];

@@ -11,13 +11,13 @@ import { basename, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Run, RunMedia, SeriesData } from '../../src-main/contract';
-import { haveNumpy } from '../helpers/python';
+import { haveNumpy, saddleLabEnv } from '../helpers/python';
 import { decodeRgbPng, pngOf } from '../helpers/png';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 import { testService } from '../helpers/service';
 
 const script = join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_media.py');
-const env = { ...process.env, PYTHONPATH: join(repoRoot, 'python') };
+const env = saddleLabEnv();
 const steps = 5;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
