@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './figures';
 
 export interface ProcessTimes {
   wallMs: number;
@@ -40,6 +41,5 @@ export function timeCli(root: string, args: (dir: string) => string[]): ProcessT
 export function medianTimes(repeats: number, measure: () => ProcessTimes): ProcessTimes {
   measure();
   const runs = Array.from({ length: repeats }, measure);
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
 }

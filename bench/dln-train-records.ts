@@ -6,7 +6,7 @@
 import { family } from '../workers/families/dln-train';
 import type { RunContext } from '../workers/family';
 import { createRng } from '../workers/numeric/rng';
-import type { BenchFigure } from './figures';
+import { median, type BenchFigure } from './figures';
 import { familySteps } from './dln-train';
 
 const DEPTH = 3;
@@ -27,8 +27,6 @@ async function cpuSeconds(work: () => unknown): Promise<number> {
   const used = process.cpuUsage(start);
   return (used.user + used.system) / 1e6;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function recordShare(d: number, steps: number, pairs: number): Promise<BenchFigure> {
   const params = family.params.parse({

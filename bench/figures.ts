@@ -9,6 +9,11 @@ export interface BenchFigure {
   atLeast?: boolean;
 }
 
+/** The middle value (the upper middle of an even count); the input is not reordered. */
+export function median(values: readonly number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}
+
 export function printFigures(title: string, figures: BenchFigure[]): void {
   console.log(`\n${title}`);
   for (const f of figures) {

@@ -8,7 +8,7 @@ import { downsample } from '../workers/numeric/downsample';
 import { ProjectStore, type MetricChunk } from '../src-main/core/store/project-store';
 import { SaddleService } from '../src-main/core/service';
 import { RecentProjects } from '../src-main/core/recent';
-import type { BenchFigure } from './figures';
+import { median, type BenchFigure } from './figures';
 
 
 const appVersion = 'bench';
@@ -182,7 +182,6 @@ async function interleavedMedians(tasks: (() => Promise<unknown>)[]): Promise<Ti
       cpu[t].push((used.user + used.system) / 1000);
     }
   }
-  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   return tasks.map((_, t) => ({ wallMs: median(wall[t]), cpuMs: median(cpu[t]) }));
 }
 
