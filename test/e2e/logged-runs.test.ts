@@ -46,5 +46,12 @@ describe.runIf(haveChromium)('a script logging into the project the window shows
     const href = await page.getByTestId('run-artifact-download').getAttribute('href');
     expect(await page.evaluate(async (url) => (await fetch(url!)).text(), href)).toBe('0.1 40\n');
     await bench.shot('done');
+
+    // Nothing here runs a logged experiment: the editor says so (no issue to fix), and it can be renamed.
+    await expect.poll(() => page.getByTestId('logged-experiment-note').isVisible()).toBe(true);
+    await page.getByTestId('experiment-name').fill('decay runs');
+    await expect.poll(() => page.getByTestId('experiment-item').first().textContent()).toContain('decay runs');
+    expect(await page.getByTestId('error-banner').count()).toBe(0);
+    await bench.shot('renamed');
   });
 });
