@@ -44,8 +44,13 @@ const openWebSocket: SocketFactory = (url, handlers) => {
   return { send: (frame) => socket.send(frame) };
 };
 
+/** The serve host's token, in the address it printed: the page's API and its download links carry it. */
+function pageToken(): string {
+  return new URLSearchParams(location.search).get('token') ?? '';
+}
+
 function socketClient(): SaddleClient {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = pageToken();
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const transport = new SocketTransport(`${scheme}://${location.host}/api?token=${encodeURIComponent(token)}`, openWebSocket);
   const call: CallFn = (namespace, method, input) => transport.call(namespace, method, plain(input));
@@ -74,6 +79,5 @@ export function saddle(): SaddleApi {
  * with this page's token; the host refuses any path out of the run's folder.
  */
 export function servedArtifactUrl(runId: number, path: string): string {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
-  return `/artifact?${new URLSearchParams({ run: String(runId), path, token }).toString()}`;
+  return `/artifact?${new URLSearchParams({ run: String(runId), path, token: pageToken() }).toString()}`;
 }
