@@ -537,15 +537,18 @@ def _media_line(run_dir, key, step, value):
     return line
 
 
+def _project_stem(project):
+    """study.saddle → study: the name the project's side folders (.runs, .artifacts) are made from."""
+    return project[: -len(".saddle")] if project.lower().endswith(".saddle") else project
+
+
 def project_runs_dir(project):
     """The run-log folder of a project: study.saddle → study.runs/."""
-    base = project[: -len(".saddle")] if project.lower().endswith(".saddle") else project
-    return base + ".runs"
+    return _project_stem(project) + ".runs"
 
 
 def _artifacts_root(project):
-    base = project[: -len(".saddle")] if project.lower().endswith(".saddle") else project
-    return base + ".artifacts"
+    return _project_stem(project) + ".artifacts"
 
 
 def artifacts_dir():
