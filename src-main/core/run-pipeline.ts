@@ -47,13 +47,13 @@ export interface RunPipelineOptions {
   progressIntervalMs?: number;
 }
 
-/** A Slurm submission, planned and checked as a local start is; its copy is stored once the runs exist. */
 /** How a Slurm task's run is known outside its shard: the project's run id and its artifacts folder in the job folder. */
 export interface KeptAs {
   projectRunId: number;
   artifactsDir: string;
 }
 
+/** A Slurm submission, planned and checked as a local start is; its copy is stored once the runs exist. */
 export interface PreparedSubmission {
   spec: ExperimentSpec;
   planned: PlannedRun[];
