@@ -5,7 +5,6 @@
 // stored copy and content hash), the scheduler→store wiring and the checks of everything a worker
 // returns. Hosts only say which project the runs go into and what to tell their windows.
 import { runArtifactsDir } from './artifacts';
-import { z } from 'zod';
 import { analysisResult, type AnalysisRecord, type AnalysisResult, type Experiment, type ExperimentSpec, type Run, type RunStatus } from '../contract';
 import type { FamilySource } from '../../workers/families/sources';
 import { FamilyRegistry, projectFamiliesDir, type RegistryOptions } from './family-registry';
@@ -64,7 +63,6 @@ export interface PreparedSubmission {
 
 /** Progress reaches the project file in one transaction this often, not once per report. */
 const progressWriteMs = 1000;
-const analysisResults = z.array(analysisResult);
 
 export class RunPipeline {
   readonly families: FamilyRegistry;
@@ -443,12 +441,16 @@ export class RunPipeline {
 function checkAnalyses(familyId: string, raw: unknown): AnalysisResult[] {
   const stored: unknown = JSON.parse(JSON.stringify(raw ?? null));
   if (!Array.isArray(stored)) throw new ExpectedError(`the analyses of ${familyId} returned ${stored === null ? 'nothing' : typeof stored}, not a list of results`);
+  const results: AnalysisResult[] = [];
   const issues = stored.flatMap((result: unknown, i) => {
     const parsed = analysisResult.safeParse(result);
-    if (parsed.success) return [];
+    if (parsed.success) {
+      results.push(parsed.data);
+      return [];
+    }
     const id = (result as { id?: unknown } | null)?.id;
     return issuesFromZod(parsed.error, `analyses[${i}]`).map((issue) => ({ ...issue, message: `${issue.message} (analysis ${typeof id === 'string' ? id : `#${i}`})` }));
   });
   if (issues.length > 0) throw new ExpectedError(`the analyses of ${familyId} returned a malformed result, not stored: ${describeIssues(issues)}`, issues);
-  return analysisResults.parse(stored);
+  return results;
 }
