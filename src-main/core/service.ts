@@ -109,7 +109,7 @@ export class SaddleService {
       throw new ExpectedError(`invalid request to ${ns}.${method}: ${describeIssues(issues)}`, issues);
     }
     await this.pipeline.familiesLoaded;
-    // Whatever a window has been told is in the file before a handler reads it.
+    // Whatever a window has been told is in the file before a handler reads it (the handlers count on it).
     if (this.store) this.pipeline.flushWrites();
     let output: unknown;
     try {
@@ -235,6 +235,7 @@ export class SaddleService {
     this.store.close();
     this.store = null;
   }
+
   private createHandlers(): Handlers {
     const ctx: HandlerContext = {
       options: this.options,

@@ -8,7 +8,6 @@ export function exportsHandlers(ctx: HandlerContext): NamespaceHandlers<'exports
   return {
     csv: ({ runIds, metrics, maxPoints }) => {
       const store = ctx.requireStore();
-      ctx.pipeline.flushWrites();
       const runs = runIds.map((id) => store.getRun(id));
       return seriesToCsv(runs, (runId) => store.readSeries(runId, metrics), maxPoints, store.info().name);
     },

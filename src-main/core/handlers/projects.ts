@@ -1,8 +1,7 @@
 // The `projects` namespace: the open project (one per service) and the recent list.
 import { resolve } from 'node:path';
-import { requireNoLeftoverRunFolders } from '../artifacts';
+import { copyProjectArtifacts, removeArtifacts, requireNoLeftoverRunFolders } from '../artifacts';
 import { ProjectStore } from '../store/project-store';
-import { copyProjectArtifacts, removeArtifacts } from '../artifacts';
 import { ExpectedError } from '../errors';
 import type { HandlerContext, NamespaceHandlers } from './context';
 
@@ -23,7 +22,6 @@ export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projec
     },
     saveAs: async ({ path, overwrite }) => {
       const current = ctx.requireStore();
-      ctx.pipeline.flushWrites();
       if (ctx.pipeline.hasActiveRuns()) throw new ExpectedError('wait for the running experiments to finish (or cancel them) before "Save as"');
       const madeFolders: string[] = [];
       let copy: ProjectStore;

@@ -90,7 +90,6 @@ function artifactFileOf(store: ProjectStore, runId: number, path: string): strin
  */
 function readSeries(ctx: HandlerContext, runIds: number[], metrics: string[] | undefined, maxPoints: number, logX: boolean, alsoLogX: boolean) {
   const store = ctx.requireStore();
-  ctx.pipeline.flushWrites();
   const reducer = new PanelReducer(maxPoints, logX, alsoLogX);
   const byRun = new Map<number, SeriesData[]>(runIds.map((runId) => [runId, []]));
   for (const { runId, metric, x, y } of store.scanSeries([...byRun.keys()], metrics)) {
