@@ -23,9 +23,7 @@ export function runsHandlers(ctx: HandlerContext): NamespaceHandlers<'runs'> {
     update: ({ id, tags, notes }) => ctx.requireStore().updateRunMeta(id, { tags, notes }),
     source: ({ runId }) => runSourceOf(ctx.requireStore(), ctx.pipeline.families, runId),
     artifacts: ({ runId }) => {
-      const store = ctx.requireStore();
-      store.getRun(runId);
-      const [dir] = artifactFolders(store, [runId]);
+      const dir = runFolderOf(ctx.requireStore(), runId);
       return { runId, dir, files: listArtifacts(dir) };
     },
     artifactFile: ({ runId, path }) => ({ file: artifactFileOf(ctx.requireStore(), runId, path) }),
@@ -77,10 +75,14 @@ export function artifactFolders(store: ProjectStore, runIds: readonly number[]):
   return runIds.map((runId) => runArtifactsDir(store.path, runId, origins.get(runId)));
 }
 
-function artifactFileOf(store: ProjectStore, runId: number, path: string): string {
+/** The kept folder of a run that exists (an unknown run is refused by getRun). */
+function runFolderOf(store: ProjectStore, runId: number): string {
   store.getRun(runId);
-  const [dir] = artifactFolders(store, [runId]);
-  return containedArtifact(dir, path);
+  return artifactFolders(store, [runId])[0];
+}
+
+function artifactFileOf(store: ProjectStore, runId: number, path: string): string {
+  return containedArtifact(runFolderOf(store, runId), path);
 }
 
 /**
