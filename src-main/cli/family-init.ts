@@ -48,7 +48,7 @@ export function familyInitCommand(args: string[], sdkDir: string): number {
   }
   const stem = basename(script).replace(/\.py$/, '');
   const manifest = {
-    id: values.id ?? stem.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '') ?? 'script',
+    id: values.id ?? (stem.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '') || 'script'),
     title: values.title ?? stem,
     summary: `Written by saddle-lab family init from ${basename(script)}'s argparse parser.`,
     command: [python, basename(script)],
