@@ -10,7 +10,7 @@ import type { RunOrigin } from '../contract';
 import { ExpectedError } from './errors';
 
 /** The artifacts root of a project: study.saddle → study.artifacts/. */
-export function projectArtifactsDir(projectPath: string): string {
+function projectArtifactsDir(projectPath: string): string {
   return projectPath.replace(/\.saddle$/i, '') + '.artifacts';
 }
 

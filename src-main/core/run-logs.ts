@@ -139,7 +139,7 @@ class RunLogError extends Error {}
  * The folder of a run log's files (the helper's run.dir, where its images are): `study.runs/x.jsonl`
  * → `study.artifacts/x/`; a log elsewhere (an offline copy not in a .runs folder) → `x/` beside it.
  */
-export function loggedRunFolder(logPath: string): string {
+function loggedRunFolder(logPath: string): string {
   const folder = dirname(logPath);
   const name = basename(logPath).replace(/\.jsonl$/, '');
   return folder.endsWith('.runs') ? join(folder.replace(/\.runs$/, '.artifacts'), name) : join(folder, name);
