@@ -4,7 +4,7 @@
 // store of y, or each load of v, serves four of them; the last rows (fewer than four) and an odd last
 // column are done here in JavaScript. With relaxed SIMD's fused multiply-add where the engine has it
 // (as for the gemm kernel), else a multiply then an add.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 const ROWS = 4;
@@ -50,7 +50,7 @@ function kernel(kind: 'axpy' | 'dot', fused: boolean): number[] {
     emit(get(OUT), i32(16 * ROWS), add, set(OUT));
   }
   emit(get(A), get(LD), i32(ROWS), i32Mul, add, set(A));
-  emit(get(PASSES), i32(-1), add, [0x22, PASSES], [0x0d, 0], [0x0b]); // next pass while passes ≠ 0
+  emit(get(PASSES), i32(-1), add, tee(PASSES), [0x0d, 0], [0x0b]); // next pass while passes ≠ 0
   return functionBody([2, 6, 0x7f, 5, 0x7b], code);
 }
 
