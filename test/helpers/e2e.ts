@@ -5,8 +5,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
 import { expect } from 'vitest';
-import WebSocket from 'ws';
 import { artifacts, cliBin, repoRoot, requireBuild, tempDir } from './paths';
+import { callServe, connectServe } from './serve-client';
 
 export { artifacts };
 
@@ -142,21 +142,11 @@ export async function exportDownloads(page: Page, count: number, dir: string): P
  */
 export async function hostCall<T>(serveUrl: string, ns: string, method: string, input: unknown = {}): Promise<T> {
   const url = new URL(serveUrl);
-  const socket = new WebSocket(`ws://${url.host}/api?token=${url.searchParams.get('token')}`);
+  const socket = await connectServe(Number(url.port), url.searchParams.get('token') ?? '');
   try {
-    await new Promise((resolve, reject) => {
-      socket.once('open', resolve);
-      socket.once('error', reject);
-    });
-    return await new Promise<T>((resolve, reject) => {
-      socket.on('message', (data) => {
-        const reply = JSON.parse(String(data)) as { id?: number; ok?: boolean; result?: T; error?: { message: string } };
-        if (reply.id !== 1) return;
-        if (reply.ok) resolve(reply.result as T);
-        else reject(new Error(`${ns}.${method}: ${reply.error?.message}`));
-      });
-      socket.send(JSON.stringify({ id: 1, ns, method, input }));
-    });
+    const reply = await callServe<T>(socket, 1, ns, method, input);
+    if (!reply.ok) throw new Error(`${ns}.${method}: ${reply.error?.message}`);
+    return reply.result as T;
   } finally {
     socket.close();
   }

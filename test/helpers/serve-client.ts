@@ -1,5 +1,5 @@
-// A bare WebSocket client of the serve host for integration tests: connect with a token, call one
-// method and wait for the reply with that id.
+// A bare WebSocket client of the serve host for integration tests (and e2e's hostCall): connect
+// with a token, call one method and wait for the reply with that id.
 import WebSocket from 'ws';
 import { decodeBinaryFrame } from '../../src-renderer/src/api/binary-frame';
 
