@@ -1,10 +1,10 @@
 // Gradient descent and minibatch SGD (time t = η · step) on a compute backend: the layers, W_eff
 // and the back-propagation workspaces stay on the device across steps; at the record steps the
 // loss, W_eff and the layers are read back and recorded on the CPU in float64 (the SVD-based
-// metrics). The same program runs on the float64 CPU backend (identical arithmetic to the matrix.ts
-// loop it replaced up to 32³-multiply-add products, which go to the SIMD kernel) and on WebGPU. Full-batch
-// GD on the target task on the CPU up to width 192 takes the fused WebAssembly step instead (the same
-// arithmetic in one call per step, wasm-deep-linear.ts): at d = 16 the general path's per-op copies,
+// metrics). The same program runs on the float64 CPU backend (matrix.ts's products, as the loop it
+// replaced: SIMD kernels for whole 4 × 4 blocks or from 32³ multiply-adds, the tiled loop otherwise) and on
+// WebGPU. Full-batch GD on the target task on the CPU up to FUSED_MAX_WIDTH takes the fused WebAssembly step
+// instead (the same arithmetic in one call per step, wasm-deep-linear.ts): at d = 16 the general path's per-op copies,
 // checks and calls made a step 5.9× as long.
 import type { RunContext } from '../../family';
 import { CpuBackend } from '../../compute/cpu';
