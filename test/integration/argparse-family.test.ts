@@ -12,10 +12,10 @@ import type { SaddleService } from '../../src-main/core/service';
 import type { Run, SeriesData } from '../../src-main/contract';
 import { runCli } from '../helpers/cli';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { saddleLabEnv } from '../helpers/python';
 import { testService } from '../helpers/service';
 
 const fixture = join(repoRoot, 'test', 'fixtures', 'logging', 'argparse_train.py');
-const pythonPath = join(repoRoot, 'python');
 /** Python's and V8's exp may differ in the last bit. */
 const relativeTolerance = 1e-14;
 
@@ -69,7 +69,7 @@ describe('an argparse script as a family, declared once', () => {
     const shellProject = join(work, 'shell.saddle');
     const shell = spawnSync('/usr/bin/python3', ['train.py', '--lr', '0.5', '--steps', '6', '--optim.momentum', '0.25', '--verbose'], {
       cwd: familyDir,
-      env: { ...process.env, PYTHONPATH: pythonPath, SADDLE_PROJECT: shellProject },
+      env: { ...saddleLabEnv(), SADDLE_PROJECT: shellProject },
       encoding: 'utf8',
     });
     expect(shell.status).toBe(0);
@@ -102,13 +102,13 @@ describe('an argparse script as a family, declared once', () => {
       JSON.stringify({ params: { type: 'object', properties: { rate: { type: 'number', default: 0.5 }, steps: { type: 'integer', default: 10 }, 'optim.kind': { enum: ['sgd', 'adam'], default: 'sgd' } } } }),
     );
     writeFileSync(join(dir, 'show.py'), 'import json, saddle_lab as lab\nprint(json.dumps(lab.params()))\n');
-    const run = (...args: string[]) => spawnSync('/usr/bin/python3', ['show.py', ...args], { cwd: dir, env: { ...process.env, PYTHONPATH: pythonPath }, encoding: 'utf8' });
+    const run = (...args: string[]) => spawnSync('/usr/bin/python3', ['show.py', ...args], { cwd: dir, env: saddleLabEnv(), encoding: 'utf8' });
     expect(JSON.parse(run().stdout)).toEqual({ rate: 0.5, steps: 10, 'optim.kind': 'sgd' });
     expect(JSON.parse(run('--rate', '0.25', '--optim.kind=adam').stdout)).toEqual({ rate: 0.25, steps: 10, 'optim.kind': 'adam' });
     expect(run('--steps', '2.5').stderr).toContain('--steps must be integer, got \'2.5\'');
     expect(run('--rat', '1').stderr).toContain('unknown parameter --rat');
     expect(run('--optim.kind', 'rmsprop').stderr).toContain("--optim.kind must be one of ['sgd', 'adam']");
     // The helper's stdout is the script's own outside a family run (no protocol lines at exit).
-    expect(execFileSync('/usr/bin/python3', ['show.py'], { cwd: dir, env: { ...process.env, PYTHONPATH: pythonPath } }).toString().trim().split('\n')).toHaveLength(1);
+    expect(execFileSync('/usr/bin/python3', ['show.py'], { cwd: dir, env: saddleLabEnv() }).toString().trim().split('\n')).toHaveLength(1);
   });
 });

@@ -9,7 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Experiment, Output, Run } from '../../src-main/contract';
-import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { requireBuild, tempDir } from '../helpers/paths';
+import { saddleLabEnv } from '../helpers/python';
 import { testService } from '../helpers/service';
 import { savedWeights, weightsSaverFamily } from '../helpers/script-family';
 
@@ -63,7 +64,7 @@ describe('artifacts', () => {
   it('a logged run keeps what it saves in run.dir', async () => {
     const project = join(tempDir(), 'logged.saddle');
     const script = 'import os, saddle_lab as wandb\nrun = wandb.init(project=os.environ["P"], name="saver")\nopen(os.path.join(run.dir, "model.bin"), "wb").write(bytes(range(16)))\nwandb.log({"loss": 1.0})\nwandb.finish()\n';
-    const result = spawnSync('/usr/bin/python3', ['-c', script], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), P: project }, encoding: 'utf8' });
+    const result = spawnSync('/usr/bin/python3', ['-c', script], { env: { ...saddleLabEnv(), P: project }, encoding: 'utf8' });
     expect(result.status).toBe(0);
     service = testService();
     await service.dispatch('projects', 'new', { path: project });
@@ -77,7 +78,7 @@ describe('artifacts', () => {
   it('the desktop host is asked to open or reveal the real path of a listed file, and never one out of the run\'s folder', async () => {
     const project = join(tempDir(), 'opened.saddle');
     const script = 'import os, saddle_lab as wandb\nrun = wandb.init(project=os.environ["P"], name="opener")\nopen(os.path.join(run.dir, "model.bin"), "wb").write(b"w")\nwandb.finish()\n';
-    expect(spawnSync('/usr/bin/python3', ['-c', script], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), P: project }, encoding: 'utf8' }).status).toBe(0);
+    expect(spawnSync('/usr/bin/python3', ['-c', script], { env: { ...saddleLabEnv(), P: project }, encoding: 'utf8' }).status).toBe(0);
     const shown: [string, boolean][] = [];
     service = testService({ host: 'electron', dialogs: { pickProjectPath: async () => null, saveFile: async () => null, showFile: async (file, reveal) => void shown.push([file, reveal]) } });
     await service.dispatch('projects', 'new', { path: project });

@@ -3,13 +3,11 @@
 // gets the range value ± 0.5 as numpy gives it; every refused input names its field.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { haveNumpy } from '../helpers/python';
-import { repoRoot } from '../helpers/paths';
+import { haveNumpy, saddleLabEnv } from '../helpers/python';
 
 function python(code: string): unknown {
-  const result = spawnSync('/usr/bin/python3', ['-c', `import json, saddle_lab as wandb\n${code}`], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python') }, encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/python3', ['-c', `import json, saddle_lab as wandb\n${code}`], { env: saddleLabEnv(), encoding: 'utf8' });
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout) as unknown;
 }

@@ -9,6 +9,7 @@ import { ProjectStore } from '../../src-main/core/store/project-store';
 import { ProjectFileError } from '../../src-main/core/store/errors';
 import { experimentSpec } from '../../src-main/contract';
 import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { saddleLabEnv } from '../helpers/python';
 import { testService } from '../helpers/service';
 
 const appVersion = '0.0.0-test';
@@ -70,7 +71,7 @@ describe('one writer per project', () => {
     const file = path.join(tempDir(), 'logged.saddle');
     track(ProjectStore.create(file, appVersion)).close();
     const logged = spawnSync('/usr/bin/python3', [path.join(repoRoot, 'test', 'fixtures', 'logging', 'wandb_train.py'), `project=${file}`, 'steps=5', 'rate=0.1', 'name=waiting'], {
-      env: { ...process.env, PYTHONPATH: path.join(repoRoot, 'python') },
+      env: saddleLabEnv(),
     });
     expect(logged.status).toBe(0);
     const service = testService();

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServeHandle } from '../../src-main/serve/server';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Run } from '../../src-main/contract';
-import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
+import { requireBuild, tempDir } from '../helpers/paths';
+import { saddleLabEnv } from '../helpers/python';
 import { testService } from '../helpers/service';
 
 type Artifacts = { runId: number; dir: string; files: { path: string; bytes: number; sha256: string }[] };
@@ -26,7 +27,7 @@ beforeAll(async () => {
   requireBuild();
   const project = join(tempDir(), 'served.saddle');
   const script = 'import os, saddle_lab as wandb\nrun = wandb.init(project=os.environ["P"], name="saver")\nos.makedirs(os.path.join(run.dir, "ckpt"))\nwandb.log({"loss": 1.0})\nwandb.finish()\n';
-  const result = spawnSync('/usr/bin/python3', ['-c', script], { env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), P: project }, encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/python3', ['-c', script], { env: { ...saddleLabEnv(), P: project }, encoding: 'utf8' });
   expect(result.stderr).toBe('');
   writeFileSync(join(outside, 'secret.txt'), 'not the run\'s\n');
   service = testService({ host: 'serve' });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { scriptFamilyManifest } from '../../src-main/contract/script-family';
 import { readManifest } from '../../workers/families/sources';
 import { repoRoot } from '../helpers/paths';
+import { saddleLabEnv } from '../helpers/python';
 
 const protocol = z.fromJSONSchema(JSON.parse(readFileSync(join(repoRoot, 'docs', 'script-protocol.schema.json'), 'utf8')));
 
@@ -27,7 +28,7 @@ describe('docs/ schemas', () => {
     const input = JSON.stringify({ family: 'toy-decay', params: { rate: 0.5, steps: 20, sleepMs: 0, gateFile: '', mode: 'ok' }, seed: 3 });
     const stdout = execFileSync('/usr/bin/python3', ['decay.py'], {
       cwd: join(repoRoot, 'test', 'fixtures', 'families', 'toy-decay'),
-      env: { ...process.env, PYTHONPATH: join(repoRoot, 'python'), SADDLE_PARAMS: input },
+      env: { ...saddleLabEnv(), SADDLE_PARAMS: input },
       input,
       stdio: ['pipe', 'pipe', 'ignore'],
     }).toString();
