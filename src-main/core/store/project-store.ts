@@ -740,11 +740,6 @@ function json(value: unknown): string {
 }
 
 /**
- * A JSON column as this class wrote it. A file changed outside the app (or damaged) may hold
- * anything there: text that is not JSON, or JSON of another kind, is refused naming the table, row
- * and column, where it would otherwise fail later without saying where.
- */
-/**
  * A stored analysis result as this version reads it. One stored before results were checked (or
  * changed outside the app) that does not match is shown as such, naming the field, rather than
  * making every list of the experiment's analyses fail; recomputing the analyses replaces it.
@@ -765,6 +760,11 @@ function readableAnalysis(stored: unknown): AnalysisResult {
   };
 }
 
+/**
+ * A JSON column as this class wrote it. A file changed outside the app (or damaged) may hold
+ * anything there: text that is not JSON, or JSON of another kind, is refused naming the table, row
+ * and column, where it would otherwise fail later without saying where.
+ */
 function parse<T>(text: string, shape: 'object' | 'array', table: string, row: number | string, column: string): T {
   let value: unknown;
   try {
