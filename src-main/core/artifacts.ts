@@ -8,10 +8,11 @@ import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, re
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunOrigin } from '../contract';
 import { ExpectedError } from './errors';
+import { projectSiblingPath } from './project-siblings';
 
 /** The artifacts root of a project: study.saddle → study.artifacts/. */
 function projectArtifactsDir(projectPath: string): string {
-  return projectPath.replace(/\.saddle$/i, '') + '.artifacts';
+  return projectSiblingPath(projectPath, '.artifacts');
 }
 
 /**

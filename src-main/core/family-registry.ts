@@ -12,6 +12,7 @@ import { manifestFileName } from '../contract/script-family';
 import type { FamilyDefinition } from '../../workers/family';
 import { defaultConfigDir } from './recent';
 import { ExpectedError } from './errors';
+import { projectSiblingPath } from './project-siblings';
 
 export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project' | 'stored';
 
@@ -43,7 +44,7 @@ export interface RegistryOptions {
 
 /** The folder of a project's own families: foo.saddle → foo.families/. */
 export function projectFamiliesDir(projectPath: string): string {
-  return projectPath.replace(/\.saddle$/i, '') + '.families';
+  return projectSiblingPath(projectPath, '.families');
 }
 
 export function userFamiliesDir(): string {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { mediaLineTypes, runLogLine, type FamilyInfo, type MediaLine, type RunLogLine, type RunStatus, type RunSummary, type TheorySeries } from '../contract';
 import { containedArtifact, copyRunArtifacts, runArtifactsDir } from './artifacts';
 import type { MediaRow } from './store/run-media';
+import { projectSiblingPath } from './project-siblings';
 import type { FamilyDefinition } from '../../workers/family';
 import type { FinishedStatus, MetricChunk, ProjectStore } from './store/project-store';
 
@@ -18,7 +19,7 @@ export const loggedFamilyId = 'logged';
 
 /** The run-log folder of a project: study.saddle → study.runs/. */
 export function projectRunsDir(projectPath: string): string {
-  return projectPath.replace(/\.saddle$/i, '') + '.runs';
+  return projectSiblingPath(projectPath, '.runs');
 }
 
 export interface IngestContext {
