@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { RunOrigin } from '../contract';
 import { ExpectedError } from './errors';
 import { projectSiblingPath } from './project-siblings';
+import { pathTaken } from './store/project-file';
 
 /** The artifacts root of a project: study.saddle → study.artifacts/. */
 function projectArtifactsDir(projectPath: string): string {
@@ -99,7 +100,7 @@ export function copyProjectArtifacts(fromProject: string, toProject: string): st
   const from = projectArtifactsDir(fromProject);
   if (!existsSync(from)) return null;
   const to = projectArtifactsDir(toProject);
-  if (lstatOrNull(to)) {
+  if (pathTaken(to)) {
     throw new ExpectedError(`path: the kept run files would go to "${to}", which already exists (another project's?). Move it away first; nothing was written.`, [{ path: 'path', message: `${to} exists` }]);
   }
   try {
@@ -135,14 +136,6 @@ export function copyRunArtifacts(from: string, to: string): string[] {
       problems.push(`${source}: ${error instanceof Error ? error.message : String(error)}`);
     }
   };
-  if (lstatOrNull(from)) copy(from, to);
+  if (pathTaken(from)) copy(from, to);
   return problems;
-}
-
-function lstatOrNull(path: string): ReturnType<typeof lstatSync> | null {
-  try {
-    return lstatSync(path);
-  } catch {
-    return null;
-  }
 }

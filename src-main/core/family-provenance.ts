@@ -1,7 +1,7 @@
 // Which files produced a run of a script or code family, kept in the project (content hash +
 // copy), and what a reopened project says about its families: the same as installed, changed
 // since, or not installed here (then nothing runs until the user restores the stored copy).
-import { existsSync, lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { snapshotFolder, type FamilySnapshot } from '../../workers/script-family/snapshot';
@@ -12,6 +12,7 @@ import type { FamilyCheck, RunSource } from '../contract';
 import { projectFamiliesDir, type FamilyEntry, type FamilyRegistry } from './family-registry';
 import type { ProjectStore } from './store/project-store';
 import { ExpectedError } from './errors';
+import { pathTaken } from './store/project-file';
 
 /** The files of a script or code family as they are now: its folder, or its one module. */
 export function snapshotSource(source: FamilySource): FamilySnapshot {
@@ -106,7 +107,7 @@ export function restoreFamily(store: ProjectStore, familyId: string): string {
   mkdirSync(root, { recursive: true });
   const realRoot = realpathSync(root);
   const target = join(root, stored.kind === 'script' ? familyId : files[0].path);
-  if (existsSync(target) || isSymlink(target)) throw refuse(`${target} exists already: move it away first`);
+  if (pathTaken(target)) throw refuse(`${target} exists already: move it away first`);
   let createdFolder = false;
   try {
     if (stored.kind === 'code') {
@@ -139,14 +140,6 @@ function relativePathProblem(path: string): string | null {
   if (path.startsWith('/') || path.includes('\\') || /^[a-zA-Z]:/.test(path) || isAbsolute(path)) return 'is absolute (or uses "\\")';
   if (path.split('/').some((part) => part === '' || part === '.' || part === '..')) return 'has an empty, "." or ".." part';
   return null;
-}
-
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }
 
 function compare(entry: FamilyEntry | undefined, storedHash: string): { state: FamilyCheck['state']; installedHash: string | null } {
