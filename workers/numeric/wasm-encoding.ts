@@ -1,6 +1,6 @@
-// The few WebAssembly binary encodings the hand-assembled SIMD kernels (wasm-gemm.ts, wasm-matvec.ts)
-// are written in: LEB128 integers, local access, i32 arithmetic, v128 loads and stores, f64x2 arithmetic,
-// and the module's sections. No toolchain at build or run time.
+// The few WebAssembly binary encodings the hand-assembled SIMD kernels (wasm-*.ts) are written in: LEB128
+// integers, local access, i32 arithmetic, v128 loads and stores, f64x2 arithmetic, and the module's sections.
+// No toolchain at build or run time.
 
 export const leb = (n: number): number[] => {
   const out: number[] = [];

@@ -8,7 +8,7 @@
 // to the sequential `s += a * b` loop. Either way a result does not depend on the blocking or the operand
 // layout (relaxed_madd may round twice on an x86-64 CPU without FMA3, the one way the machine shows).
 // Transposed operands cost nothing extra: the packing reads them through strides.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, section, set, splatLoad, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 
 /** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
 const KC = 256;
@@ -56,7 +56,7 @@ function kernelBody(init: boolean, fused: boolean): number[] {
   emit(get(K), i32(-1), add, set(K), [0x0c, 0], [0x0b], [0x0b]); // k -= 1; next pass
   eachRow((r) => { for (let h = 0; h < 2; h++) emit(get(ROW), get(ACC(r, h)), v128Store(16 * h)); });
   emit(get(C), i32(32), add, set(C));
-  emit(get(PANELS), i32(-1), add, [0x22, PANELS], [0x0d, 0], [0x0b]); // next panel while panels ≠ 0
+  emit(get(PANELS), i32(-1), add, tee(PANELS), [0x0d, 0], [0x0b]); // next panel while panels ≠ 0
   return functionBody([2, 4, 0x7f, 11, 0x7b], code);
 }
 

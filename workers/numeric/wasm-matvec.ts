@@ -5,7 +5,7 @@
 // loop; with relaxed SIMD's fused multiply-add (the default where the engine has it, as for the gemm
 // kernel) each step rounds once. Blocks of 16 rows keep 8 accumulators in flight, enough to hide the
 // multiply-add latency behind one broadcast load of x[c]; the last rows go in blocks of 4 (zero-padded).
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 const WIDE = 16;
@@ -34,7 +34,7 @@ function blockKernel(rows: number, fused: boolean): number[] {
   emit(get(K), i32(-1), add, set(K), [0x0c, 0], [0x0b], [0x0b]); // k -= 1; next column
   for (let j = 0; j < lanes; j++) emit(get(Y), get(acc(j)), v128Store(16 * j));
   emit(get(Y), i32(8 * rows), add, set(Y));
-  emit(get(BLOCKS), i32(-1), add, [0x22, BLOCKS], [0x0d, 0], [0x0b]); // next block while blocks ≠ 0
+  emit(get(BLOCKS), i32(-1), add, tee(BLOCKS), [0x0d, 0], [0x0b]); // next block while blocks ≠ 0
   return functionBody([2, 2, 0x7f, lanes + 1, 0x7b], code);
 }
 
