@@ -14,7 +14,7 @@ import { SaddleService } from '../src-main/core/service';
 import { ProjectStore, type MetricChunk } from '../src-main/core/store/project-store';
 import { buildPanelModel, type PanelRun } from '../src-renderer/src/charts/panel-model';
 import { optionFromModel } from '../src-renderer/src/charts/panel-option';
-import type { BenchFigure } from './figures';
+import { median, type BenchFigure } from './figures';
 
 const size = { runs: 50, points: 100_000, chunk: 5000, maxPoints: 2000, repeats: 5 };
 const targetMs = 200;
@@ -155,7 +155,7 @@ async function medianOf(measure: () => Promise<number>): Promise<number> {
   await measure();
   const times: number[] = [];
   for (let i = 0; i < size.repeats; i++) times.push(await measure());
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  return median(times);
 }
 
 function medianMs(task: () => Promise<unknown>): Promise<number> {

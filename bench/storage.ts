@@ -193,10 +193,11 @@ function storeRuns(store: ProjectStore, count: number): number[] {
 /** Median of several timed repeats after one warm-up, in milliseconds. */
 function medianMs(task: () => void): number {
   task();
-  const times = Array.from({ length: panel.repeats }, () => {
-    const start = performance.now();
-    task();
-    return performance.now() - start;
-  }).sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return median(
+    Array.from({ length: panel.repeats }, () => {
+      const start = performance.now();
+      task();
+      return performance.now() - start;
+    }),
+  );
 }
