@@ -43,6 +43,11 @@ export interface ArtifactFile {
   sha256: string;
 }
 
+/** A file's SHA-256 in lower-case hex: what a run log's image line carries (contract/run-log.ts) and listArtifacts reports. */
+export function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Every file under the run's folder, sorted by path; none when it has no folder. A symlink out of it is left out. */
 export function listArtifacts(dir: string): ArtifactFile[] {
   if (!existsSync(dir)) return [];
@@ -54,7 +59,7 @@ export function listArtifacts(dir: string): ArtifactFile[] {
       if (!realPathOf(path)?.startsWith(root + sep)) continue;
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else if (stat.isFile()) files.push({ path: relative(dir, path).split(sep).join('/'), bytes: stat.size, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') });
+      else if (stat.isFile()) files.push({ path: relative(dir, path).split(sep).join('/'), bytes: stat.size, sha256: sha256Hex(readFileSync(path)) });
     }
   };
   walk(dir);

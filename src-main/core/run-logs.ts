@@ -3,12 +3,11 @@
 // new lines in (on open, and every half second while a window is open). The logging process
 // never touches the SQLite file, so the project keeps one writer. Each read stops at the last
 // complete line and remembers how far it got (runOrigins.ingestedBytes): a line is stored once.
-import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { mediaLineTypes, runLogLine, type FamilyInfo, type MediaLine, type RunLogLine, type RunStatus, type RunSummary, type TheorySeries } from '../contract';
-import { containedArtifact, copyRunArtifacts, runArtifactsDir } from './artifacts';
+import { containedArtifact, copyRunArtifacts, runArtifactsDir, sha256Hex } from './artifacts';
 import type { MediaRow } from './store/run-media';
 import { projectSiblingPath } from './project-siblings';
 import type { FamilyDefinition } from '../../workers/family';
@@ -320,7 +319,7 @@ function mediaRow(state: RunState, line: MediaLine): MediaRow {
   } catch {
     return refused(`is not a file in the run's folder ${state.filesDir}`);
   }
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = sha256Hex(bytes);
   if (sha256 !== line.sha256 || bytes.length !== line.bytes) return refused(`holds ${bytes.length} bytes with SHA-256 ${sha256}; the log says ${line.bytes} bytes, ${line.sha256} (the file changed after it was logged)`);
   return { kind: 'image', runId, key, step, path: line.path, bytes: bytes.length, sha256, caption: line.caption ?? null };
 }
