@@ -2,8 +2,8 @@
 // as a local run, and stores everything in its own shard (a project-format file with one writer:
 // this process). Progress goes to a small JSON file that a login node can read while the task runs
 // (SQLite's WAL must not be read across hosts while it is being written).
-import { rmSync } from 'node:fs';
 import { ProjectStore } from '../store/project-store';
+import { removeWithJournals } from '../store/project-file';
 import { RunPipeline } from '../run-pipeline';
 import { ExpectedError } from '../errors';
 import { jobFiles, readPlan, writeProgress, type TaskProgress } from './job-folder';
@@ -28,7 +28,7 @@ export async function runSlurmTask(input: SlurmTaskInput): Promise<void> {
   if (!runs || !projectRunIds) throw new ExpectedError(`--task ${task} is not in this job (it has tasks 0–${plan.tasks.length - 1})`);
   const shardPath = jobFiles.shard(folder, task);
   // A requeued task starts over: one attempt, one shard.
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${shardPath}${suffix}`, { force: true });
+  removeWithJournals(shardPath);
   const store = ProjectStore.create(shardPath, input.appVersion);
   const experiment = store.insertExperiment(plan.spec);
   const progress: TaskProgress = { runs: {}, updatedAtMs: Date.now() };

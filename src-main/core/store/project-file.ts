@@ -322,7 +322,8 @@ export function asProjectFileError(error: unknown, filePath: string, action: 'cr
   return new ProjectFileError(filePath, `Could not ${action} "${filePath}": ${reason}.`, { cause: error });
 }
 
-function removeWithJournals(filePath: string): void {
+/** Removes a database file and whatever journals SQLite left beside it; nothing there is not an error. */
+export function removeWithJournals(filePath: string): void {
   for (const suffix of ['', ...journalSuffixes]) fs.rmSync(filePath + suffix, { force: true });
 }
 
