@@ -56,7 +56,7 @@ export class SaddleService {
   /** The open project's run-log folder (<project>.runs/), read on open and, with a window, polled. */
   private runLogs: RunLogFolder | null = null;
   private runLogTimer: NodeJS.Timeout | null = null;
-  readonly handlers: Handlers;
+  private readonly handlers: Handlers;
 
   constructor(private readonly options: ServiceOptions) {
     this.recent = options.recent ?? new RecentProjects();
