@@ -51,6 +51,30 @@ export function balanceMatrices(layers: readonly Matrix[]): Matrix[] {
   return layers.slice(0, -1).map((w, l) => subInPlace(gramTN(layers[l + 1]), gramNT(w)));
 }
 
+/** A plain sum of squares is exact to rounding here: no overflow, and too large for underflow to have lost a term. */
+const SAFE_SQUARES = { min: 1e-280, max: 1e300 };
+
+/**
+ * ‖D − λI‖_F and ‖D − D₀‖_F of a balance matrix in one pass, without the two copies the subtractions would
+ * make. Plain sums of squares; outside SAFE_SQUARES (an exactly balanced init, a run about to overflow) the
+ * scaled norm.
+ */
+export function balanceDistances(d: Matrix, lambda: number, initial: Matrix): { defect: number; moved: number } {
+  const n = d.rows, x = d.data, x0 = initial.data;
+  let defect = 0, moved = 0;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = x[row + j], a = i === j ? v - lambda : v, b = v - x0[row + j];
+      defect += a * a;
+      moved += b * b;
+    }
+  }
+  const safe = (sum: number): boolean => sum >= SAFE_SQUARES.min && sum <= SAFE_SQUARES.max;
+  if (safe(defect) && safe(moved)) return { defect: Math.sqrt(defect), moved: Math.sqrt(moved) };
+  return { defect: frobenius(subInPlace(clone(d), scaleInPlace(identity(n), lambda))), moved: frobenius(subInPlace(clone(d), initial)) };
+}
+
 /** exp of the entropy of σ/Σσ (Roy & Vetterli): between 1 and the number of nonzero σ. */
 export function effectiveRank(s: ArrayLike<number>): number {
   let total = 0;
@@ -105,7 +129,6 @@ export function sigmaVelocities(task: Task, layers: readonly Matrix[], weff: Mat
 
 export class Recorder extends SeriesLog {
   private readonly initialBalance: Matrix[];
-  private readonly lambdaIdentity: Matrix[];
   private readonly referenceNorm: number;
 
   constructor(
@@ -114,12 +137,11 @@ export class Recorder extends SeriesLog {
     private readonly modes: number,
     initialLayers: readonly Matrix[],
     /** λ the defect is measured against (0 unless the init is λ-balanced). */
-    lambda: number,
+    private readonly lambda: number,
     private readonly sink: RunContext,
   ) {
     super(sink, { records: FLUSH_EVERY });
     this.initialBalance = balanceMatrices(initialLayers);
-    this.lambdaIdentity = this.initialBalance.map((d) => scaleInPlace(identity(d.rows), lambda));
     this.referenceNorm = frobenius(task.reference);
     this.initialLayers = initialLayers.map(clone);
     this.initialNorm = Math.hypot(...initialLayers.map(frobenius));
@@ -137,10 +159,13 @@ export class Recorder extends SeriesLog {
   /** ‖θ(t) − θ(0)‖_F / ‖θ(0)‖_F and the tangent-kernel distance from the init. */
   private recordMovement(layers: readonly Matrix[]): void {
     let moved = 0;
-    layers.forEach((w, l) => {
-      const w0 = this.initialLayers[l].data;
-      for (let i = 0; i < w.data.length; i++) moved += (w.data[i] - w0[i]) ** 2;
-    });
+    for (let l = 0; l < layers.length; l++) {
+      const w = layers[l].data, w0 = this.initialLayers[l].data;
+      for (let i = 0; i < w.length; i++) {
+        const x = w[i] - w0[i];
+        moved += x * x;
+      }
+    }
     if (this.initialNorm > 0) this.put('weightDistance', Math.sqrt(moved) / this.initialNorm);
     if (this.initialKernel && this.initialKernelNorm > 0) this.put('kernelDistance', kernelDistance(this.initialKernel, this.initialKernelNorm, kernelFactors(layers)));
   }
@@ -234,8 +259,9 @@ export class Recorder extends SeriesLog {
     }
     let drift = 0;
     balanceMatrices(layers).forEach((dl, l) => {
-      this.put(`balance/${l + 1}`, frobenius(subInPlace(clone(dl), this.lambdaIdentity[l])));
-      drift = Math.max(drift, frobenius(subInPlace(dl, this.initialBalance[l])));
+      const { defect, moved } = balanceDistances(dl, this.lambda, this.initialBalance[l]);
+      this.put(`balance/${l + 1}`, defect);
+      drift = Math.max(drift, moved);
     });
     this.put('balanceDrift', drift);
     this.recordMovement(layers);
