@@ -1,19 +1,23 @@
-// dln-train's fused GD step (wasm-deep-linear.ts: the whole step in one WebAssembly call, the matrices kept in
-// its memory) against the general path it replaces on the CPU (DeviceDescent: the backend's ops one by one):
-// the same trajectory bit for bit where every width is a multiple of 4, within 1e-12 relative at odd widths
-// (the general path's tiled loop groups its sums differently there), across depths 1–5 and rectangular
-// layers; the loss, W_eff and the anchor distance the descent loop reads as well. Through the family, GD
+// dln-train's fused GD step (wasm-deep-linear.ts: the matrices kept in one WebAssembly memory, the step on the
+// unpacked kernel in one call, or on the packed kernel past UNPACKED_MAX_WIDTH) against the general path it
+// replaces on the CPU (DeviceDescent: the backend's ops one by one): the same trajectory bit for bit where
+// every width is a multiple of 4, within 1e-12 relative at odd widths (the general path's tiled loop groups
+// its sums differently there), across depths 1–5 and rectangular layers; the loss, W_eff and the anchor
+// distance the descent loop reads as well. The packed step matches the general path bit for bit at any width
+// where every product of the step is large enough for its packed kernel (both sum in k order; the step's zero
+// padding adds exact zeros). Fused multiply-add against a multiply then an add: the same trajectory to 1e-12. Through the family, GD
 // from the aligned init follows each mode's exact scalar recurrence a ← a + η(s − a^L)a^{L−1} (paper 001
 // §5: aligned modes decouple), whose L = 2 limit is the logistic a(t) = s/(1 + (s/a₀ − 1)e^{−2st}).
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../workers/compute/cpu';
-import { descentEngine, DeviceDescent, FusedTargetDescent, FUSED_MAX_WIDTH, type DescentEngine } from '../../workers/families/dln-train/descent';
+import { descentEngine, DeviceDescent, FusedTargetDescent, type DescentEngine } from '../../workers/families/dln-train/descent';
 import { family } from '../../workers/families/dln-train';
 import { dlnTrainParams } from '../../workers/families/dln-train/params';
 import { targetObjective } from '../../workers/families/dln-train/task';
 import { logisticMode } from '../../workers/families/dln-train/theory';
 import { type Matrix, randomGaussian } from '../../workers/numeric/matrix';
 import { createRng } from '../../workers/numeric/rng';
+import { DeepLinearDescent, UNPACKED_MAX_WIDTH } from '../../workers/numeric/wasm-deep-linear';
 import type { Tensor } from '../../workers/compute/index';
 import { fakeRunContext } from './fake-run-context';
 
@@ -102,12 +106,60 @@ describe('fused dln-train GD step', () => {
     expect(fused[fused.length - 1].loss).toBeLessThan(0.9 * fused[0].loss);
   });
 
-  it('the family takes it for CPU full-batch GD on the target up to FUSED_MAX_WIDTH, the general path otherwise', () => {
+  it.each([
+    [[36, 40, 44, 36]],
+    [[37, 41, 35, 39]],
+    [[260, 8, 260]],
+    [[UNPACKED_MAX_WIDTH + 1, 33, 40]],
+  ])('widths %j on the packed kernel: the general path bit for bit', (widths) => {
+    const { initial, target } = problem(widths, 11 + widths[0]);
+    const be = new CpuBackend();
+    const few = 20;
+    const general = trajectory(new DeviceDescent(be, targetObjective(be, target), initial, { kind: 'plain', learningRate: eta }, null), be, few, 10);
+    const packed = trajectory(new FusedTargetDescent(initial, target, eta, true), be, few, 10);
+    packed.forEach((s, i) => {
+      const g = general[i];
+      expect(s.loss).toBe(g.loss);
+      expect(s.moved).toBe(g.moved);
+      expect(Array.from(s.product)).toEqual(Array.from(g.product));
+      s.layers.forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(g.layers[l])));
+    });
+    expect(packed[packed.length - 1].loss).toBeLessThan(packed[0].loss);
+  });
+
+  it.each([
+    [[16, 16, 16, 16]],
+    [[5, 7, 3]],
+    [[40, 36, 44]],
+  ])('widths %j: the packed and unpacked steps, and fused multiply-add against a multiply then an add', (widths) => {
+    const { initial, target } = problem(widths, 5 + widths[0]);
+    const run = (fused: boolean, packed: boolean) => {
+      const step = new DeepLinearDescent(initial, target, eta, fused, packed);
+      return Array.from({ length: 4 }, () => {
+        for (let i = 0; i < 50; i++) step.step();
+        return { loss: step.squaredResidual(), product: step.product(), layers: step.layers() };
+      });
+    };
+    // The same sums in the same order: the packing and blocking do not show.
+    for (const fused of [true, false]) expect(run(fused, true)).toEqual(run(fused, false));
+    // One rounding per multiply-add or two: ~1 ulp per step, 200 steps of a contracting descent stay within 1e-12.
+    const withFma = run(true, true), without = run(false, true);
+    withFma.forEach((s, i) => {
+      const g = without[i];
+      expect(Math.abs(s.loss - g.loss)).toBeLessThanOrEqual(1e-12 * without[0].loss);
+      expect(maxDiff(s.product, g.product)).toBeLessThanOrEqual(1e-12 * maxAbs(g.product));
+      s.layers.forEach((w, l) => expect(maxDiff(w, g.layers[l])).toBeLessThanOrEqual(1e-12 * maxAbs(g.layers[l])));
+    });
+    // …and they are two kernels: one rounding per multiply-add shows somewhere in the layers.
+    expect(withFma.some((s, i) => s.layers.some((w, l) => maxDiff(w, without[i].layers[l]) > 0))).toBe(true);
+  });
+
+  it('the family takes it for CPU full-batch GD on the target at any width, the general path otherwise', () => {
     const be = new CpuBackend();
     const plain = { kind: 'plain', learningRate: 0.01 } as const;
-    const small = problem([4, 4, 4], 1), wide = problem([FUSED_MAX_WIDTH + 1, 4], 2);
+    const small = problem([4, 4, 4], 1), wide = problem([UNPACKED_MAX_WIDTH + 1, 4], 2);
     expect(descentEngine(be, targetObjective(be, small.target), small.initial, plain, null)).toBeInstanceOf(FusedTargetDescent);
-    expect(descentEngine(be, targetObjective(be, wide.target), wide.initial, plain, null)).toBeInstanceOf(DeviceDescent);
+    expect(descentEngine(be, targetObjective(be, wide.target), wide.initial, plain, null)).toBeInstanceOf(FusedTargetDescent);
     expect(descentEngine(be, targetObjective(be, small.target), small.initial, { kind: 'momentum', learningRate: 0.01, momentum: 0.9 }, null)).toBeInstanceOf(DeviceDescent);
     // An objective that is not ½‖W_eff − T‖² (completion, sensing, regression) has no target.
     const { target: _, ...masked } = targetObjective(be, small.target);

@@ -1,19 +1,23 @@
 // Full-batch gradient descent on ½‖W_L ⋯ W₁ − T‖²_F with every matrix kept in one WebAssembly memory
 // across steps: one call per step forms the gradients ∇W_l = W_{L:l+1}ᵀ G W_{l−1:1}ᵀ (paper 001 §3.2),
 // moves every layer and forms the next W_eff and G; the host copies matrices out only when it reads them.
-// The step function is assembled for one architecture (addresses and sizes are constants in its code),
-// and calls the unpacked 4 × 4 kernels of wasm-small-gemm.ts on matrices zero-padded to multiples of 4
-// (padding stays zero: its rows and columns of every gradient are zero). It performs the operations of
+// Matrices are zero-padded to multiples of 4 (padding stays zero: its rows and columns of every gradient
+// are zero). Up to UNPACKED_MAX_WIDTH the step is one function assembled for the architecture (addresses and
+// sizes are constants in its code) calling the unpacked 4 × 4 kernels of wasm-small-gemm.ts; wider, the
+// products run on wasm-gemm.ts's packed kernel, packing straight from the step's memory (no copies in or
+// out, transposes read through strides), driven from here. Either way it performs the operations of
 // the general path (descent.ts on the CPU backend) in the same order with the same roundings: each
 // product entry summed in k order (fused multiply-add as matrix.ts's kernels, or a multiply then an add),
 // G = W_eff − T, W ← W + (−η)∇W as a multiply then an add. Where every width is a multiple of 4 the two
-// paths agree bit for bit; elsewhere the general path's tiled loop groups its sums differently (~1 ulp).
+// paths agree bit for bit; elsewhere the general path's tiled loop groups its sums differently (~1 ulp)
+// (the packed step: bit for bit wherever the general path's products are packed too).
 // At d = 16 (L = 3) a step took 17.7 µs on the general path and 3.0 µs here (`npm run bench -- dln-train`,
 // medians of 3 at load ~20): the rest was copying operands into and out of the kernels' memory, shape
-// checks and a call per operation.
+// checks and a call per operation. At d = 256 the packed step took 9.0 ms against 10.0 on the general path
+// (its copies into and out of the kernel's memory, its JavaScript axpy and loss every step).
 import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, shl, tee, v128Load, v128Store, WASM_HEADER } from './wasm-encoding';
 import type { Matrix } from './matrix';
-import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
+import { blockedProduct, GATHER_TYPE, gemmUsesFusedMultiplyAdd, type MemoryOperand, PACKED_KERNEL_TYPE, packedKernelBodies, type PackedKernel, packingSpace } from './wasm-gemm';
 import { smallGemmKernelBody } from './wasm-small-gemm';
 
 const padded = (n: number): number => Math.ceil(n / 4) * 4;
@@ -25,8 +29,8 @@ const f64x2Sub = [0xfd, 0xf1, 0x01];
 const f64x2Splat = [0xfd, 0x14];
 const loopWhileNonzero = (counter: number, body: number[]): number[] => [0x03, 0x40, ...body, ...get(counter), ...i32(-1), ...add, ...tee(counter), 0x0d, 0, 0x0b];
 
-// Function indices of the module.
-const [NN, TN, TRANSPOSE, RESIDUAL, AXPY, SQUARED_DISTANCE, FORWARD, STEP, TO_ANCHOR, LOSS] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+// Function indices of the unpacked module.
+const [NN, TN, TRANSPOSE, RESIDUAL, AXPY, SQUARED_DISTANCE, FORWARD, STEP] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 /** transpose(src, dst, rows, cols): dst (cols × rows) = srcᵀ, byte addresses. */
 function transposeBody(): number[] {
@@ -80,10 +84,14 @@ class Layout {
   /** grads[l] = ∇W_{l+1}: back[0] for the first layer (G at depth 1), a slot of its own for the others. */
   readonly grads: Slot[];
   readonly anchor: Slot;
-  readonly transposed: Slot;
+  /** Scratch for the unpacked step's transposes (the packed products read transposes through strides). */
+  readonly transposed: Slot | null;
   readonly bytes: number;
 
-  constructor(readonly widths: readonly number[]) {
+  constructor(
+    readonly widths: readonly number[],
+    withTransposeScratch: boolean,
+  ) {
     let next = 0;
     const slot = (rows: number, cols: number): Slot => {
       const s = { at: next, rows: padded(rows), cols: padded(cols) };
@@ -98,7 +106,7 @@ class Layout {
     this.back = Array.from({ length: depth - 1 }, (_, l) => slot(widths[l + 1], n0));
     this.grads = this.layers.map((_, l) => (l > 0 ? slot(widths[l + 1], widths[l]) : (this.back[0] ?? this.gradient)));
     this.anchor = slot(nL, n0);
-    this.transposed = slot(n0, Math.max(...widths.slice(1, depth), 1));
+    this.transposed = withTransposeScratch ? slot(n0, Math.max(...widths.slice(1, depth), 1)) : null;
     this.bytes = next;
   }
 
@@ -124,12 +132,12 @@ function forwardBody(m: Layout): number[] {
 }
 
 /** step(alpha): every ∇W_l from G, W_l += alpha ∇W_l (alpha = −η), then forward(). */
-function stepBody(m: Layout): number[] {
+function stepBody(m: Layout, transposed: Slot): number[] {
   const code: number[] = [];
   let back = m.gradient;
   for (let l = m.layers.length - 1; l >= 1; l--) {
     const before = m.prefix[l - 1];
-    const bt = { at: m.transposed.at, rows: before.cols, cols: before.rows };
+    const bt = { at: transposed.at, rows: before.cols, cols: before.rows };
     code.push(...i32(before.at), ...i32(bt.at), ...i32(before.rows), ...i32(before.cols), ...call(TRANSPOSE));
     code.push(...product(NN, back, bt, m.grads[l]));
     code.push(...product(TN, m.layers[l], back, m.back[l - 1]));
@@ -141,24 +149,15 @@ function stepBody(m: Layout): number[] {
   return functionBody([0], code);
 }
 
-/** A no-argument function returning Σ (a − b)² over two slots. */
-const distanceBody = (a: Slot, b: Slot): number[] => functionBody([0], [...i32(a.at), ...i32(b.at), ...i32(a.rows * a.cols), ...call(SQUARED_DISTANCE)]);
+const [I32, F64] = [0x7f, 0x7c];
+const funcType = (params: number[], results: number[]): number[] => [0x60, params.length, ...params, results.length, ...results];
+const [RESIDUAL_TYPE, AXPY_TYPE, DISTANCE_TYPE] = [funcType([I32, I32, I32, I32], []), funcType([I32, I32, I32, F64], []), funcType([I32, I32, I32], [F64])];
 
-function moduleBytes(m: Layout, fused: boolean): Uint8Array<ArrayBuffer> {
-  const [I32, F64] = [0x7f, 0x7c];
-  const type = (params: number[], results: number[]) => [0x60, params.length, ...params, results.length, ...results];
-  const types = [
-    type(Array<number>(9).fill(I32), []),
-    type([I32, I32, I32, I32], []),
-    type([I32, I32, I32, F64], []),
-    type([I32, I32, I32], [F64]),
-    type([], []),
-    type([F64], []),
-    type([], [F64]),
-  ];
-  const functionTypes = [0, 0, 1, 1, 2, 3, 4, 5, 6, 6];
+function moduleBytes(m: Layout, transposed: Slot, fused: boolean): Uint8Array<ArrayBuffer> {
+  const types = [funcType(Array<number>(9).fill(I32), []), RESIDUAL_TYPE, AXPY_TYPE, DISTANCE_TYPE, funcType([], []), funcType([F64], [])];
+  const functionTypes = [0, 0, 1, 1, 2, 3, 4, 5];
   const pages = Math.max(1, Math.ceil(m.bytes / 65536));
-  const exports = [exportEntry('step', 0, STEP), exportEntry('forward', 0, FORWARD), exportEntry('fromAnchor', 0, TO_ANCHOR), exportEntry('residual', 0, LOSS), exportEntry('memory', 2, 0)];
+  const exports = [exportEntry('step', 0, STEP), exportEntry('forward', 0, FORWARD), exportEntry('squaredDistance', 0, SQUARED_DISTANCE), exportEntry('memory', 2, 0)];
   const bodies = [
     smallGemmKernelBody(false, fused),
     smallGemmKernelBody(true, fused),
@@ -167,9 +166,7 @@ function moduleBytes(m: Layout, fused: boolean): Uint8Array<ArrayBuffer> {
     axpyBody(),
     squaredDistanceBody(),
     forwardBody(m),
-    stepBody(m),
-    distanceBody(m.product, m.anchor),
-    distanceBody(m.product, m.target),
+    stepBody(m, transposed),
   ];
   return Uint8Array.from([
     ...WASM_HEADER,
@@ -181,44 +178,125 @@ function moduleBytes(m: Layout, fused: boolean): Uint8Array<ArrayBuffer> {
   ]);
 }
 
+/** The packed step's module: wasm-gemm.ts's kernel and packing with the element-wise parts, for any architecture (the JavaScript side drives the products; the memory is grown to the layout). */
+function packedModuleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
+  const types = [PACKED_KERNEL_TYPE, GATHER_TYPE, RESIDUAL_TYPE, AXPY_TYPE, DISTANCE_TYPE];
+  const names = ['update', 'init', 'gather4', 'residual', 'axpy', 'squaredDistance'];
+  const exports = [...names.map((name, f) => exportEntry(name, 0, f)), exportEntry('memory', 2, 0)];
+  const bodies = [...packedKernelBodies(fused), residualBody(), axpyBody(), squaredDistanceBody()];
+  return Uint8Array.from([
+    ...WASM_HEADER,
+    ...section(1, [types.length, ...types.flat()]),
+    ...section(3, [bodies.length, 0, 0, 1, 2, 3, 4]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [exports.length, ...exports.flat()]),
+    ...section(10, [bodies.length, ...bodies.flat()]),
+  ]);
+}
+
 /**
- * Compiled modules by architecture and kernel, so a sweep of runs of one architecture assembles and compiles
- * once per worker thread (assembling took 0.3–10 ms, compiling 0.06 ms, instantiating 0.1 ms at d = 8).
- * The oldest goes first past MODULE_CACHE_SIZE architectures.
+ * Compiled modules by architecture and kernel (one per kernel for the packed step, which is the same for every
+ * architecture), so a sweep of runs of one architecture assembles and compiles once per worker thread
+ * (assembling took 0.3–10 ms, compiling 0.06 ms, instantiating 0.1 ms at d = 8). The oldest goes first past
+ * MODULE_CACHE_SIZE architectures.
  */
 const MODULE_CACHE_SIZE = 32;
 const modules = new Map<string, WebAssembly.Module>();
-function compiled(m: Layout, fused: boolean): WebAssembly.Module {
-  const key = `${fused ? 'fma' : 'mul-add'} ${m.widths.join(',')}`;
+function compiled(key: string, bytes: () => Uint8Array<ArrayBuffer>): WebAssembly.Module {
   let module = modules.get(key);
   if (!module) {
-    module = new WebAssembly.Module(moduleBytes(m, fused));
+    module = new WebAssembly.Module(bytes());
     if (modules.size >= MODULE_CACHE_SIZE) modules.delete(modules.keys().next().value as string);
     modules.set(key, module);
   }
   return module;
 }
 
-interface Exports {
+/**
+ * Widest layer up to which the step runs on the unpacked kernel; wider ones on the packed kernel. CPU time per
+ * step, unpacked / packed, depth 3, medians of 5 alternations at load ~10: d = 48 0.79, 64 0.98, 96 0.94,
+ * 128 1.18, 160 1.05, 192 1.01, 256 1.36.
+ */
+export const UNPACKED_MAX_WIDTH = 96;
+
+/** How the layers move in one step, and W_eff and G at the new layers, on matrices in `memory`. */
+interface StepKernel {
   memory: WebAssembly.Memory;
-  step: (alpha: number) => void;
-  forward: () => void;
-  fromAnchor: () => number;
-  residual: () => number;
+  step(alpha: number): void;
+  forward(): void;
+  squaredDistance(a: number, b: number, count: number): number;
+}
+
+interface PackedExports extends PackedKernel {
+  memory: WebAssembly.Memory;
+  residual: (p: number, t: number, g: number, pairs: number) => void;
+  axpy: (x: number, y: number, pairs: number, alpha: number) => void;
+  squaredDistance: (a: number, b: number, count: number) => number;
+}
+
+/**
+ * The step on wasm-gemm.ts's packed kernel, its products driven from here: the operations and order of the
+ * unpacked step, with every dimension padded to a multiple of 4 and transposes read through strides.
+ */
+class PackedStep implements StepKernel {
+  readonly memory: WebAssembly.Memory;
+  readonly squaredDistance: PackedExports['squaredDistance'];
+  private readonly heap: Float64Array;
+  private readonly packAt: number;
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly kernel: PackedExports,
+  ) {
+    this.memory = kernel.memory;
+    this.squaredDistance = kernel.squaredDistance;
+    const widest = Math.max(...layout.widths.map(padded));
+    this.packAt = layout.bytes / 8;
+    const bytes = layout.bytes + packingSpace(widest, widest) * 8;
+    this.memory.grow(Math.max(0, Math.ceil(bytes / 65536) - this.memory.buffer.byteLength / 65536));
+    this.heap = new Float64Array(this.memory.buffer);
+  }
+
+  /** C = op(A) op(B) into a slot, with op(X) a slot as stored or transposed. */
+  private product(a: Slot, transposeA: boolean, b: Slot, transposeB: boolean, c: Slot): void {
+    const operand = (x: Slot, transposed: boolean): MemoryOperand => ({ at: x.at / 8, rowStride: transposed ? 1 : x.cols, colStride: transposed ? x.cols : 1 });
+    const k = transposeA ? a.rows : a.cols;
+    blockedProduct(this.kernel, this.heap, c.rows, c.cols, k, operand(a, transposeA), operand(b, transposeB), { at: c.at / 8, rowStride: c.cols, colStride: 1 }, this.packAt);
+  }
+
+  forward(): void {
+    const m = this.layout;
+    for (let l = 1; l < m.layers.length; l++) this.product(m.layers[l], false, m.prefix[l - 1], false, m.prefix[l]);
+    this.kernel.residual(m.product.at, m.target.at, m.gradient.at, pairs(m.gradient));
+  }
+
+  step(alpha: number): void {
+    const m = this.layout;
+    let back = m.gradient;
+    for (let l = m.layers.length - 1; l >= 1; l--) {
+      this.product(back, false, m.prefix[l - 1], true, m.grads[l]);
+      this.product(m.layers[l], true, back, false, m.back[l - 1]);
+      back = m.back[l - 1];
+    }
+    // Every gradient is formed before any layer moves.
+    m.layers.forEach((w, l) => this.kernel.axpy(m.grads[l].at, w.at, pairs(w), alpha));
+    this.forward();
+  }
 }
 
 /**
  * Gradient descent with step size η on ½‖W_L ⋯ W₁ − T‖²_F (layer l: widths[l + 1] × widths[l], row-major),
  * every matrix in WebAssembly memory. After construction and after each `step()` the product and the
- * gradient G = W_eff − T are those of the current layers. `fused` as for gemm.
+ * gradient G = W_eff − T are those of the current layers. `fused` as for gemm; `packed`: the products on the
+ * packed kernel (the default past UNPACKED_MAX_WIDTH) or the unpacked one, the same sums either way.
  */
 export class DeepLinearDescent {
   private readonly layout: Layout;
-  private readonly kernel: Exports;
+  private readonly kernel: StepKernel;
   private readonly heap: Float64Array;
   private readonly alpha: number;
 
-  constructor(initial: readonly Matrix[], target: Matrix, learningRate: number, fused = gemmUsesFusedMultiplyAdd()) {
+  constructor(initial: readonly Matrix[], target: Matrix, learningRate: number, fused = gemmUsesFusedMultiplyAdd(), packed?: boolean) {
     const widths = [initial[0].cols, ...initial.map((w) => w.rows)];
     initial.forEach((w, l) => {
       if (w.cols !== widths[l]) throw new Error(`DeepLinearDescent: layer ${l + 1} is ${w.rows}×${w.cols}, its input has width ${widths[l]}`);
@@ -226,8 +304,16 @@ export class DeepLinearDescent {
     if (target.rows !== widths[widths.length - 1] || target.cols !== widths[0]) {
       throw new Error(`DeepLinearDescent: target is ${target.rows}×${target.cols}, W_eff is ${widths[widths.length - 1]}×${widths[0]}`);
     }
-    this.layout = new Layout(widths);
-    this.kernel = new WebAssembly.Instance(compiled(this.layout, fused)).exports as unknown as Exports;
+    const usePacked = packed ?? Math.max(...widths) > UNPACKED_MAX_WIDTH;
+    this.layout = new Layout(widths, !usePacked);
+    const kernelName = fused ? 'fma' : 'mul-add';
+    if (usePacked) {
+      const exports = new WebAssembly.Instance(compiled(`packed ${kernelName}`, () => packedModuleBytes(fused))).exports as unknown as PackedExports;
+      this.kernel = new PackedStep(this.layout, exports);
+    } else {
+      const { layout } = this, transposed = layout.transposed as Slot;
+      this.kernel = new WebAssembly.Instance(compiled(`${kernelName} ${widths.join(',')}`, () => moduleBytes(layout, transposed, fused))).exports as unknown as StepKernel;
+    }
     this.heap = new Float64Array(this.kernel.memory.buffer);
     this.alpha = -learningRate;
     initial.forEach((w, l) => this.write(this.layout.layers[l], w));
@@ -242,14 +328,18 @@ export class DeepLinearDescent {
 
   /** Σ (W_eff − T)², summed in entry order (twice the loss). */
   squaredResidual(): number {
-    return this.kernel.residual();
+    return this.distance(this.layout.target);
   }
 
   /** ‖W_eff − anchor‖²_F, summed in entry order; the anchor is zero until `anchorHere`. */
   squaredDistanceFromAnchor(): number {
-    return this.kernel.fromAnchor();
+    return this.distance(this.layout.anchor);
   }
 
+  private distance(from: Slot): number {
+    const { product } = this.layout;
+    return this.kernel.squaredDistance(product.at, from.at, product.rows * product.cols);
+  }
   /** anchor ← W_eff. */
   anchorHere(): void {
     const { product, anchor } = this.layout;

@@ -79,24 +79,34 @@ function gatherBody(): number[] {
   return functionBody([0], code);
 }
 
+/** The function types of the kernels and gather4 (type section entries), for a module that assembles them. */
+export const PACKED_KERNEL_TYPE = [0x60, 6, ...Array<number>(6).fill(0x7f), 0];
+export const GATHER_TYPE = [0x60, 7, ...Array<number>(7).fill(0x7f), 0];
+
+/** The bodies of update, init and gather4, in that order. */
+export const packedKernelBodies = (fused: boolean): number[][] => [kernelBody(false, fused), kernelBody(true, fused), gatherBody()];
+
 function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
   return Uint8Array.from([
     ...WASM_HEADER,
-    ...section(1, [2, 0x60, 6, ...Array<number>(6).fill(0x7f), 0, 0x60, 7, ...Array<number>(7).fill(0x7f), 0]),
+    ...section(1, [2, ...PACKED_KERNEL_TYPE, ...GATHER_TYPE]),
     ...section(3, [3, 0, 0, 1]),
     ...section(5, [1, 0x00, 1]),
     ...section(7, [4, ...exportEntry('update', 0, 0), ...exportEntry('init', 0, 1), ...exportEntry('gather4', 0, 2), ...exportEntry('memory', 2, 0)]),
-    ...section(10, [3, ...kernelBody(false, fused), ...kernelBody(true, fused), ...gatherBody()]),
+    ...section(10, [3, ...packedKernelBodies(fused).flat()]),
   ]);
 }
 
 /** C[4 rows × 4·panels] (+)= packed A panel × packed B panels; addresses and ldc in bytes. */
 type KernelFn = (ap: number, bp: number, c: number, kc: number, panels: number, ldc: number) => void;
-interface Kernel {
-  memory: WebAssembly.Memory;
+/** The exports the blocked product drives: this module's, or those of a module that assembles the same bodies (wasm-deep-linear.ts). */
+export interface PackedKernel {
   update: KernelFn;
   init: KernelFn;
   gather4: (dst: number, src: number, count: number, step: number, s1: number, s2: number, s3: number) => void;
+}
+interface Kernel extends PackedKernel {
+  memory: WebAssembly.Memory;
 }
 
 /** Whether this engine compiles the fused kernel (asked afresh: relaxed-simd.ts may have just enabled it). */
@@ -105,7 +115,7 @@ export function fusedMultiplyAddAvailable(): boolean {
 }
 
 const instances = new Map<boolean, Kernel>();
-function kernel(fused: boolean): Kernel {
+function kernelInstance(fused: boolean): Kernel {
   let instance = instances.get(fused);
   if (!instance) {
     instance = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes(fused))).exports as unknown as Kernel;
@@ -128,39 +138,71 @@ export interface Operand {
   colStride: number;
 }
 
+/** A matrix inside a kernel's memory: entry (i, j) is the double at at + i * rowStride + j * colStride (all in doubles). */
+export interface MemoryOperand {
+  at: number;
+  rowStride: number;
+  colStride: number;
+}
+
 const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
-/** Packed A for k block [k0, k0 + kc): panel p holds rows p..p+3, k-major, zero rows past m. `raw`: the
- * copy of a.data in the module's memory (in doubles). */
-function packA(gather4: Kernel['gather4'], heap: Float64Array, at: number, m: number, mp: number, a: Operand, raw: number, k0: number, kc: number): void {
+/** Packed A for k block [k0, k0 + kc): panel p holds rows p..p+3, k-major, zero rows past m. */
+function packA(gather4: PackedKernel['gather4'], heap: Float64Array, at: number, m: number, a: MemoryOperand, k0: number, kc: number): void {
   const { rowStride: rs, colStride: cs } = a;
-  for (let p = 0; p < mp; p += PANEL, at += PANEL * kc) {
+  for (let p = 0; p < m; p += PANEL, at += PANEL * kc) {
     const rows = Math.min(PANEL, m - p);
     if (rows === PANEL) {
-      gather4(at * 8, (raw + p * rs + k0 * cs) * 8, kc, cs * 8, rs * 8, 2 * rs * 8, 3 * rs * 8);
+      gather4(at * 8, (a.at + p * rs + k0 * cs) * 8, kc, cs * 8, rs * 8, 2 * rs * 8, 3 * rs * 8);
       continue;
     }
     heap.fill(0, at, at + PANEL * kc);
     for (let r = 0; r < rows; r++) {
-      let src = (p + r) * rs + k0 * cs;
-      for (let i = at + r, end = i + PANEL * kc; i < end; i += PANEL, src += cs) heap[i] = a.data[src];
+      let src = a.at + (p + r) * rs + k0 * cs;
+      for (let i = at + r, end = i + PANEL * kc; i < end; i += PANEL, src += cs) heap[i] = heap[src];
     }
   }
 }
 
-/** Packed B for k block [k0, k0 + kc) and columns [j0, j0 + nc): panel q holds 4 columns, k-major. */
-function packB(gather4: Kernel['gather4'], heap: Float64Array, at: number, n: number, b: Operand, raw: number, k0: number, kc: number, j0: number, nc: number): void {
+/** Packed B for k block [k0, k0 + kc) and columns [j0, j0 + nc): panel q holds 4 columns, k-major, zero columns past n. */
+function packB(gather4: PackedKernel['gather4'], heap: Float64Array, at: number, n: number, b: MemoryOperand, k0: number, kc: number, j0: number, nc: number): void {
   const { rowStride: rs, colStride: cs } = b;
   for (let q = 0; q < nc; q += PANEL, at += PANEL * kc) {
     const cols = Math.min(PANEL, n - j0 - q);
     if (cols === PANEL) {
-      gather4(at * 8, (raw + k0 * rs + (j0 + q) * cs) * 8, kc, rs * 8, cs * 8, 2 * cs * 8, 3 * cs * 8);
+      gather4(at * 8, (b.at + k0 * rs + (j0 + q) * cs) * 8, kc, rs * 8, cs * 8, 2 * cs * 8, 3 * cs * 8);
       continue;
     }
     heap.fill(0, at, at + PANEL * kc);
     for (let s = 0; s < cols; s++) {
-      let src = k0 * rs + (j0 + q + s) * cs;
-      for (let i = at + s, end = i + PANEL * kc; i < end; i += PANEL, src += rs) heap[i] = b.data[src];
+      let src = b.at + k0 * rs + (j0 + q + s) * cs;
+      for (let i = at + s, end = i + PANEL * kc; i < end; i += PANEL, src += rs) heap[i] = heap[src];
+    }
+  }
+}
+
+/** Doubles of packing space blockedProduct needs past `packAt` for an m × n product. */
+export const packingSpace = (m: number, n: number): number => roundUp(m, PANEL) * KC + KC * Math.min(NC, roundUp(n, PANEL));
+
+/**
+ * C = op(A) op(B) with every operand already in the kernel's memory (`heap` is a view of it): op(A) m × k,
+ * op(B) k × n, C at c.at with row stride c.rowStride, whose rows and columns up to the next multiple of 4
+ * are written (the padding with the products of zero rows and columns). Packing uses packingSpace(m, n)
+ * doubles at `packAt`. Each entry is summed in k order.
+ */
+export function blockedProduct(kernel: PackedKernel, heap: Float64Array, m: number, n: number, k: number, a: MemoryOperand, b: MemoryOperand, c: MemoryOperand, packAt: number): void {
+  const { update, init, gather4 } = kernel;
+  const mp = roundUp(m, PANEL), np = roundUp(n, PANEL), ncp = Math.min(NC, np);
+  const apAt = packAt, bpAt = packAt + mp * KC;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = Math.min(KC, k - k0);
+    // The first k block writes every entry of the padded C from zero: no zero-fill beforehand.
+    const run = k0 === 0 ? init : update;
+    packA(gather4, heap, apAt, m, a, k0, kc);
+    for (let j0 = 0; j0 < np; j0 += ncp) {
+      const nc = Math.min(ncp, np - j0);
+      packB(gather4, heap, bpAt, n, b, k0, kc, j0, nc);
+      for (let p = 0; p < mp; p += PANEL) run((apAt + p * kc) * 8, bpAt * 8, (c.at + p * c.rowStride + j0) * 8, kc, nc / PANEL, c.rowStride * 8);
     }
   }
 }
@@ -168,26 +210,17 @@ function packB(gather4: Kernel['gather4'], heap: Float64Array, at: number, n: nu
 /** out (m × n, row-major) = op(A) op(B) with op(A) m × k and op(B) k × n given through strides; `fused`
  * picks the kernel (tests ask for each; it must be available when true). */
 export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, out: Float64Array, fused = gemmUsesFusedMultiplyAdd()): void {
-  const { memory, update, init, gather4 } = kernel(fused);
-  const mp = roundUp(m, PANEL), np = roundUp(n, PANEL), ncp = Math.min(NC, np);
-  // Layout in doubles: packed A (mp × KC), packed B block (KC × ncp), C (mp × np), raw A, raw B.
-  const apAt = 0, bpAt = mp * KC, cAt = bpAt + KC * ncp, aAt = cAt + mp * np, bAt = aAt + a.data.length;
+  const kernel = kernelInstance(fused);
+  const { memory } = kernel;
+  const np = roundUp(n, PANEL);
+  // Layout in doubles: packing space, C (padded: mp × np), raw A, raw B.
+  const cAt = packingSpace(m, n), aAt = cAt + roundUp(m, PANEL) * np, bAt = aAt + a.data.length;
   const bytes = (bAt + b.data.length) * 8;
   if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
   const heap = new Float64Array(memory.buffer);
   heap.set(a.data, aAt);
   heap.set(b.data, bAt);
-  for (let k0 = 0; k0 < k; k0 += KC) {
-    const kc = Math.min(KC, k - k0);
-    // The first k block writes every entry of the padded C from zero: no zero-fill beforehand.
-    const run = k0 === 0 ? init : update;
-    packA(gather4, heap, apAt, m, mp, a, aAt, k0, kc);
-    for (let j0 = 0; j0 < np; j0 += ncp) {
-      const nc = Math.min(ncp, np - j0);
-      packB(gather4, heap, bpAt, n, b, bAt, k0, kc, j0, nc);
-      for (let p = 0; p < mp; p += PANEL) run((apAt + p * kc) * 8, bpAt * 8, (cAt + p * np + j0) * 8, kc, nc / PANEL, np * 8);
-    }
-  }
+  blockedProduct(kernel, heap, m, n, k, { ...a, at: aAt }, { ...b, at: bAt }, { at: cAt, rowStride: np, colStride: 1 }, 0);
   // Unpadded rows are one block: a single copy (+8 % at d = 64) instead of one per row.
   if (n === np) out.set(heap.subarray(cAt, cAt + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(cAt + i * np, cAt + i * np + n), i * n);

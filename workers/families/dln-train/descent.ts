@@ -3,9 +3,9 @@
 // loss, W_eff and the layers are read back and recorded on the CPU in float64 (the SVD-based
 // metrics). The same program runs on the float64 CPU backend (matrix.ts's products, as the loop it
 // replaced: SIMD kernels for whole 4 × 4 blocks or from 32³ multiply-adds, the tiled loop otherwise) and on
-// WebGPU. Full-batch GD on the target task on the CPU up to FUSED_MAX_WIDTH takes the fused WebAssembly step
-// instead (the same arithmetic in one call per step, wasm-deep-linear.ts): at d = 16 the general path's per-op copies,
-// checks and calls made a step 5.9× as long.
+// WebGPU. Full-batch GD on the target task on the CPU takes the fused WebAssembly step instead (the same
+// arithmetic on matrices kept in the kernels' memory, wasm-deep-linear.ts): at d = 16 the general path's per-op
+// copies, checks and calls made a step 5.9× as long, at d = 256 its copies and JavaScript loops 1.1×.
 import type { RunContext } from '../../family';
 import { CpuBackend } from '../../compute/cpu';
 import type { ComputeBackend, DeviceProgram, Tensor } from '../../compute/index';
@@ -152,8 +152,9 @@ export class DeviceDescent implements DescentEngine {
 export class FusedTargetDescent implements DescentEngine {
   private readonly fused: DeepLinearDescent;
 
-  constructor(initial: readonly Matrix[], target: Matrix, learningRate: number) {
-    this.fused = new DeepLinearDescent(initial, target, learningRate);
+  /** `packed` as for DeepLinearDescent (by width unless told). */
+  constructor(initial: readonly Matrix[], target: Matrix, learningRate: number, packed?: boolean) {
+    this.fused = new DeepLinearDescent(initial, target, learningRate, undefined, packed);
   }
 
   state(): Reading<{ loss: number; product: Float64Array; layers: Float64Array[] }> {
@@ -178,20 +179,12 @@ export class FusedTargetDescent implements DescentEngine {
 }
 
 /**
- * Above this width the packed gemm of the general path beats the fused step's unpacked products (CPU time
- * per step, fused / general, depth 3, medians of 5 alternations at load ~22: d = 32 0.42, 64 0.68, 128 0.89,
- * 192 0.83, 256 1.08, 384 1.25).
- */
-export const FUSED_MAX_WIDTH = 192;
-
-/**
  * The engine a descent runs on: the fused step where it applies (CPU, full-batch plain GD on the target
- * objective, widths up to FUSED_MAX_WIDTH), the same arithmetic as the general path (bit for bit where
- * every width is a multiple of 4); the general path otherwise.
+ * objective), the same arithmetic as the general path (bit for bit where every width is a multiple of 4); the
+ * general path otherwise.
  */
 export function descentEngine(be: ComputeBackend, objective: DeviceObjective, initial: readonly Matrix[], rule: UpdateRule, batchSize: number | null): DescentEngine {
-  const widest = Math.max(initial[0].cols, ...initial.map((w) => w.rows));
-  if (be instanceof CpuBackend && rule.kind === 'plain' && batchSize === null && objective.target && widest <= FUSED_MAX_WIDTH) {
+  if (be instanceof CpuBackend && rule.kind === 'plain' && batchSize === null && objective.target) {
     return new FusedTargetDescent(initial, objective.target, rule.learningRate);
   }
   return new DeviceDescent(be, objective, initial, rule, batchSize);
