@@ -1,10 +1,12 @@
 // A sweep through the whole host path (scheduler batches, the worker, grouped commits) stores what
-// the family computes: every series point for point and every summary, recomputed here by calling
-// the family in-process. And the host holds little per queued run (no channel or task before a
+// the family computes: every series point for point, every summary (as JSON and as the rows of the
+// `summaries` table SQL readers use) and every theory overlay, recomputed here by calling the
+// family in-process. And the host holds little per queued run (no channel or task before a
 // run starts), so memory stays flat in the size of the sweep.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SaddleService } from '../../src-main/core/service';
 import type { Run } from '../../src-main/contract';
@@ -32,7 +34,7 @@ async function createExperiment(s: SaddleService, spec: Record<string, unknown>)
 }
 
 describe('a sweep of short runs through the host', () => {
-  it('stores every series and summary as the family computes them in-process', async () => {
+  it('stores every series, summary and overlay as the family computes them in-process', async () => {
     const s = await openProject(2);
     const family = getFamily('mode-flow');
     // Short runs (batched several to a task) and a few longer ones, on two threads.
@@ -41,6 +43,9 @@ describe('a sweep of short runs through the host', () => {
     await s.waitForExperiment(id);
     const runs = (await s.dispatch('runs', 'list', { experimentId: id })) as Run[];
     expect(runs).toHaveLength(80);
+    // The file as another process (a Python reader) sees it.
+    const file = new Database(s.project!.path, { readonly: true });
+    const summaryRows = file.prepare('SELECT key, value FROM summaries WHERE runId = ? ORDER BY key').raw();
     for (const run of runs) {
       const chunks: MetricChunk[] = [];
       const summary = await family.run(family.params.parse(run.params), {
@@ -53,6 +58,15 @@ describe('a sweep of short runs through the host', () => {
       });
       expect(run.status).toBe('done');
       expect(run.summary).toEqual(JSON.parse(JSON.stringify(summary)));
+      // One row per number: arrays as key[i], nulls as NULL, strings only in the JSON; bit for bit.
+      const flattened = Object.entries(summary).flatMap(([key, value]) =>
+        Array.isArray(value) ? value.map((item, i) => [`${key}[${i}]`, item]) : typeof value === 'string' ? [] : [[key, value]],
+      );
+      expect(summaryRows.all(run.id)).toEqual(flattened.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      expect(s.project!.getTheory(run.id)).toEqual(JSON.parse(JSON.stringify(family.theory?.(family.params.parse(run.params), run.seed) ?? [])));
+      expect(run.startedAtMs).not.toBeNull();
+      expect(run.finishedAtMs).toBeGreaterThanOrEqual(run.startedAtMs!);
+      expect(run.device).toBe('cpu');
       const stored = s.project!.readSeries(run.id).filter((series) => series.metric !== wallClockMetric);
       const metrics = [...new Set(chunks.map((c) => c.metric))];
       expect(stored.map((series) => series.metric)).toEqual(metrics);
@@ -63,6 +77,7 @@ describe('a sweep of short runs through the host', () => {
         expect(series.y).toEqual(Float64Array.from(mine.flatMap((c) => Array.from(c.y))));
       }
     }
+    file.close();
   });
 
   it('holds little memory per queued run: 4000 queued cost at most 20 MB more than 1000 (one channel each: 114 MB)', async () => {
