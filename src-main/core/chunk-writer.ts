@@ -1,8 +1,8 @@
 // Gathers the writes of runs in progress (start, device, metric chunks, outcome) and commits them
 // in few SQLite transactions: the main process is the single writer, and a sweep of short runs
 // committed four times per run, which capped it far below the pool's output. A commit writes
-// every page it touched whole (16 KB), and each run touches the same few index pages (one per
-// summary key in `summaries`): the fewer commits, the less is written per run. What is announced
+// every page it touched whole (16 KB), and runs finishing together touch the same few pages (the
+// runs table's, the series index's): the fewer commits, the less is written per run. What is announced
 // to the windows may be up to delayMs ahead of the file; the service flushes before it reads.
 import type { ProjectStore, RunOutcome, RunWrite } from './store/project-store';
 import type { ChunkOut } from './scheduler';

@@ -128,7 +128,7 @@ export function compareTable(rows: readonly RunRow[], options: { onlyVarying: bo
   };
 }
 
-/** Summary arrays as key[0], key[1], … (as the project file's summaries table has them). */
+/** Summary arrays as key[0], key[1], … (as the project file's summaries view has them). */
 function flatSummary(run: Run): Record<string, Cell> {
   const flat: Record<string, Cell> = {};
   for (const [key, value] of Object.entries(run.summary ?? {})) {

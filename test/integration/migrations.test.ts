@@ -1,4 +1,5 @@
 // The schema runner and each migration, on real files.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { up as slurmJobs } from '../../src-main/core/store/migrations/003-slurm-
 import { up as familySources } from '../../src-main/core/store/migrations/004-family-sources';
 import { up as loggedRuns } from '../../src-main/core/store/migrations/005-logged-runs';
 import { up as runMedia } from '../../src-main/core/store/migrations/006-run-media';
+import { up as summariesView } from '../../src-main/core/store/migrations/007-summaries-view';
 
 let dir: string;
 let db: Database.Database;
@@ -315,5 +317,47 @@ describe('006-run-media', () => {
     expect(notStrict).toEqual([]);
     db.prepare('DELETE FROM runs WHERE id = 1').run();
     expect(db.prepare('SELECT count(*) FROM runMedia').pluck().get()).toBe(0);
+  });
+});
+
+describe('007-summaries-view', () => {
+  const upToSix = migrations.slice(0, 6);
+  const summaryRows = () => db.prepare('SELECT runId, key, value FROM summaries ORDER BY runId, key').raw().all();
+
+  it('upgrades a version-6 project whose summaries table the store filled: SQL readers get the same rows from the view', () => {
+    expect(upToSix.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    migrate(db, upToSix);
+    db.prepare("INSERT INTO experiments (name, family, paramsJson, sweepJson, seedsJson, createdAtMs, updatedAtMs) VALUES ('e', 'mode-flow', '{}', '{}', '[0]', 1, 1)").run();
+    const insertRun = db.prepare("INSERT INTO runs (experimentId, paramsJson, seed, status, queuedAtMs, appVersion, summaryJson) VALUES (1, '{}', 0, 'done', 1, 'v', ?)");
+    // What version 6 of the store wrote for a summary: the JSON, and one row per number (arrays spread, strings only in the JSON).
+    const insertSummary = db.prepare('INSERT INTO summaries (runId, key, value) VALUES (?, ?, ?)');
+    const summaries = [
+      { escapeTimes: [98.74007895010517, null], finalLoss: 0.49999899997049946, solverSteps: 12, regime: 'plateau', fitted: null, tiny: 5e-324, huge: 1.7976931348623157e308, third: 1 / 3 },
+      {},
+      null,
+      { 'name with "quotes" and spaces': -2.5e-7, '[odd]': [1e21, 0.1] },
+    ];
+    for (const summary of summaries) {
+      const runId = Number(insertRun.run(summary === null ? null : JSON.stringify(summary)).lastInsertRowid);
+      for (const [key, value] of Object.entries(summary ?? {})) {
+        if (Array.isArray(value)) value.forEach((item, i) => insertSummary.run(runId, `${key}[${i}]`, item));
+        else if (typeof value !== 'string') insertSummary.run(runId, key, value);
+      }
+    }
+    const before = summaryRows();
+    expect(before).toHaveLength(11);
+
+    expect(migrate(db, [...upToSix, { version: 7, name: 'summaries view', up: summariesView }])).toEqual({ fromVersion: 6, toVersion: 7 });
+    expect(tables()).not.toContain('summaries');
+    // Bit for bit: toEqual compares the doubles exactly.
+    expect(summaryRows()).toEqual(before);
+    // Python's own SQLite (often older) parses the JSON numbers to the same doubles: its repr round-trips.
+    const python = execFileSync('python3', ['-c', 'import json, sqlite3, sys; print(json.dumps(sqlite3.connect(sys.argv[1]).execute("SELECT runId, key, value FROM summaries ORDER BY runId, key").fetchall()))', db.name], { encoding: 'utf8' });
+    expect(JSON.parse(python)).toEqual(before);
+    expect(db.prepare('SELECT DISTINCT typeof(value) FROM summaries ORDER BY 1').pluck().all()).toEqual(['null', 'real']);
+    // The documented join still works, and the view follows its runs.
+    expect(db.prepare("SELECT s.value FROM runs r JOIN summaries s ON s.runId = r.id AND s.key = 'escapeTimes[0]'").pluck().all()).toEqual([98.74007895010517]);
+    db.prepare('DELETE FROM runs WHERE id = 1').run();
+    expect(db.prepare('SELECT count(*) FROM summaries WHERE runId = 1').pluck().get()).toBe(0);
   });
 });

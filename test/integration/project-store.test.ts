@@ -12,7 +12,7 @@ import { NotFoundError, ProjectFileError } from '../../src-main/core/store/error
 import { currentSchemaVersion } from '../../src-main/core/store/migrate';
 import { saddleApplicationId } from '../../src-main/core/store/project-file';
 import { toApiError } from '../../src-main/core/errors';
-import { ProjectStore, flattenSummary, interruptedRunError } from '../../src-main/core/store/project-store';
+import { ProjectStore, interruptedRunError } from '../../src-main/core/store/project-store';
 
 const appVersion = '1.2.3-test';
 let dir: string;
@@ -257,13 +257,30 @@ describe('runs', () => {
     expect(Array.from(recovered.readSeries(runId)[0].y)).toEqual([2, 1]);
   });
 
-  it('flattenSummary keeps numbers and nulls, spreads arrays, skips strings', () => {
-    expect(flattenSummary({ a: 1, b: [2, null], c: 'text', d: null })).toEqual([
-      ['a', 1],
-      ['b[0]', 2],
-      ['b[1]', null],
-      ['d', null],
+  it('the summaries view follows the latest summary: numbers (REAL) and nulls, arrays spread, strings skipped', () => {
+    const store = createStore();
+    const { id: experimentId } = store.insertExperiment(spec());
+    const [runId, other] = store.insertRuns(experimentId, [{ params: {}, seed: 0 }, { params: {}, seed: 1 }]);
+    const rows = () => {
+      const raw = new Database(store.path, { readonly: true });
+      try {
+        return raw.prepare('SELECT runId, key, value, typeof(value) AS type FROM summaries ORDER BY runId, key').raw().all() as [number, string, number | null, string][];
+      } finally {
+        raw.close();
+      }
+    };
+    store.setRunSummary(runId, { a: 1, b: [2, null], c: 'text', d: null, 'odd "key"': 1e-310 });
+    expect(rows()).toEqual([
+      [runId, 'a', 1, 'real'],
+      [runId, 'b[0]', 2, 'real'],
+      [runId, 'b[1]', null, 'null'],
+      [runId, 'd', null, 'null'],
+      [runId, 'odd "key"', 1e-310, 'real'],
     ]);
+    // A logged run's summary changes as it goes; a run without one has no rows.
+    store.setRunSummary(runId, { a: 0.1 + 0.2, e: [] });
+    expect(rows()).toEqual([[runId, 'a', 0.30000000000000004, 'real']]);
+    expect(rows().some(([id]) => id === other)).toBe(false);
   });
 });
 

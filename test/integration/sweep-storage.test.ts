@@ -59,7 +59,7 @@ describe('a sweep of short runs through the host', () => {
       expect(run.status).toBe('done');
       expect(run.summary).toEqual(JSON.parse(JSON.stringify(summary)));
       // One row per number: arrays as key[i], nulls as NULL, strings only in the JSON; bit for bit.
-      const flattened = Object.entries(summary).flatMap(([key, value]) =>
+      const flattened = Object.entries(summary).flatMap(([key, value]): [string, number | null][] =>
         Array.isArray(value) ? value.map((item, i) => [`${key}[${i}]`, item]) : typeof value === 'string' ? [] : [[key, value]],
       );
       expect(summaryRows.all(run.id)).toEqual(flattened.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -84,19 +84,6 @@ export function metricMatches(metric: string, pattern: string): boolean {
   return pattern.endsWith('/') ? metric.startsWith(pattern) : metric === pattern;
 }
 
-/**
- * Summary values as (key, value) rows for the `summaries` table: numbers and nulls as they are,
- * arrays as key[0], key[1], ...; strings stay only in the JSON.
- */
-export function flattenSummary(summary: RunSummary): [string, number | null][] {
-  const rows: [string, number | null][] = [];
-  for (const [key, value] of Object.entries(summary)) {
-    if (Array.isArray(value)) value.forEach((item, index) => rows.push([`${key}[${index}]`, item]));
-    else if (typeof value !== 'string') rows.push([key, value]);
-  }
-  return rows;
-}
-
 interface ExperimentRow {
   id: number;
   name: string;
@@ -355,12 +342,9 @@ export class ProjectStore {
     this.updateRun(id, 'UPDATE runs SET paramsJson = ? WHERE id = ?', json(params));
   }
 
-  /** A run's summary so far (a logged run shows its latest values while it goes); fills `summaries` too. */
+  /** A run's summary so far (a logged run shows its latest values while it goes). */
   setRunSummary(id: number, summary: RunSummary): void {
-    this.db.transaction(() => {
-      this.updateRun(id, 'UPDATE runs SET summaryJson = ? WHERE id = ?', json(summary));
-      this.writeSummaryRows(id, summary);
-    })();
+    this.updateRun(id, 'UPDATE runs SET summaryJson = ? WHERE id = ?', json(summary));
   }
 
   /** `device` is null until the worker says which one it uses (setRunDevice). */
@@ -386,7 +370,7 @@ export class ProjectStore {
     })();
   }
 
-  /** Records how a run ended; its summary also fills the `summaries` table. */
+  /** Records how a run ended (the `summaries` view reads its summary from summaryJson). */
   finishRun(id: number, outcome: RunOutcome): void {
     this.db.transaction(() => this.writeFinished(id, outcome))();
   }
@@ -408,14 +392,6 @@ export class ProjectStore {
       wholeMs(outcome.finishedAtMs),
       outcome.status,
     );
-    this.writeSummaryRows(id, outcome.summary ?? {});
-  }
-
-  private writeSummaryRows(id: number, summary: RunSummary): void {
-    this.sql('DELETE FROM summaries WHERE runId = ?').run(id);
-    // An upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE cost 10× as much (0.6 ms a run).
-    const insert = this.sql('INSERT INTO summaries (runId, key, value) VALUES (?, ?, ?) ON CONFLICT (runId, key) DO UPDATE SET value = excluded.value');
-    for (const [key, value] of flattenSummary(summary)) insert.run(id, key, value);
   }
 
   /**

@@ -7,6 +7,7 @@ import { up as slurmJobs } from './003-slurm-jobs';
 import { up as familySources } from './004-family-sources';
 import { up as loggedRuns } from './005-logged-runs';
 import { up as runMedia } from './006-run-media';
+import { up as summariesView } from './007-summaries-view';
 
 export interface Migration {
   /** The `PRAGMA user_version` the database has once this step has run. */
@@ -23,4 +24,5 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'family sources', up: familySources },
   { version: 5, name: 'logged runs', up: loggedRuns },
   { version: 6, name: 'run media', up: runMedia },
+  { version: 7, name: 'summaries view', up: summariesView },
 ];
