@@ -2,7 +2,7 @@
 // sweep analyses (`analyze`). Each run's chunks, progress and outcome go back over the batch's
 // MessagePort, tagged with its run id; the arrays of a message travel in one transferred buffer.
 import type { MessagePort } from 'node:worker_threads';
-import { DivergedError, type AnalysisResult, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
+import { DivergedError, type DeviceUsed, type MetricChunk, type RunContext, type RunSummary, type TheorySeries } from './family';
 import { loadBuiltInFamily } from './families/load';
 import type { FamilySource } from './families/sources';
 import { createRng } from './numeric/rng';
@@ -357,15 +357,55 @@ function createContext(run: RunRequest, port: MessagePort, signal: AbortSignal, 
   };
 }
 
+/**
+ * One run of the sweep as its project stores it: params and summary stay the stored JSON text, so
+ * the host hands over flat strings rather than parsing every run and cloning the object graph.
+ */
+export interface StoredAnalysisRun {
+  runId: number;
+  seed: number;
+  status: string;
+  paramsJson: string;
+  summaryJson: string | null;
+}
+
 export interface AnalyzeTask {
   family: string;
   source?: FamilySource;
-  runs: AnalysisRunInput[];
+  runs: StoredAnalysisRun[];
 }
 
-export async function analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
+/**
+ * A family's sweep analyses, as the JSON text the project stores: one flat string crosses back to
+ * the host instead of a cloned tree of every result row, and NaN is already null as it will be stored.
+ */
+export async function analyze(task: AnalyzeTask): Promise<string> {
   const family = await resolveFamily(task.family, task.source);
-  return (family.analyses ?? []).filter((a) => a.applies(task.runs)).map((a) => a.run(task.runs));
+  const runs = task.runs.map(analysisInput);
+  return JSON.stringify((family.analyses ?? []).filter((a) => a.applies(runs)).map((a) => a.run(runs)));
+}
+
+function analysisInput(run: StoredAnalysisRun): AnalysisRunInput {
+  return {
+    runId: run.runId,
+    params: storedJson<Record<string, unknown>>(run, 'paramsJson'),
+    seed: run.seed,
+    status: run.status,
+    summary: run.summaryJson === null ? null : storedJson<RunSummary>(run, 'summaryJson'),
+  };
+}
+
+/** A run's JSON column; a file changed outside the app may hold anything there, named if so. */
+function storedJson<T>(run: StoredAnalysisRun, column: 'paramsJson' | 'summaryJson'): T {
+  const text = run[column] as string;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`run ${run.runId}: stored ${column} is not JSON (${(error as Error).message})`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`run ${run.runId}: stored ${column} is not a JSON object`);
+  return value as T;
 }
 
 function firstNonFinite(values: Float64Array): number {

@@ -128,16 +128,16 @@ async function runCommand(args: string[], prestarted: PrestartedPool | undefined
     service.warmUp();
     await project.load(api);
     if (interruption.exitCode !== null) return interruption.exitCode;
-    const { experiment, eachRun, analyses } = await runExperiment(service, spec, !json, interruption.signal);
+    const { experiment, eachRun, eachAnalysis } = await runExperiment(service, spec, !json, interruption.signal);
     let allDone = true;
     if (json) {
       for (const r of eachRun()) {
         allDone &&= r.status === 'done';
         await writeLine(JSON.stringify({ type: 'run', id: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary, error: r.error }));
       }
-      for (const a of analyses) await writeLine(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
+      for (const a of eachAnalysis()) await writeLine(JSON.stringify({ type: 'analysis', name: a.id, result: a }));
     } else {
-      allDone = printRunReport(experiment.name, eachRun, analyses);
+      allDone = printRunReport(experiment.name, eachRun, eachAnalysis);
       console.log(project.temporary ? '\n(no --project given: these results were not kept)' : `\nSaved in ${project.path}`);
     }
     return interruption.exitCode ?? (allDone ? 0 : 1);
@@ -188,7 +188,7 @@ function formatDuration(seconds: number): string {
  * The text report; true when every run ended done. The runs are read from the project in passes
  * (counts, then the lines), never all held: a sweep of thousands lists its counts and exceptions.
  */
-function printRunReport(name: string, eachRun: () => Iterable<Run>, analyses: AnalysisResult[]): boolean {
+function printRunReport(name: string, eachRun: () => Iterable<Run>, eachAnalysis: () => Iterable<AnalysisResult>): boolean {
   const counts = new Map<string, number>();
   for (const r of eachRun()) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
   const total = [...counts.values()].reduce((sum, n) => sum + n, 0);
@@ -198,7 +198,7 @@ function printRunReport(name: string, eachRun: () => Iterable<Run>, analyses: An
   if (total <= 10) {
     for (const r of eachRun()) console.log(`  run ${r.id} ${JSON.stringify(r.params)} → ${JSON.stringify(r.summary)}`);
   }
-  for (const analysis of analyses) {
+  for (const analysis of eachAnalysis()) {
     console.log(`\n${analysis.title}`);
     for (const c of analysis.checks) {
       console.log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name}: ${fmt(c.value)} (expected ${fmt(c.expected)}, ${c.tolerance})`);

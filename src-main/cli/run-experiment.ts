@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SaddleService } from '../core/service';
 import { describeIssues, ExpectedError } from '../core/errors';
-import type { AnalysisResult, Experiment, Run, SaddleApi } from '../contract';
+import type { AnalysisRecord, AnalysisResult, Experiment, Run, SaddleApi } from '../contract';
 import { typedApi } from './typed-api';
 
 /** The project a command runs into: the one named, or a temporary one removed afterwards. */
@@ -77,15 +77,16 @@ export async function requireValidSpecFile(api: SaddleApi, spec: unknown, source
 
 export interface ExperimentOutcome {
   experiment: Experiment;
-  analyses: AnalysisResult[];
   seconds: number;
   /** The runs as stored, read from the project one at a time on each call: a large sweep is never held whole. */
   eachRun(): Iterable<Run>;
+  /** The analyses as stored, likewise one at a time: a sweep's tables hold a row per run. */
+  eachAnalysis(): Iterable<AnalysisResult>;
 }
 
 /**
  * The CLI's one run path (`run` and `claims`): creates the experiment in the open project, starts
- * its runs, waits until they have ended and their analyses are stored, and reads the analyses back.
+ * its runs and waits until they have ended and their analyses are stored, to be read back from the project.
  */
 export async function runExperiment(service: SaddleService, spec: unknown, showProgress: boolean, interrupt?: AbortSignal): Promise<ExperimentOutcome> {
   const startedMs = Date.now();
@@ -113,10 +114,18 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
   // A full disk stopped the sweep: that is the news, not a run report read from a file that could not take it.
   const writeFailure = service.projectWriteFailure;
   if (writeFailure) throw writeFailure;
-  const analyses = (await api.analyses.list({ experimentId: experiment.id })).map((a) => a.result);
   const store = service.project;
   if (!store) throw new Error('the project closed while its runs were being read');
-  return { experiment, analyses, seconds: (Date.now() - startedMs) / 1000, eachRun: () => store.iterateRuns(experiment.id) };
+  return {
+    experiment,
+    seconds: (Date.now() - startedMs) / 1000,
+    eachRun: () => store.iterateRuns(experiment.id),
+    eachAnalysis: () => storedResults(store.iterateAnalyses(experiment.id)),
+  };
+}
+
+function* storedResults(records: Iterable<AnalysisRecord>): Generator<AnalysisResult> {
+  for (const record of records) yield record.result;
 }
 
 class ProgressLine {

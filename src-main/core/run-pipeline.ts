@@ -416,12 +416,11 @@ export class RunPipeline {
     const listener = this.options.listener;
     listener.analyses?.({ experimentId, state: 'computing' });
     try {
-      const runs = store.listRuns(experimentId).map((r) => ({ runId: r.id, params: r.params, seed: r.seed, status: r.status, summary: r.summary }));
-      const raw = await this.requireScheduler().analyze({ family: experiment.family, source: this.families.find(experiment.family)?.source ?? undefined, runs });
-      const results = checkAnalyses(experiment.family, raw);
+      const runs = store.listAnalysisRuns(experimentId);
+      const resultsJson = await this.requireScheduler().analyze({ family: experiment.family, source: this.families.find(experiment.family)?.source ?? undefined, runs });
+      const results = checkAnalyses(experiment.family, resultsJson);
       if (this.options.store() !== store) return [];
-      store.saveAnalyses(experimentId, results);
-      const records = store.listAnalyses(experimentId);
+      const records = store.saveAnalyses(experimentId, results);
       listener.analyses?.({ experimentId, state: 'stored', records });
       return records;
     } catch (error) {
@@ -437,9 +436,9 @@ export class RunPipeline {
   }
 }
 
-/** The analyses' results as the project will store them, or the family's error naming each bad field. */
-function checkAnalyses(familyId: string, raw: unknown): AnalysisResult[] {
-  const stored: unknown = JSON.parse(JSON.stringify(raw ?? null));
+/** The analyses' results (JSON text from the worker) as the project will store them, or the family's error naming each bad field. */
+function checkAnalyses(familyId: string, resultsJson: string): AnalysisResult[] {
+  const stored: unknown = JSON.parse(resultsJson);
   if (!Array.isArray(stored)) throw new ExpectedError(`the analyses of ${familyId} returned ${stored === null ? 'nothing' : typeof stored}, not a list of results`);
   const results: AnalysisResult[] = [];
   const issues = stored.flatMap((result: unknown, i) => {

@@ -6,7 +6,6 @@ import type { RunOutcome, RunBatchTask, WorkerMessage, HostMessage, AnalyzeTask 
 import type { DeviceUsed, MetricChunk } from '../../workers/family';
 import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
-import type { AnalysisResult } from '../contract';
 import { closeLoadedPool, createRunPool, defaultPoolSize, withErrorListener, type PrestartedPool } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
@@ -177,9 +176,10 @@ export class Scheduler {
     return count;
   }
 
-  analyze(task: AnalyzeTask): Promise<AnalysisResult[]> {
+  /** The family's analyses as JSON text (see pool-worker's analyze). */
+  analyze(task: AnalyzeTask): Promise<string> {
     this.poolUsed = true;
-    return this.pool.run(task, { name: 'analyze' }) as Promise<AnalysisResult[]>;
+    return this.pool.run(task, { name: 'analyze' }) as Promise<string>;
   }
 
   probeGpu(): Promise<GpuProbe> {

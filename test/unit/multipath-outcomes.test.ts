@@ -83,11 +83,11 @@ describe('multipath sweep analyses', () => {
     const { multipathParams } = await import('../../workers/families/multipath/params');
     const { analyze } = await import('../../workers/pool-worker');
     const runs = [0.3, 0.5, 0.75].flatMap((learningRate, i) =>
-      [1, 2].map((pathways, j) => ({ runId: 2 * i + j + 1, params: family.params.parse({ ...FIG1, learningRate, pathways }) as Record<string, unknown>, seed: 0, status: 'done', summary: { outcome: 'winner-takes-all' } })),
+      [1, 2].map((pathways, j) => ({ runId: 2 * i + j + 1, paramsJson: JSON.stringify(family.params.parse({ ...FIG1, learningRate, pathways })), seed: 0, status: 'done', summaryJson: JSON.stringify({ outcome: 'winner-takes-all' }) })),
     );
     const spy = vi.spyOn(multipathParams, 'safeParse');
     try {
-      const results = await analyze({ family: 'multipath', runs });
+      const results = JSON.parse(await analyze({ family: 'multipath', runs })) as unknown[];
       expect(results.length).toBeGreaterThanOrEqual(2);
       expect(spy).toHaveBeenCalledTimes(runs.length);
     } finally {

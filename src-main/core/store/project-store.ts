@@ -123,6 +123,15 @@ interface DashboardRow {
   updatedAtMs: number;
 }
 
+/** A run as the sweep analyses read it (pool-worker's StoredAnalysisRun). */
+interface AnalysisRunRow {
+  runId: number;
+  seed: number;
+  status: string;
+  paramsJson: string;
+  summaryJson: string | null;
+}
+
 const runColumns = `id, experimentId, paramsJson, seed, status, progress, queuedAtMs, startedAtMs, finishedAtMs,
   error, device, appVersion, tagsJson, notes, summaryJson`;
 
@@ -439,6 +448,15 @@ export class ProjectStore {
     for (const row of rows) yield toRun(row);
   }
 
+  /**
+   * What the sweep analyses read of each run, in id order, with params and summary left as their
+   * stored JSON text: the analysis worker parses them, and the host never holds the sweep as objects.
+   */
+  listAnalysisRuns(experimentId: number): AnalysisRunRow[] {
+    this.getExperiment(experimentId);
+    return this.sql('SELECT id AS runId, seed, status, paramsJson, summaryJson FROM runs WHERE experimentId = ? ORDER BY id').all(experimentId) as AnalysisRunRow[];
+  }
+
   getRun(id: number): Run {
     const row = this.sql(`SELECT ${runColumns} FROM runs WHERE id = ?`).get(id) as RunRow | undefined;
     if (!row) throw missing('run', id);
@@ -571,26 +589,38 @@ export class ProjectStore {
 
   // ── Analyses ──────────────────────────────────────────────────────────────────────────────
 
-  /** Replaces every stored analysis of the experiment with `results`. */
+  /**
+   * Replaces every stored analysis of the experiment with `results`, checked results as they will
+   * be stored (JSON values, as RunPipeline's check leaves them): the records returned hold these
+   * very objects rather than reading back and parsing what was just written.
+   */
   saveAnalyses(experimentId: number, results: readonly AnalysisResult[]): AnalysisRecord[] {
+    const computedAtMs = Date.now();
     this.db.transaction(() => {
       this.getExperiment(experimentId);
       this.sql('DELETE FROM analyses WHERE experimentId = ?').run(experimentId);
       const insert = this.sql('INSERT INTO analyses (experimentId, analysisId, computedAtMs, resultJson) VALUES (?, ?, ?, ?)');
-      const computedAtMs = Date.now();
       for (const result of results) insert.run(experimentId, result.id, computedAtMs, json(result));
     })();
-    return this.listAnalyses(experimentId);
+    return results.map((result) => ({ experimentId, computedAtMs, result }));
   }
 
   /** In the order they were saved. */
   listAnalyses(experimentId: number): AnalysisRecord[] {
+    return [...this.iterateAnalyses(experimentId)];
+  }
+
+  /**
+   * The experiment's analyses one at a time, in the order they were saved, each parsed as it is
+   * taken: the CLI prints a sweep's analyses (one table row per run) holding one of them at a time.
+   */
+  *iterateAnalyses(experimentId: number): Generator<AnalysisRecord> {
     this.getExperiment(experimentId);
-    const rows = this.sql('SELECT computedAtMs, resultJson FROM analyses WHERE experimentId = ? ORDER BY rowid').all(experimentId) as {
-      computedAtMs: number;
-      resultJson: string;
-    }[];
-    return rows.map((row) => ({ experimentId, computedAtMs: row.computedAtMs, result: readableAnalysis(parse<unknown>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson')) }));
+    // A statement of its own, as in iterateRuns: the cached one may be read again while this one is open.
+    const rows = this.db.prepare('SELECT computedAtMs, resultJson FROM analyses WHERE experimentId = ? ORDER BY rowid').iterate(experimentId) as IterableIterator<{ computedAtMs: number; resultJson: string }>;
+    for (const row of rows) {
+      yield { experimentId, computedAtMs: row.computedAtMs, result: readableAnalysis(parse<unknown>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson')) };
+    }
   }
 
   // ── Dashboards ────────────────────────────────────────────────────────────────────────────
