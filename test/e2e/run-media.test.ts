@@ -3,7 +3,9 @@
 // the selected run already shows step 1's image and two texts, and once it has ended, in Chromium,
 // the run shows its last image (decoded by the browser at the logged size) with a step
 // slider that switches to the step-0 image, the histogram "sv" as a heatmap with one cell per
-// non-zero count, and its texts and refused values in a table.
+// non-zero count, and its texts and refused values in a table. A run whose log calls carry only media
+// (test/fixtures/logging/wandb_media_only.py: no metric line, so its summary never changes) is followed
+// live too: each step's text shows while the script waits after it.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,5 +74,24 @@ describe.runIf(haveChromium)('a logged run with text, images and histograms', ()
       expect.stringMatching(/not logged: Image: data_or_path '.*given\.png\.missing' does not exist/),
     ]);
     await bench.shot('media');
+  });
+
+  it("follows a run whose log calls carry only media: each step's text shows while the script waits", async () => {
+    const { page } = bench;
+    const child = (script = await startPausedLoggingScript('wandb_media_only.py', [`project=${project}`, 'steps=3']));
+    await openLoggedRuns(page);
+    const running = page.locator('[data-testid="run-row"][data-status="running"]');
+    await expect.poll(() => running.count()).toBe(1);
+    const row = page.locator(`[data-testid="run-row"][data-run-id="${await running.getAttribute('data-run-id')}"]`);
+    await row.click();
+    const rows = page.getByTestId('run-media-text');
+    const texts = () => rows.allTextContents();
+    await expect.poll(texts).toEqual([expect.stringContaining('media only 0')]);
+    child.stdin.write('go\n');
+    await expect.poll(texts).toEqual([expect.stringContaining('media only 0'), expect.stringContaining('media only 1')]);
+    expect(await row.getAttribute('data-status')).toBe('running');
+    child.stdin.write('go\n');
+    await expect.poll(() => row.getAttribute('data-status')).toBe('done');
+    await expect.poll(texts).toEqual([0, 1, 2].map((step) => expect.stringContaining(`media only ${step}`)));
   });
 });

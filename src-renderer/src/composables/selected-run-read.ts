@@ -10,8 +10,9 @@ import { isFinished } from '../stores/series';
 /**
  * `read` of the selected run, null while none (or several, or an unfinished one) is selected or
  * `applies` says no. A failed read is reported under `context`; an answer for a run no longer
- * selected is dropped. `live`: a running run is read too, and again each time its status or
- * summary changes (a logged run's summary moves on with every step the host brings in).
+ * selected is dropped. `live`: a running run is read too, and again each time the host announces
+ * it (a run.statuses change replaces its object: a run log's new lines bring one, lines of media
+ * alone too, whose summary is unchanged).
  */
 export function useSelectedRunRead<T>(context: string, read: (runId: number) => Promise<T>, applies: () => boolean = () => true, live = false): Readonly<Ref<T | null>> {
   const app = useAppStore();
@@ -25,8 +26,8 @@ export function useSelectedRunRead<T>(context: string, read: (runId: number) => 
     return run && (live || isFinished(run.status)) ? run : null;
   });
   const runId = computed(() => selected.value?.id ?? null);
-  const progress = computed(() => (live ? [selected.value?.status, selected.value?.summary] : null));
-  watch([runId, progress], async ([id]) => {
+  const announced = computed(() => (live ? selected.value : null));
+  watch([runId, announced], async ([id]) => {
     const answer = id === null ? null : ((await app.attempt(context, () => read(id))) ?? null);
     if (runId.value === id) value.value = answer;
   }, { immediate: true });
