@@ -8,6 +8,7 @@
 // padding adds exact zeros). Fused multiply-add against a multiply then an add: the same trajectory to 1e-12. Through the family, GD
 // from the aligned init follows each mode's exact scalar recurrence a ← a + η(s − a^L)a^{L−1} (paper 001
 // §5: aligned modes decouple), whose L = 2 limit is the logistic a(t) = s/(1 + (s/a₀ − 1)e^{−2st}).
+import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../../workers/compute/cpu';
 import { descentEngine, DeviceDescent, FusedTargetDescent, type DescentEngine } from '../../workers/families/dln-train/descent';
@@ -18,6 +19,8 @@ import { logisticMode } from '../../workers/families/dln-train/theory';
 import { type Matrix, randomGaussian } from '../../workers/numeric/matrix';
 import { createRng } from '../../workers/numeric/rng';
 import { DeepLinearDescent, UNPACKED_MAX_WIDTH } from '../../workers/numeric/wasm-deep-linear';
+import { fusedMultiplyAddAvailable } from '../../workers/numeric/wasm-gemm';
+import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
 import type { Tensor } from '../../workers/compute/index';
 import { fakeRunContext } from './fake-run-context';
 
@@ -57,6 +60,45 @@ function problem(widths: number[], seed: number): { initial: Matrix[]; target: M
 
 const maxAbs = (xs: Float64Array): number => xs.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 const maxDiff = (a: Float64Array, b: Float64Array): number => a.reduce((m, x, i) => Math.max(m, Math.abs(x - b[i])), 0);
+
+/** op(A) op(B) in plain loops, each entry summed in k order with a multiply then an add (the unfused kernels' sums). */
+function loopProduct(a: Matrix, transposeA: boolean, b: Matrix, transposeB: boolean): Matrix {
+  const m = transposeA ? a.cols : a.rows, k = transposeA ? a.rows : a.cols, n = transposeB ? b.rows : b.cols;
+  const at = (x: Matrix, i: number, j: number, t: boolean) => (t ? x.data[j * x.cols + i] : x.data[i * x.cols + j]);
+  const data = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += at(a, i, p, transposeA) * at(b, p, j, transposeB);
+      data[i * n + j] = s;
+    }
+  return { rows: m, cols: n, data };
+}
+
+/** GD on ½‖W_L ⋯ W₁ − T‖² in plain loops (the fused step's operations in its order): Σ(W_eff − T)² after each of `steps` steps. */
+function loopDescent(initial: readonly Matrix[], target: Matrix, eta: number, steps: number): { losses: number[]; layers: Float64Array[] } {
+  const layers: Matrix[] = initial.map((w) => ({ ...w, data: Float64Array.from(w.data) }));
+  const forward = () => {
+    const prefix = [layers[0]];
+    for (let l = 1; l < layers.length; l++) prefix.push(loopProduct(layers[l], false, prefix[l - 1], false));
+    const last = prefix[prefix.length - 1];
+    return { prefix, g: { ...last, data: last.data.map((x, i) => x - target.data[i]) } };
+  };
+  const losses: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    const { prefix, g } = forward();
+    const grads: Matrix[] = [];
+    let back: Matrix = g;
+    for (let l = layers.length - 1; l >= 1; l--) {
+      grads[l] = loopProduct(back, false, prefix[l - 1], true);
+      back = loopProduct(layers[l], true, back, false);
+    }
+    grads[0] = back;
+    layers.forEach((w, l) => w.data.forEach((x, i) => (w.data[i] = x + -eta * grads[l].data[i])));
+    losses.push(forward().g.data.reduce((s, e) => s + e * e, 0));
+  }
+  return { losses, layers: layers.map((w) => w.data) };
+}
 
 describe('fused dln-train GD step', () => {
   const eta = 0.02, steps = 150;
@@ -152,6 +194,26 @@ describe('fused dln-train GD step', () => {
     });
     // …and they are two kernels: one rounding per multiply-add shows somewhere in the layers.
     expect(withFma.some((s, i) => s.layers.some((w, l) => maxDiff(w, without[i].layers[l]) > 0))).toBe(true);
+  });
+
+  it('where the engine has no relaxed SIMD the fused kernels do not compile, and the step falls back to a multiply then an add, equal to plain loops bit for bit', () => {
+    const { initial, target } = problem([5, 9, 3, 7], 4);
+    const expected = loopDescent(initial, target, eta, 30);
+    setFlagsFromString('--no-experimental-wasm-relaxed-simd');
+    try {
+      expect(fusedMultiplyAddAvailable()).toBe(false);
+      // An architecture no other test compiles: its module is assembled and compiled here, without the flag.
+      const wide = problem([6, 10, 6], 5);
+      expect(() => new DeepLinearDescent(wide.initial, wide.target, eta, true, false)).toThrow(WebAssembly.CompileError);
+      const step = new DeepLinearDescent(initial, target, eta, fusedMultiplyAddAvailable(), false);
+      const losses = expected.losses.map(() => (step.step(), step.squaredResidual()));
+      expect(losses).toEqual(expected.losses);
+      step.layers().forEach((w, l) => expect(Array.from(w)).toEqual(Array.from(expected.layers[l])));
+    } finally {
+      enableRelaxedSimd();
+    }
+    expect(fusedMultiplyAddAvailable()).toBe(true);
+    expect(expected.losses[29]).toBeLessThan(0.9 * expected.losses[0]);
   });
 
   it('the family takes it for CPU full-batch GD on the target at any width, the general path otherwise', () => {
