@@ -20,6 +20,8 @@ export interface SpecValidation {
 const maxIssues = 20;
 
 export function validateSpec(raw: unknown, families: readonly FamilyDefinition[]): SpecValidation {
+  // A request's spec was checked by dispatch already; an experiment read back from a project file to be
+  // planned passed no request, and this is its only check (test/integration/stored-spec-keys.test.ts).
   const reserved = prototypeKeyIssues(raw);
   if (reserved.length > 0) return { ok: false, runCount: 0, issues: reserved };
   const parsed = experimentSpec.safeParse(raw);
