@@ -214,10 +214,11 @@ function compiled(key: string, bytes: () => Uint8Array<ArrayBuffer>): WebAssembl
 
 /**
  * Widest layer up to which the step runs on the unpacked kernel; wider ones on the packed kernel. CPU time per
- * step, unpacked / packed, depth 3, medians of 5 alternations at load ~10: d = 48 0.79, 64 0.98, 96 0.94,
- * 128 1.18, 160 1.05, 192 1.01, 256 1.36.
+ * step, unpacked / packed, depth 3, medians of 9 alternations at load ~15: d = 64 1.05, 96 0.90, 112 0.91,
+ * 128 1.01, 144 0.99, 160 1.27, 192 1.25, 256 1.36 (at 128 an earlier run at load ~10 gave 1.18, and the
+ * dln-train bench 0.89: from 128 to 144 the two are within the noise).
  */
-export const UNPACKED_MAX_WIDTH = 96;
+export const UNPACKED_MAX_WIDTH = 144;
 
 /** How the layers move in one step, and W_eff and G at the new layers, on matrices in `memory`. */
 interface StepKernel {
