@@ -16,6 +16,7 @@ import { claimsCommand } from './claims-command';
 import { compareCommand, importCommand, runsCommand, summariesCsv } from './runs-commands';
 import { familyInitCommand } from './family-init';
 import { usage } from './usage';
+import { builtInFamilyIds } from '../../workers/families/load';
 import { exampleFile, exampleSpec, type AnalysisResult, type FieldIssue, type Run, type SaddleApi } from '../contract';
 
 declare const __APP_VERSION__: string;
@@ -82,7 +83,7 @@ async function main(argv: string[], prestarted: PrestartedPool | undefined): Pro
 /** Repeatable: --family-path A --family-path B. */
 const familyPathOption = { 'family-path': { type: 'string', multiple: true } } as const;
 
-function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve'; familyPaths?: string[]; prestarted?: PrestartedPool } = {}): SaddleService {
+function newService(options: { poolSize?: number; liveEvents?: boolean; host?: 'cli' | 'serve'; familyPaths?: string[]; builtInFamilies?: readonly string[]; prestarted?: PrestartedPool } = {}): SaddleService {
   return new SaddleService({
     appVersion: __APP_VERSION__,
     host: options.host ?? 'cli',
@@ -92,6 +93,7 @@ function newService(options: { poolSize?: number; liveEvents?: boolean; host?: '
     prestarted: options.prestarted,
     liveEvents: options.liveEvents ?? false,
     familyPaths: options.familyPaths,
+    builtInFamilies: options.builtInFamilies,
   });
 }
 
@@ -117,7 +119,7 @@ async function runCommand(args: string[], prestarted: PrestartedPool | undefined
   const specFile = resolve(positionals[0]);
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
-  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined, prestarted });
+  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined, builtInFamilies: builtInFamilyOf(spec), prestarted });
   const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
   const interruption = new Interruption();
@@ -178,6 +180,12 @@ function readSpecFile(specFile: string, quick: boolean): unknown {
     );
   }
   return spec;
+}
+
+/** A spec naming a built-in family needs only that one loaded; any other spec, all (they are named in its errors). */
+function builtInFamilyOf(spec: unknown): string[] | undefined {
+  const family = typeof spec === 'object' && spec !== null ? (spec as { family?: unknown }).family : undefined;
+  return typeof family === 'string' && builtInFamilyIds.includes(family) ? [family] : undefined;
 }
 
 function formatDuration(seconds: number): string {

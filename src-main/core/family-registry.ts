@@ -5,7 +5,7 @@
 // imported, and its families run, only once the user trusts that folder.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { builtInFamilies } from '../../workers/families/index';
+import { builtInFamilyIds, loadBuiltInFamily } from '../../workers/families/load';
 import { codeFamilyExtensions, readManifest, type FamilySource } from '../../workers/families/sources';
 import { scriptFamily } from '../../workers/script-family/script-family';
 import { manifestFileName } from '../contract/script-family';
@@ -13,6 +13,7 @@ import type { FamilyDefinition } from '../../workers/family';
 import { defaultConfigDir } from './recent';
 import { ExpectedError } from './errors';
 import { projectSiblingPath } from './project-siblings';
+import { projectRunsDir } from './run-logs';
 
 export type FamilyOrigin = 'built-in' | 'user' | 'path' | 'project' | 'stored';
 
@@ -40,6 +41,12 @@ export interface RegistryOptions {
   userDir?: string;
   /** Folder of the Python helper, put on the scripts' PYTHONPATH. */
   sdkDir: string | null;
+  /**
+   * The built-in families to load, for a host whose command runs one known family (the CLI's
+   * `run`: its spec's); default all. Each other costs ~15 ms of start-up to compile. Those left
+   * out stay taken by id, and all load for a project with run logs (which may name any family).
+   */
+  builtIns?: readonly string[];
 }
 
 /** The folder of a project's own families: foo.saddle → foo.families/. */
@@ -52,7 +59,8 @@ export function userFamiliesDir(): string {
 }
 
 export class FamilyRegistry {
-  private entries: FamilyEntry[] = builtInEntries();
+  /** Empty until the first load(). */
+  private entries: FamilyEntry[] = [];
   private problems: FamilyProblem[] = [];
 
   constructor(private readonly options: RegistryOptions) {}
@@ -65,8 +73,11 @@ export class FamilyRegistry {
     return this.problems;
   }
 
+  /** Throws for a built-in left out by `builtIns`: an answer of "not installed" would be wrong. */
   find(id: string): FamilyEntry | undefined {
-    return this.entries.find((entry) => entry.family.id === id);
+    const entry = this.entries.find((e) => e.family.id === id);
+    if (!entry && builtInFamilyIds.includes(id)) throw new Error(`the built-in family "${id}" is not loaded in this host (RegistryOptions.builtIns)`);
+    return entry;
   }
 
   /** The definitions this registry lists: what specs are validated and planned against. */
@@ -92,7 +103,7 @@ export class FamilyRegistry {
       ...(this.options.familyPaths ?? []).map((dir) => ({ dir: resolve(dir), origin: 'path' as const })),
       ...(projectPath ? [{ dir: projectFamiliesDir(projectPath), origin: 'project' as const }] : []),
     ];
-    const entries = builtInEntries();
+    const entries = await this.builtInEntries(projectPath);
     const problems: FamilyProblem[] = [];
     for (const { dir, origin } of folders) {
       // Only a folder named with --family-path must exist; the others are optional.
@@ -107,7 +118,7 @@ export class FamilyRegistry {
             throw new Error(`${candidate.path}: not loaded: code in a project's folder runs only once you trust the project's families`);
           }
           const entry = await this.loadOne(candidate, origin, trustedHere);
-          const clash = entries.find((e) => e.family.id === entry.family.id);
+          const clash = entries.find((e) => e.family.id === entry.family.id) ?? (builtInFamilyIds.includes(entry.family.id) ? { origin: 'built-in', location: null } : undefined);
           if (clash) throw new Error(`${candidate.path}: the id "${entry.family.id}" is taken by the ${clash.origin} family at ${clash.location ?? 'the app'}`);
           entries.push(entry);
         } catch (error) {
@@ -117,6 +128,14 @@ export class FamilyRegistry {
     }
     this.entries = entries;
     this.problems = problems;
+  }
+
+  private async builtInEntries(projectPath: string | null): Promise<FamilyEntry[]> {
+    const { builtIns } = this.options;
+    const all = !builtIns || (projectPath !== null && existsSync(projectRunsDir(projectPath)));
+    const ids = all ? builtInFamilyIds : builtInFamilyIds.filter((id) => builtIns.includes(id));
+    const families = await Promise.all(ids.map(loadBuiltInFamily));
+    return families.map((family) => ({ family, origin: 'built-in', kind: 'built-in', location: null, source: null, trusted: true }));
   }
 
   private async loadOne(candidate: Candidate, origin: FamilyOrigin, trusted: boolean): Promise<FamilyEntry> {
@@ -149,8 +168,4 @@ function candidatesIn(dir: string): Candidate[] {
     }
   }
   return found;
-}
-
-function builtInEntries(): FamilyEntry[] {
-  return builtInFamilies.map((family) => ({ family, origin: 'built-in', kind: 'built-in', location: null, source: null, trusted: true }));
 }

@@ -35,7 +35,7 @@ export interface RunPipelineOptions {
   poolSize?: number;
   /** A pool the host started early (the CLI's `run`), which the scheduler takes over. */
   prestarted?: PrestartedPool;
-  /** Where families are installed; null: the built-ins only, the family comes with each run (a Slurm task). */
+  /** Where families are installed; null: none is loaded, the family comes with each run (a Slurm task). */
   registry: RegistryOptions | null;
   /** The project the runs go into: the open project, or a Slurm task's shard. */
   store(): ProjectStore | null;
@@ -87,7 +87,8 @@ export class RunPipeline {
   private failedWrite: Error | null = null;
 
   constructor(private readonly options: RunPipelineOptions) {
-    this.families = new FamilyRegistry(options.registry ?? { sdkDir: null });
+    // A Slurm task's family comes with its runs: no folder is scanned, no built-in loaded.
+    this.families = new FamilyRegistry(options.registry ?? { sdkDir: null, builtIns: [] });
     this.familiesLoaded = options.registry ? this.families.load(null) : Promise.resolve();
     this.writer = new RunWriter(
       () => this.requireStore(),

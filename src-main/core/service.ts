@@ -66,7 +66,7 @@ export class SaddleService {
       poolSize: options.poolSize,
       prestarted: options.prestarted,
       // The Python helper ships in <app>/python, two levels up from the worker like the CLI.
-      registry: { familyPaths: options.familyPaths, sdkDir: join(dirname(options.workerFile), '..', '..', 'python') },
+      registry: { familyPaths: options.familyPaths, builtIns: options.builtInFamilies, sdkDir: join(dirname(options.workerFile), '..', '..', 'python') },
       store: () => this.store,
       analyzeWhenDone: true,
       listener: {

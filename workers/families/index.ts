@@ -1,7 +1,7 @@
-// The built-in experiment families. A new built-in family is one import and one entry here and one
-// loader in ./load.ts (the pool worker's, one chunk per family); the
-// main process lists them with the user's and the project's families in its FamilyRegistry
-// (src-main/core/family-registry.ts), one per service.
+// The built-in experiment families, imported at once, for the tests and the bench. A new built-in
+// family is one import and one entry here and one loader in ./load.ts, through which the pool
+// worker and the main process's FamilyRegistry (src-main/core/family-registry.ts) load them, one
+// chunk per family.
 import type { FamilyDefinition } from '../family';
 import { unknownFamilyMessage } from './load';
 import { family as modeFlow } from './mode-flow';

@@ -1,6 +1,6 @@
-// The built-in families for the pool worker, one dynamic import each: a thread that runs Fig. 2
-// compiles mode-flow's code, not all five families' (the bundle splits per family). The main
-// process lists them all from ./index for the catalog.
+// The built-in families, one dynamic import each: a pool thread that runs Fig. 2 compiles
+// mode-flow's code, not all five families' (the bundle splits per family), and so does the main
+// process of a CLI `run` (core/family-registry.ts loads only its spec's family).
 import type { FamilyDefinition } from '../family';
 
 const builtInLoaders: Readonly<Record<string, () => Promise<{ family: FamilyDefinition }>>> = {
@@ -11,10 +11,13 @@ const builtInLoaders: Readonly<Record<string, () => Promise<{ family: FamilyDefi
   steepest: () => import('./steepest'),
 };
 
+/** Every built-in family's id, known without loading any of them. */
+export const builtInFamilyIds: readonly string[] = Object.keys(builtInLoaders);
+
 /** The built-in family with this id, loaded on first use; rejects for an unknown id (the pool worker loads any other family from its task's source). */
 export async function loadBuiltInFamily(id: string): Promise<FamilyDefinition> {
   const load = Object.hasOwn(builtInLoaders, id) ? builtInLoaders[id] : undefined;
-  if (!load) throw new Error(unknownFamilyMessage(id, Object.keys(builtInLoaders)));
+  if (!load) throw new Error(unknownFamilyMessage(id, builtInFamilyIds));
   return (await load()).family;
 }
 

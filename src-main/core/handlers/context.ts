@@ -29,6 +29,8 @@ export interface ServiceOptions {
   liveEvents?: boolean;
   /** Folders of script and code families (--family-path), besides the user's and the project's. */
   familyPaths?: string[];
+  /** The built-in families to load (RegistryOptions.builtIns): the CLI's `run` names its spec's; default all. */
+  builtInFamilies?: readonly string[];
 }
 
 export interface HandlerContext {

@@ -45,8 +45,12 @@ interface ScalingGroup {
 
 const finiteOrNull = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
 
-/** Finished runs grouped by (depth, bottleneck σ*), each as (ε, t_esc, τ_lin) of its bottleneck mode. */
-function collectGroups(runs: AnalysisRunInput[]): { groups: ScalingGroup[]; skipped: number } {
+/**
+ * Finished runs grouped by (depth, bottleneck σ*), each as (ε, t_esc, τ_lin) of its bottleneck mode.
+ * The exact escape times (a quadrature per run, most of the analysis's time) only with `exact`:
+ * `applies` needs the groups alone.
+ */
+function collectGroups(runs: AnalysisRunInput[], exact: boolean): { groups: ScalingGroup[]; skipped: number } {
   const groups = new Map<string, ScalingGroup>();
   let skipped = 0;
   for (const run of runs) {
@@ -69,7 +73,7 @@ function collectGroups(runs: AnalysisRunInput[]): { groups: ScalingGroup[]; skip
       eps: p.initialValues ? initial[b] ** (1 / p.depth) : p.initScale,
       escape,
       tauLin: linearizedEscapeTime(p.depth, target, initial[b]),
-      exactEscape: initial[b] < target / 2 ? finiteOrNull(channelTimeQuadrature(p.depth, target, initial[b], target / 2)) : null,
+      exactEscape: exact && initial[b] < target / 2 ? finiteOrNull(channelTimeQuadrature(p.depth, target, initial[b], target / 2)) : null,
       toTolerance: Array.isArray(tolerances) ? (tolerances[b] ?? null) : null,
       twoPhase: twoPhaseTime(p.depth, target, initial[b], p.tolerance),
     });
@@ -329,10 +333,10 @@ export const escapeTimeScaling: AnalysisDefinition = {
     '(activation "tanh") are fitted on their own, slope only (§4.4).',
   applies(runs) {
     // Needs at least two initialization scales at one depth.
-    return collectGroups(runs).groups.some((g) => new Set(g.points.map((pt) => pt.eps)).size >= 2);
+    return collectGroups(runs, false).groups.some((g) => new Set(g.points.map((pt) => pt.eps)).size >= 2);
   },
   run(runs) {
-    const { groups, skipped } = collectGroups(runs);
+    const { groups, skipped } = collectGroups(runs, true);
     const analyses = groups.map(analyzeGroup);
     const notes = [
       'Fits use runs with ε ≤ 10^−1.5 (the paper\'s asymptotic window). Checks cover the free-fit slope and the ' +
