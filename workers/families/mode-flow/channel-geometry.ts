@@ -34,13 +34,15 @@ const numberAt = (value: unknown, i: number): number | null => {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
-/** Finished runs whose summary has the recorded-series measurements (runs stored before them are skipped). */
+/** A finished run whose summary has the recorded-series measurements (runs stored before them are skipped), else null. */
+function channelRun(run: AnalysisRunInput): ChannelRun | null {
+  if (run.status !== 'done' || !run.summary || !Array.isArray(run.summary.deadZoneSlopes)) return null;
+  const parsed = modeFlowParams.safeParse(run.params);
+  return parsed.success ? { runId: run.runId, p: parsed.data, initial: initialSigmas(parsed.data), summary: run.summary } : null;
+}
+
 function channelRuns(runs: AnalysisRunInput[]): ChannelRun[] {
-  return runs.flatMap((run) => {
-    const parsed = modeFlowParams.safeParse(run.params);
-    if (run.status !== 'done' || !run.summary || !parsed.success || !Array.isArray(run.summary.deadZoneSlopes)) return [];
-    return [{ runId: run.runId, p: parsed.data, initial: initialSigmas(parsed.data), summary: run.summary }];
-  });
+  return runs.flatMap((run) => channelRun(run) ?? []);
 }
 
 /** The exact time from σ(0) to ½σ*, or null when the mode starts at or above it. */
@@ -209,7 +211,7 @@ export const channelGeometry: AnalysisDefinition = {
     'Per mode: escape time against the exact travel time by quadrature and τ_lin of (6); the slope and straightness of bᵢ(t) ' +
     'in the dead zone (σ ≤ 5% σ*) against σ*; the active-basin rate of log|σ − σ*| against Lσ*^{2−2/L}; per run: the ' +
     'Bregman dissipation [D_Φ(0) − D_Φ(t)]/[2∫ℓ dt] against 1. All measured from the recorded series.',
-  applies: (runs) => channelRuns(runs).length > 0,
+  applies: (runs) => runs.some((run) => channelRun(run) !== null),
   run(runs) {
     const measured = channelRuns(runs);
     const rows = rowsOf(measured);

@@ -45,35 +45,39 @@ interface ScalingGroup {
 
 const finiteOrNull = (v: number | null | undefined): number | null => (v !== null && v !== undefined && Number.isFinite(v) ? v : null);
 
-/**
- * Finished runs grouped by (depth, bottleneck σ*), each as (ε, t_esc, τ_lin) of its bottleneck mode.
- * The exact escape times (a quadrature per run, most of the analysis's time) only with `exact`:
- * `applies` needs the groups alone.
- */
-function collectGroups(runs: AnalysisRunInput[], exact: boolean): { groups: ScalingGroup[]; skipped: number } {
+/** Where a finished run sits in the sweep: its group's key and its ε, from its bottleneck mode b; null when no scaling law applies to it. */
+function scalingPlace(run: AnalysisRunInput) {
+  // A design matrix couples the modes: no per-mode escape law applies (implicit-bias.ts reads those runs).
+  if (run.status !== 'done' || !run.summary) return null;
+  const parsed = modeFlowParams.safeParse(run.params);
+  if (!parsed.success || parsed.data.design) return null;
+  const p = parsed.data;
+  const initial = initialSigmas(p);
+  const b = bottleneckMode(p.targets, initial);
+  const target = p.targets[b];
+  return { p, summary: run.summary, initial, b, target, key: `${p.activation}:${p.depth}:${p.unitLayers}:${target}`, eps: p.initialValues ? initial[b] ** (1 / p.depth) : p.initScale };
+}
+
+/** Finished runs grouped by (depth, bottleneck σ*), each as (ε, t_esc, τ_lin) of its bottleneck mode. */
+function collectGroups(runs: AnalysisRunInput[]): { groups: ScalingGroup[]; skipped: number } {
   const groups = new Map<string, ScalingGroup>();
   let skipped = 0;
   for (const run of runs) {
-    const parsed = modeFlowParams.safeParse(run.params);
-    // A design matrix couples the modes: no per-mode escape law applies (implicit-bias.ts reads those runs).
-    if (run.status !== 'done' || !run.summary || !parsed.success || parsed.data.design) {
+    const place = scalingPlace(run);
+    if (!place) {
       skipped++;
       continue;
     }
-    const p = parsed.data;
-    const initial = initialSigmas(p);
-    const b = bottleneckMode(p.targets, initial);
-    const target = p.targets[b];
-    const escapes = run.summary.escapeTimes;
+    const { p, summary, initial, b, target, key, eps } = place;
+    const escapes = summary.escapeTimes;
     const escape = Array.isArray(escapes) ? (escapes[b] ?? null) : null;
-    const tolerances = run.summary.timesToTolerance;
-    const key = `${p.activation}:${p.depth}:${p.unitLayers}:${target}`;
+    const tolerances = summary.timesToTolerance;
     const group = groups.get(key) ?? { depth: p.depth, target, activation: p.activation, bottleneckLayers: p.depth - p.unitLayers, points: [] };
     group.points.push({
-      eps: p.initialValues ? initial[b] ** (1 / p.depth) : p.initScale,
+      eps,
       escape,
       tauLin: linearizedEscapeTime(p.depth, target, initial[b]),
-      exactEscape: exact && initial[b] < target / 2 ? finiteOrNull(channelTimeQuadrature(p.depth, target, initial[b], target / 2)) : null,
+      exactEscape: initial[b] < target / 2 ? finiteOrNull(channelTimeQuadrature(p.depth, target, initial[b], target / 2)) : null,
       toTolerance: Array.isArray(tolerances) ? (tolerances[b] ?? null) : null,
       twoPhase: twoPhaseTime(p.depth, target, initial[b], p.tolerance),
     });
@@ -332,11 +336,19 @@ export const escapeTimeScaling: AnalysisDefinition = {
     'the exact escape time by quadrature, and Cor. 5\'s T_δ against the measured time to tolerance as ε → 0. Tanh chains ' +
     '(activation "tanh") are fitted on their own, slope only (§4.4).',
   applies(runs) {
-    // Needs at least two initialization scales at one depth.
-    return collectGroups(runs, false).groups.some((g) => new Set(g.points.map((pt) => pt.eps)).size >= 2);
+    // Needs at least two initialization scales in one group; stops at the first such pair, without the quadratures of run.
+    const firstEps = new Map<string, number>();
+    for (const run of runs) {
+      const place = scalingPlace(run);
+      if (!place) continue;
+      const seen = firstEps.get(place.key);
+      if (seen === undefined) firstEps.set(place.key, place.eps);
+      else if (seen !== place.eps) return true;
+    }
+    return false;
   },
   run(runs) {
-    const { groups, skipped } = collectGroups(runs, true);
+    const { groups, skipped } = collectGroups(runs);
     const analyses = groups.map(analyzeGroup);
     const notes = [
       'Fits use runs with ε ≤ 10^−1.5 (the paper\'s asymptotic window). Checks cover the free-fit slope and the ' +

@@ -18,13 +18,16 @@ interface DesignRun {
   final: number[];
 }
 
+/** A finished run with a design matrix, else null; a run whose params name no design is passed over without parsing them. */
+function designRun(run: AnalysisRunInput): DesignRun | null {
+  const final = run.summary?.finalSigmas;
+  if (run.status !== 'done' || run.params.design === undefined || run.params.design === null || !Array.isArray(final) || !final.every((v) => typeof v === 'number')) return null;
+  const parsed = modeFlowParams.safeParse(run.params);
+  return parsed.success && parsed.data.design ? { runId: run.runId, p: parsed.data as DesignRun['p'], final: final as number[] } : null;
+}
+
 function designRuns(runs: AnalysisRunInput[]): DesignRun[] {
-  return runs.flatMap((run) => {
-    const parsed = modeFlowParams.safeParse(run.params);
-    const final = run.summary?.finalSigmas;
-    if (run.status !== 'done' || !parsed.success || !parsed.data.design || !Array.isArray(final) || !final.every((v) => typeof v === 'number')) return [];
-    return [{ runId: run.runId, p: parsed.data as DesignRun['p'], final: final as number[] }];
-  });
+  return runs.flatMap((run) => designRun(run) ?? []);
 }
 
 /** max |a − b| / max |b|. */
@@ -46,7 +49,7 @@ export const implicitBias: AnalysisDefinition = {
   description:
     'Runs with a design matrix A (loss ½‖Aσ − y‖², y = Aσ*): the final σ against argmin D_Φ(σ, σ(0)) over {Aσ = y}, solved by ' +
     'Newton on the dual without the flow; distances to the teacher σ* and to the Euclidean projection of σ(0) beside it.',
-  applies: (runs) => designRuns(runs).length > 0,
+  applies: (runs) => runs.some((run) => designRun(run) !== null),
   run(runs) {
     const rows: Row[] = [];
     const checks: Check[] = [];
