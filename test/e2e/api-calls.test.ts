@@ -3,19 +3,11 @@
 // are re-read together rather than one call each, and theory overlays are asked for once per run,
 // when it has finished (a running run has none stored). A 6-run sweep made ~28 calls before:
 // 7 runs.series, 12 runs.theory and a second analyses.compute.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
-
-let bench: Workbench;
+import { describe, expect, it } from 'vitest';
+import { createFromExample, haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 
 describe.runIf(haveChromium)('API calls of a sweep, counted at the window', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-calls');
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-calls');
 
   it('a 4-run sweep (the quick variant): no analyses.compute, overlays asked once per run, each finished run re-read once', async () => {
     const { page } = bench;

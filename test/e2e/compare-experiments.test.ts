@@ -7,13 +7,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { artifacts, createFromExample, exportDownloads, haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 import { haveNumpy } from '../helpers/python';
 import { repoRoot, tempDir } from '../helpers/paths';
 
 const familyPath = join(repoRoot, 'examples', 'families');
-let bench: Workbench;
 let projectPath: string;
 
 /** The names of the data series a panel draws (its legend when several runs or experiments are drawn). */
@@ -28,14 +27,9 @@ async function runExperiment(page: Page, runs: number): Promise<void> {
 }
 
 describe.runIf(haveChromium && haveNumpy())('comparing runs of two experiments on one dashboard', () => {
+  const bench = useWorkbench('e2e-compare', ['--family-path', familyPath], { goto: true });
   beforeAll(async () => {
-    bench = await openWorkbench('e2e-compare', ['--family-path', familyPath]);
-    await bench.page.goto(bench.url);
     projectPath = await newProject(bench.page, 'compare.saddle');
-  });
-
-  afterAll(async () => {
-    await bench?.close();
   });
 
   it('draws the numpy-dln runs on the dln-train dashboard, named by their experiment, and in the exports', async () => {

@@ -1,8 +1,8 @@
 // End to end for every family: one shipped example per family, created and run from the app in
 // Chromium against the serve host. Every chart panel the family declares must draw data, and every
 // analysis that applies must show its table. Screenshots are kept in test-artifacts/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createFromExample, haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 
 /**
  * Example (its quick variant where it has one: the same charts and analyses in seconds) → how many
@@ -16,18 +16,9 @@ const cases: { family: string; example: string; variant: 'full' | 'quick'; runs:
   { family: 'relu-escape', example: 'relu-escape-depth', variant: 'quick', runs: 3, analyses: ['depth-speed'] },
 ];
 
-let bench: Workbench;
-
 describe.runIf(haveChromium)('every family in the app', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-families');
-    await bench.page.goto(bench.url);
-    await newProject(bench.page, 'families.saddle');
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-families', [], { goto: true });
+  beforeAll(() => newProject(bench.page, 'families.saddle'));
 
   it.each(cases)('$example ($variant, $family): runs, draws every chart, shows its analyses', async ({ example, variant, runs, analyses, theory }) => {
     const { page } = bench;

@@ -4,25 +4,17 @@
 // half-way), then the run ends done, and the file it kept downloads through the run's link.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, openLoggedRuns, openWorkbench, type Workbench } from '../helpers/e2e';
+import { afterAll, describe, expect, it } from 'vitest';
+import { haveChromium, openLoggedRuns, useWorkbench } from '../helpers/e2e';
 import { tempDir } from '../helpers/paths';
 import { startPausedLoggingScript } from '../helpers/python';
 
-let bench: Workbench;
 let script: ChildProcessWithoutNullStreams | null = null;
 const project = join(tempDir('saddle-logged-e2e-'), 'live.saddle');
 
 describe.runIf(haveChromium)('a script logging into the project the window shows', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-logged-runs', ['--project', project]);
-    await bench.page.goto(bench.url);
-  });
-
-  afterAll(async () => {
-    script?.kill('SIGKILL');
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-logged-runs', ['--project', project], { goto: true });
+  afterAll(() => script?.kill('SIGKILL'));
 
   it('the run appears and its loss is drawn while the script runs, then it ends done', async () => {
     const { page } = bench;

@@ -9,27 +9,19 @@
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, openLoggedRuns, openWorkbench, type Workbench } from '../helpers/e2e';
+import { afterAll, describe, expect, it } from 'vitest';
+import { haveChromium, openLoggedRuns, useWorkbench } from '../helpers/e2e';
 import { pngOf } from '../helpers/png';
 import { haveNumpy, startPausedLoggingScript } from '../helpers/python';
 import { tempDir } from '../helpers/paths';
 
-let bench: Workbench;
 let script: ChildProcessWithoutNullStreams | null = null;
 const folder = tempDir('saddle-media-e2e-');
 const project = join(folder, 'media.saddle');
 
 describe.runIf(haveChromium)('a logged run with text, images and histograms', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-run-media', ['--project', project]);
-    await bench.page.goto(bench.url);
-  });
-
-  afterAll(async () => {
-    script?.kill('SIGKILL');
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-run-media', ['--project', project], { goto: true });
+  afterAll(() => script?.kill('SIGKILL'));
 
   it('shows the image per step, the histogram heatmap and the texts, live while the script runs', async () => {
     const { page } = bench;

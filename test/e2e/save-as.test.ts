@@ -3,21 +3,12 @@
 // stay; confirmed, the copy replaces the file and the page shows it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { describe, expect, it } from 'vitest';
+import { haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 import { tempDir } from '../helpers/paths';
 
-let bench: Workbench;
-
 describe.runIf(haveChromium)('Save As onto an existing file in the serve host', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-save-as');
-    await bench.page.goto(bench.url);
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-save-as', [], { goto: true });
 
   it('asks before replacing: declined keeps the file, confirmed replaces it', async () => {
     const { page } = bench;

@@ -2,26 +2,15 @@
 // the queue with its array task's state, then the results come home when the project is opened
 // again (the service collects on open). Skipped without sbatch, unless SADDLE_REQUIRE_SLURM=1.
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { createFromExample, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { describe, expect, it } from 'vitest';
+import { createFromExample, haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 import { slurmHere } from '../helpers/slurm';
 
-
-let bench: Workbench;
-let page: Page;
-
 describe.runIf(haveChromium && slurmHere)('Run on Slurm from the workbench', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-slurm');
-    page = bench.page;
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-slurm');
 
   it('submits the experiment to Slurm, shows the job in the queue, and collects it on reopening', async () => {
+    const { page } = bench;
     await page.goto(bench.url);
     const projectPath = await newProject(page, 'slurm-e2e.saddle');
     await createFromExample(page, 'saxe-two-modes', 'quick');

@@ -2,22 +2,14 @@
 // the app, checks its sweep map (one cell per run, coloured by outcome), selects a cell's run by
 // clicking it, refines the outcome boundary (new runs half-way between cells) and exports the map
 // as a vector PDF. Screenshots are kept in test-artifacts/.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createFromExample, exportDownloads, haveChromium, newProject, openWorkbench, type Workbench } from '../helpers/e2e';
+import { createFromExample, exportDownloads, haveChromium, newProject, useWorkbench } from '../helpers/e2e';
 import { tempDir } from '../helpers/paths';
 import { pdfText } from '../helpers/pdf';
 
-let bench: Workbench;
-
 describe.runIf(haveChromium)('the sweep map in Chromium against the serve host', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-sweep');
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-sweep');
 
   it('shows η × P outcomes, selects a cell, refines the boundary and exports a PDF', async () => {
     const { page } = bench;
@@ -64,13 +56,7 @@ describe.runIf(haveChromium)('the sweep map in Chromium against the serve host',
 });
 
 describe.runIf(haveChromium)('a sweep read at a glance in Chromium', () => {
-  beforeAll(async () => {
-    bench = await openWorkbench('e2e-sweep-views');
-  });
-
-  afterAll(async () => {
-    await bench?.close();
-  });
+  const bench = useWorkbench('e2e-sweep-views');
 
   it('draws the Fig. 2 quick sweep on log t, coloured by ε with a colour bar, and maps the escape time', async () => {
     const { page } = bench;

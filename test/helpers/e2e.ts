@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Download, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { artifacts, cliBin, repoRoot, requireBuild, tempDir } from './paths';
 import { callServe, connectServe } from './serve-client';
 
@@ -73,6 +73,32 @@ export async function openWorkbench(prefix: string, serveArgs: readonly string[]
       await browser?.close();
       server.kill('SIGTERM');
     },
+  };
+}
+
+/**
+ * A workbench for the tests of the enclosing describe: opened before them (with `goto`, the page
+ * then loads the app) and closed after. Its fields may be read once the tests run.
+ */
+export function useWorkbench(prefix: string, serveArgs: readonly string[] = [], options: { goto?: boolean } = {}): Omit<Workbench, 'close'> {
+  let bench: Workbench | null = null;
+  beforeAll(async () => {
+    bench = await openWorkbench(prefix, serveArgs);
+    if (options.goto) await bench.page.goto(bench.url);
+  });
+  afterAll(() => bench?.close());
+  const opened = (): Workbench => {
+    if (!bench) throw new Error(`${prefix}: the workbench is read before it was opened`);
+    return bench;
+  };
+  return {
+    get url() {
+      return opened().url;
+    },
+    get page() {
+      return opened().page;
+    },
+    shot: (name) => opened().shot(name),
   };
 }
 
