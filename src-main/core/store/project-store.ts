@@ -173,7 +173,9 @@ export class ProjectStore {
     const absolutePath = resolve(filePath);
     return ProjectStore.withLock(absolutePath, (lock) => {
       createProjectFile(absolutePath, appVersion);
-      return ProjectStore.openChecked(absolutePath, appVersion, lock);
+      // Just built and synced under our lock: no check of it (the integrity check's read-only
+      // connection cost a checkpoint and its syncs).
+      return new ProjectStore(openProjectDatabase(absolutePath), absolutePath, appVersion, lock);
     });
   }
 
