@@ -1,7 +1,9 @@
 // The CLI's memory is flat in the number of runs: what it still holds once every run line of a
 // sweep is printed grows by at most a stated bound per run between 1000 and 4000 trivial runs.
 // Measured in the child after a forced GC (test/helpers/heap-probe.mjs), so the figure is what is
-// retained, not garbage a busy machine has not collected yet; nothing here is timed.
+// retained, not garbage a busy machine has not collected yet; nothing here is timed. The peak
+// resident set of the same two commands is bounded too, loosely: it is mostly heap the garbage
+// collector has grown and not yet returned, which varies from one run to the next.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,15 @@ beforeAll(requireBuild);
  */
 const boundBytesPerRun = 1600;
 
+/**
+ * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 8–15:
+ * 164–168 MB at 1000 runs, 220–229 MB at 4000, so 19–22 KB a run, of which the stored output is
+ * ~0.6 KB (run and analysis lines) and the rest the V8 heaps' growth over a longer sweep and its
+ * analyses (main thread and pool worker), which levels off (~250 MB through the sweep at 8000 and
+ * 16000 runs). Anything that held every run's series at once (36 KB a run here) would break it.
+ */
+const boundPeakBytesPerRun = 40_000;
+
 /** `runs` one-mode runs over t ∈ [0, 10⁻³]: each run is cheap, so the host's own holding shows. */
 function trivialSweep(dir: string, runs: number): string {
   const file = join(dir, `sweep-${runs}.json`);
@@ -26,23 +37,31 @@ function trivialSweep(dir: string, runs: number): string {
   return file;
 }
 
-async function heapAfterListing(runs: number): Promise<number> {
+interface ChildMemory {
+  /** Main-thread heap in use after a forced GC, once every run line is printed. */
+  heapUsed: number;
+  /** Peak resident set of the whole process, in bytes. */
+  peakRss: number;
+}
+
+async function memoryOfSweep(runs: number): Promise<ChildMemory> {
   const dir = tempDir();
   const env = { SADDLE_LAB_CONFIG_DIR: tempDir('saddle-config-'), NODE_OPTIONS: `--import ${join(repoRoot, 'test', 'helpers', 'heap-probe.mjs')}` };
   const result = await runCli(['run', trivialSweep(dir, runs), '--project', join(dir, 'p.saddle'), '--json'], env);
   expect(result.code, result.stderr).toBe(0);
   expect(result.stdout.split('\n').filter((line) => line.startsWith('{"type":"run"'))).toHaveLength(runs);
   const probe = /^heap-probe (.*)$/m.exec(result.stderr);
-  const { heapUsed } = JSON.parse(probe?.[1] ?? 'null') as { heapUsed: number | null };
+  const { heapUsed, maxRssKb } = JSON.parse(probe?.[1] ?? 'null') as { heapUsed: number | null; maxRssKb: number };
   expect(heapUsed, 'the CLI printed no analysis line').not.toBeNull();
-  return heapUsed as number;
+  return { heapUsed: heapUsed as number, peakRss: maxRssKb * 1024 };
 }
 
 describe('saddle-lab run memory', () => {
-  it('holds at most 1.6 KB more per run after listing 4000 runs than after 1000', async () => {
-    const small = await heapAfterListing(1000);
-    const large = await heapAfterListing(4000);
-    expect((large - small) / 3000).toBeLessThan(boundBytesPerRun);
+  it('holds at most 1.6 KB more per run after listing 4000 runs than after 1000, and peaks at most 40 KB a run higher', async () => {
+    const small = await memoryOfSweep(1000);
+    const large = await memoryOfSweep(4000);
+    expect((large.heapUsed - small.heapUsed) / 3000).toBeLessThan(boundBytesPerRun);
+    expect((large.peakRss - small.peakRss) / 3000).toBeLessThan(boundPeakBytesPerRun);
   }, 600_000);
 
   it('ends cleanly when the reader leaves after its first chunk (`run --json | head -1`)', async () => {
