@@ -106,6 +106,10 @@ export async function runExperiment(service: SaddleService, spec: unknown, showP
   if (interrupt?.aborted) cancel();
   try {
     await service.waitForExperiment(experiment.id);
+    // The sweep ends in the callback of the worker's reply with the analyses (a sweep's tables as
+    // text, 2.7 MB at 4000 runs), and that callback's scope keeps the reply alive until control
+    // is back at the event loop: the read-back and listing below come after it, not inside it.
+    await new Promise((resume) => setImmediate(resume));
   } finally {
     stopListening();
     interrupt?.removeEventListener('abort', cancel);

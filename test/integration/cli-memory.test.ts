@@ -13,16 +13,18 @@ import { repoRoot, requireBuild, tempDir } from '../helpers/paths';
 beforeAll(requireBuild);
 
 /**
- * Retained bytes per extra run. What is left per run is the analyses' own rows (one per run in
- * the channel-geometry table): 0.75–1.1 KB a run here. The listing held whole (every Run object
- * and its validated copy, before the runs were streamed from the project) was 2.4 KB a run, and
- * lines queued for a slow pipe (console.log) 1.9 KB a run more.
+ * Retained bytes per extra run. What is left per run is the analysis line being written (the
+ * escape-time-scaling chart has a point per run): 0.4 KB a run here. Before it, 1.0–1.2 KB: the
+ * worker's reply with every analysis, kept alive by its message callback's scope while the CLI
+ * listed inside it; the listing held whole (every Run object and its validated copy, before the
+ * runs were streamed from the project) was 2.4 KB a run, and lines queued for a slow pipe
+ * (console.log) 1.9 KB a run more.
  */
-const boundBytesPerRun = 1600;
+const boundBytesPerRun = 1000;
 
 /**
- * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 8–15:
- * 164–168 MB at 1000 runs, 220–229 MB at 4000, so 19–22 KB a run, of which the stored output is
+ * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 6–15:
+ * 150–168 MB at 1000 runs, 220–229 MB at 4000, so 19–25 KB a run, of which the stored output is
  * ~0.6 KB (run and analysis lines) and the rest the V8 heaps' growth over a longer sweep and its
  * analyses (main thread and pool worker), which levels off (~250 MB through the sweep at 8000 and
  * 16000 runs). Anything that held every run's series at once (36 KB a run here) would break it.
@@ -57,7 +59,7 @@ async function memoryOfSweep(runs: number): Promise<ChildMemory> {
 }
 
 describe('saddle-lab run memory', () => {
-  it('holds at most 1.6 KB more per run after listing 4000 runs than after 1000, and peaks at most 40 KB a run higher', async () => {
+  it('holds at most 1 KB more per run after listing 4000 runs than after 1000, and peaks at most 40 KB a run higher', async () => {
     const small = await memoryOfSweep(1000);
     const large = await memoryOfSweep(4000);
     expect((large.heapUsed - small.heapUsed) / 3000).toBeLessThan(boundBytesPerRun);

@@ -618,11 +618,19 @@ export class ProjectStore {
    */
   *iterateAnalyses(experimentId: number): Generator<AnalysisRecord> {
     this.getExperiment(experimentId);
-    // A statement of its own, as in iterateRuns: the cached one may be read again while this one is open.
-    const rows = this.db.prepare('SELECT computedAtMs, resultJson FROM analyses WHERE experimentId = ? ORDER BY rowid').iterate(experimentId) as IterableIterator<{ computedAtMs: number; resultJson: string }>;
-    for (const row of rows) {
-      yield { experimentId, computedAtMs: row.computedAtMs, result: readableAnalysis(parse<unknown>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson')) };
+    const rowids = this.sql('SELECT rowid FROM analyses WHERE experimentId = ? ORDER BY rowid').pluck().all(experimentId) as number[];
+    // Each read in a call of its own, so the stored text is not kept alive while its record is in
+    // use; one replaced meanwhile (the analyses computed again) is passed over.
+    for (const rowid of rowids) {
+      const record = this.readAnalysis(experimentId, rowid);
+      if (record) yield record;
     }
+  }
+
+  private readAnalysis(experimentId: number, rowid: number): AnalysisRecord | null {
+    const row = this.sql('SELECT computedAtMs, resultJson FROM analyses WHERE rowid = ?').get(rowid) as { computedAtMs: number; resultJson: string } | undefined;
+    if (!row) return null;
+    return { experimentId, computedAtMs: row.computedAtMs, result: readableAnalysis(parse<unknown>(row.resultJson, 'object', 'analyses', `of experiment ${experimentId}`, 'resultJson')) };
   }
 
   // ── Dashboards ────────────────────────────────────────────────────────────────────────────
