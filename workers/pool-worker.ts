@@ -115,6 +115,11 @@ export default async function runBatch(task: RunBatchTask): Promise<void> {
   }
 }
 
+/** Loads a built-in family before its runs come (Scheduler.preload), while the host prepares them. */
+export async function preload(task: { family: string }): Promise<void> {
+  await loadBuiltInFamily(task.family);
+}
+
 /** A built-in family by id, or one loaded from the source the host names (it must carry that id). */
 async function resolveFamily(id: string, source: FamilySource | undefined): Promise<FamilyDefinition> {
   if (!source) return loadBuiltInFamily(id);

@@ -119,15 +119,17 @@ async function runCommand(args: string[], prestarted: PrestartedPool | undefined
   const specFile = resolve(positionals[0]);
   const spec = readSpecFile(specFile, Boolean(values.quick));
   const json = Boolean(values.json);
-  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined, builtInFamilies: builtInFamilyOf(spec), prestarted });
+  const builtInFamilies = builtInFamilyOf(spec);
+  const service = newService({ poolSize, familyPaths: values['family-path'] as string[] | undefined, builtInFamilies, prestarted });
   const api = typedApi(service);
   const project = ProjectFile.at(values.project as string | undefined);
   const interruption = new Interruption();
   try {
     await requireValidSpecFile(api, spec, specFile);
     // Only now: a refused spec leaves the pre-started thread to PrestartedPool.release, which lets it
-    // finish loading before it ends (the process aborted, exit 134, when it ended mid-load).
-    service.warmUp();
+    // finish loading before it ends (the process aborted, exit 134, when it ended mid-load). The
+    // thread loads the spec's family while the project opens.
+    service.warmUp(builtInFamilies?.[0]);
     await project.load(api);
     if (interruption.exitCode !== null) return interruption.exitCode;
     const { experiment, eachRun, eachAnalysis } = await runExperiment(service, spec, !json, interruption.signal);

@@ -108,6 +108,8 @@ export class Scheduler {
   private poolFailure: string | null = null;
   /** Whether any task went to the run pool: a thread that ran one has loaded. */
   private poolUsed = false;
+  /** A built-in family a thread is loading ahead of its runs (preload); close() waits for it. */
+  private preloading: { done: Promise<void>; abort: AbortController } | null = null;
 
   constructor(options: SchedulerOptions, private readonly hooks: SchedulerHooks) {
     this.poolSize = Math.max(1, Math.floor(options.poolSize ?? defaultPoolSize()));
@@ -176,6 +178,21 @@ export class Scheduler {
     return count;
   }
 
+  /**
+   * Has a thread load a built-in family now, so its first run does not wait for the family's
+   * modules (the CLI's `run` asks while it opens the project). A family that does not load fails
+   * its runs, which say why.
+   */
+  preload(family: string): void {
+    if (this.preloading || this.poolFailure !== null) return;
+    const abort = new AbortController();
+    const done = this.pool.run({ family }, { name: 'preload', signal: abort.signal }).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.preloading = { done, abort };
+  }
+
   /** The family's analyses as JSON text (see pool-worker's analyze). */
   analyze(task: AnalyzeTask): Promise<string> {
     this.poolUsed = true;
@@ -189,6 +206,8 @@ export class Scheduler {
   async close(): Promise<void> {
     this.cancel([...this.active.keys()]);
     await this.probePool.destroy();
+    // A thread ended while it loads ESM aborts the process: the preload is let finish.
+    await this.preloading?.done;
     // A host that closes before any run (a project that does not open) may find the run thread
     // still loading: ended then, it aborts the process. (Once a task has run, or the worker file
     // failed to load, piscina would never answer the wait.)
@@ -227,6 +246,7 @@ export class Scheduler {
   private failPool(reason: string): void {
     if (this.poolFailure !== null) return;
     this.poolFailure = `the run worker could not start: ${reason}`;
+    this.preloading?.abort.abort();
     for (const entry of this.active.values()) entry.batch?.abort.abort();
     this.dispatch();
   }

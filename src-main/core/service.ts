@@ -130,9 +130,14 @@ export class SaddleService {
     return this.store;
   }
 
-  /** Starts the pool's first thread now, so its start-up overlaps the host's own (the CLI's `run`). */
-  warmUp(): void {
-    this.pipeline.requireScheduler();
+  /**
+   * Starts the pool's first thread now and has it load `builtInFamily`, so both overlap the host's
+   * own start-up (the CLI's `run`). Built-ins only: a family from a folder runs no code before
+   * the trust check of runs.start.
+   */
+  warmUp(builtInFamily?: string): void {
+    const scheduler = this.pipeline.requireScheduler();
+    if (builtInFamily !== undefined) scheduler.preload(builtInFamily);
   }
 
   /** Resolves when every run of the experiment has finished and its analyses are stored. */

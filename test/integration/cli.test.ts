@@ -87,6 +87,15 @@ describe('saddle-lab CLI', () => {
     expect(createHash('sha256').update(readFileSync(notes)).digest('hex')).toBe(before);
   });
 
+  it('run into a file that is not a project: exit 2 with the reason, not an abort while the family preloads', async () => {
+    const notes = join(tempDir(), 'notes.saddle');
+    writeFileSync(notes, 'these are my notes, not a database\n'.repeat(100));
+    const result = await runCli(['run', join(examplesDir, 'mirror-descent-fig2.json'), '--project', notes, '--json'], env());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not a Saddle Lab project|not an SQLite|not a SQLite/i);
+    expect(result.stdout).toBe('');
+  });
+
   it('lists the families, with their parameters', async () => {
     const result = await runCli(['families', '--json'], env());
     expect(result.code).toBe(0);

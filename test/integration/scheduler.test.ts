@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { Scheduler, type ChunkOut, type FinishedOutcome } from '../../src-main/core/scheduler';
+import { requireBuild, workerFile as builtWorkerFile } from '../helpers/paths';
 
 const workerFile = fileURLToPath(new URL('../fixtures/flaky-worker.mjs', import.meta.url));
 const unloadableWorkerFile = fileURLToPath(new URL('../fixtures/unloadable-worker.mjs', import.meta.url));
@@ -102,5 +103,35 @@ describe('scheduler on a real piscina pool', () => {
       const events = order.filter((line) => line.split(' ')[1] === String(runId));
       expect(events).toEqual([`start ${runId}`, `chunk ${runId} ${1000 + runId}`, `end ${runId} ${1000 + runId}`]);
     }
+  });
+});
+
+// Scheduler.preload: the CLI's `run` has the thread load the spec's family while the project opens.
+describe('family preload', () => {
+  it('a family that does not load: the preload neither hangs nor aborts, and the run fails with the reason', async () => {
+    requireBuild();
+    const h = harness(1, builtWorkerFile);
+    open = h.scheduler;
+    h.scheduler.preload('no-such-family');
+    await h.scheduler.submit({ runId: 1, family: 'no-such-family', params: {}, seed: 0 });
+    expect(h.finished.get(1)).toMatchObject({ status: 'failed', error: expect.stringContaining("unknown family 'no-such-family'") });
+    await h.scheduler.close();
+    open = null;
+  });
+
+  it('closed while its family loads, before any run (a project that did not open): no abort, no hang', async () => {
+    requireBuild();
+    const h = harness(1, builtWorkerFile);
+    h.scheduler.preload('mode-flow');
+    await h.scheduler.close();
+    expect(h.finished.size).toBe(0);
+  });
+
+  it('on a worker file that cannot load: the runs fail with the reason and close does not wait for ever', async () => {
+    const h = harness(1, unloadableWorkerFile);
+    open = h.scheduler;
+    h.scheduler.preload('mode-flow');
+    await h.scheduler.submit({ runId: 1, family: 'mode-flow', params: {}, seed: 0 });
+    expect(h.finished.get(1)).toMatchObject({ status: 'failed', error: expect.stringContaining('this worker file cannot load') });
   });
 });
