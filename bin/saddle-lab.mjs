@@ -2,6 +2,12 @@
 // The `saddle-lab` command: the CLI is built into dist/ by `npm install` (prepare) or `npm run build`.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+
+// A command lives for seconds: V8's optimizing compiler (on background threads, process-wide, the
+// pool threads too) spent more CPU on code that ran warm for a moment (zod, the store, a family's
+// set-up) than it saved: ~6x the default budget before a function is optimized. Hot loops still are.
+setFlagsFromString('--interrupt-budget=400000');
 
 const cli = fileURLToPath(new URL('../dist/main/cli.js', import.meta.url));
 if (!existsSync(cli)) {
