@@ -3,11 +3,14 @@
 // default record plan: 74 records in 400 steps at d = 256) against the same number of bare GD steps on
 // the CPU backend, alternated in pairs, CPU time. The share is 1 − steps / run: the records (W_eff's
 // spectrum, balance, kernel distance), the escape checks and the summary, everything a run adds to its steps.
+// Its numpy peer (bench/python/numpy_peers.py dln-train-records) times the same metrics per record and GD steps
+// of the same size, and its share is what the records would be of a numpy run at the same record density.
 import { family } from '../workers/families/dln-train';
 import type { RunContext } from '../workers/family';
 import { createRng } from '../workers/numeric/rng';
 import { median, type BenchFigure } from './figures';
 import { familySteps } from './dln-train';
+import { PEER_MISSING, runNumpyPeer } from './python-peer';
 
 const DEPTH = 3;
 const ETA = 0.01;
@@ -28,7 +31,15 @@ async function cpuSeconds(work: () => unknown): Promise<number> {
   return (used.user + used.system) / 1e6;
 }
 
-export async function recordShare(d: number, steps: number, pairs: number): Promise<BenchFigure> {
+/** The records' share of a numpy run at the same density: records × (its seconds per record) over the whole. */
+function numpyRecordShare(root: string, d: number, steps: number, records: number): string {
+  const peer = runNumpyPeer(root, 'dln-train-records', Math.min(steps, 50), [d, DEPTH, Math.min(records, 20)]);
+  if (!peer?.secondsPerRecord) return PEER_MISSING;
+  const recording = records * peer.secondsPerRecord;
+  return `numpy ${peer.numpy}: the same records ${(100 * (recording / (recording + steps * peer.secondsPerStep))).toFixed(0)} % of its run (${(1e3 * peer.secondsPerRecord).toPrecision(3)} ms per record, no singular vectors)`;
+}
+
+export async function recordShare(root: string, d: number, steps: number, pairs: number): Promise<BenchFigure> {
   const params = family.params.parse({
     dim: d,
     depth: DEPTH,
@@ -55,12 +66,12 @@ export async function recordShare(d: number, steps: number, pairs: number): Prom
     name: `share of a GD run beyond its steps, d = ${d}, ${steps} steps, ${records} records`,
     value: 100 * median(shares),
     unit: '%',
-    baseline: `median of ${pairs} pairs; run ${median(runs).toPrecision(3)} s CPU`,
+    baseline: `median of ${pairs} pairs; run ${median(runs).toPrecision(3)} s CPU; ${numpyRecordShare(root, d, steps, records)}`,
   };
 }
 
-export async function benchDlnTrainRecords(): Promise<BenchFigure[]> {
+export async function benchDlnTrainRecords(root: string): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  for (const [d, steps] of [[128, 400], [256, 400], [512, 100]]) figures.push(await recordShare(d, steps, 3));
+  for (const [d, steps] of [[128, 400], [256, 400], [512, 100]]) figures.push(await recordShare(root, d, steps, 3));
   return figures;
 }

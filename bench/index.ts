@@ -35,7 +35,7 @@ const sections: [name: string, title: string, run: () => BenchFigure[] | Promise
   ['compute', 'Compute backends: matrix products, CPU float64 vs OpenBLAS, WebGPU float32 vs CPU', () => benchCompute()],
   ['compute-families', 'Compute backends in the families: dln-train GD and paper-004 MLP steps, WebGPU float32 vs CPU float64', () => benchComputeFamilies()],
   ['dln-train', 'dln-train, GD steps on ½‖W_L⋯W₁ − T‖²', () => benchDlnTrain(root)],
-  ['dln-train-records', "dln-train recorded metrics' share of a short GD run (L = 3, dense W_eff)", () => benchDlnTrainRecords()],
+  ['dln-train-records', "dln-train recorded metrics' share of a short GD run (L = 3, dense W_eff)", () => benchDlnTrainRecords(root)],
   ['dln-train-experiments', 'dln-train experiment tools: Hessian top-k, kernel distance, wide spectra, momentum / Adam', () => benchDlnTrainExperiments()],
   ['multipath', 'Multipath, reduced vs full-matrix models', () => benchMultipath(root)],
   ['steepest', 'Steepest, diagonal regression n = 100, k = 300, L = 3', () => benchSteepest(root)],

@@ -43,6 +43,8 @@ export interface PeerResult {
   secondsPerStep: number;
   loss: number;
   numpy: string;
+  /** dln-train-records only: CPU seconds per record of the metrics. */
+  secondsPerRecord?: number;
 }
 
 /** Runs bench/python/numpy_peers.py SECTION STEPS ARGS…; null when no Python with numpy is found. */

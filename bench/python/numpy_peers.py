@@ -6,6 +6,12 @@ after a warm-up of a tenth of the steps) and the loss at the end, for the caller
   steepest STEPS                 Gram form of paper 003's regression (n = 100, k = 300, L = 3, sign descent, η = 1e-4):
                                  h = A x − b with A = ZᵀZ/k, b = Zᵀy/k, every layer's gradient h ⊙ Π_{j≠i} w_j.
   dln-train STEPS D DEPTH        full-batch GD on ½‖W_L⋯W₁ − T‖²_F (d × d layers, η = 1e-6): W_eff, G, 3(L − 1) products.
+  dln-train-records STEPS D DEPTH RECORDS
+                                 dln-train's recorded metrics at d ≤ 512, timed per record on top of the steps above
+                                 (as `secondsPerRecord`): all singular values of W_eff (nuclear norm, Σσ^{2/L},
+                                 effective rank), the balance defects and drift, the weight distance and, up to d = 256,
+                                 the tangent-kernel distance from its factors. No singular vectors (favourable to numpy:
+                                 the engine's records also find the target modes' vectors for the alignment).
   multipath-reduced STEPS        the reduced recursion (4 modes, P = 2 paths, L = 3), GD η = 0.75.
   multipath-full STEPS           full-matrix GD, d = 4, P = 2, L = 3, linear, η = 0.1.
 
@@ -88,6 +94,72 @@ def dln_train(steps, d, depth):
     return timed(step, steps)
 
 
+def kernel_factors(layers):
+    """A_l = S_lS_lᵀ, B_l = P_lᵀP_l (S_l = W_L⋯W_{l+1}, P_l = W_{l−1}⋯W₁; None for the identity)."""
+    depth = len(layers)
+    right, prefix = [None], layers[0]
+    for l in range(1, depth):
+        right.append(prefix.T @ prefix)
+        if l + 1 < depth:
+            prefix = layers[l] @ prefix
+    left, suffix = [None] * depth, layers[-1]
+    for l in range(depth - 2, -1, -1):
+        left[l] = suffix @ suffix.T
+        if l > 0:
+            suffix = suffix @ layers[l]
+    return left, right
+
+
+def trace_of_product(x, y, n):
+    if x is not None and y is not None:
+        return float(np.sum(x * y))
+    if x is not None or y is not None:
+        return float(np.trace(x if x is not None else y))
+    return float(n)
+
+
+def kernel_inner(a, b, n0, n_l):
+    return sum(trace_of_product(a[0][l], b[0][m], n_l) * trace_of_product(a[1][l], b[1][m], n0) for l in range(len(a[0])) for m in range(len(b[0])))
+
+
+def dln_train_records(steps, d, depth, records):
+    eta = 1e-6
+    rng = np.random.default_rng(3)
+    target = rng.standard_normal((d, d))
+    layers = [rng.standard_normal((d, d)) / np.sqrt(d) for _ in range(depth)]
+    initial = [w.copy() for w in layers]
+    initial_balance = [initial[l + 1].T @ initial[l + 1] - initial[l] @ initial[l].T for l in range(depth - 1)]
+    initial_norm = np.sqrt(sum(np.sum(w * w) for w in initial))
+    initial_kernel = kernel_factors(initial) if d <= 256 else None
+    initial_kernel_norm = np.sqrt(kernel_inner(initial_kernel, initial_kernel, d, d)) if initial_kernel else 0.0
+
+    def step():
+        prefix = prefix_products(layers)
+        g = prefix[-1] - target
+        loss = 0.5 * np.sum(g * g)
+        descend(layers, prefix, g, eta)
+        return float(loss)
+
+    def record(weff):
+        s = np.linalg.svd(weff, compute_uv=False)
+        q = s / s.sum()
+        metrics = [s.sum(), np.sum(s ** (2 / depth)), np.exp(-np.sum(q[q > 0] * np.log(q[q > 0])))]
+        for l in range(depth - 1):
+            dl = layers[l + 1].T @ layers[l + 1] - layers[l] @ layers[l].T
+            metrics += [np.linalg.norm(dl), np.linalg.norm(dl - initial_balance[l])]
+        metrics.append(np.sqrt(sum(np.sum((w - w0) ** 2) for w, w0 in zip(layers, initial))) / initial_norm)
+        if initial_kernel:
+            now = kernel_factors(layers)
+            metrics.append(1 - kernel_inner(initial_kernel, now, d, d) / (initial_kernel_norm * np.sqrt(kernel_inner(now, now, d, d))))
+        return float(metrics[0])
+
+    seconds_per_step, loss = timed(step, steps)
+    # The engine's recorder is handed W_eff by the step that formed it: not part of a record here either.
+    weff = prefix_products(layers)[-1]
+    seconds_per_record, _ = timed(lambda: record(weff), records)
+    return seconds_per_step, loss, seconds_per_record
+
+
 def multipath_reduced(steps):
     targets = np.array([1.0, 0.5, 0.25, 0.1])
     depth, eta = 3, 0.75
@@ -125,6 +197,10 @@ def main():
         seconds, loss = steepest(steps)
     elif section == "dln-train":
         seconds, loss = dln_train(steps, int(sys.argv[3]), int(sys.argv[4]))
+    elif section == "dln-train-records":
+        seconds, loss, per_record = dln_train_records(steps, int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        print(json.dumps({"secondsPerStep": seconds, "loss": loss, "numpy": np.__version__, "secondsPerRecord": per_record}))
+        return
     elif section == "multipath-reduced":
         seconds, loss = multipath_reduced(steps)
     elif section == "multipath-full":
