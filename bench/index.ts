@@ -10,7 +10,7 @@ import { printFigures, type BenchFigure } from './figures';
 import { benchLinalg } from './linalg';
 import { benchLogging } from './logging';
 import { benchMultipath } from './multipath';
-import { benchOverhead } from './overhead';
+import { benchOverhead, familyLoop, familyLoopEnv } from './overhead';
 import { benchPanels } from './panels';
 import { benchReluEscape } from './relu-escape';
 import { benchScriptFamilies } from './script-families';
@@ -21,6 +21,12 @@ import { benchUi } from './ui';
 import { enableRelaxedSimd } from '../workers/numeric/relaxed-simd';
 
 enableRelaxedSimd(); // as the app's scheduler does, so the CPU backend is the one users get
+// The overhead section's child process: the family alone, timed as the CLI is (see bench/overhead.ts).
+const familyLoopRuns = process.env[familyLoopEnv];
+if (familyLoopRuns) {
+  await familyLoop(Number(familyLoopRuns));
+  process.exit(0);
+}
 const root = process.env.SADDLE_BENCH_ROOT;
 if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 
