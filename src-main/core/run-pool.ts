@@ -2,8 +2,14 @@
 // its first thread before it loads the rest of the app: for `saddle-lab run` the worker's start-up
 // (~150 ms: Node's bootstrap and the families' modules) then overlaps the CLI's own module loading.
 import { availableParallelism } from 'node:os';
-import Piscina from 'piscina';
+import { createRequire } from 'node:module';
+import type PiscinaPool from 'piscina';
 import { enableRelaxedSimd } from '../../workers/numeric/relaxed-simd';
+
+// A CommonJS package, required rather than imported: an ESM import has Node scan its source for
+// named exports first (cjs-module-lexer; with better-sqlite3, ~8 ms of every CLI start).
+export const Piscina = createRequire(import.meta.url)('piscina') as typeof PiscinaPool;
+export type Piscina = PiscinaPool;
 
 /** Threads for runs: cores − 1, at least 1, so the host keeps a core for storage and the window. */
 export function defaultPoolSize(): number {

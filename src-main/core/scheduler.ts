@@ -1,12 +1,11 @@
 // Runs family tasks on a piscina pool. Owns the queue, cancellation and progress/ETA bookkeeping;
 // knows nothing of SQLite: chunks and outcomes go to the callbacks the service gives it.
 import { MessageChannel } from 'node:worker_threads';
-import Piscina from 'piscina';
 import type { RunOutcome, RunBatchTask, WorkerMessage, HostMessage, AnalyzeTask } from '../../workers/pool-worker';
 import type { DeviceUsed, MetricChunk } from '../../workers/family';
 import type { FamilySource } from '../../workers/families/sources';
 import type { GpuProbe } from '../../workers/compute/select';
-import { closeLoadedPool, createRunPool, defaultPoolSize, withErrorListener, type PrestartedPool } from './run-pool';
+import { closeLoadedPool, createRunPool, defaultPoolSize, Piscina, withErrorListener, type PrestartedPool } from './run-pool';
 import { checkOutcome } from './run-outcome';
 
 export interface Job {

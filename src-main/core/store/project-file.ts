@@ -3,16 +3,21 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { ProjectFileError } from './errors';
 import { linkExclusive } from './exclusive-link';
 import { currentSchemaVersion, migrate, newerVersionError, readSchemaVersion } from './migrate';
+
+// A CommonJS package, required rather than imported: an ESM import has Node scan its source for
+// named exports first (cjs-module-lexer: with piscina, ~8 ms of every CLI start).
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 /**
  * Inside Electron the app loads better-sqlite3's Electron build, kept apart from Node's build
  * (see scripts/electron-native.mjs); everywhere else the package's own build.
  */
-function connectionOptions(options: Database.Options = {}): Database.Options {
+function connectionOptions(options: BetterSqlite3.Options = {}): BetterSqlite3.Options {
   const binding = process.versions.electron ? process.env.SADDLE_LAB_SQLITE_BINDING : undefined;
   return binding ? { ...options, nativeBinding: binding } : options;
 }
@@ -129,8 +134,8 @@ export function checkProjectFile(filePath: string): void {
 }
 
 /** Opens a checked project for writing and brings its schema up to date. */
-export function openProjectDatabase(filePath: string): Database.Database {
-  let db: Database.Database | undefined;
+export function openProjectDatabase(filePath: string): BetterSqlite3.Database {
+  let db: BetterSqlite3.Database | undefined;
   try {
     // SQLite would quietly open a write-protected file read-only and fail at the first write;
     // the folder must be writable too, for the -wal and -shm files.
@@ -154,8 +159,8 @@ export function openProjectDatabase(filePath: string): Database.Database {
  * another process is writing and on a full disk. An older schema is refused (reading needs the
  * current one; opening for writing upgrades it).
  */
-export function openProjectForReading(filePath: string): Database.Database {
-  let db: Database.Database | undefined;
+export function openProjectForReading(filePath: string): BetterSqlite3.Database {
+  let db: BetterSqlite3.Database | undefined;
   try {
     db = new Database(filePath, connectionOptions({ readonly: true, fileMustExist: true }));
     const version = readSchemaVersion(db);
@@ -177,7 +182,7 @@ export function openProjectForReading(filePath: string): Database.Database {
  * existing target is replaced only at the last step, by renaming a finished copy over it; without
  * it the copy takes the name only if it is free (a file that appeared meanwhile is refused too).
  */
-export function copyProjectFile(db: Database.Database, targetPath: string, { overwrite }: { overwrite: boolean }): void {
+export function copyProjectFile(db: BetterSqlite3.Database, targetPath: string, { overwrite }: { overwrite: boolean }): void {
   requireFolder(targetPath, 'save');
   const temporaryPath = temporarySiblingPath(targetPath);
   try {
@@ -263,7 +268,7 @@ function inspectWithSqlite(filePath: string): void {
   // A read-only connection to a WAL database still creates -wal and -shm; remove them if the file
   // turns out to be unusable, so a refused file is left as it was found.
   const journalsBefore = existingJournals(filePath);
-  let db: Database.Database | undefined;
+  let db: BetterSqlite3.Database | undefined;
   try {
     db = new Database(filePath, connectionOptions({ readonly: true, fileMustExist: true }));
     const version = readSchemaVersion(db);
