@@ -1,6 +1,6 @@
 // dln-train: full-batch GD steps on the target task as the family takes them (CPU backend), CPU time per
 // step against numpy's same step (bench/python/numpy_peers.py, one OpenBLAS thread) at depth 3 and
-// d = 8 … 1024; and steps per second for d ∈ {16, 64, 256} and L ∈ {2, 4, 8} with the family's products
+// d = 8 … 1024, medians of alternated pairs; and steps per second for d ∈ {16, 64, 256} and L ∈ {2, 4, 8} with the family's products
 // (Backprop) against the same step built on the naive i-j-k loops, measured in this run. A step is
 // 3(L − 1) products of d × d matrices.
 import { CpuBackend } from '../workers/compute/cpu';
@@ -9,7 +9,7 @@ import { targetObjective } from '../workers/families/dln-train/task';
 import { Backprop } from '../workers/families/dln-train/network';
 import { axpy, type Matrix, randomGaussian, zeros } from '../workers/numeric/matrix';
 import { createRng } from '../workers/numeric/rng';
-import type { BenchFigure } from './figures';
+import { type BenchFigure, median } from './figures';
 import { matmulNaive, secondsPerCall } from './linalg';
 import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
 
@@ -59,18 +59,26 @@ export function familySteps(d: number, depth: number, eta: number): (steps: numb
   };
 }
 
-/** CPU time per GD step against numpy's, depth 3, d = 8 … 1024. */
+/** Alternated (numpy, ours) pairs per width: the ratio is taken pair by pair, so a change of the machine's load between pairs moves both sides. */
+const NUMPY_PAIRS = 3;
+
+/** CPU time per GD step against numpy's, depth 3, d = 8 … 1024: medians of NUMPY_PAIRS alternated pairs. */
 function numpyComparison(root: string): BenchFigure[] {
   const depth = 3, eta = 1e-6;
   return [8, 16, 32, 64, 128, 256, 512, 1024].map((d) => {
     // About 0.3 s per side: a step is 6(L − 1)d³ flops (at ~1e10 flop/s) plus ~5 µs of bookkeeping; short
     // windows at small d would time the JIT's warm-up instead of the step.
     const steps = Math.max(3, Math.round(0.3 / ((6 * (depth - 1) * d ** 3) / 1e10 + 5e-6)));
-    const ours = cpuSecondsPerStep(familySteps(d, depth, eta), steps);
-    const peer = runNumpyPeer(root, 'dln-train', steps, [d, depth]);
+    const ours = familySteps(d, depth, eta);
     const name = `GD step, d = ${d}, L = ${depth}, CPU per step`;
-    if (!peer) return { name, value: ours * 1e6, unit: 'µs', baseline: PEER_MISSING };
-    return { name, value: ours * 1e6, unit: 'µs', baseline: `numpy ${(peer.secondsPerStep * 1e6).toPrecision(3)} µs`, ratio: ours / peer.secondsPerStep };
+    const pairs: { ours: number; numpy: number }[] = [];
+    for (let p = 0; p < NUMPY_PAIRS; p++) {
+      const peer = runNumpyPeer(root, 'dln-train', steps, [d, depth]);
+      if (!peer) return { name, value: cpuSecondsPerStep(ours, steps) * 1e6, unit: 'µs', baseline: PEER_MISSING };
+      pairs.push({ numpy: peer.secondsPerStep, ours: cpuSecondsPerStep(ours, steps) });
+    }
+    const numpy = median(pairs.map((p) => p.numpy));
+    return { name, value: median(pairs.map((p) => p.ours)) * 1e6, unit: 'µs', baseline: `numpy ${(numpy * 1e6).toPrecision(3)} µs (medians of ${NUMPY_PAIRS} alternated pairs)`, ratio: median(pairs.map((p) => p.ours / p.numpy)) };
   });
 }
 
