@@ -1,7 +1,9 @@
 // The Householder reduction's row kernels (WebAssembly SIMD, four rows per pass) against plain loops:
 // y += Σ_i u_i A[i, :] and x_i = A[i, :]·v on a submatrix at an offset with a row stride, for row counts
 // below, at and past a pass of four and odd and even column counts, fused and unfused. The kernels sum in
-// another order (lane pairs, four rows at once), so they agree to rounding: 1e-14 of Σ|terms|.
+// another order (lane pairs, four rows at once), so they agree to rounding: 1e-14 of Σ|terms|. The block
+// subtraction A −= C does one IEEE subtraction per entry: equal to the plain loop bit for bit, and nothing
+// outside the block moves.
 import { describe, expect, it } from 'vitest';
 import { RowKernels } from '../../workers/numeric/wasm-rows';
 import { createRng } from '../../workers/numeric/rng';
@@ -44,4 +46,24 @@ describe('wasm row kernels', () => {
         expect(Math.abs(out[1 + 2 * i] - s)).toBeLessThanOrEqual(1e-14 * scale);
       }
     });
+
+  it.each([
+    [1, 1],
+    [1, 2],
+    [3, 7],
+    [6, 8],
+    [37, 64],
+    [130, 129],
+  ])('subtractBlock: %i rows × %i columns, A −= C in place, bit for bit, the rest untouched', (rows, cols) => {
+    const rng = createRng(rows * 7919 + cols);
+    const ld = cols + 3, at = 5, ldC = cols + 1, c = at + rows * ld + 2, end = c + rows * ldC;
+    const k = new RowKernels(end, rows);
+    for (let i = 0; i < end; i++) k.heap[i] = rng.normal();
+    const before = Float64Array.from(k.heap.subarray(0, end));
+    k.subtractBlock(at, ld, c, ldC, rows, cols);
+    const expected = Float64Array.from(before);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expected[at + i * ld + j] -= before[c + i * ldC + j];
+    expect(Array.from(k.heap.subarray(0, end))).toEqual(Array.from(expected));
+    expect(expected).not.toEqual(before);
+  });
 });

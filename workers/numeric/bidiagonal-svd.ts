@@ -143,8 +143,8 @@ const BLOCKED_FROM = 96;
 function reducePanel(r: Reduction, rows: RowKernels, scratch: PanelScratch, p: number, b: number): void {
   const { m, n, w, d, e, leftTau, rightTau } = r;
   const { heap } = rows;
-  // Scratch in the kernels' memory after the working matrix: u (m), and Aᵀu (n).
-  const uAt = m * n, yAt = uAt + m;
+  // Scratch in the kernels' memory after the working matrix: u (m), Aᵀu (n) and the trailing update's product.
+  const uAt = m * n, yAt = uAt + m, productAt = yAt + n;
   // Y[c * b + j] for columns c > p + j, X[i * b + j] for rows i > p + j.
   const { y, x, t, t2 } = scratch;
   y.fill(0);
@@ -232,7 +232,7 @@ function reducePanel(r: Reduction, rows: RowKernels, scratch: PanelScratch, p: n
   }
   // Trailing A(p+b:m, p+b:n) −= [V X] [Y U]ᵀ: one product of inner dimension 2b.
   const tail = m - p - b, cols = n - p - b, inner = 2 * b;
-  const lhs = scratch.lhs.subarray(0, tail * inner), rhs = scratch.rhs.subarray(0, inner * cols), product = scratch.product.subarray(0, tail * cols);
+  const lhs = scratch.lhs.subarray(0, tail * inner), rhs = scratch.rhs.subarray(0, inner * cols);
   for (let i = 0; i < tail; i++) {
     for (let q = 0; q < b; q++) {
       lhs[i * inner + q] = w[(p + b + i) * n + p + q];
@@ -241,11 +241,8 @@ function reducePanel(r: Reduction, rows: RowKernels, scratch: PanelScratch, p: n
   }
   for (let c = 0; c < cols; c++) for (let q = 0; q < b; q++) rhs[q * cols + c] = y[(p + b + c) * b + q];
   for (let q = 0; q < b; q++) rhs.set(w.subarray((p + q) * n + p + b, (p + q + 1) * n), (b + q) * cols);
-  gemm(tail, cols, inner, { data: lhs, rowStride: inner, colStride: 1 }, { data: rhs, rowStride: cols, colStride: 1 }, product);
-  for (let i = 0; i < tail; i++) {
-    const row = (p + b + i) * n + p + b;
-    for (let c = 0; c < cols; c++) w[row + c] -= product[i * cols + c];
-  }
+  gemm(tail, cols, inner, { data: lhs, rowStride: inner, colStride: 1 }, { data: rhs, rowStride: cols, colStride: 1 }, heap.subarray(productAt, productAt + tail * cols));
+  rows.subtractBlock((p + b) * n + p + b, n, productAt, cols, tail, cols);
 }
 
 /** The panels' work arrays, sized for the first (largest) panel and reused by the rest (fresh ones per panel were ~7 % of d = 256). */
@@ -256,7 +253,6 @@ interface PanelScratch {
   t2: Float64Array;
   lhs: Float64Array;
   rhs: Float64Array;
-  product: Float64Array;
 }
 
 function panelScratch(m: number, n: number, b: number): PanelScratch {
@@ -268,7 +264,6 @@ function panelScratch(m: number, n: number, b: number): PanelScratch {
     t2: new Float64Array(b),
     lhs: new Float64Array(tail * 2 * b),
     rhs: new Float64Array(2 * b * cols),
-    product: new Float64Array(tail * cols),
   };
 }
 
@@ -276,8 +271,9 @@ function panelScratch(m: number, n: number, b: number): PanelScratch {
 export function bidiagonalize(a: Matrix): Bidiagonal {
   const { rows: m, cols: n } = a;
   if (m < n) throw new Error(`bidiagonalize: ${m}×${n} must have m ≥ n (pass the transpose)`);
-  // The blocked reduction keeps the working copy in the row kernels' memory, with room for their vectors.
-  const rows = n >= BLOCKED_FROM ? new RowKernels(m * n + m + n, m) : null;
+  // The blocked reduction keeps the working copy in the row kernels' memory, with room for their vectors
+  // and for the first (largest) trailing update's product.
+  const rows = n >= BLOCKED_FROM ? new RowKernels(m * n + m + n + (m - PANEL) * (n - PANEL), m) : null;
   const w = rows ? rows.heap.subarray(0, m * n) : new Float64Array(m * n);
   w.set(a.data);
   const r: Reduction = {
