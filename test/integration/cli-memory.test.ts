@@ -23,11 +23,14 @@ beforeAll(requireBuild);
 const boundBytesPerRun = 1000;
 
 /**
- * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 6–15:
- * 150–168 MB at 1000 runs, 220–229 MB at 4000, so 19–25 KB a run, of which the stored output is
- * ~0.6 KB (run and analysis lines) and the rest the V8 heaps' growth over a longer sweep and its
- * analyses (main thread and pool worker), which levels off (~250 MB through the sweep at 8000 and
- * 16000 runs). Anything that held every run's series at once (36 KB a run here) would break it.
+ * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 4–15:
+ * 150–168 MB at 1000 runs, 187–197 MB at 2000, 220–229 MB at 4000, so 19–25 KB a run. It does not
+ * level off: 257–262 MB at 8000 runs, 327–395 MB at 16000, where the printed output is 1.1 KB a run.
+ * Most of the growth comes after the last run, from the analyses over the whole sweep: the pool
+ * worker holds every run parsed and each result as objects (+37 MB at 4000 runs, +96–146 MB at
+ * 16000), the host checks and saves their text (+15 MB, +45–49 MB), and glibc keeps the freed
+ * transfer buffers (40–60 MB less at 16000 with MALLOC_MMAP_THRESHOLD_ fixed). Anything that
+ * held every run's series at once (36 KB a run here) would break this bound.
  */
 const boundPeakBytesPerRun = 40_000;
 
