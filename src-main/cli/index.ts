@@ -14,7 +14,6 @@ import { Interruption, ProjectFile, requireValidSpecFile, runExperiment } from '
 import { typedApi } from './typed-api';
 import { claimsCommand } from './claims-command';
 import { compareCommand, importCommand, runsCommand, summariesCsv } from './runs-commands';
-import { familyInitCommand } from './family-init';
 import { usage } from './usage';
 import { builtInFamilyIds } from '../../workers/families/load';
 import { exampleFile, exampleSpec, type AnalysisResult, type FieldIssue, type Run, type SaddleApi } from '../contract';
@@ -46,7 +45,7 @@ async function main(argv: string[], prestarted: PrestartedPool | undefined): Pro
     case 'import':
       return importCommand(rest, { newService: () => newService() });
     case 'family':
-      return familyInitCommand(rest, join(paths.root, 'python'));
+      return (await import('./family-init')).familyInitCommand(rest, join(paths.root, 'python'));
     case 'claims': {
       const { values } = parse(rest, {
         paper: { type: 'string', multiple: true },

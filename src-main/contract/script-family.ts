@@ -3,13 +3,12 @@
 // metrics and default charts. Read in the main process (catalog) and in the pool worker (runs).
 import { z } from 'zod';
 import { chartSpec, formulaSpec, metricSpec, referenceSpec } from './family-meta';
+import { familyIdPattern, familyIdRule } from './family-files';
 
-export const manifestFileName = 'saddle-family.json';
+export { manifestFileName } from './family-files';
 
 /** Family ids name folders, env vars and project rows: kept plain. */
-export const familyId = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lower-case letters, digits and "-", starting with a letter (at most 64)');
+export const familyId = z.string().regex(familyIdPattern, familyIdRule);
 
 const jsonSchemaType = z.enum(['number', 'integer', 'string', 'boolean', 'array']);
 

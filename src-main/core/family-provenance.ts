@@ -5,9 +5,8 @@ import { mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'no
 import { createHash } from 'node:crypto';
 import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { snapshotFolder, type FamilySnapshot } from '../../workers/script-family/snapshot';
-import { scriptFamily } from '../../workers/script-family/script-family';
-import { parseManifest, type FamilySource } from '../../workers/families/sources';
-import { familyId as familyIdSchema, manifestFileName } from '../contract/script-family';
+import type { FamilySource } from '../../workers/families/sources';
+import { familyIdPattern, manifestFileName } from '../contract/family-files';
 import type { FamilyCheck, RunSource } from '../contract';
 import { projectFamiliesDir, type FamilyEntry, type FamilyRegistry } from './family-registry';
 import type { ProjectStore } from './store/project-store';
@@ -67,21 +66,22 @@ export function checkProjectFamilies(store: ProjectStore, registry: FamilyRegist
  * Script families the project's runs used that are not installed here, described from their stored
  * manifest: their charts and parameters show the runs and data, but they have no source to run.
  */
-export function storedFamilyEntries(store: ProjectStore, registry: FamilyRegistry): FamilyEntry[] {
-  return store.familySources
-    .latestPerFamily()
-    .filter((stored) => stored.kind === 'script' && !registry.find(stored.familyId))
-    .flatMap((stored): FamilyEntry[] => {
-      const manifest = store.familySources.files(stored.hash).find((f) => f.path === manifestFileName);
-      const label = `${stored.familyId}: the copy stored in the project (${stored.hash.slice(0, 12)})`;
-      try {
-        const family = scriptFamily(parseManifest(JSON.parse(manifest?.data.toString('utf8') ?? 'null'), label), stored.location, { sdkDir: null });
-        return [{ family, origin: 'stored', kind: 'script', location: label, source: null, trusted: false }];
-      } catch {
-        // A stored copy this version cannot read: the family-check warning still names the family.
-        return [];
-      }
-    });
+export async function storedFamilyEntries(store: ProjectStore, registry: FamilyRegistry): Promise<FamilyEntry[]> {
+  const stored = store.familySources.latestPerFamily().filter((s) => s.kind === 'script' && !registry.find(s.familyId));
+  if (stored.length === 0) return [];
+  // The script runtime and the manifest's checks load only for a project that has such a copy.
+  const [{ parseManifest }, { scriptFamily }] = await Promise.all([import('../../workers/families/sources'), import('../../workers/script-family/script-family')]);
+  return stored.flatMap((copy): FamilyEntry[] => {
+    const manifest = store.familySources.files(copy.hash).find((f) => f.path === manifestFileName);
+    const label = `${copy.familyId}: the copy stored in the project (${copy.hash.slice(0, 12)})`;
+    try {
+      const family = scriptFamily(parseManifest(JSON.parse(manifest?.data.toString('utf8') ?? 'null'), label), copy.location, { sdkDir: null });
+      return [{ family, origin: 'stored', kind: 'script', location: label, source: null, trusted: false }];
+    } catch {
+      // A stored copy this version cannot read: the family-check warning still names the family.
+      return [];
+    }
+  });
 }
 
 /**
@@ -95,7 +95,7 @@ export function restoreFamily(store: ProjectStore, familyId: string): string {
   if (!stored) throw new ExpectedError(`familyId: the project holds no copy of ${JSON.stringify(familyId)}`, [{ path: 'familyId', message: 'no stored copy' }]);
   const files = store.familySources.files(stored.hash);
   const refuse = (what: string) => new ExpectedError(`familyId: the project's copy of ${JSON.stringify(familyId)} cannot be restored: ${what}. Nothing was written.`, [{ path: 'familyId', message: what }]);
-  if (stored.kind === 'script' && !familyIdSchema.safeParse(familyId).success) throw refuse('its id is not a family id (lower-case letters, digits and "-")');
+  if (stored.kind === 'script' && !familyIdPattern.test(familyId)) throw refuse('its id is not a family id (lower-case letters, digits and "-")');
   if (files.length === 0) throw refuse('it holds no files');
   for (const file of files) {
     const problem = relativePathProblem(file.path);

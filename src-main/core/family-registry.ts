@@ -6,9 +6,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { builtInFamilyIds, loadBuiltInFamily } from '../../workers/families/load';
-import { codeFamilyExtensions, readManifest, type FamilySource } from '../../workers/families/sources';
-import { scriptFamily } from '../../workers/script-family/script-family';
-import { manifestFileName } from '../contract/script-family';
+import type { FamilySource } from '../../workers/families/sources';
+import { codeFamilyExtensions, manifestFileName } from '../contract/family-files';
 import type { FamilyDefinition } from '../../workers/family';
 import { defaultConfigDir } from './recent';
 import { ExpectedError } from './errors';
@@ -140,6 +139,8 @@ export class FamilyRegistry {
 
   private async loadOne(candidate: Candidate, origin: FamilyOrigin, trusted: boolean): Promise<FamilyEntry> {
     if (candidate.kind === 'script') {
+      // The script runtime and the manifest's checks load only for a script family found.
+      const [{ readManifest }, { scriptFamily }] = await Promise.all([import('../../workers/families/sources'), import('../../workers/script-family/script-family')]);
       const family = scriptFamily(readManifest(candidate.path), candidate.path, { sdkDir: this.options.sdkDir });
       return { family, origin, kind: 'script', location: candidate.path, source: { kind: 'script', dir: candidate.path, sdkDir: this.options.sdkDir }, trusted };
     }

@@ -15,8 +15,7 @@ export type FamilySource =
   | { kind: 'script'; dir: string; sdkDir: string | null; hash?: string }
   | { kind: 'code'; file: string };
 
-/** A family that cannot be loaded: the message names the file and every bad field. */
-export const codeFamilyExtensions = ['.js', '.mjs', '.ts'] as const;
+export { codeFamilyExtensions } from '../../src-main/contract/family-files';
 
 export function readManifest(dir: string): ScriptFamilyManifest {
   const file = join(dir, manifestFileName);

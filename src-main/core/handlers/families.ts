@@ -6,9 +6,9 @@ import type { HandlerContext, NamespaceHandlers } from './context';
 
 export function familiesHandlers(ctx: HandlerContext): NamespaceHandlers<'families'> {
   return {
-    list: () => {
+    list: async () => {
       const [families, store] = [ctx.pipeline.families, ctx.store()];
-      const catalog = familyCatalog([...families.list(), ...(store ? storedFamilyEntries(store, families) : [])]);
+      const catalog = familyCatalog([...families.list(), ...(store ? await storedFamilyEntries(store, families) : [])]);
       const logged = store?.listFamilyMetrics(loggedFamilyId) ?? [];
       return logged.length > 0 ? [...catalog, loggedFamilyInfo(logged)] : catalog;
     },
