@@ -9,7 +9,7 @@
 // whole 4 × 4 blocks go to the unpacked SIMD kernel of wasm-small-gemm.ts (3× the tiled loop at d = 16).
 // The tiled loop is left for the rest. bench/linalg.ts measures them against the naive i-j-k loop.
 import type { Rng } from './rng';
-import { gemm, type Operand } from './wasm-gemm';
+import { gemm, type Operand, symmetricGemm } from './wasm-gemm';
 import { smallGemm, smallGemmFits } from './wasm-small-gemm';
 
 export interface Matrix {
@@ -206,52 +206,25 @@ export function matmulNT(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 const GRAM_BLOCKS = 4;
 const GRAM_BLOCKED_FROM = 128;
 
-/**
- * C = op(X)ᵀ op(X), n × n symmetric, from `n` and the operand of op(X)ᵀ's rows at an offset: block row
- * [i0, i1) multiplies only columns i0 … n (5/8 of the flops in 4 block rows) and the rest is mirrored. The
- * gemm kernel sums each entry in k order whatever the blocking, so C equals the full product bit for bit.
- */
-function symmetricProduct(n: number, k: number, rowsOf: (i0: number) => Operand, colsOf: (i0: number) => Operand, c: Matrix): Matrix {
-  const step = Math.ceil(n / GRAM_BLOCKS);
-  const block = new Float64Array(step * n);
-  for (let i0 = 0; i0 < n; i0 += step) {
-    const rows = Math.min(step, n - i0), cols = n - i0;
-    gemm(rows, cols, k, rowsOf(i0), colsOf(i0), block);
-    for (let i = 0; i < rows; i++) {
-      for (let j = i; j < cols; j++) {
-        const x = block[i * cols + j];
-        c.data[(i0 + i) * n + i0 + j] = x;
-        c.data[(i0 + j) * n + i0 + i] = x;
-      }
-    }
-  }
-  return c;
-}
+/** Rows per block of an n × n Gram product: GRAM_BLOCKS blocks, rounded up to the kernel's 4 rows. */
+const gramBlockRows = (n: number): number => Math.ceil(Math.ceil(n / GRAM_BLOCKS) / 4) * 4;
 
-/** XᵀX (X: k×n), symmetric: above GRAM_BLOCKED_FROM columns only the blocks on and above the diagonal are multiplied. */
+/** XᵀX (X: k×n), symmetric: above GRAM_BLOCKED_FROM columns only the blocks on and above the diagonal are multiplied (5/8 of the flops). */
 export function gramTN(x: Matrix): Matrix {
   const { rows: k, cols: n } = x;
   if (n < GRAM_BLOCKED_FROM) return matmulTN(x, x);
-  return symmetricProduct(
-    n,
-    k,
-    (i0) => ({ data: x.data.subarray(i0), rowStride: 1, colStride: n }),
-    (i0) => ({ data: x.data.subarray(i0), rowStride: n, colStride: 1 }),
-    zeros(n, n),
-  );
+  const c = zeros(n, n);
+  symmetricGemm(n, k, { data: x.data, rowStride: 1, colStride: n }, { data: x.data, rowStride: n, colStride: 1 }, c.data, gramBlockRows(n));
+  return c;
 }
 
-/** XXᵀ (X: n×k), symmetric: above GRAM_BLOCKED_FROM rows only the blocks on and above the diagonal are multiplied. */
+/** XXᵀ (X: n×k), symmetric: above GRAM_BLOCKED_FROM rows only the blocks on and above the diagonal are multiplied (5/8 of the flops). */
 export function gramNT(x: Matrix): Matrix {
   const { rows: n, cols: k } = x;
   if (n < GRAM_BLOCKED_FROM) return matmulNT(x, x);
-  return symmetricProduct(
-    n,
-    k,
-    (i0) => ({ data: x.data.subarray(i0 * k), rowStride: k, colStride: 1 }),
-    (i0) => ({ data: x.data.subarray(i0 * k), rowStride: 1, colStride: k }),
-    zeros(n, n),
-  );
+  const c = zeros(n, n);
+  symmetricGemm(n, k, { data: x.data, rowStride: k, colStride: 1 }, { data: x.data, rowStride: 1, colStride: k }, c.data, gramBlockRows(n));
+  return c;
 }
 
 function sameShape(a: Matrix, b: Matrix, name: string): void {

@@ -245,3 +245,40 @@ export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, ou
   if (n === np) out.set(heap.subarray(cAt, cAt + m * n));
   else for (let i = 0; i < m; i++) out.set(heap.subarray(cAt + i * np, cAt + i * np + n), i * n);
 }
+
+/**
+ * out (n × n, row-major) = op(A) op(B) where the product is symmetric (a Gram matrix, op(B) = op(A)ᵀ): in
+ * block rows of `blockRows` rows (a multiple of 4), each multiplying only its columns from its diagonal on,
+ * the rest mirrored. The operands are copied into the kernel's memory once (once for both where they share
+ * their data) and every block reads them there: one gemm per block copied all of both per block. Each entry
+ * is summed in k order as gemm sums it, so out equals the full product bit for bit.
+ */
+export function symmetricGemm(n: number, k: number, a: Operand, b: Operand, out: Float64Array, blockRows: number, fused = gemmUsesFusedMultiplyAdd()): void {
+  if (blockRows % PANEL !== 0) throw new Error(`symmetricGemm: block rows ${blockRows} must be a multiple of ${PANEL}`);
+  const kernel = kernelInstance(fused);
+  const { memory } = kernel;
+  const np = roundUp(n, PANEL);
+  const shared = a.data === b.data;
+  // Layout in doubles: packing space, C (np × np), A's data, B's data unless it is A's.
+  const cAt = packingSpace(blockRows, n), aAt = cAt + np * np, bAt = shared ? aAt : aAt + a.data.length;
+  const bytes = (aAt + a.data.length + (shared ? 0 : b.data.length)) * 8;
+  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  const heap = new Float64Array(memory.buffer);
+  heap.set(a.data, aAt);
+  if (!shared) heap.set(b.data, bAt);
+  // Block rows start at multiples of 4, so each block's padding stays inside C's padded rows and columns.
+  for (let i0 = 0; i0 < n; i0 += blockRows) {
+    const rows = Math.min(blockRows, n - i0);
+    const aBlock = { at: aAt + i0 * a.rowStride, rowStride: a.rowStride, colStride: a.colStride };
+    const bBlock = { at: bAt + i0 * b.colStride, rowStride: b.rowStride, colStride: b.colStride };
+    blockedProduct(kernel, heap, rows, n - i0, k, aBlock, bBlock, { at: cAt + i0 * np + i0, rowStride: np, colStride: 1 }, 0);
+  }
+  for (let i = 0; i < n; i++) {
+    const row = cAt + i * np;
+    for (let j = i; j < n; j++) {
+      const x = heap[row + j];
+      out[i * n + j] = x;
+      out[j * n + i] = x;
+    }
+  }
+}
