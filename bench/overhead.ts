@@ -2,7 +2,7 @@
 // runs, so start-up cancels) less what the family itself takes per run, against the target of
 // 0.5 ms. The family's share is measured the same way: its runs and its sweep analyses in a fresh
 // process for the same two sweeps (familyLoopEnv), so its JIT warm-up counts as the family's, as it
-// does inside the CLI (measured warm, the family read 0.2 ms where the CLI's worker spends 0.4 on it).
+// does inside the CLI (measured warm, after a warm-up pass, it left its warm-up to the host's share).
 // A Python loop calling SciPy's solve_ivp once per run (bench/python/trivial_scipy.py) is shown
 // beside it for scale. A run here is one mode of depth 3 over t ∈ [0, 10⁻³]: the family's own
 // work is small, the host's shows.
@@ -85,8 +85,8 @@ export const familyLoopEnv = 'SADDLE_BENCH_FAMILY_LOOP';
 
 /**
  * The family's CPU per run as the CLI pays it: its runs (params parsed, theory, run) and its sweep
- * analyses over them, each in a fresh process for the small and the large sweep (medians of three
- * after one warm-up), differenced like the CLI's figure.
+ * analyses over them, each in a fresh process for the small and the large sweep (alternated, medians
+ * of five), differenced like the CLI's figure.
  */
 function familyCpuPerRun(): { runsMs: number; analysesMs: number } {
   const bench = fileURLToPath(import.meta.url);
@@ -95,36 +95,34 @@ function familyCpuPerRun(): { runsMs: number; analysesMs: number } {
     if (result.status !== 0) throw new Error(`the family loop failed (${result.status}): ${result.stderr}`);
     return JSON.parse(result.stdout) as { runsMs: number; analysesMs: number };
   };
-  const medians = (runs: number) => {
-    loop(runs);
-    const passes = [loop(runs), loop(runs), loop(runs)];
-    return { runsMs: median(passes.map((p) => p.runsMs)), analysesMs: median(passes.map((p) => p.analysesMs)) };
-  };
-  const [small, large] = [medians(smallSweep), medians(largeSweep)];
-  const per = (key: 'runsMs' | 'analysesMs') => (large[key] - small[key]) / (largeSweep - smallSweep);
+  const passes = Array.from({ length: 5 }, () => [loop(smallSweep), loop(largeSweep)]);
+  const per = (key: 'runsMs' | 'analysesMs') => median(passes.map(([small, large]) => (large[key] - small[key]) / (largeSweep - smallSweep)));
   return { runsMs: per('runsMs'), analysesMs: per('analysesMs') };
 }
 
 /**
- * The child's side of familyCpuPerRun: process CPU from its start to the end of the runs (loading
- * included, as in the CLI's figure; it cancels in the difference), then the analyses' CPU apart.
- * The analyses read each run as the pool worker's analyze does: params and summary from JSON text.
+ * The child's side of familyCpuPerRun: the process's CPU (every thread: the JIT's too) over the
+ * runs, then over the analyses; the bench's own loading before them is left out (it is no part of
+ * the family and only adds noise to the difference). The analyses read each run as the pool
+ * worker's analyze does: params and summary from JSON text.
  */
 export async function familyLoop(count: number): Promise<void> {
   const family = getFamily('mode-flow');
+  const planned = expandSweep(params, sweepSpec(count).sweep, [0]);
+  const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+  const start = process.cpuUsage();
   const stored: { paramsJson: string; seed: number; summaryJson: string }[] = [];
-  for (const run of expandSweep(params, sweepSpec(count).sweep, [0])) {
+  for (const run of planned) {
     const parsed = family.params.parse(run.params);
     family.theory?.(parsed, run.seed);
     const summary = await family.run(parsed, { seed: run.seed, rng: createRng(run.seed), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} });
     stored.push({ paramsJson: JSON.stringify(parsed), seed: run.seed, summaryJson: JSON.stringify(summary) });
   }
-  const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
-  const runsMs = cpuMs(process.cpuUsage());
-  const start = process.cpuUsage();
+  const runsMs = cpuMs(process.cpuUsage(start));
+  const analysesStart = process.cpuUsage();
   const runs: AnalysisRunInput[] = stored.map((run, i) => ({ runId: i + 1, params: JSON.parse(run.paramsJson) as Record<string, unknown>, seed: run.seed, status: 'done', summary: JSON.parse(run.summaryJson) as RunSummary }));
   JSON.stringify((family.analyses ?? []).filter((analysis) => analysis.applies(runs)).map((analysis) => analysis.run(runs)));
-  process.stdout.write(JSON.stringify({ runsMs, analysesMs: cpuMs(process.cpuUsage(start)) }));
+  process.stdout.write(JSON.stringify({ runsMs, analysesMs: cpuMs(process.cpuUsage(analysesStart)) }));
 }
 
 /** CPU per run of the same runs called in-process, warm (median of three passes after a warm-up): context. */
