@@ -6,13 +6,14 @@ import { balanceDecayFactor, balanceDistance, balanceResiduals, balanceSummaries
 import { bregmanClass, bregmanLabel, coercivity, coupledRegularizer, decoupledRegularizer, maxBregmanDepth, metricExponent } from './geometry';
 import { createRng } from '../../numeric/rng';
 import { measureDiagonalHessian } from './hessian';
-import { DiagonalNetwork } from './network';
+import { DiagonalNetwork, type OptimizerSettings } from './network';
 import { Objective } from './objective';
 import { effectiveQ, type SteepestParams } from './params';
 import { groundTruthDistance, l1, linfMargin } from './measures';
 import { MetricSampler } from './metric-samples';
 import { makeProblem } from './problem';
 import { recordSteps } from './schedule';
+import { createStepper } from './stepper';
 import { SeriesLog } from '../series-log';
 
 /** Seed offset of the Hessian measurements' random stream. */
@@ -59,7 +60,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const problem = makeProblem(p, ctx.rng);
   const { n } = problem;
   const q = effectiveQ(p);
-  const net = new DiagonalNetwork(n, p.depth, {
+  const settings: OptimizerSettings = {
     kind: p.optimizer,
     q: p.q,
     learningRate: p.learningRate,
@@ -68,11 +69,13 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
     beta1: p.beta1,
     beta2: p.beta2,
     epsilon: p.epsilon,
-  });
+  };
+  const net = new DiagonalNetwork(n, p.depth, settings);
   net.initialize(p.init, p.initScale, p.balanceConstant, q, ctx.rng);
   const objective = new Objective(problem);
   const batches = p.batchSize === undefined ? null : new BatchSampler(problem.k, p.batchSize, ctx.rng);
   const grad = new Float64Array(n);
+  const stepper = createStepper(problem, objective, net, settings, grad, batches);
   const scratch = new Float64Array(n);
   const x = net.x;
 
@@ -88,9 +91,6 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   let escapePath = 0;
   // Largest |B(t) − B(0)·e^{−qηα₂t}| over the recorded steps, layer pairs and features (Lemma 4.5).
   let maxBalanceDrift = 0;
-  // Thm 4.2's quantities: η Σₜ ‖∇f(xₜ)‖² and B = maxₜ maxᵢ |∂ᵢf(xₜ)|.
-  let gradientEnergy = 0;
-  let maxGradientEntry = 0;
   const support = [...problem.groundTruth.keys()].filter((c) => problem.groundTruth[c] !== 0).slice(0, MAX_SUPPORT_SERIES);
   const schedule = recordSteps(p.steps, p.recordPoints);
   // ~100 series (one per feature): chunks at most once a second, every chunk is a row to store.
@@ -141,10 +141,26 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   };
 
   let next = 0;
-  // Steps after which some weight last changed: a run whose update falls below rounding is frozen.
-  let lastMoveStep = 0;
-  for (let t = 0; t < p.steps; t++) {
-    const { logScale, logLoss } = objective.scaledGradient(x, grad, batches ? batches.next() : null);
+  // Where the kernel stops so that the exact escape test below sees a step: for normal f, exp(log f)
+  // is within ~1e-13 of f relatively (log f is off by about an ulp of |log f| ≤ 745), and the absolute
+  // term covers subnormal f; every f the test lets pass is ≤ this bound.
+  const escapeBound = threshold * (1 + 1e-12) + 1e-300;
+  let t = 0;
+  while (t < p.steps) {
+    const sampling = sampler !== null && (t === 0 || t + 1 === schedule[next]);
+    const pathBefore = tracksPath && escapeStep === null;
+    if (stepper.advance && !sampling && !pathBefore) {
+      // Steps before the next one this loop looks at (a record, a metric sample, a check) need no host work.
+      const until = Math.min(schedule[next] - 1, Math.ceil(t / CHECK_EVERY) * CHECK_EVERY);
+      if (until > t) {
+        t += stepper.advance(t, until - t, escapeStep === null ? escapeBound : -Infinity);
+        if (t === until) continue;
+        // Stopped before step t's update: its loss is the escape test's (or not finite).
+      }
+    }
+    if (sampling) sampler.hold(x);
+    if (pathBefore) wBefore.set(net.w);
+    const { logScale, logLoss } = stepper.step(t);
     const loss = Math.exp(logLoss);
     if (!(logLoss < Infinity)) throw new DivergedError(`loss is ${loss} at step ${t}`);
     // Full batch: the exact first step at or below the threshold. Mini-batch losses are noisy
@@ -153,21 +169,9 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
       escapeStep = t;
       escapeLoss = loss;
     }
-    const scale = Math.exp(logScale);
-    let squared = 0;
-    for (let c = 0; c < n; c++) {
-      const g = Math.abs(grad[c]) * scale;
-      squared += g * g;
-      if (g > maxGradientEntry) maxGradientEntry = g;
-    }
-    gradientEnergy += p.learningRate * squared;
-    const sampling = sampler !== null && (t === 0 || t + 1 === schedule[next]);
-    if (sampling) sampler.hold(x);
-    const onPath = tracksPath && escapeStep === null;
-    if (onPath) wBefore.set(net.w);
-    if (net.step(grad, logScale)) lastMoveStep = t + 1;
     if (sampling) sampler.observe(x, grad, logScale, t === 0);
-    if (onPath) {
+    // The path runs to the escape, the escape step's update left out.
+    if (pathBefore && escapeStep === null) {
       let s = 0;
       for (let i = 0; i < wBefore.length; i++) s += (net.w[i] - wBefore[i]) ** 2;
       escapePath += Math.sqrt(s);
@@ -176,14 +180,15 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
       if (ctx.signal.aborted) return {};
       ctx.progress(t / p.steps);
     }
-    if (t + 1 !== schedule[next]) continue;
+    t++;
+    if (t !== schedule[next]) continue;
     const { loss: full, logLoss: fullLogLoss } = objective.lossWithLog(x, scratch);
-    if (!(fullLogLoss < Infinity)) throw new DivergedError(`loss is ${full} at step ${t + 1}`);
+    if (!(fullLogLoss < Infinity)) throw new DivergedError(`loss is ${full} at step ${t}`);
     if (escapeStep === null && batches && full <= threshold) {
-      escapeStep = t + 1;
+      escapeStep = t;
       escapeLoss = full;
     }
-    record(t + 1, full, fullLogLoss);
+    record(t, full, fullLogLoss);
     next++;
     out.flushIfDue();
   }
@@ -198,6 +203,7 @@ export function runTraining(p: SteepestParams, ctx: RunContext): RunSummary {
   const finalHessian = measuring ? measureDiagonalHessian(problem, objective, net.w, p.depth, spectrum, createRng(ctx.seed ^ HESSIAN_STREAM)) : null;
   const finalBalance = balanceResiduals(net.w, n, p.depth, q);
   const final = objective.lossWithLog(x, scratch);
+  const { lastMoveStep, gradientEnergy, maxGradientEntry } = stepper;
   const frozenAtStep = lastMoveStep < p.steps ? lastMoveStep : null;
   return {
     ...geometrySummary(p),
