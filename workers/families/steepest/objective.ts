@@ -13,16 +13,18 @@ export interface ScaledGradient {
 
 export class Objective {
   private readonly residual: Float64Array;
-  /** x ↦ (ZᵀZ/k) x where the problem has a Gram matrix. */
-  private readonly gram: MatrixVectorProduct | null;
+  /**
+   * x ↦ (ZᵀZ/k) x, packed at the first full-batch gradient: a run on the WebAssembly step loop
+   * (stepper.ts) asks this Objective for losses only, and would hold a second packed copy of A.
+   */
+  private gram: MatrixVectorProduct | null = null;
 
   /** `fusedGram`: whether the Gram product uses fused multiply-adds (default: as the gemm kernel does). */
   constructor(
     private readonly problem: Problem,
-    fusedGram?: boolean,
+    private readonly fusedGram?: boolean,
   ) {
     this.residual = new Float64Array(problem.k);
-    this.gram = problem.gram ? new MatrixVectorProduct(problem.gram, problem.n, fusedGram) : null;
   }
 
   /**
@@ -37,7 +39,10 @@ export class Objective {
       for (let c = 0; c < pr.n; c++) grad[c] *= scale;
       return Math.exp(logLoss);
     }
-    if (batch === null && this.gram && pr.gramRhs) return gramGradient(this.gram, pr.gramRhs, pr.halfMeanSquare, x, grad, pr.n);
+    if (batch === null && pr.gram && pr.gramRhs) {
+      this.gram ??= new MatrixVectorProduct(pr.gram, pr.n, this.fusedGram);
+      return gramGradient(this.gram, pr.gramRhs, pr.halfMeanSquare, x, grad, pr.n);
+    }
     return this.squared(x, grad, batch);
   }
 
