@@ -15,7 +15,7 @@
 // medians of 3 at load ~20): the rest was copying operands into and out of the kernels' memory, shape
 // checks and a call per operation. At d = 256 the packed step took 9.0 ms against 10.0 on the general path
 // (its copies into and out of the kernel's memory, its JavaScript axpy and loss every step).
-import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, shl, tee, v128Load, v128Store, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, shl, tee, v128Load, v128Store, moduleExportingFunctions, WASM_HEADER } from './wasm-encoding';
 import type { Matrix } from './matrix';
 import { blockedProduct, gemmUsesFusedMultiplyAdd, type MemoryOperand, PACKED_KERNEL_TYPES, packedKernelFunctions, type PackedKernel, packingSpace } from './wasm-gemm';
 import { smallGemmKernelBody } from './wasm-small-gemm';
@@ -180,19 +180,9 @@ function moduleBytes(m: Layout, transposed: Slot, fused: boolean): Uint8Array<Ar
 
 /** The packed step's module: wasm-gemm.ts's kernel and packing with the element-wise parts, for any architecture (the JavaScript side drives the products; the memory is grown to the layout). */
 function packedModuleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  const kernel = packedKernelFunctions(fused);
   const t = PACKED_KERNEL_TYPES.length;
-  const functions = [...kernel, { name: 'residual', type: t, body: residualBody() }, { name: 'axpy', type: t + 1, body: axpyBody() }, { name: 'squaredDistance', type: t + 2, body: squaredDistanceBody() }];
-  const types = [...PACKED_KERNEL_TYPES, RESIDUAL_TYPE, AXPY_TYPE, DISTANCE_TYPE];
-  const exports = [...functions.map((f, i) => exportEntry(f.name, 0, i)), exportEntry('memory', 2, 0)];
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, [types.length, ...types.flat()]),
-    ...section(3, [functions.length, ...functions.map((f) => f.type)]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [exports.length, ...exports.flat()]),
-    ...section(10, [functions.length, ...functions.flatMap((f) => f.body)]),
-  ]);
+  const elementWise = [{ name: 'residual', type: t, body: residualBody() }, { name: 'axpy', type: t + 1, body: axpyBody() }, { name: 'squaredDistance', type: t + 2, body: squaredDistanceBody() }];
+  return moduleExportingFunctions([...PACKED_KERNEL_TYPES, RESIDUAL_TYPE, AXPY_TYPE, DISTANCE_TYPE], [...packedKernelFunctions(fused), ...elementWise]);
 }
 
 /**

@@ -57,3 +57,16 @@ export function exportEntry(name: string, kind: number, index: number): number[]
 }
 
 export const WASM_HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/** A module of named functions (`type` indexes `types`), each exported by its name, with one memory (one page to start, grown by its user) exported as "memory". */
+export function moduleExportingFunctions(types: number[][], functions: { name: string; type: number; body: number[] }[]): Uint8Array<ArrayBuffer> {
+  const exports = [...functions.map((f, i) => exportEntry(f.name, 0, i)), exportEntry('memory', 2, 0)];
+  return Uint8Array.from([
+    ...WASM_HEADER,
+    ...section(1, [types.length, ...types.flat()]),
+    ...section(3, [functions.length, ...functions.map((f) => f.type)]),
+    ...section(5, [1, 0x00, 1]),
+    ...section(7, [exports.length, ...exports.flat()]),
+    ...section(10, [functions.length, ...functions.flatMap((f) => f.body)]),
+  ]);
+}

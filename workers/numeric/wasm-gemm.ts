@@ -8,7 +8,7 @@
 // to the sequential `s += a * b` loop. Either way a result does not depend on the blocking or the operand
 // layout (relaxed_madd may round twice on an x86-64 CPU without FMA3, the one way the machine shows).
 // Transposed operands cost nothing extra: the packing reads them through strides.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, set, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 
 /** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
 const KC = 256;
@@ -112,16 +112,7 @@ export const packedKernelFunctions = (fused: boolean): { name: keyof PackedKerne
 ];
 
 function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  const functions = packedKernelFunctions(fused);
-  const exports = [...functions.map((f, i) => exportEntry(f.name, 0, i)), exportEntry('memory', 2, 0)];
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, [PACKED_KERNEL_TYPES.length, ...PACKED_KERNEL_TYPES.flat()]),
-    ...section(3, [functions.length, ...functions.map((f) => f.type)]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [exports.length, ...exports.flat()]),
-    ...section(10, [functions.length, ...functions.flatMap((f) => f.body)]),
-  ]);
+  return moduleExportingFunctions(PACKED_KERNEL_TYPES, packedKernelFunctions(fused));
 }
 
 /** C[4 rows × 4·panels] (+)= packed A panel × packed B panels; addresses and ldc in bytes. */
