@@ -56,6 +56,15 @@ def descend(layers, prefix, g, eta):
         w -= eta * gw
 
 
+def gd_step(layers, target, eta):
+    """One full-batch GD step of ½‖W_L⋯W₁ − target‖², the loss before it."""
+    prefix = prefix_products(layers)
+    g = prefix[-1] - target
+    loss = 0.5 * np.sum(g * g)
+    descend(layers, prefix, g, eta)
+    return float(loss)
+
+
 def steepest(steps):
     n, k, depth, eta = 100, 300, 3, 1e-4
     rng = np.random.default_rng(0)
@@ -84,14 +93,7 @@ def dln_train(steps, d, depth):
     target = rng.standard_normal((d, d))
     layers = [rng.standard_normal((d, d)) / np.sqrt(d) for _ in range(depth)]
 
-    def step():
-        prefix = prefix_products(layers)
-        g = prefix[-1] - target
-        loss = 0.5 * np.sum(g * g)
-        descend(layers, prefix, g, eta)
-        return float(loss)
-
-    return timed(step, steps)
+    return timed(lambda: gd_step(layers, target, eta), steps)
 
 
 def kernel_factors(layers):
@@ -133,13 +135,6 @@ def dln_train_records(steps, d, depth, records):
     initial_kernel = kernel_factors(initial) if d <= 256 else None
     initial_kernel_norm = np.sqrt(kernel_inner(initial_kernel, initial_kernel, d, d)) if initial_kernel else 0.0
 
-    def step():
-        prefix = prefix_products(layers)
-        g = prefix[-1] - target
-        loss = 0.5 * np.sum(g * g)
-        descend(layers, prefix, g, eta)
-        return float(loss)
-
     def record(weff):
         s = np.linalg.svd(weff, compute_uv=False)
         q = s / s.sum()
@@ -153,7 +148,7 @@ def dln_train_records(steps, d, depth, records):
             metrics.append(1 - kernel_inner(initial_kernel, now, d, d) / (initial_kernel_norm * np.sqrt(kernel_inner(now, now, d, d))))
         return float(metrics[0])
 
-    seconds_per_step, loss = timed(step, steps)
+    seconds_per_step, loss = timed(lambda: gd_step(layers, target, eta), steps)
     # The engine's recorder is handed W_eff by the step that formed it: not part of a record here either.
     weff = prefix_products(layers)[-1]
     seconds_per_record, _ = timed(lambda: record(weff), records)
