@@ -23,14 +23,20 @@ beforeAll(requireBuild);
 const boundBytesPerRun = 1000;
 
 /**
- * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 4–15:
- * 150–168 MB at 1000 runs, 187–197 MB at 2000, 220–229 MB at 4000, so 19–25 KB a run. It does not
- * level off: 257–262 MB at 8000 runs, 327–395 MB at 16000, where the printed output is 1.1 KB a run.
- * Most of the growth comes after the last run, from the analyses over the whole sweep: the pool
- * worker holds every run parsed and each result as objects (+37 MB at 4000 runs, +96–146 MB at
- * 16000), the host checks and saves their text (+15 MB, +45–49 MB), and glibc keeps the freed
- * transfer buffers (40–60 MB less at 16000 with MALLOC_MMAP_THRESHOLD_ fixed). Anything that
- * held every run's series at once (36 KB a run here) would break this bound.
+ * Peak resident set per extra run (all threads, from the child's getrusage). Measured at load 4–15
+ * with better-sqlite3's 16 MB page cache: 150–168 MB at 1000 runs, 187–197 MB at 2000, 220–229 MB
+ * at 4000, so 19–25 KB a run; with the CLI's 2 MB cache (load 3–5) 134–138 MB at 1000 and 202–212 MB
+ * at 4000: 11–18 MB less, the same slope. It does not level off: 243–270 MB at 10 000 runs,
+ * 336–368 MB at 16 000 (344–348 with the 16 MB cache: lost in the noise there), where the printed output is 1.1 KB a run. Up to ~4000 runs, much of
+ * the slope is V8 growing each thread's young generation (to 2 × 16 MB semi-spaces) as a longer
+ * sweep's survivors add up: the host's heap is 29 MB at the end of 1000 runs, 53 MB at 4000.
+ * Capping it costs CPU on these short runs (pool thread at 4 MB semi-spaces: 11–28 MB less at 4000,
+ * CPU ×1.06–1.09 at 1000 runs; both threads held at 1 MB: 42 MB less, CPU ×1.04–1.06), so it stays.
+ * After the last run come the analyses over the whole sweep: the pool worker holds every run
+ * parsed and each result as objects (+37 MB at 4000 runs), the host checks and saves their text
+ * (+16 MB at 4000, +30 MB at 10 000), and glibc keeps freed transfer buffers (20 MB less at 10 000
+ * with MALLOC_ARENA_MAX=1 or MALLOC_MMAP_THRESHOLD_ fixed). Anything that held every run's series at
+ * once (36 KB a run here) would break this bound.
  */
 const boundPeakBytesPerRun = 40_000;
 

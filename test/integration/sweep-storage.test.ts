@@ -23,8 +23,8 @@ afterEach(async () => {
   service = null;
 });
 
-async function openProject(poolSize: number): Promise<SaddleService> {
-  service = testService({ poolSize });
+async function openProject(poolSize: number, host: 'cli' | 'serve' = 'cli'): Promise<SaddleService> {
+  service = testService({ poolSize, host });
   await service.dispatch('projects', 'new', { path: join(tempDir(), 'sweep.saddle') });
   return service;
 }
@@ -36,6 +36,8 @@ async function createExperiment(s: SaddleService, spec: Record<string, unknown>)
 describe('a sweep of short runs through the host', () => {
   it('stores every series, summary and overlay as the family computes them in-process', async () => {
     const s = await openProject(2);
+    // The CLI's project: its sweep goes through SQLite's 2 MB page cache (a window's keeps 16 MB, below).
+    expect(s.project!.pageCacheKib).toBe(2000);
     const family = getFamily('mode-flow');
     // Short runs (batched several to a task) and a few longer ones, on two threads.
     const id = await createExperiment(s, { family: 'mode-flow', params: { depth: 3, targets: [1, 0.5], horizonMode: 'time', horizonTime: 1 }, sweep: { initScale: { logspace: [-2, -1, 40] }, horizonTime: [0.01, 50] } });
@@ -78,6 +80,11 @@ describe('a sweep of short runs through the host', () => {
       }
     }
     file.close();
+  });
+
+  it("keeps better-sqlite3's 16 MB page cache where a window reads the project (serve host)", async () => {
+    const s = await openProject(1, 'serve');
+    expect(s.project!.pageCacheKib).toBe(16_000);
   });
 
   it('holds little memory per queued run: 4000 queued cost at most 20 MB more than 1000 (one channel each: 114 MB)', async () => {

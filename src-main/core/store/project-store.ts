@@ -225,6 +225,17 @@ export class ProjectStore {
     return this.lock === null;
   }
 
+  /** The most SQLite's page cache holds for this connection, in KiB (better-sqlite3 builds SQLite with 16 000). */
+  get pageCacheKib(): number {
+    const pagesOrMinusKib = this.db.pragma('cache_size', { simple: true }) as number;
+    return pagesOrMinusKib < 0 ? -pagesOrMinusKib : (pagesOrMinusKib * (this.db.pragma('page_size', { simple: true }) as number)) / 1024;
+  }
+
+  /** Caps SQLite's page cache for this connection at `kib` KiB. */
+  limitPageCache(kib: number): void {
+    this.db.pragma(`cache_size = -${Math.round(kib)}`);
+  }
+
   /**
    * Writes a compact copy to `filePath` and returns a store open on it (runs in progress keep
    * their status in the copy). An existing file is replaced only with `overwrite`. `alongside`
