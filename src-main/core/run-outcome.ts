@@ -46,7 +46,7 @@ function readOutcome(raw: unknown, issues: string[]): RunOutcome | null {
     if (summary !== null) issues.push('summary: expected null');
   }
   if (!Array.isArray(theory)) issues.push('theory: expected an array');
-  else theory.forEach((series, i) => checkTheorySeries(series, `theory.${i}`, issues));
+  else for (let i = 0; i < theory.length; i++) checkTheorySeries(theory[i], `theory.${i}`, issues);
   if (issues.length > 0) return null;
   const overlays = (theory as unknown[]).map(theorySeriesOf);
   return status === 'done'
@@ -62,7 +62,7 @@ function checkSummary(summary: unknown, issues: string[]): void {
   }
   for (const [key, value] of Object.entries(summary)) {
     if (typeof value === 'number' || value === null || typeof value === 'string') continue;
-    if (Array.isArray(value) && value.every((item) => typeof item === 'number' || item === null)) continue;
+    if (Array.isArray(value) && everyItem(value, (item) => typeof item === 'number' || item === null)) continue;
     issues.push(`summary.${key}: expected a number, null, a string or an array of numbers and nulls`);
   }
 }
@@ -77,7 +77,7 @@ function checkTheorySeries(series: unknown, path: string, issues: string[]): voi
   if (!theoryKinds.has(series.kind)) issues.push(`${path}.kind: expected one of ${[...theoryKinds].join(', ')}`);
   for (const axis of ['x', 'y'] as const) {
     const values = series[axis];
-    if (!Array.isArray(values) || !values.every((value) => typeof value === 'number')) issues.push(`${path}.${axis}: expected an array of numbers`);
+    if (!Array.isArray(values) || !everyItem(values, (value) => typeof value === 'number')) issues.push(`${path}.${axis}: expected an array of numbers`);
   }
   if (series.index !== undefined && !Number.isSafeInteger(series.index)) issues.push(`${path}.index: expected an integer`);
   if (series.role !== undefined && !theoryRoles.has(series.role)) issues.push(`${path}.role: expected one of ${[...theoryRoles].join(', ')}`);
@@ -90,6 +90,16 @@ function theorySeriesOf(raw: unknown): TheorySeries {
   if (index !== undefined) series.index = index;
   if (role !== undefined) series.role = role;
   return series;
+}
+
+/**
+ * Every index of the array, holes too (a reply's arrays come by structured clone, which keeps a
+ * sparse array's holes; zod reads a hole as undefined and refuses it, where every() and forEach()
+ * pass over it).
+ */
+function everyItem(values: readonly unknown[], accepts: (item: unknown) => boolean): boolean {
+  for (let i = 0; i < values.length; i++) if (!accepts(values[i])) return false;
+  return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,13 @@ const reference = z.discriminatedUnion('status', [
 const series = (overrides: Record<string, unknown> = {}) => ({ id: 'escape', label: 'Escape time', kind: 'vline', x: [1.5, 3], y: [], ...overrides });
 const done = (overrides: Record<string, unknown> = {}) => ({ status: 'done', summary: { finalLoss: 0.5, escapeTimes: [1, null], regime: 'saddle', fitted: null }, theory: [series()], ...overrides });
 
+/** The array with its middle element deleted: a hole, not undefined. */
+function sparse(items: unknown[]): unknown[] {
+  const holed = [...items];
+  delete holed[1];
+  return holed;
+}
+
 const wellFormed: [string, unknown][] = [
   ['done with every kind of summary value', done()],
   ['an empty summary and no overlay', done({ summary: {}, theory: [] })],
@@ -50,6 +57,11 @@ const malformed: [string, unknown][] = [
   ['a null series', done({ theory: [null] })],
   ['diverged without an error', { status: 'diverged', summary: null, theory: [] }],
   ['cancelled with a summary', { status: 'cancelled', error: 'x', summary: { a: 1 }, theory: [] }],
+  // Sparse arrays, whose holes structured clone keeps (a family's `new Array(n)` not filled in).
+  ['a summary array with a hole', done({ summary: { escapeTimes: sparse([1, 2, 3]) } })],
+  ['x with a hole', done({ theory: [series({ x: sparse([0, 1, 2]) })] })],
+  ['y with a hole', done({ theory: [series({ y: sparse([0, 1, 2]) })] })],
+  ['a theory list with a hole', done({ theory: sparse([series(), series(), series()]) })],
 ];
 
 describe('checkOutcome against the contract schemas', () => {
