@@ -15,19 +15,12 @@
 // medians of 3 at load ~20): the rest was copying operands into and out of the kernels' memory, shape
 // checks and a call per operation. At d = 256 the packed step took 9.0 ms against 10.0 on the general path
 // (its copies into and out of the kernel's memory, its JavaScript axpy and loss every step).
-import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, leb, section, set, shl, tee, v128Load, v128Store, moduleExportingFunctions, WASM_HEADER } from './wasm-encoding';
+import { add, call, exportEntry, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x2Add, f64x2Mul, f64x2Splat, f64x2Sub, functionBody, get, i32, leb, loopWhileNonzero, section, set, shl, tee, v128Load, v128Store, moduleExportingFunctions, WASM_HEADER } from './wasm-encoding';
 import type { Matrix } from './matrix';
 import { blockedProduct, gemmUsesFusedMultiplyAdd, type MemoryOperand, PACKED_KERNEL_TYPES, packedKernelFunctions, type PackedKernel, packingSpace } from './wasm-gemm';
 import { smallGemmKernelBody } from './wasm-small-gemm';
 
 const padded = (n: number): number => Math.ceil(n / 4) * 4;
-const call = (f: number): number[] => [0x10, f];
-const f64Load = [0x2b, 3, 0];
-const f64Store = [0x39, 3, 0];
-const [f64Add, f64Sub, f64Mul] = [[0xa0], [0xa1], [0xa2]];
-const f64x2Sub = [0xfd, 0xf1, 0x01];
-const f64x2Splat = [0xfd, 0x14];
-const loopWhileNonzero = (counter: number, body: number[]): number[] => [0x03, 0x40, ...body, ...get(counter), ...i32(-1), ...add, ...tee(counter), 0x0d, 0, 0x0b];
 
 // Function indices of the unpacked module.
 const [NN, TN, TRANSPOSE, RESIDUAL, AXPY, SQUARED_DISTANCE, FORWARD, STEP] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -35,7 +28,7 @@ const [NN, TN, TRANSPOSE, RESIDUAL, AXPY, SQUARED_DISTANCE, FORWARD, STEP] = [0,
 /** transpose(src, dst, rows, cols): dst (cols × rows) = srcᵀ, byte addresses. */
 function transposeBody(): number[] {
   const [SRC, DST, ROWS, COLS, J, D, ROW_BYTES] = [0, 1, 2, 3, 4, 5, 6];
-  const inner = [...get(D), ...get(SRC), ...f64Load, ...f64Store, ...get(SRC), ...i32(8), ...add, ...set(SRC), ...get(D), ...get(ROW_BYTES), ...add, ...set(D)];
+  const inner = [...get(D), ...get(SRC), ...f64Load(0), ...f64Store(0), ...get(SRC), ...i32(8), ...add, ...set(SRC), ...get(D), ...get(ROW_BYTES), ...add, ...set(D)];
   const outer = [...get(DST), ...set(D), ...get(COLS), ...set(J), ...loopWhileNonzero(J, inner), ...get(DST), ...i32(8), ...add, ...set(DST)];
   return functionBody([1, 3, 0x7f], [...get(ROWS), ...i32(3), ...shl, ...set(ROW_BYTES), ...loopWhileNonzero(ROWS, outer)]);
 }
@@ -59,7 +52,7 @@ function axpyBody(): number[] {
 /** squaredDistance(a, b, count) = Σ (a − b)² in entry order, as the CPU backend's squaredResidual sums. */
 function squaredDistanceBody(): number[] {
   const [A, B, N, S, E] = [0, 1, 2, 3, 4];
-  const body = [...get(S), ...get(A), ...f64Load, ...get(B), ...f64Load, ...f64Sub, ...tee(E), ...get(E), ...f64Mul, ...f64Add, ...set(S)];
+  const body = [...get(S), ...get(A), ...f64Load(0), ...get(B), ...f64Load(0), ...f64Sub, ...tee(E), ...get(E), ...f64Mul, ...f64Add, ...set(S)];
   const advance = [...get(A), ...i32(8), ...add, ...set(A), ...get(B), ...i32(8), ...add, ...set(B)];
   return functionBody([1, 2, 0x7c], [...loopWhileNonzero(N, [...body, ...advance]), ...get(S)]);
 }

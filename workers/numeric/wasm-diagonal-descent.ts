@@ -9,7 +9,7 @@
 // The weights live in the module's memory interleaved by feature pair (pair p, layer i at p·L + i in
 // v128 units), so a layer's operand is one constant-offset load.
 import { MATVEC_BLOCK_TYPE, matvecBlockBody, packRows, rowBlocks } from './wasm-matvec';
-import { add, exportEntry, f64x2Add, f64x2Mul, functionBody, get, i32, section, set, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, call, exportEntry, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x2Add, f64x2Mul, f64x2Splat, f64x2Sub, functionBody, get, i32, loopWhileNonzero, section, set, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 /** How the update maps a layer's gradient d to its step: sign(d) (q = 1), d (q = 2), sign(d)√|d| (q = 1.5). */
@@ -24,20 +24,14 @@ export interface DiagonalUpdate {
   decoupledDecay: number;
 }
 
-const call = (f: number): number[] => [0x10, f];
-const f64Load = (offset: number): number[] => [0x2b, 3, offset];
-const f64Store = (offset: number): number[] => [0x39, 3, offset];
 const f64Const = (v: number): number[] => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
-const [f64Add, f64Sub, f64Mul, f64Max, f64Abs] = [[0xa0], [0xa1], [0xa2], [0xa5], [0x99]];
+const [f64Max, f64Abs] = [[0xa5], [0x99]];
 const [f64Lt, f64Gt, f64Le] = [[0x63], [0x64], [0x65]];
 const [i32Eq, i32Eqz, i32Or, select, f64FromI32] = [[0x46], [0x45], [0x72], [0x1b], [0xb7]];
-const f64x2Splat = [0xfd, 0x14];
 const [f64x2Ne, f64x2Lt, f64x2Gt, f64x2Ge] = [[0xfd, 0x48], [0xfd, 0x49], [0xfd, 0x4a], [0xfd, 0x4c]];
 const [v128And, v128Or, v128Bitselect, v128AnyTrue] = [[0xfd, 0x4e], [0xfd, 0x50], [0xfd, 0x52], [0xfd, 0x53]];
 const [f64x2Neg, f64x2Sqrt] = [[0xfd, 0xed, 0x01], [0xfd, 0xef, 0x01]];
-const f64x2Sub = [0xfd, 0xf1, 0x01];
 const v128Const = (v: number): number[] => [0xfd, 0x0c, ...new Uint8Array(Float64Array.of(v, v).buffer)];
-const whileNonzero = (counter: number, step: number, body: number[]): number[] => [0x03, 0x40, ...body, ...get(counter), ...i32(-step), ...add, ...tee(counter), 0x0d, 0, 0x0b];
 
 /** Doubles of the statistics block: constants in, running sums in and out. */
 const [C0, ETA, SHRINK, COUPLED, ENERGY, MAX_ENTRY, LAST_MOVE, LOSS] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -80,7 +74,7 @@ function runBody(depth: number, power: UpdatePower): number[] {
   // h −= b; xᵀh, bᵀx, ‖h‖² and max |hᵢ| in feature order.
   emit(f64Const(0), tee(XH), tee(BX), set(SQ), get(MX_KEPT), set(MX), i32(0), set(P), get(N), set(C));
   emit(
-    whileNonzero(C, 1, [
+    loopWhileNonzero(C, [
       ...[...get(H), ...get(P), ...add, ...get(H), ...get(P), ...add, ...f64Load(0), ...get(B), ...get(P), ...add, ...f64Load(0), ...tee(BV), ...f64Sub, ...tee(HV), ...f64Store(0)],
       ...[...get(X), ...get(P), ...add, ...f64Load(0), ...set(XV)],
       ...[...get(XH), ...get(XV), ...get(HV), ...f64Mul, ...f64Add, ...set(XH)],
@@ -123,7 +117,7 @@ function runBody(depth: number, power: UpdatePower): number[] {
   put(get(X), get(P), add, get(PRODUCT), v128Store(0));
   put(get(P), i32(16), add, set(P), get(Q), i32(16 * depth), add, set(Q));
   emit(v128Zero, set(MOVED), i32(0), set(P), get(W), set(Q), get(PAIRS), set(C));
-  emit(whileNonzero(C, 1, pair.flat()));
+  emit(loopWhileNonzero(C, pair.flat()));
   emit(get(MOVED), v128AnyTrue, [0x04, 0x40], get(STATS), get(T0), get(K), add, i32(1), add, f64FromI32, f64Store(8 * LAST_MOVE), [0x0b]);
   emit(get(K), i32(1), add, set(K), [0x0c, 0], [0x0b], [0x0b]); // next step; end loop, end block
   emit(saveSums, get(K));

@@ -38,8 +38,19 @@ export const splatLoad = (offset: number): number[] => [0xfd, 0x0a, 3, ...leb(of
 export const v128Zero = [0xfd, 0x0c, ...Array<number>(16).fill(0)];
 export const f64x2Add = [0xfd, 0xf0, 0x01];
 export const f64x2Mul = [0xfd, 0xf2, 0x01];
+export const f64x2Sub = [0xfd, 0xf1, 0x01];
+/** f64x2.splat: the f64 on the stack broadcast to both lanes. */
+export const f64x2Splat = [0xfd, 0x14];
 /** f64x2.relaxed_madd(a, b, c) = a·b + c, fused where the hardware has FMA. */
 export const f64x2RelaxedMadd = [0xfd, 0x87, 0x02];
+/** f64.load and f64.store at a constant byte offset (8-byte aligned). */
+export const f64Load = (offset: number): number[] => [0x2b, 3, ...leb(offset)];
+export const f64Store = (offset: number): number[] => [0x39, 3, ...leb(offset)];
+export const [f64Add, f64Sub, f64Mul] = [[0xa0], [0xa1], [0xa2]];
+/** call: function f of the module. */
+export const call = (f: number): number[] => [0x10, f];
+/** loop { body; counter −= 1 } while counter ≠ 0 (the body runs at least once). */
+export const loopWhileNonzero = (counter: number, body: number[]): number[] => [0x03, 0x40, ...body, ...get(counter), ...i32(-1), ...add, ...tee(counter), 0x0d, 0, 0x0b];
 
 /** A function body: its local declarations (count, type pairs, already encoded) and code, size-prefixed. */
 export function functionBody(locals: number[], code: number[]): number[] {

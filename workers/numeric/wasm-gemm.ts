@@ -92,7 +92,7 @@ function gather8Body(): number[] {
   emit([0x03, 0x40]); // loop (count ≥ 1)
   for (let h = 0; h < 4; h++) emit(get(h < 2 ? DST : D2), get(SRC), v128Load(16 * h), v128Store(16 * (h % 2)));
   emit(get(DST), i32(32), add, set(DST), get(D2), i32(32), add, set(D2), get(SRC), get(STEP), add, set(SRC));
-  emit(get(COUNT), i32(-1), add, [0x22, COUNT], [0x0d, 0], [0x0b]); // next while count ≠ 0
+  emit(get(COUNT), i32(-1), add, tee(COUNT), [0x0d, 0], [0x0b]); // next while count ≠ 0
   return functionBody([1, 1, 0x7f], code);
 }
 

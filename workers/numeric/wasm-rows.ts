@@ -5,7 +5,7 @@
 // column are done here in JavaScript. With relaxed SIMD's fused multiply-add where the engine has it
 // (as for the gemm kernel), else a multiply then an add. Also the blocked reduction's trailing update
 // A −= C of a product C: a JavaScript loop over the block was a fifth of the reduction at d = 256 and 512.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, f64x2Sub, functionBody, get, i32, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 const ROWS = 4;
@@ -54,8 +54,6 @@ function kernel(kind: 'axpy' | 'dot', fused: boolean): number[] {
   emit(get(PASSES), i32(-1), add, tee(PASSES), [0x0d, 0], [0x0b]); // next pass while passes ≠ 0
   return functionBody([2, 6, 0x7f, 5, 0x7b], code);
 }
-
-const f64x2Sub = [0xfd, 0xf1, 0x01];
 
 /** subtract(dst, ldDst, src, ldSrc, rows, chunks): dst[i, c] −= src[i, c] for pairs of columns (bytes; rows ≥ 1). */
 function subtractBody(): number[] {
