@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { differing, fma } from '../helpers/exact-fma';
 import { createRng } from '../../workers/numeric/rng';
-import { fusedMultiplyAddAvailable, gemm, gemmUsesFusedMultiplyAdd, type Operand } from '../../workers/numeric/wasm-gemm';
+import { fusedMultiplyAddAvailable, gemm, gemmUsesFusedMultiplyAdd, type Operand, symmetricGemm } from '../../workers/numeric/wasm-gemm';
 
 const at = (x: Operand, i: number, j: number): number => x.data[i * x.rowStride + j * x.colStride];
 
@@ -70,5 +70,10 @@ describe('wasm gemm', () => {
     const out = new Float64Array(15);
     gemm(3, 5, 2, a, b, out);
     expect(differing(out, naive(3, 5, 2, a, b, gemmUsesFusedMultiplyAdd()))).toEqual([]);
+  });
+
+  it('symmetricGemm refuses block rows that are not a positive multiple of 4 (0 looped forever)', () => {
+    const x = operand(8, 8, false, 4), xt = { data: x.data, rowStride: 1, colStride: 8 };
+    for (const blockRows of [0, -4, 6]) expect(() => symmetricGemm(8, 8, xt, x, new Float64Array(64), blockRows)).toThrow(/symmetricGemm: block rows/);
   });
 });

@@ -245,7 +245,7 @@ export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, ou
  * is summed in k order as gemm sums it, so out equals the full product bit for bit.
  */
 export function symmetricGemm(n: number, k: number, a: Operand, b: Operand, out: Float64Array, blockRows: number, fused = gemmUsesFusedMultiplyAdd()): void {
-  if (blockRows % PANEL !== 0) throw new Error(`symmetricGemm: block rows ${blockRows} must be a multiple of ${PANEL}`);
+  if (!(blockRows > 0) || blockRows % PANEL !== 0) throw new Error(`symmetricGemm: block rows ${blockRows} must be a positive multiple of ${PANEL}`);
   const kernel = kernelInstance(fused);
   const { memory } = kernel;
   const np = roundUp(n, PANEL);
