@@ -102,8 +102,9 @@ function everyItem(values: readonly unknown[], accepts: (item: unknown) => boole
   return true;
 }
 
+/** A plain object: structured clone also brings Maps, Sets, Dates and typed arrays, which zod's object and record refuse. */
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return Object.prototype.toString.call(value) === '[object Object]';
 }
 
 /** Paths such as `summary.finalLoss = NaN` or `theory[0].y[3] = Infinity`. */

@@ -62,6 +62,10 @@ const malformed: [string, unknown][] = [
   ['x with a hole', done({ theory: [series({ x: sparse([0, 1, 2]) })] })],
   ['y with a hole', done({ theory: [series({ y: sparse([0, 1, 2]) })] })],
   ['a theory list with a hole', done({ theory: sparse([series(), series(), series()]) })],
+  // Objects that are not plain, which structured clone also carries.
+  ['a summary that is a Map', done({ summary: new Map([['finalLoss', 0.5]]) })],
+  ['a summary that is a Date', done({ summary: new Date(0) })],
+  ['a summary that is a typed array', done({ summary: new Float64Array([0.5]) })],
 ];
 
 describe('checkOutcome against the contract schemas', () => {
