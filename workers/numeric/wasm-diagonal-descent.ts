@@ -9,7 +9,7 @@
 // The weights live in the module's memory interleaved by feature pair (pair p, layer i at p·L + i in
 // v128 units), so a layer's operand is one constant-offset load.
 import { MATVEC_BLOCK_TYPE, matvecBlockBody, packRows, rowBlocks } from './wasm-matvec';
-import { add, call, exportEntry, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x2Add, f64x2Mul, f64x2Splat, f64x2Sub, functionBody, get, i32, loopWhileNonzero, section, set, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, call, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x2Add, f64x2Mul, f64x2Splat, f64x2Sub, functionBody, get, i32, loopWhileNonzero, set, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 /** How the update maps a layer's gradient d to its step: sign(d) (q = 1), d (q = 2), sign(d)√|d| (q = 1.5). */
@@ -126,14 +126,14 @@ function runBody(depth: number, power: UpdatePower): number[] {
 
 function moduleBytes(depth: number, power: UpdatePower, fused: boolean): Uint8Array<ArrayBuffer> {
   const runType = [0x60, RUN_I32_PARAMS + 1, ...Array<number>(RUN_I32_PARAMS).fill(0x7f), 0x7c, 1, 0x7f];
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, [2, ...MATVEC_BLOCK_TYPE, ...runType]),
-    ...section(3, [2, 0, 1]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [2, ...exportEntry('run', 0, 1), ...exportEntry('memory', 2, 0)]),
-    ...section(10, [2, ...matvecBlockBody(fused), ...runBody(depth, power)]),
-  ]);
+  // The block function must be function 0: runBody calls it by that index.
+  return moduleExportingFunctions(
+    [MATVEC_BLOCK_TYPE, runType],
+    [
+      { name: 'matvecBlock', type: 0, body: matvecBlockBody(fused) },
+      { name: 'run', type: 1, body: runBody(depth, power) },
+    ],
+  );
 }
 
 interface Exports {

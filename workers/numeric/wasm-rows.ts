@@ -5,7 +5,7 @@
 // column are done here in JavaScript. With relaxed SIMD's fused multiply-add where the engine has it
 // (as for the gemm kernel), else a multiply then an add. Also the blocked reduction's trailing update
 // A −= C of a product C: a JavaScript loop over the block was a fifth of the reduction at d = 256 and 512.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, f64x2Sub, functionBody, get, i32, section, set, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, f64x2Sub, functionBody, get, i32, set, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 const ROWS = 4;
@@ -73,14 +73,14 @@ function subtractBody(): number[] {
 }
 
 function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, [1, 0x60, 6, ...Array<number>(6).fill(0x7f), 0]),
-    ...section(3, [3, 0, 0, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [4, ...exportEntry('axpy', 0, 0), ...exportEntry('dot', 0, 1), ...exportEntry('subtract', 0, 2), ...exportEntry('memory', 2, 0)]),
-    ...section(10, [3, ...kernel('axpy', fused), ...kernel('dot', fused), ...subtractBody()]),
-  ]);
+  return moduleExportingFunctions(
+    [[0x60, 6, ...Array<number>(6).fill(0x7f), 0]],
+    [
+      { name: 'axpy', type: 0, body: kernel('axpy', fused) },
+      { name: 'dot', type: 0, body: kernel('dot', fused) },
+      { name: 'subtract', type: 0, body: subtractBody() },
+    ],
+  );
 }
 
 type RowFn = (a: number, ld: number, vec: number, out: number, passes: number, chunks: number) => void;

@@ -6,7 +6,7 @@
 // is bit-identical to `s += a * b` in JavaScript, with relaxed SIMD's fused multiply-add (the default where
 // the engine has it, as for wasm-gemm.ts) each step rounds once. At these sizes packing (wasm-gemm.ts) and
 // the per-block bookkeeping of the tiled JavaScript loops cost more than the arithmetic.
-import { add, exportEntry, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, section, set, shl, splatLoad, tee, v128Load, v128Store, v128Zero, WASM_HEADER } from './wasm-encoding';
+import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, set, shl, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
 
 // Params: a, b, c (bytes), row blocks, column blocks, k, lda, ldb, ldc (bytes).
@@ -61,14 +61,13 @@ export function smallGemmKernelBody(transposedA: boolean, fused: boolean): numbe
 }
 
 function moduleBytes(fused: boolean): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from([
-    ...WASM_HEADER,
-    ...section(1, [1, 0x60, 9, ...Array<number>(9).fill(0x7f), 0]),
-    ...section(3, [2, 0, 0]),
-    ...section(5, [1, 0x00, 1]),
-    ...section(7, [3, ...exportEntry('nn', 0, 0), ...exportEntry('tn', 0, 1), ...exportEntry('memory', 2, 0)]),
-    ...section(10, [2, ...smallGemmKernelBody(false, fused), ...smallGemmKernelBody(true, fused)]),
-  ]);
+  return moduleExportingFunctions(
+    [[0x60, 9, ...Array<number>(9).fill(0x7f), 0]],
+    [
+      { name: 'nn', type: 0, body: smallGemmKernelBody(false, fused) },
+      { name: 'tn', type: 0, body: smallGemmKernelBody(true, fused) },
+    ],
+  );
 }
 
 type KernelFn = (a: number, b: number, c: number, rowBlocks: number, colBlocks: number, k: number, lda: number, ldb: number, ldc: number) => void;
