@@ -15,7 +15,8 @@ export class Objective {
   private readonly residual: Float64Array;
   /**
    * x ↦ (ZᵀZ/k) x, packed at the first full-batch gradient: a run on the WebAssembly step loop
-   * (stepper.ts) asks this Objective for losses only, and would hold a second packed copy of A.
+   * (stepper.ts), which holds its own packed A, asks this Objective for losses only, unless it measures
+   * the Hessian (hessian.ts takes a gradient per measurement).
    */
   private gram: MatrixVectorProduct | null = null;
 
