@@ -168,11 +168,12 @@ const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /**
  * Packs `lines` rows of op(A) or columns of op(B) for a k block of kc into 4-wide panels, k-major, lines past
- * `valid` zero: line i starts at base + i·across, k steps by `along` (doubles).
+ * `valid` zero: line i starts at base + i·across, k steps by `along` (doubles). For B's n blocks before the last,
+ * valid exceeds lines: gather8 is held to both, so that it never writes a panel past the block (into C).
  */
 function packPanels(kernel: PackedKernel, heap: Float64Array, at: number, lines: number, valid: number, base: number, across: number, along: number, kc: number): void {
   for (let p = 0; p < lines; ) {
-    if (across === 1 && p + 2 * PANEL <= valid) {
+    if (across === 1 && p + 2 * PANEL <= Math.min(valid, lines)) {
       kernel.gather8(at * 8, (base + p) * 8, kc, along * 8, PANEL * kc * 8);
       p += 2 * PANEL;
       at += 2 * PANEL * kc;
