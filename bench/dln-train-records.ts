@@ -6,23 +6,13 @@
 // Its numpy peer (bench/python/numpy_peers.py dln-train-records) times the same metrics per record and GD steps
 // of the same size, and its share is what the records would be of a numpy run at the same record density.
 import { family } from '../workers/families/dln-train';
-import type { RunContext } from '../workers/family';
-import { createRng } from '../workers/numeric/rng';
 import { median, type BenchFigure } from './figures';
 import { familySteps } from './dln-train';
 import { PEER_MISSING, runNumpyPeer } from './python-peer';
+import { quietContext } from './run-context';
 
 const DEPTH = 3;
 const ETA = 0.01;
-
-const quietContext = (): RunContext => ({
-  seed: 0,
-  rng: createRng(0),
-  signal: new AbortController().signal,
-  reportDevice: () => {},
-  emit: () => {},
-  progress: () => {},
-});
 
 async function cpuSeconds(work: () => unknown): Promise<number> {
   const start = process.cpuUsage();

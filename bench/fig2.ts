@@ -6,12 +6,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFamily } from '../workers/families/index';
-import { createRng } from '../workers/numeric/rng';
 import { expandSweep } from '../src-main/contract/sweep';
 import { exampleFile } from '../src-main/contract';
 import { medianTimes, timeCli, type ProcessTimes } from './cli-process';
 import { numpyPython, peerEnvironment, type NumpyPython } from './python-peer';
 import type { BenchFigure } from './figures';
+import { quietContext } from './run-context';
 
 const repeats = 3;
 
@@ -23,7 +23,7 @@ export async function benchFig2(root: string): Promise<BenchFigure[]> {
 
   const solveAll = async () => {
     for (const run of runs) {
-      const ctx = { seed: run.seed, rng: createRng(run.seed), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} };
+      const ctx = quietContext(run.seed);
       await family.run(family.params.parse(run.params), ctx);
     }
   };

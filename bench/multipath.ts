@@ -14,9 +14,9 @@ import { DeviceMatrixNet } from '../workers/families/multipath/device-net';
 import { MatrixNet, type Activation } from '../workers/families/multipath/matrix-net';
 import { gdStep, residuals, type ReducedModel } from '../workers/families/multipath/reduced';
 import { initialTheta, targetMatrix } from '../workers/families/multipath/run-matrix';
-import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
 import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
+import { quietContext } from './run-context';
 
 const MODEL: ReducedModel = { targets: [1, 0.5, 0.25, 0.1], depths: [3, 3] };
 const ETA = 0.75;
@@ -85,7 +85,7 @@ function rate(fn: (steps: number) => unknown, steps: number): number {
 
 /** Steps per second of a whole family run (no-op emit), from the summary's step count. */
 async function runRate(input: Record<string, unknown>): Promise<number> {
-  const ctx = { seed: 0, rng: createRng(0), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} };
+  const ctx = quietContext();
   const params = family.params.parse(input);
   await family.run(params, ctx);
   const t0 = performance.now();

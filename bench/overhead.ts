@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getFamily } from '../workers/families/index';
-import { createRng } from '../workers/numeric/rng';
 import { expandSweep } from '../src-main/contract/sweep';
 import type { AnalysisRunInput, RunSummary } from '../workers/family';
 import { medianTimes, timeCli } from './cli-process';
 import { median, type BenchFigure } from './figures';
 import { numpyPython, peerEnvironment } from './python-peer';
+import { quietContext } from './run-context';
 
 const params = { depth: 3, targets: [1], initScale: 0.04, horizonMode: 'time', horizonTime: 1e-3 };
 const [smallSweep, largeSweep] = [100, 1100];
@@ -115,7 +115,7 @@ export async function familyLoop(count: number): Promise<void> {
   for (const run of planned) {
     const parsed = family.params.parse(run.params);
     family.theory?.(parsed, run.seed);
-    const summary = await family.run(parsed, { seed: run.seed, rng: createRng(run.seed), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} });
+    const summary = await family.run(parsed, quietContext(run.seed));
     stored.push({ paramsJson: JSON.stringify(parsed), seed: run.seed, summaryJson: JSON.stringify(summary) });
   }
   const runsMs = cpuMs(process.cpuUsage(start));
@@ -134,7 +134,7 @@ async function warmFamilyCpuPerRun(count: number): Promise<number> {
     for (const run of runs) {
       const parsed = family.params.parse(run.params);
       family.theory?.(parsed, run.seed);
-      await family.run(parsed, { seed: run.seed, rng: createRng(run.seed), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} });
+      await family.run(parsed, quietContext(run.seed));
     }
     const used = process.cpuUsage(start);
     return (used.user + used.system) / 1000 / runs.length;

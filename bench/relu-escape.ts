@@ -8,6 +8,7 @@ import { layerSizes, localizedLossAndGradient } from '../workers/families/relu-e
 import { projectedDescent, randomStart } from '../workers/families/relu-escape/sphere-descent';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
+import { quietContext } from './run-context';
 
 const STEPS = 2000;
 
@@ -19,7 +20,7 @@ function seconds(fn: () => void): number {
 
 async function mnistSeconds(records: number, epochs: number): Promise<number> {
   const params = family.params.parse({ experiment: 'mnist', depth: 6, hiddenWidth: 64, samples: 1000, epochs, records });
-  const ctx = { seed: 0, rng: createRng(0), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} };
+  const ctx = quietContext();
   const t0 = performance.now();
   await family.run(params, ctx);
   return (performance.now() - t0) / 1000;

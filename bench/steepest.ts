@@ -18,6 +18,7 @@ import { createStepper } from '../workers/families/steepest/stepper';
 import { createRng } from '../workers/numeric/rng';
 import type { BenchFigure } from './figures';
 import { cpuSecondsPerStep, numpyPython, PEER_MISSING, runNumpyPeer } from './python-peer';
+import { quietContext } from './run-context';
 
 const SETTING = { features: 100, samples: 300, support: 5, depth: 3, q: 1, learningRate: 1e-4 };
 /** Steps of the numpy comparison (the paper's run length). */
@@ -85,7 +86,7 @@ function javascriptSteps(problem: Problem, depth: number, q: number, eta: number
 function numpyComparison(root: string, problem: Problem, p: { depth: number; q: number; learningRate: number }): BenchFigure[] {
   const kernel = cpuSecondsPerStep((s) => kernelSteps(problem, p.depth, p.q, p.learningRate, s), PEER_STEPS);
   const javascript = cpuSecondsPerStep((s) => javascriptSteps(problem, p.depth, p.q, p.learningRate, s), PEER_STEPS / 4);
-  const ctx = { seed: 0, rng: createRng(0), reportDevice: () => {}, signal: new AbortController().signal, emit: () => {}, progress: () => {} };
+  const ctx = quietContext();
   const cpu0 = process.cpuUsage();
   family.run(family.params.parse({ steps: PEER_STEPS }), ctx);
   const cpu = process.cpuUsage(cpu0);
