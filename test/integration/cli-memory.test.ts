@@ -27,7 +27,8 @@ const boundBytesPerRun = 1000;
  * with better-sqlite3's 16 MB page cache: 150–168 MB at 1000 runs, 187–197 MB at 2000, 220–229 MB
  * at 4000, so 19–25 KB a run; with the CLI's 2 MB cache (load 3–5) 134–138 MB at 1000 and 202–212 MB
  * at 4000: 11–18 MB less, the same slope. It does not level off: 243–270 MB at 10 000 runs,
- * 336–368 MB at 16 000 (344–348 with the 16 MB cache: lost in the noise there), where the printed output is 1.1 KB a run. Up to ~4000 runs, much of
+ * 336–368 MB at 16 000 (344–348 with the 16 MB cache: lost in the noise there), where the
+ * printed output is 1.1 KB a run. Up to ~4000 runs, much of
  * the slope is V8 growing each thread's young generation (to 2 × 16 MB semi-spaces) as a longer
  * sweep's survivors add up: the host's heap is 29 MB at the end of 1000 runs, 53 MB at 4000.
  * Capping it costs CPU on these short runs (pool thread at 4 MB semi-spaces: 11–28 MB less at 4000,
