@@ -20,13 +20,21 @@ interface DashboardRecord {
 /** The project file: its dashboard records outlive the stores, as a reopened project's do. */
 const records: DashboardRecord[] = [];
 let saveCount = 0;
+/** Lists that fail, as one does when it reaches main while the project is being reopened. */
+let failingLists = 0;
 /** As over the wire: plain JSON, never the caller's (reactive) objects. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const fakeApi = {
   on: () => () => undefined,
   dashboards: {
-    list: ({ experimentId }: { experimentId: number }) => Promise.resolve(copy(records.filter((record) => record.experimentId === experimentId))),
+    list: ({ experimentId }: { experimentId: number }) => {
+      if (failingLists > 0) {
+        failingLists -= 1;
+        return Promise.reject(new Error('no project is open: create or open a project first'));
+      }
+      return Promise.resolve(copy(records.filter((record) => record.experimentId === experimentId)));
+    },
     save: async (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
       // Saves take a round trip, as over the wire.
       await Promise.resolve();
@@ -38,7 +46,9 @@ const fakeApi = {
       return record;
     },
   },
+  experiments: { list: () => Promise.resolve(copy(experimentList)) },
   projects: {
+    current: () => Promise.resolve({ path: projectPath }),
     close: () => Promise.resolve(null),
     open: ({ path }: { path: string }) => Promise.resolve({ path }),
     recent: () => Promise.resolve([]),
@@ -52,6 +62,11 @@ const { useDashboardStore } = await import('../../src-renderer/src/stores/dashbo
 const { useExperimentsStore } = await import('../../src-renderer/src/stores/experiments');
 const { useProjectStore } = await import('../../src-renderer/src/stores/project');
 
+const projectPath = '/tmp/autosave.saddle';
+const experimentList = [
+  { id: 1, name: 'sweep', family: 'dln-train', seeds: [0] },
+  { id: 2, name: 'seeds', family: 'dln-train', seeds: [0, 1, 2] },
+];
 const lossChart = { id: 'loss', title: 'loss', series: ['loss'], x: { label: 't', log: false }, y: { label: 'loss', log: false } } as unknown as ChartSpec;
 
 async function settle(): Promise<void> {
@@ -61,12 +76,9 @@ async function settle(): Promise<void> {
 /** A fresh window on the project (new stores), showing experiment `id`. */
 async function openProjectAt(id: number) {
   setActivePinia(createPinia());
-  useProjectStore().info = { path: '/tmp/autosave.saddle' } as unknown as ReturnType<typeof useProjectStore>['info'];
+  useProjectStore().info = { path: projectPath } as unknown as ReturnType<typeof useProjectStore>['info'];
   const experiments = useExperimentsStore();
-  experiments.list = [
-    { id: 1, name: 'sweep', family: 'dln-train', seeds: [0] },
-    { id: 2, name: 'seeds', family: 'dln-train', seeds: [0, 1, 2] },
-  ] as unknown as typeof experiments.list; // only the fields the dashboard reads
+  experiments.list = copy(experimentList) as unknown as typeof experiments.list; // only the fields the dashboard reads
   const dashboard = useDashboardStore();
   experiments.currentId = id;
   await settle();
@@ -77,6 +89,7 @@ describe('the dashboard view is autosaved per experiment', () => {
   beforeEach(() => {
     records.length = 0;
     saveCount = 0;
+    failingLists = 0;
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -109,6 +122,37 @@ describe('the dashboard view is autosaved per experiment', () => {
     // One view record per experiment, never a named view.
     expect(records.map((record) => [record.experimentId, record.name])).toEqual([[1, viewRecordName], [2, viewRecordName]]);
     expect(second.dashboard.saved).toEqual([]);
+  });
+
+  it('reads the view again when the project is reopened, after a read that failed while it reopened', async () => {
+    const first = await openProjectAt(1);
+    first.dashboard.toggleLog(lossChart, 'logX');
+    first.dashboard.aggregate = true;
+    await first.dashboard.compareWith(2, []);
+    expect(records).toHaveLength(1);
+
+    // A new window finds the project open and shows its last experiment; the user opens the same
+    // project and, before main has reopened it, chooses experiment 1: that read of its records fails.
+    setActivePinia(createPinia());
+    const project = useProjectStore();
+    const experiments = useExperimentsStore();
+    const dashboard = useDashboardStore();
+    await project.refresh();
+    await settle();
+    expect(experiments.currentId).toBe(2);
+    failingLists = 1;
+    experiments.currentId = 1;
+    await settle();
+    expect(dashboard.panelSettings(lossChart).logX).toBe(false);
+    // The reopen ends: the same project again, and the view the user left comes back.
+    await project.open(projectPath);
+    await settle();
+    expect(experiments.currentId).toBe(1);
+    expect(dashboard.panelSettings(lossChart).logX).toBe(true);
+    expect(dashboard.aggregate).toBe(true);
+    // Read, not written: still the one record, holding the user's view.
+    expect(records).toHaveLength(1);
+    expect(records[0].layout).toMatchObject({ aggregate: true, panels: { loss: { logX: true } } });
   });
 
   it('saves a burst of changes once, after the user pauses, and opening an experiment saves nothing', async () => {

@@ -316,6 +316,10 @@ export const useDashboardStore = defineStore('dashboard', () => {
       if (viewTimer) clearTimeout(viewTimer);
       pendingView = null;
       viewRecordIds.clear();
+      // The same project reopened (or reconnected) keeps its experiment chosen: its view is read again, as a
+      // read made while main reopened it can have failed. Another project's experiments are gone by now.
+      const experimentId = experiments.currentId;
+      if (experimentId !== null && experiments.list.some((experiment) => experiment.id === experimentId)) recordsLoading = loadSaved();
     },
   );
 
