@@ -113,6 +113,33 @@ export const analysisResult = z.object({
   notes: z.array(z.string()).default([]),
 });
 export type AnalysisResult = z.infer<typeof analysisResult>;
+
+/** analysisResult with the rows taken as they are: readAnalysisResult has checked them. */
+const analysisResultRowsChecked = analysisResult.extend({ rows: z.custom<AnalysisResult['rows']>(() => true) });
+
+/**
+ * analysisResult.safeParse of a result read from JSON text, with its rows (a sweep's table, a row
+ * per run) checked by hand first: zod's record-of-unions parse of every cell was most of the cost
+ * of a 1000-run sweep's analyses on the host, read in and read back. A result that fails is parsed
+ * by zod whole, so the issues named are zod's.
+ */
+export function readAnalysisResult(raw: unknown): ReturnType<typeof analysisResult.safeParse> {
+  const rows = (raw as { rows?: unknown } | null)?.rows;
+  if (Array.isArray(rows) && rows.every(isTableRow)) {
+    const checked = analysisResultRowsChecked.safeParse(raw);
+    if (checked.success) return checked;
+  }
+  return analysisResult.safeParse(raw);
+}
+
+/** A row as JSON text gives it: a plain object of numbers, strings, booleans and nulls. */
+function isTableRow(row: unknown): boolean {
+  if (Object.prototype.toString.call(row) !== '[object Object]') return false;
+  for (const value of Object.values(row as Record<string, unknown>)) {
+    if (value !== null && typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean') return false;
+  }
+  return true;
+}
 export type AnalysisCheck = z.infer<typeof analysisCheck>;
 
 /** 'stored': not installed, described from the copy its runs stored in the project (it cannot run). 'logged': runs logged from outside (docs/logging.md). */

@@ -5,12 +5,12 @@
 // stored copy and content hash), the scheduler→store wiring and the checks of everything a worker
 // returns. Hosts only say which project the runs go into and what to tell their windows.
 import { runArtifactsDir } from './artifacts';
-import { analysisResult, type AnalysisRecord, type AnalysisResult, type Experiment, type ExperimentSpec, type Run, type RunStatus } from '../contract';
+import { readAnalysisResult, type AnalysisRecord, type AnalysisResult, type Experiment, type ExperimentSpec, type Run, type RunStatus } from '../contract';
 import type { FamilySource } from '../../workers/families/sources';
 import { FamilyRegistry, projectFamiliesDir, type RegistryOptions } from './family-registry';
 import { recordRunSource, snapshotSource } from './family-provenance';
 import { planRuns, parsePoint } from './run-plan';
-import { requireValidSpec, validateSpec, type SpecValidation } from './spec-validation';
+import { requireValidSpec, SweepCheckMemo, validateSpec, type SpecValidation } from './spec-validation';
 import { Scheduler, type ChunkOut, type FinishedOutcome } from './scheduler';
 import { RunWriter } from './chunk-writer';
 import { diskFullError, isDiskFull } from './store/project-file';
@@ -85,6 +85,8 @@ export class RunPipeline {
   private progressTimer: NodeJS.Timeout | null = null;
   /** Why the open project's run writes stopped (a full disk); null while they succeed. */
   private failedWrite: Error | null = null;
+  /** A spec validated, created and started is checked value by value once. */
+  private readonly sweepChecks = new SweepCheckMemo();
 
   constructor(private readonly options: RunPipelineOptions) {
     // A Slurm task's family comes with its runs: no folder is scanned, no built-in loaded.
@@ -127,11 +129,11 @@ export class RunPipeline {
   // ── Validation and planning ───────────────────────────────────────────────────────────────
 
   validate(raw: unknown): SpecValidation {
-    return validateSpec(raw, this.families.definitions());
+    return validateSpec(raw, this.families.definitions(), this.sweepChecks);
   }
 
   requireValid(raw: unknown): ExperimentSpec {
-    return requireValidSpec(raw, this.families.definitions());
+    return requireValidSpec(raw, this.families.definitions(), this.sweepChecks);
   }
 
   /** The experiment's sweep as runs, every parameter resolved by its family's schema. */
@@ -443,7 +445,7 @@ function checkAnalyses(familyId: string, resultsJson: string): AnalysisResult[] 
   if (!Array.isArray(stored)) throw new ExpectedError(`the analyses of ${familyId} returned ${stored === null ? 'nothing' : typeof stored}, not a list of results`);
   const results: AnalysisResult[] = [];
   const issues = stored.flatMap((result: unknown, i) => {
-    const parsed = analysisResult.safeParse(result);
+    const parsed = readAnalysisResult(result);
     if (parsed.success) {
       results.push(parsed.data);
       return [];

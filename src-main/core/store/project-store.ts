@@ -16,7 +16,7 @@ import type {
   RunSummary,
   TheorySeries,
 } from '../../contract';
-import { analysisResult } from '../../contract';
+import { readAnalysisResult } from '../../contract';
 import { DamagedRowError, NotFoundError, ProjectFileError } from './errors';
 import { readSchemaVersion } from './migrate';
 import { asProjectFileError, checkProjectFile, copyProjectFile, createProjectFile, isSameFile, openProjectDatabase, openProjectForReading, pathTaken, saveAsTargetExists } from './project-file';
@@ -772,7 +772,7 @@ function json(value: unknown): string {
  * making every list of the experiment's analyses fail; recomputing the analyses replaces it.
  */
 function readableAnalysis(stored: unknown): AnalysisResult {
-  const checked = analysisResult.safeParse(stored);
+  const checked = readAnalysisResult(stored);
   if (checked.success) return checked.data;
   const issue = checked.error.issues[0];
   const storedId = (stored as { id?: unknown }).id;
