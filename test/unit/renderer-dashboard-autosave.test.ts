@@ -69,8 +69,12 @@ const experimentList = [
 ];
 const lossChart = { id: 'loss', title: 'loss', series: ['loss'], x: { label: 't', log: false }, y: { label: 'loss', log: false } } as unknown as ChartSpec;
 
+/** Until the fake API's replies and the stores' reactions to them are done: every queued promise job runs before a setImmediate callback. */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i += 1) await nextTick();
+  for (let i = 0; i < 4; i += 1) {
+    await new Promise((resolve) => setImmediate(resolve));
+    await nextTick();
+  }
 }
 
 /** A fresh window on the project (new stores), showing experiment `id`. */
@@ -153,6 +157,34 @@ describe('the dashboard view is autosaved per experiment', () => {
     // Read, not written: still the one record, holding the user's view.
     expect(records).toHaveLength(1);
     expect(records[0].layout).toMatchObject({ aggregate: true, panels: { loss: { logX: true } } });
+  });
+
+  it('keeps a change still queued when the window reconnects to the same project, and saves it into the one record', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const first = await openProjectAt(1);
+    first.dashboard.toggleLog(lossChart, 'logY');
+    await first.dashboard.compareWith(2, []);
+    expect(records).toHaveLength(1);
+
+    setActivePinia(createPinia());
+    const project = useProjectStore();
+    const experiments = useExperimentsStore();
+    const dashboard = useDashboardStore();
+    await project.refresh();
+    await settle();
+    experiments.currentId = 1;
+    await settle();
+    expect(dashboard.panelSettings(lossChart).logY).toBe(true);
+    // A change, still waiting for the user to pause when the connection comes back (a reconnect reads the project again).
+    dashboard.toggleLog(lossChart, 'logX');
+    await settle();
+    await project.refresh();
+    await settle();
+    expect(dashboard.panelSettings(lossChart)).toMatchObject({ logX: true, logY: true });
+    vi.advanceTimersByTime(1000);
+    await settle();
+    expect(records).toHaveLength(1);
+    expect(records[0].layout).toMatchObject({ panels: { loss: { logX: true, logY: true } } });
   });
 
   it('saves a burst of changes once, after the user pauses, and opening an experiment saves nothing', async () => {

@@ -64,8 +64,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
   const compared = ref<ComparedExperiment[]>([]);
   /** The "Compare with…" popover (also the C key). */
   const compareOpen = ref(false);
-  /** Each experiment's view record, by experiment id. */
+  /** Each experiment's view record, by experiment id, in the project at `viewsPath`. */
   const viewRecordIds = new Map<number, number>();
+  let viewsPath: string | null = null;
   let viewSaving = Promise.resolve();
   /** The current experiment's records loading: its view record's id is known once it settles. */
   let recordsLoading = Promise.resolve();
@@ -266,13 +267,17 @@ export const useDashboardStore = defineStore('dashboard', () => {
   async function loadSaved(): Promise<void> {
     const experimentId = experiments.currentId;
     const editsBefore = viewEdits;
+    // A save still on its way is read back, not overtaken by this read.
+    await viewSaving;
     const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
     const { views, viewRecord } = splitDashboards(records);
     if (viewRecord && experimentId !== null) viewRecordIds.set(experimentId, viewRecord.id);
     if (experimentId !== experiments.currentId) return;
     saved.value = views;
-    // The user changed the view (or opened a saved one) while the records loaded: their choice wins, and is saved into this record.
-    if (viewRecord && viewEdits === editsBefore) {
+    // The user changed the view (or opened a saved one) while the records loaded, or has a change
+    // queued: their choice wins, and is saved into this record.
+    const changeQueued = pendingView?.experimentId === experimentId;
+    if (viewRecord && viewEdits === editsBefore && !changeQueued) {
       applySettings(readViewSettings(viewRecord.layout, experimentDefaults()));
       settled = { experimentId, json: viewJson.value };
     }
@@ -312,12 +317,17 @@ export const useDashboardStore = defineStore('dashboard', () => {
   watch(
     () => project.generation,
     () => {
-      // A view still queued belongs to the project that was closed.
-      if (viewTimer) clearTimeout(viewTimer);
-      pendingView = null;
-      viewRecordIds.clear();
-      // The same project reopened (or reconnected) keeps its experiment chosen: its view is read again, as a
-      // read made while main reopened it can have failed. Another project's experiments are gone by now.
+      const path = project.info?.path ?? null;
+      if (path !== viewsPath) {
+        // Another project: a view still queued belongs to the one that was closed.
+        viewsPath = path;
+        if (viewTimer) clearTimeout(viewTimer);
+        pendingView = null;
+        viewRecordIds.clear();
+        return;
+      }
+      // The same project reopened (or reconnected) keeps its experiment chosen and any change queued:
+      // its view is read again, as a read made while main reopened the file can have failed.
       const experimentId = experiments.currentId;
       if (experimentId !== null && experiments.list.some((experiment) => experiment.id === experimentId)) recordsLoading = loadSaved();
     },
