@@ -22,18 +22,21 @@ const records: DashboardRecord[] = [];
 let saveCount = 0;
 /** Lists that fail, as one does when it reaches main while the project is being reopened. */
 let failingLists = 0;
+/** Lists answer once this settles, as over a slow connection. */
+let slowLists = Promise.resolve();
 /** As over the wire: plain JSON, never the caller's (reactive) objects. */
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 const fakeApi = {
   on: () => () => undefined,
   dashboards: {
-    list: ({ experimentId }: { experimentId: number }) => {
+    list: async ({ experimentId }: { experimentId: number }) => {
+      await slowLists;
       if (failingLists > 0) {
         failingLists -= 1;
-        return Promise.reject(new Error('no project is open: create or open a project first'));
+        throw new Error('no project is open: create or open a project first');
       }
-      return Promise.resolve(copy(records.filter((record) => record.experimentId === experimentId)));
+      return copy(records.filter((record) => record.experimentId === experimentId));
     },
     save: async (input: Omit<DashboardRecord, 'id'> & { id?: number }) => {
       // Saves take a round trip, as over the wire.
@@ -94,6 +97,7 @@ describe('the dashboard view is autosaved per experiment', () => {
     records.length = 0;
     saveCount = 0;
     failingLists = 0;
+    slowLists = Promise.resolve();
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -159,7 +163,7 @@ describe('the dashboard view is autosaved per experiment', () => {
     expect(records[0].layout).toMatchObject({ aggregate: true, panels: { loss: { logX: true } } });
   });
 
-  it('keeps a change still queued when the window reconnects to the same project, and saves it into the one record', async () => {
+  it('keeps a change still queued when the window reconnects to the same project, and saves it into the record the file holds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const first = await openProjectAt(1);
     first.dashboard.toggleLog(lossChart, 'logY');
@@ -175,16 +179,23 @@ describe('the dashboard view is autosaved per experiment', () => {
     experiments.currentId = 1;
     await settle();
     expect(dashboard.panelSettings(lossChart).logY).toBe(true);
-    // A change, still waiting for the user to pause when the connection comes back (a reconnect reads the project again).
+    // A change, still waiting for the user to pause when the connection comes back (a reconnect reads
+    // the project again). Meanwhile the file's view record has another id (the file was replaced).
+    // The user pauses before the project's records have been read again.
     dashboard.toggleLog(lossChart, 'logX');
     await settle();
+    records[0].id = 7;
+    let answerLists = () => undefined as void;
+    slowLists = new Promise((resolve) => (answerLists = resolve));
     await project.refresh();
     await settle();
-    expect(dashboard.panelSettings(lossChart)).toMatchObject({ logX: true, logY: true });
     vi.advanceTimersByTime(1000);
     await settle();
+    answerLists();
+    await settle();
+    expect(dashboard.panelSettings(lossChart)).toMatchObject({ logX: true, logY: true });
     expect(records).toHaveLength(1);
-    expect(records[0].layout).toMatchObject({ panels: { loss: { logX: true, logY: true } } });
+    expect(records[0]).toMatchObject({ id: 7, layout: { panels: { loss: { logX: true, logY: true } } } });
   });
 
   it('saves a burst of changes once, after the user pauses, and opening an experiment saves nothing', async () => {

@@ -267,7 +267,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
   async function loadSaved(): Promise<void> {
     const experimentId = experiments.currentId;
     const editsBefore = viewEdits;
-    // A save still on its way is read back, not overtaken by this read.
+    // A change queued now is saved after this read (it waits for the record's id).
+    const queuedBefore = pendingView?.experimentId === experimentId;
+    // A save already on its way is read back, not overtaken by this read.
     await viewSaving;
     const records = experimentId === null ? [] : ((await app.attempt('Loading saved dashboards', () => saddle().dashboards.list({ experimentId }))) ?? []);
     const { views, viewRecord } = splitDashboards(records);
@@ -276,7 +278,7 @@ export const useDashboardStore = defineStore('dashboard', () => {
     saved.value = views;
     // The user changed the view (or opened a saved one) while the records loaded, or has a change
     // queued: their choice wins, and is saved into this record.
-    const changeQueued = pendingView?.experimentId === experimentId;
+    const changeQueued = queuedBefore || pendingView?.experimentId === experimentId;
     if (viewRecord && viewEdits === editsBefore && !changeQueued) {
       applySettings(readViewSettings(viewRecord.layout, experimentDefaults()));
       settled = { experimentId, json: viewJson.value };
@@ -326,10 +328,13 @@ export const useDashboardStore = defineStore('dashboard', () => {
         viewRecordIds.clear();
         return;
       }
-      // The same project reopened (or reconnected) keeps its experiment chosen and any change queued:
-      // its view is read again, as a read made while main reopened the file can have failed.
-      const experimentId = experiments.currentId;
-      if (experimentId !== null && experiments.list.some((experiment) => experiment.id === experimentId)) recordsLoading = loadSaved();
+      // The same project reopened (or reconnected) keeps its experiment chosen and any change queued.
+      // Its view is read again (a read made while main reopened the file can have failed), and the
+      // record ids with it: the file may have been replaced, so a queued change waits for that read.
+      viewRecordIds.clear();
+      if (experiments.currentId === null) return;
+      recordsLoading = loadSaved();
+      if (pendingView) pendingView = { ...pendingView, loaded: recordsLoading };
     },
   );
 
