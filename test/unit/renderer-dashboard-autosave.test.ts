@@ -92,6 +92,25 @@ async function openProjectAt(id: number) {
   return { experiments, dashboard };
 }
 
+/**
+ * A fresh window that finds the project open (`projects.current`, as at start or after a reconnect),
+ * with experiment 1 viewed and `setUp` (its first window's changes) saved into the project.
+ */
+async function windowFindingProject(setUp: (dashboard: ReturnType<typeof useDashboardStore>) => void) {
+  const first = await openProjectAt(1);
+  setUp(first.dashboard);
+  await first.dashboard.compareWith(2, []);
+  expect(records).toHaveLength(1);
+  setActivePinia(createPinia());
+  const project = useProjectStore();
+  const experiments = useExperimentsStore();
+  const dashboard = useDashboardStore();
+  await project.refresh();
+  await settle();
+  expect(experiments.currentId).toBe(2);
+  return { project, experiments, dashboard };
+}
+
 describe('the dashboard view is autosaved per experiment', () => {
   beforeEach(() => {
     records.length = 0;
@@ -133,21 +152,12 @@ describe('the dashboard view is autosaved per experiment', () => {
   });
 
   it('reads the view again when the project is reopened, after a read that failed while it reopened', async () => {
-    const first = await openProjectAt(1);
-    first.dashboard.toggleLog(lossChart, 'logX');
-    first.dashboard.aggregate = true;
-    await first.dashboard.compareWith(2, []);
-    expect(records).toHaveLength(1);
-
-    // A new window finds the project open and shows its last experiment; the user opens the same
-    // project and, before main has reopened it, chooses experiment 1: that read of its records fails.
-    setActivePinia(createPinia());
-    const project = useProjectStore();
-    const experiments = useExperimentsStore();
-    const dashboard = useDashboardStore();
-    await project.refresh();
-    await settle();
-    expect(experiments.currentId).toBe(2);
+    // The new window shows the last experiment; the user opens the same project and, before main has
+    // reopened it, chooses experiment 1: that read of its records fails.
+    const { project, experiments, dashboard } = await windowFindingProject((first) => {
+      first.toggleLog(lossChart, 'logX');
+      first.aggregate = true;
+    });
     failingLists = 1;
     experiments.currentId = 1;
     await settle();
@@ -165,17 +175,7 @@ describe('the dashboard view is autosaved per experiment', () => {
 
   it('keeps a change still queued when the window reconnects to the same project, and saves it into the record the file holds', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const first = await openProjectAt(1);
-    first.dashboard.toggleLog(lossChart, 'logY');
-    await first.dashboard.compareWith(2, []);
-    expect(records).toHaveLength(1);
-
-    setActivePinia(createPinia());
-    const project = useProjectStore();
-    const experiments = useExperimentsStore();
-    const dashboard = useDashboardStore();
-    await project.refresh();
-    await settle();
+    const { project, experiments, dashboard } = await windowFindingProject((first) => first.toggleLog(lossChart, 'logY'));
     experiments.currentId = 1;
     await settle();
     expect(dashboard.panelSettings(lossChart).logY).toBe(true);
