@@ -35,7 +35,8 @@ export class SweepCheckMemo {
     if (!isJsonFaithful(compared)) return check();
     const key = JSON.stringify(compared);
     if (this.last?.family !== family || this.last.key !== key) this.last = { family, key, issues: check() };
-    return this.last.issues;
+    // A copy: what a caller does with its verdict never reaches the next caller's.
+    return [...this.last.issues];
   }
 }
 
