@@ -114,7 +114,16 @@ describe.runIf(haveChromium)('analyses pushed to the page, and the dashboard vie
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     await experimentItem(fig2).click();
     await expect.poll(() => page.getByTestId('chart-panel').count()).toBeGreaterThan(0);
-    await expect.poll(shownView).toEqual(changed);
+    try {
+      await expect.poll(shownView).toEqual(changed);
+    } catch (error) {
+      // What the page shows instead: the experiment it has open, its panels and any error it reported.
+      await bench.shot('3-reopened-failed');
+      const current = await page.locator('[data-testid="experiment-item"].current').textContent();
+      const panels = await page.getByTestId('chart-panel').evaluateAll((items) => items.map((item) => item.getAttribute('data-chart-id')));
+      const errors = (await page.getByTestId('error-banner').count()) > 0 ? await page.getByTestId('error-banner').textContent() : 'none';
+      throw new Error(`${String(error)}\ncurrent experiment: ${current}\npanels: ${panels.join(', ')}\nerrors: ${errors}`);
+    }
     await bench.shot('3-reopened');
   });
 });
