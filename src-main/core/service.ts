@@ -257,6 +257,7 @@ export class SaddleService {
       store: () => this.store,
       requireStore: () => this.requireStore(),
       setProject: (store) => this.setProject(store),
+      releaseProject: () => this.closeProject(),
       emit: (event, payload) => this.emit(event, payload),
       ingestContext: (store) => this.ingestContext(store),
       applyIngest: (report) => this.applyIngest(report),

@@ -113,6 +113,8 @@ describe.runIf(haveChromium)('analyses pushed to the page, and the dashboard vie
     await page.getByTestId('project-open').click();
     await expect.poll(() => page.getByTestId('experiment-item').count()).toBe(2);
     await experimentItem(fig2).click();
+    // Chosen while main may still be reopening the file: the reopen must not choose for the user.
+    await expect.poll(() => page.locator('[data-testid="experiment-item"].current').textContent()).toContain(fig2);
     await expect.poll(() => page.getByTestId('chart-panel').count()).toBeGreaterThan(0);
     try {
       await expect.poll(shownView).toEqual(changed);

@@ -107,6 +107,28 @@ describe('one writer per project', () => {
     expect(fs.existsSync(file + '.lock')).toBe(false);
   });
 
+  it('a reopen tells the windows of one change, the project itself, not "no project" first; one that fails says it is closed', async () => {
+    const file = path.join(tempDir(), 'announced.saddle');
+    track(ProjectStore.create(file, appVersion)).close();
+    const service = testService();
+    const changes: unknown[] = [];
+    service.on((event, payload) => {
+      if (event === 'project.changed') changes.push(payload === null ? null : (payload as { path: string }).path);
+    });
+    try {
+      await service.dispatch('projects', 'open', { path: file });
+      await service.dispatch('projects', 'open', { path: file });
+      expect(changes).toEqual([file, file]);
+      // The file is gone when it is opened again: the error, and the windows told there is no project.
+      fs.rmSync(file);
+      await expect(service.dispatch('projects', 'open', { path: file })).rejects.toThrow();
+      expect(changes).toEqual([file, file, null]);
+      expect(await service.dispatch('projects', 'current', {})).toBeNull();
+    } finally {
+      await service.close();
+    }
+  });
+
   it("a dead process's lock (kill -9) is taken over; a live one, another host's and a foreign file are not", () => {
     const dir = tempDir();
     const file = path.join(dir, 'p.saddle');

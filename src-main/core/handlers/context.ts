@@ -42,6 +42,11 @@ export interface HandlerContext {
   requireStore(): ProjectStore;
   /** Closes the open project (its runs cancelled) and makes `store` the open one. */
   setProject(store: ProjectStore | null): Promise<void>;
+  /**
+   * Closes the open project without telling the windows: the caller opens the same file next (a
+   * reopen), and they see one change, not "no project" first (which made them choose anew).
+   */
+  releaseProject(): Promise<void>;
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
   ingestContext(store: ProjectStore): IngestContext;
   /** Tells the windows what a read of run logs or an import brought in. */

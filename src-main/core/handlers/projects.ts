@@ -15,8 +15,16 @@ export function projectsHandlers(ctx: HandlerContext): NamespaceHandlers<'projec
     },
     open: async ({ path, readOnly }) => {
       // Opening the project this service holds reopens it: its lock is ours, so it is let go first.
-      if (ctx.store()?.path === resolve(path)) await ctx.setProject(null);
-      const store = ProjectStore.open(path, ctx.options.appVersion, { readOnly });
+      const reopening = ctx.store()?.path === resolve(path);
+      if (reopening) await ctx.releaseProject();
+      let store: ProjectStore;
+      try {
+        store = ProjectStore.open(path, ctx.options.appVersion, { readOnly });
+      } catch (error) {
+        // The project let go cannot be opened again: the windows are told it is closed.
+        if (reopening) await ctx.setProject(null);
+        throw error;
+      }
       await ctx.setProject(store);
       return store.info();
     },
