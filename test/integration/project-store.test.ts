@@ -437,6 +437,12 @@ describe('analyses and dashboards', () => {
     expect(store.listDashboards(null).map((d) => d.id)).toEqual([global.id]);
     expect(store.listDashboards(id).map((d) => d.id)).toEqual([local.id]);
     expect(() => store.saveDashboard({ id: 999, experimentId: null, name: 'x', layout: {} })).toThrow(NotFoundError);
+    // Without an id, the experiment's record of that name is replaced, never doubled; another scope's is not touched.
+    const again = store.saveDashboard({ experimentId: id, name: 'Loss (log)', layout: { panels: [] } });
+    expect(again).toMatchObject({ id: local.id, layout: { panels: [] } });
+    const sameNameGlobal = store.saveDashboard({ experimentId: null, name: 'Loss (log)', layout: {} });
+    expect(sameNameGlobal.id).not.toBe(local.id);
+    store.deleteDashboard(sameNameGlobal.id);
     store.deleteDashboard(global.id);
     expect(store.listDashboards().map((d) => d.id)).toEqual([local.id]);
   });

@@ -656,16 +656,22 @@ export class ProjectStore {
   }
 
   /** Inserts (no id) or replaces (id) a dashboard. */
+  /**
+   * Saves a dashboard: the record `id`, else the one of that experiment with that name (a window
+   * that lost track of its record's id, after a failed read or a dropped connection, overwrites it
+   * rather than adding a second of the same name), else a new one.
+   */
   saveDashboard(input: DashboardInput): Dashboard {
     if (input.experimentId !== null) this.getExperiment(input.experimentId);
     const values = [input.experimentId, input.name, json(input.layout), Date.now()];
-    if (input.id === undefined) {
+    const id = input.id ?? (this.sql('SELECT min(id) FROM dashboards WHERE experimentId IS ? AND name = ?').pluck().get(input.experimentId, input.name) as number | null) ?? undefined;
+    if (id === undefined) {
       const { lastInsertRowid } = this.sql('INSERT INTO dashboards (experimentId, name, layoutJson, updatedAtMs) VALUES (?, ?, ?, ?)').run(...values);
       return this.getDashboard(Number(lastInsertRowid));
     }
     const sql = 'UPDATE dashboards SET experimentId = ?, name = ?, layoutJson = ?, updatedAtMs = ? WHERE id = ?';
-    if (this.sql(sql).run(...values, input.id).changes === 0) throw missing('dashboard', input.id);
-    return this.getDashboard(input.id);
+    if (this.sql(sql).run(...values, id).changes === 0) throw missing('dashboard', id);
+    return this.getDashboard(id);
   }
 
   deleteDashboard(id: number): void {

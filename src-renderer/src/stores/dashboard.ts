@@ -329,9 +329,9 @@ export const useDashboardStore = defineStore('dashboard', () => {
         return;
       }
       // The same project reopened (or reconnected) keeps its experiment chosen and any change queued.
-      // Its view is read again (a read made while main reopened the file can have failed), and the
-      // record ids with it: the file may have been replaced, so a queued change waits for that read.
-      viewRecordIds.clear();
+      // Its view is read again (a read made while the connection was down can have failed), with its
+      // record's id: a queued change waits for that read. Main also saves a view without a known id
+      // into the experiment's record of that name, never a second one.
       if (experiments.currentId === null) return;
       recordsLoading = loadSaved();
       if (pendingView) pendingView = { ...pendingView, loaded: recordsLoading };
