@@ -1,5 +1,6 @@
 // Shapes that describe a family and its results to the renderer. Declarative data only.
 import { z } from 'zod';
+import { isPlainObject } from './plain-object';
 
 export const referenceSpec = z.object({
   label: z.string(),
@@ -132,11 +133,15 @@ export function readAnalysisResult(raw: unknown): ReturnType<typeof analysisResu
   return analysisResult.safeParse(raw);
 }
 
-/** A row as JSON text gives it: a plain object of numbers, strings, booleans and nulls. */
+/**
+ * A row zod would keep as it is: a plain object of finite numbers, strings, booleans and nulls
+ * (JSON text's 1e400 reads as Infinity, which zod refuses; zod drops a "__proto__" key). Any other
+ * row leaves the verdict to zod.
+ */
 function isTableRow(row: unknown): boolean {
-  if (Object.prototype.toString.call(row) !== '[object Object]') return false;
-  for (const value of Object.values(row as Record<string, unknown>)) {
-    if (value !== null && typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'boolean') return false;
+  if (!isPlainObject(row) || Object.hasOwn(row, '__proto__')) return false;
+  for (const value of Object.values(row)) {
+    if (typeof value === 'number' ? !Number.isFinite(value) : value !== null && typeof value !== 'string' && typeof value !== 'boolean') return false;
   }
   return true;
 }

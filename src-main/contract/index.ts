@@ -5,3 +5,4 @@ export * from './slurm';
 export * from './claims';
 export * from './client';
 export * from './run-log';
+export * from './plain-object';

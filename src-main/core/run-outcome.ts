@@ -9,7 +9,7 @@
 // (2000 stored mode-flow outcomes in a fresh process, JIT included, 3 runs each at load ~12).
 // test/unit/run-outcome.test.ts holds it to zod's verdicts and to what zod keeps.
 import { z } from 'zod';
-import { theorySeries } from '../contract';
+import { isPlainObject, theorySeries } from '../contract';
 import type { RunSummary, TheorySeries } from '../contract';
 import type { RunOutcome } from '../../workers/pool-worker';
 
@@ -34,7 +34,7 @@ const theoryRoles = new Set<unknown>(theorySeries.shape.role.unwrap().options);
 
 /** The reply as a RunOutcome of its own keys (what zod's object schemas kept), or null with `issues` filled. */
 function readOutcome(raw: unknown, issues: string[]): RunOutcome | null {
-  if (!isRecord(raw)) {
+  if (!isPlainObject(raw)) {
     issues.push('(outcome): expected an object');
     return null;
   }
@@ -50,13 +50,13 @@ function readOutcome(raw: unknown, issues: string[]): RunOutcome | null {
   if (issues.length > 0) return null;
   const overlays = (theory as unknown[]).map(theorySeriesOf);
   return status === 'done'
-    ? { status, summary: summary as RunSummary, theory: overlays }
+    ? { status, summary: summaryOf(summary as RunSummary), theory: overlays }
     : { status: status as 'diverged' | 'cancelled', error: error as string, summary: null, theory: overlays };
 }
 
 /** runSummary: every value a number, null, a string, or an array of numbers and nulls. */
 function checkSummary(summary: unknown, issues: string[]): void {
-  if (!isRecord(summary)) {
+  if (!isPlainObject(summary)) {
     issues.push('summary: expected an object');
     return;
   }
@@ -67,8 +67,14 @@ function checkSummary(summary: unknown, issues: string[]): void {
   }
 }
 
+/** The summary as zod's record kept it: an own "__proto__" key (a family's JSON.parse makes one) dropped. */
+function summaryOf(summary: RunSummary): RunSummary {
+  if (!Object.hasOwn(summary, '__proto__')) return summary;
+  return Object.fromEntries(Object.entries(summary).filter(([key]) => key !== '__proto__'));
+}
+
 function checkTheorySeries(series: unknown, path: string, issues: string[]): void {
-  if (!isRecord(series)) {
+  if (!isPlainObject(series)) {
     issues.push(`${path}: expected an object`);
     return;
   }
@@ -102,10 +108,6 @@ function everyItem(values: readonly unknown[], accepts: (item: unknown) => boole
   return true;
 }
 
-/** A plain object: structured clone also brings Maps, Sets, Dates and typed arrays, which zod's object and record refuse. */
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return Object.prototype.toString.call(value) === '[object Object]';
-}
 
 /** Paths such as `summary.finalLoss = NaN` or `theory[0].y[3] = Infinity`. */
 function nonFiniteFields(raw: unknown): string[] {

@@ -2,7 +2,7 @@
 // every bad field by its path in the spec (e.g. `params.depth`, `sweep.initScale[3]`). The families
 // are those of the caller's registry: a family another service loaded is unknown here.
 import { loggedFamilyId } from './run-logs';
-import { experimentSpec, type ExperimentSpec, type FieldIssue } from '../contract';
+import { experimentSpec, isPlainObject, type ExperimentSpec, type FieldIssue } from '../contract';
 import type { FamilyDefinition } from '../../workers/family';
 import { axisValues, countRuns, maxRunsPerExperiment } from '../contract/sweep';
 import { ExpectedError, describeIssues, issuesFromZod } from './errors';
@@ -40,16 +40,19 @@ export class SweepCheckMemo {
   }
 }
 
+/** Nesting deeper than this is never keyed (it is checked without the memo): the walk and JSON.stringify recurse. */
+const maxKeyedDepth = 64;
+
 /** Plain objects, arrays, strings, booleans, null and finite numbers other than -0: what JSON text keeps exactly. */
-function isJsonFaithful(value: unknown): boolean {
+function isJsonFaithful(value: unknown, depth = 0): boolean {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
   if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (depth >= maxKeyedDepth) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!isJsonFaithful(value[i])) return false;
+    for (let i = 0; i < value.length; i++) if (!isJsonFaithful(value[i], depth + 1)) return false;
     return true;
   }
-  if (Object.prototype.toString.call(value) !== '[object Object]') return false;
-  return Object.values(value as Record<string, unknown>).every(isJsonFaithful);
+  return isPlainObject(value) && Object.values(value).every((item) => isJsonFaithful(item, depth + 1));
 }
 
 export function validateSpec(raw: unknown, families: readonly FamilyDefinition[], memo?: SweepCheckMemo): SpecValidation {

@@ -42,6 +42,18 @@ describe('readAnalysisResult', () => {
     else expect(fast.error?.issues).toEqual(zod.error.issues);
   });
 
+  it.each([
+    ['a cell of 1e400 (read as Infinity)', '[{"a": 1e400}]'],
+    ['a row with a "__proto__" key', '[{"__proto__": 1, "a": 2}]'],
+  ])('agrees with analysisResult.safeParse on JSON text JSON.stringify cannot write: %s', (_name, rowsText) => {
+    const raw: unknown = JSON.parse(`{"id": "t", "title": "t", "columns": [], "checks": [], "rows": ${rowsText}}`);
+    const fast = readAnalysisResult(raw);
+    const zod = analysisResult.safeParse(raw);
+    expect(fast.success).toBe(zod.success);
+    if (zod.success) expect(fast.data).toEqual(zod.data);
+    else expect(fast.error?.issues).toEqual(zod.error.issues);
+  });
+
   it('keeps a good table whole', () => {
     const read = readAnalysisResult(JSON.parse(JSON.stringify(table)));
     expect(read.success).toBe(true);

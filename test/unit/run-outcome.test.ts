@@ -33,6 +33,7 @@ const wellFormed: [string, unknown][] = [
   ['diverged with an overlay', { status: 'diverged', error: 'loss became NaN', summary: null, theory: [series()] }],
   ['cancelled', { status: 'cancelled', error: 'cancelled by the user', summary: null, theory: [] }],
   ['-0 and huge finite numbers', done({ summary: { a: -0, b: 1.7e308, c: [-0, 5e-324] } })],
+  ['a summary with an own "__proto__" key (a family\'s JSON.parse; dropped, as zod drops it)', done({ summary: JSON.parse('{"__proto__": 1, "finalLoss": 0.5}') as unknown })],
 ];
 
 const malformed: [string, unknown][] = [

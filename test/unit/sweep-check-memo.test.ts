@@ -51,6 +51,16 @@ describe('SweepCheckMemo', () => {
     expect(parses()).toBe(3 + 3 + 3);
   });
 
+  it('answers a spec nested thousands deep with its issues, as without the memo (never a stack overflow)', () => {
+    const { family } = toyFamily();
+    let deep: unknown = 1;
+    for (let i = 0; i < 6000; i++) deep = [deep];
+    const nested = { ...spec([0.1]), params: { depth: deep } };
+    const withMemo = validateSpec(nested, [family], new SweepCheckMemo());
+    expect(withMemo.issues.map((issue) => issue.path)).toEqual(['params.depth']);
+    expect(withMemo).toEqual(validateSpec(nested, [family]));
+  });
+
   it('never takes NaN for null, nor -0 for 0 (JSON text writes them alike)', () => {
     const { family } = toyFamily();
     const memo = new SweepCheckMemo();
