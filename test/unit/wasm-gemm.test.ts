@@ -72,6 +72,19 @@ describe('wasm gemm', () => {
     expect(differing(out, naive(3, 5, 2, a, b, gemmUsesFusedMultiplyAdd()))).toEqual([]);
   });
 
+  it('an empty sum (k = 0) is zero, not the previous product left in the kernel memory', () => {
+    const x = operand(8, 8, false, 5), xt = { data: x.data, rowStride: 1, colStride: 8 };
+    gemm(8, 8, 8, x, x, new Float64Array(64));
+    const empty = { data: new Float64Array(0), rowStride: 0, colStride: 1 };
+    const out = new Float64Array(64).fill(NaN);
+    gemm(8, 8, 0, empty, empty, out);
+    expect(out.every((value) => value === 0)).toBe(true);
+    symmetricGemm(8, 8, xt, x, new Float64Array(64), 4);
+    const gram = new Float64Array(64).fill(NaN);
+    symmetricGemm(8, 0, empty, empty, gram, 4);
+    expect(gram.every((value) => value === 0)).toBe(true);
+  });
+
   it('symmetricGemm refuses block rows that are not a positive multiple of 4 (0 looped forever)', () => {
     const x = operand(8, 8, false, 4), xt = { data: x.data, rowStride: 1, colStride: 8 };
     for (const blockRows of [0, -4, 6]) expect(() => symmetricGemm(8, 8, xt, x, new Float64Array(64), blockRows)).toThrow(/symmetricGemm: block rows/);

@@ -168,6 +168,8 @@ export class DiagonalGramDescent {
     update: DiagonalUpdate,
     fused = gemmUsesFusedMultiplyAdd(),
   ) {
+    // The loops run their body once before testing: no empty problem; the local count is one byte.
+    if (!(n >= 1) || !(depth >= 1 && depth <= 57)) throw new Error(`DiagonalGramDescent: n = ${n} and depth = ${depth} must be ≥ 1 and 1…57`);
     if (gram.length !== n * n || rhs.length !== n) throw new Error(`DiagonalGramDescent: A has ${gram.length} entries and b ${rhs.length}, expected n² = ${n * n} and n = ${n}`);
     const key = `${depth}/${update.power}/${fused}`;
     let module = modules.get(key);
@@ -178,9 +180,8 @@ export class DiagonalGramDescent {
     this.kernel = new WebAssembly.Instance(module).exports as unknown as Exports;
     const { blocks, paddedRows } = rowBlocks(n);
     this.pairs = Math.ceil(n / 2);
-    // Layout in doubles: packed A, then x and b (2·pairs), h (padded rows, at least 2·pairs), weights, statistics.
-    const rows = Math.max(paddedRows, 2 * this.pairs);
-    const x = paddedRows * n, b = x + 2 * this.pairs, h = b + 2 * this.pairs, w = h + rows, stats = w + 2 * this.pairs * depth;
+    // Layout in doubles: packed A, then x and b (2·pairs), h (padded rows: a multiple of 12, so ≥ 2·pairs), weights, statistics.
+    const x = paddedRows * n, b = x + 2 * this.pairs, h = b + 2 * this.pairs, w = h + paddedRows, stats = w + 2 * this.pairs * depth;
     const bytes = (stats + STATS_DOUBLES) * 8;
     const { memory } = this.kernel;
     if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));

@@ -206,6 +206,8 @@ export function blockedProduct(kernel: PackedKernel, heap: Float64Array, m: numb
   const { update, init } = kernel;
   const mp = roundUp(m, PANEL), np = roundUp(n, PANEL), ncp = Math.min(NC, np);
   const apAt = packAt, bpAt = packAt + mp * KC;
+  // An empty sum: C is zero (the k blocks below write C only when there is one).
+  if (k === 0) for (let i = 0; i < mp; i++) heap.fill(0, c.at + i * c.rowStride, c.at + i * c.rowStride + np);
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = Math.min(KC, k - k0);
     // The first k block writes every entry of the padded C from zero: no zero-fill beforehand.
