@@ -85,8 +85,20 @@ describe('wasm gemm', () => {
     expect(gram.every((value) => value === 0)).toBe(true);
   });
 
-  it('symmetricGemm refuses block rows that are not a positive multiple of 4 (0 looped forever)', () => {
+  it('symmetricGemm refuses block rows that are not positive and finite (0 looped forever)', () => {
     const x = operand(8, 8, false, 4), xt = { data: x.data, rowStride: 1, colStride: 8 };
-    for (const blockRows of [0, -4, 6]) expect(() => symmetricGemm(8, 8, xt, x, new Float64Array(64), blockRows)).toThrow(/symmetricGemm: block rows/);
+    for (const blockRows of [0, -4, NaN, Infinity]) expect(() => symmetricGemm(8, 8, xt, x, new Float64Array(64), blockRows)).toThrow(/symmetricGemm: block rows/);
   });
+
+  // Block rows off the 4-row panels are rounded up to them: unrounded, blocks would start mid-panel.
+  for (const fused of [false, true])
+    it.each([1, 5, 6, 7, 13])(`${fused ? 'fused' : 'unfused'}: symmetricGemm with %i block rows equals gemm's full product bit for bit`, (blockRows) => {
+      for (const [n, k] of [[13, 9], [30, 17]]) {
+        const x = operand(n, k, false, n + k), xt = { data: x.data, rowStride: 1, colStride: k };
+        const expected = new Float64Array(n * n), out = new Float64Array(n * n).fill(NaN);
+        gemm(n, n, k, x, xt, expected, fused);
+        symmetricGemm(n, k, x, xt, out, blockRows, fused);
+        expect(differing(out, expected)).toEqual([]);
+      }
+    });
 });

@@ -206,8 +206,8 @@ export function matmulNT(a: Matrix, b: Matrix, out?: Matrix): Matrix {
 const GRAM_BLOCKS = 4;
 const GRAM_BLOCKED_FROM = 128;
 
-/** Rows per block of an n × n Gram product: GRAM_BLOCKS blocks, rounded up to the kernel's 4 rows. */
-const gramBlockRows = (n: number): number => Math.ceil(Math.ceil(n / GRAM_BLOCKS) / 4) * 4;
+/** Rows per block of an n × n Gram product: GRAM_BLOCKS blocks (symmetricGemm rounds them up to its panels). */
+const gramBlockRows = (n: number): number => Math.ceil(n / GRAM_BLOCKS);
 
 /** XᵀX (X: k×n), symmetric: above GRAM_BLOCKED_FROM columns only the blocks on and above the diagonal are multiplied (5/8 of the flops). */
 export function gramTN(x: Matrix): Matrix {

@@ -19,6 +19,7 @@ import { add, call, exportEntry, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x
 import type { Matrix } from './matrix';
 import { blockedProduct, gemmUsesFusedMultiplyAdd, type MemoryOperand, PACKED_KERNEL_TYPES, packedKernelFunctions, type PackedKernel, packingSpace } from './wasm-gemm';
 import { smallGemmKernelBody } from './wasm-small-gemm';
+import { growToHold } from './wasm-memory';
 
 const padded = (n: number): number => Math.ceil(n / 4) * 4;
 
@@ -237,8 +238,7 @@ class PackedStep implements StepKernel {
     this.squaredDistance = kernel.squaredDistance;
     const widest = Math.max(...layout.widths.map(padded));
     this.packAt = layout.bytes / 8;
-    const bytes = layout.bytes + packingSpace(widest, widest) * 8;
-    this.memory.grow(Math.max(0, Math.ceil(bytes / 65536) - this.memory.buffer.byteLength / 65536));
+    growToHold(this.memory, layout.bytes + packingSpace(widest, widest) * 8);
     this.heap = new Float64Array(this.memory.buffer);
   }
 

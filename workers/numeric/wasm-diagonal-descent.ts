@@ -11,6 +11,7 @@
 import { MATVEC_BLOCK_TYPE, matvecBlockBody, packRows, rowBlocks } from './wasm-matvec';
 import { add, call, f64Add, f64Load, f64Mul, f64Store, f64Sub, f64x2Add, f64x2Mul, f64x2Splat, f64x2Sub, functionBody, get, i32, loopWhileNonzero, set, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
+import { growToHold } from './wasm-memory';
 
 /** How the update maps a layer's gradient d to its step: sign(d) (q = 1), d (q = 2), sign(d)√|d| (q = 1.5). */
 export type UpdatePower = 'sign' | 'identity' | 'sqrt';
@@ -182,9 +183,8 @@ export class DiagonalGramDescent {
     this.pairs = Math.ceil(n / 2);
     // Layout in doubles: packed A, then x and b (2·pairs), h (padded rows: a multiple of 12, so ≥ 2·pairs), weights, statistics.
     const x = paddedRows * n, b = x + 2 * this.pairs, h = b + 2 * this.pairs, w = h + paddedRows, stats = w + 2 * this.pairs * depth;
-    const bytes = (stats + STATS_DOUBLES) * 8;
     const { memory } = this.kernel;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    growToHold(memory, (stats + STATS_DOUBLES) * 8);
     this.heap = new Float64Array(memory.buffer);
     packRows(gram, n, this.heap, 0);
     this.heap.set(rhs, b);

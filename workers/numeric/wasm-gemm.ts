@@ -9,8 +9,10 @@
 // layout (relaxed_madd may round twice on an x86-64 CPU without FMA3, the one way the machine shows).
 // Transposed operands cost nothing extra: the packing reads them through strides.
 import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, leb, set, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
+import { growToHold } from './wasm-memory';
 
-/** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. */
+/** Depth of a k block and width of an n block: a KC × NC block of packed B is 512 KiB. NC is a multiple of
+ * 2 · PANEL, so gather8's pairs of panels fill a full n block exactly, none past its end (packPanels). */
 const KC = 256;
 const NC = 256;
 const PANEL = 4;
@@ -168,12 +170,13 @@ const roundUp = (n: number, to: number): number => Math.ceil(n / to) * to;
 
 /**
  * Packs `lines` rows of op(A) or columns of op(B) for a k block of kc into 4-wide panels, k-major, lines past
- * `valid` zero: line i starts at base + i·across, k steps by `along` (doubles). For B's n blocks before the last,
- * valid exceeds lines: gather8 is held to both, so that it never writes a panel past the block (into C).
+ * `valid` zero: line i starts at base + i·across, k steps by `along` (doubles). gather8 is held to `valid`, so
+ * it reads no line past it. Only B's n blocks before the last have valid > lines, and those are NC wide, which
+ * gather8's pairs of panels fill exactly: it writes no panel past the block (into C).
  */
 function packPanels(kernel: PackedKernel, heap: Float64Array, at: number, lines: number, valid: number, base: number, across: number, along: number, kc: number): void {
   for (let p = 0; p < lines; ) {
-    if (across === 1 && p + 2 * PANEL <= Math.min(valid, lines)) {
+    if (across === 1 && p + 2 * PANEL <= valid) {
       kernel.gather8(at * 8, (base + p) * 8, kc, along * 8, PANEL * kc * 8);
       p += 2 * PANEL;
       at += 2 * PANEL * kc;
@@ -229,8 +232,7 @@ export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, ou
   const np = roundUp(n, PANEL);
   // Layout in doubles: packing space, C (padded: mp × np), raw A, raw B.
   const cAt = packingSpace(m, n), aAt = cAt + roundUp(m, PANEL) * np, bAt = aAt + a.data.length;
-  const bytes = (bAt + b.data.length) * 8;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  growToHold(memory, (bAt + b.data.length) * 8);
   const heap = new Float64Array(memory.buffer);
   heap.set(a.data, aAt);
   heap.set(b.data, bAt);
@@ -242,27 +244,27 @@ export function gemm(m: number, n: number, k: number, a: Operand, b: Operand, ou
 
 /**
  * out (n × n, row-major) = op(A) op(B) where the product is symmetric (a Gram matrix, op(B) = op(A)ᵀ): in
- * block rows of `blockRows` rows (a multiple of 4), each multiplying only its columns from its diagonal on,
- * the rest mirrored. The operands are copied into the kernel's memory once (once for both where they share
- * their data) and every block reads them there: one gemm per block copied all of both per block. Each entry
- * is summed in k order as gemm sums it, so out equals the full product bit for bit.
+ * block rows of `blockRows` rows rounded up to a multiple of 4, each multiplying only its columns from its
+ * diagonal on, the rest mirrored. The operands are copied into the kernel's memory once (once for both where
+ * they share their data) and every block reads them there: one gemm per block copied all of both per block.
+ * Each entry is summed in k order as gemm sums it, so out equals the full product bit for bit.
  */
 export function symmetricGemm(n: number, k: number, a: Operand, b: Operand, out: Float64Array, blockRows: number, fused = gemmUsesFusedMultiplyAdd()): void {
-  if (!(blockRows > 0) || blockRows % PANEL !== 0) throw new Error(`symmetricGemm: block rows ${blockRows} must be a positive multiple of ${PANEL}`);
+  if (!(blockRows > 0 && Number.isFinite(blockRows))) throw new Error(`symmetricGemm: block rows ${blockRows} must be positive and finite`);
+  // Blocks start at multiples of 4, so each block's padding stays inside C's padded rows and columns.
+  const rowsPerBlock = roundUp(blockRows, PANEL);
   const kernel = kernelInstance(fused);
   const { memory } = kernel;
   const np = roundUp(n, PANEL);
   const shared = a.data === b.data;
   // Layout in doubles: packing space, C (np × np), A's data, B's data unless it is A's.
-  const cAt = packingSpace(blockRows, n), aAt = cAt + np * np, bAt = shared ? aAt : aAt + a.data.length;
-  const bytes = (aAt + a.data.length + (shared ? 0 : b.data.length)) * 8;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  const cAt = packingSpace(rowsPerBlock, n), aAt = cAt + np * np, bAt = shared ? aAt : aAt + a.data.length;
+  growToHold(memory, (aAt + a.data.length + (shared ? 0 : b.data.length)) * 8);
   const heap = new Float64Array(memory.buffer);
   heap.set(a.data, aAt);
   if (!shared) heap.set(b.data, bAt);
-  // Block rows start at multiples of 4, so each block's padding stays inside C's padded rows and columns.
-  for (let i0 = 0; i0 < n; i0 += blockRows) {
-    const rows = Math.min(blockRows, n - i0);
+  for (let i0 = 0; i0 < n; i0 += rowsPerBlock) {
+    const rows = Math.min(rowsPerBlock, n - i0);
     const aBlock = { at: aAt + i0 * a.rowStride, rowStride: a.rowStride, colStride: a.colStride };
     const bBlock = { at: bAt + i0 * b.colStride, rowStride: b.rowStride, colStride: b.colStride };
     blockedProduct(kernel, heap, rows, n - i0, k, aBlock, bBlock, { at: cAt + i0 * np + i0, rowStride: np, colStride: 1 }, 0);

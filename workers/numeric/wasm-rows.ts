@@ -7,6 +7,7 @@
 // A −= C of a product C: a JavaScript loop over the block was a fifth of the reduction at d = 256 and 512.
 import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, f64x2Sub, functionBody, get, i32, set, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
+import { growToHold } from './wasm-memory';
 
 const ROWS = 4;
 // Params (bytes): a, ld, vec (u or v), out (y or lane sums), passes, chunks; locals: a row pointer per row,
@@ -108,9 +109,8 @@ export class RowKernels {
     }
     this.kernel = new WebAssembly.Instance(module).exports as unknown as Exports;
     this.lanesAt = doubles;
-    const bytes = (doubles + 2 * maxRows) * 8;
     const { memory } = this.kernel;
-    if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    growToHold(memory, (doubles + 2 * maxRows) * 8);
     this.heap = new Float64Array(memory.buffer);
   }
 

@@ -8,6 +8,7 @@
 // the per-block bookkeeping of the tiled JavaScript loops cost more than the arithmetic.
 import { add, f64x2Add, f64x2Mul, f64x2RelaxedMadd, functionBody, get, i32, set, shl, splatLoad, tee, v128Load, v128Store, v128Zero, moduleExportingFunctions } from './wasm-encoding';
 import { gemmUsesFusedMultiplyAdd } from './wasm-gemm';
+import { growToHold } from './wasm-memory';
 
 // Params: a, b, c (bytes), row blocks, column blocks, k, lda, ldb, ldc (bytes).
 const [A, B, C, MB, NB, K, LDA, LDB, LDC] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -106,11 +107,7 @@ export function smallGemm(kind: 'NN' | 'TN' | 'NT', m: number, n: number, k: num
   const instance = kernel(fused);
   const { memory, nn, tn } = instance.exports;
   const aAt = 0, bAt = m * k, cAt = bAt + k * n;
-  const bytes = (cAt + m * n) * 8;
-  if (memory.buffer.byteLength < bytes) {
-    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    instance.heap = new Float64Array(memory.buffer);
-  }
+  if (growToHold(memory, (cAt + m * n) * 8)) instance.heap = new Float64Array(memory.buffer);
   const { heap } = instance;
   // Plain loops, not set(subarray): at these sizes the views' allocation and collection cost more than the copies.
   for (let i = 0; i < m * k; i++) heap[aAt + i] = a[i];

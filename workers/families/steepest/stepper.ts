@@ -3,9 +3,9 @@
 // in the Gram form under sign descent or steepest descent with q = 2 or 1.5 runs on the WebAssembly
 // kernel (wasm-diagonal-descent.ts), which also takes stretches of steps with no host work in one call;
 // everything else runs on Objective and DiagonalNetwork. Both compute the same values bit for bit.
-import { DiagonalGramDescent, type UpdatePower } from '../../numeric/wasm-diagonal-descent';
+import { DiagonalGramDescent } from '../../numeric/wasm-diagonal-descent';
 import type { BatchSampler } from './batch-sampler';
-import type { DiagonalNetwork, OptimizerSettings } from './network';
+import { type DiagonalNetwork, type OptimizerSettings, specialPower } from './network';
 import type { Objective, ScaledGradient } from './objective';
 import type { Problem } from './problem';
 
@@ -26,15 +26,8 @@ export interface Stepper {
   readonly lastMoveStep: number;
 }
 
-/** The kernel's update for these settings, or null where only the JavaScript path has it (Adam, other q). */
-function kernelPower(opt: OptimizerSettings): UpdatePower | null {
-  if (opt.kind === 'adam') return null;
-  const q = opt.kind === 'steepest' ? opt.q : 1;
-  return q === 1 ? 'sign' : q === 2 ? 'identity' : q === 1.5 ? 'sqrt' : null;
-}
-
 export function createStepper(problem: Problem, objective: Objective, net: DiagonalNetwork, opt: OptimizerSettings, grad: Float64Array, batches: BatchSampler | null): Stepper {
-  const power = kernelPower(opt);
+  const power = specialPower(opt);
   if (power === null || batches !== null || problem.task !== 'regression' || !problem.gram || !problem.gramRhs) {
     return new JavaScriptStepper(objective, net, grad, batches, opt.learningRate);
   }
