@@ -11,7 +11,7 @@ import { axpy, type Matrix, randomGaussian, zeros } from '../workers/numeric/mat
 import { createRng } from '../workers/numeric/rng';
 import { type BenchFigure, median } from './figures';
 import { matmulNaive, secondsPerCall } from './linalg';
-import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
+import { secondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
 
 function naiveTN(a: Matrix, b: Matrix, out: Matrix): void {
   for (let i = 0; i < a.cols; i++)
@@ -74,8 +74,8 @@ function numpyComparison(root: string): BenchFigure[] {
     const pairs: { ours: number; numpy: number }[] = [];
     for (let p = 0; p < NUMPY_PAIRS; p++) {
       const peer = runNumpyPeer(root, 'dln-train', steps, [d, depth]);
-      if (!peer) return { name, value: cpuSecondsPerStep(ours, steps) * 1e6, unit: 'µs', baseline: PEER_MISSING };
-      pairs.push({ numpy: peer.secondsPerStep, ours: cpuSecondsPerStep(ours, steps) });
+      if (!peer) return { name, value: secondsPerStep(ours, steps).cpu * 1e6, unit: 'µs', baseline: PEER_MISSING };
+      pairs.push({ numpy: peer.secondsPerStep, ours: secondsPerStep(ours, steps).cpu });
     }
     const numpy = median(pairs.map((p) => p.numpy));
     return { name, value: median(pairs.map((p) => p.ours)) * 1e6, unit: 'µs', baseline: `numpy ${(numpy * 1e6).toPrecision(3)} µs (medians of ${NUMPY_PAIRS} alternated pairs)`, ratio: median(pairs.map((p) => p.ours / p.numpy)) };

@@ -15,7 +15,7 @@ import { MatrixNet, type Activation } from '../workers/families/multipath/matrix
 import { gdStep, residuals, type ReducedModel } from '../workers/families/multipath/reduced';
 import { initialTheta, targetMatrix } from '../workers/families/multipath/run-matrix';
 import type { BenchFigure } from './figures';
-import { cpuSecondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
+import { secondsPerStep, PEER_MISSING, runNumpyPeer } from './python-peer';
 import { quietContext } from './run-context';
 
 const MODEL: ReducedModel = { targets: [1, 0.5, 0.25, 0.1], depths: [3, 3] };
@@ -96,8 +96,8 @@ async function runRate(input: Record<string, unknown>): Promise<number> {
 /** CPU time per step of the reduced recursion and of bare full-matrix GD against numpy's loops. */
 function numpyComparison(root: string): BenchFigure[] {
   return [
-    { name: 'reduced recursion, CPU per step', section: 'multipath-reduced', steps: 200_000, ours: cpuSecondsPerStep(bareSteps, 2_000_000) },
-    { name: 'full-matrix GD (d = 4, P = 2, L = 3), CPU per step', section: 'multipath-full', steps: 50_000, ours: cpuSecondsPerStep((n) => matrixSteps('linear', n), 50_000) },
+    { name: 'reduced recursion, CPU per step', section: 'multipath-reduced', steps: 200_000, ours: secondsPerStep(bareSteps, 2_000_000).cpu },
+    { name: 'full-matrix GD (d = 4, P = 2, L = 3), CPU per step', section: 'multipath-full', steps: 50_000, ours: secondsPerStep((n) => matrixSteps('linear', n), 50_000).cpu },
   ].map(({ name, section, steps, ours }) => {
     const peer = runNumpyPeer(root, section, steps);
     if (!peer) return { name, value: ours * 1e6, unit: 'µs', baseline: PEER_MISSING };

@@ -63,11 +63,20 @@ export function runNumpyPeer(root: string, section: string, steps: number, args:
 /** What a section prints where the peer is missing. */
 export const PEER_MISSING = 'peer missing: no python with numpy (set SADDLE_BENCH_PYTHON)';
 
-/** CPU seconds per call of `fn(steps)` (process.cpuUsage: user + system of this process), after a warm-up of a tenth. */
-export function cpuSecondsPerStep(fn: (steps: number) => unknown, steps: number): number {
+/** Seconds per step of one call of `fn(steps)`, after a warm-up of a tenth. */
+export interface StepTimes {
+  /** CPU (process.cpuUsage: user + system of this process). */
+  cpu: number;
+  wall: number;
+}
+
+/** One timed call of `fn(steps)`: its CPU and wall seconds per step, both from that call. */
+export function secondsPerStep(fn: (steps: number) => unknown, steps: number): StepTimes {
   fn(Math.max(1, Math.ceil(steps / 10)));
-  const start = process.cpuUsage();
+  const cpu0 = process.cpuUsage();
+  const wall0 = performance.now();
   fn(steps);
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6 / steps;
+  const wall = (performance.now() - wall0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system) / 1e6 / steps, wall: wall / steps };
 }
