@@ -11,9 +11,11 @@ export interface ProcessTimes {
   wallMs: number;
   /** User + system CPU of every thread of the process. */
   cpuMs: number;
+  /** Peak resident set of the process (all threads), in KiB. */
+  peakRssKb: number;
 }
 
-const reportCpu = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nsaddle-bench-cpu-us ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });`;
+const reportCpu = `process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nsaddle-bench-cpu-us ' + (u.userCPUTime + u.systemCPUTime) + ' ' + u.maxRSS + '\\n'); });`;
 
 /** Runs `saddle-lab ARGS` in a fresh folder (its own config dir); throws with its stderr if it fails. */
 export function timeCli(root: string, args: (dir: string) => string[]): ProcessTimes {
@@ -29,9 +31,9 @@ export function timeCli(root: string, args: (dir: string) => string[]): ProcessT
     });
     const wallMs = performance.now() - start;
     if (result.status !== 0) throw new Error(`saddle-lab ${args(dir).join(' ')} failed (${result.status}): ${result.stderr}`);
-    const cpu = /saddle-bench-cpu-us (\d+)/.exec(result.stderr);
-    if (!cpu) throw new Error('the CLI did not report its CPU time');
-    return { wallMs, cpuMs: Number(cpu[1]) / 1000 };
+    const usage = /saddle-bench-cpu-us (\d+) (\d+)/.exec(result.stderr);
+    if (!usage) throw new Error('the CLI did not report its CPU time');
+    return { wallMs, cpuMs: Number(usage[1]) / 1000, peakRssKb: Number(usage[2]) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -41,5 +43,5 @@ export function timeCli(root: string, args: (dir: string) => string[]): ProcessT
 export function medianTimes(repeats: number, measure: () => ProcessTimes): ProcessTimes {
   measure();
   const runs = Array.from({ length: repeats }, measure);
-  return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)) };
+  return { wallMs: median(runs.map((r) => r.wallMs)), cpuMs: median(runs.map((r) => r.cpuMs)), peakRssKb: median(runs.map((r) => r.peakRssKb)) };
 }

@@ -56,7 +56,7 @@ export async function benchFig2(root: string): Promise<BenchFigure[]> {
   const nodeStart = medianTimes(repeats, () => {
     const start = performance.now();
     spawnSync(process.execPath, ['-e', '0']);
-    return { wallMs: performance.now() - start, cpuMs: NaN };
+    return { wallMs: performance.now() - start, cpuMs: NaN, peakRssKb: NaN };
   });
 
   const figures: BenchFigure[] = [{ name: 'Fig. 2 solver alone (125 runs to convergence, one thread), CPU', value: solverMs, unit: 'ms' }];

@@ -9,6 +9,7 @@ import { benchHostLatency } from './host-latency';
 import { printFigures, type BenchFigure } from './figures';
 import { benchLinalg } from './linalg';
 import { benchLogging } from './logging';
+import { benchMemory } from './memory';
 import { benchMultipath } from './multipath';
 import { benchOverhead, familyLoop, familyLoopEnv } from './overhead';
 import { benchPanels } from './panels';
@@ -33,6 +34,7 @@ if (!root) throw new Error('SADDLE_BENCH_ROOT is not set: run `npm run bench`');
 const sections: [name: string, title: string, run: () => BenchFigure[] | Promise<BenchFigure[]>][] = [
   ['fig2', 'Mode flow, Fig. 2 sweep', () => benchFig2(root)],
   ['overhead', 'Per-run overhead of a sweep of short runs (CLI, default pool)', () => benchOverhead(root)],
+  ['memory', 'CLI peak memory against the number of runs (sweeps of short runs)', () => benchMemory(root)],
   ['storage', 'Storage', () => benchStorage(root)],
   ['host-latency', 'Host latency while a 55-run multipath sweep finishes (serve host, pool of 2)', () => benchHostLatency(root)],
   ['panels', 'Comparison panel', () => benchPanels(root)],

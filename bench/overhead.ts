@@ -27,7 +27,8 @@ const cliPairs = 5;
 /** Issue 23: what the host may add to each run of a sweep, in CPU time. */
 const targetOverheadMs = 0.5;
 
-const sweepSpec = (runs: number) => ({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] as [number, number, number] } }, seeds: [0] });
+/** A sweep of `runs` such runs (the memory section's too). */
+export const sweepSpec = (runs: number) => ({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] as [number, number, number] } }, seeds: [0] });
 
 export async function benchOverhead(root: string): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-overhead-'));
