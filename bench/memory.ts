@@ -5,12 +5,11 @@
 // nothing, is shown beside it for scale: its memory is flat by construction, the CLI's stores every
 // run and analyses the sweep.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { timeCli } from './cli-process';
 import { median, type BenchFigure } from './figures';
-import { sweepSpec } from './overhead';
+import { shortRunSweep } from './overhead';
 import { numpyPython, peerEnvironment } from './python-peer';
 
 const [smallSweep, largeSweep] = [1000, 4000];
@@ -21,12 +20,10 @@ const flatKbPerRun = 1;
 export function benchMemory(root: string): BenchFigure[] {
   const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-memory-'));
   try {
-    const peakKb = (runs: number) => {
-      const file = join(dir, `sweep-${runs}.json`);
-      writeFileSync(file, JSON.stringify(sweepSpec(runs)));
-      return () => timeCli(root, (d) => ['run', file, '--project', join(d, 'p.saddle'), '--json']).peakRssKb;
-    };
-    const [small, large] = [peakKb(smallSweep), peakKb(largeSweep)];
+    const [small, large] = [smallSweep, largeSweep].map((runs) => {
+      const sweep = shortRunSweep(root, dir, runs);
+      return () => sweep().peakRssKb;
+    });
     const measured = Array.from({ length: pairs }, () => {
       const smallKb = small();
       const largeKb = large();

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { getFamily } from '../workers/families/index';
 import { expandSweep } from '../src-main/contract/sweep';
 import type { AnalysisRunInput, RunSummary } from '../workers/family';
-import { timeCli } from './cli-process';
+import { timeCli, type ProcessTimes } from './cli-process';
 import { median, type BenchFigure } from './figures';
 import { numpyPython, peerEnvironment } from './python-peer';
 import { quietContext } from './run-context';
@@ -27,18 +27,22 @@ const cliPairs = 5;
 /** Issue 23: what the host may add to each run of a sweep, in CPU time. */
 const targetOverheadMs = 0.5;
 
-/** A sweep of `runs` such runs (the memory section's too). */
-export const sweepSpec = (runs: number) => ({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] as [number, number, number] } }, seeds: [0] });
+const sweepSpec = (runs: number) => ({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] as [number, number, number] } }, seeds: [0] });
+
+/** Writes a sweep of `runs` such runs into `dir`; returns a call that runs it through the CLI, into a fresh project each time (the memory section's too). */
+export function shortRunSweep(root: string, dir: string, runs: number): () => ProcessTimes {
+  const file = join(dir, `sweep-${runs}.json`);
+  writeFileSync(file, JSON.stringify(sweepSpec(runs)));
+  return () => timeCli(root, (d) => ['run', file, '--project', join(d, 'p.saddle'), '--json']);
+}
 
 export async function benchOverhead(root: string): Promise<BenchFigure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-overhead-'));
   try {
-    const cliCpu = (runs: number) => {
-      const file = join(dir, `sweep-${runs}.json`);
-      writeFileSync(file, JSON.stringify(sweepSpec(runs)));
-      return () => timeCli(root, (d) => ['run', file, '--project', join(d, 'p.saddle'), '--json']).cpuMs;
-    };
-    const [small, large] = [cliCpu(smallSweep), cliCpu(largeSweep)];
+    const [small, large] = [smallSweep, largeSweep].map((runs) => {
+      const sweep = shortRunSweep(root, dir, runs);
+      return () => sweep().cpuMs;
+    });
     small();
     large();
     const pairs = Array.from({ length: cliPairs }, () => {
