@@ -12,7 +12,7 @@ import { NotFoundError, ProjectFileError } from '../../src-main/core/store/error
 import { currentSchemaVersion } from '../../src-main/core/store/migrate';
 import { saddleApplicationId } from '../../src-main/core/store/project-file';
 import { toApiError } from '../../src-main/core/errors';
-import { ProjectStore, interruptedRunError } from '../../src-main/core/store/project-store';
+import { ProjectStore, interruptedRunError, type RunWrite } from '../../src-main/core/store/project-store';
 
 const appVersion = '1.2.3-test';
 let dir: string;
@@ -350,6 +350,53 @@ describe('series', () => {
     const views = [...store.scanSeries([c, a])].map((s) => s.x);
     expect(views[0].buffer).toBe(views[1].buffer);
     expect(() => [...store.scanSeries([a, 99_999])]).toThrow(NotFoundError);
+  });
+
+  it('a run started and finished within one batch of writes is stored as the same writes one batch at a time store it', () => {
+    const { store, runIds } = storeWithRuns(8);
+    const done = (finishedAtMs: number) => ({ status: 'done' as const, error: null, summary: { finalLoss: 0.25 }, theory: null, finishedAtMs });
+    const failed = (finishedAtMs: number) => ({ status: 'failed' as const, error: 'boom', summary: null, theory: null, finishedAtMs });
+    // Per run: started, maybe a device, its chunk, finished: done (device named / not) and failed (progress stays 0).
+    const lifecycle = (runId: number, i: number, device: string | null, outcome: ReturnType<typeof done | typeof failed>): RunWrite[] => [
+      { kind: 'started', runId, atMs: 1_700_000_000_000.7 + i },
+      ...(device === null ? [] : [{ kind: 'device' as const, runId, device }]),
+      { kind: 'chunk', chunk: { runId, metric: 'loss', x: f64(0, 1), y: f64(2, 3) } },
+      { kind: 'finished', runId, outcome },
+    ];
+    const cases = [
+      ['gpu · llvmpipe', done(1_700_000_001_000)],
+      [null, done(1_700_000_002_000)],
+      ['cpu', failed(1_700_000_003_000)],
+      [null, failed(1_700_000_004_000)],
+    ] as const;
+    const together = runIds.slice(0, 4), apart = runIds.slice(4);
+    // Interleaved as a pool's runs arrive: all starts, then the rest of each run.
+    const batch = cases.flatMap(([device, outcome], i) => lifecycle(together[i], i, device, outcome));
+    expect(store.applyRunWrites([...batch.filter((w) => w.kind === 'started'), ...batch.filter((w) => w.kind !== 'started')])).toEqual([]);
+    cases.forEach(([device, outcome], i) => {
+      for (const write of lifecycle(apart[i], i, device, outcome)) expect(store.applyRunWrites([write])).toEqual([]);
+    });
+    const stored = (runId: number) => {
+      const { status, progress, startedAtMs, finishedAtMs, error, device, summary } = store.getRun(runId);
+      return { status, progress, startedAtMs, finishedAtMs, error, device, summary, series: store.readSeries(runId) };
+    };
+    cases.forEach((_, i) => expect(stored(together[i])).toEqual(stored(apart[i])));
+    expect(store.getRun(together[0])).toMatchObject({ status: 'done', progress: 1, device: 'gpu · llvmpipe', finishedAtMs: 1_700_000_001_000 });
+    expect(store.getRun(together[0]).startedAtMs).toBe(store.getRun(apart[0]).startedAtMs);
+    expect(store.getRun(together[0]).startedAtMs).not.toBeNull();
+    expect(store.getRun(together[3])).toMatchObject({ status: 'failed', progress: 0, device: null, error: 'boom' });
+  });
+
+  it('a run deleted while its writes were on the way is named once, the rest of the batch kept', () => {
+    const { store, runIds } = storeWithRuns(2);
+    store.deleteRuns([runIds[1]]);
+    const writes: RunWrite[] = runIds.flatMap((runId): RunWrite[] => [
+      { kind: 'started', runId, atMs: 1 },
+      { kind: 'device', runId, device: 'cpu' },
+      { kind: 'finished', runId, outcome: { status: 'done', error: null, summary: {}, theory: null, finishedAtMs: 2 } },
+    ]);
+    expect(store.applyRunWrites(writes)).toEqual([runIds[1]]);
+    expect(store.getRun(runIds[0])).toMatchObject({ status: 'done', startedAtMs: 1, finishedAtMs: 2, device: 'cpu', progress: 1 });
   });
 
   it('drops chunks of deleted runs without losing the rest of the batch', () => {

@@ -58,6 +58,12 @@ export type RunWrite =
   | { kind: 'chunk'; chunk: MetricChunk }
   | { kind: 'finished'; runId: number; outcome: RunOutcome };
 
+/** A run's start (and the device it named) written with its finished row (applyRunWrites). */
+interface RunStart {
+  atMs: number;
+  device: string | null;
+}
+
 export interface AppendResult {
   pointCount: number;
   /** Runs deleted while their chunks were on the way; those chunks were dropped. */
@@ -401,17 +407,34 @@ export class ProjectStore {
    * finishRun's writes, for a caller that holds a transaction: nested, finishRun would open a
    * savepoint, and SQLite then copies each page the run touches to a statement journal first.
    */
-  private writeFinished(id: number, outcome: RunOutcome): void {
-    this.updateRun(
-      id,
-      `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
-         progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
-       WHERE id = ?`,
+  private writeFinished(id: number, outcome: RunOutcome, start?: RunStart): void {
+    const finished = [
       outcome.status,
       outcome.error,
       outcome.summary === null ? null : json(outcome.summary),
       outcome.theory === null ? null : json(outcome.theory),
       wholeMs(outcome.finishedAtMs),
+    ];
+    if (!start) {
+      this.updateRun(
+        id,
+        `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
+           progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
+         WHERE id = ?`,
+        ...finished,
+        outcome.status,
+      );
+      return;
+    }
+    // What setRunStarted, setRunDevice and the update above leave, in one update.
+    this.updateRun(
+      id,
+      `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
+         startedAtMs = ?, device = ?, progress = CASE WHEN ? = 'done' THEN 1 ELSE 0 END
+       WHERE id = ?`,
+      ...finished,
+      wholeMs(start.atMs),
+      start.device,
       outcome.status,
     );
   }
@@ -424,20 +447,32 @@ export class ProjectStore {
     return this.db.transaction(() => {
       const missingRunIds = new Set<number>();
       const chunks: MetricChunk[] = [];
-      for (const write of writes) {
+      // A short run starts, names its device and ends within one batch: its row is then written
+      // once, with its start and device folded into the finished row (three updates cost ~20 µs a run).
+      const finishedAt = new Map<number, number>();
+      writes.forEach((write, at) => {
+        if (write.kind === 'finished') finishedAt.set(write.runId, at);
+      });
+      const folded = new Map<number, RunStart>();
+      writes.forEach((write, at) => {
         if (write.kind === 'chunk') {
           chunks.push(write.chunk);
-          continue;
+          return;
         }
         try {
-          if (write.kind === 'started') this.setRunStarted(write.runId, null, write.atMs);
-          else if (write.kind === 'device') this.setRunDevice(write.runId, write.device);
-          else this.writeFinished(write.runId, write.outcome);
+          if (write.kind === 'started') {
+            if ((finishedAt.get(write.runId) ?? -1) > at) folded.set(write.runId, { atMs: write.atMs, device: null });
+            else this.setRunStarted(write.runId, null, write.atMs);
+          } else if (write.kind === 'device') {
+            const start = folded.get(write.runId);
+            if (start) start.device = write.device;
+            else this.setRunDevice(write.runId, write.device);
+          } else this.writeFinished(write.runId, write.outcome, folded.get(write.runId));
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
           missingRunIds.add(write.runId);
         }
-      }
+      });
       // Series rows do not depend on the runs' status: their order among the other writes is free.
       for (const runId of this.insertChunks(chunks).missingRunIds) missingRunIds.add(runId);
       return [...missingRunIds];
