@@ -12,7 +12,7 @@ import { expandSweep } from '../src-main/contract/sweep';
 import { exampleFile } from '../src-main/contract';
 import { medianTimes, timeCli, type ProcessTimes } from './cli-process';
 import { median, type BenchFigure } from './figures';
-import { numpyPython, peerEnvironment, type NumpyPython } from './python-peer';
+import { numpyPython, peerEnvironment, SCIPY_MISSING, type NumpyPython } from './python-peer';
 import { quietContext } from './run-context';
 
 const repeats = 3;
@@ -63,7 +63,7 @@ export async function benchFig2(root: string): Promise<BenchFigure[]> {
 
   const figures: BenchFigure[] = [{ name: 'Fig. 2 solver alone (125 runs to convergence, one thread), CPU', value: solverMs, unit: 'ms' }];
   if (scipyVersion === null) {
-    figures.push({ name: 'SciPy solve_ivp DOP853 to the escape event: peer missing', value: NaN, unit: '', baseline: python ? `${python.path} has no scipy` : 'no python with numpy and scipy (set SADDLE_BENCH_PYTHON)' });
+    figures.push({ name: 'SciPy solve_ivp DOP853 to the escape event: peer missing', value: NaN, unit: '', baseline: python ? `${python.path} has no scipy` : SCIPY_MISSING });
   } else {
     console.log(`  note: peer ${python?.path} (numpy ${python?.numpyVersion}, scipy ${scipyVersion})`);
     figures.push({ name: 'SciPy solve_ivp DOP853 to the escape event (125 runs), CPU', value: median(pairs.map((pair) => pair.scipyMs)), unit: 'ms' });

@@ -17,7 +17,7 @@ import { expandSweep } from '../src-main/contract/sweep';
 import type { AnalysisRunInput, RunSummary } from '../workers/family';
 import { timeCli, type ProcessTimes } from './cli-process';
 import { median, type BenchFigure } from './figures';
-import { numpyPython, peerEnvironment } from './python-peer';
+import { numpyPython, peerEnvironment, SCIPY_MISSING } from './python-peer';
 import { quietContext } from './run-context';
 
 const params = { depth: 3, targets: [1], initScale: 0.04, horizonMode: 'time', horizonTime: 1e-3 };
@@ -29,69 +29,68 @@ const targetOverheadMs = 0.5;
 
 const sweepSpec = (runs: number) => ({ family: 'mode-flow', name: `${runs} short runs`, params, sweep: { initScale: { logspace: [-2, -1, runs] as [number, number, number] } }, seeds: [0] });
 
-/** Writes a sweep of `runs` such runs into `dir`; returns a call that runs it through the CLI, into a fresh project each time (the memory section's too). */
-export function shortRunSweep(root: string, dir: string, runs: number): () => ProcessTimes {
-  const file = join(dir, `sweep-${runs}.json`);
-  writeFileSync(file, JSON.stringify(sweepSpec(runs)));
-  return () => timeCli(root, (d) => ['run', file, '--project', join(d, 'p.saddle'), '--json']);
-}
-
-export async function benchOverhead(root: string): Promise<BenchFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-overhead-'));
+/** Each of `pairs` alternated CLI runs of sweeps of `sizes` short runs (after one warm-up of each): both runs' figures. */
+export function shortRunSweepPairs(root: string, sizes: [small: number, large: number], pairs: number): { small: ProcessTimes; large: ProcessTimes }[] {
+  const dir = mkdtempSync(join(tmpdir(), 'saddle-bench-sweeps-'));
   try {
-    const [small, large] = [smallSweep, largeSweep].map((runs) => {
-      const sweep = shortRunSweep(root, dir, runs);
-      return () => sweep().cpuMs;
+    const [small, large] = sizes.map((runs) => {
+      const file = join(dir, `sweep-${runs}.json`);
+      writeFileSync(file, JSON.stringify(sweepSpec(runs)));
+      return () => timeCli(root, (d) => ['run', file, '--project', join(d, 'p.saddle'), '--json']);
     });
     small();
     large();
-    const pairs = Array.from({ length: cliPairs }, () => {
-      const smallMs = small();
-      return (large() - smallMs) / (largeSweep - smallSweep);
-    });
-    const perRunMs = median(pairs);
-    const family = familyCpuPerRun();
-    const overheadMs = perRunMs - family.runsMs - family.analysesMs;
-    const warmMs = await warmFamilyCpuPerRun(largeSweep);
-    const python = numpyPython();
-    let peerMs: number | null = null;
-    if (python) {
-      try {
-        const out = execFileSync(python.path, [join(root, 'bench', 'python', 'trivial_scipy.py'), String(largeSweep)], { encoding: 'utf8', env: peerEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
-        peerMs = (JSON.parse(out) as { secondsPerCall: number }).secondsPerCall * 1000;
-      } catch {
-        peerMs = null; // no scipy in that interpreter
-      }
-    }
-    const target = `target ≤ ${targetOverheadMs} ms CPU per run: ${overheadMs <= targetOverheadMs ? 'met' : 'not met'}`;
-    return [
-      {
-        name: `CLI CPU per run (sweeps of ${smallSweep} and ${largeSweep} runs, default pool)`,
-        value: perRunMs,
-        unit: 'ms',
-        baseline: `median of ${cliPairs} alternated pairs, ${Math.min(...pairs).toPrecision(3)}–${Math.max(...pairs).toPrecision(3)} ms`,
-      },
-      { name: "of which the family's runs (fresh process, same sweeps)", value: family.runsMs, unit: 'ms' },
-      { name: "of which the family's sweep analyses (same)", value: family.analysesMs, unit: 'ms' },
-      { name: 'per-run overhead (host, transport, storage)', value: overheadMs, unit: 'ms', baseline: target },
-      {
-        name: "the family's runs warm (in-process, after a warm-up pass)",
-        value: warmMs,
-        unit: 'ms',
-        baseline: `context: measured so, the family's JIT warm-up and its analyses count as overhead: ${(perRunMs - warmMs).toPrecision(3)} ms`,
-      },
-      peerMs === null
-        ? { name: 'Python loop calling solve_ivp: peer missing', value: NaN, unit: '', baseline: 'no python with numpy and scipy (set SADDLE_BENCH_PYTHON)' }
-        : {
-            name: `Python loop calling solve_ivp, CPU per call (${python?.path})`,
-            value: peerMs,
-            unit: 'ms',
-            baseline: `context, not the target: the overhead above is ${(overheadMs / peerMs).toPrecision(3)}× one such call`,
-          },
-    ];
+    return Array.from({ length: pairs }, () => ({ small: small(), large: large() }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** bench/python/trivial_scipy.py for `calls` runs on the Python that has numpy: its CPU per call and peak memory; null without SciPy there. */
+export function trivialScipyLoop(root: string, calls: number): { python: string; secondsPerCall: number; maxRssKb: number } | null {
+  const python = numpyPython();
+  if (!python) return null;
+  try {
+    const out = execFileSync(python.path, [join(root, 'bench', 'python', 'trivial_scipy.py'), String(calls)], { encoding: 'utf8', env: peerEnvironment(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    return { python: python.path, ...(JSON.parse(out) as { secondsPerCall: number; maxRssKb: number }) };
+  } catch {
+    return null; // no scipy in that interpreter
+  }
+}
+
+export async function benchOverhead(root: string): Promise<BenchFigure[]> {
+  const pairs = shortRunSweepPairs(root, [smallSweep, largeSweep], cliPairs).map(({ small, large }) => (large.cpuMs - small.cpuMs) / (largeSweep - smallSweep));
+  const perRunMs = median(pairs);
+  const family = familyCpuPerRun();
+  const overheadMs = perRunMs - family.runsMs - family.analysesMs;
+  const warmMs = await warmFamilyCpuPerRun(largeSweep);
+  const peer = trivialScipyLoop(root, largeSweep);
+  const target = `target ≤ ${targetOverheadMs} ms CPU per run: ${overheadMs <= targetOverheadMs ? 'met' : 'not met'}`;
+  return [
+    {
+      name: `CLI CPU per run (sweeps of ${smallSweep} and ${largeSweep} runs, default pool)`,
+      value: perRunMs,
+      unit: 'ms',
+      baseline: `median of ${cliPairs} alternated pairs, ${Math.min(...pairs).toPrecision(3)}–${Math.max(...pairs).toPrecision(3)} ms`,
+    },
+    { name: "of which the family's runs (fresh process, same sweeps)", value: family.runsMs, unit: 'ms' },
+    { name: "of which the family's sweep analyses (same)", value: family.analysesMs, unit: 'ms' },
+    { name: 'per-run overhead (host, transport, storage)', value: overheadMs, unit: 'ms', baseline: target },
+    {
+      name: "the family's runs warm (in-process, after a warm-up pass)",
+      value: warmMs,
+      unit: 'ms',
+      baseline: `context: measured so, the family's JIT warm-up and its analyses count as overhead: ${(perRunMs - warmMs).toPrecision(3)} ms`,
+    },
+    peer === null
+      ? { name: 'Python loop calling solve_ivp: peer missing', value: NaN, unit: '', baseline: SCIPY_MISSING }
+      : {
+          name: `Python loop calling solve_ivp, CPU per call (${peer.python})`,
+          value: peer.secondsPerCall * 1000,
+          unit: 'ms',
+          baseline: `context, not the target: the overhead above is ${(overheadMs / (peer.secondsPerCall * 1000)).toPrecision(3)}× one such call`,
+        },
+  ];
 }
 
 /**

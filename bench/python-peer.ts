@@ -62,6 +62,8 @@ export function runNumpyPeer(root: string, section: string, steps: number, args:
 
 /** What a section prints where the peer is missing. */
 export const PEER_MISSING = 'peer missing: no python with numpy (set SADDLE_BENCH_PYTHON)';
+/** Likewise where the peer needs SciPy too. */
+export const SCIPY_MISSING = 'no python with numpy and scipy (set SADDLE_BENCH_PYTHON)';
 
 /** Seconds per step of one call of `fn(steps)`, after a warm-up of a tenth. */
 export interface StepTimes {

@@ -108,7 +108,6 @@ function everyItem(values: readonly unknown[], accepts: (item: unknown) => boole
   return true;
 }
 
-
 /** Paths such as `summary.finalLoss = NaN` or `theory[0].y[3] = Infinity`. */
 function nonFiniteFields(raw: unknown): string[] {
   if (typeof raw !== 'object' || raw === null) return [];

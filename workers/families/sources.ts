@@ -15,7 +15,6 @@ export type FamilySource =
   | { kind: 'script'; dir: string; sdkDir: string | null; hash?: string }
   | { kind: 'code'; file: string };
 
-
 export function readManifest(dir: string): ScriptFamilyManifest {
   const file = join(dir, manifestFileName);
   let raw: unknown;

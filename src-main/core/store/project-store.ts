@@ -408,33 +408,18 @@ export class ProjectStore {
    * savepoint, and SQLite then copies each page the run touches to a statement journal first.
    */
   private writeFinished(id: number, outcome: RunOutcome, start?: RunStart): void {
-    const finished = [
+    // With the run's start folded in (applyRunWrites): what setRunStarted and setRunDevice would have left too.
+    this.updateRun(
+      id,
+      `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?${start ? ', startedAtMs = ?, device = ?' : ''},
+         progress = CASE WHEN ? = 'done' THEN 1 ELSE ${start ? '0' : 'progress'} END
+       WHERE id = ?`,
       outcome.status,
       outcome.error,
       outcome.summary === null ? null : json(outcome.summary),
       outcome.theory === null ? null : json(outcome.theory),
       wholeMs(outcome.finishedAtMs),
-    ];
-    if (!start) {
-      this.updateRun(
-        id,
-        `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
-           progress = CASE WHEN ? = 'done' THEN 1 ELSE progress END
-         WHERE id = ?`,
-        ...finished,
-        outcome.status,
-      );
-      return;
-    }
-    // What setRunStarted, setRunDevice and the update above leave, in one update.
-    this.updateRun(
-      id,
-      `UPDATE runs SET status = ?, error = ?, summaryJson = ?, theoryJson = ?, finishedAtMs = ?,
-         startedAtMs = ?, device = ?, progress = CASE WHEN ? = 'done' THEN 1 ELSE 0 END
-       WHERE id = ?`,
-      ...finished,
-      wholeMs(start.atMs),
-      start.device,
+      ...(start ? [wholeMs(start.atMs), start.device] : []),
       outcome.status,
     );
   }
@@ -690,7 +675,6 @@ export class ProjectStore {
     return (rows as DashboardRow[]).map(toDashboard);
   }
 
-  /** Inserts (no id) or replaces (id) a dashboard. */
   /**
    * Saves a dashboard: the record `id`, else the one of that experiment with that name (a window
    * that lost track of its record's id, after a failed read or a dropped connection, overwrites it
