@@ -393,10 +393,36 @@ describe('series', () => {
     const writes: RunWrite[] = runIds.flatMap((runId): RunWrite[] => [
       { kind: 'started', runId, atMs: 1 },
       { kind: 'device', runId, device: 'cpu' },
+      { kind: 'chunk', chunk: { runId, metric: 'loss', x: f64(0, 1), y: f64(2, 3) } },
       { kind: 'finished', runId, outcome: { status: 'done', error: null, summary: {}, theory: null, finishedAtMs: 2 } },
     ]);
     expect(store.applyRunWrites(writes)).toEqual([runIds[1]]);
     expect(store.getRun(runIds[0])).toMatchObject({ status: 'done', startedAtMs: 1, finishedAtMs: 2, device: 'cpu', progress: 1 });
+    expect(store.readSeries(runIds[0]).map((s) => [s.metric, Array.from(s.x)])).toEqual([['loss', [0, 1]]]);
+  });
+
+  it('chunks of a run started in a batch are numbered from 0 there, and a later batch goes on from its last', () => {
+    const { store, runIds } = storeWithRuns(2);
+    const [fresh, earlier] = runIds;
+    // `earlier` started in a batch of its own and stored a chunk before the batch that ends both runs.
+    expect(store.applyRunWrites([
+      { kind: 'started', runId: earlier, atMs: 1 },
+      { kind: 'chunk', chunk: { runId: earlier, metric: 'loss', x: f64(0), y: f64(5) } },
+    ])).toEqual([]);
+    const done = { status: 'done' as const, error: null, summary: {}, theory: null, finishedAtMs: 2 };
+    expect(store.applyRunWrites([
+      { kind: 'started', runId: fresh, atMs: 1 },
+      { kind: 'chunk', chunk: { runId: fresh, metric: 'loss', x: f64(0, 1), y: f64(5, 4) } },
+      { kind: 'chunk', chunk: { runId: earlier, metric: 'loss', x: f64(1, 2), y: f64(4, 3) } },
+      { kind: 'chunk', chunk: { runId: fresh, metric: 'loss', x: f64(2), y: f64(3) } },
+      { kind: 'chunk', chunk: { runId: fresh, metric: 'acc', x: f64(0), y: f64(0.5) } },
+      { kind: 'finished', runId: fresh, outcome: done },
+      { kind: 'finished', runId: earlier, outcome: done },
+    ])).toEqual([]);
+    expect(store.applyRunWrites([{ kind: 'chunk', chunk: { runId: fresh, metric: 'loss', x: f64(3), y: f64(2) } }])).toEqual([]);
+    const series = (runId: number) => store.readSeries(runId).map((s) => [s.metric, Array.from(s.x), Array.from(s.y)]);
+    expect(series(fresh)).toEqual([['loss', [0, 1, 2, 3], [5, 4, 3, 2]], ['acc', [0], [0.5]]]);
+    expect(series(earlier)).toEqual([['loss', [0, 1, 2], [5, 4, 3]]]);
   });
 
   it('drops chunks of deleted runs without losing the rest of the batch', () => {

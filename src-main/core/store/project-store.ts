@@ -64,6 +64,14 @@ interface RunStart {
   device: string | null;
 }
 
+/** What applyRunWrites' transaction already knows of the runs whose chunks it inserts. */
+interface KnownRuns {
+  /** Runs it has updated: they exist. */
+  existing: Set<number>;
+  /** Runs it has started: none of their chunks is stored yet. */
+  startedHere: Set<number>;
+}
+
 export interface AppendResult {
   pointCount: number;
   /** Runs deleted while their chunks were on the way; those chunks were dropped. */
@@ -439,6 +447,7 @@ export class ProjectStore {
         if (write.kind === 'finished') finishedAt.set(write.runId, at);
       });
       const folded = new Map<number, RunStart>();
+      const known: KnownRuns = { existing: new Set(), startedHere: new Set() };
       writes.forEach((write, at) => {
         if (write.kind === 'chunk') {
           chunks.push(write.chunk);
@@ -448,18 +457,23 @@ export class ProjectStore {
           if (write.kind === 'started') {
             if ((finishedAt.get(write.runId) ?? -1) > at) folded.set(write.runId, { atMs: write.atMs, device: null });
             else this.setRunStarted(write.runId, null, write.atMs);
+            // A run's chunks come after its start: none of it is stored yet.
+            known.startedHere.add(write.runId);
           } else if (write.kind === 'device') {
             const start = folded.get(write.runId);
             if (start) start.device = write.device;
             else this.setRunDevice(write.runId, write.device);
-          } else this.writeFinished(write.runId, write.outcome, folded.get(write.runId));
+          } else {
+            this.writeFinished(write.runId, write.outcome, folded.get(write.runId));
+            known.existing.add(write.runId);
+          }
         } catch (error) {
           if (!(error instanceof NotFoundError)) throw error;
           missingRunIds.add(write.runId);
         }
       });
       // Series rows do not depend on the runs' status: their order among the other writes is free.
-      for (const runId of this.insertChunks(chunks).missingRunIds) missingRunIds.add(runId);
+      for (const runId of this.insertChunks(chunks, known).missingRunIds) missingRunIds.add(runId);
       return [...missingRunIds];
     })();
   }
@@ -541,9 +555,14 @@ export class ProjectStore {
     return this.db.transaction(() => this.insertChunks(chunks))();
   }
 
-  /** appendChunks' writes, for a caller that holds a transaction (no savepoint: see writeFinished). */
-  private insertChunks(chunks: readonly MetricChunk[]): AppendResult {
+  /**
+   * appendChunks' writes, for a caller that holds a transaction (no savepoint: see writeFinished).
+   * `known` spares a short run its six lookups (~10 µs of the ~90 µs its storage takes): runs this
+   * transaction has updated exist, and a run started in it has no chunks stored yet.
+   */
+  private insertChunks(chunks: readonly MetricChunk[], known?: KnownRuns): AppendResult {
     const runExists = new Map<number, boolean>();
+    for (const runId of known?.existing ?? []) runExists.set(runId, true);
     // Looked up once per series in the call, then counted here: a batch holds many chunks of one series.
     const nextIndex = new Map<string, number>();
     const nextChunkIndex = this.sql('SELECT coalesce(max(chunkIndex) + 1, 0) FROM series WHERE runId = ? AND metric = ?').pluck();
@@ -561,7 +580,7 @@ export class ProjectStore {
       }
       if (!exists) continue;
       const key = `${runId}\u0000${metric}`;
-      const chunkIndex = nextIndex.get(key) ?? (nextChunkIndex.get(runId, metric) as number);
+      const chunkIndex = nextIndex.get(key) ?? (known?.startedHere.has(runId) ? 0 : (nextChunkIndex.get(runId, metric) as number));
       nextIndex.set(key, chunkIndex + 1);
       insert.run(runId, metric, chunkIndex, x.length, encodeFloat64(x), encodeFloat64(y));
       pointCount += x.length;
