@@ -1,9 +1,10 @@
 // Per-run overhead of a sweep of short runs: the CLI's CPU per extra run (sweeps of 100 and 1100
 // runs, so start-up cancels; the two run in alternated pairs, each pair differenced, the median
 // taken: a difference of two separate medians swung 0.19-0.58 ms on this machine) less what the
-// family itself takes per run, against the target of 0.5 ms. The family's share is measured the same way: its runs and its sweep analyses in a fresh
-// process for the same two sweeps (familyLoopEnv), so its JIT warm-up counts as the family's, as it
-// does inside the CLI (measured warm, after a warm-up pass, it left its warm-up to the host's share).
+// family itself takes per run, against the target of 0.5 ms. The family's share is measured the
+// same way: its runs and its sweep analyses in a fresh process for the same two sweeps
+// (familyLoopEnv), so its JIT warm-up counts as the family's, as it does inside the CLI (measured
+// warm, after a warm-up pass, it left its warm-up to the host's share).
 // A Python loop calling SciPy's solve_ivp once per run (bench/python/trivial_scipy.py) is shown
 // beside it for scale. A run here is one mode of depth 3 over t ∈ [0, 10⁻³]: the family's own
 // work is small, the host's shows.
