@@ -2,8 +2,9 @@
 // create a project, open the Fig. 2 example (its quick variant: 30 runs, the same five depths and
 // fits), run it, see five curves and the fit table, export SVG, reopen the project and see the
 // runs again. A full 125-run sweep ends on the page with the host's count, drawn 40 runs at a time
-// until "show all" (and a long analysis table its first 100 rows), a chart out of view waits to be seen before it draws, and Cancel on a running
-// sweep leaves the page and the project agreeing.
+// until "show all" (then drawn once, when the new runs' series and overlays are in; a long analysis
+// table shows its first 100 rows until its own "show all"), a chart out of view waits to be seen
+// before it draws, and Cancel on a running sweep leaves the page and the project agreeing.
 // Screenshots are kept in test-artifacts/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -145,9 +146,28 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     await expect.poll(() => panel.getByTestId('draw-cap').textContent()).toMatch(/showing 40 of 125 runs/);
     await expect.poll(runsDrawn).toBe(40);
     await shot('4-sweep-125-capped');
+    // "Show all" draws the panel once, when the 85 more runs' series and overlays are in: not first
+    // again with the 40 it had, nor once more as the overlays come (it drew 2–3 times so).
+    const draws = async () => Number((await panel.locator('.echart').getAttribute('data-draws')) ?? 0);
+    /** The draws once no new one came for 1.5 s (the finished runs' re-reads drawn before the click). */
+    const settledDraws = async () => {
+      let last = -1;
+      await expect
+        .poll(async () => {
+          const now = await draws();
+          const settled = now === last;
+          last = now;
+          return settled;
+        }, { interval: 1500, timeout: 60_000 })
+        .toBe(true);
+      return last;
+    };
+    const drawsCapped = await settledDraws();
     await panel.getByTestId('draw-all').click();
     await expect.poll(() => panel.getByTestId('draw-cap').count()).toBe(0);
     await expect.poll(runsDrawn).toBe(125);
+    expect(JSON.parse((await panel.getAttribute('data-theory-names')) ?? '[]')).not.toHaveLength(0);
+    expect((await settledDraws()) - drawsCapped).toBe(1);
     await shot('5-sweep-125-all');
 
     // The channel-geometry table has a row per run and mode: its first 100 are drawn until "show all".

@@ -1,12 +1,14 @@
 // The series store against a fake host: one `runs.series` call brings a run's reductions for both
 // x axes (log x only where the host reduced the series), so a log-x toggle asks nothing more; live
 // points reach both; replies that arrive together are stored together; a point that arrives while
-// the run's data is on its way is kept.
+// the run's data is on its way is kept. A newly drawn run is awaited (panels hold their drawing)
+// until its series, and its overlays when asked for, are in; overlays of a streaming sweep are gathered.
 import { createPinia, setActivePinia } from 'pinia';
 // The renderer's global types (window.saddle), which the stores read.
 import type {} from '../../src-renderer/env';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventName, EventPayload, SeriesData } from '../../src-main/contract/api';
+import type { TheorySeries } from '../../src-main/contract/family-meta';
 
 type Listener = (payload: unknown) => void;
 type SeriesCall = { runIds: number[]; maxPoints: number; alsoLogX?: boolean; logX?: boolean };
@@ -14,6 +16,8 @@ type Reply = { runId: number; series: SeriesData[] }[];
 const listeners = new Map<string, Listener[]>();
 const calls: SeriesCall[] = [];
 const answers: ((replies: Reply) => void)[] = [];
+const theoryCalls: number[][] = [];
+const theoryAnswers: { resolve: (replies: { runId: number; theory: TheorySeries[] }[]) => void; reject: (error: Error) => void }[] = [];
 
 const fakeApi = {
   on: (event: string, listener: Listener) => {
@@ -24,6 +28,10 @@ const fakeApi = {
     series: (input: SeriesCall) => {
       calls.push(input);
       return new Promise<Reply>((resolve) => answers.push(resolve));
+    },
+    theory: ({ runIds }: { runIds: number[] }) => {
+      theoryCalls.push(runIds);
+      return new Promise((resolve, reject) => theoryAnswers.push({ resolve, reject }));
     },
   },
 };
@@ -50,6 +58,8 @@ describe('cached run series', () => {
     listeners.clear();
     calls.length = 0;
     answers.length = 0;
+    theoryCalls.length = 0;
+    theoryAnswers.length = 0;
     setActivePinia(createPinia());
   });
 
@@ -93,5 +103,48 @@ describe('cached run series', () => {
     answers[1]([{ runId: 2, series: [sigma] }]);
     await expect.poll(() => series.get(1, false) ?? series.get(2, false)).toBeDefined();
     expect([series.get(1, false)?.runId, series.get(2, false)?.runId]).toEqual([1, 2]);
+  });
+  it('a run is awaited while its first series are on their way, not while a cached run is read again', async () => {
+    const series = useSeriesStore();
+    expect(series.awaiting([5], false)).toBe(false);
+    void series.ensure([5]);
+    expect(series.awaiting([5], false)).toBe(true);
+    expect(series.awaiting([6], false)).toBe(false);
+    answers[0]([{ runId: 5, series: [sigma] }]);
+    await expect.poll(() => series.awaiting([5], false)).toBe(false);
+    expect(series.get(5, false)).toBeDefined();
+    // A run with nothing stored (not started) is not awaited once the reply is in.
+    void series.ensure([8]);
+    answers[1]([]);
+    await expect.poll(() => series.awaiting([8], false)).toBe(false);
+    expect(series.get(8, false)).toBeUndefined();
+  });
+
+  it('overlays of newly drawn runs are asked for in the next task and awaited until answered, or failed', async () => {
+    const series = useSeriesStore();
+    series.ensureTheory([1, 2], false);
+    series.ensureTheory([2, 3], false);
+    expect(series.awaiting([3], true)).toBe(true);
+    expect(series.awaiting([3], false)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Both panels' asks in one call, each run once.
+    expect(theoryCalls).toEqual([[1, 2, 3]]);
+    const overlay: TheorySeries = { id: 'tauLin', label: 'τ_lin', kind: 'line', x: [0, 1], y: [1, 1] };
+    theoryAnswers[0].resolve([{ runId: 1, theory: [overlay] }, { runId: 2, theory: [] }, { runId: 3, theory: [] }]);
+    await expect.poll(() => series.awaiting([1, 2, 3], true)).toBe(false);
+    expect(series.theory.get(1)).toEqual([overlay]);
+    series.ensureTheory([4], false);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    theoryAnswers[1].reject(new Error('main went away'));
+    await expect.poll(() => series.awaiting([4], true)).toBe(false);
+  });
+
+  it('overlays of runs finishing while a sweep streams are gathered, not asked for at once', async () => {
+    const series = useSeriesStore();
+    series.ensureTheory([9], true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(theoryCalls).toEqual([]);
+    series.ensureTheory([10], true);
+    await expect.poll(() => theoryCalls).toEqual([[9, 10]]);
   });
 });

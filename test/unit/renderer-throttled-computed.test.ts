@@ -1,7 +1,9 @@
 // The throttled computed behind live panels: a change that is due sooner than the update already
 // waiting brings it forward (the runs ended, the interval fell to 0), so a panel never shows a
 // stale selection for the length of a stretched live interval; that update waits for the next
-// frame, so what ended the stream is painted before the panels rebuild.
+// frame, so what ended the stream is painted before the panels rebuild. While held (a panel's new
+// runs' data on their way), the value stays and the getter does not run; released, it shows the
+// latest state in one update.
 import { describe, expect, it, vi } from 'vitest';
 import { effectScope, nextTick, ref } from 'vue';
 import { useThrottledComputed } from '../../src-renderer/src/composables/throttled-computed';
@@ -40,6 +42,35 @@ describe('useThrottledComputed', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+    scope.stop();
+  });
+
+  it('while held keeps the value shown and runs nothing, then applies the latest state once', async () => {
+    const scope = effectScope();
+    const waiting = ref(false);
+    const n = ref(0);
+    let reads = 0;
+    const value = scope.run(() => useThrottledComputed(() => (reads++, n.value), () => 0, () => waiting.value))!;
+    expect([value.value, reads]).toEqual([0, 1]);
+    waiting.value = true;
+    n.value = 1;
+    await settle();
+    n.value = 2;
+    await settle();
+    expect([value.value, reads]).toEqual([0, 1]);
+    waiting.value = false;
+    await settle();
+    expect([value.value, reads]).toEqual([2, 2]);
+    n.value = 3;
+    await settle();
+    expect(value.value).toBe(3);
+    scope.stop();
+  });
+
+  it('computes a first value even when held from the start', async () => {
+    const scope = effectScope();
+    const value = scope.run(() => useThrottledComputed(() => 'first', () => 0, () => true))!;
+    expect(value.value).toBe('first');
     scope.stop();
   });
 

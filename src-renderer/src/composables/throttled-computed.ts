@@ -8,6 +8,9 @@
 // thread. A change that is due sooner than the update already waiting (the interval fell to 0:
 // the runs ended) brings that update forward, to just after the next frame: what ended the stream
 // (the sweep's done count, its analyses) is painted first, not after every panel has rebuilt.
+// While `hold` says so, a value already shown stays as it is and the getter is not run (what it
+// reads is then not watched): a panel whose newly drawn runs' data are on their way is drawn
+// once when they arrive, not first again with the runs it already had.
 import { effect, onScopeDispose, shallowRef, type ShallowRef } from 'vue';
 import { afterNextFrame } from '../logic/live-batch';
 
@@ -15,8 +18,9 @@ import { afterNextFrame } from '../logic/live-batch';
 const costFactor = 20;
 const maxStretchMs = 15_000;
 
-export function useThrottledComputed<T>(getter: () => T, intervalMs: () => number): Readonly<ShallowRef<T>> {
+export function useThrottledComputed<T>(getter: () => T, intervalMs: () => number, hold: () => boolean = () => false): Readonly<ShallowRef<T>> {
   const value = shallowRef(undefined as T);
+  let computedOnce = false;
   let lastMs = -Infinity;
   let lastCostMs = 0;
   let pending = false;
@@ -26,6 +30,9 @@ export function useThrottledComputed<T>(getter: () => T, intervalMs: () => numbe
   /** The interval was positive when last asked: the values stream. */
   let streaming = false;
   const runner = effect(() => {
+    // `hold` is read first, so its change reruns this even while the getter is not watched.
+    if (hold() && computedOnce) return;
+    computedOnce = true;
     value.value = getter();
   }, { scheduler: schedule });
 

@@ -1,8 +1,10 @@
 // Metric series and theory overlays of runs, fetched downsampled (`runs.series`) and cached per
 // run, both reductions at once (linear and log x: toggling an axis asks nothing of main); live
 // `run.points` are appended while a run goes, and the run is refetched once it finishes (points
-// are applied once per frame). Refetches and overlay requests are gathered for a moment, so a
-// sweep whose runs finish together costs a few calls, not a few per run. Cached entries are frozen
+// are applied once per frame). Refetches and, while runs stream, overlay requests are gathered for
+// a moment, so a sweep whose runs finish together costs a few calls, not a few per run; overlays
+// asked for otherwise (runs newly drawn) go with their series. Panels hold their drawing while a
+// newly drawn run is `awaiting` (series.ts's callers, ChartPanel.vue). Cached entries are frozen
 // so Vue does not wrap thousands of numbers in proxies.
 import { defineStore } from 'pinia';
 import { shallowReactive, watch } from 'vue';
@@ -73,9 +75,12 @@ export const useSeriesStore = defineStore('series', () => {
   const project = useProjectStore();
   const cache = shallowReactive(new Map<number, CachedRun>());
   const theory = shallowReactive(new Map<number, readonly TheorySeries[]>());
-  const inFlight = new Set<number>();
+  /** Runs whose series are asked for and not stored yet (reactive: `awaiting` reads it). */
+  const inFlight = shallowReactive(new Set<number>());
   /** Requested or on their way, so each run's overlays are asked for once. */
   const theoryAsked = new Set<number>();
+  /** Runs whose overlays are asked for and not answered yet (reactive: `awaiting` reads it). */
+  const theoryPending = shallowReactive(new Set<number>());
   const theoryDue = new Set<number>();
   const refetchDue = new Set<number>();
   let theoryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -139,14 +144,24 @@ export const useSeriesStore = defineStore('series', () => {
     return missing.length > 0 ? fetchRuns(missing) : Promise.resolve();
   }
 
-  /** Overlays of finished runs (callers pass only those: a running run has none stored yet), asked for once. */
-  function ensureTheory(runIds: readonly number[]): void {
+  /**
+   * Overlays of finished runs (callers pass only those: a running run has none stored yet), asked
+   * for once: while runs stream, gathered for `gatherMs` with other runs finishing; otherwise (runs
+   * newly drawn) in the next task, together with what every panel asked for in this one.
+   */
+  function ensureTheory(runIds: readonly number[], streaming: boolean): void {
     for (const runId of runIds) {
       if (theoryAsked.has(runId)) continue;
       theoryAsked.add(runId);
       theoryDue.add(runId);
+      theoryPending.add(runId);
     }
-    if (theoryDue.size > 0) theoryTimer ??= setTimeout(() => void fetchTheory(), gatherMs);
+    if (theoryDue.size === 0) return;
+    if (!streaming && theoryTimer) {
+      clearTimeout(theoryTimer);
+      theoryTimer = null;
+    }
+    theoryTimer ??= setTimeout(() => void fetchTheory(), streaming ? gatherMs : 0);
   }
 
   async function fetchTheory(): Promise<void> {
@@ -160,7 +175,14 @@ export const useSeriesStore = defineStore('series', () => {
     } catch (error) {
       runIds.forEach((runId) => theoryAsked.delete(runId));
       app.report(error, 'Loading theory overlays');
+    } finally {
+      runIds.forEach((runId) => theoryPending.delete(runId));
     }
+  }
+
+  /** Some of these runs have no series stored yet but are on their way, or (`overlays`) their overlays are. */
+  function awaiting(runIds: readonly number[], overlays: boolean): boolean {
+    return runIds.some((runId) => (inFlight.has(runId) && !cache.has(runId)) || (overlays && theoryPending.has(runId)));
   }
 
   /** The live points were a preview: cached finished runs are read again, together. */
@@ -210,9 +232,10 @@ export const useSeriesStore = defineStore('series', () => {
       theory.clear();
       theoryAsked.clear();
       theoryDue.clear();
+      theoryPending.clear();
       refetchDue.clear();
     },
   );
 
-  return { cache, theory, get, ensure, ensureTheory, prune };
+  return { cache, theory, get, ensure, ensureTheory, awaiting, prune };
 });
