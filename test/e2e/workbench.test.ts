@@ -124,6 +124,12 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
   }
 
   it('a 125-run sweep ends on the page with the host\'s count, 40 runs drawn until "show all"', async () => {
+    // Frames on the page's connection to the host: calls sent, replies and events received.
+    let frames = 0;
+    page.on('websocket', (socket) => {
+      socket.on('framesent', () => frames++);
+      socket.on('framereceived', () => frames++);
+    });
     await page.goto(url);
     await newProject(page, 'sweep125.saddle');
     await createFromExample(page, 'mirror-descent-fig2');
@@ -149,18 +155,18 @@ describe.runIf(haveChromium)('the workbench in Chromium against the serve host',
     // "Show all" draws the panel once, when the 85 more runs' series and overlays are in: not first
     // again with the 40 it had, nor once more as the overlays come (it drew 2–3 times so).
     const draws = async () => Number((await panel.locator('.echart').getAttribute('data-draws')) ?? 0);
-    /** The draws once no new one came for 1.5 s (the finished runs' re-reads drawn before the click). */
+    /** The draws once neither a draw nor a frame to or from the host came for 1.5 s (the finished runs' re-reads drawn before the click). */
     const settledDraws = async () => {
-      let last = -1;
+      let last = '';
       await expect
         .poll(async () => {
-          const now = await draws();
+          const now = `${await draws()} ${frames}`;
           const settled = now === last;
           last = now;
           return settled;
         }, { interval: 1500, timeout: 60_000 })
         .toBe(true);
-      return last;
+      return Number(last.split(' ')[0]);
     };
     const drawsCapped = await settledDraws();
     await panel.getByTestId('draw-all').click();
