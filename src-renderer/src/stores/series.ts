@@ -4,7 +4,7 @@
 // are applied once per frame). Refetches and, while runs stream, overlay requests are gathered for
 // a moment, so a sweep whose runs finish together costs a few calls, not a few per run; overlays
 // asked for otherwise (runs newly drawn) go with their series. Panels hold their drawing while a
-// newly drawn run is `awaiting` (series.ts's callers, ChartPanel.vue). Cached entries are frozen
+// newly drawn run is `awaiting` (ChartPanel.vue). Cached entries are frozen
 // so Vue does not wrap thousands of numbers in proxies.
 import { defineStore } from 'pinia';
 import { shallowReactive, watch } from 'vue';
