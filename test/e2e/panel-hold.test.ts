@@ -26,7 +26,7 @@ describe.runIf(haveChromium)('panel hold across experiments', () => {
     await newProject(page, 'hold.saddle');
     const item = (name: string) => page.getByTestId('experiment-item').filter({ hasText: name });
     const done = async (count: string) => expect.poll(() => page.getByTestId('runs-done-count').textContent()).toBe(count);
-    await createFromExample(page, 'mirror-descent-fig1');
+    await createFromExample(page, 'mirror-descent-fig1', 'quick');
     await expect.poll(() => item('Fig. 1').count()).toBe(1);
     await page.getByTestId('run-start').click();
     await done('1');
