@@ -147,4 +147,24 @@ describe('cached run series', () => {
     series.ensureTheory([10], true);
     await expect.poll(() => theoryCalls).toEqual([[9, 10]]);
   });
+  it('a reply for runs newly drawn is stored on the next frame, even right after a costly batch', async () => {
+    // Frames 16 ms apart on a fake clock: a batch then costs a frame, and the next batch paced after
+    // it would wait 3 frames more; runs the user just chose to draw do not wait that out.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.stubGlobal('requestAnimationFrame', (callback: () => void) => setTimeout(callback, 16));
+    try {
+      const series = useSeriesStore();
+      void series.ensure([1]);
+      answers[0]([{ runId: 1, series: [sigma] }]);
+      await vi.advanceTimersByTimeAsync(40);
+      expect(series.get(1, false)).toBeDefined();
+      void series.ensure([2]);
+      answers[1]([{ runId: 2, series: [sigma] }]);
+      await vi.advanceTimersByTimeAsync(20);
+      expect(series.get(2, false)).toBeDefined();
+    } finally {
+      vi.useRealTimers();
+      vi.stubGlobal('requestAnimationFrame', (callback: () => void) => setTimeout(callback, 0));
+    }
+  });
 });

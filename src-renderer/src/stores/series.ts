@@ -117,7 +117,12 @@ export const useSeriesStore = defineStore('series', () => {
     }
   });
 
-  async function fetchRuns(runIds: readonly number[]): Promise<void> {
+  /**
+   * Reads runs' series. `soon`: runs newly drawn, stored on the next frame; re-reads of finished
+   * runs wait out the batch pacing instead (after a batch that cost c, 3c), as a sweep's flood
+   * does. "Show all" right after the first data drew waited ~300 ms so with its reply in hand.
+   */
+  async function fetchRuns(runIds: readonly number[], soon: boolean): Promise<void> {
     runIds.forEach((runId) => inFlight.add(runId));
     // A run stays in flight until its reply is stored (live points meanwhile are kept for it).
     const waiting = new Set(runIds);
@@ -125,6 +130,7 @@ export const useSeriesStore = defineStore('series', () => {
       for (const batch of chunks(runIds, batchSize)) {
         const replies = await saddle().runs.series({ runIds: batch, maxPoints, alsoLogX: true });
         fetchedBatch.push(...replies);
+        if (soon) fetchedBatch.hurry();
         const replied = new Set(replies.map((reply) => reply.runId));
         for (const runId of batch) {
           waiting.delete(runId);
@@ -141,7 +147,7 @@ export const useSeriesStore = defineStore('series', () => {
   /** Fetches what is not cached or on its way. */
   function ensure(runIds: readonly number[]): Promise<void> {
     const missing = runIds.filter((runId) => !cache.has(runId) && !inFlight.has(runId));
-    return missing.length > 0 ? fetchRuns(missing) : Promise.resolve();
+    return missing.length > 0 ? fetchRuns(missing, true) : Promise.resolve();
   }
 
   /**
@@ -190,7 +196,7 @@ export const useSeriesStore = defineStore('series', () => {
     refetchTimer = null;
     const cached = [...refetchDue].filter((runId) => cache.has(runId));
     refetchDue.clear();
-    for (const batch of chunks(cached, refetchBatch)) void fetchRuns(batch);
+    for (const batch of chunks(cached, refetchBatch)) void fetchRuns(batch, false);
   }
 
   /** Drops cached runs not in `keep` once the cache grows past its bound. */
