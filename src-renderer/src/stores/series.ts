@@ -120,7 +120,7 @@ export const useSeriesStore = defineStore('series', () => {
   /**
    * Reads runs' series. `soon`: runs newly drawn, stored on the next frame; re-reads of finished
    * runs wait out the batch pacing instead (after a batch that cost c, 3c), as a sweep's flood
-   * does. "Show all" right after the first data drew waited ~300 ms so with its reply in hand.
+   * does: "show all" clicked just after the first data drew had its reply and still waited ~300 ms.
    */
   async function fetchRuns(runIds: readonly number[], soon: boolean): Promise<void> {
     runIds.forEach((runId) => inFlight.add(runId));
